@@ -1,0 +1,77 @@
+import { envSchema, type Env } from './env.schema';
+
+export type LogFormat = 'json' | 'pretty';
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly port: number;
+  readonly temporal: {
+    /** null when unset: the local dev stack decides. */
+    readonly address: string | null;
+    readonly namespace: string;
+    readonly taskQueue: string;
+    readonly apiKey: string | null;
+    readonly uiPort: number;
+  };
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly masterKey: string | null;
+  readonly smtp: { readonly url: string | null; readonly from: string; readonly uiPort: number };
+  readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: LogFormat };
+  readonly shutdownGraceSeconds: number;
+}
+
+/** Raised at start-up when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}
+
+/** Reads and validates the environment. The only place in Junction that touches process.env. */
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  stdoutIsTerminal: boolean = Boolean(process.stdout.isTTY),
+): Config {
+  // An empty variable means "unset" for every setting: shells and .env files produce them often.
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  return deepFreeze({
+    env: env.NODE_ENV,
+    port: env.PORT,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? null,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      apiKey: env.TEMPORAL_API_KEY ?? null,
+      uiPort: env.TEMPORAL_UI_PORT,
+    },
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    masterKey: env.JUNCTION_MASTER_KEY ?? null,
+    smtp: { url: env.SMTP_URL ?? null, from: env.EMAIL_FROM, uiPort: env.MAIL_UI_PORT },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json') },
+    shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+  });
+}
+
+/** The address roles connect to when TEMPORAL_ADDRESS is unset (the local dev server). */
+export const LOCAL_TEMPORAL_ADDRESS = '127.0.0.1:7233';
+/** The mail catcher `npm start` runs when SMTP_URL is unset. */
+export const LOCAL_SMTP_URL = 'smtp://127.0.0.1:1025';

@@ -1,0 +1,38 @@
+import type { QueryInterface, Sequelize } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+import { getLogger } from '../logging/logger';
+import * as coreTables from './migrations/001-core-tables';
+import * as sandboxTables from './migrations/002-sandbox-tables';
+
+/**
+ * Migrations in order. Listed here rather than globbed so that they run the same from
+ * TypeScript sources and from compiled output. Append; never rename or reorder a shipped one.
+ */
+const MIGRATIONS = [
+  { name: '001-core-tables', module: coreTables },
+  { name: '002-sandbox-tables', module: sandboxTables },
+];
+
+export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
+  return new Umzug<QueryInterface>({
+    migrations: MIGRATIONS.map(({ name, module }) => ({
+      name,
+      up: ({ context }) => module.up({ context }),
+      down: ({ context }) => module.down({ context }),
+    })),
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: {
+      info: (event) => getLogger().info('migration', event),
+      warn: (event) => getLogger().warn('migration', event),
+      error: (event) => getLogger().error('migration', event),
+      debug: (event) => getLogger().debug('migration', event),
+    },
+  });
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrateUp(sequelize: Sequelize): Promise<string[]> {
+  const applied = await createMigrator(sequelize).up();
+  return applied.map((m) => m.name);
+}

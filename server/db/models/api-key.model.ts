@@ -1,0 +1,34 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export class ApiKey extends Model<InferAttributes<ApiKey>, InferCreationAttributes<ApiKey>> {
+  declare id: CreationOptional<number>;
+  declare name: string;
+  /** The public, unique part of the key; used to find the row. */
+  declare prefix: string;
+  /** scrypt hash of the secret part; the secret itself is never stored. */
+  declare secretHash: string;
+  declare scopes: string[];
+  declare expiresAt: Date | null;
+  declare revokedAt: Date | null;
+  declare lastUsedAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): typeof ApiKey {
+    return ApiKey.init(
+      {
+        id: { type: DataTypes.INTEGER.UNSIGNED, autoIncrement: true, primaryKey: true },
+        name: { type: DataTypes.STRING(100), allowNull: false },
+        prefix: { type: DataTypes.STRING(32), allowNull: false, unique: true },
+        secretHash: { type: DataTypes.STRING(128), allowNull: false },
+        scopes: { type: DataTypes.JSON, allowNull: false },
+        expiresAt: { type: DataTypes.DATE(3), allowNull: true },
+        revokedAt: { type: DataTypes.DATE(3), allowNull: true },
+        lastUsedAt: { type: DataTypes.DATE(3), allowNull: true },
+        createdAt: DataTypes.DATE(3),
+        updatedAt: DataTypes.DATE(3),
+      },
+      { sequelize, tableName: 'api_keys' },
+    );
+  }
+}

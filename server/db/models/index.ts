@@ -1,0 +1,24 @@
+import type { Sequelize } from 'sequelize';
+import { ApiKey } from './api-key.model';
+import { AuditEntry } from './audit-entry.model';
+import { ConnectorInstance } from './connector-instance.model';
+import { EmailOutboxEntry } from './email-outbox.model';
+import { InboxEvent } from './inbox-event.model';
+import { SandboxFault, SandboxRecord } from './sandbox.models';
+
+export { ApiKey, AuditEntry, ConnectorInstance, EmailOutboxEntry, InboxEvent, SandboxFault, SandboxRecord };
+
+/** Binds every model to the given connection. Call once per process, before any query. */
+export function initModels(sequelize: Sequelize) {
+  return {
+    ApiKey: ApiKey.initModel(sequelize),
+    AuditEntry: AuditEntry.initModel(sequelize),
+    ConnectorInstance: ConnectorInstance.initModel(sequelize),
+    EmailOutboxEntry: EmailOutboxEntry.initModel(sequelize),
+    InboxEvent: InboxEvent.initModel(sequelize),
+    SandboxRecord: SandboxRecord.initModel(sequelize),
+    SandboxFault: SandboxFault.initModel(sequelize),
+  };
+}
+
+export type Models = ReturnType<typeof initModels>;
