@@ -1,0 +1,89 @@
+/**
+ * The one entry point: `tsx server/main.ts [api|worker|intake|all]` (default all).
+ * Each role scales out on its own; `npm start` runs `all` beside a local Temporal dev server.
+ */
+import { ConfigError, loadConfig } from '../config';
+import { createDefaultRegistry } from '../connectors/registry';
+import { openDatabase } from './db/database';
+import { migrateUp } from './db/migrate';
+import { withLogContext } from './logging/log-context';
+import { configureLogger, getLogger } from './logging/logger';
+import { startApiRole } from './roles/api.role';
+import { parseRole, type RunningRole } from './roles/role';
+import { startWorkerRole } from './roles/worker.role';
+import { connectTemporalClient, temporalAddress } from './temporal/connection';
+import { installTemporalRuntime } from './temporal/runtime';
+
+async function main(): Promise<void> {
+  const role = parseRole(process.argv[2]);
+  const config = loadConfig();
+  const logger = configureLogger(config.log);
+  installTemporalRuntime(config.log.level);
+  if (role === 'intake') throw new Error('The intake role is not available yet (event intake arrives with the BullMQ consumers).');
+
+  const db = openDatabase(config.databaseUrl);
+  await db.sequelize.authenticate();
+  const applied = await migrateUp(db.sequelize);
+  if (applied.length) logger.info('migrations applied', { applied });
+
+  const temporal = await connectTemporalClient(config);
+  const connectors = createDefaultRegistry({ config, models: db.models });
+  const roles: RunningRole[] = [];
+  const stopAll = async (): Promise<void> => {
+    // API first so nothing new starts, then the worker, which finishes in-flight activities.
+    const stopOrder = ['api', 'intake', 'worker'];
+    for (const running of [...roles].sort((a, b) => stopOrder.indexOf(a.name) - stopOrder.indexOf(b.name))) {
+      await running.stop().catch((error: unknown) => logger.error('role failed to stop', { role: running.name, error }));
+    }
+    await connectors.close();
+    await temporal.close();
+    await db.close();
+  };
+
+  let shuttingDown = false;
+  const shutdown = (reason: string, exitCode: number): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info('shutting down', { reason });
+    void stopAll().then(() => {
+      logger.info('stopped');
+      process.exitCode = exitCode;
+    });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (shuttingDown) {
+        logger.warn('second signal: exiting without waiting', { signal });
+        process.exit(130);
+      }
+      shutdown(signal, 0);
+    });
+  }
+
+  try {
+    if (role === 'worker' || role === 'all') roles.push(await startWorkerRole(config, connectors));
+    if (role === 'api' || role === 'all') roles.push(await startApiRole(config, temporal.client, db.models));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  logger.info('junction running', { role, temporal: temporalAddress(config), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
+  for (const running of roles) {
+    void running.done.then(
+      () => shutdown(`${running.name} stopped`, shuttingDown ? 0 : 1),
+      (error: unknown) => {
+        logger.error('role failed', { role: running.name, error });
+        shutdown(`${running.name} failed`, 1);
+      },
+    );
+  }
+}
+
+withLogContext({ role: process.argv[2] ?? 'all' }, main).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  getLogger().error('start-up failed', { error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+import { createActivities } from '../../activities';
+import type { Config } from '../../config';
+import type { ConnectorResolver } from '../../connectors/spi';
+import { getLogger } from '../logging/logger';
+import { temporalAddress } from '../temporal/connection';
+import { createJunctionWorker } from '../worker/worker';
+import type { RunningRole } from './role';
+
+export async function startWorkerRole(config: Config, connectors: ConnectorResolver): Promise<RunningRole> {
+  const junctionWorker = await createJunctionWorker(
+    {
+      address: temporalAddress(config),
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      apiKey: config.temporal.apiKey,
+      shutdownGraceSeconds: config.shutdownGraceSeconds,
+    },
+    createActivities({ connectors }),
+  );
+  const done = junctionWorker.run();
+  getLogger().info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+  return { name: 'worker', done, stop: () => junctionWorker.shutdown() };
+}

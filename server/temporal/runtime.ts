@@ -1,0 +1,27 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { getLogger } from '../logging/logger';
+
+const LEVELS: Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'debug',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+let installed = false;
+
+/**
+ * Routes the Temporal SDK's own logs (worker, workflow `log`, activity context) through winston.
+ * Must run once, before any worker or native connection is created: a later call is ignored.
+ */
+export function installTemporalRuntime(level: 'error' | 'warn' | 'info' | 'debug'): void {
+  if (installed) return;
+  installed = true;
+  const sdkLevel: LogLevel = level === 'debug' ? 'DEBUG' : level === 'info' ? 'INFO' : level === 'warn' ? 'WARN' : 'ERROR';
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel, (entry) => {
+      getLogger().log(LEVELS[entry.level], entry.message, { ...entry.meta, source: 'temporal-sdk' });
+    }),
+  });
+}

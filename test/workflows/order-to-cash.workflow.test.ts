@@ -1,0 +1,178 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { expect } from 'chai';
+import { createActivities } from '../../activities';
+import { loadConfig } from '../../config';
+import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
+import { countSandboxRecords, clearSandboxFaults, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
+import type { ConnectorErrorCode } from '../../connectors/errors';
+import { bundleWorkflows } from '../../server/worker/worker';
+import { progressQuery } from '../../workflows/shared/progress';
+import type { OrderToCashInput, OrderToCashResult } from '../../workflows/order-to-cash/order-to-cash.types';
+import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { createTimeSkippingEnv } from '../support/temporal-test-servers';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('orderToCash workflow (time-skipping server, sandbox connectors, real SMTP)', function () {
+  this.timeout(120_000);
+  let env: TestWorkflowEnvironment;
+  let db: TestDatabase;
+  let smtp: SmtpSink;
+  let registry: ConnectorRegistry;
+  let bundle: WorkflowBundle;
+
+  before(async function () {
+    [env, db, smtp, bundle] = await Promise.all([
+      createTimeSkippingEnv(),
+      createTestDatabase('wf_o2c'),
+      startSmtpSink({ rejectRecipients: /^reject/ }),
+      bundleWorkflows(),
+    ]);
+    const config = loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false);
+    registry = createDefaultRegistry({ config, models: db.models });
+  });
+
+  after(async function () {
+    await registry?.close();
+    await env?.teardown();
+    await smtp?.close();
+    await db?.destroy();
+  });
+
+  afterEach(() => clearSandboxFaults(db.models));
+
+  async function runOrder(input: OrderToCashInput): Promise<{ handle: WorkflowHandle; outcome: Promise<OrderToCashResult> }> {
+    const taskQueue = uniqueId('o2c-tq');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: createActivities({ connectors: registry }),
+    });
+    const handle = await env.client.workflow.start('orderToCash', { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
+    const outcome = worker.runUntil(handle.result() as Promise<OrderToCashResult>);
+    return { handle, outcome };
+  }
+
+  async function expectOrderFailure(outcome: Promise<unknown>): Promise<{ step: string; code: string }> {
+    const error = await outcome.then(
+      () => {
+        throw new Error('expected the order to fail');
+      },
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(WorkflowFailedError);
+    const failure = (error as WorkflowFailedError).cause;
+    expect(failure).to.be.instanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).type).to.equal('OrderFailed');
+    const [details] = (failure as ApplicationFailure).details as [{ step: string; code: string }];
+    return details;
+  }
+
+  async function attemptsOf(handle: WorkflowHandle, activityType: string): Promise<number> {
+    const history = await handle.fetchHistory();
+    const scheduled = new Set(
+      (history.events ?? [])
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType)
+        .map((e) => String(e.eventId)),
+    );
+    const started = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes && scheduled.has(String(e.activityTaskStartedEventAttributes.scheduledEventId)));
+    return Math.max(0, ...started.map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0));
+  }
+
+  const inject = (instance: string, operation: string, code: ConnectorErrorCode, times: number | null = null) =>
+    injectSandboxFault(db.models, { instance, operation, code, times });
+
+  it('when every step succeeds, then the order is invoiced, captured and confirmed by email', async () => {
+    const input = newOrderInput();
+    const { handle, outcome } = await runOrder(input);
+    const result = await outcome;
+    expect(result.orderId).to.equal(input.orderId);
+    expect(result.total).to.deep.equal({ amount: 4498, currency: 'EUR' });
+    expect(result.salesOrderId).to.be.a('string').and.not.empty;
+
+    const progress = await handle.query(progressQuery);
+    expect(progress.status).to.equal('COMPLETED');
+    expect(progress.stepsDone).to.deep.equal(['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment', 'createInvoice', 'capturePayment', 'sendConfirmation']);
+    expect(progress.compensations).to.deep.equal([]);
+
+    const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`);
+    expect(mail.text).to.contain('€44.98').and.contain('SKU-1');
+    expect(mail.messageId).to.equal(result.confirmationMessageId);
+  });
+
+  it('when an item is out of stock, then nothing is ordered or charged, the step is not retried and the customer is told', async () => {
+    const input = newOrderInput({ lines: [{ sku: 'OOS-LAMP', quantity: 1, unitAmount: 9900 }] });
+    const ordersBefore = await countSandboxRecords(db.models, 'erp.main', 'salesOrders');
+    const { handle, outcome } = await runOrder(input);
+    const details = await expectOrderFailure(outcome);
+    expect(details).to.deep.equal({ step: 'checkStock', code: 'OUT_OF_STOCK' });
+    expect(await attemptsOf(handle, 'checkStock')).to.equal(1);
+    expect(await countSandboxRecords(db.models, 'erp.main', 'salesOrders')).to.equal(ordersBefore);
+    const progress = await handle.query(progressQuery);
+    expect(progress.status).to.equal('FAILED');
+    expect(progress.compensations).to.deep.equal([{ step: 'notifyCustomer', outcome: 'done' }]);
+    const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} could not be completed`);
+    expect(mail.text).to.contain('out of stock');
+  });
+
+  it('when the card is declined, then the sales order is cancelled and the customer emailed', async () => {
+    const input = newOrderInput({ payment: { token: 'tok_declined' } });
+    const { handle, outcome } = await runOrder(input);
+    const details = await expectOrderFailure(outcome);
+    expect(details).to.deep.equal({ step: 'authorizePayment', code: 'PAYMENT_DECLINED' });
+    expect(await attemptsOf(handle, 'authorizePayment')).to.equal(1);
+    const progress = await handle.query(progressQuery);
+    expect(progress.compensations).to.deep.equal([
+      { step: 'cancelSalesOrder', outcome: 'done' },
+      { step: 'notifyCustomer', outcome: 'done' },
+    ]);
+    const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} could not be completed`);
+    expect(mail.text).to.contain('declined');
+  });
+
+  it('when invoicing fails for good, then the authorization is voided and the order cancelled, newest first', async () => {
+    await inject('erp.main', 'createInvoice', 'INVALID_REQUEST', 1);
+    const { handle, outcome } = await runOrder(newOrderInput());
+    expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'createInvoice', code: 'INVALID_REQUEST' });
+    const progress = await handle.query(progressQuery);
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
+  });
+
+  it('when the capture fails for good, then the authorization is voided and the order cancelled', async () => {
+    await inject('payment.main', 'capture', 'FORBIDDEN', 1);
+    const { handle, outcome } = await runOrder(newOrderInput());
+    expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'capturePayment', code: 'FORBIDDEN' });
+    const progress = await handle.query(progressQuery);
+    expect(progress.compensations.map((c) => c.step)).to.deep.equal(['voidPayment', 'cancelSalesOrder', 'notifyCustomer']);
+  });
+
+  it('when the confirmation cannot be delivered, then the captured payment is refunded and the failed notice is recorded', async () => {
+    const input = newOrderInput();
+    input.customer.email = `reject-${input.orderId.toLowerCase()}@customer.example`;
+    const { handle, outcome } = await runOrder(input);
+    expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'sendConfirmation', code: 'INVALID_REQUEST' });
+    const progress = await handle.query(progressQuery);
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['refundPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:failed']);
+  });
+
+  it('when the ERP answers 503 twice, then the step is retried with backoff and the order completes once', async () => {
+    await inject('erp.main', 'createSalesOrder', 'VENDOR_UNAVAILABLE', 2);
+    const ordersBefore = await countSandboxRecords(db.models, 'erp.main', 'salesOrders');
+    const { handle, outcome } = await runOrder(newOrderInput());
+    const result = await outcome;
+    expect(result.salesOrderId).to.be.a('string');
+    expect(await attemptsOf(handle, 'createSalesOrder')).to.equal(3);
+    expect(await countSandboxRecords(db.models, 'erp.main', 'salesOrders')).to.equal(ordersBefore + 1);
+  });
+
+  it('when the CRM rejects the credentials, then the run stops at once without retrying', async () => {
+    await inject('crm.main', 'upsertContact', 'UNAUTHORIZED', null);
+    const { handle, outcome } = await runOrder(newOrderInput());
+    expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'upsertCustomer', code: 'UNAUTHORIZED' });
+    expect(await attemptsOf(handle, 'upsertCrmContact')).to.equal(1);
+  });
+});

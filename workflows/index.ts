@@ -1,0 +1,2 @@
+/** The workflow bundle entry: every workflow the worker runs. Sandboxed code only. */
+export { orderToCash } from './order-to-cash/order-to-cash.workflow';

@@ -1,0 +1,34 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+import { NON_RETRYABLE_CODES } from '../../connectors/errors';
+
+/**
+ * Named activity presets: every workflow picks one of these instead of writing literals.
+ * Business refusals and validation errors never retry (their types are listed, and activities
+ * also raise them as non-retryable); infrastructure errors retry with exponential backoff.
+ */
+export const connectorCall: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
+  },
+};
+
+/**
+ * Compensations must eventually happen (a reserved payment must be released), so they retry for
+ * a day with a gentler ceiling before the workflow reports them as failed.
+ */
+export const compensationCall: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
+  },
+};
