@@ -1,0 +1,126 @@
+/**
+ * The shared HTTP client of every vendor connector: one axios instance per connector instance,
+ * every failure converted into a ConnectorError, every call logged at debug level without
+ * bodies or headers.
+ */
+import axios, { type AxiosRequestConfig, type Method } from 'axios';
+import { getLogger } from '../server/logging/logger';
+import { classifyHttpError, requestPath } from './http/classify-http-error';
+
+export { classifyHttpError, requestPath } from './http/classify-http-error';
+export { MAX_RETRY_AFTER_MS, parseRateLimitReset, parseRetryAfter, retryAfterFromHeaders } from './http/retry-after';
+export { extractVendorMessage } from './http/vendor-message';
+
+export interface HttpClientOptions {
+  /** The connector instance name (`crm.main`): it names the client in errors and logs. */
+  connector: string;
+  baseURL: string;
+  /** Whole-request timeout; an activity's start-to-close timeout should leave room for it. */
+  timeoutMs: number;
+  /** Sent with every request, e.g. authorization. Never logged. */
+  headers?: Record<string, string>;
+  /** Largest response body accepted (default 10 MiB): a vendor bug must not exhaust memory. */
+  maxResponseBytes?: number;
+}
+
+export interface HttpRequest {
+  method: Method;
+  /** Relative to baseURL. */
+  url: string;
+  params?: Record<string, string | number | boolean | undefined>;
+  /** Serialised as JSON unless it is a string, a Buffer or URLSearchParams. */
+  data?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string | undefined>;
+  /** Unvalidated: parse it with the vendor's zod schema before it leaves the client code. */
+  data: T;
+}
+
+type RequestOptions = Omit<HttpRequest, 'method' | 'url' | 'data'>;
+
+export interface HttpClient {
+  readonly connector: string;
+  request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>>;
+  get<T = unknown>(url: string, options?: RequestOptions): Promise<T>;
+  post<T = unknown>(url: string, data?: unknown, options?: RequestOptions): Promise<T>;
+  put<T = unknown>(url: string, data?: unknown, options?: RequestOptions): Promise<T>;
+  patch<T = unknown>(url: string, data?: unknown, options?: RequestOptions): Promise<T>;
+  delete<T = unknown>(url: string, options?: RequestOptions): Promise<T>;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+function flattenHeaders(headers: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (headers === null || typeof headers !== 'object') return out;
+  for (const [key, value] of Object.entries(headers)) {
+    if (typeof value === 'string') out[key.toLowerCase()] = value;
+    else if (Array.isArray(value)) out[key.toLowerCase()] = value.join(', ');
+    else if (typeof value === 'number') out[key.toLowerCase()] = String(value);
+  }
+  return out;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return axios.isAxiosError(error) ? error.response?.status : undefined;
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const instance = axios.create({
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs,
+    headers: { Accept: 'application/json', ...options.headers },
+    maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxRedirects: 5,
+    // Environment proxies would silently reroute vendor traffic (and credentials); opt in per vendor if ever needed.
+    proxy: false,
+  });
+  const { connector } = options;
+
+  async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const method = req.method.toUpperCase();
+    const path = requestPath(req.url, options.baseURL);
+    const config: AxiosRequestConfig = {
+      method: req.method,
+      url: req.url,
+      ...(req.params !== undefined ? { params: req.params } : {}),
+      ...(req.data !== undefined ? { data: req.data } : {}),
+      ...(req.headers !== undefined ? { headers: req.headers } : {}),
+      ...(req.timeoutMs !== undefined ? { timeout: req.timeoutMs } : {}),
+      ...(req.signal !== undefined ? { signal: req.signal } : {}),
+    };
+    const started = performance.now();
+    try {
+      const response = await instance.request<T>(config);
+      getLogger().debug('http request', { connector, method, path, status: response.status, durationMs: Math.round(performance.now() - started) });
+      return { status: response.status, headers: flattenHeaders(response.headers), data: response.data };
+    } catch (error) {
+      const failure = classifyHttpError(error, connector);
+      getLogger().debug('http request failed', {
+        connector,
+        method,
+        path,
+        status: statusOf(error),
+        code: failure.code,
+        durationMs: Math.round(performance.now() - started),
+      });
+      throw failure;
+    }
+  }
+
+  return {
+    connector,
+    request,
+    get: async <T>(url: string, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'GET', url })).data,
+    post: async <T>(url: string, data?: unknown, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'POST', url, data })).data,
+    put: async <T>(url: string, data?: unknown, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'PUT', url, data })).data,
+    patch: async <T>(url: string, data?: unknown, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'PATCH', url, data })).data,
+    delete: async <T>(url: string, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'DELETE', url })).data,
+  };
+}
