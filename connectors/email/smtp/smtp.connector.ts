@@ -1,0 +1,95 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type { Models } from '../../../server/db/models';
+import { getLogger } from '../../../server/logging/logger';
+import { redactUrl } from '../../../server/logging/redact';
+import { ConnectorError } from '../../connector-error';
+import { ConnectorErrorCode } from '../../errors';
+import type { EmailConnector, EmailMessage, EmailOperation, WriteOptions } from '../../spi';
+import { claimOutboxEntry, markOutboxSent, messageIdFor, senderDomain } from './email-outbox';
+import { classifySmtpError } from './smtp-errors';
+import { toMailOptions, validateEmailMessage } from './smtp-message';
+import { smtpSettingsSchema, type SmtpSettings } from './smtp.settings';
+
+/** Sends email through any SMTP server (a mail catcher locally, a relay in production). */
+export class SmtpEmailConnector implements EmailConnector {
+  readonly kind = 'email';
+  readonly vendor = 'smtp';
+  readonly unsupported: readonly EmailOperation[] = [];
+  private readonly settings: SmtpSettings;
+  private readonly transporter: Transporter<SMTPTransport.SentMessageInfo>;
+  /** For logs and errors: the URL with its password masked. */
+  private readonly target: string;
+
+  constructor(
+    readonly name: string,
+    settings: unknown,
+    private readonly models: Models,
+  ) {
+    this.settings = smtpSettingsSchema.parse(settings);
+    this.target = redactUrl(this.settings.url);
+    this.transporter = nodemailer.createTransport({
+      url: this.settings.url,
+      connectionTimeout: this.settings.connectionTimeoutMs,
+      greetingTimeout: this.settings.connectionTimeoutMs,
+      socketTimeout: this.settings.socketTimeoutMs,
+      logger: false,
+      // Messages carry their attachments inline; a path or URL in one must never be fetched.
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    });
+  }
+
+  /**
+   * Sends once per idempotency key: a key whose email was accepted answers with its Message-ID
+   * without sending; otherwise the message goes out with the Message-ID derived from the key.
+   */
+  async send(message: EmailMessage, options: WriteOptions): Promise<{ messageId: string }> {
+    const valid = validateEmailMessage(message, this.name);
+    if (!options.idempotencyKey) {
+      throw new ConnectorError(`${this.name}: missing idempotency key`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, vendorMessage: 'idempotencyKey is required' });
+    }
+    const entry = await claimOutboxEntry(this.models, {
+      idempotencyKey: options.idempotencyKey,
+      connector: this.name,
+      messageId: messageIdFor(options.idempotencyKey, senderDomain(this.settings.from)),
+    });
+    const log = getLogger();
+    if (entry.status === 'sent') {
+      log.debug('email already sent', { connector: this.name, messageId: entry.messageId });
+      return { messageId: entry.messageId };
+    }
+    const started = performance.now();
+    let info: SMTPTransport.SentMessageInfo;
+    try {
+      info = await this.transporter.sendMail(toMailOptions(valid, this.settings.from, entry.messageId));
+    } catch (error) {
+      const failure = classifySmtpError(error, this.name);
+      log.warn('email not sent', { connector: this.name, server: this.target, messageId: entry.messageId, code: failure?.code ?? 'UNKNOWN', retryable: failure?.retryable });
+      throw failure ?? error;
+    }
+    await markOutboxSent(entry);
+    log.debug('email sent', {
+      connector: this.name,
+      messageId: entry.messageId,
+      recipients: valid.to.length,
+      rejected: info.rejected.length,
+      durationMs: Math.round(performance.now() - started),
+    });
+    return { messageId: entry.messageId };
+  }
+
+  async healthCheck(): Promise<void> {
+    try {
+      await this.transporter.verify();
+    } catch (error) {
+      const failure = classifySmtpError(error, this.name);
+      getLogger().warn('smtp health check failed', { connector: this.name, server: this.target, code: failure?.code ?? 'UNKNOWN' });
+      throw failure ?? error;
+    }
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
