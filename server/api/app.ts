@@ -1,0 +1,71 @@
+import type { Client } from '@temporalio/client';
+import express, { Router, type Express } from 'express';
+import type { Config } from '../../config';
+import { PROCESS_CATALOG, type ProcessDefinition } from '../../workflows/catalog';
+import type { Models } from '../db/models';
+import { healthRouter } from './health/health.routes';
+import { createApiKeysService } from './keys/api-keys.service';
+import './locals';
+import { auditMutations } from './middleware/audit';
+import { authorize } from './middleware/authorize';
+import { errorHandler, notFound } from './middleware/error-handler';
+import { requestId } from './middleware/request-id';
+import { requestLog } from './middleware/request-log';
+import { securityHeaders } from './middleware/security-headers';
+import { createRunsService, type RunsTimeouts } from './runs/runs.service';
+import { runsRouter } from './runs/runs.routes';
+import { workflowsRouter } from './workflows/workflows.routes';
+
+export interface AppDeps {
+  config: Config;
+  temporal: Client;
+  models: Models;
+  /** Extra readiness condition for /readyz, beside the database and Temporal. */
+  ready?: () => Promise<void>;
+  /** Defaults to the full process catalog; tests may narrow it. */
+  catalog?: readonly ProcessDefinition[];
+  /** Bounds on Temporal calls and readiness checks; tests shorten them. */
+  timeouts?: Partial<ApiTimeouts>;
+}
+
+export interface ApiTimeouts extends RunsTimeouts {
+  /** Bound on each /readyz check (default 2 s). */
+  readinessMs: number;
+}
+
+/** Builds the API; starting it is startApiServer's job, so tests can listen on port 0. */
+export function createApp(deps: AppDeps): Express {
+  const { config, temporal, models } = deps;
+  const catalog = deps.catalog ?? PROCESS_CATALOG;
+  const sequelize = models.ApiKey.sequelize;
+  if (!sequelize) throw new Error('createApp: the models are not bound to a database (call initModels first)');
+
+  const keys = createApiKeysService({ apiKeys: models.ApiKey });
+  const runs = createRunsService({ client: temporal, catalog, taskQueue: config.temporal.taskQueue, timeouts: deps.timeouts ?? {} });
+
+  const v1 = Router();
+  v1.use(auditMutations(models.AuditEntry));
+  v1.use(runsRouter({ runs, keys, catalog }));
+  v1.use(workflowsRouter({ keys, catalog }));
+  // Unknown /v1 paths answer 404 only to an authenticated caller.
+  v1.use(authorize(keys, null), notFound());
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestId());
+  app.use(requestLog());
+  app.use(securityHeaders());
+  app.use(
+    healthRouter({
+      sequelize,
+      temporal,
+      ...(deps.ready ? { ready: deps.ready } : {}),
+      ...(deps.timeouts?.readinessMs ? { checkTimeoutMs: deps.timeouts.readinessMs } : {}),
+    }),
+  );
+  app.use('/v1', v1);
+  app.use(notFound());
+  app.use(errorHandler());
+  return app;
+}

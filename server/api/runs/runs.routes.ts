@@ -1,0 +1,72 @@
+import { Router, type Request } from 'express';
+import type { ProcessDefinition } from '../../../workflows/catalog';
+import { AppError } from '../errors';
+import type { ApiKeysService } from '../keys/api-keys.service';
+import { auditAs, setAuditTarget } from '../middleware/audit';
+import { authorize } from '../middleware/authorize';
+import { jsonBody } from '../middleware/json-body';
+import { validate } from '../validate';
+import { runLink } from './run-views';
+import type { RunsService } from './runs.service';
+import { idempotencyKeySchema, listRunsQuerySchema, startRunBodySchema, workflowIdSchema } from './runs.schemas';
+
+export interface RunsRoutesDeps {
+  runs: RunsService;
+  keys: ApiKeysService;
+  catalog: readonly ProcessDefinition[];
+}
+
+const workflowIdParam = (req: Request): string | undefined => {
+  const value: unknown = req.params.workflowId;
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** /v1/runs: thin handlers that validate, call the runs service, and shape the response. */
+export function runsRouter({ runs, keys, catalog }: RunsRoutesDeps): Router {
+  const router = Router();
+
+  router.post('/runs', auditAs('runs.start'), authorize(keys, 'runs:write'), jsonBody(), async (req, res) => {
+    const body = validate(startRunBodySchema, req.body, 'request body');
+    const headerKey = req.get('idempotency-key');
+    const idempotencyKey = headerKey === undefined ? undefined : validate(idempotencyKeySchema, headerKey, 'Idempotency-Key header', 'Idempotency-Key');
+    const started = await runs.startRun(body);
+    setAuditTarget(res, started.workflowId, {
+      type: body.type,
+      runId: started.runId,
+      ...(started.existing ? { existing: true } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
+    const self = runLink(started.workflowId);
+    res
+      .status(202)
+      .location(self)
+      .json({ workflowId: started.workflowId, runId: started.runId, ...(started.existing ? { existing: true } : {}), links: { self } });
+  });
+
+  router.get('/runs', authorize(keys, 'runs:read'), async (req, res) => {
+    const query = validate(listRunsQuerySchema, req.query, 'query');
+    if (query.type && !catalog.some((process) => process.type === query.type)) {
+      throw AppError.validation('The query is invalid.', [{ field: 'type', message: `unknown workflow type "${query.type}"` }]);
+    }
+    const page = await runs.listRuns({
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.businessKey ? { businessKey: query.businessKey } : {}),
+      pageSize: query.pageSize,
+      ...(query.pageToken ? { pageToken: query.pageToken } : {}),
+    });
+    res.json(page);
+  });
+
+  router.get('/runs/:workflowId', authorize(keys, 'runs:read'), async (req, res) => {
+    const workflowId = validate(workflowIdSchema, req.params.workflowId, 'workflow id', 'workflowId');
+    res.json(await runs.getRun(workflowId));
+  });
+
+  router.post('/runs/:workflowId/cancel', auditAs('runs.cancel', workflowIdParam), authorize(keys, 'runs:write'), async (req, res) => {
+    const workflowId = validate(workflowIdSchema, req.params.workflowId, 'workflow id', 'workflowId');
+    res.status(202).json(await runs.cancelRun(workflowId));
+  });
+
+  return router;
+}

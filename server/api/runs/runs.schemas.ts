@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { RUN_STATUS_NAMES } from './run-views';
+
+export const startRunBodySchema = z.object({
+  type: z.string().min(1).max(100),
+  input: z.unknown(),
+  businessKey: z.string().min(1).max(255).optional(),
+});
+
+// Workflow ids come from business keys; the bound keeps them inside Temporal's limits.
+export const workflowIdSchema = z.string().min(1).max(255);
+
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters');
+
+/** Query parameters of GET /v1/runs. `type` is checked against the catalog by the route. */
+export const listRunsQuerySchema = z.object({
+  type: z.string().min(1).max(100).optional(),
+  status: z.enum(RUN_STATUS_NAMES).optional(),
+  businessKey: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+    .optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  pageToken: z
+    .string()
+    .max(4096)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken returned by a previous page')
+    .optional(),
+});

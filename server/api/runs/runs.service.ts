@@ -1,0 +1,186 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import type { ProcessDefinition } from '../../../workflows/catalog';
+import type { Progress } from '../../../workflows/shared/progress';
+import { getLogger } from '../../logging/logger';
+import { AppError } from '../errors';
+import { fieldErrorsOf } from '../field-errors';
+import { failureOf, toRunSummary, type RunStatus, type RunSummary, type RunView } from './run-views';
+import { grpcCodeOf, isTemporalUnavailable, translateTemporalError, withinDeadline } from './temporal-errors';
+
+const GRPC_INVALID_ARGUMENT = 3;
+
+const invalidPageToken = () =>
+  AppError.validation('The page token is invalid.', [
+    { field: 'pageToken', message: 'must be the nextPageToken of a previous page with the same filters' },
+  ]);
+import { decodePageToken, encodePageToken } from './page-token';
+import { buildVisibilityQuery, type RunFilter } from './visibility-query';
+
+export interface RunsTimeouts {
+  /** Bound on each start/describe/list/cancel call (default 10 s). */
+  rpcMs: number;
+  /** Bound on the `progress` query, which waits for a worker (default 2 s). */
+  queryMs: number;
+}
+
+export interface RunsServiceDeps {
+  client: Client;
+  catalog: readonly ProcessDefinition[];
+  taskQueue: string;
+  timeouts?: Partial<RunsTimeouts>;
+}
+
+export interface StartRunRequest {
+  type: string;
+  input: unknown;
+  /** When given, must equal the business key the process derives from the input. */
+  businessKey?: string;
+}
+
+export interface StartedRun {
+  workflowId: string;
+  runId: string;
+  /** true when the run had already finished and this request did not start a new one. */
+  existing: boolean;
+}
+
+export interface ListRunsRequest extends RunFilter {
+  pageSize: number;
+  /** The opaque nextPageToken of a previous page with the same filters. */
+  pageToken?: string;
+}
+
+export interface RunsPage {
+  items: RunSummary[];
+  /** base64url; null on the last page. */
+  nextPageToken: string | null;
+}
+
+export interface RunsService {
+  startRun(request: StartRunRequest): Promise<StartedRun>;
+  getRun(workflowId: string): Promise<RunView>;
+  listRuns(request: ListRunsRequest): Promise<RunsPage>;
+  cancelRun(workflowId: string): Promise<{ workflowId: string; status: 'cancel_requested' }>;
+}
+
+export function createRunsService(deps: RunsServiceDeps): RunsService {
+  const { client, catalog, taskQueue } = deps;
+  const timeouts: RunsTimeouts = { rpcMs: 10_000, queryMs: 2_000, ...deps.timeouts };
+  const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, timeouts.rpcMs, call);
+
+  async function describe(workflowId: string) {
+    try {
+      return await rpc(() => client.workflow.getHandle(workflowId).describe());
+    } catch (error) {
+      translateTemporalError(error, workflowId);
+    }
+  }
+
+  async function progressOf(workflowId: string, runId: string): Promise<Progress | null> {
+    try {
+      const handle = client.workflow.getHandle(workflowId, runId);
+      return await withinDeadline(client, timeouts.queryMs, () => handle.query<Progress>('progress'));
+    } catch (error) {
+      // No worker, a worker without the query, or a slow one: the run is still worth showing.
+      getLogger().debug('progress query unanswered', { workflowId, runId, error: (error as Error).message });
+      return null;
+    }
+  }
+
+  async function outcomeOf(workflowId: string, runId: string, status: string): Promise<Pick<RunView, 'result' | 'failure'>> {
+    if (status !== 'COMPLETED' && status !== 'FAILED') return {};
+    const handle = client.workflow.getHandle(workflowId, runId, { followRuns: false });
+    try {
+      return { result: await rpc(() => handle.result()) };
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) return { failure: failureOf(error.cause) ?? { message: error.message, type: null, cause: null } };
+      if (isTemporalUnavailable(error)) translateTemporalError(error, workflowId);
+      getLogger().warn('could not read run outcome', { workflowId, runId, error: (error as Error).message });
+      return {};
+    }
+  }
+
+  return {
+    async startRun(request) {
+      const definition = catalog.find((candidate) => candidate.type === request.type);
+      if (!definition) throw AppError.notFound(`No workflow type "${request.type}"; GET /v1/workflows lists them.`, 'unknown-workflow-type');
+      const parsed = definition.inputSchema.safeParse(request.input);
+      if (!parsed.success) throw AppError.validation(`The input does not match the "${definition.type}" input schema.`, fieldErrorsOf(parsed.error, 'input'));
+      const input: unknown = parsed.data;
+      const businessKey = definition.businessKey(input);
+      if (request.businessKey !== undefined && request.businessKey !== businessKey) {
+        throw AppError.validation('businessKey disagrees with the input.', [
+          { field: 'businessKey', message: `must equal the business key derived from the input ("${businessKey}") or be omitted` },
+        ]);
+      }
+      const workflowId = definition.workflowId(input);
+      try {
+        const handle = await rpc(() =>
+          client.workflow.start(definition.type, {
+            taskQueue,
+            workflowId,
+            args: [input],
+            typedSearchAttributes: definition.initialSearchAttributes(input),
+            // A running duplicate returns the running run; a finished one is never started again.
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        );
+        return { workflowId, runId: handle.firstExecutionRunId, existing: false };
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) translateTemporalError(error, workflowId);
+      }
+      const existing = await describe(workflowId);
+      return { workflowId, runId: existing.runId, existing: true };
+    },
+
+    async getRun(workflowId) {
+      const description = await describe(workflowId);
+      const status = description.status.name;
+      const [progress, outcome] = await Promise.all([
+        progressOf(workflowId, description.runId),
+        outcomeOf(workflowId, description.runId, status),
+      ]);
+      return { ...toRunSummary(description), taskQueue: description.taskQueue, progress, ...outcome };
+    },
+
+    async listRuns(request) {
+      const namespace = client.options.namespace;
+      const query = buildVisibilityQuery(request);
+      const pageToken = request.pageToken === undefined ? null : decodePageToken(query, request.pageToken);
+      if (request.pageToken !== undefined && !pageToken) throw invalidPageToken();
+      try {
+        const response = await rpc(() =>
+          client.workflowService.listWorkflowExecutions({ namespace, query, pageSize: request.pageSize, nextPageToken: pageToken }),
+        );
+        const converter = client.workflow.options.loadedDataConverter;
+        const items = await Promise.all(
+          response.executions.map(async (raw) => toRunSummary(await executionInfoFromRaw(raw, converter, raw, namespace))),
+        );
+        const next = response.nextPageToken;
+        return { items, nextPageToken: next && next.length > 0 ? encodePageToken(query, next) : null };
+      } catch (error) {
+        if (pageToken && grpcCodeOf(error) === GRPC_INVALID_ARGUMENT) throw invalidPageToken();
+        translateTemporalError(error);
+      }
+    },
+
+    async cancelRun(workflowId) {
+      const description = await describe(workflowId);
+      const notRunning = (status: string) =>
+        AppError.conflict(`Run "${workflowId}" is ${status}; only a running run can be cancelled.`, 'run-not-running');
+      if (description.status.name !== 'RUNNING') throw notRunning(description.status.name);
+      try {
+        // Pinned to the described run so a newer run under the same id is never cancelled by accident.
+        await rpc(() => client.workflow.getHandle(workflowId, description.runId).cancel());
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw notRunning('closed');
+        translateTemporalError(error, workflowId);
+      }
+      return { workflowId, status: 'cancel_requested' };
+    },
+  };
+}
+
+export type { RunStatus };

@@ -1,0 +1,50 @@
+import { once } from 'node:events';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+export interface RunningApiServer {
+  url: string;
+  port: number;
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish (up to graceMs), then drops what is left. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Listens on `port` (0 picks a free one) and resolves once the socket is bound. */
+export async function startApiServer(app: Express, port: number, host?: string): Promise<RunningApiServer> {
+  const server = createServer(app);
+  server.listen({ port, ...(host ? { host } : {}) });
+  // once() rejects on 'error', so EADDRINUSE surfaces here instead of as an unhandled event.
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  let closing: Promise<void> | null = null;
+  // A keep-alive socket whose last request ends during shutdown would otherwise linger until
+  // its keep-alive timeout; drop it as soon as it turns idle.
+  server.on('request', (_req, res: ServerResponse) => {
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    port: address.port,
+    server,
+    close(graceMs = 10_000) {
+      closing ??= new Promise<void>((resolve, reject) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close((error) => {
+          clearTimeout(force);
+          if (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(error);
+          else resolve();
+        });
+        // Keep-alive sockets with no request in flight would hold close() open until they time out.
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

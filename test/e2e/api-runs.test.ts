@@ -1,0 +1,302 @@
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { expect } from 'chai';
+import winston from 'winston';
+import { loadConfig } from '../../config';
+import { createApp } from '../../server/api/app';
+import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { startApiServer, type RunningApiServer } from '../../server/api/server';
+import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { orderWorkflowId } from '../../workflows/order-to-cash/order-to-cash.types';
+import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { getDevServer } from '../support/temporal-test-servers';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/** Polls a visibility-backed call: the list index trails the start by a moment. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
+  this.timeout(60_000);
+  let db: TestDatabase;
+  let connection: Connection;
+  let temporal: Client;
+  let server: RunningApiServer;
+  let writerKey: string;
+  let readerKey: string;
+  let previousLogger: Logger;
+  const started = new Set<string>();
+
+  async function call(method: string, path: string, options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    const key = options.key === undefined ? writerKey : options.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(server.url + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  async function startOrder(input = newOrderInput(), headers: Record<string, string> = {}): Promise<Reply> {
+    started.add(orderWorkflowId(input.orderId));
+    return call('POST', '/v1/runs', { body: { type: 'orderToCash', input }, headers });
+  }
+
+  function expectProblem(reply: Reply, status: number): void {
+    expect(reply.status, JSON.stringify(reply.body)).to.equal(status);
+    expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect(reply.body.requestId).to.equal(reply.headers.get('x-request-id'));
+  }
+
+  before(async () => {
+    previousLogger = getLogger();
+    replaceLogger(winston.createLogger({ silent: true }));
+    db = await createTestDatabase('api_runs');
+    const temporalServer = await getDevServer();
+    connection = await Connection.connect({ address: temporalServer.address });
+    temporal = new Client({ connection, namespace: temporalServer.namespace });
+    // No worker polls this queue: started runs stay RUNNING, which is all these tests need.
+    const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: uniqueId('api-runs') });
+    server = await startApiServer(createApp({ config, temporal, models: db.models, timeouts: { queryMs: 300 } }), 0);
+    const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
+    writerKey = (await keys.createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] })).key;
+    readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
+  });
+
+  after(async () => {
+    await Promise.all(
+      [...started].map((workflowId) => temporal.workflow.getHandle(workflowId).terminate('test cleanup').catch(() => undefined)),
+    );
+    await server?.close();
+    await connection?.close();
+    await db?.destroy();
+    replaceLogger(previousLogger);
+  });
+
+  describe('POST /v1/runs', () => {
+    it('starts the run, answers 202 with ids, links and Location, and the run is visible in Temporal', async () => {
+      const input = newOrderInput();
+      const reply = await startOrder(input);
+      expect(reply.status).to.equal(202);
+      const workflowId = orderWorkflowId(input.orderId);
+      expect(reply.body).to.include({ workflowId });
+      expect(reply.body.runId).to.be.a('string');
+      expect(reply.body.links).to.deep.equal({ self: `/v1/runs/${workflowId}` });
+      expect(reply.headers.get('location')).to.equal(`/v1/runs/${workflowId}`);
+      const description = await temporal.workflow.getHandle(workflowId).describe();
+      expect(description.status.name).to.equal('RUNNING');
+      expect(description.runId).to.equal(reply.body.runId);
+      expect(description.type).to.equal('orderToCash');
+    });
+
+    it('is idempotent per business key: a repeated start returns the same run', async () => {
+      const input = newOrderInput();
+      const first = await startOrder(input, { 'idempotency-key': `order-${input.orderId}` });
+      const second = await startOrder(input, { 'idempotency-key': `order-${input.orderId}` });
+      expect(second.status).to.equal(202);
+      expect(second.body.workflowId).to.equal(first.body.workflowId);
+      expect(second.body.runId).to.equal(first.body.runId);
+    });
+
+    it('returns the finished run, marked existing, instead of starting the order again', async () => {
+      const input = newOrderInput();
+      const first = await startOrder(input);
+      await temporal.workflow.getHandle(String(first.body.workflowId)).terminate('test: closed run');
+      const again = await startOrder(input);
+      expect(again.status).to.equal(202);
+      expect(again.body).to.include({ workflowId: first.body.workflowId, runId: first.body.runId, existing: true });
+    });
+
+    it('names the offending field when the input is invalid, and starts nothing', async () => {
+      const input = newOrderInput();
+      const badEmail = await startOrder({ ...input, customer: { ...input.customer, email: 'not-an-email' } });
+      expectProblem(badEmail, 400);
+      expect(badEmail.body.errors).to.deep.include.members([{ field: 'input.customer.email', message: 'Invalid email address' }]);
+
+      const { lines: _lines, ...withoutLines } = input;
+      const noLines = await call('POST', '/v1/runs', { body: { type: 'orderToCash', input: withoutLines } });
+      expectProblem(noLines, 400);
+      expect((noLines.body.errors as { field: string }[]).map((e) => e.field)).to.deep.equal(['input.lines']);
+
+      const badLine = await startOrder({ ...input, lines: [{ sku: 'SKU-1', quantity: 0, unitAmount: 1 }] });
+      expect((badLine.body.errors as { field: string }[]).map((e) => e.field)).to.deep.equal(['input.lines[0].quantity']);
+
+      const error = await temporal.workflow.getHandle(orderWorkflowId(input.orderId)).describe().catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(WorkflowNotFoundError);
+    });
+
+    it('refuses a businessKey that disagrees with the input and a body without a type', async () => {
+      const input = newOrderInput();
+      const mismatch = await call('POST', '/v1/runs', { body: { type: 'orderToCash', input, businessKey: 'someone-else' } });
+      expectProblem(mismatch, 400);
+      expect((mismatch.body.errors as { field: string }[])[0]!.field).to.equal('businessKey');
+      const noType = await call('POST', '/v1/runs', { body: { input } });
+      expectProblem(noType, 400);
+      expect((noType.body.errors as { field: string }[])[0]!.field).to.equal('type');
+    });
+
+    it('answers an unknown workflow type with 404', async () => {
+      const reply = await call('POST', '/v1/runs', { body: { type: 'launchRockets', input: {} } });
+      expectProblem(reply, 404);
+      expect(reply.body.type).to.equal('/problems/unknown-workflow-type');
+    });
+
+    it('answers 403 to a key without runs:write', async () => {
+      expectProblem(await call('POST', '/v1/runs', { key: readerKey, body: { type: 'orderToCash', input: newOrderInput() } }), 403);
+    });
+
+    it('audits a successful start with the workflow id as target', async () => {
+      const reply = await startOrder();
+      const requestId = reply.headers.get('x-request-id')!;
+      const row = await eventually(() => db.models.AuditEntry.findOne({ where: { requestId } }), (r) => r !== null, 3000);
+      expect(row?.toJSON()).to.include({ action: 'runs.start', target: reply.body.workflowId, outcome: 'success', statusCode: 202 });
+    });
+
+    it('answers 503 when Temporal is unreachable, without hanging', async () => {
+      const dead = await Connection.lazy({ address: '127.0.0.1:1' });
+      const app = createApp({ config: loadConfig({}), temporal: new Client({ connection: dead }), models: db.models, timeouts: { rpcMs: 500 } });
+      const offline = await startApiServer(app, 0);
+      try {
+        const response = await fetch(`${offline.url}/v1/runs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${writerKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'orderToCash', input: newOrderInput() }),
+        });
+        expect(response.status).to.equal(503);
+        expect(response.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      } finally {
+        await offline.close();
+        await dead.close();
+      }
+    });
+  });
+
+  describe('GET /v1/runs/:workflowId', () => {
+    it('describes a running run with its search attributes; progress is null without a worker', async () => {
+      const input = newOrderInput();
+      const startedReply = await startOrder(input);
+      const reply = await call('GET', `/v1/runs/${orderWorkflowId(input.orderId)}`, { key: readerKey });
+      expect(reply.status).to.equal(200);
+      expect(reply.body).to.include({ workflowId: orderWorkflowId(input.orderId), runId: startedReply.body.runId, type: 'orderToCash', status: 'RUNNING', closeTime: null, progress: null });
+      expect(reply.body.searchAttributes).to.include({ BusinessKey: input.orderId, CustomerEmail: input.customer.email, OrderTotal: 44.98 });
+      expect(Date.parse(String(reply.body.startTime))).to.be.closeTo(Date.now(), 60_000);
+    });
+
+    it('shows a terminated run as TERMINATED with its close time', async () => {
+      const input = newOrderInput();
+      await startOrder(input);
+      await temporal.workflow.getHandle(orderWorkflowId(input.orderId)).terminate('test');
+      const reply = await call('GET', `/v1/runs/${orderWorkflowId(input.orderId)}`);
+      expect(reply.body.status).to.equal('TERMINATED');
+      expect(reply.body.closeTime).to.be.a('string');
+    });
+
+    it('answers an unknown run with 404', async () => {
+      expectProblem(await call('GET', `/v1/runs/${uniqueId('order-missing')}`), 404);
+    });
+  });
+
+  describe('GET /v1/runs', () => {
+    it('lists runs filtered by type and business key', async () => {
+      const input = newOrderInput();
+      await startOrder(input);
+      const reply = await eventually(
+        () => call('GET', `/v1/runs?type=orderToCash&businessKey=${encodeURIComponent(input.orderId)}`, { key: readerKey }),
+        (r) => (r.body.items as unknown[] | undefined)?.length === 1,
+      );
+      expect(reply.status).to.equal(200);
+      const items = reply.body.items as Record<string, unknown>[];
+      expect(items).to.have.length(1);
+      expect(items[0]).to.include({ workflowId: orderWorkflowId(input.orderId), type: 'orderToCash', status: 'RUNNING' });
+      expect(reply.body.nextPageToken).to.equal(null);
+    });
+
+    it('filters by status and pages with nextPageToken', async () => {
+      const a = newOrderInput();
+      const b = newOrderInput();
+      await startOrder(a);
+      await startOrder(b);
+      const ids = [orderWorkflowId(a.orderId), orderWorkflowId(b.orderId)];
+      const listed = async (query: string) => {
+        const reply = await call('GET', `/v1/runs?${query}`);
+        return (reply.body.items as { workflowId: string }[]).map((item) => item.workflowId);
+      };
+      await eventually(() => listed('status=RUNNING&pageSize=100'), (found) => ids.every((id) => found.includes(id)));
+
+      const seen: string[] = [];
+      let token: string | null = null;
+      // Running runs list newest first, so ours come within the first pages even on a shared server.
+      for (let page = 0; page < 20 && !ids.every((id) => seen.includes(id)); page++) {
+        const reply: Reply = await call('GET', `/v1/runs?status=RUNNING&pageSize=1${token ? `&pageToken=${token}` : ''}`);
+        expect(reply.status).to.equal(200);
+        const items = reply.body.items as { workflowId: string }[];
+        expect(items.length).to.be.at.most(1);
+        seen.push(...items.map((item) => item.workflowId));
+        token = reply.body.nextPageToken as string | null;
+        if (!token) break;
+      }
+      expect(seen).to.include.members(ids);
+      const firstPage = await call('GET', '/v1/runs?status=RUNNING&pageSize=1');
+      const otherFilters = await call('GET', `/v1/runs?status=COMPLETED&pageSize=1&pageToken=${String(firstPage.body.nextPageToken)}`);
+      expectProblem(otherFilters, 400);
+      expect(await listed(`status=TERMINATED&businessKey=${encodeURIComponent(a.orderId)}`)).to.deep.equal([]);
+    });
+
+    it('treats quotes in a business key as data, not query syntax', async () => {
+      const reply = await call('GET', `/v1/runs?businessKey=${encodeURIComponent("x' OR WorkflowType = 'orderToCash")}`);
+      expect(reply.status).to.equal(200);
+      expect(reply.body.items).to.deep.equal([]);
+    });
+
+    it('refuses an unknown type, an unknown status, a bad page size and a forged page token', async () => {
+      for (const query of ['type=launchRockets', 'status=SLEEPING', 'pageSize=0', 'pageSize=1000', 'pageToken=%27%3B', 'pageToken=abcd', `pageToken=${Buffer.from('{"RunID":"x"}').toString('base64url')}`]) {
+        const reply = await call('GET', `/v1/runs?${query}`);
+        expectProblem(reply, 400);
+        expect((reply.body.errors as unknown[]).length, query).to.be.greaterThan(0);
+      }
+    });
+  });
+
+  describe('POST /v1/runs/:workflowId/cancel', () => {
+    it('requests cancellation of a running run with 202, then answers 409 once it is closed', async () => {
+      const input = newOrderInput();
+      await startOrder(input);
+      const workflowId = orderWorkflowId(input.orderId);
+      const reply = await call('POST', `/v1/runs/${workflowId}/cancel`);
+      expect(reply.status).to.equal(202);
+      expect(reply.body).to.deep.equal({ workflowId, status: 'cancel_requested' });
+
+      await temporal.workflow.getHandle(workflowId).terminate('test: close it');
+      expectProblem(await call('POST', `/v1/runs/${workflowId}/cancel`), 409);
+    });
+
+    it('answers 404 for an unknown run and 403 for a read-only key', async () => {
+      expectProblem(await call('POST', `/v1/runs/${uniqueId('order-missing')}/cancel`), 404);
+      expectProblem(await call('POST', `/v1/runs/${uniqueId('order-missing')}/cancel`, { key: readerKey }), 403);
+    });
+  });
+
+  describe('GET /v1/workflows', () => {
+    it('serves the catalog with each input as JSON Schema', async () => {
+      const reply = await call('GET', '/v1/workflows', { key: readerKey });
+      expect(reply.status).to.equal(200);
+      const orderToCash = (reply.body.items as Record<string, unknown>[]).find((item) => item.type === 'orderToCash');
+      expect(orderToCash).to.include.keys('description', 'inputSchema', 'queries', 'signals');
+      expect(orderToCash!.queries).to.include('progress');
+      const schema = orderToCash!.inputSchema as { type: string; required: string[] };
+      expect(schema.type).to.equal('object');
+      expect(schema.required).to.include.members(['orderId', 'customer', 'lines']);
+    });
+  });
+});
