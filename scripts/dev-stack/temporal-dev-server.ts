@@ -17,6 +17,11 @@ const INDEXED_VALUE_TYPES: Readonly<Record<SearchAttributeCliType, IndexedValueT
   KeywordList: 7,
 };
 
+/** Name → the operator API's type codes, for addSearchAttributes. */
+export function indexedValueTypes(attributes: Readonly<Record<string, SearchAttributeCliType>>): Record<string, IndexedValueType> {
+  return Object.fromEntries(Object.entries(attributes).map(([name, type]) => [name, INDEXED_VALUE_TYPES[type]]));
+}
+
 export interface DevServerOptions {
   /** The `temporal` CLI executable. */
   readonly cliPath: string;

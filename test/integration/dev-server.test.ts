@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes';
-import { getDevServer } from '../support/temporal-test-servers';
+import { createTimeSkippingEnv, getDevServer } from '../support/temporal-test-servers';
 
 describe('shared Temporal dev server (test support)', function () {
   let connection: Connection;
@@ -34,6 +34,24 @@ describe('shared Temporal dev server (test support)', function () {
     const expectedCodes = { Keyword: 2, Double: 4 } as const;
     for (const [name, type] of Object.entries(CUSTOM_SEARCH_ATTRIBUTES)) {
       expect(customAttributes?.[name], name).to.equal(expectedCodes[type]);
+    }
+  });
+});
+
+describe('time-skipping environment (test support)', function () {
+  it('comes with every custom search attribute registered', async function () {
+    const env = await createTimeSkippingEnv();
+    try {
+      // The test server lists nothing (ListSearchAttributes is unimplemented there), so probe
+      // by adding again: an attribute that is already there is refused as ALREADY_EXISTS.
+      for (const name of Object.keys(CUSTOM_SEARCH_ATTRIBUTES)) {
+        const outcome = await env.connection.operatorService
+          .addSearchAttributes({ namespace: 'default', searchAttributes: { [name]: 2 } })
+          .then(() => 'added', (error: Error) => error.message);
+        expect(outcome, name).to.match(/ALREADY_EXISTS/);
+      }
+    } finally {
+      await env.teardown();
     }
   });
 });

@@ -86,9 +86,23 @@ export async function stopDevServer(): Promise<void> {
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   assertInstalled(TEMPORAL_TEST_SERVER_PATH);
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const { indexedValueTypes } = await import('../../scripts/dev-stack/temporal-dev-server.js');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: TEMPORAL_TEST_SERVER_PATH } },
   });
+  // The SDK has no search-attribute option for this server, but the server implements the
+  // operator call (not the list call); without it every workflow that upserts a custom
+  // attribute fails its workflow task ("search attribute ... is not defined").
+  try {
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: 'default',
+      searchAttributes: indexedValueTypes(CUSTOM_SEARCH_ATTRIBUTES),
+    });
+  } catch (error) {
+    await env.teardown();
+    throw error;
+  }
+  return env;
 }
 
 // The server runs in its own process group, so a crashed or interrupted run must not leave it behind.
