@@ -155,23 +155,40 @@ function ensureTemporalTools() {
 
 // (c) MariaDB and Redis ----------------------------------------------------------------------------
 
-function portIsOpen(host, port, timeoutMs = 1500) {
+/**
+ * True when the service itself answers at host:port. A bare TCP connect is not enough: some
+ * networks (proxies, sandboxes) accept connections to any address. So each service gets a
+ * first word of its protocol: `greeting` says whether its first reply looks right.
+ */
+function serviceAnswers(host, port, probe, timeoutMs = 1500) {
   return new Promise((resolve) => {
     const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
-    const done = (open) => {
+    const done = (answered) => {
       socket.destroy();
-      resolve(open);
+      resolve(answered);
     };
     socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
+    socket.once('connect', () => {
+      if (!probe.greeting) done(true);
+      else if (probe.send) socket.write(probe.send);
+    });
+    socket.once('data', (chunk) => done(probe.greeting(chunk)));
     socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
   });
 }
 
-async function waitForPort(host, port, timeoutMs) {
+/** MySQL/MariaDB speak first: a handshake (protocol 10) or an error packet (e.g. host not allowed). */
+const MYSQL_PROBE = { send: null, greeting: (chunk) => chunk.length > 4 && (chunk[4] === 0x0a || chunk[4] === 0xff) };
+/** Redis answers PING with +PONG, or with an error such as -NOAUTH: either way it is Redis. */
+const REDIS_PROBE = { send: 'PING\r\n', greeting: (chunk) => chunk[0] === 0x2b || chunk[0] === 0x2d };
+/** rediss:// wants a TLS handshake first; a TCP connect is all we check there. */
+const TCP_ONLY_PROBE = { send: null, greeting: null };
+
+async function waitForService(host, port, probe, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await portIsOpen(host, port)) return true;
+    if (await serviceAnswers(host, port, probe)) return true;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return false;
@@ -196,6 +213,7 @@ const SERVICES = [
     variable: 'DATABASE_URL',
     defaultUrl: DEFAULT_DATABASE_URL,
     defaultPort: 3306,
+    probe: MYSQL_PROBE,
     start() {
       const mariadbd = findExecutable(['/usr/sbin/mariadbd', 'mariadbd', '/usr/sbin/mysqld', 'mysqld']);
       const daemon = findExecutable(['/usr/sbin/start-stop-daemon', '/sbin/start-stop-daemon', 'start-stop-daemon']);
@@ -214,6 +232,7 @@ const SERVICES = [
     variable: 'REDIS_URL',
     defaultUrl: DEFAULT_REDIS_URL,
     defaultPort: 6379,
+    probe: REDIS_PROBE,
     start(port) {
       const redis = findExecutable(['redis-server']);
       if (!redis) return false;
@@ -237,13 +256,14 @@ async function ensureService(service) {
   const host = url.hostname;
   const port = Number(url.port || service.defaultPort);
   const where = `${host}:${port}`;
-  if (await portIsOpen(host, port)) return say(`${service.name} reachable at ${where}`);
+  const probe = url.protocol === 'rediss:' ? TCP_ONLY_PROBE : service.probe;
+  if (await serviceAnswers(host, port, probe)) return say(`${service.name} reachable at ${where}`);
   if (!LOCAL_HOSTS.has(host)) {
     throw new BootstrapError(`${service.name} is not reachable at ${where} (${service.variable})`, `start it or point ${service.variable} at a reachable server`);
   }
   say(`${service.name} not running at ${where}; starting it`);
   if (!service.start(port)) throw new BootstrapError(`${service.name} is not running at ${where} and is not installed here`, service.fix);
-  if (!(await waitForPort(host, port, SERVICE_START_TIMEOUT_MS))) {
+  if (!(await waitForService(host, port, probe, SERVICE_START_TIMEOUT_MS))) {
     throw new BootstrapError(`${service.name} did not start listening on ${where} within ${SERVICE_START_TIMEOUT_MS / 1000} s`, service.fix);
   }
   say(`${service.name} started at ${where}`);
