@@ -73,6 +73,7 @@ export function faultError(instance: string, operation: string, code: ConnectorE
 export async function consumeSandboxFault(models: Models, instance: string, operation: string): Promise<void> {
   const faults = await models.SandboxFault.findAll({ where: { instance, operation }, order: [['id', 'ASC']] });
   for (const fault of faults) {
+    // Rows written by hand with a typo still fail the call, as the most ordinary vendor failure.
     const code = isConnectorErrorCode(fault.code) ? fault.code : ConnectorErrorCode.VendorUnavailable;
     if (fault.remaining === null) throw faultError(instance, operation, code);
     // Conditional decrement: of two concurrent calls racing for the last unit, exactly one wins.

@@ -4,9 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Op, UniqueConstraintError, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
-import type { z } from 'zod';
-import type { Models } from '../../server/db/models';
-import type { SandboxRecord } from '../../server/db/models';
+import { z } from 'zod';
+import type { Models, SandboxRecord } from '../../server/db/models';
 import type { SandboxCursor } from './sandbox-cursor';
 import type { SandboxCollection } from './sandbox-collections';
 
@@ -41,6 +40,14 @@ function storedKey(key: string): string {
   return key.length <= KEY_COLUMN_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
+/** MariaDB stores JSON as LONGTEXT; some driver paths hand back the raw string. */
+function jsonOf(row: SandboxRecord): unknown {
+  const data: unknown = row.data;
+  return typeof data === 'string' ? JSON.parse(data) : data;
+}
+
+const receiptSchema = z.object({ operation: z.string(), result: z.unknown() });
+
 function isRaceLoss(error: unknown): boolean {
   if (error instanceof UniqueConstraintError) return true;
   const parent = (error as { parent?: { errno?: unknown } } | null)?.parent;
@@ -60,9 +67,7 @@ export class SandboxStore {
   }
 
   private toDoc<T>(collection: SandboxCollection<T>, row: SandboxRecord): SandboxDoc<T> {
-    // MariaDB stores JSON as LONGTEXT; some driver paths hand back the raw string.
-    const raw: unknown = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
-    return { id: row.id, naturalKey: row.naturalKey, data: collection.schema.parse(raw), createdAt: row.createdAt, updatedAt: row.updatedAt };
+    return { id: row.id, naturalKey: row.naturalKey, data: collection.schema.parse(jsonOf(row)), createdAt: row.createdAt, updatedAt: row.updatedAt };
   }
 
   /** Inside a transaction the row is locked (FOR UPDATE) until commit: reads there precede writes. */
@@ -168,7 +173,7 @@ export class SandboxStore {
     const key = storedKey(`${operation}:${idempotencyKey}`);
     for (let attempt = 1; ; attempt++) {
       const earlier = await this.models.SandboxRecord.findOne({ where: { instance: this.instance, collection: RECEIPTS, idempotencyKey: key } });
-      if (earlier) return resultSchema.parse((earlier.data as { result?: unknown }).result);
+      if (earlier) return resultSchema.parse(receiptSchema.parse(jsonOf(earlier)).result);
       try {
         return await this.sequelize.transaction(async (tx) => {
           const receipt = await this.models.SandboxRecord.create(

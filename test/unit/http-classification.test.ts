@@ -221,6 +221,9 @@ describe('createHttpClient against a local server', () => {
   it('returns the typed body of a successful response', async () => {
     const body = await client().get<{ id: string; name: string }>('/ok');
     expect(body).to.deep.equal({ id: 'c_1', name: 'Ada' });
+    const response = await client().request<{ id: string }>({ method: 'GET', url: '/ok' });
+    expect(response.status).to.equal(200);
+    expect(response.headers['content-type']).to.equal('application/json');
   });
 
   it('when the server answers 429 with Retry-After: 2, then RATE_LIMITED with retryAfterMs 2000', async () => {
