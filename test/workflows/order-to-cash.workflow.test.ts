@@ -9,7 +9,7 @@ import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/
 import { countSandboxRecords, clearSandboxFaults, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
 import type { ConnectorErrorCode } from '../../connectors/errors';
 import { bundleWorkflows } from '../../server/worker/worker';
-import { progressQuery } from '../../workflows/shared/progress';
+import { progressQuery, type Progress } from '../../workflows/shared/progress';
 import type { OrderToCashInput, OrderToCashResult } from '../../workflows/order-to-cash/order-to-cash.types';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
@@ -44,7 +44,15 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
 
   afterEach(() => clearSandboxFaults(db.models));
 
-  async function runOrder(input: OrderToCashInput): Promise<{ handle: WorkflowHandle; outcome: Promise<OrderToCashResult> }> {
+  interface OrderRun {
+    handle: WorkflowHandle;
+    /** The run's outcome: its result, or the error `result()` rejected with. */
+    outcome: Promise<OrderToCashResult>;
+    progress: Progress;
+  }
+
+  /** Runs one order to its end on a fresh task queue; queries progress while the worker still runs. */
+  async function runOrder(input: OrderToCashInput): Promise<OrderRun> {
     const taskQueue = uniqueId('o2c-tq');
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -53,8 +61,16 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
       activities: createActivities({ connectors: registry }),
     });
     const handle = await env.client.workflow.start('orderToCash', { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
-    const outcome = worker.runUntil(handle.result() as Promise<OrderToCashResult>);
-    return { handle, outcome };
+    return worker.runUntil(async () => {
+      const settled = await (handle.result() as Promise<OrderToCashResult>).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      const progress = await handle.query(progressQuery);
+      const outcome = settled.ok ? Promise.resolve(settled.value) : Promise.reject(settled.error);
+      outcome.catch(() => undefined); // observed by the test through expectOrderFailure
+      return { handle, outcome, progress };
+    });
   }
 
   async function expectOrderFailure(outcome: Promise<unknown>): Promise<{ step: string; code: string }> {
@@ -88,13 +104,12 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
 
   it('when every step succeeds, then the order is invoiced, captured and confirmed by email', async () => {
     const input = newOrderInput();
-    const { handle, outcome } = await runOrder(input);
+    const { handle, outcome, progress } = await runOrder(input);
     const result = await outcome;
     expect(result.orderId).to.equal(input.orderId);
     expect(result.total).to.deep.equal({ amount: 4498, currency: 'EUR' });
     expect(result.salesOrderId).to.be.a('string').and.not.empty;
 
-    const progress = await handle.query(progressQuery);
     expect(progress.status).to.equal('COMPLETED');
     expect(progress.stepsDone).to.deep.equal(['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment', 'createInvoice', 'capturePayment', 'sendConfirmation']);
     expect(progress.compensations).to.deep.equal([]);
@@ -107,12 +122,11 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
   it('when an item is out of stock, then nothing is ordered or charged, the step is not retried and the customer is told', async () => {
     const input = newOrderInput({ lines: [{ sku: 'OOS-LAMP', quantity: 1, unitAmount: 9900 }] });
     const ordersBefore = await countSandboxRecords(db.models, 'erp.main', 'salesOrders');
-    const { handle, outcome } = await runOrder(input);
+    const { handle, outcome, progress } = await runOrder(input);
     const details = await expectOrderFailure(outcome);
     expect(details).to.deep.equal({ step: 'checkStock', code: 'OUT_OF_STOCK' });
     expect(await attemptsOf(handle, 'checkStock')).to.equal(1);
     expect(await countSandboxRecords(db.models, 'erp.main', 'salesOrders')).to.equal(ordersBefore);
-    const progress = await handle.query(progressQuery);
     expect(progress.status).to.equal('FAILED');
     expect(progress.compensations).to.deep.equal([{ step: 'notifyCustomer', outcome: 'done' }]);
     const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} could not be completed`);
@@ -121,11 +135,10 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
 
   it('when the card is declined, then the sales order is cancelled and the customer emailed', async () => {
     const input = newOrderInput({ payment: { token: 'tok_declined' } });
-    const { handle, outcome } = await runOrder(input);
+    const { handle, outcome, progress } = await runOrder(input);
     const details = await expectOrderFailure(outcome);
     expect(details).to.deep.equal({ step: 'authorizePayment', code: 'PAYMENT_DECLINED' });
     expect(await attemptsOf(handle, 'authorizePayment')).to.equal(1);
-    const progress = await handle.query(progressQuery);
     expect(progress.compensations).to.deep.equal([
       { step: 'cancelSalesOrder', outcome: 'done' },
       { step: 'notifyCustomer', outcome: 'done' },
@@ -136,33 +149,30 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
 
   it('when invoicing fails for good, then the authorization is voided and the order cancelled, newest first', async () => {
     await inject('erp.main', 'createInvoice', 'INVALID_REQUEST', 1);
-    const { handle, outcome } = await runOrder(newOrderInput());
+    const { handle, outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'createInvoice', code: 'INVALID_REQUEST' });
-    const progress = await handle.query(progressQuery);
     expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
   });
 
   it('when the capture fails for good, then the authorization is voided and the order cancelled', async () => {
     await inject('payment.main', 'capture', 'FORBIDDEN', 1);
-    const { handle, outcome } = await runOrder(newOrderInput());
+    const { handle, outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'capturePayment', code: 'FORBIDDEN' });
-    const progress = await handle.query(progressQuery);
     expect(progress.compensations.map((c) => c.step)).to.deep.equal(['voidPayment', 'cancelSalesOrder', 'notifyCustomer']);
   });
 
   it('when the confirmation cannot be delivered, then the captured payment is refunded and the failed notice is recorded', async () => {
     const input = newOrderInput();
     input.customer.email = `reject-${input.orderId.toLowerCase()}@customer.example`;
-    const { handle, outcome } = await runOrder(input);
+    const { handle, outcome, progress } = await runOrder(input);
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'sendConfirmation', code: 'INVALID_REQUEST' });
-    const progress = await handle.query(progressQuery);
     expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['refundPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:failed']);
   });
 
   it('when the ERP answers 503 twice, then the step is retried with backoff and the order completes once', async () => {
     await inject('erp.main', 'createSalesOrder', 'VENDOR_UNAVAILABLE', 2);
     const ordersBefore = await countSandboxRecords(db.models, 'erp.main', 'salesOrders');
-    const { handle, outcome } = await runOrder(newOrderInput());
+    const { handle, outcome, progress } = await runOrder(newOrderInput());
     const result = await outcome;
     expect(result.salesOrderId).to.be.a('string');
     expect(await attemptsOf(handle, 'createSalesOrder')).to.equal(3);
@@ -171,7 +181,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
 
   it('when the CRM rejects the credentials, then the run stops at once without retrying', async () => {
     await inject('crm.main', 'upsertContact', 'UNAUTHORIZED', null);
-    const { handle, outcome } = await runOrder(newOrderInput());
+    const { handle, outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'upsertCustomer', code: 'UNAUTHORIZED' });
     expect(await attemptsOf(handle, 'upsertCrmContact')).to.equal(1);
   });
