@@ -1,7 +1,15 @@
+import { configureLogger } from '../../server/logging/logger';
+import { installTemporalRuntime } from '../../server/temporal/runtime';
 import { stopDevServer } from './temporal-test-servers';
 
 /** Root hooks for every mocha run (.mocharc.json `require`). */
 export const mochaHooks = {
+  beforeAll(): void {
+    // Tests provoke failures on purpose; only errors are worth a line in the test output.
+    // The SDK's own logs (worker, workflow `log`) go through the same logger, as in production.
+    configureLogger({ level: 'error', format: 'json' });
+    installTemporalRuntime('error');
+  },
   async afterAll(): Promise<void> {
     await stopDevServer();
   },
