@@ -102,27 +102,11 @@ function ensureNpmDependencies() {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const flags = ['--no-audit', '--no-fund'];
   const networkFix = 'check network access to the npm registry and the npm output above';
-  if (!existsSync(join(ROOT, 'package-lock.json'))) {
-    say('installing npm dependencies (npm install; no package-lock.json)');
-    run(npm, ['install', ...flags], networkFix);
-  } else {
-    say('installing npm dependencies (npm ci)');
-    const ci = spawnSync(npm, ['ci', ...flags], { cwd: ROOT, stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
-    if (ci.status !== 0) {
-      const stderr = ci.stderr ?? '';
-      // npm ci refuses a lock that misses entries (e.g. optional packages for other platforms).
-      // Installing from it anyway beats a dead checkout; --no-save leaves the lock untouched.
-      if (!/can only install packages when your package\.json and package-lock\.json/.test(stderr)) {
-        process.stderr.write(stderr);
-        throw new BootstrapError(`npm ci exited with ${ci.status ?? ci.signal}`, networkFix);
-      }
-      // Its reasons only; the usage text npm appends says nothing more.
-      process.stderr.write(`${stderr.split('\n').filter((line) => /Missing:|in sync/.test(line)).join('\n')}\n`);
-      say('package-lock.json is out of sync with package.json; falling back to `npm install --no-save`');
-      say('to fix for good: run `npm install --package-lock-only` and commit package-lock.json');
-      run(npm, ['install', '--no-save', ...flags], networkFix);
-    }
-  }
+  // Not `npm ci`: the registry this project installs from serves no manifests for other
+  // platforms' optional binaries (@swc/core-darwin-*, …), so every lock npm writes here lacks them
+  // and `npm ci` refuses it. `npm install --no-save` follows the lock and never rewrites it.
+  say('installing npm dependencies (npm install --no-save, following package-lock.json)');
+  run(npm, ['install', '--no-save', ...flags], networkFix);
   writeStamp('npm.stamp', hash);
 }
 

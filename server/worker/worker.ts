@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { activityLogContext } from './log-context.interceptor';
 
@@ -14,7 +14,8 @@ export interface WorkerSettings {
 
 /** Bundles the workflow code once (webpack; ~seconds) so several workers can share it. */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
+  // Through the installed runtime's logger, so webpack's report follows LOG_LEVEL like the rest.
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: Runtime.instance().logger });
 }
 
 export interface JunctionWorker {
