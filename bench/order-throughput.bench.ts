@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfig } from '../config';
 import { createDefaultRegistry } from '../connectors/registry';
@@ -17,7 +17,7 @@ import { createApiKeysService } from '../server/api/keys/api-keys.service';
 import { startApiServer } from '../server/api/server';
 import { configureLogger } from '../server/logging/logger';
 import { installTemporalRuntime } from '../server/temporal/runtime';
-import { bundleWorkflows, createJunctionWorker } from '../server/worker/worker';
+import { bundleWorkflows, bundlerLogger, createJunctionWorker } from '../server/worker/worker';
 import { newOrderInput, uniqueId } from '../test/support/order-fixtures';
 import { startSmtpSink } from '../test/support/smtp-sink';
 import { getDevServer, stopDevServer } from '../test/support/temporal-test-servers';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     createTestDatabase('bench'),
     startSmtpSink(),
     bundleWorkflows(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./baseline/baseline.workflow'), logger: Runtime.instance().logger }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./baseline/baseline.workflow'), logger: bundlerLogger() }),
   ]);
   const config = loadConfig(
     { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, TEMPORAL_TASK_QUEUE: uniqueId('bench-junction'), DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' },

@@ -116,7 +116,7 @@ async function waitForApi(config: Config, app: ManagedChild): Promise<boolean> {
 }
 
 function printWhereThingsAre(config: Config, temporalAddress: string, servesApi: boolean): void {
-  const lines = servesApi ? [`API                http://${LOCAL_IP}:${config.port}  (docs: /docs)`] : [];
+  const lines = servesApi ? [`API                http://${LOCAL_IP}:${config.port}`] : [];
   if (config.temporal.address) lines.push(`Temporal           ${temporalAddress} (external)`);
   else lines.push(`Temporal Web UI    http://${LOCAL_IP}:${config.temporal.uiPort}  (gRPC ${temporalAddress})`);
   if (!config.smtp.url) lines.push(`Mail               http://${LOCAL_IP}:${config.smtp.uiPort}`);

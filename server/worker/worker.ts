@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type Logger, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { activityLogContext } from './log-context.interceptor';
 
@@ -14,8 +14,20 @@ export interface WorkerSettings {
 
 /** Bundles the workflow code once (webpack; ~seconds) so several workers can share it. */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
-  // Through the installed runtime's logger, so webpack's report follows LOG_LEVEL like the rest.
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: Runtime.instance().logger });
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: bundlerLogger() });
+}
+
+/** Webpack's module report is build detail: debug level, through the installed runtime's logger. */
+export function bundlerLogger(): Logger {
+  const sdk = Runtime.instance().logger;
+  return {
+    log: (level, message, meta) => sdk.log(level === 'INFO' ? 'DEBUG' : level, message, meta),
+    trace: (message, meta) => sdk.trace(message, meta),
+    debug: (message, meta) => sdk.debug(message, meta),
+    info: (message, meta) => sdk.debug(message, meta),
+    warn: (message, meta) => sdk.warn(message, meta),
+    error: (message, meta) => sdk.error(message, meta),
+  };
 }
 
 export interface JunctionWorker {
@@ -35,7 +47,7 @@ export async function createJunctionWorker(settings: WorkerSettings, activities:
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
+    workflowBundle: settings.workflowBundle ?? (await bundleWorkflows()),
     activities,
     interceptors: { activity: [activityLogContext] },
     shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
