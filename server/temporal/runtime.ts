@@ -23,5 +23,7 @@ export function installTemporalRuntime(level: 'error' | 'warn' | 'info' | 'debug
     logger: new DefaultLogger(sdkLevel, (entry) => {
       getLogger().log(LEVELS[entry.level], entry.message, { ...entry.meta, source: 'temporal-sdk' });
     }),
+    // The native core logs to stderr in its own format unless forwarded to the logger above.
+    telemetryOptions: { logging: { filter: { core: sdkLevel === 'DEBUG' ? 'DEBUG' : 'WARN', other: 'ERROR' }, forward: {} } },
   });
 }

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../config';
@@ -184,5 +184,26 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     const { handle, outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'upsertCustomer', code: 'UNAUTHORIZED' });
     expect(await attemptsOf(handle, 'upsertCrmContact')).to.equal(1);
+  });
+
+  it('when ops cancel a run stuck on a failing ERP, then it compensates, tells the customer and ends cancelled', async () => {
+    await inject('erp.main', 'createInvoice', 'VENDOR_UNAVAILABLE', null);
+    const input = newOrderInput();
+    const taskQueue = uniqueId('o2c-tq');
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: registry }) });
+    const handle = await env.client.workflow.start('orderToCash', { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
+    const { error, progress } = await worker.runUntil(async () => {
+      // Time only skips while a test awaits a result, so the retries here run in real time.
+      while ((await handle.query(progressQuery)).currentStep !== 'createInvoice') await new Promise((r) => setTimeout(r, 50));
+      await handle.cancel();
+      const error = await handle.result().then(() => null, (e: unknown) => e);
+      return { error, progress: await handle.query(progressQuery) };
+    });
+    expect(error).to.be.instanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).to.be.instanceOf(CancelledFailure);
+    expect(progress.status).to.equal('CANCELLED');
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
+    const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} could not be completed`);
+    expect(mail.text).to.contain('cancelled');
   });
 });
