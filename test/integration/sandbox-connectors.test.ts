@@ -7,19 +7,11 @@ import { SandboxErpConnector } from '../../connectors/sandbox/sandbox-erp.connec
 import { SandboxPaymentConnector } from '../../connectors/sandbox/sandbox-payment.connector';
 import type { Page, SalesOrderInput, TimeWindow } from '../../connectors/spi';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { connectorFailureOf } from '../support/expect-connector-error';
 
 const unique = () => randomBytes(4).toString('hex');
 const key = (label: string) => `${label}-${unique()}`;
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  expect.fail('the call should have failed');
-}
 
 async function allPages<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
@@ -128,16 +120,16 @@ describe('sandbox connectors (MariaDB)', function () {
       const before = await countSandboxRecords(db.models, names.crm, 'deals');
       expect(await crm.createDeal({ name: 'Engine', contactId: contact.id, amount: { amount: 500_000, currency: 'GBP' } }, { idempotencyKey: dealKey })).to.deep.equal(deal);
       expect(await countSandboxRecords(db.models, names.crm, 'deals')).to.equal(before);
-      const missing = await failureOf(crm.createDeal({ name: 'X', contactId: 'con_nope', amount: { amount: 1, currency: 'GBP' } }, { idempotencyKey: key('deal') }));
+      const missing = await connectorFailureOf(crm.createDeal({ name: 'X', contactId: 'con_nope', amount: { amount: 1, currency: 'GBP' } }, { idempotencyKey: key('deal') }));
       expect(missing.code).to.equal('NOT_FOUND');
     });
 
     it('when the input is invalid, then INVALID_REQUEST names the field and nothing is written', async () => {
-      const error = await failureOf(crm.upsertContact({ email: 'not-an-email' }, { idempotencyKey: key('bad') }));
+      const error = await connectorFailureOf(crm.upsertContact({ email: 'not-an-email' }, { idempotencyKey: key('bad') }));
       expect(error.toDetails()).to.include({ code: 'INVALID_REQUEST', retryable: false, status: 400 });
       expect(error.vendorMessage).to.match(/^email: /);
-      expect((await failureOf(erp.createSalesOrder({ ...orderInput('cus_x'), lines: [] }, { idempotencyKey: key('bad') }))).code).to.equal('INVALID_REQUEST');
-      expect((await failureOf(crm.upsertContact({ email: 'a@b.example' }, { idempotencyKey: '' }))).code).to.equal('INVALID_REQUEST');
+      expect((await connectorFailureOf(erp.createSalesOrder({ ...orderInput('cus_x'), lines: [] }, { idempotencyKey: key('bad') }))).code).to.equal('INVALID_REQUEST');
+      expect((await connectorFailureOf(crm.upsertContact({ email: 'a@b.example' }, { idempotencyKey: '' }))).code).to.equal('INVALID_REQUEST');
     });
   });
 
@@ -148,7 +140,7 @@ describe('sandbox connectors (MariaDB)', function () {
       await injectSandboxFault(db.models, { instance: names.erp, operation: 'createSalesOrder', code: 'VENDOR_UNAVAILABLE', times: 2 });
       const before = await countSandboxRecords(db.models, names.erp, 'salesOrders');
       for (let attempt = 1; attempt <= 2; attempt++) {
-        const error = await failureOf(erp.createSalesOrder(input, { idempotencyKey }));
+        const error = await connectorFailureOf(erp.createSalesOrder(input, { idempotencyKey }));
         expect(error.toDetails()).to.deep.equal({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 503, vendorMessage: 'Service temporarily unavailable' });
       }
       const order = await erp.createSalesOrder(input, { idempotencyKey });
@@ -160,7 +152,7 @@ describe('sandbox connectors (MariaDB)', function () {
     it('when a fault has no count, then every call fails until the faults are cleared', async () => {
       await injectSandboxFault(db.models, { instance: names.crm, operation: 'findContactByEmail', code: 'UNAUTHORIZED', times: null });
       for (let i = 0; i < 3; i++) {
-        expect((await failureOf(crm.findContactByEmail('x@y.example'))).toDetails()).to.include({ code: 'UNAUTHORIZED', retryable: false, status: 401 });
+        expect((await connectorFailureOf(crm.findContactByEmail('x@y.example'))).toDetails()).to.include({ code: 'UNAUTHORIZED', retryable: false, status: 401 });
       }
       await clearSandboxFaults(db.models, names.crm);
       expect(await crm.findContactByEmail('x@y.example')).to.equal(null);
@@ -176,7 +168,7 @@ describe('sandbox connectors (MariaDB)', function () {
       await injectSandboxFault(db.models, { instance: names.payment, operation: 'authorize:after', code: 'TIMEOUT', times: 1 });
       const before = await countSandboxRecords(db.models, names.payment, 'payments');
       const authorization = { amount: { amount: 1200, currency: 'EUR' }, paymentMethodToken: 'tok_visa', customerReference: 'order-lost' };
-      expect((await failureOf(payments.authorize(authorization, { idempotencyKey }))).toDetails()).to.include({ code: 'TIMEOUT', retryable: true });
+      expect((await connectorFailureOf(payments.authorize(authorization, { idempotencyKey }))).toDetails()).to.include({ code: 'TIMEOUT', retryable: true });
       expect(await countSandboxRecords(db.models, names.payment, 'payments')).to.equal(before + 1);
       const retried = await payments.authorize(authorization, { idempotencyKey });
       expect(retried.status).to.equal('authorized');
@@ -221,7 +213,7 @@ describe('sandbox connectors (MariaDB)', function () {
       expect(await erp.cancelSalesOrder(order.id, { idempotencyKey: cancelKey })).to.deep.equal(cancelled);
       expect((await erp.cancelSalesOrder(order.id, { idempotencyKey: key('cancel-again') })).status).to.equal('cancelled');
       expect(await erp.getStock([sku])).to.deep.equal([{ sku, available: 10 }]);
-      expect((await failureOf(erp.cancelSalesOrder('so_missing', { idempotencyKey: key('c') }))).code).to.equal('NOT_FOUND');
+      expect((await connectorFailureOf(erp.cancelSalesOrder('so_missing', { idempotencyKey: key('c') }))).code).to.equal('NOT_FOUND');
     });
 
     it('when more is ordered than available, then stock stops at zero and a cancel gives back only what was taken', async () => {
@@ -253,7 +245,7 @@ describe('sandbox connectors (MariaDB)', function () {
       const customerId = await newCustomerId();
       const order = await erp.createSalesOrder(orderInput(customerId), { idempotencyKey: key('c-so') });
       await erp.cancelSalesOrder(order.id, { idempotencyKey: key('c-cancel') });
-      const error = await failureOf(erp.createInvoice({ salesOrderId: order.id, customerId, total: order.total }, { idempotencyKey: key('c-inv') }));
+      const error = await connectorFailureOf(erp.createInvoice({ salesOrderId: order.id, customerId, total: order.total }, { idempotencyKey: key('c-inv') }));
       expect(error.toDetails()).to.include({ code: 'CONFLICT', retryable: false });
     });
   });
@@ -264,7 +256,7 @@ describe('sandbox connectors (MariaDB)', function () {
     it('when the token is tok_declined, then authorize fails with PAYMENT_DECLINED and records nothing', async () => {
       const before = await countSandboxRecords(db.models, names.payment, 'payments');
       for (const token of ['tok_declined', 'tok_declined_insufficient_funds']) {
-        const error = await failureOf(payments.authorize(authorization(token), { idempotencyKey: key('decl') }));
+        const error = await connectorFailureOf(payments.authorize(authorization(token), { idempotencyKey: key('decl') }));
         expect(error.toDetails()).to.deep.equal({ code: 'PAYMENT_DECLINED', retryable: false, status: 402, vendorMessage: 'Your card was declined.' });
       }
       expect(await countSandboxRecords(db.models, names.payment, 'payments')).to.equal(before);
@@ -274,17 +266,17 @@ describe('sandbox connectors (MariaDB)', function () {
       const payment = await payments.authorize(authorization(), { idempotencyKey: key('auth') });
       expect(payment).to.include({ status: 'authorized', capturedAmount: 0, refundedAmount: 0 });
       expect(payment.id).to.match(/^pay_[0-9a-f]{20}$/);
-      expect((await failureOf(payments.refund(payment.id, null, { idempotencyKey: key('early-refund') }))).code).to.equal('CONFLICT');
+      expect((await connectorFailureOf(payments.refund(payment.id, null, { idempotencyKey: key('early-refund') }))).code).to.equal('CONFLICT');
 
       const captureKey = key('cap');
       const captured = await payments.capture(payment.id, null, { idempotencyKey: captureKey });
       expect(captured).to.include({ status: 'captured', capturedAmount: 4498 });
       expect(await payments.capture(payment.id, null, { idempotencyKey: captureKey })).to.deep.equal(captured);
-      expect((await failureOf(payments.voidAuthorization(payment.id, { idempotencyKey: key('void') }))).toDetails()).to.include({ code: 'CONFLICT', retryable: false });
+      expect((await connectorFailureOf(payments.voidAuthorization(payment.id, { idempotencyKey: key('void') }))).toDetails()).to.include({ code: 'CONFLICT', retryable: false });
 
       const partial = await payments.refund(payment.id, 1000, { idempotencyKey: key('ref1') });
       expect(partial).to.include({ status: 'partially_refunded', refundedAmount: 1000 });
-      expect((await failureOf(payments.refund(payment.id, 10_000, { idempotencyKey: key('too-much') }))).code).to.equal('INVALID_REQUEST');
+      expect((await connectorFailureOf(payments.refund(payment.id, 10_000, { idempotencyKey: key('too-much') }))).code).to.equal('INVALID_REQUEST');
       const refundKey = key('ref2');
       const refunded = await payments.refund(payment.id, null, { idempotencyKey: refundKey });
       expect(refunded).to.include({ status: 'refunded', refundedAmount: 4498 });
@@ -297,8 +289,8 @@ describe('sandbox connectors (MariaDB)', function () {
       const voided = await payments.voidAuthorization(payment.id, { idempotencyKey: key('void') });
       expect(voided.status).to.equal('voided');
       expect((await payments.voidAuthorization(payment.id, { idempotencyKey: key('void-again') })).status).to.equal('voided');
-      expect((await failureOf(payments.capture(payment.id, null, { idempotencyKey: key('cap') }))).toDetails()).to.include({ code: 'CONFLICT', retryable: false });
-      expect((await failureOf(payments.capture('pay_missing', null, { idempotencyKey: key('cap') }))).code).to.equal('NOT_FOUND');
+      expect((await connectorFailureOf(payments.capture(payment.id, null, { idempotencyKey: key('cap') }))).toDetails()).to.include({ code: 'CONFLICT', retryable: false });
+      expect((await connectorFailureOf(payments.capture('pay_missing', null, { idempotencyKey: key('cap') }))).code).to.equal('NOT_FOUND');
     });
   });
 
@@ -318,7 +310,7 @@ describe('sandbox connectors (MariaDB)', function () {
       const changed = await pagingCrm.upsertContact({ email: first.items[0]!.email, firstName: 'Changed' }, { idempotencyKey: key('p-change') });
       const again = await allPages((cursor) => pagingCrm.listContactsChangedSince(cursor, 3));
       expect(again.items.at(-1)?.id).to.equal(changed.id);
-      expect((await failureOf(pagingCrm.listContactsChangedSince('garbage', 3))).code).to.equal('INVALID_REQUEST');
+      expect((await connectorFailureOf(pagingCrm.listContactsChangedSince('garbage', 3))).code).to.equal('INVALID_REQUEST');
     });
 
     it('pages through payments and invoices of a time window', async () => {
@@ -351,6 +343,6 @@ describe('sandbox connectors (MariaDB)', function () {
   it('answers a health check, and fails it when a fault is injected', async () => {
     await erp.healthCheck();
     await injectSandboxFault(db.models, { instance: names.erp, operation: 'healthCheck', code: 'UNAUTHORIZED' });
-    expect((await failureOf(erp.healthCheck())).code).to.equal('UNAUTHORIZED');
+    expect((await connectorFailureOf(erp.healthCheck())).code).to.equal('UNAUTHORIZED');
   });
 });

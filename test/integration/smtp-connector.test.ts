@@ -11,6 +11,7 @@ import { SmtpEmailConnector } from '../../connectors/email/smtp/smtp.connector';
 import type { EmailMessage } from '../../connectors/spi';
 import { getLogger, replaceLogger } from '../../server/logging/logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { connectorFailureOf } from '../support/expect-connector-error';
 
 interface TestSmtpServer {
   url: string;
@@ -55,15 +56,6 @@ async function closedPortUrl(): Promise<string> {
   return url;
 }
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConnectorError);
-    return error as ConnectorError;
-  }
-  expect.fail('the call should have failed');
-}
 
 const key = () => `email-${randomBytes(6).toString('hex')}`;
 const FROM = 'Shop <no-reply@shop.example>';
@@ -139,22 +131,22 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
 
   it('when the server rejects the recipient with 550, then INVALID_REQUEST is not retryable and a retry may send later', async () => {
     const idempotencyKey = key();
-    const error = await failureOf(mailer.send(message('reject-me@customer.example'), { idempotencyKey }));
+    const error = await connectorFailureOf(mailer.send(message('reject-me@customer.example'), { idempotencyKey }));
     expect(error.toDetails()).to.include({ code: 'INVALID_REQUEST', retryable: false, status: 550 });
     expect(error.vendorMessage).to.contain('550');
     expect((await db.models.EmailOutboxEntry.findByPk(idempotencyKey))?.status).to.equal('sending');
   });
 
   it('when the server defers with 451, then VENDOR_UNAVAILABLE is retryable', async () => {
-    const error = await failureOf(mailer.send(message('later@customer.example'), { idempotencyKey: key() }));
+    const error = await connectorFailureOf(mailer.send(message('later@customer.example'), { idempotencyKey: key() }));
     expect(error.toDetails()).to.include({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 451 });
   });
 
   it('when nothing listens on the port, then NETWORK is retryable', async () => {
     const offline = connector(await closedPortUrl());
-    const error = await failureOf(offline.send(message('ada@customer.example'), { idempotencyKey: key() }));
+    const error = await connectorFailureOf(offline.send(message('ada@customer.example'), { idempotencyKey: key() }));
     expect(error.toDetails()).to.include({ code: 'NETWORK', retryable: true });
-    expect((await failureOf(offline.healthCheck())).code).to.equal('NETWORK');
+    expect((await connectorFailureOf(offline.healthCheck())).code).to.equal('NETWORK');
   });
 
   it('when the server refuses the credentials, then UNAUTHORIZED is not retryable and the password is never logged', async () => {
@@ -170,7 +162,7 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
     );
     try {
       const withCredentials = connector(authServer.url.replace('smtp://', 'smtp://shop:hunter2@'));
-      const error = await failureOf(withCredentials.send(message('ada@customer.example'), { idempotencyKey: key() }));
+      const error = await connectorFailureOf(withCredentials.send(message('ada@customer.example'), { idempotencyKey: key() }));
       expect(error.toDetails()).to.include({ code: 'UNAUTHORIZED', retryable: false });
       expect(JSON.stringify(error.toDetails()) + error.message).not.to.contain('hunter2');
       expect(lines.join('\n')).to.contain('***').and.not.contain('hunter2');
@@ -181,9 +173,9 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
   });
 
   it('when the message is invalid, then INVALID_REQUEST without contacting the server', async () => {
-    const error = await failureOf(mailer.send({ to: [], subject: 'x', text: 'y' }, { idempotencyKey: key() }));
+    const error = await connectorFailureOf(mailer.send({ to: [], subject: 'x', text: 'y' }, { idempotencyKey: key() }));
     expect(error.toDetails()).to.include({ code: 'INVALID_REQUEST', retryable: false });
-    const injected = await failureOf(mailer.send({ to: ['a@b.example'], subject: 'x\r\nBcc: evil@example.com', text: 'y' }, { idempotencyKey: key() }));
+    const injected = await connectorFailureOf(mailer.send({ to: ['a@b.example'], subject: 'x\r\nBcc: evil@example.com', text: 'y' }, { idempotencyKey: key() }));
     expect(injected.code).to.equal('INVALID_REQUEST');
   });
 

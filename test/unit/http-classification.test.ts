@@ -7,6 +7,7 @@ import winston from 'winston';
 import { ConnectorError } from '../../connectors/connector-error';
 import { classifyHttpError, createHttpClient, MAX_RETRY_AFTER_MS, parseRetryAfter, retryAfterFromHeaders } from '../../connectors/http';
 import { getLogger, replaceLogger } from '../../server/logging/logger';
+import { connectorFailureOf } from '../support/expect-connector-error';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 
@@ -208,15 +209,6 @@ describe('createHttpClient against a local server', () => {
     return createHttpClient({ connector: 'crm.http-test', baseURL, timeoutMs, headers: { Authorization: 'Bearer sk_test_secret' } });
   }
 
-  async function failureOf(call: Promise<unknown>): Promise<ConnectorError> {
-    try {
-      await call;
-    } catch (error) {
-      expect(error).to.be.instanceOf(ConnectorError);
-      return error as ConnectorError;
-    }
-    expect.fail('the call should have failed');
-  }
 
   it('returns the typed body of a successful response', async () => {
     const body = await client().get<{ id: string; name: string }>('/ok');
@@ -227,38 +219,38 @@ describe('createHttpClient against a local server', () => {
   });
 
   it('when the server answers 429 with Retry-After: 2, then RATE_LIMITED with retryAfterMs 2000', async () => {
-    const error = await failureOf(client().get('/rate-limited'));
+    const error = await connectorFailureOf(client().get('/rate-limited'));
     expect(error.toDetails()).to.deep.equal({ code: 'RATE_LIMITED', retryable: true, status: 429, vendorMessage: 'Too many requests', retryAfterMs: 2000 });
   });
 
   it('when the server answers 503, then VENDOR_UNAVAILABLE retryable after its Retry-After', async () => {
-    const error = await failureOf(client().post('/unavailable', { a: 1 }));
+    const error = await connectorFailureOf(client().post('/unavailable', { a: 1 }));
     expect(error.toDetails()).to.deep.equal({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 503, vendorMessage: 'Service Unavailable', retryAfterMs: 1000 });
   });
 
   it('when the server answers 500, then VENDOR_UNAVAILABLE retryable with the vendor message', async () => {
-    const error = await failureOf(client().get('/boom'));
+    const error = await connectorFailureOf(client().get('/boom'));
     expect(error.toDetails()).to.deep.equal({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 500, vendorMessage: 'Internal error' });
   });
 
   it('when the server answers 404, then NOT_FOUND is not retryable', async () => {
-    const error = await failureOf(client().get('/missing'));
+    const error = await connectorFailureOf(client().get('/missing'));
     expect(error.toDetails()).to.deep.equal({ code: 'NOT_FOUND', retryable: false, status: 404 });
   });
 
   it('when the server answers 401, then UNAUTHORIZED is not retryable', async () => {
-    const error = await failureOf(client().get('/private'));
+    const error = await connectorFailureOf(client().get('/private'));
     expect(error.toDetails()).to.deep.equal({ code: 'UNAUTHORIZED', retryable: false, status: 401, vendorMessage: 'invalid_token: The access token expired' });
   });
 
   it('when the server is too slow, then TIMEOUT is retryable', async () => {
-    const error = await failureOf(client(200).get('/slow'));
+    const error = await connectorFailureOf(client(200).get('/slow'));
     expect(error.toDetails()).to.deep.equal({ code: 'TIMEOUT', retryable: true });
   });
 
   it('when nothing listens on the port, then NETWORK is retryable', async () => {
     const closedClient = createHttpClient({ connector: 'crm.http-test', baseURL: closedPortURL, timeoutMs: 1000 });
-    const error = await failureOf(closedClient.get('/ok'));
+    const error = await connectorFailureOf(closedClient.get('/ok'));
     expect(error.toDetails()).to.deep.equal({ code: 'NETWORK', retryable: true });
     expect(error.message).to.contain('ECONNREFUSED');
   });

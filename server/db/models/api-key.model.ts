@@ -5,7 +5,7 @@ export class ApiKey extends Model<InferAttributes<ApiKey>, InferCreationAttribut
   declare name: string;
   /** The public, unique part of the key; used to find the row. */
   declare prefix: string;
-  /** scrypt hash of the secret part; the secret itself is never stored. */
+  /** `sha256$<hex>` of the secret part (190+ random bits, so no slow hash is needed); the secret itself is never stored. */
   declare secretHash: string;
   declare scopes: string[];
   declare expiresAt: Date | null;
