@@ -1,5 +1,6 @@
 import { configureLogger } from '../../server/logging/logger';
 import { installTemporalRuntime } from '../../server/temporal/runtime';
+import { stopPrismMocks } from './prism-mock';
 import { stopDevServer } from './temporal-test-servers';
 
 /** Root hooks for every mocha run (.mocharc.json `require`). */
@@ -11,6 +12,6 @@ export const mochaHooks = {
     installTemporalRuntime('error');
   },
   async afterAll(): Promise<void> {
-    await stopDevServer();
+    await Promise.all([stopDevServer(), stopPrismMocks()]);
   },
 };
