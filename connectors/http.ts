@@ -5,11 +5,14 @@
  */
 import axios, { type AxiosRequestConfig, type Method } from 'axios';
 import { getLogger } from '../server/logging/logger';
+import type { AuthInjector } from './http/auth/auth-injector';
 import { classifyHttpError, requestPath } from './http/classify-http-error';
 
 export { classifyHttpError, requestPath } from './http/classify-http-error';
 export { MAX_RETRY_AFTER_MS, parseRateLimitReset, parseRetryAfter, retryAfterFromHeaders } from './http/retry-after';
 export { extractVendorMessage } from './http/vendor-message';
+export type { AuthInjector } from './http/auth/auth-injector';
+export { apiKeyHeader, basicAuth, bearerToken } from './http/auth/static-auth';
 
 export interface HttpClientOptions {
   /** The connector instance name (`crm.main`): it names the client in errors and logs. */
@@ -17,8 +20,10 @@ export interface HttpClientOptions {
   baseURL: string;
   /** Whole-request timeout; an activity's start-to-close timeout should leave room for it. */
   timeoutMs: number;
-  /** Sent with every request, e.g. authorization. Never logged. */
+  /** Sent with every request. Never logged. */
   headers?: Record<string, string>;
+  /** Adds credentials to every request; a 401 invalidates them and retries once when renewable. */
+  auth?: AuthInjector;
   /** Largest response body accepted (default 10 MiB): a vendor bug must not exhaust memory. */
   maxResponseBytes?: number;
 }
@@ -83,21 +88,32 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
   const { connector } = options;
 
-  async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-    const method = req.method.toUpperCase();
-    const path = requestPath(req.url, options.baseURL);
+  async function send<T>(req: HttpRequest) {
+    const authHeaders = options.auth ? await options.auth.headers() : {};
     const config: AxiosRequestConfig = {
       method: req.method,
       url: req.url,
+      headers: { ...authHeaders, ...req.headers },
       ...(req.params !== undefined ? { params: req.params } : {}),
       ...(req.data !== undefined ? { data: req.data } : {}),
-      ...(req.headers !== undefined ? { headers: req.headers } : {}),
       ...(req.timeoutMs !== undefined ? { timeout: req.timeoutMs } : {}),
       ...(req.signal !== undefined ? { signal: req.signal } : {}),
     };
+    try {
+      return await instance.request<T>(config);
+    } catch (error) {
+      // A token may have been revoked or expired early: renew it once, then let a 401 stand.
+      if (statusOf(error) !== 401 || !options.auth?.invalidate || !(await options.auth.invalidate())) throw error;
+      return instance.request<T>({ ...config, headers: { ...(await options.auth.headers()), ...req.headers } });
+    }
+  }
+
+  async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const method = req.method.toUpperCase();
+    const path = requestPath(req.url, options.baseURL);
     const started = performance.now();
     try {
-      const response = await instance.request<T>(config);
+      const response = await send<T>(req);
       getLogger().debug('http request', { connector, method, path, status: response.status, durationMs: Math.round(performance.now() - started) });
       return { status: response.status, headers: flattenHeaders(response.headers), data: response.data };
     } catch (error) {
