@@ -1,38 +1,5 @@
 /**
- * Exactly-once email over SMTP, which has no idempotency of its own: an outbox row per
- * idempotency key records the Message-ID before sending and `sent` after the server accepted.
- * A crash between the two resends with the same Message-ID, which receivers can deduplicate.
+ * The outbox moved to ../email-outbox.ts (SMTP and SendGrid share it). This re-export keeps
+ * test/integration/smtp-connector.test.ts importing from here; drop it once that import moves.
  */
-import { createHash } from 'node:crypto';
-import { UniqueConstraintError } from 'sequelize';
-import type { EmailOutboxEntry, Models } from '../../../server/db/models';
-
-/** `<first 32 hex of sha256(key)@domain>`: the same key always yields the same Message-ID. */
-export function messageIdFor(idempotencyKey: string, domain: string): string {
-  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@${domain}>`;
-}
-
-/** The domain of a From header (`Shop <no-reply@shop.example>` → `shop.example`), for Message-IDs. */
-export function senderDomain(from: string): string {
-  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim());
-  return match?.[1]?.toLowerCase() ?? 'junction.local';
-}
-
-/** The row for this key, created as `sending` when there is none yet. */
-export async function claimOutboxEntry(models: Models, entry: { idempotencyKey: string; connector: string; messageId: string }): Promise<EmailOutboxEntry> {
-  const existing = await models.EmailOutboxEntry.findByPk(entry.idempotencyKey);
-  if (existing) return existing;
-  try {
-    return await models.EmailOutboxEntry.create({ ...entry, status: 'sending' });
-  } catch (error) {
-    // A concurrent attempt with the same key created it first: use theirs.
-    const winner = error instanceof UniqueConstraintError ? await models.EmailOutboxEntry.findByPk(entry.idempotencyKey) : null;
-    if (!winner) throw error;
-    return winner;
-  }
-}
-
-export async function markOutboxSent(entry: EmailOutboxEntry): Promise<void> {
-  entry.status = 'sent';
-  await entry.save();
-}
+export { messageIdFor } from '../email-outbox';

@@ -3,12 +3,11 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Models } from '../../../server/db/models';
 import { getLogger } from '../../../server/logging/logger';
 import { redactUrl } from '../../../server/logging/redact';
-import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
 import type { EmailConnector, EmailMessage, EmailOperation, WriteOptions } from '../../spi';
-import { claimOutboxEntry, markOutboxSent, messageIdFor, senderDomain } from './email-outbox';
+import { requireIdempotencyKey, validateEmailMessage } from '../email-message';
+import { claimOutboxEntry, markOutboxSent, messageIdFor, senderDomain } from '../email-outbox';
 import { classifySmtpError } from './smtp-errors';
-import { toMailOptions, validateEmailMessage } from './smtp-message';
+import { toMailOptions } from './smtp-message';
 import { smtpSettingsSchema, type SmtpSettings } from './smtp.settings';
 
 /** Sends email through any SMTP server (a mail catcher locally, a relay in production). */
@@ -46,13 +45,11 @@ export class SmtpEmailConnector implements EmailConnector {
    */
   async send(message: EmailMessage, options: WriteOptions): Promise<{ messageId: string }> {
     const valid = validateEmailMessage(message, this.name);
-    if (!options.idempotencyKey) {
-      throw new ConnectorError(`${this.name}: missing idempotency key`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, vendorMessage: 'idempotencyKey is required' });
-    }
+    const idempotencyKey = requireIdempotencyKey(options.idempotencyKey, this.name);
     const entry = await claimOutboxEntry(this.models, {
-      idempotencyKey: options.idempotencyKey,
+      idempotencyKey,
       connector: this.name,
-      messageId: messageIdFor(options.idempotencyKey, senderDomain(this.settings.from)),
+      messageId: messageIdFor(idempotencyKey, senderDomain(this.settings.from)),
     });
     const log = getLogger();
     if (entry.status === 'sent') {

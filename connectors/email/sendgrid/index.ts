@@ -1,0 +1,41 @@
+/**
+ * The `email/sendgrid` vendor. Registered with the ConnectorRegistry as `sendgridVendor`; its
+ * settings and credentials schemas are exported for the registry and the connectors API.
+ */
+import type { Models } from '../../../server/db/models';
+import type { HttpClient } from '../../http';
+import type { VendorRegistration } from '../../registry';
+import { SendGridClient, createSendGridHttpClient } from './sendgrid.client';
+import { SendGridEmailConnector } from './sendgrid.connector';
+import { sendgridCredentialsSchema, sendgridSettingsSchema } from './sendgrid.settings';
+
+export { SendGridEmailConnector } from './sendgrid.connector';
+export { sendgridManifest } from './sendgrid.manifest';
+export { sendgridCredentialsSchema, sendgridSettingsSchema, type SendGridCredentials, type SendGridSettings } from './sendgrid.settings';
+
+export interface SendGridConnectorOptions {
+  /** Wraps the HTTP client, e.g. to record responses in contract tests. Default: none. */
+  decorateHttp?: (http: HttpClient) => HttpClient;
+}
+
+/** Builds a connector from unvalidated settings and credentials; throws a ZodError naming the bad field. */
+export function createSendGridConnector(name: string, settings: unknown, credentials: unknown, models: Models, options: SendGridConnectorOptions = {}): SendGridEmailConnector {
+  const validSettings = sendgridSettingsSchema.parse(settings);
+  const http = createSendGridHttpClient(name, validSettings, sendgridCredentialsSchema.parse(credentials));
+  return new SendGridEmailConnector(name, validSettings, new SendGridClient(name, options.decorateHttp ? options.decorateHttp(http) : http), models);
+}
+
+/**
+ * The instance's credentials: a separate `credentials` object once the registry passes one
+ * (decrypted from connector_instances), until then the `credentials` member of its settings.
+ */
+function credentialsOf(instance: { settings: Record<string, unknown>; credentials?: unknown }): unknown {
+  return instance.credentials ?? instance.settings.credentials;
+}
+
+export const sendgridVendor: VendorRegistration = {
+  kind: 'email',
+  vendor: 'sendgrid',
+  create: (instance: { name: string; settings: Record<string, unknown>; credentials?: unknown }, { models }) =>
+    createSendGridConnector(instance.name, instance.settings, credentialsOf(instance), models),
+};
