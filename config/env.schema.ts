@@ -28,6 +28,14 @@ export const envSchema = z.object({
   DATABASE_URL: optionalUrl(['mysql', 'mariadb']).default('mysql://root@127.0.0.1:3306/junction'),
   REDIS_URL: optionalUrl(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   JUNCTION_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Keys the vault may still decrypt with, comma-separated, while `npm run vault -- rotate` moves records off them. */
+  JUNCTION_PREVIOUS_MASTER_KEYS: z
+    .string()
+    .transform((value) => value.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+    .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')))
+    .optional(),
+  /** Connector instances, plugins and step defaults (default config/connectors.yaml, optional there). */
+  CONNECTORS_FILE: z.string().min(1).optional(),
   /** Unset means "local": `npm start` runs a mail catcher and points SMTP at it. */
   SMTP_URL: optionalUrl(['smtp', 'smtps']).optional(),
   EMAIL_FROM: z.string().min(3).default('Junction <no-reply@junction.local>'),

@@ -16,6 +16,10 @@ export interface Config {
   readonly databaseUrl: string;
   readonly redisUrl: string;
   readonly masterKey: string | null;
+  /** Older master keys the vault still decrypts with (JUNCTION_PREVIOUS_MASTER_KEYS); empty by default. */
+  readonly previousMasterKeys: readonly string[];
+  /** CONNECTORS_FILE; null means config/connectors.yaml when it exists. */
+  readonly connectorsFile: string | null;
   readonly smtp: { readonly url: string | null; readonly from: string; readonly uiPort: number };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: LogFormat };
   readonly shutdownGraceSeconds: number;
@@ -65,6 +69,8 @@ export function loadConfig(
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     masterKey: env.JUNCTION_MASTER_KEY ?? null,
+    previousMasterKeys: env.JUNCTION_PREVIOUS_MASTER_KEYS ?? [],
+    connectorsFile: env.CONNECTORS_FILE ?? null,
     smtp: { url: env.SMTP_URL ?? null, from: env.EMAIL_FROM, uiPort: env.MAIL_UI_PORT },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json') },
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,

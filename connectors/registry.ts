@@ -1,57 +1,40 @@
 /**
  * Named connector instances (`crm.main`, `erp.eu`) built from vendor factories registered by
- * `kind/vendor`. Activities resolve instances by name; each is built once, on first use.
+ * `kind/vendor`. Activities resolve instances by name; each is built once, on first use, and
+ * rebuilt when its definition changes.
+ *
+ * Definitions come in three layers; for each name the first that defines it wins:
+ * `database` (the API, connector_instances) > `config` (connectors.yaml) > `default` (below).
+ * connectors/registry/load-registry.ts fills them at start-up.
  */
 import { ZodError } from 'zod';
-import { LOCAL_SMTP_URL, type Config } from '../config';
-import type { Models } from '../server/db/models';
 import { getLogger } from '../server/logging/logger';
 import { ConnectorError } from './connector-error';
-import { SmtpEmailConnector } from './email/smtp/smtp.connector';
 import { ConnectorErrorCode } from './errors';
-import { SandboxCrmConnector } from './sandbox/sandbox-crm.connector';
-import { SandboxErpConnector } from './sandbox/sandbox-erp.connector';
-import { SandboxPaymentConnector } from './sandbox/sandbox-payment.connector';
+import { BUILT_IN_VENDORS, defaultInstances } from './registry/built-in-vendors';
+import { connectorKit } from './registry/connector-kit';
+import { checkCredentials, checkSettings, describeIssues } from './registry/instance-validation';
+import { INSTANCE_SOURCES, type ConnectorInstanceDefinition, type InstanceSource, type RegistryDeps, type VendorRegistration } from './registry/registry-types';
 import type { ConnectorByKind, ConnectorKind, ConnectorResolver } from './spi';
 
-export interface RegistryDeps {
-  config: Config;
-  models: Models;
-}
-
-/** How an instance is configured (connectors.yaml, the API, or the defaults below). */
-export interface ConnectorInstanceDefinition {
-  kind: ConnectorKind;
-  vendor: string;
-  /** Vendor-specific; each factory validates its own. May hold credentials: never logged. */
-  settings: Record<string, unknown>;
-}
+export { BUILT_IN_VENDORS, defaultInstances } from './registry/built-in-vendors';
+export type { ConnectorFactory, ConnectorInstanceDefinition, FactoryDeps, FactoryInstance, InstanceSource, RegistryDeps, VendorRegistration } from './registry/registry-types';
 
 /** Connectors that hold sockets or pools release them here. */
 interface Closable {
   close(): void | Promise<void>;
 }
 
-export type ConnectorFactory<K extends ConnectorKind> = (instance: { name: string; settings: Record<string, unknown> }, deps: RegistryDeps) => ConnectorByKind[K];
+interface BuiltConnector {
+  connector: ConnectorByKind[ConnectorKind];
+  definition: ConnectorInstanceDefinition;
+}
 
-export type VendorRegistration = { [K in ConnectorKind]: { kind: K; vendor: string; create: ConnectorFactory<K> } }[ConnectorKind];
-
-/** The vendors Junction ships with, as data: adding one is a line here, not a branch in resolve. */
-export const BUILT_IN_VENDORS: readonly VendorRegistration[] = [
-  { kind: 'crm', vendor: 'sandbox', create: ({ name, settings }, { models }) => new SandboxCrmConnector(name, models, settings) },
-  { kind: 'erp', vendor: 'sandbox', create: ({ name, settings }, { models }) => new SandboxErpConnector(name, models, settings) },
-  { kind: 'payment', vendor: 'sandbox', create: ({ name, settings }, { models }) => new SandboxPaymentConnector(name, models, settings) },
-  { kind: 'email', vendor: 'smtp', create: ({ name, settings }, { models }) => new SmtpEmailConnector(name, settings, models) },
-];
-
-/** The instances `npm start` works with and no configuration: sandboxes plus the local SMTP. */
-export function defaultInstances(config: Config): Record<string, ConnectorInstanceDefinition> {
-  return {
-    'crm.main': { kind: 'crm', vendor: 'sandbox', settings: {} },
-    'erp.main': { kind: 'erp', vendor: 'sandbox', settings: {} },
-    'payment.main': { kind: 'payment', vendor: 'sandbox', settings: {} },
-    'email.main': { kind: 'email', vendor: 'smtp', settings: { url: config.smtp.url ?? LOCAL_SMTP_URL, from: config.smtp.from } },
-  };
+/** The effective definition of a name and the layer it came from. */
+export interface ResolvedDefinition {
+  name: string;
+  source: InstanceSource;
+  definition: ConnectorInstanceDefinition;
 }
 
 function vendorKey(kind: ConnectorKind, vendor: string): string {
@@ -62,7 +45,7 @@ function misconfigured(message: string, cause?: unknown): ConnectorError {
   return new ConnectorError(message, { code: ConnectorErrorCode.Misconfigured, retryable: false }, cause === undefined ? undefined : { cause });
 }
 
-/** Settings errors name the bad field and never echo its value (it may be a password). */
+/** Factory errors name the bad field and never echo its value (it may be a password). */
 function describeFactoryError(error: unknown): string {
   if (error instanceof ZodError) return error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`).join('; ');
   return error instanceof Error ? error.message : 'factory failed';
@@ -72,10 +55,17 @@ function isClosable(value: unknown): value is Closable {
   return typeof (value as Partial<Closable> | null)?.close === 'function';
 }
 
+function sameDefinition(a: ConnectorInstanceDefinition, b: ConnectorInstanceDefinition): boolean {
+  return a === b || (a.revision !== undefined && a.revision === b.revision);
+}
+
 export class ConnectorRegistry implements ConnectorResolver {
   private readonly vendors = new Map<string, VendorRegistration>();
-  private readonly definitions = new Map<string, ConnectorInstanceDefinition>();
-  private readonly built = new Map<string, ConnectorByKind[ConnectorKind]>();
+  private readonly layers: Record<InstanceSource, Map<string, ConnectorInstanceDefinition>> = { database: new Map(), config: new Map(), default: new Map() };
+  private readonly built = new Map<string, BuiltConnector>();
+  /** When each name was last defined or removed one by one, per layer (see replaceLayer). */
+  private readonly touched: Record<InstanceSource, Map<string, number>> = { database: new Map(), config: new Map(), default: new Map() };
+  private generation = 0;
 
   constructor(private readonly deps: RegistryDeps) {}
 
@@ -85,55 +75,133 @@ export class ConnectorRegistry implements ConnectorResolver {
     return this;
   }
 
-  /** Adds or replaces a named instance; a replaced instance is closed and rebuilt on next use. */
-  defineInstance(name: string, definition: ConnectorInstanceDefinition): this {
-    const previous = this.built.get(name);
-    this.built.delete(name);
-    this.definitions.set(name, definition);
-    if (previous) void this.closeOne(name, previous);
-    return this;
-  }
-
-  /** Names, kinds and vendors of the configured instances; settings stay inside. */
-  listInstances(): { name: string; kind: ConnectorKind; vendor: string }[] {
-    return [...this.definitions].map(([name, { kind, vendor }]) => ({ name, kind, vendor }));
+  findVendor(kind: ConnectorKind, vendor: string): VendorRegistration | undefined {
+    return this.vendors.get(vendorKey(kind, vendor));
   }
 
   listVendors(): { kind: ConnectorKind; vendor: string }[] {
     return [...this.vendors.values()].map(({ kind, vendor }) => ({ kind, vendor }));
   }
 
+  /**
+   * Adds or replaces a named instance in one layer (default `config`). When that changes the
+   * effective definition, the built connector is closed and rebuilt on next use.
+   */
+  defineInstance(name: string, definition: ConnectorInstanceDefinition, source: InstanceSource = 'config'): this {
+    this.layers[source].set(name, definition);
+    this.touched[source].set(name, ++this.generation);
+    this.invalidate(name);
+    return this;
+  }
+
+  /** Removes a name from one layer; a lower layer's definition, if any, takes over. */
+  removeInstance(name: string, source: InstanceSource): boolean {
+    this.touched[source].set(name, ++this.generation);
+    const removed = this.layers[source].delete(name);
+    if (removed) this.invalidate(name);
+    return removed;
+  }
+
+  /** A mark to pass to replaceLayer: taken before reading what will replace the layer. */
+  currentGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * Replaces a whole layer (a database refresh); only the names whose definition changed are
+   * rebuilt. Names defined or removed one by one after `since` keep that newer state, so a
+   * refresh that read the table before this process saved a change does not undo it.
+   */
+  replaceLayer(source: InstanceSource, definitions: ReadonlyMap<string, ConnectorInstanceDefinition>, since = Infinity): void {
+    const layer = this.layers[source];
+    const touched = this.touched[source];
+    const names = new Set([...layer.keys(), ...definitions.keys()]);
+    for (const name of names) {
+      if ((touched.get(name) ?? 0) > since) continue;
+      const definition = definitions.get(name);
+      if (definition) layer.set(name, definition);
+      else layer.delete(name);
+      this.invalidate(name);
+    }
+    for (const [name, generation] of touched) if (generation <= since) touched.delete(name);
+  }
+
+  /** The definition `resolve` uses for a name, or undefined. */
+  describeInstance(name: string): ResolvedDefinition | undefined {
+    for (const source of INSTANCE_SOURCES) {
+      const definition = this.layers[source].get(name);
+      if (definition) return { name, source, definition };
+    }
+    return undefined;
+  }
+
+  /** A layer's own definition of a name, whether or not a higher layer overrides it. */
+  layerDefinition(source: InstanceSource, name: string): ConnectorInstanceDefinition | undefined {
+    return this.layers[source].get(name);
+  }
+
+  /** A layer's own definitions, sorted by name. */
+  definitionsIn(source: InstanceSource): [string, ConnectorInstanceDefinition][] {
+    return [...this.layers[source]].sort(([a], [b]) => a.localeCompare(b));
+  }
+
+  /** Names, kinds, vendors and sources of the effective instances; settings stay inside. */
+  listInstances(): { name: string; kind: ConnectorKind; vendor: string; source: InstanceSource }[] {
+    const names = new Set(INSTANCE_SOURCES.flatMap((source) => [...this.layers[source].keys()]));
+    return [...names]
+      .sort()
+      .map((name) => this.describeInstance(name)!)
+      .map(({ name, source, definition: { kind, vendor } }) => ({ name, kind, vendor, source }));
+  }
+
   resolve<K extends ConnectorKind>(kind: K, name: string): ConnectorByKind[K] {
-    const definition = this.definitions.get(name);
+    const definition = this.describeInstance(name)?.definition;
     if (!definition) throw misconfigured(`No connector instance named "${name}"`);
     if (definition.kind !== kind) throw misconfigured(`Connector "${name}" is a ${definition.kind} connector, not ${kind}`);
+    if (definition.enabled === false) throw misconfigured(`Connector "${name}" is disabled`);
     const cached = this.built.get(name);
-    if (cached) return cached as ConnectorByKind[K];
+    if (cached && sameDefinition(cached.definition, definition)) return cached.connector as ConnectorByKind[K];
     const connector = this.build(name, definition);
     if (connector.kind !== kind) throw misconfigured(`Vendor ${vendorKey(kind, definition.vendor)} built a ${connector.kind} connector for "${name}"`);
-    this.built.set(name, connector);
+    this.built.set(name, { connector, definition });
     // The kind check above is what makes this cast true; the map itself cannot carry it.
     return connector as ConnectorByKind[K];
   }
 
   private build(name: string, definition: ConnectorInstanceDefinition): ConnectorByKind[ConnectorKind] {
-    const registration = this.vendors.get(vendorKey(definition.kind, definition.vendor));
-    if (!registration) throw misconfigured(`Connector "${name}" uses unknown vendor ${vendorKey(definition.kind, definition.vendor)}`);
+    const key = vendorKey(definition.kind, definition.vendor);
+    const registration = this.vendors.get(key);
+    if (!registration) throw misconfigured(`Connector "${name}" uses unknown vendor ${key}`);
     try {
+      const settings = checkSettings(registration, definition.settings);
+      if (!settings.ok) throw new Error(describeIssues(settings.issues));
+      // Opened here and handed to the factory only: credentials never leave the connector.
+      const credentials = checkCredentials(registration, definition.credentials?.());
+      if (!credentials.ok) throw new Error(describeIssues(credentials.issues));
       // The registration was found under definition.kind, so its factory builds that kind.
-      const create = registration.create as ConnectorFactory<ConnectorKind>;
-      return create({ name, settings: definition.settings }, this.deps);
+      const create = registration.create as (...args: Parameters<VendorRegistration['create']>) => ConnectorByKind[ConnectorKind];
+      return create({ name, settings: settings.value, credentials: credentials.value }, { ...this.deps, kit: connectorKit });
     } catch (error) {
       if (error instanceof ConnectorError) throw error;
-      throw misconfigured(`Connector "${name}" (${vendorKey(definition.kind, definition.vendor)}) could not be created: ${describeFactoryError(error)}`, error);
+      throw misconfigured(`Connector "${name}" (${key}) could not be created: ${describeFactoryError(error)}`, error);
     }
+  }
+
+  /** Drops the built connector of a name when its effective definition is no longer the one it was built from. */
+  private invalidate(name: string): void {
+    const built = this.built.get(name);
+    if (!built) return;
+    const current = this.describeInstance(name)?.definition;
+    if (current && sameDefinition(built.definition, current)) return;
+    this.built.delete(name);
+    void this.closeOne(name, built.connector);
   }
 
   /** Releases every built connector's resources (SMTP sockets); instances rebuild on next use. */
   async close(): Promise<void> {
     const built = [...this.built.entries()];
     this.built.clear();
-    for (const [name, connector] of built) await this.closeOne(name, connector);
+    for (const [name, { connector }] of built) await this.closeOne(name, connector);
   }
 
   private async closeOne(name: string, connector: unknown): Promise<void> {
@@ -146,10 +214,10 @@ export class ConnectorRegistry implements ConnectorResolver {
   }
 }
 
-/** The registry of a Junction process: built-in vendors and the default instances. */
+/** A registry with the built-in vendors and the default instances, and nothing loaded from files or the database. */
 export function createDefaultRegistry(deps: RegistryDeps): ConnectorRegistry {
   const registry = new ConnectorRegistry(deps);
   for (const vendor of BUILT_IN_VENDORS) registry.registerVendor(vendor);
-  for (const [name, definition] of Object.entries(defaultInstances(deps.config))) registry.defineInstance(name, definition);
+  for (const [name, definition] of Object.entries(defaultInstances(deps.config))) registry.defineInstance(name, definition, 'default');
   return registry;
 }

@@ -1,8 +1,12 @@
 import type { Client } from '@temporalio/client';
 import express, { Router, type Express } from 'express';
 import type { Config } from '../../config';
+import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
+import { createVault } from '../../connectors/vault';
 import { PROCESS_CATALOG, type ProcessDefinition } from '../../workflows/catalog';
 import type { Models } from '../db/models';
+import { connectorsRouter } from './connectors/connectors.routes';
+import { createConnectorsService } from './connectors/connectors.service';
 import { healthRouter } from './health/health.routes';
 import { createApiKeysService } from './keys/api-keys.service';
 import './locals';
@@ -26,11 +30,18 @@ export interface AppDeps {
   catalog?: readonly ProcessDefinition[];
   /** Bounds on Temporal calls and readiness checks; tests shorten them. */
   timeouts?: Partial<ApiTimeouts>;
+  /**
+   * The process's connector registry (loadConnectors), so that /v1/connectors changes reach this
+   * process's worker at once. Default: built-in vendors and default instances only.
+   */
+  connectors?: ConnectorRegistry;
 }
 
 export interface ApiTimeouts extends RunsTimeouts {
   /** Bound on each /readyz check (default 2 s). */
   readinessMs: number;
+  /** Bound on POST /v1/connectors/:name/test (default 10 s). */
+  connectorTestMs: number;
 }
 
 /** Builds the API; starting it is startApiServer's job, so tests can listen on port 0. */
@@ -42,11 +53,18 @@ export function createApp(deps: AppDeps): Express {
 
   const keys = createApiKeysService({ apiKeys: models.ApiKey });
   const runs = createRunsService({ client: temporal, catalog, taskQueue: config.temporal.taskQueue, timeouts: deps.timeouts ?? {} });
+  const connectors = createConnectorsService({
+    registry: deps.connectors ?? createDefaultRegistry({ config, models }),
+    instances: models.ConnectorInstance,
+    vault: createVault(config),
+    ...(deps.timeouts?.connectorTestMs ? { healthCheckTimeoutMs: deps.timeouts.connectorTestMs } : {}),
+  });
 
   const v1 = Router();
   v1.use(auditMutations(models.AuditEntry));
   v1.use(runsRouter({ runs, keys, catalog }));
   v1.use(workflowsRouter({ keys, catalog }));
+  v1.use(connectorsRouter({ connectors, keys }));
   // Unknown /v1 paths answer 404 only to an authenticated caller.
   v1.use(authorize(keys, null), notFound());
 

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { LOCAL_SMTP_URL, type Config } from '../../config';
+import { SmtpEmailConnector } from '../email/smtp/smtp.connector';
+import { smtpSettingsSchema } from '../email/smtp/smtp.settings';
+import { sandboxSettingsSchema } from '../sandbox/sandbox-connector-base';
+import { SandboxCrmConnector } from '../sandbox/sandbox-crm.connector';
+import { SandboxErpConnector } from '../sandbox/sandbox-erp.connector';
+import { SandboxPaymentConnector } from '../sandbox/sandbox-payment.connector';
+import type { Credentials } from '../vault';
+import type { ConnectorInstanceDefinition, VendorRegistration } from './registry-types';
+
+/** SMTP AUTH; optional, since a relay may accept the sender by network. */
+export const smtpCredentialsSchema = z
+  .object({
+    username: z.string().min(1).max(255),
+    password: z.string().min(1).max(1024),
+  })
+  .optional();
+
+/** Credentials kept apart from the settings are put into the URL nodemailer connects with. */
+function smtpSettingsWithCredentials(settings: Record<string, unknown>, credentials: Credentials): Record<string, unknown> {
+  const { username, password } = credentials;
+  if (typeof username !== 'string' || typeof password !== 'string' || typeof settings.url !== 'string') return settings;
+  const url = new URL(settings.url);
+  url.username = username;
+  url.password = password;
+  return { ...settings, url: url.toString() };
+}
+
+/** The vendors Junction ships with, as data: adding one is a line here, not a branch in resolve. */
+export const BUILT_IN_VENDORS: readonly VendorRegistration[] = [
+  { kind: 'crm', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxCrmConnector(name, models, settings) },
+  { kind: 'erp', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxErpConnector(name, models, settings) },
+  { kind: 'payment', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxPaymentConnector(name, models, settings) },
+  {
+    kind: 'email',
+    vendor: 'smtp',
+    settingsSchema: smtpSettingsSchema,
+    credentialsSchema: smtpCredentialsSchema,
+    create: ({ name, settings, credentials }, { models }) => new SmtpEmailConnector(name, smtpSettingsWithCredentials(settings, credentials), models),
+  },
+];
+
+/** The instances `npm start` works with and no configuration: sandboxes plus the local SMTP. */
+export function defaultInstances(config: Config): Record<string, ConnectorInstanceDefinition> {
+  return {
+    'crm.main': { kind: 'crm', vendor: 'sandbox', settings: {} },
+    'erp.main': { kind: 'erp', vendor: 'sandbox', settings: {} },
+    'payment.main': { kind: 'payment', vendor: 'sandbox', settings: {} },
+    'email.main': { kind: 'email', vendor: 'smtp', settings: { url: config.smtp.url ?? LOCAL_SMTP_URL, from: config.smtp.from } },
+  };
+}

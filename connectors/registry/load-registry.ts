@@ -1,0 +1,122 @@
+/**
+ * The connector registry of a Junction process, as start-up builds it:
+ *   1. built-in vendors, then the plugins listed in connectors.yaml;
+ *   2. instances in three layers, database > connectors.yaml > built-in defaults;
+ *   3. the per-step defaults of connectors.yaml, checked against the instances.
+ * Anything wrong in the file or a plugin fails start-up with a message naming it. Rows of the
+ * database that no longer build (a removed plugin) only fail when resolved, and are logged.
+ */
+import { dirname, resolve } from 'node:path';
+import type { Config } from '../../config';
+import type { Models } from '../../server/db/models';
+import { getLogger } from '../../server/logging/logger';
+import { createDefaultRegistry, type ConnectorRegistry } from '../registry';
+import { createVault, type CredentialVault } from '../vault';
+import { ConnectorsFileError, readConnectorsFile, type ConnectorsFile, type EnvSource } from './connectors-file';
+import { DatabaseInstances, DEFAULT_REFRESH_INTERVAL_MS } from './database-instances';
+import { checkCredentials, checkSettings, issuePath } from './instance-validation';
+import { loadPlugin } from './plugins';
+import type { StepConnectors } from './step-defaults';
+
+/** config/connectors.yaml of this checkout; optional. */
+export const DEFAULT_CONNECTORS_FILE = resolve(__dirname, '../../config/connectors.yaml');
+
+export interface LoadConnectorsOptions {
+  config: Config;
+  models: Models;
+  /** Where the file's `${VAR}` references are looked up: the process environment. */
+  env: EnvSource;
+  /** The file to read; default config.connectorsFile, else DEFAULT_CONNECTORS_FILE when it exists. */
+  file?: string;
+  /** How often other processes' API changes are picked up; 0 turns polling off (default 30 s). */
+  refreshIntervalMs?: number;
+}
+
+export interface LoadedConnectors {
+  registry: ConnectorRegistry;
+  /** connectors.yaml `defaults`: give them to withDefaultConnectors when starting runs. */
+  defaults: StepConnectors;
+  vault: CredentialVault;
+  database: DatabaseInstances;
+  /** The file read, or null when there was none. */
+  file: string | null;
+  plugins: { plugin: string; vendors: string[] }[];
+  /** Stops polling and closes every built connector. */
+  close(): Promise<void>;
+}
+
+/** Defines the file's instances in the `config` layer after checking them against their vendors. */
+function defineFileInstances(registry: ConnectorRegistry, file: ConnectorsFile): void {
+  const problems: string[] = [];
+  for (const [name, instance] of Object.entries(file.instances)) {
+    const at = `instances.${name}`;
+    const registration = registry.findVendor(instance.kind, instance.vendor);
+    if (!registration) {
+      const known = registry.listVendors().filter((v) => v.kind === instance.kind).map((v) => v.vendor);
+      problems.push(`${at}.vendor: no ${instance.kind} vendor "${instance.vendor}" is registered (known: ${known.join(', ') || 'none'}; is its plugin listed?)`);
+      continue;
+    }
+    const settings = checkSettings(registration, instance.settings);
+    const credentials = checkCredentials(registration, instance.credentials);
+    for (const issue of [...(settings.ok ? [] : settings.issues), ...(credentials.ok ? [] : credentials.issues)]) problems.push(`${at}.${issuePath(issue.path)}: ${issue.message}`);
+    const resolved = instance.credentials;
+    registry.defineInstance(name, {
+      kind: instance.kind,
+      vendor: instance.vendor,
+      settings: instance.settings,
+      enabled: instance.enabled,
+      ...(resolved ? { credentials: () => resolved } : {}),
+    });
+  }
+  if (problems.length) throw new ConnectorsFileError(file.source, problems);
+}
+
+function checkStepDefaults(registry: ConnectorRegistry, file: ConnectorsFile): void {
+  const problems = Object.entries(file.defaults)
+    .filter(([, name]) => name !== undefined && !registry.describeInstance(name))
+    .map(([kind, name]) => `defaults.${kind}: no connector instance "${name}" is defined (in this file, the database or the built-in defaults)`);
+  if (problems.length) throw new ConnectorsFileError(file.source, problems);
+}
+
+export async function loadConnectors(options: LoadConnectorsOptions): Promise<LoadedConnectors> {
+  const { config, models, env } = options;
+  const explicit = options.file ?? config.connectorsFile;
+  const path = resolve(explicit ?? DEFAULT_CONNECTORS_FILE);
+  const registry = createDefaultRegistry({ config, models });
+  const vault = createVault(config);
+  const database = new DatabaseInstances(models.ConnectorInstance, registry, vault);
+  try {
+    const file = await readConnectorsFile(path, env, { required: explicit !== undefined && explicit !== null });
+    const plugins: LoadedConnectors['plugins'] = [];
+    for (const plugin of file?.plugins ?? []) {
+      const vendors = await loadPlugin(plugin, dirname(path), registry);
+      plugins.push({ plugin, vendors: vendors.map((v) => `${v.kind}/${v.vendor}`) });
+    }
+    if (file) defineFileInstances(registry, file);
+    await database.refreshAll();
+    if (file) checkStepDefaults(registry, file);
+    for (const instance of registry.listInstances()) {
+      if (!registry.findVendor(instance.kind, instance.vendor)) {
+        getLogger().warn('connector instance uses an unknown vendor; it fails when used', { connector: instance.name, vendor: `${instance.kind}/${instance.vendor}`, source: instance.source });
+      }
+    }
+    database.startPolling(options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS);
+    getLogger().info('connectors loaded', { file: file ? path : null, plugins: plugins.map((p) => p.plugin), instances: registry.listInstances().length });
+    return {
+      registry,
+      defaults: file?.defaults ?? {},
+      vault,
+      database,
+      file: file ? path : null,
+      plugins,
+      async close() {
+        database.stop();
+        await registry.close();
+      },
+    };
+  } catch (error) {
+    database.stop();
+    await registry.close();
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * /v1/connectors: connector instances (DESIGN §3). Every route, reads included, needs the
+ * `connectors:write` scope (or `admin`): instance settings name the business systems, accounts
+ * and endpoints Junction talks to, which a `runs:read` dashboard key has no business seeing.
+ * Credentials are write-only: responses carry their field names, never their values.
+ */
+import { Router, type Request } from 'express';
+import type { ApiKeysService } from '../keys/api-keys.service';
+import { auditAs, setAuditTarget } from '../middleware/audit';
+import { authorize } from '../middleware/authorize';
+import { jsonBody } from '../middleware/json-body';
+import { validate } from '../validate';
+import { connectorLink } from './connector-views';
+import type { ConnectorsService, SavedConnector } from './connectors.service';
+import { connectorNameSchema, createConnectorBodySchema, patchConnectorBodySchema, replaceConnectorBodySchema } from './connectors.schemas';
+
+export interface ConnectorsRoutesDeps {
+  connectors: ConnectorsService;
+  keys: ApiKeysService;
+}
+
+const nameParam = (req: Request): string | undefined => {
+  const value: unknown = req.params.name;
+  return typeof value === 'string' ? value : undefined;
+};
+
+function auditDetails(saved: SavedConnector): Record<string, unknown> {
+  return { kind: saved.view.kind, vendor: saved.view.vendor, credentials: saved.credentials };
+}
+
+export function connectorsRouter({ connectors, keys }: ConnectorsRoutesDeps): Router {
+  const router = Router();
+  const scope = authorize(keys, 'connectors:write');
+  const nameOf = (req: Request): string => validate(connectorNameSchema, req.params.name, 'connector name', 'name');
+
+  router.get('/connectors', scope, async (_req, res) => {
+    res.json({ items: await connectors.list() });
+  });
+
+  router.post('/connectors', auditAs('connectors.create'), scope, jsonBody(), async (req, res) => {
+    const body = validate(createConnectorBodySchema, req.body, 'request body');
+    setAuditTarget(res, body.name);
+    const saved = await connectors.create(body);
+    setAuditTarget(res, body.name, auditDetails(saved));
+    res.status(201).location(connectorLink(body.name)).json(saved.view);
+  });
+
+  router.get('/connectors/:name', scope, async (req, res) => {
+    res.json(await connectors.get(nameOf(req)));
+  });
+
+  router.put('/connectors/:name', auditAs('connectors.replace', nameParam), scope, jsonBody(), async (req, res) => {
+    const name = nameOf(req);
+    const body = validate(replaceConnectorBodySchema, req.body, 'request body');
+    const saved = await connectors.replace(name, body);
+    setAuditTarget(res, name, { ...auditDetails(saved), ...(saved.created ? { created: true } : {}) });
+    if (saved.created) res.status(201).location(connectorLink(name));
+    res.json(saved.view);
+  });
+
+  router.patch('/connectors/:name', auditAs('connectors.update', nameParam), scope, jsonBody(), async (req, res) => {
+    const name = nameOf(req);
+    const body = validate(patchConnectorBodySchema, req.body, 'request body');
+    const saved = await connectors.update(name, body);
+    setAuditTarget(res, name, auditDetails(saved));
+    res.json(saved.view);
+  });
+
+  router.delete('/connectors/:name', auditAs('connectors.delete', nameParam), scope, async (req, res) => {
+    const name = nameOf(req);
+    const { fallback } = await connectors.remove(name);
+    if (fallback) setAuditTarget(res, name, { fallback });
+    res.status(204).end();
+  });
+
+  router.post('/connectors/:name/test', auditAs('connectors.test', nameParam), scope, async (req, res) => {
+    const name = nameOf(req);
+    const result = await connectors.test(name);
+    setAuditTarget(res, name, { ok: result.ok, ...(result.ok ? {} : { code: result.error.code }) });
+    res.json(result);
+  });
+
+  return router;
+}
