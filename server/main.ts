@@ -3,7 +3,9 @@
  * Each role scales out on its own; `npm start` runs `all` beside a local Temporal dev server.
  */
 import { ConfigError, loadConfig } from '../config';
-import { createDefaultRegistry } from '../connectors/registry';
+import { ConnectorsFileError } from '../connectors/registry/connectors-file';
+import { loadConnectors } from '../connectors/registry/load-registry';
+import { PluginLoadError } from '../connectors/registry/plugins';
 import { openDatabase } from './db/database';
 import { migrateUp } from './db/migrate';
 import { withLogContext } from './logging/log-context';
@@ -27,7 +29,8 @@ async function main(): Promise<void> {
   if (applied.length) logger.info('migrations applied', { applied });
 
   const temporal = await connectTemporalClient(config);
-  const connectors = createDefaultRegistry({ config, models: db.models });
+  // connectors.yaml resolves `${VAR}` credential references from the environment of this process.
+  const connectors = await loadConnectors({ config, models: db.models, env: process.env });
   const roles: RunningRole[] = [];
   const stopAll = async (): Promise<void> => {
     // API first so nothing new starts, then the worker, which finishes in-flight activities.
@@ -61,8 +64,8 @@ async function main(): Promise<void> {
   }
 
   try {
-    if (role === 'worker' || role === 'all') roles.push(await startWorkerRole(config, connectors));
-    if (role === 'api' || role === 'all') roles.push(await startApiRole(config, temporal.client, db.models));
+    if (role === 'worker' || role === 'all') roles.push(await startWorkerRole(config, connectors.registry));
+    if (role === 'api' || role === 'all') roles.push(await startApiRole(config, temporal.client, db.models, connectors));
   } catch (error) {
     await stopAll();
     throw error;
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
 }
 
 withLogContext({ role: process.argv[2] ?? 'all' }, main).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof ConnectorsFileError || error instanceof PluginLoadError) {
     console.error(error.message);
     process.exit(78); // EX_CONFIG
   }

@@ -20,6 +20,8 @@ export interface ProcessDefinition<Schema extends z.ZodType = z.ZodType> {
   initialSearchAttributes(input: z.infer<Schema>): SearchAttributePair[];
   queries: readonly string[];
   signals: readonly string[];
+  /** The input has `connectors: { crm?, erp?, payment?, email? }`; the API fills in configured defaults. */
+  choosesConnectors?: boolean;
 }
 
 function defineProcess<Schema extends z.ZodType>(definition: ProcessDefinition<Schema>): ProcessDefinition<Schema> {
@@ -41,6 +43,7 @@ export const orderToCashProcess = defineProcess({
   ],
   queries: ['progress'],
   signals: [],
+  choosesConnectors: true,
 });
 
 export const PROCESS_CATALOG: readonly ProcessDefinition[] = [orderToCashProcess as unknown as ProcessDefinition];

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import express, { Router, type Express } from 'express';
 import type { Config } from '../../config';
 import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
+import type { StepConnectors } from '../../connectors/registry/step-defaults';
 import { createVault } from '../../connectors/vault';
 import { PROCESS_CATALOG, type ProcessDefinition } from '../../workflows/catalog';
 import type { Models } from '../db/models';
@@ -35,6 +36,8 @@ export interface AppDeps {
    * process's worker at once. Default: built-in vendors and default instances only.
    */
   connectors?: ConnectorRegistry;
+  /** connectors.yaml `defaults`: the instances a process step uses when the run's input names none. */
+  connectorDefaults?: StepConnectors;
 }
 
 export interface ApiTimeouts extends RunsTimeouts {
@@ -52,7 +55,13 @@ export function createApp(deps: AppDeps): Express {
   if (!sequelize) throw new Error('createApp: the models are not bound to a database (call initModels first)');
 
   const keys = createApiKeysService({ apiKeys: models.ApiKey });
-  const runs = createRunsService({ client: temporal, catalog, taskQueue: config.temporal.taskQueue, timeouts: deps.timeouts ?? {} });
+  const runs = createRunsService({
+    client: temporal,
+    catalog,
+    taskQueue: config.temporal.taskQueue,
+    timeouts: deps.timeouts ?? {},
+    ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}),
+  });
   const connectors = createConnectorsService({
     registry: deps.connectors ?? createDefaultRegistry({ config, models }),
     instances: models.ConnectorInstance,

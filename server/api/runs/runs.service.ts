@@ -16,6 +16,7 @@ const invalidPageToken = () =>
   ]);
 import { decodePageToken, encodePageToken } from './page-token';
 import { buildVisibilityQuery, type RunFilter } from './visibility-query';
+import { withDefaultConnectors, type StepConnectors } from '../../../connectors/registry/step-defaults';
 
 export interface RunsTimeouts {
   /** Bound on each start/describe/list/cancel call (default 10 s). */
@@ -29,6 +30,8 @@ export interface RunsServiceDeps {
   catalog: readonly ProcessDefinition[];
   taskQueue: string;
   timeouts?: Partial<RunsTimeouts>;
+  /** connectors.yaml `defaults`, filled into the input of processes that choose connectors. */
+  connectorDefaults?: StepConnectors;
 }
 
 export interface StartRunRequest {
@@ -105,7 +108,9 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
     async startRun(request) {
       const definition = catalog.find((candidate) => candidate.type === request.type);
       if (!definition) throw AppError.notFound(`No workflow type "${request.type}"; GET /v1/workflows lists them.`, 'unknown-workflow-type');
-      const parsed = definition.inputSchema.safeParse(request.input);
+      // Filled in before validation so the run's history names the instances it was started with.
+      const requested = definition.choosesConnectors ? withDefaultConnectors(request.input, deps.connectorDefaults ?? {}) : request.input;
+      const parsed = definition.inputSchema.safeParse(requested);
       if (!parsed.success) throw AppError.validation(`The input does not match the "${definition.type}" input schema.`, fieldErrorsOf(parsed.error, 'input'));
       const input: unknown = parsed.data;
       const businessKey = definition.businessKey(input);
