@@ -1,4 +1,4 @@
-const SECRET_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|credential|cookie/i;
+const SECRET_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|master[-_]?key|private[-_]?key|credential|cookie/i;
 
 /**
  * Masks values whose key names a secret, at any depth. Applied to every log line so that a
