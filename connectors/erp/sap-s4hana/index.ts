@@ -1,0 +1,32 @@
+/**
+ * `erp/sap-s4hana`: register with `registry.registerVendor(sapS4hanaVendor)`. Settings (plain,
+ * shown by the API) and credentials (write-only) are validated by the exported schemas.
+ */
+import { basicAuth } from '../../http';
+import type { VendorRegistration } from '../../registry';
+import { SapS4hanaConnector, type SapConnectorDeps } from './sap.connector';
+import { sapManifest } from './sap.manifest';
+import { credentialsSchema, settingsSchema } from './sap.settings';
+
+export { credentialsSchema, settingsSchema, type SapCredentials, type SapSettings } from './sap.settings';
+export { sapManifest, type SapService } from './sap.manifest';
+export { SapS4hanaConnector, type SapConnectorDeps } from './sap.connector';
+export type { HttpClientFactory } from './sap.client';
+
+/**
+ * Builds an instance from unvalidated settings and credentials. `deps.auth` replaces the basic
+ * auth built from username and password: the shared auth factory (OAuth2) plugs in there.
+ */
+export function createSapS4hanaConnector(name: string, settings: unknown, credentials: unknown, deps: Partial<SapConnectorDeps> = {}): SapS4hanaConnector {
+  const parsed = settingsSchema.parse(settings);
+  const auth = deps.auth ?? basicAuth(parsed.username, credentialsSchema.parse(credentials).password);
+  return new SapS4hanaConnector(name, parsed, { auth, httpClientFor: deps.httpClientFor });
+}
+
+export const sapS4hanaVendor: VendorRegistration = {
+  kind: 'erp',
+  vendor: sapManifest.vendor,
+  settingsSchema,
+  credentialsSchema,
+  create: ({ name, settings, credentials }) => createSapS4hanaConnector(name, settings, credentials),
+};
