@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { LOCAL_SMTP_URL, type Config } from '../../config';
+import { sendgridVendor } from '../email/sendgrid';
 import { SmtpEmailConnector } from '../email/smtp/smtp.connector';
 import { smtpSettingsSchema } from '../email/smtp/smtp.settings';
 import { sandboxSettingsSchema } from '../sandbox/sandbox-connector-base';
+import { sapS4hanaVendor } from '../erp/sap-s4hana';
+import { stripeVendor } from '../payment/stripe';
 import { SandboxCrmConnector } from '../sandbox/sandbox-crm.connector';
 import { SandboxErpConnector } from '../sandbox/sandbox-erp.connector';
 import { SandboxPaymentConnector } from '../sandbox/sandbox-payment.connector';
@@ -39,6 +42,9 @@ export const BUILT_IN_VENDORS: readonly VendorRegistration[] = [
     credentialsSchema: smtpCredentialsSchema,
     create: ({ name, settings, credentials }, { models }) => new SmtpEmailConnector(name, smtpSettingsWithCredentials(settings, credentials), models),
   },
+  sendgridVendor,
+  stripeVendor,
+  sapS4hanaVendor,
 ];
 
 /** The instances `npm start` works with and no configuration: sandboxes plus the local SMTP. */

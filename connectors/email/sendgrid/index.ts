@@ -25,17 +25,10 @@ export function createSendGridConnector(name: string, settings: unknown, credent
   return new SendGridEmailConnector(name, validSettings, new SendGridClient(name, options.decorateHttp ? options.decorateHttp(http) : http), models);
 }
 
-/**
- * The instance's credentials: a separate `credentials` object once the registry passes one
- * (decrypted from connector_instances), until then the `credentials` member of its settings.
- */
-function credentialsOf(instance: { settings: Record<string, unknown>; credentials?: unknown }): unknown {
-  return instance.credentials ?? instance.settings.credentials;
-}
-
 export const sendgridVendor: VendorRegistration = {
   kind: 'email',
   vendor: 'sendgrid',
-  create: (instance: { name: string; settings: Record<string, unknown>; credentials?: unknown }, { models }) =>
-    createSendGridConnector(instance.name, instance.settings, credentialsOf(instance), models),
+  settingsSchema: sendgridSettingsSchema,
+  credentialsSchema: sendgridCredentialsSchema,
+  create: ({ name, settings, credentials }, { models }) => createSendGridConnector(name, settings, credentials, models),
 };

@@ -24,16 +24,10 @@ export function createStripeConnector(name: string, settings: unknown, credentia
   return new StripePaymentConnector(name, new StripeClient(name, options.decorateHttp ? options.decorateHttp(http) : http), validSettings);
 }
 
-/**
- * The instance's credentials: a separate `credentials` object once the registry passes one
- * (decrypted from connector_instances), until then the `credentials` member of its settings.
- */
-function credentialsOf(instance: { settings: Record<string, unknown>; credentials?: unknown }): unknown {
-  return instance.credentials ?? instance.settings.credentials;
-}
-
 export const stripeVendor: VendorRegistration = {
   kind: 'payment',
   vendor: 'stripe',
-  create: (instance: { name: string; settings: Record<string, unknown>; credentials?: unknown }) => createStripeConnector(instance.name, instance.settings, credentialsOf(instance)),
+  settingsSchema: stripeSettingsSchema,
+  credentialsSchema: stripeCredentialsSchema,
+  create: ({ name, settings, credentials }) => createStripeConnector(name, settings, credentials),
 };
