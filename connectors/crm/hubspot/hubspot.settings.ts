@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { hubspotManifest } from './hubspot.manifest';
+
+const propertyName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a HubSpot internal property name');
+
+/** Settings of a `crm/hubspot` instance (connectors.yaml or the API); none is secret. */
+export const hubspotSettingsSchema = z.object({
+  /** Default https://api.hubapi.com; tests point it at a fake. */
+  baseUrl: z.url({ protocol: /^https?$/ }).default(hubspotManifest.baseUrl),
+  /** Whole-request timeout (default 30 s). */
+  timeoutMs: z.number().int().positive().max(120_000).default(30_000),
+  /**
+   * A custom single-line text property with "unique values" on deals and companies (create it
+   * once per portal). Writes store their idempotency key in it and read it back by
+   * `?idProperty=` before writing: a direct read, so unlike search it never lags a write.
+   */
+  idempotencyProperty: propertyName.default('junction_idempotency_key'),
+  /** Internal ids of the pipeline and stage new deals start in (defaults: HubSpot's default pipeline). */
+  dealPipeline: z.string().min(1).default('default'),
+  dealStage: z.string().min(1).default('appointmentscheduled'),
+});
+export type HubSpotSettings = z.infer<typeof hubspotSettingsSchema>;
+
+/**
+ * A private app's access token: stored encrypted, never logged, never returned by the API.
+ * Public apps (OAuth2 refresh token) get their AuthInjector from the shared auth factory and
+ * pass it to createHubSpotConnector instead.
+ */
+export const hubspotCredentialsSchema = z.object({
+  accessToken: z.string().min(1),
+});
+export type HubSpotCredentials = z.infer<typeof hubspotCredentialsSchema>;

@@ -1,0 +1,163 @@
+/**
+ * A stateful, in-memory HubSpot CRM v3 (node:http on port 0) that follows the public API
+ * reference: private-app bearer auth, objects, search with `after` paging and the 10,000-result
+ * cap, batch upsert by unique property, `{ status, message, category, correlationId }` error
+ * bodies, X-HubSpot-RateLimit-* headers and 429s. Request bodies are validated strictly.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { batchUpsertBody, createBody, HubSpotFakeError, OBJECT_TYPES, parseBody, searchBody, updateBody, type FakeObjectType } from './hubspot-fake-schema';
+import { HubSpotFakeStore, notFound, type FakeRecord } from './hubspot-fake-store';
+
+export interface HubSpotFakeOptions {
+  token?: string;
+  currencies?: string[];
+  searchResultCap?: number;
+}
+
+const RATE_LIMIT_MAX = 190;
+const RATE_LIMIT_INTERVAL_MS = 10_000;
+
+export class HubSpotFake {
+  readonly token: string;
+  readonly store: HubSpotFakeStore;
+  /** Every request that reached the fake, for assertions on what a connector sent. */
+  readonly requests: { method: string; path: string; body: unknown }[] = [];
+  url = '';
+  private clock: number | null = null;
+  private readonly throttles: { retryAfterSeconds?: number }[] = [];
+  private readonly server: Server;
+
+  private constructor(options: HubSpotFakeOptions) {
+    this.token = options.token ?? `pat-na1-${randomUUID()}`;
+    this.store = new HubSpotFakeStore({ currencies: options.currencies ?? ['EUR', 'USD'], searchResultCap: options.searchResultCap ?? 10_000, now: () => this.now() });
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  static async start(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
+    const fake = new HubSpotFake(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Freezes the fake's clock (records modified now share this lastmodifieddate) or unfreezes it. */
+  setClock(at: number | null): void {
+    this.clock = at;
+  }
+
+  now(): number {
+    return this.clock ?? Date.now();
+  }
+
+  /** The next `count` requests get 429 (ten-secondly limit), with Retry-After when given. */
+  throttleNext(count = 1, options: { retryAfterSeconds?: number } = {}): void {
+    for (let i = 0; i < count; i++) this.throttles.push(options);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    let body: unknown;
+    try {
+      const raw = await readBody(req);
+      if (raw !== '') {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          throw new HubSpotFakeError(400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1');
+        }
+      }
+      this.requests.push({ method: req.method ?? 'GET', path: url.pathname, body });
+      if (req.headers.authorization !== `Bearer ${this.token}`) {
+        throw new HubSpotFakeError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
+      }
+      const throttle = this.throttles.shift();
+      if (throttle) return this.tooManyRequests(res, throttle);
+      this.send(res, 200, this.route(req.method ?? 'GET', url, body));
+    } catch (error) {
+      const failure = error instanceof HubSpotFakeError ? error : new HubSpotFakeError(500, 'INTERNAL_ERROR', 'internal error');
+      this.send(res, failure.status, { status: 'error', message: failure.message, correlationId: randomUUID(), category: failure.category });
+    }
+  }
+
+  private route(method: string, url: URL, body: unknown): unknown {
+    const match = /^\/crm\/v3\/objects\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(url.pathname);
+    const type = match?.[1] as FakeObjectType | undefined;
+    if (!match || !type || !OBJECT_TYPES.includes(type)) throw new HubSpotFakeError(404, 'OBJECT_NOT_FOUND', `Unable to route ${method} ${url.pathname}`);
+    const [, , id, action] = match;
+    const properties = (url.searchParams.get('properties') ?? '').split(',').filter(Boolean);
+    const view = (r: FakeRecord, props: string[]) => this.view(type, r, props);
+    if (method === 'GET' && id === undefined) return { results: [...this.store.records[type].values()].slice(0, Number(url.searchParams.get('limit') ?? 10)).map((r) => view(r, properties)) };
+    if (method === 'GET' && id !== undefined && action === undefined) {
+      const record = this.store.get(type, decodeURIComponent(id), url.searchParams.get('idProperty') ?? undefined);
+      if (!record) throw notFound();
+      return view(record, properties);
+    }
+    if (method === 'POST' && id === undefined) {
+      const request = parseBody(createBody, body);
+      const associations = (request.associations ?? []).flatMap((a) => a.types.map((t) => ({ toId: a.to.id, typeId: t.associationTypeId })));
+      return view(this.store.create(type, request.properties, associations), Object.keys(request.properties));
+    }
+    if (method === 'PATCH' && id !== undefined && action === undefined) {
+      const request = parseBody(updateBody, body);
+      return view(this.store.update(type, decodeURIComponent(id), request.properties), Object.keys(request.properties));
+    }
+    if (method === 'POST' && id === 'search' && action === undefined) {
+      const request = parseBody(searchBody, body);
+      const page = this.store.search(type, request);
+      const props = this.store.searchProperties(type, request.properties);
+      const next = page.nextAfter === undefined ? {} : { paging: { next: { after: page.nextAfter, link: `${this.url}${url.pathname}?after=${page.nextAfter}` } } };
+      return { total: page.total, results: page.results.map((r) => view(r, props)), ...next };
+    }
+    if (method === 'POST' && id === 'batch' && action === 'upsert') return this.batchUpsert(type, body);
+    throw new HubSpotFakeError(404, 'OBJECT_NOT_FOUND', `Unable to route ${method} ${url.pathname}`);
+  }
+
+  private batchUpsert(type: FakeObjectType, body: unknown): unknown {
+    const startedAt = new Date(this.now()).toISOString();
+    const results = parseBody(batchUpsertBody, body).inputs.map((input) => {
+      const existing = this.store.get(type, input.id, input.idProperty);
+      const properties = { ...input.properties, [input.idProperty]: input.id };
+      if (existing) return { ...this.view(type, this.store.update(type, existing.id, properties), Object.keys(properties)), new: false };
+      return { ...this.view(type, this.store.create(type, properties), Object.keys(properties)), new: true };
+    });
+    return { status: 'COMPLETE', results, startedAt, completedAt: new Date(this.now()).toISOString() };
+  }
+
+  private view(type: FakeObjectType, record: FakeRecord, properties: string[]): Record<string, unknown> {
+    const names = new Set([...properties, 'hs_object_id', 'createdate', type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate']);
+    const values = Object.fromEntries([...names].map((name) => [name, this.store.value(type, record, name)]));
+    return { id: record.id, properties: values, createdAt: new Date(record.createdAt).toISOString(), updatedAt: new Date(record.updatedAt).toISOString(), archived: false };
+  }
+
+  private tooManyRequests(res: ServerResponse, throttle: { retryAfterSeconds?: number }): void {
+    if (throttle.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(throttle.retryAfterSeconds));
+    this.send(res, 429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: 'TEN_SECONDLY_ROLLING' }, 0);
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, remaining = RATE_LIMIT_MAX - 1): void {
+    res.writeHead(status, {
+      'Content-Type': 'application/json;charset=utf-8',
+      'X-HubSpot-RateLimit-Max': String(RATE_LIMIT_MAX),
+      'X-HubSpot-RateLimit-Remaining': String(remaining),
+      'X-HubSpot-RateLimit-Interval-Milliseconds': String(RATE_LIMIT_INTERVAL_MS),
+      'X-HubSpot-RateLimit-Daily': '1000000',
+      'X-HubSpot-RateLimit-Daily-Remaining': '999000',
+    });
+    res.end(JSON.stringify(body));
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
