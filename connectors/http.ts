@@ -1,18 +1,28 @@
 /**
  * The shared HTTP client of every vendor connector: one axios instance per connector instance,
  * every failure converted into a ConnectorError, every call logged at debug level without
- * bodies or headers.
+ * bodies, headers or query. Optionally guarded by a circuit breaker (per process) and a request
+ * budget shared by all processes through Redis; a call passes the breaker first, so an open
+ * circuit fails fast without waiting for or spending budget.
  */
 import axios, { type AxiosRequestConfig, type Method } from 'axios';
 import { getLogger } from '../server/logging/logger';
 import type { AuthInjector } from './http/auth/auth-injector';
+import { createCircuitBreaker, type CircuitBreakerOptions } from './http/circuit-breaker';
 import { classifyHttpError, requestPath } from './http/classify-http-error';
+import { createRateLimiter, type RateLimitOptions } from './http/rate-limit';
 
 export { classifyHttpError, requestPath } from './http/classify-http-error';
 export { MAX_RETRY_AFTER_MS, parseRateLimitReset, parseRetryAfter, retryAfterFromHeaders } from './http/retry-after';
 export { extractVendorMessage } from './http/vendor-message';
 export type { AuthInjector } from './http/auth/auth-injector';
 export { apiKeyHeader, basicAuth, bearerToken } from './http/auth/static-auth';
+export { oauth2ClientCredentials, type ClientCredentialsOptions } from './http/auth/oauth2-client-credentials';
+export { oauth2RefreshToken, type RefreshTokenOptions } from './http/auth/oauth2-refresh-token';
+export { jwtBearer, type JwtBearerOptions } from './http/auth/jwt-bearer';
+export { authFromSettings, authSettingsSchema, parseAuthSettings, type AuthFactoryOptions, type AuthSettings, type AuthType } from './http/auth/auth-from-settings';
+export { CIRCUIT_BREAKER_DEFAULTS, type CircuitBreakerOptions } from './http/circuit-breaker';
+export { DEFAULT_RATE_LIMIT_KEY_PREFIX, DEFAULT_RATE_LIMIT_MAX_WAIT_MS, type RateLimitOptions } from './http/rate-limit';
 
 export interface HttpClientOptions {
   /** The connector instance name (`crm.main`): it names the client in errors and logs. */
@@ -26,6 +36,17 @@ export interface HttpClientOptions {
   auth?: AuthInjector;
   /** Largest response body accepted (default 10 MiB): a vendor bug must not exhaust memory. */
   maxResponseBytes?: number;
+  /**
+   * The vendor's request budget, shared by every process through Redis (default: none). Over
+   * budget a call waits up to `maxWaitMs`, then fails with a retryable RATE_LIMITED. A call that
+   * is retried after a 401 spends one unit, not two.
+   */
+  rateLimit?: RateLimitOptions;
+  /**
+   * Fail fast while the vendor is down (default: none; `{}` takes the defaults in
+   * CIRCUIT_BREAKER_DEFAULTS). Only retryable failures count towards opening it.
+   */
+  circuitBreaker?: CircuitBreakerOptions;
 }
 
 export interface HttpRequest {
@@ -57,6 +78,8 @@ export interface HttpClient {
   put<T = unknown>(url: string, data?: unknown, options?: RequestOptions): Promise<T>;
   patch<T = unknown>(url: string, data?: unknown, options?: RequestOptions): Promise<T>;
   delete<T = unknown>(url: string, options?: RequestOptions): Promise<T>;
+  /** Releases what the client holds (a Redis connection it opened, the breaker's timer). */
+  close(): Promise<void>;
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -87,6 +110,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     proxy: false,
   });
   const { connector } = options;
+  const breaker = options.circuitBreaker ? createCircuitBreaker(connector, options.circuitBreaker) : undefined;
+  const limiter = options.rateLimit ? createRateLimiter(connector, options.rateLimit) : undefined;
 
   async function send<T>(req: HttpRequest) {
     const authHeaders = options.auth ? await options.auth.headers() : {};
@@ -108,12 +133,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
+  /** Breaker check, then budget, then the call; every failure leaves here as a ConnectorError. */
+  async function guardedSend<T>(req: HttpRequest) {
+    breaker?.throwIfOpen();
+    await limiter?.acquire(req.signal);
+    const call = () =>
+      send<T>(req).catch((error: unknown) => {
+        throw classifyHttpError(error, connector);
+      });
+    return breaker ? breaker.run(call) : call();
+  }
+
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const method = req.method.toUpperCase();
     const path = requestPath(req.url, options.baseURL);
     const started = performance.now();
     try {
-      const response = await send<T>(req);
+      const response = await guardedSend<T>(req);
       getLogger().debug('http request', { connector, method, path, status: response.status, durationMs: Math.round(performance.now() - started) });
       return { status: response.status, headers: flattenHeaders(response.headers), data: response.data };
     } catch (error) {
@@ -122,7 +158,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         connector,
         method,
         path,
-        status: statusOf(error),
+        status: failure.status,
         code: failure.code,
         durationMs: Math.round(performance.now() - started),
       });
@@ -138,5 +174,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     put: async <T>(url: string, data?: unknown, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'PUT', url, data })).data,
     patch: async <T>(url: string, data?: unknown, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'PATCH', url, data })).data,
     delete: async <T>(url: string, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'DELETE', url })).data,
+    close: async () => {
+      breaker?.shutdown();
+      await limiter?.close();
+    },
   };
 }
