@@ -4,6 +4,8 @@ import { sendgridVendor } from '../email/sendgrid';
 import { SmtpEmailConnector } from '../email/smtp/smtp.connector';
 import { smtpSettingsSchema } from '../email/smtp/smtp.settings';
 import { sandboxSettingsSchema } from '../sandbox/sandbox-connector-base';
+import { hubspotVendor } from '../crm/hubspot';
+import { odooVendor } from '../erp/odoo';
 import { sapS4hanaVendor } from '../erp/sap-s4hana';
 import { stripeVendor } from '../payment/stripe';
 import { SandboxCrmConnector } from '../sandbox/sandbox-crm.connector';
@@ -45,6 +47,8 @@ export const BUILT_IN_VENDORS: readonly VendorRegistration[] = [
   sendgridVendor,
   stripeVendor,
   sapS4hanaVendor,
+  odooVendor,
+  hubspotVendor,
 ];
 
 /** The instances `npm start` works with and no configuration: sandboxes plus the local SMTP. */
