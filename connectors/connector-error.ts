@@ -39,3 +39,8 @@ export class ConnectorError extends Error implements ConnectorErrorDetails {
 export function isConnectorError(error: unknown): error is ConnectorError {
   return error instanceof ConnectorError;
 }
+
+/** A caller's input the vendor (or our own validation in its place) refuses: never retried. */
+export function invalidRequest(instance: string, vendorMessage: string): ConnectorError {
+  return new ConnectorError(`${instance}: invalid request`, { code: 'INVALID_REQUEST', status: 400, vendorMessage });
+}

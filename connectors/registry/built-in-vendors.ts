@@ -5,6 +5,8 @@ import { SmtpEmailConnector } from '../email/smtp/smtp.connector';
 import { smtpSettingsSchema } from '../email/smtp/smtp.settings';
 import { sandboxSettingsSchema } from '../sandbox/sandbox-connector-base';
 import { hubspotVendor } from '../crm/hubspot';
+import { salesforceVendor } from '../crm/salesforce';
+import { businessCentralVendor } from '../erp/business-central';
 import { odooVendor } from '../erp/odoo';
 import { sapS4hanaVendor } from '../erp/sap-s4hana';
 import { stripeVendor } from '../payment/stripe';
@@ -47,8 +49,10 @@ export const BUILT_IN_VENDORS: readonly VendorRegistration[] = [
   sendgridVendor,
   stripeVendor,
   sapS4hanaVendor,
+  businessCentralVendor,
   odooVendor,
   hubspotVendor,
+  salesforceVendor,
 ];
 
 /** The instances `npm start` works with and no configuration: sandboxes plus the local SMTP. */

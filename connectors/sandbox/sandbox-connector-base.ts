@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Models } from '../../server/db/models';
 import type { ConnectorKind, WriteOptions } from '../spi';
 import { withSandboxFaults, type SandboxOperation } from './sandbox-faults';
-import { idempotencyKeyInput, pageSizeInput, parseInput } from './sandbox-inputs';
+import { idempotencyKeyInput, pageSizeInput, parseInput } from '../inputs';
 import { SandboxStore } from './sandbox-store';
 
 /** Settings of a sandbox instance (connectors.yaml or the API); all optional. */

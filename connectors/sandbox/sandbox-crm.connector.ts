@@ -3,7 +3,7 @@ import { accountResult, companies, contactResult, contacts, dealResult, deals } 
 import { SandboxConnectorBase } from './sandbox-connector-base';
 import { decodeCursor, encodeCursor } from './sandbox-cursor';
 import { notFound } from './sandbox-errors';
-import { companyInput, contactInput, dealInput, definedFields, pageSizeInput, parseInput } from './sandbox-inputs';
+import { companyInput, contactInput, dealInput, definedFields, pageSizeInput, parseInput } from '../inputs';
 import type { SandboxDoc } from './sandbox-store';
 
 type ContactData = Omit<Contact, 'id' | 'updatedAt'>;

@@ -18,7 +18,7 @@ import { customerResult, type DataOf, customers, invoiceResult, invoices, purcha
 import { SandboxConnectorBase } from './sandbox-connector-base';
 import { decodeCursor, encodeCursor } from './sandbox-cursor';
 import { conflict, invalidRequest, notFound } from './sandbox-errors';
-import { customerInput, definedFields, invoiceInput, parseInput, purchaseOrderInput, salesOrderInput, skusInput, timeWindowInput } from './sandbox-inputs';
+import { customerInput, definedFields, invoiceInput, parseInput, purchaseOrderInput, salesOrderInput, skusInput, timeWindowInput } from '../inputs';
 import { availableStock, releaseStock, reserveStock } from './sandbox-stock';
 import type { SandboxDoc } from './sandbox-store';
 

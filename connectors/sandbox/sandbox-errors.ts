@@ -2,9 +2,7 @@ import { ConnectorError } from '../connector-error';
 import { ConnectorErrorCode } from '../errors';
 
 /** The refusals a real vendor would answer with 4xx; the sandbox raises them the same way. */
-export function invalidRequest(instance: string, vendorMessage: string): ConnectorError {
-  return new ConnectorError(`${instance}: invalid request`, { code: ConnectorErrorCode.InvalidRequest, status: 400, vendorMessage });
-}
+export { invalidRequest } from '../connector-error';
 
 export function notFound(instance: string, what: string, id: string): ConnectorError {
   return new ConnectorError(`${instance}: ${what} not found`, { code: ConnectorErrorCode.NotFound, status: 404, vendorMessage: `No such ${what}: ${id}` });

@@ -4,7 +4,7 @@ import { paymentResult, payments, type DataOf } from './sandbox-collections';
 import { SandboxConnectorBase } from './sandbox-connector-base';
 import { decodeCursor, encodeCursor } from './sandbox-cursor';
 import { conflict, invalidRequest, notFound, paymentDeclined } from './sandbox-errors';
-import { authorizationInput, parseInput, partialAmount, timeWindowInput } from './sandbox-inputs';
+import { authorizationInput, parseInput, partialAmount, timeWindowInput } from '../inputs';
 import type { SandboxDoc } from './sandbox-store';
 
 type PaymentData = DataOf<typeof payments>;

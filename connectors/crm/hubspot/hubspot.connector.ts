@@ -10,7 +10,7 @@
 import { ConnectorError, isConnectorError } from '../../connector-error';
 import { ConnectorErrorCode } from '../../errors';
 import { createHttpClient, type AuthInjector } from '../../http';
-import { companyInput, contactInput, dealInput, idempotencyKeyInput, pageSizeInput, parseInput } from '../../sandbox/sandbox-inputs';
+import { companyInput, contactInput, dealInput, idempotencyKeyInput, pageSizeInput, parseInput } from '../../inputs';
 import type { Account, CompanyInput, Contact, ContactInput, CrmConnector, CrmOperation, Deal, DealInput, Page, WriteOptions } from '../../spi';
 import { HubSpotClient } from './hubspot.client';
 import { contactsPageRequest, decodeContactsCursor, encodeContactsCursor, nextContactsCursor } from './hubspot-contacts-cursor';

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { ConnectorErrorCode } from '../../errors';
 import { ConnectorError } from '../../connector-error';
 import type { AuthInjector } from '../../http';
-import { companyInput, contactInput, dealInput, idempotencyKeyInput, pageSizeInput, parseInput } from '../../sandbox/sandbox-inputs';
+import { companyInput, contactInput, dealInput, idempotencyKeyInput, pageSizeInput, parseInput } from '../../inputs';
 import type { Account, CompanyInput, Contact, ContactInput, CrmConnector, CrmOperation, Deal, DealInput, Page, WriteOptions } from '../../spi';
 import { SalesforceClient } from './salesforce.client';
 import { batchSizeFor, contactsPage, contactsQuery, decodeContactsCursor, encodeContactsCursor, type ContactsCursor } from './salesforce-contacts-cursor';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { AuthInjector } from '../../http';
 import type { Customer, CustomerInput, ErpConnector, Invoice, InvoiceInput, Page, PurchaseOrder, PurchaseOrderInput, SalesOrder, SalesOrderInput, StockLevel, TimeWindow, WriteOptions } from '../../spi';
 // The SPI's input rules, shared with the sandbox, which validates "as a vendor's API would".
-import { customerInput, idempotencyKeyInput, invoiceInput, parseInput, salesOrderInput, skusInput, timeWindowInput } from '../../sandbox/sandbox-inputs';
+import { customerInput, idempotencyKeyInput, invoiceInput, parseInput, salesOrderInput, skusInput, timeWindowInput } from '../../inputs';
 import { BcPayloadError, conflict, hasStatus, invalidInput, notFound, unexpectedResponse, unsupported } from './bc-errors';
 import { decodeCursor, encodeCursor } from './bc-cursor';
 import { addLines, completeLines, findItems, itemIdsFor } from './bc-sales-order-lines';

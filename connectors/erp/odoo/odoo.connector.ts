@@ -6,7 +6,7 @@
  * at the same time could still both create (Odoo has no unique constraint on these fields).
  */
 import { createHttpClient } from '../../http';
-import { customerInput, idempotencyKeyInput, invoiceInput, parseInput, purchaseOrderInput, salesOrderInput, skusInput, timeWindowInput } from '../../sandbox/sandbox-inputs';
+import { customerInput, idempotencyKeyInput, invoiceInput, parseInput, purchaseOrderInput, salesOrderInput, skusInput, timeWindowInput } from '../../inputs';
 import type { Customer, CustomerInput, ErpConnector, ErpOperation, Invoice, InvoiceInput, Page, PurchaseOrder, PurchaseOrderInput, SalesOrder, SalesOrderInput, StockLevel, TimeWindow, WriteOptions } from '../../spi';
 import { odooManifest } from './odoo.manifest';
 import { odooConflict, odooNotFound } from './odoo-errors';

@@ -11,7 +11,7 @@
 import type { AuthInjector } from '../../http';
 import type { Customer, CustomerInput, ErpConnector, Invoice, Page, PurchaseOrder, SalesOrder, SalesOrderInput, StockLevel, WriteOptions } from '../../spi';
 // The SPI's input rules, shared with the sandbox, which validates "as a vendor's API would".
-import { customerInput, idempotencyKeyInput, parseInput, salesOrderInput, skusInput } from '../../sandbox/sandbox-inputs';
+import { customerInput, idempotencyKeyInput, parseInput, salesOrderInput, skusInput } from '../../inputs';
 import { customerReference, toBusinessPartnerCreate, toBusinessPartnerUpdate, toCustomer } from './mappers/to-customer';
 import { salesOrderReference, toSalesOrder, toSalesOrderCreate } from './mappers/to-sales-order';
 import { toStockLevels } from './mappers/to-stock-level';

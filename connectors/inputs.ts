@@ -1,9 +1,9 @@
 /**
- * Validation of what callers send, as a vendor's API would do it: a bad input is a
+ * Validation of SPI inputs shared by every vendor, as a vendor's API would do it: a bad input is a
  * non-retryable INVALID_REQUEST naming the field, never a database error.
  */
 import { z } from 'zod';
-import { invalidRequest } from './sandbox-errors';
+import { invalidRequest } from './connector-error';
 
 const email = z.string().trim().toLowerCase().pipe(z.email());
 const text = z.string().trim().min(1).max(255);
