@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { ConnectorError } from '../../connectors/connector-error';
 import { clearSandboxFaults, countSandboxRecords, injectSandboxFault, setSandboxStock } from '../../connectors/sandbox/sandbox-admin';
 import { SandboxCrmConnector } from '../../connectors/sandbox/sandbox-crm.connector';
 import { SandboxErpConnector } from '../../connectors/sandbox/sandbox-erp.connector';

@@ -5,7 +5,6 @@ import { expect } from 'chai';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import winston from 'winston';
-import { ConnectorError } from '../../connectors/connector-error';
 import { messageIdFor } from '../../connectors/email/smtp/email-outbox';
 import { SmtpEmailConnector } from '../../connectors/email/smtp/smtp.connector';
 import type { EmailMessage } from '../../connectors/spi';

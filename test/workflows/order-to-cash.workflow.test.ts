@@ -104,7 +104,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
 
   it('when every step succeeds, then the order is invoiced, captured and confirmed by email', async () => {
     const input = newOrderInput();
-    const { handle, outcome, progress } = await runOrder(input);
+    const { outcome, progress } = await runOrder(input);
     const result = await outcome;
     expect(result.orderId).to.equal(input.orderId);
     expect(result.total).to.deep.equal({ amount: 4498, currency: 'EUR' });
@@ -149,14 +149,14 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
 
   it('when invoicing fails for good, then the authorization is voided and the order cancelled, newest first', async () => {
     await inject('erp.main', 'createInvoice', 'INVALID_REQUEST', 1);
-    const { handle, outcome, progress } = await runOrder(newOrderInput());
+    const { outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'createInvoice', code: 'INVALID_REQUEST' });
     expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
   });
 
   it('when the capture fails for good, then the authorization is voided and the order cancelled', async () => {
     await inject('payment.main', 'capture', 'FORBIDDEN', 1);
-    const { handle, outcome, progress } = await runOrder(newOrderInput());
+    const { outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'capturePayment', code: 'FORBIDDEN' });
     expect(progress.compensations.map((c) => c.step)).to.deep.equal(['voidPayment', 'cancelSalesOrder', 'notifyCustomer']);
   });
@@ -164,7 +164,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
   it('when the confirmation cannot be delivered, then the captured payment is refunded and the failed notice is recorded', async () => {
     const input = newOrderInput();
     input.customer.email = `reject-${input.orderId.toLowerCase()}@customer.example`;
-    const { handle, outcome, progress } = await runOrder(input);
+    const { outcome, progress } = await runOrder(input);
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'sendConfirmation', code: 'INVALID_REQUEST' });
     expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['refundPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:failed']);
   });
@@ -172,7 +172,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
   it('when the ERP answers 503 twice, then the step is retried with backoff and the order completes once', async () => {
     await inject('erp.main', 'createSalesOrder', 'VENDOR_UNAVAILABLE', 2);
     const ordersBefore = await countSandboxRecords(db.models, 'erp.main', 'salesOrders');
-    const { handle, outcome, progress } = await runOrder(newOrderInput());
+    const { handle, outcome } = await runOrder(newOrderInput());
     const result = await outcome;
     expect(result.salesOrderId).to.be.a('string');
     expect(await attemptsOf(handle, 'createSalesOrder')).to.equal(3);
@@ -181,7 +181,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
 
   it('when the CRM rejects the credentials, then the run stops at once without retrying', async () => {
     await inject('crm.main', 'upsertContact', 'UNAUTHORIZED', null);
-    const { handle, outcome, progress } = await runOrder(newOrderInput());
+    const { handle, outcome } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'upsertCustomer', code: 'UNAUTHORIZED' });
     expect(await attemptsOf(handle, 'upsertCrmContact')).to.equal(1);
   });

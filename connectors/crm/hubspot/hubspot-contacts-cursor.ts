@@ -22,11 +22,10 @@
  * back) — the same at-least-once contract as the sandbox feed: consumers upsert by id.
  */
 import { z } from 'zod';
-import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
 import { hubspotManifest } from './hubspot.manifest';
 import type { HubSpotSearchRequest, HubSpotSearchResponse } from './hubspot.schemas';
 import { CONTACT_PROPERTIES, contactModifiedAt } from './mappers/to-contact';
+import { decodePageCursor, encodePageCursor } from '../../page-cursor';
 
 const cursorPayload = z.object({
   /** Checkpoint: epoch ms of the newest lastmodifieddate returned. */
@@ -39,16 +38,12 @@ const cursorPayload = z.object({
 export type ContactsCursor = z.infer<typeof cursorPayload>;
 
 export function encodeContactsCursor(cursor: ContactsCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  return encodePageCursor(cursor);
 }
 
 export function decodeContactsCursor(token: string | null, instance: string): ContactsCursor | null {
   if (token === null || token === '') return null;
-  try {
-    return cursorPayload.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
-  } catch {
-    throw new ConnectorError(`${instance}: invalid request`, { code: ConnectorErrorCode.InvalidRequest, status: 400, vendorMessage: 'cursor is not one this connector issued' });
-  }
+  return decodePageCursor(cursorPayload, token, instance);
 }
 
 /** The search body of one page of the feed. */

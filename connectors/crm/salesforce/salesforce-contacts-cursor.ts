@@ -21,8 +21,8 @@ import { z } from 'zod';
 import { salesforceManifest } from './salesforce.manifest';
 import type { ContactRecord, QueryResult } from './salesforce.schemas';
 import { CONTACT_FIELDS, salesforceTime } from './mappers/to-contact';
-import { invalidInput } from './salesforce-errors';
 import { soqlDateTime, soqlId, soqlSelect } from './soql';
+import { decodePageCursor, encodePageCursor } from '../../page-cursor';
 
 const cursorPayload = z.object({
   /** The query locator (nextRecordsUrl) to continue from; absent: query from the checkpoint. */
@@ -34,17 +34,13 @@ const cursorPayload = z.object({
 export type ContactsCursor = z.infer<typeof cursorPayload>;
 
 export function encodeContactsCursor(cursor: ContactsCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  return encodePageCursor(cursor);
 }
 
 /** The cursor is client input: only a locator path and a checkpoint we could have issued pass. */
 export function decodeContactsCursor(token: string | null, instance: string): ContactsCursor | null {
   if (token === null || token === '') return null;
-  try {
-    return cursorPayload.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
-  } catch {
-    throw invalidInput(instance, 'cursor is not one this connector issued');
-  }
+  return decodePageCursor(cursorPayload, token, instance);
 }
 
 /** The feed's query from a checkpoint (or from the beginning). */

@@ -16,6 +16,7 @@ import { fieldsOf, invoiceRow, salesOrderLineRow, salesOrderRow, type InvoiceRow
 import { toMinorUnits } from './mappers/money';
 import { currencyCode } from './mappers/to-sales-order';
 import { toInvoice, toOdooDatetime } from './mappers/to-invoice';
+import { decodePageCursor, encodePageCursor } from '../../page-cursor';
 
 const { models } = odooManifest;
 const cursorPayload = z.object({ o: z.number().int().nonnegative(), w: z.string() });
@@ -68,7 +69,7 @@ export class OdooInvoices {
     const rows = await this.rpc.searchRead(models.invoice, domain, fieldsOf(invoiceRow), invoiceRow, { order: 'create_date asc, id asc', offset, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const orderIds = await this.orderIdsByName(page);
-    const nextCursor = rows.length > limit ? Buffer.from(JSON.stringify({ o: offset + limit, w })).toString('base64url') : null;
+    const nextCursor = rows.length > limit ? encodePageCursor({ o: offset + limit, w }) : null;
     return { items: page.map((row) => toInvoice(row, orderIds.get(row.invoice_origin === false ? '' : row.invoice_origin) ?? '')), nextCursor };
   }
 
@@ -98,12 +99,8 @@ export class OdooInvoices {
 
   private decode(cursor: string | null, window: string): number {
     if (cursor === null || cursor === '') return 0;
-    try {
-      const payload = cursorPayload.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-      if (payload.w === window) return payload.o;
-    } catch {
-      // fall through
-    }
-    throw odooInvalid(this.instance, 'cursor is not one this connector issued for this window');
+    const payload = decodePageCursor(cursorPayload, cursor, this.instance);
+    if (payload.w !== window) throw odooInvalid(this.instance, 'cursor is not one this connector issued for this window');
+    return payload.o;
   }
 }
