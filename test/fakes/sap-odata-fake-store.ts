@@ -2,7 +2,7 @@
  * The records and rules behind SapODataFake: business partners, sales orders with items and
  * prices, stock rows; `$filter` (`eq`, `and`, `or`), `$top`/`$skip`, and server-side paging.
  */
-import { decimalToScaled, scaledToDecimal } from '../../connectors/erp/sap-s4hana/mappers/decimal';
+import { decimalToScaled, scaledToDecimal } from '../../connectors/money';
 
 export interface FakeAnswer {
   status: number;

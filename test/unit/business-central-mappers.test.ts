@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { majorToMinorUnits, minorToMajorUnits, plainDecimal } from '../../connectors/erp/business-central/mappers/amount';
+import { majorToMinor as majorToMinorUnits, minorToMajor as minorToMajorUnits, plainDecimal } from '../../connectors/money';
 import { firstDayFrom, invoiceWindowFilter } from '../../connectors/erp/business-central/mappers/to-invoice';
 import { documentReference } from '../../connectors/erp/business-central/mappers/to-sales-order';
 import { toStockLevels } from '../../connectors/erp/business-central/mappers/to-stock-level';

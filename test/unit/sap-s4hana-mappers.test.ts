@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { currencyDigits, decimalToMinor, decimalToScaled, minorToDecimal } from '../../connectors/erp/sap-s4hana/mappers/decimal';
+import { currencyDigits, decimalToMinor, decimalToScaled, minorToDecimal } from '../../connectors/money';
 import { customerReference } from '../../connectors/erp/sap-s4hana/mappers/to-customer';
 import { salesOrderReference, toSalesOrder } from '../../connectors/erp/sap-s4hana/mappers/to-sales-order';
 import { toStockLevels } from '../../connectors/erp/sap-s4hana/mappers/to-stock-level';

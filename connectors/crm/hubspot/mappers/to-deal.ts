@@ -1,20 +1,8 @@
-import type { Deal, DealInput, Money } from '../../../spi';
+import { minorToDecimal } from '../../../money';
+import type { Deal, DealInput } from '../../../spi';
 import type { HubSpotObject } from '../hubspot.schemas';
 
 export const DEAL_PROPERTIES = ['dealname', 'amount', 'deal_currency_code'] as const;
-
-/** Digits after the decimal point of an ISO-4217 currency (EUR 2, JPY 0, KWD 3), from CLDR via Intl. */
-function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
-/** Minor units → HubSpot's decimal string in major units, exact (no float arithmetic). */
-export function toMajorUnits(money: Money): string {
-  const digits = minorDigits(money.currency);
-  if (digits === 0) return String(money.amount);
-  const text = String(money.amount).padStart(digits + 1, '0');
-  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
 
 export interface DealPlacement {
   pipeline: string;
@@ -25,7 +13,7 @@ export interface DealPlacement {
 export function dealProperties(deal: DealInput, placement: DealPlacement, idempotency: { property: string; key: string }): Record<string, string> {
   return {
     dealname: deal.name,
-    amount: toMajorUnits(deal.amount),
+    amount: minorToDecimal(deal.amount.amount, deal.amount.currency),
     deal_currency_code: deal.amount.currency,
     pipeline: placement.pipeline,
     dealstage: placement.dealstage,

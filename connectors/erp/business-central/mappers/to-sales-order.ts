@@ -8,7 +8,7 @@ import { BcPayloadError } from '../bc-errors';
 import { bcManifest } from '../bc.manifest';
 import type { RawSalesInvoice, RawSalesOrder } from '../bc.schemas';
 import { odataString } from '../bc.client';
-import { majorToMinorUnits, minorToMajorUnits } from './amount';
+import { majorToMinor, minorToMajor } from '../../../money';
 
 const REFERENCE_LENGTH = bcManifest.limits.externalDocumentNumber;
 const DIGEST_LENGTH = 12;
@@ -48,7 +48,7 @@ export function toSalesOrderCreate(input: SalesOrderInput, localCurrency: string
 
 /** An item line at our price: `unitPrice` in major units of the order's currency. */
 export function toSalesOrderLineCreate(line: OrderLine, index: number, itemId: string, currency: string): Record<string, unknown> {
-  return { sequence: lineSequence(index), lineType: 'Item', itemId, quantity: line.quantity, unitPrice: minorToMajorUnits(line.unitAmount, currency) };
+  return { sequence: lineSequence(index), lineType: 'Item', itemId, quantity: line.quantity, unitPrice: minorToMajor(line.unitAmount, currency) };
 }
 
 /** `''` (BC's "local currency") → the instance's LCY. */
@@ -64,7 +64,7 @@ export function documentCurrency(currencyCode: string | null | undefined, localC
 export function documentTotal(raw: RawSalesOrder | RawSalesInvoice, localCurrency: string): Money {
   const currency = documentCurrency(raw.currencyCode, localCurrency);
   const major = (raw.pricesIncludeTax ? raw.totalAmountIncludingTax : raw.totalAmountExcludingTax) ?? 0;
-  const amount = majorToMinorUnits(major, currency);
+  const amount = majorToMinor(major, currency);
   if (amount === undefined) throw new BcPayloadError(`total of document ${raw.id} is not an amount in ${currency}`);
   return { amount, currency };
 }

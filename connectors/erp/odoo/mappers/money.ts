@@ -1,19 +1,13 @@
 /**
- * Odoo keeps amounts as floats in major units; the SPI as integers in minor units. The
- * currency's digits come from CLDR via Intl (EUR 2, JPY 0, KWD 3).
+ * Odoo keeps amounts as floats in major units. Its values come from its own database, so an
+ * amount that is no safe integer in minor units is a broken record: refuse it rather than guess.
  */
-function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
+import { majorToMinor, minorToMajor } from '../../../money';
 
-/** 12.34 EUR → 1234. Rounds half away from zero, so float noise (19.99 * 100 = 1998.999…) cannot lose a cent. */
 export function toMinorUnits(major: number, currency: string): number {
-  const scaled = major * 10 ** minorDigits(currency);
-  return Math.sign(scaled) * Math.round(Math.abs(scaled));
+  const minor = majorToMinor(major, currency);
+  if (minor === undefined) throw new RangeError(`Odoo amount ${major} ${currency} is not a safe amount in minor units`);
+  return minor;
 }
 
-/** 1234 EUR → 12.34 (a float, as Odoo's monetary fields take it). */
-export function toMajorUnits(minor: number, currency: string): number {
-  const digits = minorDigits(currency);
-  return Number((minor / 10 ** digits).toFixed(digits));
-}
+export const toMajorUnits = minorToMajor;

@@ -7,7 +7,7 @@ import type { SalesOrder, SalesOrderInput } from '../../../spi';
 import type { RawSalesOrder } from '../sap.schemas';
 import { SapPayloadError } from '../sap-errors';
 import type { SapSettings } from '../sap.settings';
-import { decimalToMinor, minorToDecimal } from './decimal';
+import { decimalToMinor, minorToDecimal } from '../../../money';
 
 /** Length of A_SalesOrder.PurchaseOrderByCustomer. */
 export const CUSTOMER_REFERENCE_LENGTH = 35;

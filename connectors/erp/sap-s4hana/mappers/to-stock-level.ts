@@ -5,7 +5,7 @@
 import type { StockLevel } from '../../../spi';
 import { SapPayloadError } from '../sap-errors';
 import type { RawMaterialStock } from '../sap.schemas';
-import { decimalToScaled } from './decimal';
+import { decimalToScaled } from '../../../money';
 
 /** Edm.Decimal scale of MatlWrhsStkQtyInMatlBaseUnit: sums stay exact at this scale. */
 const QUANTITY_SCALE = 14;

@@ -1,6 +1,8 @@
 /**
- * Edm.Decimal strings ("12.340") ↔ integers, by string arithmetic on BigInt: no float ever
- * touches an amount. Pure functions, unit-tested.
+ * Amounts between the SPI (integers in the currency's minor unit) and what vendors send: decimal
+ * strings ("12.340": SAP, HubSpot) or JSON numbers in major units (Business Central, Salesforce,
+ * Odoo). Conversions go through decimal text and BigInt, so no float ever rounds an amount:
+ * 1.005 EUR is 101 cents, where Math.round(1.005 * 100) gives 100.
  */
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?$/;
@@ -40,15 +42,42 @@ export function scaledToDecimal(value: bigint | number, digits: number): string 
   return `${negative ? '-' : ''}${whole}${digits > 0 ? `.${fraction}` : ''}`;
 }
 
-/** Minor units of `currency` → the decimal SAP expects, e.g. (1234, 'EUR') → "12.34". */
+/** Minor units of `currency` → a decimal string, e.g. (1234, 'EUR') → "12.34". */
 export function minorToDecimal(amount: number, currency: string): string {
   if (!Number.isSafeInteger(amount)) throw new RangeError(`amount must be an integer in minor units, got ${amount}`);
   return scaledToDecimal(amount, currencyDigits(currency));
 }
 
-/** SAP's decimal amount → minor units of `currency`; undefined when unreadable or too large. */
+/** A decimal string → minor units of `currency`; undefined when unreadable or too large. */
 export function decimalToMinor(value: string, currency: string): number | undefined {
   const scaled = decimalToScaled(value, currencyDigits(currency));
   if (scaled === undefined || scaled > BigInt(Number.MAX_SAFE_INTEGER) || scaled < BigInt(Number.MIN_SAFE_INTEGER)) return undefined;
   return Number(scaled);
+}
+
+/** The shortest decimal text of a finite number, without exponent: 1e-7 → "0.0000001". */
+export function plainDecimal(value: number): string {
+  const text = String(value);
+  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/i.exec(text);
+  if (!match) return text;
+  const [, sign = '', whole = '', fraction = '', exponentText = '0'] = match;
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponentText);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** A number in major units → minor units, rounded half away from zero; undefined when not a safe integer then. */
+export function majorToMinor(value: number, currency: string): number | undefined {
+  return Number.isFinite(value) ? decimalToMinor(plainDecimal(value), currency) : undefined;
+}
+
+/**
+ * 1234 EUR → 12.34. Dividing two exact integers rounds once, to the double nearest the decimal,
+ * which JSON writes as `12.34`.
+ */
+export function minorToMajor(amount: number, currency: string): number {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`amount must be an integer in minor units, got ${amount}`);
+  return amount / 10 ** currencyDigits(currency);
 }
