@@ -1,50 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { ZodError } from 'zod';
 import { messageIdFor } from '../../connectors/email/email-outbox';
 import { createSendGridConnector, type SendGridEmailConnector } from '../../connectors/email/sendgrid';
 import type { EmailMessage } from '../../connectors/spi';
+import { startSendGridFake as startSendGridStub } from '../fakes/sendgrid-fake';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-interface StubAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-interface Received {
-  authorization: string | undefined;
-  body: { headers?: Record<string, string>; personalizations: { custom_args?: Record<string, string> }[] };
-}
-
-/** SendGrid's mail send as the API reference describes it: 202 with X-Message-Id, unless the test scripts otherwise. */
-async function startSendGridStub(): Promise<{ url: string; received: Received[]; next: StubAnswer[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const next: StubAnswer[] = [];
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ authorization: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'] });
-      const answer = next.shift() ?? { status: 202, headers: { 'X-Message-Id': `sg-${randomBytes(8).toString('hex')}` } };
-      res.writeHead(answer.status, { ...(answer.body !== undefined ? { 'content-type': 'application/json' } : {}), ...answer.headers });
-      res.end(answer.body !== undefined ? JSON.stringify(answer.body) : undefined);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    next,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 const key = () => `email-${randomBytes(6).toString('hex')}`;
 const message = (): EmailMessage => ({ to: ['ada@customer.example'], subject: `Order ${randomBytes(3).toString('hex')} shipped`, text: 'On its way.' });

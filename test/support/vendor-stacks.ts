@@ -1,0 +1,181 @@
+/**
+ * Harness for test/integration/order-to-cash.vendors.e2e.test.ts: a test database, a worker on
+ * the shared dev server (own task queue), the admin API, and real vendor connectors whose
+ * instances point at the vendor fakes.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { loadConfig } from '../../config';
+import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
+import { createApp } from '../../server/api/app';
+import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { startApiServer, type RunningApiServer } from '../../server/api/server';
+import { bundleWorkflows, createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
+import type { OrderToCashInput } from '../../workflows/order-to-cash/order-to-cash.types';
+import { BusinessCentralFake } from '../fakes/business-central-fake';
+import { HubSpotFake } from '../fakes/hubspot-fake';
+import { FakeOAuthTokenServer } from '../fakes/oauth-token-server';
+import { OdooFake } from '../fakes/odoo-fake';
+import { SalesforceFake } from '../fakes/salesforce-fake';
+import { SapODataFake } from '../fakes/sap-odata-fake';
+import { startSendGridFake, type SendGridFake } from '../fakes/sendgrid-fake';
+import { startStripeFake, type StripeFake } from '../fakes/stripe-fake';
+import { uniqueId } from './order-fixtures';
+import { clientCredentials } from './salesforce-connector';
+import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { getDevServer } from './temporal-test-servers';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface RunView {
+  workflowId: string;
+  runId: string;
+  status: string;
+  progress: {
+    status: string;
+    stepsDone: string[];
+    compensations: { step: string; outcome: string }[];
+    failure?: { step: string; type: string | null; message: string };
+  } | null;
+  result?: { salesOrderId: string; invoiceId: string; paymentId: string; customerId: string; confirmationMessageId: string };
+  failure?: { message: string; type: string | null };
+}
+
+export interface Harness {
+  db: TestDatabase;
+  registry: ConnectorRegistry;
+  post(input: OrderToCashInput): Promise<{ status: number; body: { workflowId: string; runId: string } }>;
+  waitForClose(workflowId: string): Promise<RunView>;
+  close(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** One worker + API per suite; the start* helpers below add the suite's instances to `registry`, which both use. */
+export async function startHarness(name: string): Promise<Harness> {
+  bundle ??= bundleWorkflows();
+  const [db, workflowBundle, temporalServer] = await Promise.all([createTestDatabase(name), bundle, getDevServer()]);
+  const config = loadConfig(
+    { TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: uniqueId(name), DATABASE_URL: db.url, LOG_LEVEL: 'error' },
+    false,
+  );
+  const registry = createDefaultRegistry({ config, models: db.models });
+  const worker: JunctionWorker = await createJunctionWorker(
+    { address: temporalServer.address, namespace: temporalServer.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle },
+    createActivities({ connectors: registry }),
+  );
+  void worker.run();
+  const connection = await Connection.connect({ address: temporalServer.address });
+  const api: RunningApiServer = await startApiServer(
+    createApp({ config, temporal: new Client({ connection, namespace: temporalServer.namespace }), models: db.models, connectors: registry }),
+    0,
+  );
+  const { key } = await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] });
+
+  return {
+    db,
+    registry,
+    async post(input) {
+      const response = await fetch(`${api.url}/v1/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'orderToCash', input }),
+      });
+      return { status: response.status, body: (await response.json()) as { workflowId: string; runId: string } };
+    },
+    async waitForClose(workflowId) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const response = await fetch(`${api.url}/v1/runs/${workflowId}`, { headers: { authorization: `Bearer ${key}` } });
+        if (response.status !== 200) throw new Error(`GET /v1/runs/${workflowId}: ${response.status}`);
+        const view = (await response.json()) as RunView;
+        if (view.status !== 'RUNNING') return view;
+        if (Date.now() > deadline) throw new Error(`${workflowId} still running after 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    async close() {
+      await api.close();
+      await worker.shutdown();
+      await connection.close();
+      await registry.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** The SKUs of newOrderInput(), in stock at every ERP fake. */
+export const ORDER_SKUS = ['SKU-1', 'SKU-2'];
+
+export async function startStripe(registry: ConnectorRegistry): Promise<StripeFake> {
+  const stripe = await startStripeFake();
+  registry.defineInstance('payment.stripe', { kind: 'payment', vendor: 'stripe', settings: { baseUrl: stripe.url, timeoutMs: 5000 }, credentials: () => ({ secretKey: stripe.secretKey }) });
+  return stripe;
+}
+
+export async function startSendGrid(registry: ConnectorRegistry): Promise<SendGridFake> {
+  const sendgrid = await startSendGridFake();
+  registry.defineInstance('email.sendgrid', { kind: 'email', vendor: 'sendgrid', settings: { baseUrl: sendgrid.url, from: 'Shop <no-reply@shop.example>', timeoutMs: 5000 }, credentials: () => ({ apiKey: 'SG.fake-key' }) });
+  return sendgrid;
+}
+
+export async function startSmtp(registry: ConnectorRegistry): Promise<SmtpSink> {
+  const smtp = await startSmtpSink();
+  registry.defineInstance('email.smtp', { kind: 'email', vendor: 'smtp', settings: { url: smtp.url, from: 'Shop <no-reply@shop.example>' } });
+  return smtp;
+}
+
+export async function startHubSpot(registry: ConnectorRegistry): Promise<HubSpotFake> {
+  const hubspot = await HubSpotFake.start();
+  registry.defineInstance('crm.hubspot', { kind: 'crm', vendor: 'hubspot', settings: { baseUrl: hubspot.url, timeoutMs: 5000 }, credentials: () => ({ accessToken: hubspot.token }) });
+  return hubspot;
+}
+
+export async function startSalesforce(registry: ConnectorRegistry): Promise<SalesforceFake> {
+  const salesforce = await SalesforceFake.start();
+  registry.defineInstance('crm.salesforce', { kind: 'crm', vendor: 'salesforce', settings: { instanceUrl: salesforce.url, timeoutMs: 5000 }, credentials: () => clientCredentials(salesforce) });
+  return salesforce;
+}
+
+export async function startSap(registry: ConnectorRegistry): Promise<SapODataFake> {
+  const sap = await new SapODataFake({ username: 'JUNCTION_COMM', password: 'geheim', client: '100' }).start();
+  for (const Material of ORDER_SKUS) {
+    sap.store.stock.push({ Material, Plant: '1010', StorageLocation: '101A', InventoryStockType: '01', InventorySpecialStockType: '', MatlWrhsStkQtyInMatlBaseUnit: '100' });
+  }
+  registry.defineInstance('erp.sap', {
+    kind: 'erp',
+    vendor: 'sap-s4hana',
+    settings: { baseUrl: sap.url, client: '100', username: 'JUNCTION_COMM', salesOrder: { salesOrganization: '1010', distributionChannel: '10', division: '00' }, customer: { country: 'DE' } },
+    credentials: () => ({ password: 'geheim' }),
+  });
+  return sap;
+}
+
+export async function startBusinessCentral(registry: ConnectorRegistry): Promise<{ bc: BusinessCentralFake; close(): Promise<void> }> {
+  const credentials = { clientId: 'junction-s2s', clientSecret: 'geheim' };
+  const companyId = randomUUID();
+  const tokens = await new FakeOAuthTokenServer({ clients: { [credentials.clientId]: credentials.clientSecret } }).start();
+  const bc = await new BusinessCentralFake({ companyId, isValidToken: (token) => token !== undefined && tokens.isValid(token) }).start();
+  for (const sku of ORDER_SKUS) bc.store.addItem(sku, 100);
+  registry.defineInstance('erp.bc', {
+    kind: 'erp',
+    vendor: 'business-central',
+    settings: { tenantId: 'contoso.onmicrosoft.com', environment: 'production', companyId, baseUrl: bc.apiRoot, tokenUrl: tokens.tokenUrl, localCurrency: 'EUR' },
+    credentials: () => credentials,
+  });
+  return {
+    bc,
+    async close() {
+      await bc.stop();
+      await tokens.stop();
+    },
+  };
+}
+
+export async function startOdoo(registry: ConnectorRegistry): Promise<OdooFake> {
+  const odoo = await OdooFake.start();
+  for (const sku of ORDER_SKUS) odoo.seedProduct(sku, 100);
+  registry.defineInstance('erp.odoo', { kind: 'erp', vendor: 'odoo', settings: { baseUrl: odoo.url, db: odoo.db, login: odoo.login, timeoutMs: 5000 }, credentials: () => ({ apiKey: odoo.apiKey }) });
+  return odoo;
+}
