@@ -7,6 +7,7 @@
  */
 import axios, { type AxiosRequestConfig, type Method } from 'axios';
 import { getLogger } from '../server/logging/logger';
+import type { ConnectorError } from './connector-error';
 import type { AuthInjector } from './http/auth/auth-injector';
 import { createCircuitBreaker, type CircuitBreakerOptions } from './http/circuit-breaker';
 import { classifyHttpError, requestPath } from './http/classify-http-error';
@@ -47,6 +48,19 @@ export interface HttpClientOptions {
    * CIRCUIT_BREAKER_DEFAULTS). Only retryable failures count towards opening it.
    */
   circuitBreaker?: CircuitBreakerOptions;
+  /**
+   * Reads what only the vendor's error body or headers say (Salesforce's errorCode, Stripe's
+   * decline_code) into a sharper error than the status gives; `classified` is the status-based one.
+   */
+  describeError?: (response: VendorErrorResponse, classified: ConnectorError) => ConnectorError;
+  /** Removes personal data a vendor puts in request paths, for error messages and logs. */
+  redactPath?: (path: string) => string;
+}
+
+export interface VendorErrorResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  data: unknown;
 }
 
 export interface HttpRequest {
@@ -110,6 +124,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     proxy: false,
   });
   const { connector } = options;
+  const redactPath = options.redactPath ?? ((path: string) => path);
   const breaker = options.circuitBreaker ? createCircuitBreaker(connector, options.circuitBreaker) : undefined;
   const limiter = options.rateLimit ? createRateLimiter(connector, options.rateLimit) : undefined;
 
@@ -139,21 +154,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     await limiter?.acquire(req.signal);
     const call = () =>
       send<T>(req).catch((error: unknown) => {
-        throw classifyHttpError(error, connector);
+        const classified = classifyHttpError(error, connector, Date.now(), redactPath);
+        if (!options.describeError || !axios.isAxiosError(error) || !error.response) throw classified;
+        const { status, headers, data } = error.response;
+        throw options.describeError({ status, headers: flattenHeaders(headers), data: data as unknown }, classified);
       });
     return breaker ? breaker.run(call) : call();
   }
 
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const method = req.method.toUpperCase();
-    const path = requestPath(req.url, options.baseURL);
+    const path = redactPath(requestPath(req.url, options.baseURL));
     const started = performance.now();
     try {
       const response = await guardedSend<T>(req);
       getLogger().debug('http request', { connector, method, path, status: response.status, durationMs: Math.round(performance.now() - started) });
       return { status: response.status, headers: flattenHeaders(response.headers), data: response.data };
     } catch (error) {
-      const failure = classifyHttpError(error, connector);
+      const failure = classifyHttpError(error, connector, Date.now(), redactPath);
       getLogger().debug('http request failed', {
         connector,
         method,

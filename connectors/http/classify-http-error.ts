@@ -48,10 +48,10 @@ function systemCodes(error: unknown): string[] {
   return codes;
 }
 
-function describeRequest(error: unknown): string {
+function describeRequest(error: unknown, redactPath: (path: string) => string): string {
   if (!isAxiosError(error) || !error.config) return 'request';
   const method = (error.config.method ?? 'get').toUpperCase();
-  return `${method} ${requestPath(error.config.url, error.config.baseURL)}`;
+  return `${method} ${redactPath(requestPath(error.config.url, error.config.baseURL))}`;
 }
 
 /** The path of a request, without query string, host or credentials: safe for messages and logs. */
@@ -69,9 +69,13 @@ export function requestPath(url: string | undefined, baseURL: string | undefined
  * The axios error is deliberately not attached as `cause`: it carries the request config,
  * headers and credentials included, and causes end up in logs and workflow histories.
  */
-export function classifyHttpError(error: unknown, connector: string, now: Date | number = Date.now()): ConnectorError {
+/**
+ * `redactPath` removes personal data a vendor puts in paths (Salesforce external-ID values are
+ * emails) before the path reaches the error message.
+ */
+export function classifyHttpError(error: unknown, connector: string, now: Date | number = Date.now(), redactPath: (path: string) => string = (path) => path): ConnectorError {
   if (error instanceof ConnectorError) return error;
-  const what = describeRequest(error);
+  const what = describeRequest(error, redactPath);
 
   if (isAxiosError(error) && error.response) {
     const { status, headers, data } = error.response;

@@ -7,7 +7,7 @@
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { ConnectorError } from '../../connector-error';
 import { ConnectorErrorCode } from '../../errors';
-import { classifyHttpError } from '../../http';
+import { classifyHttpError, type VendorErrorResponse } from '../../http';
 import { headerValue } from '../../http/retry-after';
 import { SALESFORCE_ERROR_CODES, salesforceManifest } from './salesforce.manifest';
 import { salesforceErrorBody, type CompositeResponse, type SalesforceErrorItem } from './salesforce.schemas';
@@ -34,17 +34,17 @@ function firstError(body: unknown): SalesforceErrorItem | undefined {
   return parsed.success ? parsed.data[0] : undefined;
 }
 
-type ResponseLike = Pick<AxiosResponse, 'status' | 'headers' | 'data'> & { config: InternalAxiosRequestConfig };
 
 /** A request path without External ID values (emails are personal data): safe for messages and logs. */
 export function redactPath(path: string): string {
   return path.replace(salesforceManifest.externalIdValue, '$1:value');
 }
 
-/** The error for a failed response (status >= 300: a 300 is an external id matching several records). */
-export function salesforceError(connector: string, response: ResponseLike): SalesforceApiError {
-  const config = { ...response.config, url: redactPath(response.config.url ?? '') };
-  const base = classifyHttpError(new AxiosError(`HTTP ${response.status}`, undefined, config, undefined, { ...response, config } as AxiosResponse), connector);
+/**
+ * The error for a failed response (status >= 300: a 300 is an external id matching several
+ * records), refining `base`, the shared client's classification of its status.
+ */
+export function salesforceError(response: VendorErrorResponse, base: ConnectorError): SalesforceApiError {
   if (response.status === 300) {
     return new SalesforceApiError(base.message, { code: ConnectorErrorCode.Conflict, retryable: false, status: 300, vendorMessage: 'the external ID matches more than one record' }, undefined);
   }
@@ -75,7 +75,11 @@ export function compositeError(connector: string, compositeUrl: string, response
   if (failed.length === 0) return undefined;
   const cause = failed.find((result) => firstError(result.body)?.errorCode !== salesforceManifest.composite.haltedErrorCode) ?? failed[0]!;
   const config = { method: 'post', url: compositeUrl, headers: new AxiosHeaders() } as InternalAxiosRequestConfig;
-  return salesforceError(connector, { status: cause.httpStatusCode, headers: cause.httpHeaders ?? {}, data: cause.body, config });
+  const subrequest = { status: cause.httpStatusCode, headers: cause.httpHeaders ?? {}, data: cause.body };
+  // The subrequest's status, classified as the shared client classifies any response.
+  const axiosResponse = { ...subrequest, statusText: '', config } as AxiosResponse;
+  const base = classifyHttpError(new AxiosError(`HTTP ${subrequest.status}`, undefined, config, undefined, axiosResponse), connector, Date.now(), redactPath);
+  return salesforceError(subrequest, base);
 }
 
 /** A response that does not match the reference (schema drift, a proxy's page). */

@@ -1,5 +1,5 @@
 /**
- * Typed calls of the Salesforce REST API over the Salesforce transport. Every response is
+ * Typed calls of the Salesforce REST API over the shared HTTP client. Every response is
  * parsed with its raw schema; every failure is a ConnectorError (salesforce-errors.ts).
  */
 import type { z } from 'zod';
@@ -8,13 +8,13 @@ import { isConnectorError } from '../../connector-error';
 import { compositeError, unexpectedResponse } from './salesforce-errors';
 import { salesforceManifest, type SalesforceObject } from './salesforce.manifest';
 import { compositeResponse, queryResult, saveResult, type CompositeRequest, type CompositeResponse, type QueryResult, type SalesforceFields } from './salesforce.schemas';
-import type { SalesforceTransport } from './salesforce-transport';
+import type { HttpClient } from '../../http';
 
 const { paths } = salesforceManifest;
 
 export class SalesforceClient {
   constructor(
-    private readonly http: SalesforceTransport,
+    private readonly http: HttpClient,
     private readonly instance: string,
     private readonly version: string,
   ) {}

@@ -26,11 +26,12 @@ import { invalidInput, isSalesforceError } from './salesforce-errors';
 import { salesforceManifest } from './salesforce.manifest';
 import { accountRecord, contactRecord, idRecord, opportunityRecord, saveResult, type AccountRecord, type ContactRecord, type QueryResult, type SalesforceFields } from './salesforce.schemas';
 import type { SalesforceSettings } from './salesforce.settings';
-import { createSalesforceTransport } from './salesforce-transport';
 import { ACCOUNT_FIELDS, accountFields, toAccount, websiteCandidates } from './mappers/to-account';
 import { CONTACT_FIELDS, contactFields, toContact } from './mappers/to-contact';
 import { OPPORTUNITY_FIELDS, opportunityFields, toDeal } from './mappers/to-deal';
 import { isSalesforceId, soqlId, soqlList, soqlSelect, soqlString, SoqlValueError } from './soql';
+import { createHttpClient } from '../../http';
+import { redactPath, salesforceError } from './salesforce-errors';
 
 const DAY_MS = 86_400_000;
 
@@ -50,7 +51,15 @@ export class SalesforceCrmConnector implements CrmConnector {
     private readonly options: SalesforceSettings,
     auth: AuthInjector,
   ) {
-    const http = createSalesforceTransport({ connector: name, baseURL: options.instanceUrl, timeoutMs: options.timeoutMs, auth });
+    const http = createHttpClient({
+      connector: name,
+      baseURL: options.instanceUrl,
+      timeoutMs: options.timeoutMs,
+      auth,
+      // Salesforce says what went wrong only in the body's errorCode (403 is both "no permission" and "API limit reached").
+      describeError: salesforceError,
+      redactPath,
+    });
     this.client = new SalesforceClient(http, name, options.apiVersion);
   }
 
