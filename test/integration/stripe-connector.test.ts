@@ -103,11 +103,11 @@ describe('Stripe payment connector (stateful Stripe fake)', function () {
     expect(fake.intents.size).to.equal(before + 1);
   });
 
-  it('when the same key comes with other parameters, then INVALID_REQUEST (idempotency_error), not retryable', async () => {
+  it('when the same key comes with other parameters, then CONFLICT (idempotency_error), not retryable', async () => {
     const idempotencyKey = key('mismatch');
     await stripe.authorize(authorization(), { idempotencyKey });
     const error = await connectorFailureOf(stripe.authorize(authorization({ amount: { amount: 1, currency: 'EUR' } }), { idempotencyKey }));
-    expect(error.toDetails()).to.include({ code: 'INVALID_REQUEST', retryable: false, status: 400 });
+    expect(error.toDetails()).to.include({ code: 'CONFLICT', retryable: false, status: 400 });
     expect(error.vendorMessage).to.contain('idempotent requests');
   });
 
@@ -144,7 +144,7 @@ describe('Stripe payment connector (stateful Stripe fake)', function () {
 
   it('when the card is declined (402 card_declined), then PAYMENT_DECLINED, not retryable, with Stripe\'s message', async () => {
     const error = await connectorFailureOf(stripe.authorize(authorization({ paymentMethodToken: 'pm_card_chargeDeclined' }), { idempotencyKey: key('declined') }));
-    expect(error.toDetails()).to.deep.equal({ code: 'PAYMENT_DECLINED', retryable: false, status: 402, vendorMessage: 'Your card was declined.' });
+    expect(error.toDetails()).to.deep.equal({ code: 'PAYMENT_DECLINED', retryable: false, status: 402, vendorMessage: 'Your card was declined. (generic_decline)' });
     const authentication = await connectorFailureOf(stripe.authorize(authorization({ paymentMethodToken: 'pm_card_authenticationRequired' }), { idempotencyKey: key('3ds') }));
     expect(authentication.toDetails()).to.include({ code: 'PAYMENT_DECLINED', retryable: false, status: 402 });
     expect(authentication.vendorMessage).to.contain('requires authentication');

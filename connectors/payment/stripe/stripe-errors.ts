@@ -6,24 +6,42 @@
  */
 import { ConnectorError } from '../../connector-error';
 import { ConnectorErrorCode } from '../../errors';
-import type { StripePaymentIntent } from './stripe.schemas';
+import type { VendorErrorResponse } from '../../http';
+import { stripeManifest } from './stripe.manifest';
+import { stripeErrorBodySchema, type StripePaymentIntent } from './stripe.schemas';
 
 /**
- * 402 is Stripe's "parameters were valid but the request failed": a card_error (card_declined,
- * insufficient_funds, authentication_required with error_on_requires_action …). Not retryable:
- * Stripe stores the answer under the idempotency key, so a retry replays the same decline.
- * 424 is a failure of a dependency outside Stripe (a card network): worth retrying.
+ * Stripe's error body refines the status-based classification:
+ * - a card_error (402: card_declined, insufficient_funds, authentication_required …) is a
+ *   non-retryable PAYMENT_DECLINED carrying the decline code: Stripe stores the answer under the
+ *   idempotency key, so a retry would replay the same decline;
+ * - an idempotency_error (the key reused with other parameters) is a CONFLICT;
+ * - 424 is a failure of a dependency outside Stripe (a card network): worth retrying;
+ * - `Stripe-Should-Retry` overrides retryability when Stripe sends it.
  */
-export function refineStripeError(error: unknown, connector: string): unknown {
-  if (!(error instanceof ConnectorError)) return error;
-  const vendorMessage = error.vendorMessage !== undefined ? { vendorMessage: error.vendorMessage } : {};
-  if (error.status === 402) {
-    return new ConnectorError(`${connector}: payment declined (${error.message.replace(`${connector}: `, '')})`, { code: ConnectorErrorCode.PaymentDeclined, retryable: false, status: 402, ...vendorMessage });
+export function describeStripeError(connector: string, response: VendorErrorResponse, classified: ConnectorError): ConnectorError {
+  const body = stripeErrorBodySchema.safeParse(response.data);
+  const apiError = body.success ? body.data.error : undefined;
+  const details = { status: response.status, ...(classified.vendorMessage !== undefined ? { vendorMessage: classified.vendorMessage } : {}) };
+  if (apiError?.type === 'card_error' || response.status === 402) {
+    // The decline code (insufficient_funds, expired_card …) is what a shop tells its customer.
+    const reason = apiError?.decline_code ?? apiError?.code;
+    const vendorMessage = apiError?.message !== undefined && reason ? `${apiError.message} (${reason})` : classified.vendorMessage;
+    return new ConnectorError(`${connector}: payment declined`, { code: ConnectorErrorCode.PaymentDeclined, retryable: false, ...details, ...(vendorMessage !== undefined ? { vendorMessage } : {}) });
   }
-  if (error.status === 424) {
-    return new ConnectorError(error.message, { code: ConnectorErrorCode.VendorUnavailable, retryable: true, status: 424, ...vendorMessage });
+  // 400: the key was used with other parameters; a 409 (the first request still running) keeps its status class.
+  if (apiError?.type === 'idempotency_error' && response.status === 400) {
+    return new ConnectorError(`${connector}: idempotency key reused with other parameters`, { code: ConnectorErrorCode.Conflict, retryable: false, ...details });
   }
-  return error;
+  const shouldRetry = response.headers[stripeManifest.rateLimit.shouldRetryHeader.toLowerCase()];
+  const retryable = shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : response.status === 424 || classified.retryable;
+  const code = response.status === 424 ? ConnectorErrorCode.VendorUnavailable : classified.code;
+  return new ConnectorError(classified.message, {
+    code,
+    retryable,
+    ...details,
+    ...(retryable && classified.retryAfterMs !== undefined ? { retryAfterMs: classified.retryAfterMs } : {}),
+  });
 }
 
 /** A response body that does not match the pinned API version's schema: a contract break, not a blip. */

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { bearerToken, createHttpClient, type HttpClient } from '../../http';
-import { refineStripeError, unexpectedResponse } from './stripe-errors';
+import { describeStripeError, unexpectedResponse } from './stripe-errors';
 import { toStripeForm, toStripeQuery, type FormValue } from './stripe-form';
 import { stripeManifest } from './stripe.manifest';
 import {
@@ -28,6 +28,7 @@ export function createStripeHttpClient(connector: string, settings: StripeSettin
     timeoutMs: settings.timeoutMs,
     auth: bearerToken(credentials.secretKey),
     headers: { [stripeManifest.apiVersion.header]: stripeManifest.apiVersion.value },
+    describeError: (response, classified) => describeStripeError(connector, response, classified),
   });
 }
 
@@ -71,29 +72,20 @@ export class StripeClient {
   }
 
   private async write<S extends z.ZodType>(url: string, params: Params, idempotencyKey: string, schema: S): Promise<z.output<S>> {
-    const response = await this.call(() =>
-      this.http.request({
-        method: 'POST',
-        url,
-        data: toStripeForm(params),
-        headers: { 'Content-Type': stripeManifest.requestEncoding, [stripeManifest.idempotency.header]: idempotencyKey },
-      }),
-    );
+    const response = await this.http.request({
+      method: 'POST',
+      url,
+      data: toStripeForm(params),
+      headers: { 'Content-Type': stripeManifest.requestEncoding, [stripeManifest.idempotency.header]: idempotencyKey },
+    });
     return this.parse(schema, response.data, `POST ${url}`);
   }
 
   private async read<S extends z.ZodType>(url: string, query: Params, schema: S): Promise<z.output<S>> {
-    const response = await this.call(() => this.http.request({ method: 'GET', url, params: toStripeQuery(query) }));
+    const response = await this.http.request({ method: 'GET', url, params: toStripeQuery(query) });
     return this.parse(schema, response.data, `GET ${url}`);
   }
 
-  private async call<T>(send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw refineStripeError(error, this.connector);
-    }
-  }
 
   /** Names the first mismatching field, never its value (responses carry customer data). */
   private parse<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
