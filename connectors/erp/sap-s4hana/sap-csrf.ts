@@ -5,7 +5,7 @@
  * SAP rejects it (403, `x-csrf-token: Required`), then fetched once more.
  */
 import { ConnectorError } from '../../connector-error';
-import type { HttpResponse } from '../../http';
+import type { HttpResponse, VendorErrorResponse } from '../../http';
 import { sapManifest } from './sap.manifest';
 
 const { header, fetchValue } = sapManifest.csrf;
@@ -25,15 +25,22 @@ export function parseSetCookie(headerValue: string | undefined): [string, string
   return pairs;
 }
 
+/** SAP refused a write for want of a (valid) CSRF token: nothing was processed, so it may be resent. */
+export class SapCsrfRequiredError extends ConnectorError {}
+
 /**
- * Whether a failed write was SAP asking for a (new) token. SAP marks it with the response header
- * `x-csrf-token: Required` and the body "CSRF token validation failed"; the shared HTTP client
- * keeps only the status and body of a failure, so the body (or its absence) decides. A 403 for
- * missing authorisations carries an OData error message and is not retried.
+ * The shared HTTP client's error hook: SAP marks a token rejection with the response header
+ * `x-csrf-token: Required` (and the body "CSRF token validation failed"). A 403 for missing
+ * authorisations carries neither and stays FORBIDDEN.
  */
+export function describeSapError(response: VendorErrorResponse, classified: ConnectorError): ConnectorError {
+  const marked = response.headers[header.toLowerCase()]?.toLowerCase() === sapManifest.csrf.requiredValue.toLowerCase();
+  if (response.status !== 403 || !(marked || /csrf/i.test(classified.vendorMessage ?? ''))) return classified;
+  return new SapCsrfRequiredError(classified.message, classified.toDetails());
+}
+
 export function isCsrfRejection(error: unknown): boolean {
-  if (!(error instanceof ConnectorError) || error.status !== 403) return false;
-  return error.vendorMessage === undefined || /csrf/i.test(error.vendorMessage);
+  return error instanceof SapCsrfRequiredError;
 }
 
 export class SapCsrfSession {

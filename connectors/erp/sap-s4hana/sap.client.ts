@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { createHttpClient, type AuthInjector, type HttpClient, type HttpClientOptions, type HttpRequest } from '../../http';
 import { getLogger } from '../../../server/logging/logger';
-import { isCsrfRejection, SapCsrfSession } from './sap-csrf';
+import { describeSapError, isCsrfRejection, SapCsrfSession } from './sap-csrf';
 import { unexpectedResponse } from './sap-errors';
 import { sapManifest, type SapService } from './sap.manifest';
 import { odataCollection, odataEntity } from './sap.schemas';
@@ -49,7 +49,7 @@ export class SapODataClient {
   private readonly csrf: SapCsrfSession;
 
   constructor(private readonly options: SapClientOptions) {
-    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.serviceUrl, timeoutMs: options.timeoutMs, auth: options.auth };
+    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.serviceUrl, timeoutMs: options.timeoutMs, auth: options.auth, describeError: describeSapError };
     this.http = options.httpClientFor ? options.httpClientFor(httpOptions, options.service) : createHttpClient(httpOptions);
     const { probe } = sapManifest.services[options.service];
     this.csrf = new SapCsrfSession((headers) => this.http.request({ method: 'GET', url: this.url(probe.path, probe.query), headers }));
