@@ -5,10 +5,10 @@
  * bodies, X-HubSpot-RateLimit-* headers and 429s. Request bodies are validated strictly.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { batchUpsertBody, createBody, HubSpotFakeError, OBJECT_TYPES, parseBody, searchBody, updateBody, type FakeObjectType } from './hubspot-fake-schema';
 import { HubSpotFakeStore, notFound, type FakeRecord } from './hubspot-fake-store';
+import { listen, type ListeningServer } from './listen';
 
 export interface HubSpotFakeOptions {
   token?: string;
@@ -27,23 +27,22 @@ export class HubSpotFake {
   url = '';
   private clock: number | null = null;
   private readonly throttles: { retryAfterSeconds?: number }[] = [];
-  private readonly server: Server;
+  private listening: ListeningServer | null = null;
 
   private constructor(options: HubSpotFakeOptions) {
     this.token = options.token ?? `pat-na1-${randomUUID()}`;
     this.store = new HubSpotFakeStore({ currencies: options.currencies ?? ['EUR', 'USD'], searchResultCap: options.searchResultCap ?? 10_000, now: () => this.now() });
-    this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   static async start(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
     const fake = new HubSpotFake(options);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.listening = await listen((req, res) => void fake.handle(req, res));
+    fake.url = fake.listening.url;
     return fake;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.listening?.close() ?? Promise.resolve();
   }
 
   /** Freezes the fake's clock (records modified now share this lastmodifieddate) or unfreezes it. */

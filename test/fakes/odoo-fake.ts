@@ -7,12 +7,12 @@
  * malformed JSON-RPC envelope gets HTTP 400. A reverse proxy's 429/503 can be injected.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { OdooFakeBusiness } from './odoo-fake-business';
 import { OdooFakeError, OdooFakeOrm, type OdooRecord } from './odoo-fake-orm';
 import { runOrmMethod } from './odoo-fake-methods';
+import { listen, type ListeningServer } from './listen';
 
 export interface OdooFakeOptions {
   db?: string;
@@ -41,7 +41,7 @@ export class OdooFake {
   url = '';
   private clock: number | null = null;
   private readonly injected: ({ kind: 'http'; status: number; retryAfterSeconds?: number } | { kind: 'rpc'; model: string; method: string; error: OdooFakeError })[] = [];
-  private readonly server: Server;
+  private listening: ListeningServer | null = null;
 
   private constructor(private readonly options: OdooFakeOptions) {
     this.db = options.db ?? 'junction-test';
@@ -52,18 +52,17 @@ export class OdooFake {
     this.orm.insert('product.pricelist', { name: 'USD Pricelist', currency_id: this.currencyId('USD') });
     this.orm.insert('stock.location', { name: 'WH/Stock', usage: 'internal' });
     this.orm.insert('stock.location', { name: 'Partners/Customers', usage: 'customer' });
-    this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   static async start(options: OdooFakeOptions = {}): Promise<OdooFake> {
     const fake = new OdooFake(options);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.listening = await listen((req, res) => void fake.handle(req, res));
+    fake.url = fake.listening.url;
     return fake;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.listening?.close() ?? Promise.resolve();
   }
 
   setClock(at: number | null): void {

@@ -4,26 +4,14 @@ import { clearSandboxFaults, countSandboxRecords, injectSandboxFault, setSandbox
 import { SandboxCrmConnector } from '../../connectors/sandbox/sandbox-crm.connector';
 import { SandboxErpConnector } from '../../connectors/sandbox/sandbox-erp.connector';
 import { SandboxPaymentConnector } from '../../connectors/sandbox/sandbox-payment.connector';
-import type { Page, SalesOrderInput, TimeWindow } from '../../connectors/spi';
+import type { SalesOrderInput, TimeWindow } from '../../connectors/spi';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connectorFailureOf } from '../support/expect-connector-error';
+import { allPages } from '../support/all-pages';
 
 const unique = () => randomBytes(4).toString('hex');
 const key = (label: string) => `${label}-${unique()}`;
 
-
-async function allPages<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<{ items: T[]; pages: number }> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page: Page<T> = await fetch(cursor);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages += 1;
-  } while (cursor !== null && pages < 50);
-  return { items, pages };
-}
 
 describe('sandbox connectors (MariaDB)', function () {
   this.timeout(60_000);

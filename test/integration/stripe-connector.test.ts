@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { ZodError } from 'zod';
 import { createStripeConnector, type StripePaymentConnector } from '../../connectors/payment/stripe';
-import type { AuthorizationInput, Page, Payment, TimeWindow } from '../../connectors/spi';
+import type { AuthorizationInput, Payment, TimeWindow } from '../../connectors/spi';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { startStripeFake, type StripeFake } from '../fakes/stripe-fake';
+import { allPages } from '../support/all-pages';
 
 const unique = () => randomBytes(4).toString('hex');
 const key = (label: string) => `${label}-${unique()}`;
@@ -14,19 +15,6 @@ const authorization = (overrides: Partial<AuthorizationInput> = {}): Authorizati
   customerReference: `order-${unique()}`,
   ...overrides,
 });
-
-async function allPages<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<{ items: T[]; pages: number }> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page: Page<T> = await fetch(cursor);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages += 1;
-  } while (cursor !== null && pages < 50);
-  return { items, pages };
-}
 
 describe('Stripe payment connector (stateful Stripe fake)', function () {
   this.timeout(30_000);
