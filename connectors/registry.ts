@@ -16,6 +16,7 @@ import { connectorKit } from './registry/connector-kit';
 import { checkCredentials, checkSettings, describeIssues } from './registry/instance-validation';
 import { INSTANCE_SOURCES, type ConnectorInstanceDefinition, type InstanceSource, type RegistryDeps, type VendorRegistration } from './registry/registry-types';
 import type { ConnectorByKind, ConnectorKind, ConnectorResolver } from './spi';
+import { withRedisUrl } from './http/resilience-settings';
 
 export { BUILT_IN_VENDORS, defaultInstances } from './registry/built-in-vendors';
 export type { ConnectorFactory, ConnectorInstanceDefinition, FactoryDeps, FactoryInstance, InstanceSource, RegistryDeps, VendorRegistration } from './registry/registry-types';
@@ -180,7 +181,9 @@ export class ConnectorRegistry implements ConnectorResolver {
       if (!credentials.ok) throw new Error(describeIssues(credentials.issues));
       // The registration was found under definition.kind, so its factory builds that kind.
       const create = registration.create as (...args: Parameters<VendorRegistration['create']>) => ConnectorByKind[ConnectorKind];
-      return create({ name, settings: settings.value, credentials: credentials.value }, { ...this.deps, kit: connectorKit });
+      // A configured rate limit is shared through this process's Redis unless the settings name another.
+      const withRedis = withRedisUrl(settings.value, this.deps.config.redisUrl);
+      return create({ name, settings: withRedis, credentials: credentials.value }, { ...this.deps, kit: connectorKit });
     } catch (error) {
       if (error instanceof ConnectorError) throw error;
       throw misconfigured(`Connector "${name}" (${key}) could not be created: ${describeFactoryError(error)}`, error);

@@ -58,6 +58,20 @@ function pause(ms: number, signal: AbortSignal | undefined, connector: string): 
 }
 
 /** Host and port only: a Redis URL may carry a password in its user info or query. */
+const REDIS_READY_WAIT_MS = 1_000;
+
+function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 function redisHost(url: string): string {
   try {
     return new URL(url).host;
@@ -99,7 +113,12 @@ export function createRateLimiter(connector: string, options: RateLimitOptions):
     insuranceLimiter: new RateLimiterMemory({ points: options.points, duration: options.durationSeconds }),
   });
 
+  // A connection we open ourselves is not ready for the first calls; they would be counted by the
+  // per-process fallback and then again from zero in Redis. Wait for it briefly once instead.
+  const connected = ownsRedis ? waitUntilReady(redis, REDIS_READY_WAIT_MS) : Promise.resolve();
+
   async function acquire(signal?: AbortSignal): Promise<void> {
+    await connected;
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       if (signal?.aborted) throw cancelled(connector);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { loadConfig } from '../../config';
 import { createSapS4hanaConnector, SapS4hanaConnector, sapS4hanaVendor } from '../../connectors/erp/sap-s4hana';
 import { ConnectorRegistry, type RegistryDeps } from '../../connectors/registry';
 import type { SalesOrderInput } from '../../connectors/spi';
@@ -27,8 +28,8 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
 
   /** As activities get it: through the registry, settings and credentials checked by the vendor's schemas. */
   const registryWith = (instanceSettings: Record<string, unknown>) => {
-    // The SAP factory uses neither the configuration nor the database models.
-    const registry = new ConnectorRegistry({} as RegistryDeps).registerVendor(sapS4hanaVendor);
+    // The SAP factory uses no database models; the registry reads the configuration (REDIS_URL).
+    const registry = new ConnectorRegistry({ config: loadConfig({ LOG_LEVEL: 'error' }, false) } as RegistryDeps).registerVendor(sapS4hanaVendor);
     return registry.defineInstance('erp.sap-test', { kind: 'erp', vendor: 'sap-s4hana', settings: instanceSettings, credentials: () => credentials });
   };
 

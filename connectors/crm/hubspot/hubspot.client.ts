@@ -34,6 +34,11 @@ export class HubSpotClient {
     private readonly instance: string,
   ) {}
 
+  /** Releases what the HTTP client holds (a Redis connection of its rate limit, breaker timers). */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
   /** One record, or null when HubSpot answers 404. */
   async get(type: HubSpotObjectType, id: string, options: ReadOptions): Promise<HubSpotObject | null> {
     const params = { properties: options.properties.join(','), ...(options.idProperty !== undefined ? { idProperty: options.idProperty } : {}) };

@@ -20,6 +20,7 @@ import type { HubSpotSettings } from './hubspot.settings';
 import { COMPANY_PROPERTIES, companyProperties, toAccount } from './mappers/to-account';
 import { CONTACT_PROPERTIES, contactProperties, toContact } from './mappers/to-contact';
 import { DEAL_PROPERTIES, dealProperties, toDeal } from './mappers/to-deal';
+import { resilienceOptions } from '../../http/resilience-settings';
 
 /** HubSpot record ids are numeric; anything else cannot exist there. */
 function isObjectId(id: string): boolean {
@@ -37,8 +38,12 @@ export class HubSpotCrmConnector implements CrmConnector {
     private readonly options: HubSpotSettings,
     auth: AuthInjector,
   ) {
-    const http = createHttpClient({ connector: name, baseURL: options.baseUrl, timeoutMs: options.timeoutMs, auth });
+    const http = createHttpClient({ connector: name, baseURL: options.baseUrl, timeoutMs: options.timeoutMs, auth, ...resilienceOptions(options) });
     this.client = new HubSpotClient(http, name);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
   }
 
   async healthCheck(): Promise<void> {

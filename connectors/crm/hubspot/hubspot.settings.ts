@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { hubspotManifest } from './hubspot.manifest';
+import { resilienceSettingsShape } from '../../http/resilience-settings';
 
 const propertyName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a HubSpot internal property name');
 
 /** Settings of a `crm/hubspot` instance (connectors.yaml or the API); none is secret. */
 export const hubspotSettingsSchema = z.object({
+  /** Rate limit and circuit breaker of this instance's HTTP client (connectors/http/resilience-settings.ts). */
+  ...resilienceSettingsShape,
   /** Default https://api.hubapi.com; tests point it at a fake. */
   baseUrl: z.url({ protocol: /^https?$/ }).default(hubspotManifest.baseUrl),
   /** Whole-request timeout (default 30 s). */

@@ -19,6 +19,11 @@ export class SalesforceClient {
     private readonly version: string,
   ) {}
 
+  /** Releases what the HTTP client holds (a Redis connection of its rate limit, breaker timers). */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
   /** One batch of a SOQL query; `batchSize` goes into Sforce-Query-Options (a hint, 200..2000). */
   async query<R extends z.ZodType>(record: R, soql: string, batchSize?: number): Promise<QueryResult<z.output<R>>> {
     const headers = batchSize !== undefined ? { [salesforceManifest.paging.batchSizeHeader]: `batchSize=${batchSize}` } : undefined;

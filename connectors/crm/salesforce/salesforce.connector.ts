@@ -32,6 +32,7 @@ import { OPPORTUNITY_FIELDS, opportunityFields, toDeal } from './mappers/to-deal
 import { isSalesforceId, soqlId, soqlList, soqlSelect, soqlString, SoqlValueError } from './soql';
 import { createHttpClient } from '../../http';
 import { redactPath, salesforceError } from './salesforce-errors';
+import { resilienceOptions } from '../../http/resilience-settings';
 
 const DAY_MS = 86_400_000;
 
@@ -59,8 +60,13 @@ export class SalesforceCrmConnector implements CrmConnector {
       // Salesforce says what went wrong only in the body's errorCode (403 is both "no permission" and "API limit reached").
       describeError: salesforceError,
       redactPath,
+      ...resilienceOptions(options),
     });
     this.client = new SalesforceClient(http, name, options.apiVersion);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
   }
 
   async healthCheck(): Promise<void> {

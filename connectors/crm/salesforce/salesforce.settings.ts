@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authSettingsSchema } from '../../http';
 import { DEFAULT_API_VERSION } from './salesforce.manifest';
+import { resilienceSettingsShape } from '../../http/resilience-settings';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -21,6 +22,8 @@ const customField = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,38}__c$/, 'must be
 
 /** Settings of a `crm/salesforce` instance; none is secret. Credentials live in `credentialsSchema`. */
 export const settingsSchema = z.object({
+  /** Rate limit and circuit breaker of this instance's HTTP client (connectors/http/resilience-settings.ts). */
+  ...resilienceSettingsShape,
   /** The org's My Domain URL, e.g. `https://acme.my.salesforce.com` (the token response's instance_url). */
   instanceUrl,
   /** REST API version (default v60.0, Spring '24). */

@@ -5,9 +5,10 @@ import { bearerToken, createHttpClient, type HttpClient } from '../../http';
 import { sendgridManifest } from './sendgrid.manifest';
 import { mailSendAcceptedSchema, type MailSendAccepted, type MailSendBody } from './sendgrid.schemas';
 import type { SendGridCredentials, SendGridSettings } from './sendgrid.settings';
+import { resilienceOptions } from '../../http/resilience-settings';
 
 export function createSendGridHttpClient(connector: string, settings: SendGridSettings, credentials: SendGridCredentials): HttpClient {
-  return createHttpClient({ connector, baseURL: settings.baseUrl, timeoutMs: settings.timeoutMs, auth: bearerToken(credentials.apiKey) });
+  return createHttpClient({ connector, baseURL: settings.baseUrl, timeoutMs: settings.timeoutMs, auth: bearerToken(credentials.apiKey), ...resilienceOptions(settings) });
 }
 
 export class SendGridClient {
@@ -15,6 +16,11 @@ export class SendGridClient {
     private readonly connector: string,
     private readonly http: HttpClient,
   ) {}
+
+  /** Releases what the HTTP client holds (a Redis connection of its rate limit, breaker timers). */
+  close(): Promise<void> {
+    return this.http.close();
+  }
 
   /**
    * Hands one message to SendGrid. Failures arrive as ConnectorErrors from the shared client:

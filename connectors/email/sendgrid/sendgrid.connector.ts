@@ -64,6 +64,10 @@ export class SendGridEmailConnector implements EmailConnector {
    * the request, and delivers nothing. (The spec offers no read-only call that proves the Mail
    * Send permission; validating a batch id needs a different one.)
    */
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
   async healthCheck(): Promise<void> {
     await this.client.sendMail(toSandboxProbe(this.sender));
   }

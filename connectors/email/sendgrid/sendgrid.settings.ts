@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sendgridManifest } from './sendgrid.manifest';
+import { resilienceSettingsShape } from '../../http/resilience-settings';
 
 const NAMED_ADDRESS = /^\s*"?([^"<>]*?)"?\s*<([^<>\s]+)>\s*$/;
 
@@ -14,6 +15,8 @@ export function parseSender(from: string): { email: string; name?: string } | un
 
 /** Settings of an `email/sendgrid` instance (connectors.yaml or the API). */
 export const sendgridSettingsSchema = z.object({
+  /** Rate limit and circuit breaker of this instance's HTTP client (connectors/http/resilience-settings.ts). */
+  ...resilienceSettingsShape,
   /** Default https://api.sendgrid.com; https://api.eu.sendgrid.com for EU subusers; tests use Prism. */
   baseUrl: z.url({ protocol: /^https?$/ }).default(sendgridManifest.baseUrl),
   /** The sender, `Shop <no-reply@shop.example>` or a bare address; SendGrid must know it (verified sender or domain). */

@@ -8,6 +8,7 @@ import { createHttpClient, type AuthInjector, type HttpClient, type HttpClientOp
 import { invalidInput, unexpectedResponse } from './bc-errors';
 import { bcManifest } from './bc.manifest';
 import { bcCollection } from './bc.schemas';
+import { resilienceOptions, type ResilienceSettings } from '../../http/resilience-settings';
 
 const rawProbe = z.object({ id: z.string() });
 
@@ -16,6 +17,8 @@ export type HttpClientFactory = (options: HttpClientOptions) => HttpClient;
 
 export interface BcClientOptions {
   instance: string;
+  /** Rate limit and circuit breaker of the HTTP client. */
+  resilience?: ResilienceSettings;
   /** `…/api/v1.0`: the company path is appended here. */
   apiRoot: string;
   companyId: string;
@@ -57,7 +60,7 @@ export class BcApiClient {
   readonly companyPath: string;
 
   constructor(private readonly options: BcClientOptions) {
-    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.apiRoot, timeoutMs: options.timeoutMs, auth: options.auth };
+    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.apiRoot, timeoutMs: options.timeoutMs, auth: options.auth, ...resilienceOptions(options.resilience ?? {}) };
     this.http = options.httpClientFor ? options.httpClientFor(httpOptions) : createHttpClient(httpOptions);
     this.companyPath = `companies(${options.companyId})`;
   }

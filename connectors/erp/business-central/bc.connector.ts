@@ -48,7 +48,7 @@ export class BusinessCentralConnector implements ErpConnector {
     deps: BcConnectorDeps,
   ) {
     const { companyId, timeoutMs, pageSize } = settings;
-    this.api = new BcApiClient({ instance: name, apiRoot: deps.apiRoot, companyId, timeoutMs, pageSize, auth: deps.auth, httpClientFor: deps.httpClientFor });
+    this.api = new BcApiClient({ instance: name, apiRoot: deps.apiRoot, companyId, timeoutMs, pageSize, auth: deps.auth, httpClientFor: deps.httpClientFor, resilience: settings });
   }
 
   async healthCheck(): Promise<void> {

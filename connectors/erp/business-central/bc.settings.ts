@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { bcManifest } from './bc.manifest';
+import { resilienceSettingsShape } from '../../http/resilience-settings';
 
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
 
 /** Settings of an `erp/business-central` instance. Credentials live apart, in `credentialsSchema`. */
 export const settingsSchema = z.object({
+  /** Rate limit and circuit breaker of this instance's HTTP client (connectors/http/resilience-settings.ts). */
+  ...resilienceSettingsShape,
   /** The Entra ID tenant: its GUID or a domain such as `contoso.onmicrosoft.com`. */
   tenantId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'must be a tenant GUID or domain name'),
   /** The BC environment, e.g. `production` or `sandbox`. */

@@ -36,6 +36,11 @@ export class OdooRpcClient {
     private readonly instance: string,
   ) {}
 
+  /** Releases what the HTTP client holds (a Redis connection of its rate limit, breaker timers). */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
   /** The integration user's id, authenticated once per client. */
   userId(): Promise<number> {
     this.uid ??= this.authenticate().catch((error: unknown) => {

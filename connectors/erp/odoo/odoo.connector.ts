@@ -19,6 +19,7 @@ import { toMajorUnits } from './mappers/money';
 import { partnerValues, toCustomer } from './mappers/to-customer';
 import { toPurchaseOrder } from './mappers/to-purchase-order';
 import { toSalesOrder } from './mappers/to-sales-order';
+import { resilienceOptions } from '../../http/resilience-settings';
 
 const { models } = odooManifest;
 
@@ -35,13 +36,17 @@ export class OdooErpConnector implements ErpConnector {
     private readonly settings: OdooSettings,
     credentials: OdooCredentials,
   ) {
-    const http = createHttpClient({ connector: name, baseURL: settings.baseUrl, timeoutMs: settings.timeoutMs });
+    const http = createHttpClient({ connector: name, baseURL: settings.baseUrl, timeoutMs: settings.timeoutMs, ...resilienceOptions(settings) });
     this.rpc = new OdooRpcClient(http, { db: settings.db, login: settings.login, apiKey: credentials.apiKey }, name);
     this.lookups = new OdooLookups(this.rpc, name);
     this.invoices = new OdooInvoices(this.rpc, this.lookups, settings, name);
   }
 
   /** Logs in and reads one partner id: proves URL, database, login, key and read access. */
+  close(): Promise<void> {
+    return this.rpc.close();
+  }
+
   async healthCheck(): Promise<void> {
     await this.rpc.searchRead(models.partner, [], ['id'], partnerRow.pick({ id: true }), { limit: 1 });
   }

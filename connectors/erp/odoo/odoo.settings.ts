@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { resilienceSettingsShape } from '../../http/resilience-settings';
 
 /** Settings of an `erp/odoo` instance (connectors.yaml or the API); none is secret. */
 export const odooSettingsSchema = z.object({
+  /** Rate limit and circuit breaker of this instance's HTTP client (connectors/http/resilience-settings.ts). */
+  ...resilienceSettingsShape,
   /** The server, e.g. https://mycompany.odoo.com (JSON-RPC is posted to `/jsonrpc` there). */
   baseUrl: z.url({ protocol: /^https?$/ }),
   /** The database name (on Odoo Online: the instance name). */

@@ -9,12 +9,15 @@ import { describeSapError, isCsrfRejection, SapCsrfSession } from './sap-csrf';
 import { unexpectedResponse } from './sap-errors';
 import { sapManifest, type SapService } from './sap.manifest';
 import { odataCollection, odataEntity } from './sap.schemas';
+import { resilienceOptions, type ResilienceSettings } from '../../http/resilience-settings';
 
 /** Builds the HTTP client of one service; tests pass one that records responses. */
 export type HttpClientFactory = (options: HttpClientOptions, service: SapService) => HttpClient;
 
 export interface SapClientOptions {
   instance: string;
+  /** Rate limit and circuit breaker of the HTTP client (one per service). */
+  resilience?: ResilienceSettings;
   service: SapService;
   /** The service root, e.g. https://host/sap/opu/odata/sap/API_SALES_ORDER_SRV */
   serviceUrl: string;
@@ -49,7 +52,7 @@ export class SapODataClient {
   private readonly csrf: SapCsrfSession;
 
   constructor(private readonly options: SapClientOptions) {
-    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.serviceUrl, timeoutMs: options.timeoutMs, auth: options.auth, describeError: describeSapError };
+    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.serviceUrl, timeoutMs: options.timeoutMs, auth: options.auth, describeError: describeSapError, ...resilienceOptions(options.resilience ?? {}) };
     this.http = options.httpClientFor ? options.httpClientFor(httpOptions, options.service) : createHttpClient(httpOptions);
     const { probe } = sapManifest.services[options.service];
     this.csrf = new SapCsrfSession((headers) => this.http.request({ method: 'GET', url: this.url(probe.path, probe.query), headers }));

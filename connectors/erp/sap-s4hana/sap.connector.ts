@@ -64,6 +64,7 @@ export class SapS4hanaConnector implements ErpConnector {
         pageSize: settings.pageSize,
         auth: deps.auth,
         httpClientFor: deps.httpClientFor,
+        resilience: settings,
       });
     this.services = { businessPartner: client('businessPartner'), salesOrder: client('salesOrder'), materialStock: client('materialStock') };
   }

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { sapManifest } from './sap.manifest';
+import { resilienceSettingsShape } from '../../http/resilience-settings';
 
 const code = (max: number) => z.string().trim().min(1).max(max);
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
 
 /** Settings of an `erp/sap-s4hana` instance. Credentials live apart, in `credentialsSchema`. */
 export const settingsSchema = z.object({
+  /** Rate limit and circuit breaker of this instance's HTTP client (connectors/http/resilience-settings.ts). */
+  ...resilienceSettingsShape,
   /** The system's host, e.g. `https://my-s4.example.com`; service paths come from the manifest. */
   baseUrl: httpUrl,
   /** Per-service URLs that replace baseUrl + manifest path (API Management, one mock per spec). */

@@ -17,6 +17,7 @@ import {
   type StripeRefund,
 } from './stripe.schemas';
 import type { StripeCredentials, StripeSettings } from './stripe.settings';
+import { resilienceOptions } from '../../http/resilience-settings';
 
 type Params = Record<string, FormValue>;
 
@@ -29,6 +30,7 @@ export function createStripeHttpClient(connector: string, settings: StripeSettin
     auth: bearerToken(credentials.secretKey),
     headers: { [stripeManifest.apiVersion.header]: stripeManifest.apiVersion.value },
     describeError: (response, classified) => describeStripeError(connector, response, classified),
+    ...resilienceOptions(settings),
   });
 }
 
@@ -41,6 +43,11 @@ export class StripeClient {
     private readonly connector: string,
     private readonly http: HttpClient,
   ) {}
+
+  /** Releases what the HTTP client holds (a Redis connection of its rate limit, breaker timers). */
+  close(): Promise<void> {
+    return this.http.close();
+  }
 
   createPaymentIntent(params: Params, idempotencyKey: string): Promise<StripePaymentIntent> {
     return this.write('/v1/payment_intents', params, idempotencyKey, stripePaymentIntentSchema);

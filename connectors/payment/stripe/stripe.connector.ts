@@ -131,6 +131,10 @@ export class StripePaymentConnector implements PaymentConnector {
   }
 
   /** A one-item list: proves the base URL, the key and its read access to PaymentIntents. */
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
   async healthCheck(): Promise<void> {
     await this.client.listPaymentIntents({ limit: 1 });
   }

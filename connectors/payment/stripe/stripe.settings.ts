@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { stripeManifest } from './stripe.manifest';
+import { resilienceSettingsShape } from '../../http/resilience-settings';
 
 /** Settings of a `payment/stripe` instance (connectors.yaml or the API). */
 export const stripeSettingsSchema = z.object({
+  /** Rate limit and circuit breaker of this instance's HTTP client (connectors/http/resilience-settings.ts). */
+  ...resilienceSettingsShape,
   /** Default https://api.stripe.com; tests point it at a fake or at Prism. */
   baseUrl: z.url({ protocol: /^https?$/ }).default(stripeManifest.baseUrl),
   /** Whole-request timeout (default 30 s): shorter than the activity's start-to-close timeout. */
