@@ -12,6 +12,8 @@ import { listen, type ListeningServer } from './listen';
 
 export interface HubSpotFakeOptions {
   token?: string;
+  /** Accepts bearer tokens another server issued (an OAuth2 public app); default: only `token`. */
+  acceptToken?: (token: string) => boolean;
   currencies?: string[];
   searchResultCap?: number;
 }
@@ -29,7 +31,7 @@ export class HubSpotFake {
   private readonly throttles: { retryAfterSeconds?: number }[] = [];
   private listening: ListeningServer | null = null;
 
-  private constructor(options: HubSpotFakeOptions) {
+  private constructor(private readonly options: HubSpotFakeOptions) {
     this.token = options.token ?? `pat-na1-${randomUUID()}`;
     this.store = new HubSpotFakeStore({ currencies: options.currencies ?? ['EUR', 'USD'], searchResultCap: options.searchResultCap ?? 10_000, now: () => this.now() });
   }
@@ -72,7 +74,8 @@ export class HubSpotFake {
         }
       }
       this.requests.push({ method: req.method ?? 'GET', path: url.pathname, body });
-      if (req.headers.authorization !== `Bearer ${this.token}`) {
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (bearer !== this.token && !this.options.acceptToken?.(bearer)) {
         throw new HubSpotFakeError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
       }
       const throttle = this.throttles.shift();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hubspotManifest } from './hubspot.manifest';
 import { resilienceSettingsShape } from '../../http/resilience-settings';
+import { authSettingsSchema } from '../../http/auth/auth-from-settings';
 
 const propertyName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a HubSpot internal property name');
 
@@ -25,11 +26,11 @@ export const hubspotSettingsSchema = z.object({
 export type HubSpotSettings = z.infer<typeof hubspotSettingsSchema>;
 
 /**
- * A private app's access token: stored encrypted, never logged, never returned by the API.
- * Public apps (OAuth2 refresh token) get their AuthInjector from the shared auth factory and
- * pass it to createHubSpotConnector instead.
+ * A private app's access token, or a public app's OAuth2 refresh-token flow (token URL
+ * https://api.hubapi.com/oauth/v1/token). Stored encrypted, never logged, never returned by the API.
  */
-export const hubspotCredentialsSchema = z.object({
-  accessToken: z.string().min(1),
-});
+export const hubspotCredentialsSchema = z.union([
+  z.object({ accessToken: z.string().min(1) }).strict(),
+  authSettingsSchema.refine((auth) => auth.type === 'oauth2RefreshToken', { message: 'HubSpot public apps use type oauth2RefreshToken', path: ['type'] }),
+]);
 export type HubSpotCredentials = z.infer<typeof hubspotCredentialsSchema>;

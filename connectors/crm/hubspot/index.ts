@@ -2,7 +2,7 @@
  * The `crm/hubspot` vendor. Registered with the ConnectorRegistry as `hubspotVendor`; its
  * settings and credentials schemas are exported for the registry and the connectors API.
  */
-import { bearerToken, type AuthInjector } from '../../http';
+import { authFromSettings, bearerToken, type AuthInjector } from '../../http';
 import type { VendorRegistration } from '../../registry';
 import { HubSpotCrmConnector } from './hubspot.connector';
 import { hubspotManifest } from './hubspot.manifest';
@@ -18,7 +18,12 @@ export { hubspotCredentialsSchema, hubspotSettingsSchema, type HubSpotCredential
  */
 export function createHubSpotConnector(name: string, settings: unknown, credentials: unknown, auth?: AuthInjector): HubSpotCrmConnector {
   const options = hubspotSettingsSchema.parse(settings);
-  return new HubSpotCrmConnector(name, options, auth ?? bearerToken(hubspotCredentialsSchema.parse(credentials).accessToken));
+  return new HubSpotCrmConnector(name, options, auth ?? authOf(name, credentials));
+}
+
+function authOf(name: string, credentials: unknown): AuthInjector {
+  const parsed = hubspotCredentialsSchema.parse(credentials);
+  return 'accessToken' in parsed ? bearerToken(parsed.accessToken) : authFromSettings(parsed, { connector: name });
 }
 
 export const hubspotVendor: VendorRegistration = {

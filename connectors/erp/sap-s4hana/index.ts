@@ -2,7 +2,7 @@
  * `erp/sap-s4hana`: register with `registry.registerVendor(sapS4hanaVendor)`. Settings (plain,
  * shown by the API) and credentials (write-only) are validated by the exported schemas.
  */
-import { basicAuth } from '../../http';
+import { authFromSettings, basicAuth } from '../../http';
 import type { VendorRegistration } from '../../registry';
 import { SapS4hanaConnector, type SapConnectorDeps } from './sap.connector';
 import { sapManifest } from './sap.manifest';
@@ -19,7 +19,8 @@ export type { HttpClientFactory } from './sap.client';
  */
 export function createSapS4hanaConnector(name: string, settings: unknown, credentials: unknown, deps: Partial<SapConnectorDeps> = {}): SapS4hanaConnector {
   const parsed = settingsSchema.parse(settings);
-  const auth = deps.auth ?? basicAuth(parsed.username, credentialsSchema.parse(credentials).password);
+  const secret = deps.auth ? null : credentialsSchema.parse(credentials);
+  const auth = deps.auth ?? (secret && 'password' in secret ? basicAuth(parsed.username, secret.password) : authFromSettings(secret, { connector: name }));
   return new SapS4hanaConnector(name, parsed, { auth, httpClientFor: deps.httpClientFor });
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sapManifest } from './sap.manifest';
 import { resilienceSettingsShape } from '../../http/resilience-settings';
+import { authSettingsSchema } from '../../http/auth/auth-from-settings';
 
 const code = (max: number) => z.string().trim().min(1).max(max);
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
@@ -55,9 +56,11 @@ export const settingsSchema = z.object({
 });
 
 /** Write-only secrets of an instance: never logged, never returned by the API. */
-export const credentialsSchema = z.object({
-  password: z.string().min(1),
-});
+/** The communication user's password (basic auth), or an OAuth2 client-credentials flow. */
+export const credentialsSchema = z.union([
+  z.object({ password: z.string().min(1) }).strict(),
+  authSettingsSchema.refine((auth) => auth.type === 'oauth2ClientCredentials', { message: 'SAP OAuth2 uses type oauth2ClientCredentials', path: ['type'] }),
+]);
 
 export type SapSettings = z.infer<typeof settingsSchema>;
 export type SapCredentials = z.infer<typeof credentialsSchema>;
