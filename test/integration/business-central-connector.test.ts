@@ -156,7 +156,7 @@ describe('Business Central connector against a stateful API v1.0 fake', () => {
     fake.store.sets.customers.get(blocked.id)!.blocked = 'All';
     const failure = await connectorFailureOf(bc.createSalesOrder({ ...order([{ sku: 'TG-11', quantity: 1, unitAmount: 1 }]), customerId: blocked.id }, write()));
     expect(failure).to.include({ code: ConnectorErrorCode.InvalidRequest, retryable: false, status: 400 });
-    expect(failure.vendorMessage).to.match(/is blocked with type All/);
+    expect(failure.vendorMessage).to.match(/^Application_DialogException: .*is blocked with type All/);
   });
 
   it('when BC rejects an expired token with 401, then a new token is fetched and the call succeeds', async () => {

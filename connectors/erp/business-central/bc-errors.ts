@@ -1,6 +1,8 @@
 import { ConnectorError } from '../../connector-error';
 import { ConnectorErrorCode } from '../../errors';
 import type { ErpOperation } from '../../spi';
+import type { VendorErrorResponse } from '../../http';
+import { bcErrorSchema } from './bc.schemas';
 
 /** A vendor payload our mappers cannot read; the connector turns it into a ConnectorError. */
 export class BcPayloadError extends Error {
@@ -41,4 +43,15 @@ export function conflict(instance: string, detail: string): ConnectorError {
 
 export function hasStatus(error: unknown, status: number): boolean {
   return error instanceof ConnectorError && error.status === status;
+}
+
+/**
+ * The shared HTTP client's error hook: BC's `{ error: { code, message } }` names the failure
+ * (e.g. `Internal_RecordNotFound`, `Application_DialogException`); the code goes into vendorMessage
+ * so an operator reading the run's failure knows which BC rule refused it.
+ */
+export function describeBcError(response: VendorErrorResponse, classified: ConnectorError): ConnectorError {
+  const body = bcErrorSchema.safeParse(response.data);
+  if (!body.success) return classified;
+  return new ConnectorError(classified.message, { ...classified.toDetails(), vendorMessage: `${body.data.error.code}: ${body.data.error.message}` });
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { createHttpClient, type AuthInjector, type HttpClient, type HttpClientOptions, type HttpRequest } from '../../http';
-import { invalidInput, unexpectedResponse } from './bc-errors';
+import { describeBcError, invalidInput, unexpectedResponse } from './bc-errors';
 import { bcManifest } from './bc.manifest';
 import { bcCollection } from './bc.schemas';
 import { resilienceOptions, type ResilienceSettings } from '../../http/resilience-settings';
@@ -60,7 +60,7 @@ export class BcApiClient {
   readonly companyPath: string;
 
   constructor(private readonly options: BcClientOptions) {
-    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.apiRoot, timeoutMs: options.timeoutMs, auth: options.auth, ...resilienceOptions(options.resilience ?? {}) };
+    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.apiRoot, timeoutMs: options.timeoutMs, auth: options.auth, describeError: describeBcError, ...resilienceOptions(options.resilience ?? {}) };
     this.http = options.httpClientFor ? options.httpClientFor(httpOptions) : createHttpClient(httpOptions);
     this.companyPath = `companies(${options.companyId})`;
   }
