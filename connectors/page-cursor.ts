@@ -17,3 +17,8 @@ export function decodePageCursor<S extends z.ZodType>(schema: S, token: string, 
     throw invalidRequest(instance, 'cursor is not one this connector issued');
   }
 }
+
+/** As decodePageCursor, for the SPI's `cursor: string | null` where null (or '') means "from the start". */
+export function decodeOptionalPageCursor<S extends z.ZodType>(schema: S, token: string | null, instance: string): z.output<S> | null {
+  return token === null || token === '' ? null : decodePageCursor(schema, token, instance);
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodePageCursor, encodePageCursor } from '../page-cursor';
+import { decodeOptionalPageCursor, encodePageCursor } from '../page-cursor';
 
 /** A position in a listing ordered by (timestamp, id): the last row of the previous page. */
 export interface SandboxCursor {
@@ -15,7 +15,6 @@ export function encodeCursor(cursor: SandboxCursor): string {
 }
 
 export function decodeCursor(token: string | null, instance: string): SandboxCursor | null {
-  if (token === null || token === '') return null;
-  const payload = decodePageCursor(cursorPayload, token, instance);
-  return { at: new Date(payload.t), id: payload.id };
+  const payload = decodeOptionalPageCursor(cursorPayload, token, instance);
+  return payload && { at: new Date(payload.t), id: payload.id };
 }

@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { hubspotManifest } from './hubspot.manifest';
 import type { HubSpotSearchRequest, HubSpotSearchResponse } from './hubspot.schemas';
 import { CONTACT_PROPERTIES, contactModifiedAt } from './mappers/to-contact';
-import { decodePageCursor, encodePageCursor } from '../../page-cursor';
+import { decodeOptionalPageCursor, encodePageCursor } from '../../page-cursor';
 
 const cursorPayload = z.object({
   /** Checkpoint: epoch ms of the newest lastmodifieddate returned. */
@@ -42,8 +42,7 @@ export function encodeContactsCursor(cursor: ContactsCursor): string {
 }
 
 export function decodeContactsCursor(token: string | null, instance: string): ContactsCursor | null {
-  if (token === null || token === '') return null;
-  return decodePageCursor(cursorPayload, token, instance);
+  return decodeOptionalPageCursor(cursorPayload, token, instance);
 }
 
 /** The search body of one page of the feed. */

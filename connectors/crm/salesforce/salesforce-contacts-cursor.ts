@@ -22,7 +22,7 @@ import { salesforceManifest } from './salesforce.manifest';
 import type { ContactRecord, QueryResult } from './salesforce.schemas';
 import { CONTACT_FIELDS, salesforceTime } from './mappers/to-contact';
 import { soqlDateTime, soqlId, soqlSelect } from './soql';
-import { decodePageCursor, encodePageCursor } from '../../page-cursor';
+import { decodeOptionalPageCursor, encodePageCursor } from '../../page-cursor';
 
 const cursorPayload = z.object({
   /** The query locator (nextRecordsUrl) to continue from; absent: query from the checkpoint. */
@@ -39,8 +39,7 @@ export function encodeContactsCursor(cursor: ContactsCursor): string {
 
 /** The cursor is client input: only a locator path and a checkpoint we could have issued pass. */
 export function decodeContactsCursor(token: string | null, instance: string): ContactsCursor | null {
-  if (token === null || token === '') return null;
-  return decodePageCursor(cursorPayload, token, instance);
+  return decodeOptionalPageCursor(cursorPayload, token, instance);
 }
 
 /** The feed's query from a checkpoint (or from the beginning). */
