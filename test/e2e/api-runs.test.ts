@@ -292,8 +292,8 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const reply = await call('GET', '/v1/workflows', { key: readerKey });
       expect(reply.status).to.equal(200);
       const orderToCash = (reply.body.items as Record<string, unknown>[]).find((item) => item.type === 'orderToCash');
-      expect(orderToCash).to.include.keys('description', 'inputSchema', 'queries', 'signals');
-      expect(orderToCash!.queries).to.include('progress');
+      expect(orderToCash).to.include.keys('description', 'inputSchema', 'queries', 'signals', 'updates');
+      expect((orderToCash!.queries as { name: string }[]).map((query) => query.name)).to.include('progress');
       const schema = orderToCash!.inputSchema as { type: string; required: string[] };
       expect(schema.type).to.equal('object');
       expect(schema.required).to.include.members(['orderId', 'customer', 'lines']);

@@ -1,0 +1,23 @@
+import { defineProcess, PROGRESS_QUERY } from '../process-definition';
+import { BusinessKey, CustomerEmail, OrderTotal, ProcessStatus } from '../shared/search-attributes';
+import { orderToCashInputSchema } from './order-to-cash.input';
+import { orderTotal, orderWorkflowId } from './order-to-cash.types';
+
+export const orderToCashProcess = defineProcess({
+  type: 'orderToCash',
+  description:
+    'Order to cash: upsert the customer in the CRM, check stock and create the sales order in the ERP, authorize the payment, invoice, capture and confirm by email; compensates (cancel, void/refund, notify) when a step fails for good.',
+  inputSchema: orderToCashInputSchema,
+  workflowId: (input) => orderWorkflowId(input.orderId),
+  businessKey: (input) => input.orderId,
+  initialSearchAttributes: (input) => [
+    { key: BusinessKey, value: input.orderId },
+    { key: CustomerEmail, value: input.customer.email },
+    { key: OrderTotal, value: orderTotal(input.lines) / 100 },
+    { key: ProcessStatus, value: 'RUNNING' },
+  ],
+  queries: [PROGRESS_QUERY],
+  signals: [],
+  updates: [],
+  choosesConnectors: true,
+});
