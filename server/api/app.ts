@@ -17,6 +17,8 @@ import { errorHandler, notFound } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { runMessagesRouter } from './runs/run-messages.routes';
+import { createRunMessagesService } from './runs/run-messages.service';
 import { createRunsService, type RunsTimeouts } from './runs/runs.service';
 import { runsRouter } from './runs/runs.routes';
 import { workflowsRouter } from './workflows/workflows.routes';
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   const v1 = Router();
   v1.use(auditMutations(models.AuditEntry));
   v1.use(runsRouter({ runs, keys, catalog }));
+  v1.use(runMessagesRouter({ messages: createRunMessagesService({ client: temporal, catalog, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys }));
   v1.use(workflowsRouter({ keys, catalog }));
   v1.use(connectorsRouter({ connectors, keys }));
   // Unknown /v1 paths answer 404 only to an authenticated caller.

@@ -29,3 +29,6 @@ export const listRunsQuerySchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken returned by a previous page')
     .optional(),
 });
+
+/** Signal, update and query names as workflows declare them (identifiers). */
+export const messageNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a declared signal, update or query name');

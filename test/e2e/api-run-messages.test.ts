@@ -1,0 +1,160 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { expect } from 'chai';
+import { z } from 'zod';
+import { loadConfig } from '../../config';
+import { createApp } from '../../server/api/app';
+import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { startApiServer, type RunningApiServer } from '../../server/api/server';
+import { bundlerLogger } from '../../server/worker/worker';
+import { defineProcess } from '../../workflows/process-definition';
+import { BusinessKey } from '../../workflows/shared/search-attributes';
+import { uniqueId } from '../support/order-fixtures';
+import { getDevServer } from '../support/temporal-test-servers';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/** The fixture process as the catalog declares it: one signal, one update with a validator, one query. */
+const messagesProcess = defineProcess({
+  type: 'messagesFixture',
+  description: 'test fixture',
+  inputSchema: z.string().min(1),
+  workflowId: (approver) => uniqueId(`messages-${approver}`),
+  businessKey: (approver) => approver,
+  initialSearchAttributes: (approver) => [{ key: BusinessKey, value: approver }],
+  queries: [{ name: 'state', description: 'notes and decision' }],
+  signals: [{ name: 'note', description: 'adds a note', inputSchema: z.object({ text: z.string().min(1) }).strict() }],
+  updates: [{ name: 'decide', description: 'decides', inputSchema: z.object({ approver: z.email() }).strict() }],
+});
+
+describe('API run messages (e2e): signals, updates and queries declared in the catalog', function () {
+  this.timeout(90_000);
+  let db: TestDatabase;
+  let connection: Connection;
+  let workerConnection: NativeConnection;
+  let temporal: Client;
+  let server: RunningApiServer;
+  let worker: Worker;
+  let running: Promise<void>;
+  let writerKey: string;
+  let readerKey: string;
+
+  async function call(method: string, path: string, options: { key?: string; body?: unknown } = {}): Promise<Reply> {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? writerKey}` };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(server.url + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  function expectProblem(reply: Reply, status: number, type?: string): void {
+    expect(reply.status, JSON.stringify(reply.body)).to.equal(status);
+    expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    if (type) expect(reply.body.type).to.equal(`/problems/${type}`);
+  }
+
+  async function startFixture(approver: string): Promise<string> {
+    const reply = await call('POST', '/v1/runs', { body: { type: 'messagesFixture', input: approver } });
+    expect(reply.status, JSON.stringify(reply.body)).to.equal(202);
+    return String(reply.body.workflowId);
+  }
+
+  before(async () => {
+    db = await createTestDatabase('api_messages');
+    const temporalServer = await getDevServer();
+    connection = await Connection.connect({ address: temporalServer.address });
+    temporal = new Client({ connection, namespace: temporalServer.namespace });
+    const taskQueue = uniqueId('api-messages');
+    workerConnection = await NativeConnection.connect({ address: temporalServer.address });
+    worker = await Worker.create({
+      connection: workerConnection,
+      namespace: temporalServer.namespace,
+      taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/messages.workflow'), logger: bundlerLogger() }),
+    });
+    running = worker.run();
+    const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue });
+    server = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [messagesProcess] }), 0);
+    const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
+    writerKey = (await keys.createKey({ name: 'approvals', scopes: ['runs:read', 'runs:write'] })).key;
+    readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
+  });
+
+  after(async () => {
+    await server?.close();
+    worker?.shutdown();
+    await running;
+    await workerConnection?.close();
+    await connection?.close();
+    await db?.destroy();
+  });
+
+  it('delivers a signal (202) and answers the query with its effect', async () => {
+    const workflowId = await startFixture('alice@example.com');
+    const signalled = await call('POST', `/v1/runs/${workflowId}/signals/note`, { body: { text: 'urgent' } });
+    expect(signalled.status, JSON.stringify(signalled.body)).to.equal(202);
+    expect(signalled.body).to.include({ workflowId, signal: 'note' });
+    const state = await call('GET', `/v1/runs/${workflowId}/queries/state`, { key: readerKey });
+    expect(state.status).to.equal(200);
+    expect(state.body.result).to.deep.equal({ notes: ['urgent'], decidedBy: null });
+  });
+
+  it('answers an accepted update with its result at once, and a refused one with 422 leaving the run unchanged', async () => {
+    const workflowId = await startFixture('alice@example.com');
+    const refused = await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'mallory@example.com' } });
+    expectProblem(refused, 422, 'update-rejected');
+    expect(refused.body.detail).to.equal('mallory@example.com is not the pending approver');
+    expect((await call('GET', `/v1/runs/${workflowId}/queries/state`)).body.result).to.deep.equal({ notes: [], decidedBy: null });
+
+    const accepted = await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'alice@example.com' } });
+    expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
+    expect(accepted.body).to.deep.include({ workflowId, update: 'decide', result: { decidedBy: 'alice@example.com', notes: 0 } });
+    expect(await temporal.workflow.getHandle(workflowId).result()).to.deep.equal({ decidedBy: 'alice@example.com', notes: [] });
+
+    // Closed now: messages that change a run are refused, its queries still answer.
+    expectProblem(await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'alice@example.com' } }), 409, 'run-not-running');
+    expectProblem(await call('POST', `/v1/runs/${workflowId}/signals/note`, { body: { text: 'late' } }), 409, 'run-not-running');
+  });
+
+  it('validates the argument against the declared schema and names the field', async () => {
+    const workflowId = await startFixture('alice@example.com');
+    const badUpdate = await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'not-an-email' } });
+    expectProblem(badUpdate, 400, 'validation-error');
+    expect(badUpdate.body.errors).to.deep.equal([{ field: 'approver', message: 'Invalid email address' }]);
+    const extra = await call('POST', `/v1/runs/${workflowId}/signals/note`, { body: { text: 'x', colour: 'red' } });
+    expectProblem(extra, 400);
+    expect(extra.body.errors).to.deep.equal([{ field: 'colour', message: 'is not allowed here' }]);
+    const noBody = await call('POST', `/v1/runs/${workflowId}/signals/note`);
+    expectProblem(noBody, 400);
+  });
+
+  it('answers 404 for undeclared messages and unknown runs, 400 for a malformed name, 403 without runs:write', async () => {
+    const workflowId = await startFixture('alice@example.com');
+    const unknownSignal = await call('POST', `/v1/runs/${workflowId}/signals/launch`, { body: {} });
+    expectProblem(unknownSignal, 404, 'unknown-signal');
+    expect(unknownSignal.body.detail).to.contain('known: note');
+    expectProblem(await call('POST', `/v1/runs/${workflowId}/updates/note`, { body: { text: 'x' } }), 404, 'unknown-update');
+    expectProblem(await call('GET', `/v1/runs/${workflowId}/queries/secrets`), 404, 'unknown-query');
+    expectProblem(await call('GET', `/v1/runs/${uniqueId('nobody')}/queries/state`), 404, 'run-not-found');
+    expectProblem(await call('POST', `/v1/runs/${workflowId}/signals/${encodeURIComponent('no te')}`, { body: {} }), 400);
+    expectProblem(await call('POST', `/v1/runs/${workflowId}/updates/decide`, { key: readerKey, body: { approver: 'alice@example.com' } }), 403);
+  });
+
+  it('audits signals and updates, refused ones included', async () => {
+    const workflowId = await startFixture('alice@example.com');
+    await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'mallory@example.com' } });
+    const deadline = Date.now() + 3000;
+    let rows = await db.models.AuditEntry.findAll({ where: { target: workflowId, action: 'runs.update' } });
+    while (rows.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rows = await db.models.AuditEntry.findAll({ where: { target: workflowId, action: 'runs.update' } });
+    }
+    expect(rows.map((row) => row.toJSON())).to.have.length(1);
+    expect(rows[0]!.toJSON()).to.include({ outcome: 'failure', statusCode: 422 });
+  });
+});
