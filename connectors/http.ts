@@ -11,6 +11,7 @@ import type { ConnectorError } from './connector-error';
 import type { AuthInjector } from './http/auth/auth-injector';
 import { createCircuitBreaker, type CircuitBreakerOptions } from './http/circuit-breaker';
 import { classifyHttpError, requestPath } from './http/classify-http-error';
+import { createPacer, type PacingOptions } from './http/pacing';
 import { createRateLimiter, type RateLimitOptions } from './http/rate-limit';
 
 export { classifyHttpError, requestPath } from './http/classify-http-error';
@@ -24,6 +25,7 @@ export { jwtBearer, type JwtBearerOptions } from './http/auth/jwt-bearer';
 export { authFromSettings, authSettingsSchema, parseAuthSettings, type AuthFactoryOptions, type AuthSettings, type AuthType } from './http/auth/auth-from-settings';
 export { CIRCUIT_BREAKER_DEFAULTS, type CircuitBreakerOptions } from './http/circuit-breaker';
 export { DEFAULT_RATE_LIMIT_KEY_PREFIX, DEFAULT_RATE_LIMIT_MAX_WAIT_MS, type RateLimitOptions } from './http/rate-limit';
+export { DEFAULT_PACE_MAX_WAIT_MS, type PaceDecision, type PacingOptions } from './http/pacing';
 
 export interface HttpClientOptions {
   /** The connector instance name (`crm.main`): it names the client in errors and logs. */
@@ -55,6 +57,11 @@ export interface HttpClientOptions {
   describeError?: (response: VendorErrorResponse, classified: ConnectorError) => ConnectorError;
   /** Removes personal data a vendor puts in request paths, for error messages and logs. */
   redactPath?: (path: string) => string;
+  /**
+   * Holds off this client's next calls while the vendor's rate-limit headers say its budget is
+   * spent, and for a 429's retryAfterMs (default: none). Per process; see connectors/http/pacing.ts.
+   */
+  pace?: PacingOptions;
 }
 
 export interface VendorErrorResponse {
@@ -127,6 +134,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const redactPath = options.redactPath ?? ((path: string) => path);
   const breaker = options.circuitBreaker ? createCircuitBreaker(connector, options.circuitBreaker) : undefined;
   const limiter = options.rateLimit ? createRateLimiter(connector, options.rateLimit) : undefined;
+  const pacer = options.pace ? createPacer(connector, options.pace) : undefined;
 
   async function send<T>(req: HttpRequest) {
     const authHeaders = options.auth ? await options.auth.headers() : {};
@@ -148,17 +156,30 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  /** Breaker check, then budget, then the call; every failure leaves here as a ConnectorError. */
+  function describe(error: unknown): ConnectorError {
+    const classified = classifyHttpError(error, connector, Date.now(), redactPath);
+    if (!options.describeError || !axios.isAxiosError(error) || !error.response) return classified;
+    const { status, headers, data } = error.response;
+    return options.describeError({ status, headers: flattenHeaders(headers), data: data as unknown }, classified);
+  }
+
+  /** Breaker check, then any hold-off, then budget, then the call; every failure leaves here as a ConnectorError. */
   async function guardedSend<T>(req: HttpRequest) {
     breaker?.throwIfOpen();
+    await pacer?.wait(req.signal);
     await limiter?.acquire(req.signal);
     const call = () =>
-      send<T>(req).catch((error: unknown) => {
-        const classified = classifyHttpError(error, connector, Date.now(), redactPath);
-        if (!options.describeError || !axios.isAxiosError(error) || !error.response) throw classified;
-        const { status, headers, data } = error.response;
-        throw options.describeError({ status, headers: flattenHeaders(headers), data: data as unknown }, classified);
-      });
+      send<T>(req).then(
+        (response) => {
+          pacer?.observe({ status: response.status, headers: flattenHeaders(response.headers) });
+          return response;
+        },
+        (error: unknown) => {
+          const failure = describe(error);
+          pacer?.observeFailure(failure);
+          throw failure;
+        },
+      );
     return breaker ? breaker.run(call) : call();
   }
 

@@ -1,7 +1,8 @@
 /**
  * Typed calls of the HubSpot CRM v3 objects API over the shared HTTP client. Every response is
  * parsed with its raw schema; every failure is a ConnectorError (the HTTP layer classifies
- * status, Retry-After and the `{ status, message, category, correlationId }` error body).
+ * status, Retry-After and the `{ status, message, category, correlationId }` error body; the
+ * rate-limit hooks of hubspot-rate-limits.ts turn a 429's policy into its wait).
  */
 import type { z } from 'zod';
 import { ConnectorError, isConnectorError } from '../../connector-error';
@@ -43,7 +44,7 @@ export class HubSpotClient {
   async get(type: HubSpotObjectType, id: string, options: ReadOptions): Promise<HubSpotObject | null> {
     const params = { properties: options.properties.join(','), ...(options.idProperty !== undefined ? { idProperty: options.idProperty } : {}) };
     try {
-      return this.parse(hubspotObject, await this.call(() => this.http.get(paths.object(type, id), { params })), `GET ${type}`);
+      return this.parse(hubspotObject, await this.http.get(paths.object(type, id), { params }), `GET ${type}`);
     } catch (error) {
       if (isConnectorError(error) && error.code === ConnectorErrorCode.NotFound) return null;
       throw error;
@@ -52,19 +53,19 @@ export class HubSpotClient {
 
   /** The first page of a type's records: the cheapest authenticated call (health checks). */
   async listFirst(type: HubSpotObjectType): Promise<void> {
-    this.parse(hubspotListResponse, await this.call(() => this.http.get(paths.objects(type), { params: { limit: 1 } })), `GET ${type}`);
+    this.parse(hubspotListResponse, await this.http.get(paths.objects(type), { params: { limit: 1 } }), `GET ${type}`);
   }
 
   async search(type: HubSpotObjectType, request: HubSpotSearchRequest): Promise<HubSpotSearchResponse> {
-    return this.parse(hubspotSearchResponse, await this.call(() => this.http.post(paths.search(type), request)), `search ${type}`);
+    return this.parse(hubspotSearchResponse, await this.http.post(paths.search(type), request), `search ${type}`);
   }
 
   async create(type: HubSpotObjectType, request: HubSpotCreateRequest): Promise<HubSpotObject> {
-    return this.parse(hubspotObject, await this.call(() => this.http.post(paths.objects(type), request)), `create ${type}`);
+    return this.parse(hubspotObject, await this.http.post(paths.objects(type), request), `create ${type}`);
   }
 
   async update(type: HubSpotObjectType, id: string, properties: Record<string, string>): Promise<HubSpotObject> {
-    return this.parse(hubspotObject, await this.call(() => this.http.patch(paths.object(type, id), { properties })), `update ${type}`);
+    return this.parse(hubspotObject, await this.http.patch(paths.object(type, id), { properties }), `update ${type}`);
   }
 
   /**
@@ -72,7 +73,7 @@ export class HubSpotClient {
    * inputs failed; a failed input is reported like a 400 with HubSpot's message.
    */
   async batchUpsert(type: HubSpotObjectType, inputs: HubSpotUpsertInput[]): Promise<HubSpotObject[]> {
-    const response = this.parse(hubspotBatchResponse, await this.call(() => this.http.post(paths.batchUpsert(type), { inputs })), `upsert ${type}`);
+    const response = this.parse(hubspotBatchResponse, await this.http.post(paths.batchUpsert(type), { inputs }), `upsert ${type}`);
     const failure = response.errors?.[0];
     if (failure !== undefined || response.results.length !== inputs.length) {
       throw new ConnectorError(`${this.instance}: HubSpot rejected the ${type} upsert`, {
@@ -82,19 +83,6 @@ export class HubSpotClient {
       });
     }
     return response.results;
-  }
-
-  /**
-   * Runs a call and gives a 429 without Retry-After HubSpot's rolling window as its wait, so
-   * activities back off for at least one window instead of hammering the limit.
-   */
-  private async call<T>(send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (!isConnectorError(error) || error.code !== ConnectorErrorCode.RateLimited || error.retryAfterMs !== undefined) throw error;
-      throw new ConnectorError(error.message, { ...error.toDetails(), retryAfterMs: hubspotManifest.rateLimit.fallbackRetryAfterMs });
-    }
   }
 
   private parse<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {

@@ -15,6 +15,7 @@ import type { Account, CompanyInput, Contact, ContactInput, CrmConnector, CrmOpe
 import { HubSpotClient } from './hubspot.client';
 import { contactsPageRequest, decodeContactsCursor, encodeContactsCursor, nextContactsCursor } from './hubspot-contacts-cursor';
 import { hubspotManifest } from './hubspot.manifest';
+import { describeHubSpotError, hubspotPacing } from './hubspot-rate-limits';
 import type { HubSpotObject } from './hubspot.schemas';
 import type { HubSpotSettings } from './hubspot.settings';
 import { COMPANY_PROPERTIES, companyProperties, toAccount } from './mappers/to-account';
@@ -38,7 +39,15 @@ export class HubSpotCrmConnector implements CrmConnector {
     private readonly options: HubSpotSettings,
     auth: AuthInjector,
   ) {
-    const http = createHttpClient({ connector: name, baseURL: options.baseUrl, timeoutMs: options.timeoutMs, auth, ...resilienceOptions(options) });
+    const http = createHttpClient({
+      connector: name,
+      baseURL: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      auth,
+      describeError: describeHubSpotError,
+      pace: hubspotPacing,
+      ...resilienceOptions(options),
+    });
     this.client = new HubSpotClient(http, name);
   }
 

@@ -41,17 +41,29 @@ export const hubspotManifest = {
   paging: { style: 'cursor', requestField: 'after', responseField: 'paging.next.after' },
   rateLimit: {
     status: 429,
-    headers: [
-      'X-HubSpot-RateLimit-Max',
-      'X-HubSpot-RateLimit-Remaining',
-      'X-HubSpot-RateLimit-Interval-Milliseconds',
-      'X-HubSpot-RateLimit-Daily',
-      'X-HubSpot-RateLimit-Daily-Remaining',
-    ],
+    /** On every response of the objects APIs (OAuth apps get no Daily pair: they have no daily limit). */
+    headers: {
+      max: 'x-hubspot-ratelimit-max',
+      remaining: 'x-hubspot-ratelimit-remaining',
+      intervalMs: 'x-hubspot-ratelimit-interval-milliseconds',
+      daily: 'x-hubspot-ratelimit-daily',
+      dailyRemaining: 'x-hubspot-ratelimit-daily-remaining',
+      secondly: 'x-hubspot-ratelimit-secondly',
+      secondlyRemaining: 'x-hubspot-ratelimit-secondly-remaining',
+    },
+    /** `policyName` of a 429 body: which limit was hit. */
+    policies: { burst: 'TEN_SECONDLY_ROLLING', secondly: 'SECONDLY', daily: 'DAILY' },
+    /** The burst window when a response does not say (private apps: 10 s rolling). */
+    defaultIntervalMs: 10_000,
+    /** SECONDLY: a one-second window (the search API's own limit; its 429s may carry no headers). */
+    secondlyWindowMs: 1_000,
     /**
-     * The wait used when a 429 carries no Retry-After: one rolling window of the burst limit
-     * (private apps: per 10 s). The shared HTTP layer reads Retry-After but not the HubSpot headers.
+     * DAILY: the limit resets at midnight in the portal's time zone, which the API does not tell
+     * us. Waiting an hour and asking again costs one 429 an hour at most; an activity with a long
+     * schedule-to-close timeout (the 24-hour preset) thus resumes within an hour of the reset.
      */
+    dailyRetryAfterMs: 60 * 60 * 1000,
+    /** A 429 that names no known policy and carries neither Retry-After nor an interval: one burst window. */
     fallbackRetryAfterMs: 10_000,
   },
   /** HUBSPOT_DEFINED association type ids (v4 associations reference). */

@@ -35,6 +35,19 @@ export const hubspotBatchResponse = z.object({
   numErrors: z.number().int().optional(),
 });
 
+/**
+ * HubSpot's error body. On a 429 `policyName` names the limit that was hit (TEN_SECONDLY_ROLLING,
+ * SECONDLY, DAILY) and `errorType` / `category` say RATE_LIMIT(S).
+ */
+export const hubspotErrorBody = z.object({
+  status: z.string().optional(),
+  message: z.string().optional(),
+  category: z.string().optional(),
+  errorType: z.string().optional(),
+  policyName: z.string().optional(),
+  correlationId: z.string().optional(),
+});
+
 // ---- requests (typed so the client cannot build a shape HubSpot rejects) ----
 export type HubSpotOperator = 'EQ' | 'NEQ' | 'GT' | 'GTE' | 'LT' | 'LTE' | 'IN' | 'NOT_IN' | 'HAS_PROPERTY';
 export type HubSpotFilter = { propertyName: string; operator: HubSpotOperator; value?: string; values?: string[] };
