@@ -1,5 +1,5 @@
 import { ApplicationFailure, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { progressQuery, type Progress } from './progress';
+import { progressQuery, type PendingApproval, type Progress } from './progress';
 import { ProcessStatus, type ProcessStatusValue } from './search-attributes';
 
 /** Failure type and message of whatever a step threw, unwrapping activity failures. */
@@ -43,6 +43,12 @@ export class ProgressTracker {
     } finally {
       this.state.currentStep = null;
     }
+  }
+
+  /** Shows who the run waits for; null once nobody is asked. */
+  setPending(pending: PendingApproval | null): void {
+    if (pending) this.state.pending = { ...pending };
+    else delete this.state.pending;
   }
 
   compensated(step: string, error?: unknown): void {

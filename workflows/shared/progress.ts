@@ -14,6 +14,22 @@ export interface Progress {
   stepsDone: string[];
   compensations: CompensationRecord[];
   failure?: { step: string; type: string | null; message: string };
+  /** Set while the run waits for a person's decision (approval processes). */
+  pending?: PendingApproval;
+}
+
+/** Who must decide now, since when, and at which step of the approval chain. */
+export interface PendingApproval {
+  /** 1-based step of the chain, out of `steps`. */
+  step: number;
+  steps: number;
+  /** Email of the person asked now: the manager once the step was escalated. */
+  approver: string;
+  /** ISO-8601 instant the current approver was asked. */
+  since: string;
+  escalated: boolean;
+  /** After escalation: the approver first asked, who may still decide. */
+  escalatedFrom?: string;
 }
 
 export const progressQuery = defineQuery<Progress>('progress');
