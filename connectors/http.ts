@@ -175,6 +175,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           return response;
         },
         (error: unknown) => {
+          // An error answer (a 404 lookup) carries the vendor's rate-limit headers as well.
+          if (axios.isAxiosError(error) && error.response) pacer?.observe({ status: error.response.status, headers: flattenHeaders(error.response.headers) });
           const failure = describe(error);
           pacer?.observeFailure(failure);
           throw failure;

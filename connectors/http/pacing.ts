@@ -19,7 +19,7 @@ export interface PaceDecision {
 }
 
 export interface PacingOptions {
-  /** Reads a successful response's headers: a decision to hold off, or undefined to go on. */
+  /** Reads a response's headers (an error answer's too): a decision to hold off, or undefined to go on. */
   afterResponse: (response: { status: number; headers: Record<string, string | undefined> }) => PaceDecision | undefined;
   /**
    * Longest a call waits out a hold-off before it fails with a retryable RATE_LIMITED whose
@@ -32,7 +32,7 @@ export interface PacingOptions {
 export interface Pacer {
   /** Resolves once no hold-off is in force; throws RATE_LIMITED (retryable) past maxWaitMs. */
   wait(signal?: AbortSignal): Promise<void>;
-  /** A successful response: the vendor's headers may start a hold-off. */
+  /** A response, successful or not: the vendor's headers may start a hold-off. */
   observe(response: { status: number; headers: Record<string, string | undefined> }): void;
   /** A failed call: a RATE_LIMITED with retryAfterMs holds off every later call for as long. */
   observeFailure(error: ConnectorError): void;

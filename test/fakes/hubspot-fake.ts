@@ -2,11 +2,13 @@
  * A stateful, in-memory HubSpot CRM v3 (node:http on port 0) that follows the public API
  * reference: private-app bearer auth, objects, search with `after` paging and the 10,000-result
  * cap, batch upsert by unique property, `{ status, message, category, correlationId }` error
- * bodies, X-HubSpot-RateLimit-* headers and 429s. Request bodies are validated strictly.
+ * bodies, X-HubSpot-RateLimit-* headers on every answer and 429s naming their policy when a
+ * budget is spent (hubspot-fake-rate-limit.ts). Request bodies are validated strictly.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { batchUpsertBody, createBody, HubSpotFakeError, OBJECT_TYPES, parseBody, searchBody, updateBody, type FakeObjectType } from './hubspot-fake-schema';
+import { HubSpotFakeRateLimit, rateLimitBody, type HubSpotFakeRateLimitOptions, type HubSpotPolicy } from './hubspot-fake-rate-limit';
 import { HubSpotFakeStore, notFound, type FakeRecord } from './hubspot-fake-store';
 import { listen, type ListeningServer } from './listen';
 
@@ -16,23 +18,30 @@ export interface HubSpotFakeOptions {
   acceptToken?: (token: string) => boolean;
   currencies?: string[];
   searchResultCap?: number;
+  /** The portal's budgets (defaults: 190 per 10 s, 1 000 000 a day, search unlimited). */
+  rateLimit?: HubSpotFakeRateLimitOptions;
 }
 
-const RATE_LIMIT_MAX = 190;
-const RATE_LIMIT_INTERVAL_MS = 10_000;
+interface Throttle {
+  retryAfterSeconds?: number;
+  policy?: HubSpotPolicy;
+}
 
 export class HubSpotFake {
   readonly token: string;
   readonly store: HubSpotFakeStore;
   /** Every request that reached the fake, for assertions on what a connector sent. */
   readonly requests: { method: string; path: string; body: unknown }[] = [];
+  /** The portal's rate limits: what is left, and the 429s answered. */
+  readonly rateLimit: HubSpotFakeRateLimit;
   url = '';
   private clock: number | null = null;
-  private readonly throttles: { retryAfterSeconds?: number }[] = [];
+  private readonly throttles: Throttle[] = [];
   private listening: ListeningServer | null = null;
 
   private constructor(private readonly options: HubSpotFakeOptions) {
     this.token = options.token ?? `pat-na1-${randomUUID()}`;
+    this.rateLimit = new HubSpotFakeRateLimit(options.rateLimit);
     this.store = new HubSpotFakeStore({ currencies: options.currencies ?? ['EUR', 'USD'], searchResultCap: options.searchResultCap ?? 10_000, now: () => this.now() });
   }
 
@@ -56,14 +65,15 @@ export class HubSpotFake {
     return this.clock ?? Date.now();
   }
 
-  /** The next `count` requests get 429 (ten-secondly limit), with Retry-After when given. */
-  throttleNext(count = 1, options: { retryAfterSeconds?: number } = {}): void {
+  /** The next `count` requests get 429 for `policy` (default the ten-secondly limit), with Retry-After when given. */
+  throttleNext(count = 1, options: Throttle = {}): void {
     for (let i = 0; i < count; i++) this.throttles.push(options);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     let body: unknown;
+    let limitHeaders = this.rateLimit.headers();
     try {
       const raw = await readBody(req);
       if (raw !== '') {
@@ -79,11 +89,14 @@ export class HubSpotFake {
         throw new HubSpotFakeError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
       }
       const throttle = this.throttles.shift();
-      if (throttle) return this.tooManyRequests(res, throttle);
-      this.send(res, 200, this.route(req.method ?? 'GET', url, body));
+      if (throttle) return this.tooManyRequests(res, this.rateLimit.reject(throttle.policy ?? 'TEN_SECONDLY_ROLLING'), throttle.retryAfterSeconds);
+      const verdict = this.rateLimit.admit(req.method === 'POST' && url.pathname.endsWith('/search'));
+      if (verdict.policy !== undefined) return this.tooManyRequests(res, verdict);
+      limitHeaders = verdict.headers;
+      this.send(res, 200, this.route(req.method ?? 'GET', url, body), limitHeaders);
     } catch (error) {
       const failure = error instanceof HubSpotFakeError ? error : new HubSpotFakeError(500, 'INTERNAL_ERROR', 'internal error');
-      this.send(res, failure.status, { status: 'error', message: failure.message, correlationId: randomUUID(), category: failure.category });
+      this.send(res, failure.status, { status: 'error', message: failure.message, correlationId: randomUUID(), category: failure.category }, limitHeaders);
     }
   }
 
@@ -137,20 +150,13 @@ export class HubSpotFake {
     return { id: record.id, properties: values, createdAt: new Date(record.createdAt).toISOString(), updatedAt: new Date(record.updatedAt).toISOString(), archived: false };
   }
 
-  private tooManyRequests(res: ServerResponse, throttle: { retryAfterSeconds?: number }): void {
-    if (throttle.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(throttle.retryAfterSeconds));
-    this.send(res, 429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName: 'TEN_SECONDLY_ROLLING' }, 0);
+  private tooManyRequests(res: ServerResponse, verdict: { policy?: HubSpotPolicy; headers: Record<string, string> }, retryAfterSeconds?: number): void {
+    const headers = retryAfterSeconds === undefined ? verdict.headers : { ...verdict.headers, 'Retry-After': String(retryAfterSeconds) };
+    this.send(res, 429, rateLimitBody(verdict.policy ?? 'TEN_SECONDLY_ROLLING', randomUUID()), headers);
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, remaining = RATE_LIMIT_MAX - 1): void {
-    res.writeHead(status, {
-      'Content-Type': 'application/json;charset=utf-8',
-      'X-HubSpot-RateLimit-Max': String(RATE_LIMIT_MAX),
-      'X-HubSpot-RateLimit-Remaining': String(remaining),
-      'X-HubSpot-RateLimit-Interval-Milliseconds': String(RATE_LIMIT_INTERVAL_MS),
-      'X-HubSpot-RateLimit-Daily': '1000000',
-      'X-HubSpot-RateLimit-Daily-Remaining': '999000',
-    });
+  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+    res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', ...headers });
     res.end(JSON.stringify(body));
   }
 }

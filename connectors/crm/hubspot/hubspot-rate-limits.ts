@@ -1,7 +1,7 @@
 /**
  * HubSpot's rate limits in the shared HTTP client's terms: the `describeError` hook reads which
  * limit a 429 hit (its `policyName`) into the wait, and the `pace` hook reads the
- * X-HubSpot-RateLimit-* headers of a successful response into a hold-off before the next call.
+ * X-HubSpot-RateLimit-* headers of any response into a hold-off before the next call.
  *
  * Limits (developers.hubspot.com, API usage guidelines): a burst limit per rolling interval
  * (Max / Remaining / Interval-Milliseconds headers; 429 policy TEN_SECONDLY_ROLLING), a daily
