@@ -28,6 +28,17 @@ export interface ProcessDefinition<Schema extends z.ZodType = z.ZodType> {
   updates: readonly MessageDefinition[];
   /** The input has `connectors: { crm?, erp?, payment?, email? }`; the API fills in configured defaults. */
   choosesConnectors?: boolean;
+  /**
+   * Fills in what the input leaves to the deployment, before validation (after the connector
+   * defaults), so the run's history records the choice it was started with.
+   */
+  completeInput?(input: unknown, deployment: DeploymentFacts): unknown;
+}
+
+/** What the API knows of the deployment when it starts a run. */
+export interface DeploymentFacts {
+  /** Operations the named connector instance declares it cannot perform; undefined for an unknown instance. */
+  unsupportedOperations(kind: 'crm' | 'erp' | 'email' | 'payment', instance: string): readonly string[] | undefined;
 }
 
 /** Keeps the input type of each callback tied to the schema. */

@@ -57,15 +57,24 @@ export function createApp(deps: AppDeps): Express {
   if (!sequelize) throw new Error('createApp: the models are not bound to a database (call initModels first)');
 
   const keys = createApiKeysService({ apiKeys: models.ApiKey });
+  const registry = deps.connectors ?? createDefaultRegistry({ config, models });
   const runs = createRunsService({
     client: temporal,
     catalog,
     taskQueue: config.temporal.taskQueue,
     timeouts: deps.timeouts ?? {},
     ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}),
+    unsupportedOperations: (kind, instance) => {
+      try {
+        return registry.resolve(kind, instance).unsupported;
+      } catch {
+        // An unknown or broken instance fails the run's first step with its own clear error.
+        return undefined;
+      }
+    },
   });
   const connectors = createConnectorsService({
-    registry: deps.connectors ?? createDefaultRegistry({ config, models }),
+    registry,
     instances: models.ConnectorInstance,
     vault: createVault(config),
     ...(deps.timeouts?.connectorTestMs ? { healthCheckTimeoutMs: deps.timeouts.connectorTestMs } : {}),

@@ -152,6 +152,9 @@ export async function startStripeFake(): Promise<StripeFake> {
     if (intent.status === 'requires_capture') intent.amount_capturable = amount;
     if (intent.status === 'succeeded') intent.amount_received = amount;
     // Stripe's test payment methods: https://stripe.com/docs/testing
+    if (paymentMethod !== undefined && !paymentMethod.startsWith('pm_card_')) {
+      throw invalid(`No such PaymentMethod: '${paymentMethod}'`, 'resource_missing', 'payment_method');
+    }
     const declined =
       paymentMethod === 'pm_card_chargeDeclined'
         ? { type: 'card_error' as const, code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' }

@@ -19,6 +19,7 @@ import {
   startSmtp,
   startStripe,
   type Harness,
+  type RunFailureView,
   type RunView,
 } from '../support/vendor-stacks';
 
@@ -46,17 +47,24 @@ function sendGridSubjects(sendgrid: SendGridFake): (string | undefined)[] {
   return sendgrid.received.map((r) => r.body.subject);
 }
 
-describe('orderToCash end to end on vendor connectors: HubSpot + SAP S/4HANA + Stripe + SendGrid', function () {
+describe('orderToCash end to end on vendor connectors: HubSpot + SAP S/4HANA + Stripe + SendGrid, instances created through /v1/connectors', function () {
   this.timeout(120_000);
   let harness: Harness;
   let hubspot: HubSpotFake;
   let sap: SapODataFake;
   let stripe: StripeFake;
   let sendgrid: SendGridFake;
+  const connectors = { crm: 'crm.hubspot', erp: 'erp.sap', payment: 'payment.stripe', email: 'email.sendgrid' };
 
   before(async function () {
     harness = await startHarness('o2c_vendors_a');
-    [hubspot, sap, stripe, sendgrid] = await Promise.all([startHubSpot(harness.registry), startSap(harness.registry), startStripe(harness.registry), startSendGrid(harness.registry)]);
+    // Through the admin API: credentials are encrypted into the database, then read back by the worker's registry.
+    [hubspot, sap, stripe, sendgrid] = await Promise.all([
+      startHubSpot(harness.defineThroughApi),
+      startSap(harness.defineThroughApi),
+      startStripe(harness.defineThroughApi),
+      startSendGrid(harness.defineThroughApi),
+    ]);
   });
 
   after(async function () {
@@ -64,41 +72,59 @@ describe('orderToCash end to end on vendor connectors: HubSpot + SAP S/4HANA + S
     await Promise.all([hubspot?.close(), sap?.stop(), stripe?.close(), sendgrid?.close()]);
   });
 
-  // SAP's connector declares createInvoice UNSUPPORTED: billing documents come from another
-  // service (API_BILLING_DOCUMENT_SRV) with no spec in this repository. So on this stack the
-  // saga correctly fails at createInvoice and compensates: the authorisation is voided, the
-  // SAP order's items are rejected, and the customer is told by email.
-  it('when a shop posts an order, then it fails at createInvoice (UNSUPPORTED by SAP), is compensated at every vendor, and the customer is emailed', async () => {
-    const input = newOrderInput({ payment: { token: 'pm_card_visa' }, connectors: { crm: 'crm.hubspot', erp: 'erp.sap', payment: 'payment.stripe', email: 'email.sendgrid' } });
+  it('stores the credentials encrypted, not in clear', async () => {
+    const rows = await harness.db.models.ConnectorInstance.findAll();
+    expect(rows.map((row) => row.get('name')).sort()).to.deep.equal(['crm.hubspot', 'email.sendgrid', 'erp.sap', 'payment.stripe']);
+    const stored = JSON.stringify(rows.map((row) => row.toJSON()));
+    for (const secret of [hubspot.token, 'geheim', stripe.secretKey, 'SG.fake-key']) expect(stored).to.not.contain(secret);
+  });
+
+  // SAP S/4HANA bills sales orders in its own billing run (billing due list); its connector declares
+  // createInvoice unsupported, so the API starts the run with `invoicing: erp-billing-run`.
+  it('when a shop posts an order, then it completes with the invoice left to SAP\'s billing run: one partner, one order, one captured payment, one confirmation', async () => {
+    const input = newOrderInput({ payment: { token: 'pm_card_visa' }, connectors });
     const started = await harness.post(input);
     expect(started.status).to.equal(202);
     const run = await harness.waitForClose(started.body.workflowId);
 
-    expect(run.status).to.equal('FAILED');
-    expect(run.progress?.status).to.equal('FAILED');
-    expect(run.progress?.stepsDone).to.deep.equal(['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment']);
-    expect(run.progress?.failure).to.include({ step: 'createInvoice', type: 'UNSUPPORTED' });
-    expect(run.failure?.message).to.contain('createInvoice');
-    expect(run.progress?.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
-
+    expect(run.status, JSON.stringify(run.failure)).to.equal('COMPLETED');
+    expect(run.progress?.stepsDone).to.deep.equal(['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment', 'invoiceByErpBillingRun', 'capturePayment', 'sendConfirmation']);
+    expect(run.result?.invoiceId).to.equal(null);
     expect(hubspot.store.count('contacts')).to.equal(1);
     expect(hubspot.store.findBy('contacts', 'email', input.customer.email)).to.not.equal(undefined);
     expect(sap.store.partners.size).to.equal(1);
     expect(sap.store.orders.size).to.equal(1);
     const [order] = [...sap.store.orders.values()];
     expect(order?.PurchaseOrderByCustomer).to.equal(input.orderId);
-    expect(order?.items).to.have.length(2);
-    expect(order?.items.every((item) => item.SalesDocumentRjcnReason !== '')).to.equal(true);
-    const intents = [...stripe.intents.values()];
-    expect(intents).to.have.length(1);
-    expect(intents[0]).to.include({ status: 'canceled', amount: 4498, currency: 'eur' });
-
-    expect(sendGridSubjects(sendgrid)).to.deep.equal([`Your order ${input.orderId} could not be completed`]);
+    expect(order?.items.every((item) => item.SalesDocumentRjcnReason === '')).to.equal(true);
+    expectOneCapturedPayment(stripe, run);
+    expect(sendGridSubjects(sendgrid)).to.deep.equal([`Your order ${input.orderId} is confirmed`]);
     expect(sendgrid.received[0]?.body.personalizations[0]?.to?.[0]?.email).to.equal(input.customer.email);
 
     await expectSameRunWhenPostedAgain(harness, input, run);
     expect(sap.store.orders.size).to.equal(1);
     expect(stripe.intents.size).to.equal(1);
+  });
+
+  it('when Stripe refuses the payment method, then the run fails for good without retrying, GET /v1/runs shows Stripe\'s message, and SAP\'s order is rejected', async () => {
+    const input = newOrderInput({ payment: { token: 'pm_does_not_exist' }, connectors });
+    const started = await harness.post(input);
+    const run = await harness.waitForClose(started.body.workflowId);
+
+    expect(run.status).to.equal('FAILED');
+    expect(run.progress?.failure).to.include({ step: 'authorizePayment' });
+    const chain: RunFailureView[] = [];
+    for (let failure: RunFailureView | null | undefined = run.failure; failure; failure = failure.cause) chain.push(failure);
+    expect(chain[0]?.message).to.contain("No such PaymentMethod: 'pm_does_not_exist'");
+    const vendorFailure = chain.find((failure) => typeof failure.details === 'object' && failure.details !== null && 'vendorMessage' in failure.details);
+    expect(vendorFailure?.message).to.contain("No such PaymentMethod: 'pm_does_not_exist'");
+    expect(vendorFailure?.details).to.deep.include({ retryable: false, status: 400, vendorMessage: "No such PaymentMethod: 'pm_does_not_exist'" });
+    // One attempt: a validation error is not retried.
+    const history = await harness.client.workflow.getHandle(started.body.workflowId).fetchHistory();
+    const attempts = history.events?.filter((event) => event.activityTaskStartedEventAttributes).map((event) => event.activityTaskStartedEventAttributes?.attempt) ?? [];
+    expect(attempts.every((attempt) => attempt === 1)).to.equal(true);
+    const order = [...sap.store.orders.values()].find((candidate) => candidate.PurchaseOrderByCustomer === input.orderId);
+    expect(order?.items.every((item) => item.SalesDocumentRjcnReason !== '')).to.equal(true);
   });
 });
 
@@ -113,7 +139,7 @@ describe('orderToCash end to end on vendor connectors: Salesforce + Business Cen
 
   before(async function () {
     harness = await startHarness('o2c_vendors_b');
-    [salesforce, bc, stripe, sendgrid] = await Promise.all([startSalesforce(harness.registry), startBusinessCentral(harness.registry), startStripe(harness.registry), startSendGrid(harness.registry)]);
+    [salesforce, bc, stripe, sendgrid] = await Promise.all([startSalesforce(harness.define), startBusinessCentral(harness.define), startStripe(harness.define), startSendGrid(harness.define)]);
   });
 
   after(async function () {
@@ -160,7 +186,7 @@ describe('orderToCash end to end on vendor connectors: Salesforce + Odoo + Strip
 
   before(async function () {
     harness = await startHarness('o2c_vendors_c');
-    [salesforce, odoo, stripe, smtp] = await Promise.all([startSalesforce(harness.registry), startOdoo(harness.registry), startStripe(harness.registry), startSmtp(harness.registry)]);
+    [salesforce, odoo, stripe, smtp] = await Promise.all([startSalesforce(harness.define), startOdoo(harness.define), startStripe(harness.define), startSmtp(harness.define)]);
   });
 
   after(async function () {

@@ -3,7 +3,7 @@
  * the shared dev server (own task queue), the admin API, and real vendor connectors whose
  * instances point at the vendor fakes.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -38,13 +38,36 @@ export interface RunView {
     compensations: { step: string; outcome: string }[];
     failure?: { step: string; type: string | null; message: string };
   } | null;
-  result?: { salesOrderId: string; invoiceId: string; paymentId: string; customerId: string; confirmationMessageId: string };
-  failure?: { message: string; type: string | null };
+  result?: { salesOrderId: string; invoiceId: string | null; paymentId: string; customerId: string; confirmationMessageId: string };
+  failure?: RunFailureView;
 }
+
+export interface RunFailureView {
+  message: string;
+  type: string | null;
+  details?: unknown;
+  cause: RunFailureView | null;
+}
+
+/** What a test knows of one connector instance: the body of POST /v1/connectors, credentials in clear. */
+export interface InstanceSpec {
+  kind: 'crm' | 'erp' | 'payment' | 'email';
+  vendor: string;
+  settings: Record<string, unknown>;
+  credentials?: Record<string, unknown>;
+}
+
+/** Adds an instance to the suite's deployment: straight into the registry, or through the admin API. */
+export type DefineInstance = (name: string, spec: InstanceSpec) => Promise<void>;
 
 export interface Harness {
   db: TestDatabase;
   registry: ConnectorRegistry;
+  client: Client;
+  /** Defines the instance in the registry's config layer, as connectors.yaml would. */
+  define: DefineInstance;
+  /** Creates the instance through POST /v1/connectors: credentials encrypted in the database. */
+  defineThroughApi: DefineInstance;
   post(input: OrderToCashInput): Promise<{ status: number; body: { workflowId: string; runId: string } }>;
   waitForClose(workflowId: string): Promise<RunView>;
   close(): Promise<void>;
@@ -57,7 +80,14 @@ export async function startHarness(name: string): Promise<Harness> {
   bundle ??= bundleWorkflows();
   const [db, workflowBundle, temporalServer] = await Promise.all([createTestDatabase(name), bundle, getDevServer()]);
   const config = loadConfig(
-    { TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: uniqueId(name), DATABASE_URL: db.url, LOG_LEVEL: 'error' },
+    {
+      TEMPORAL_ADDRESS: temporalServer.address,
+      TEMPORAL_NAMESPACE: temporalServer.namespace,
+      TEMPORAL_TASK_QUEUE: uniqueId(name),
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'error',
+      JUNCTION_MASTER_KEY: randomBytes(32).toString('base64'),
+    },
     false,
   );
   const registry = createDefaultRegistry({ config, models: db.models });
@@ -67,15 +97,30 @@ export async function startHarness(name: string): Promise<Harness> {
   );
   void worker.run();
   const connection = await Connection.connect({ address: temporalServer.address });
+  const client = new Client({ connection, namespace: temporalServer.namespace });
   const api: RunningApiServer = await startApiServer(
-    createApp({ config, temporal: new Client({ connection, namespace: temporalServer.namespace }), models: db.models, connectors: registry }),
+    createApp({ config, temporal: client, models: db.models, connectors: registry }),
     0,
   );
-  const { key } = await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] });
+  const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
+  const { key } = await keys.createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] });
+  const { key: adminKey } = await keys.createKey({ name: 'ops', scopes: ['connectors:write'] });
 
   return {
     db,
     registry,
+    client,
+    async define(instance, { credentials, ...spec }) {
+      registry.defineInstance(instance, { ...spec, ...(credentials ? { credentials: () => credentials } : {}) });
+    },
+    async defineThroughApi(instance, spec) {
+      const response = await fetch(`${api.url}/v1/connectors`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: instance, ...spec }),
+      });
+      if (response.status !== 201) throw new Error(`POST /v1/connectors ${instance}: ${response.status} ${await response.text()}`);
+    },
     async post(input) {
       const response = await fetch(`${api.url}/v1/runs`, {
         method: 'POST',
@@ -108,61 +153,61 @@ export async function startHarness(name: string): Promise<Harness> {
 /** The SKUs of newOrderInput(), in stock at every ERP fake. */
 export const ORDER_SKUS = ['SKU-1', 'SKU-2'];
 
-export async function startStripe(registry: ConnectorRegistry): Promise<StripeFake> {
+export async function startStripe(define: DefineInstance): Promise<StripeFake> {
   const stripe = await startStripeFake();
-  registry.defineInstance('payment.stripe', { kind: 'payment', vendor: 'stripe', settings: { baseUrl: stripe.url, timeoutMs: 5000 }, credentials: () => ({ secretKey: stripe.secretKey }) });
+  await define('payment.stripe', { kind: 'payment', vendor: 'stripe', settings: { baseUrl: stripe.url, timeoutMs: 5000 }, credentials: { secretKey: stripe.secretKey } });
   return stripe;
 }
 
-export async function startSendGrid(registry: ConnectorRegistry): Promise<SendGridFake> {
+export async function startSendGrid(define: DefineInstance): Promise<SendGridFake> {
   const sendgrid = await startSendGridFake();
-  registry.defineInstance('email.sendgrid', { kind: 'email', vendor: 'sendgrid', settings: { baseUrl: sendgrid.url, from: 'Shop <no-reply@shop.example>', timeoutMs: 5000 }, credentials: () => ({ apiKey: 'SG.fake-key' }) });
+  await define('email.sendgrid', { kind: 'email', vendor: 'sendgrid', settings: { baseUrl: sendgrid.url, from: 'Shop <no-reply@shop.example>', timeoutMs: 5000 }, credentials: { apiKey: 'SG.fake-key' } });
   return sendgrid;
 }
 
-export async function startSmtp(registry: ConnectorRegistry): Promise<SmtpSink> {
+export async function startSmtp(define: DefineInstance): Promise<SmtpSink> {
   const smtp = await startSmtpSink();
-  registry.defineInstance('email.smtp', { kind: 'email', vendor: 'smtp', settings: { url: smtp.url, from: 'Shop <no-reply@shop.example>' } });
+  await define('email.smtp', { kind: 'email', vendor: 'smtp', settings: { url: smtp.url, from: 'Shop <no-reply@shop.example>' } });
   return smtp;
 }
 
-export async function startHubSpot(registry: ConnectorRegistry): Promise<HubSpotFake> {
+export async function startHubSpot(define: DefineInstance): Promise<HubSpotFake> {
   const hubspot = await HubSpotFake.start();
-  registry.defineInstance('crm.hubspot', { kind: 'crm', vendor: 'hubspot', settings: { baseUrl: hubspot.url, timeoutMs: 5000 }, credentials: () => ({ accessToken: hubspot.token }) });
+  await define('crm.hubspot', { kind: 'crm', vendor: 'hubspot', settings: { baseUrl: hubspot.url, timeoutMs: 5000 }, credentials: { accessToken: hubspot.token } });
   return hubspot;
 }
 
-export async function startSalesforce(registry: ConnectorRegistry): Promise<SalesforceFake> {
+export async function startSalesforce(define: DefineInstance): Promise<SalesforceFake> {
   const salesforce = await SalesforceFake.start();
-  registry.defineInstance('crm.salesforce', { kind: 'crm', vendor: 'salesforce', settings: { instanceUrl: salesforce.url, timeoutMs: 5000 }, credentials: () => clientCredentials(salesforce) });
+  await define('crm.salesforce', { kind: 'crm', vendor: 'salesforce', settings: { instanceUrl: salesforce.url, timeoutMs: 5000 }, credentials: { ...clientCredentials(salesforce) } });
   return salesforce;
 }
 
-export async function startSap(registry: ConnectorRegistry): Promise<SapODataFake> {
+export async function startSap(define: DefineInstance): Promise<SapODataFake> {
   const sap = await new SapODataFake({ username: 'JUNCTION_COMM', password: 'geheim', client: '100' }).start();
   for (const Material of ORDER_SKUS) {
     sap.store.stock.push({ Material, Plant: '1010', StorageLocation: '101A', InventoryStockType: '01', InventorySpecialStockType: '', MatlWrhsStkQtyInMatlBaseUnit: '100' });
   }
-  registry.defineInstance('erp.sap', {
+  await define('erp.sap', {
     kind: 'erp',
     vendor: 'sap-s4hana',
     settings: { baseUrl: sap.url, client: '100', username: 'JUNCTION_COMM', salesOrder: { salesOrganization: '1010', distributionChannel: '10', division: '00' }, customer: { country: 'DE' } },
-    credentials: () => ({ password: 'geheim' }),
+    credentials: { password: 'geheim' },
   });
   return sap;
 }
 
-export async function startBusinessCentral(registry: ConnectorRegistry): Promise<{ bc: BusinessCentralFake; close(): Promise<void> }> {
+export async function startBusinessCentral(define: DefineInstance): Promise<{ bc: BusinessCentralFake; close(): Promise<void> }> {
   const credentials = { clientId: 'junction-s2s', clientSecret: 'geheim' };
   const companyId = randomUUID();
   const tokens = await new FakeOAuthTokenServer({ clients: { [credentials.clientId]: credentials.clientSecret } }).start();
   const bc = await new BusinessCentralFake({ companyId, isValidToken: (token) => token !== undefined && tokens.isValid(token) }).start();
   for (const sku of ORDER_SKUS) bc.store.addItem(sku, 100);
-  registry.defineInstance('erp.bc', {
+  await define('erp.bc', {
     kind: 'erp',
     vendor: 'business-central',
     settings: { tenantId: 'contoso.onmicrosoft.com', environment: 'production', companyId, baseUrl: bc.apiRoot, tokenUrl: tokens.tokenUrl, localCurrency: 'EUR' },
-    credentials: () => credentials,
+    credentials,
   });
   return {
     bc,
@@ -173,9 +218,9 @@ export async function startBusinessCentral(registry: ConnectorRegistry): Promise
   };
 }
 
-export async function startOdoo(registry: ConnectorRegistry): Promise<OdooFake> {
+export async function startOdoo(define: DefineInstance): Promise<OdooFake> {
   const odoo = await OdooFake.start();
   for (const sku of ORDER_SKUS) odoo.seedProduct(sku, 100);
-  registry.defineInstance('erp.odoo', { kind: 'erp', vendor: 'odoo', settings: { baseUrl: odoo.url, db: odoo.db, login: odoo.login, timeoutMs: 5000 }, credentials: () => ({ apiKey: odoo.apiKey }) });
+  await define('erp.odoo', { kind: 'erp', vendor: 'odoo', settings: { baseUrl: odoo.url, db: odoo.db, login: odoo.login, timeoutMs: 5000 }, credentials: { apiKey: odoo.apiKey } });
   return odoo;
 }

@@ -119,6 +119,19 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     expect(mail.messageId).to.equal(result.confirmationMessageId);
   });
 
+  it('when the ERP invoices by its own billing run, then the run skips createInvoice and confirms without an invoice number', async () => {
+    const input = { ...newOrderInput(), invoicing: 'erp-billing-run' as const };
+    const invoicesBefore = await countSandboxRecords(db.models, 'erp.main', 'invoices');
+    const { handle, outcome, progress } = await runOrder(input);
+    const result = await outcome;
+    expect(result.invoiceId).to.equal(null);
+    expect(progress.stepsDone).to.deep.equal(['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment', 'invoiceByErpBillingRun', 'capturePayment', 'sendConfirmation']);
+    expect(await attemptsOf(handle, 'createInvoice')).to.equal(0);
+    expect(await countSandboxRecords(db.models, 'erp.main', 'invoices')).to.equal(invoicesBefore);
+    const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`);
+    expect(mail.text).to.not.contain('Invoice:');
+  });
+
   it('when an item is out of stock, then nothing is ordered or charged, the step is not retried and the customer is told', async () => {
     const input = newOrderInput({ lines: [{ sku: 'OOS-LAMP', quantity: 1, unitAmount: 9900 }] });
     const ordersBefore = await countSandboxRecords(db.models, 'erp.main', 'salesOrders');

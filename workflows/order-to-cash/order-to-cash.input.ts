@@ -30,6 +30,13 @@ export const orderToCashInputSchema = z
       /** Token from the shop's payment page; Junction never sees card numbers. */
       token: z.string().min(1).max(255),
     }),
+    /**
+     * Who raises the invoice: `connector` calls the ERP's createInvoice; `erp-billing-run` leaves
+     * it to the ERP's own billing run (SAP S/4HANA bills sales orders from its billing due list),
+     * so the run skips the step and the confirmation carries no invoice number. The API chooses
+     * `erp-billing-run` when the input names none and the ERP instance declares createInvoice unsupported.
+     */
+    invoicing: z.enum(['connector', 'erp-billing-run']).optional(),
     /** Connector instances per step; defaults come from the worker's configuration. */
     connectors: z
       .object({

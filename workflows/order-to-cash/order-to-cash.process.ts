@@ -1,4 +1,4 @@
-import { defineProcess, PROGRESS_QUERY } from '../process-definition';
+import { defineProcess, PROGRESS_QUERY, type DeploymentFacts } from '../process-definition';
 import { BusinessKey, CustomerEmail, OrderTotal, ProcessStatus } from '../shared/search-attributes';
 import { orderToCashInputSchema } from './order-to-cash.input';
 import { orderTotal, orderWorkflowId } from './order-to-cash.types';
@@ -20,4 +20,17 @@ export const orderToCashProcess = defineProcess({
   signals: [],
   updates: [],
   choosesConnectors: true,
+  completeInput: (input, deployment) => withInvoicingMode(input, deployment),
 });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An ERP that cannot create invoices through its API invoices by its own billing run. */
+function withInvoicingMode(input: unknown, deployment: DeploymentFacts): unknown {
+  if (!isRecord(input) || input.invoicing !== undefined) return input;
+  const erp = isRecord(input.connectors) && typeof input.connectors.erp === 'string' ? input.connectors.erp : 'erp.main';
+  const unsupported = deployment.unsupportedOperations('erp', erp);
+  return unsupported?.includes('createInvoice') ? { ...input, invoicing: 'erp-billing-run' } : input;
+}

@@ -5,7 +5,8 @@ export interface OrderToCashResult {
   orderId: string;
   customerId: string;
   salesOrderId: string;
-  invoiceId: string;
+  /** null when the ERP's billing run raises the invoice (input `invoicing: erp-billing-run`). */
+  invoiceId: string | null;
   paymentId: string;
   confirmationMessageId: string;
   total: { amount: number; currency: string };

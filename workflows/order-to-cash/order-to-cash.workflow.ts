@@ -96,13 +96,16 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
     };
     undo.push(voidAuthorization);
 
-    const invoice = await progress.step('createInvoice', () =>
-      steps.createInvoice({
-        connector: use.erp,
-        invoice: { salesOrderId: salesOrder.id, customerId: salesOrder.customerId, total: { amount: total, currency: input.currency } },
-        idempotencyKey: key('invoice'),
-      }),
-    );
+    const invoice =
+      input.invoicing === 'erp-billing-run'
+        ? await progress.step('invoiceByErpBillingRun', async () => null)
+        : await progress.step('createInvoice', () =>
+            steps.createInvoice({
+              connector: use.erp,
+              invoice: { salesOrderId: salesOrder.id, customerId: salesOrder.customerId, total: { amount: total, currency: input.currency } },
+              idempotencyKey: key('invoice'),
+            }),
+          );
 
     await progress.step('capturePayment', () => steps.capturePayment({ connector: use.payment, paymentId: payment.id, idempotencyKey: key('capture-payment') }));
     // Once captured, the money can only be given back by a refund.
@@ -114,7 +117,7 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
     const confirmation = await progress.step('sendConfirmation', () =>
       steps.sendOrderEmail({
         connector: use.email,
-        email: { kind: 'confirmation', facts: { ...emailFacts, invoiceNumber: invoice.number } },
+        email: { kind: 'confirmation', facts: { ...emailFacts, ...(invoice ? { invoiceNumber: invoice.number } : {}) } },
         idempotencyKey: key('email-confirmation'),
       }),
     );
@@ -124,7 +127,7 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
       orderId: input.orderId,
       customerId: salesOrder.customerId,
       salesOrderId: salesOrder.id,
-      invoiceId: invoice.id,
+      invoiceId: invoice?.id ?? null,
       paymentId: payment.id,
       confirmationMessageId: confirmation.messageId,
       total: { amount: total, currency: input.currency },

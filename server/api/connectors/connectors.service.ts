@@ -1,4 +1,4 @@
-import { UniqueConstraintError, type Transaction } from 'sequelize';
+import { Transaction, UniqueConstraintError } from 'sequelize';
 import type { ConnectorRegistry, ConnectorInstanceDefinition, InstanceSource, VendorRegistration } from '../../../connectors/registry';
 import { DatabaseInstances, settingsOf } from '../../../connectors/registry/database-instances';
 import { checkCredentials, checkSettings, urlPasswordIssues, type DefinitionIssue } from '../../../connectors/registry/instance-validation';
@@ -164,6 +164,13 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
     return { view: viewOfRow(row), created, credentials };
   }
 
+  /**
+   * READ COMMITTED: locking a name that has no row yet takes no gap lock, so concurrent creates of
+   * different connectors cannot deadlock; two creates of the same name meet at the primary key.
+   */
+  const inTransaction = (work: (transaction: Transaction) => Promise<void>): Promise<void> =>
+    sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, work);
+
   async function locked(name: string, transaction: Transaction): Promise<ConnectorInstance | null> {
     return instances.findByPk(name, { transaction, lock: transaction.LOCK.UPDATE });
   }
@@ -211,7 +218,7 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
       if (lower) throw AppError.conflict(`Connector "${body.name}" is already defined in ${lower.source === 'config' ? 'connectors.yaml' : 'the built-in defaults'}: PUT /v1/connectors/${body.name} overrides it.`, 'connector-exists');
       const credentials = nextCredentials(body.name, registration, body.credentials, { sealed: null, vendorChanged: false });
       try {
-        await sequelize.transaction(async (transaction) => {
+        await inTransaction(async (transaction) => {
           if (await locked(body.name, transaction)) throw AppError.conflict(`Connector "${body.name}" already exists: PUT or PATCH changes it.`, 'connector-exists');
           await write(body.name, { kind: body.kind, vendor: body.vendor, settings: body.settings, enabled: body.enabled, sealed: credentials.sealed }, null, transaction);
         });
@@ -229,19 +236,22 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
       checkedSettings(registration, body.settings);
       let created = false;
       let change: CredentialsChange = 'none';
-      await sequelize.transaction(async (transaction) => {
-        const row = await locked(name, transaction);
-        created = row === null;
-        const credentials = nextCredentials(name, registration, body.credentials, { sealed: sealedOf(row), vendorChanged: row !== null && (row.vendor !== body.vendor || row.kind !== body.kind) });
-        change = credentials.change;
-        await write(name, { kind: body.kind, vendor: body.vendor, settings: body.settings, enabled: body.enabled, sealed: credentials.sealed }, row, transaction);
-      });
+      const upsert = () =>
+        inTransaction(async (transaction) => {
+          const row = await locked(name, transaction);
+          created = row === null;
+          const credentials = nextCredentials(name, registration, body.credentials, { sealed: sealedOf(row), vendorChanged: row !== null && (row.vendor !== body.vendor || row.kind !== body.kind) });
+          change = credentials.change;
+          await write(name, { kind: body.kind, vendor: body.vendor, settings: body.settings, enabled: body.enabled, sealed: credentials.sealed }, row, transaction);
+        });
+      // A concurrent PUT created the row first: this one becomes an update of it.
+      await upsert().catch((error: unknown) => (error instanceof UniqueConstraintError ? upsert() : Promise.reject(error)));
       return saved(name, created, change);
     },
 
     async update(name, patch) {
       let change: CredentialsChange = 'none';
-      await sequelize.transaction(async (transaction) => {
+      await inTransaction(async (transaction) => {
         const row = await locked(name, transaction);
         if (!row) {
           const lower = lowerLayer(name);

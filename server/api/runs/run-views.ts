@@ -18,6 +18,8 @@ export const RUN_STATUS_NAMES = Object.keys(RUN_STATUSES) as [RunStatus, ...RunS
 export interface RunFailure {
   message: string;
   type: string | null;
+  /** An application failure's first detail (a connector error's code, status, vendorMessage). */
+  details?: unknown;
   cause: RunFailure | null;
 }
 
@@ -70,5 +72,6 @@ export function toRunSummary(info: ExecutionInfo): RunSummary {
 export function failureOf(error: unknown, depth = 0): RunFailure | null {
   if (!(error instanceof Error) || depth > 5) return null;
   const type = error instanceof ApplicationFailure ? (error.type ?? error.name) : error.name;
-  return { message: error.message, type: type || null, cause: failureOf(error.cause, depth + 1) };
+  const details = error instanceof ApplicationFailure ? error.details?.[0] : undefined;
+  return { message: error.message, type: type || null, ...(details === undefined ? {} : { details }), cause: failureOf(error.cause, depth + 1) };
 }

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { ProcessDefinition } from '../../../workflows/catalog';
+import type { DeploymentFacts } from '../../../workflows/process-definition';
 import type { Progress } from '../../../workflows/shared/progress';
 import { getLogger } from '../../logging/logger';
 import { AppError } from '../errors';
@@ -32,6 +33,8 @@ export interface RunsServiceDeps {
   timeouts?: Partial<RunsTimeouts>;
   /** connectors.yaml `defaults`, filled into the input of processes that choose connectors. */
   connectorDefaults?: StepConnectors;
+  /** Operations a connector instance declares unsupported (the registry's view); processes complete their input with it. */
+  unsupportedOperations?: DeploymentFacts['unsupportedOperations'];
 }
 
 export interface StartRunRequest {
@@ -71,6 +74,7 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
   const { client, catalog, taskQueue } = deps;
   const timeouts: RunsTimeouts = { rpcMs: 10_000, queryMs: 2_000, ...deps.timeouts };
   const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, timeouts.rpcMs, call);
+  const deployment: DeploymentFacts = { unsupportedOperations: deps.unsupportedOperations ?? (() => undefined) };
 
   async function describe(workflowId: string) {
     try {
@@ -109,7 +113,8 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
       const definition = catalog.find((candidate) => candidate.type === request.type);
       if (!definition) throw AppError.notFound(`No workflow type "${request.type}"; GET /v1/workflows lists them.`, 'unknown-workflow-type');
       // Filled in before validation so the run's history names the instances it was started with.
-      const requested = definition.choosesConnectors ? withDefaultConnectors(request.input, deps.connectorDefaults ?? {}) : request.input;
+      const withConnectors = definition.choosesConnectors ? withDefaultConnectors(request.input, deps.connectorDefaults ?? {}) : request.input;
+      const requested = definition.completeInput ? definition.completeInput(withConnectors, deployment) : withConnectors;
       const parsed = definition.inputSchema.safeParse(requested);
       if (!parsed.success) throw AppError.validation(`The input does not match the "${definition.type}" input schema.`, fieldErrorsOf(parsed.error, 'input'));
       const input: unknown = parsed.data;
