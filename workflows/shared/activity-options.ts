@@ -32,3 +32,21 @@ export const compensationCall: ActivityOptions = {
     nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
   },
 };
+
+/**
+ * Long activities that loop over pages or recipients (reconciliation listings, a notification
+ * batch). They heartbeat after each item or page, so a crashed worker is noticed within the
+ * heartbeat timeout and the retry resumes from the last heartbeat's details, not from the start.
+ */
+export const heartbeatingBatchCall: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '6 hours',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
+  },
+};

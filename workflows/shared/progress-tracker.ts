@@ -1,5 +1,5 @@
 import { ApplicationFailure, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { progressQuery, type PendingApproval, type Progress } from './progress';
+import { progressQuery, type PendingApproval, type Progress, type ProgressDetails } from './progress';
 import { ProcessStatus, type ProcessStatusValue } from './search-attributes';
 
 /** Failure type and message of whatever a step threw, unwrapping activity failures. */
@@ -49,6 +49,11 @@ export class ProgressTracker {
   setPending(pending: PendingApproval | null): void {
     if (pending) this.state.pending = { ...pending };
     else delete this.state.pending;
+  }
+
+  /** Replaces the process-specific figures the query shows (e.g. `{ sent, failed }` of a fan-out). */
+  setDetails(details: ProgressDetails): void {
+    this.state.details = details;
   }
 
   compensated(step: string, error?: unknown): void {

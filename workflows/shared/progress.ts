@@ -16,7 +16,12 @@ export interface Progress {
   failure?: { step: string; type: string | null; message: string };
   /** Set while the run waits for a person's decision (approval processes). */
   pending?: PendingApproval;
+  /** Process-specific figures (counts, totals, bounded lists of failures), documented by each process. */
+  details?: ProgressDetails;
 }
+
+/** JSON values only: the query result is serialised as JSON. */
+export type ProgressDetails = Readonly<Record<string, unknown>>;
 
 /** Who must decide now, since when, and at which step of the approval chain. */
 export interface PendingApproval {
