@@ -60,7 +60,7 @@ export const hubspotManifest = {
     /**
      * DAILY: the limit resets at midnight in the portal's time zone, which the API does not tell
      * us. Waiting an hour and asking again costs one 429 an hour at most; an activity with a long
-     * schedule-to-close timeout (the 24-hour preset) thus resumes within an hour of the reset.
+     * schedule-to-close timeout (compensationCall: 24 hours) thus resumes within an hour of the reset.
      */
     dailyRetryAfterMs: 60 * 60 * 1000,
     /** A 429 that names no known policy and carries neither Retry-After nor an interval: one burst window. */
