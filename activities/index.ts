@@ -1,20 +1,29 @@
 import type { ConnectorResolver } from '../connectors/spi';
+import type { Models } from '../server/db/models';
 import { createCrmActivities } from './crm.activities';
+import { createCustomerSyncActivities } from './customer-sync.activities';
 import { createEmailActivities } from './email.activities';
 import { createErpActivities } from './erp.activities';
+import { createReconciliationActivities } from './reconciliation.activities';
 import { createPaymentActivities } from './payment.activities';
+import { createPurchaseApprovalActivities } from './purchase-approval.activities';
 
 export interface ActivityDeps {
   connectors: ConnectorResolver;
+  /** The application database, for activities that keep state there (customerSync's cursor store). */
+  models?: Models;
 }
 
 /** Every activity the worker registers; workflows proxy `Activities` as a type only. */
-export function createActivities({ connectors }: ActivityDeps) {
+export function createActivities({ connectors, models }: ActivityDeps) {
   return {
     ...createCrmActivities(connectors),
     ...createErpActivities(connectors),
     ...createPaymentActivities(connectors),
     ...createEmailActivities(connectors),
+    ...createCustomerSyncActivities({ connectors, models }),
+    ...createReconciliationActivities(connectors),
+    ...createPurchaseApprovalActivities(connectors),
   };
 }
 

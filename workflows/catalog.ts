@@ -5,12 +5,16 @@
  * function from workflows/index.ts, and list the definition here.
  */
 import { orderToCashProcess } from './order-to-cash/order-to-cash.process';
+import { customerSyncProcess } from './customer-sync/customer-sync.process';
+import { purchaseApprovalProcess } from './purchase-approval/purchase-approval.process';
 import type { ProcessDefinition } from './process-definition';
 
 export type { MessageDefinition, ProcessDefinition } from './process-definition';
 
 export const PROCESS_CATALOG: readonly ProcessDefinition[] = [
   orderToCashProcess,
+  customerSyncProcess,
+  purchaseApprovalProcess,
 ];
 
 export function findProcess(type: string): ProcessDefinition | undefined {

@@ -1,2 +1,4 @@
 /** The workflow bundle entry: every workflow the worker runs. Sandboxed code only. */
 export { orderToCash } from './order-to-cash/order-to-cash.workflow';
+export { customerSync } from './customer-sync/customer-sync.workflow';
+export { purchaseApproval } from './purchase-approval/purchase-approval.workflow';

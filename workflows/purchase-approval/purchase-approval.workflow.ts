@@ -1,0 +1,229 @@
+import {
+  ApplicationFailure,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { PurchaseEmail, PurchaseFacts } from '../../activities/purchase-approval.activities';
+import { connectorCall } from '../shared/activity-options';
+import { describeFailure, ProgressTracker } from '../shared/progress-tracker';
+import { BusinessKey, type ProcessStatusValue } from '../shared/search-attributes';
+import { ApprovalBook, approvalsRequired, durationMs, requestTotal, type DecisionOutcome } from './approval-rules';
+import {
+  approveUpdate,
+  DECISION_REFUSED,
+  rejectUpdate,
+  type PurchaseApprovalInput,
+  type PurchaseApprovalResult,
+} from './purchase-approval.types';
+
+const steps = proxyActivities<Activities>(connectorCall);
+
+/** Failure type of the run when the approved order or the requester's notice could not be done. */
+export const PURCHASE_APPROVAL_FAILED = 'PurchaseApprovalFailed';
+
+/**
+ * The workflow clock: inside the sandbox `Date` is the time of the current workflow task, taken
+ * from history, so it is the same on every replay.
+ */
+function now(): Date {
+  return new Date();
+}
+
+/**
+ * Purchase approval. The total decides how many approvers are asked (none, one, or two in
+ * sequence, from `input.approvers`); approvers decide through the `approve` / `reject` updates,
+ * whose validators refuse anyone who is not the pending approver, so the caller learns at once.
+ *
+ * Timers: each step reminds its approver after `policy.reminderAfter` and escalates to the
+ * approver's manager after `policy.escalateAfter`, both measured from when the step's approver was
+ * asked; the request is rejected automatically `policy.autoRejectAfter` after the run started (one
+ * deadline for the whole request, so a requester waits at most that long whatever the chain). Each
+ * wait is `condition(decided, remaining)`, which cancels its timer as soon as a decision arrives:
+ * no timer outlives its step.
+ *
+ * On approval the purchase order is created in the ERP (externalReference = requestId) and the
+ * requester emailed; on rejection the requester is emailed the reason. A rejection is a normal
+ * completion. Writes carry `<workflowId>:<step>` idempotency keys.
+ */
+export async function purchaseApproval(input: PurchaseApprovalInput): Promise<PurchaseApprovalResult> {
+  const { workflowId, startTime } = workflowInfo();
+  const key = (step: string) => `${workflowId}:${step}`;
+  const use = { erp: input.connectors?.erp ?? 'erp.main', email: input.connectors?.email ?? 'email.main' };
+  const total = requestTotal(input.lines);
+  const facts: PurchaseFacts = {
+    requestId: input.requestId,
+    workflowId,
+    requester: input.requester,
+    costCentre: input.costCentre,
+    supplier: input.supplier,
+    currency: input.currency,
+    lines: input.lines,
+  };
+  const policy = {
+    reminderMs: durationMs(input.policy.reminderAfter),
+    escalateMs: durationMs(input.policy.escalateAfter),
+    deadline: startTime.getTime() + durationMs(input.policy.autoRejectAfter),
+  };
+
+  const progress = new ProgressTracker();
+  const book = new ApprovalBook(input.approvers, approvalsRequired(total, input.policy));
+  let shownStatus: ProcessStatusValue | null = null;
+  /** Mirrors the book into the progress query and the ProcessStatus search attribute. */
+  const publish = (status?: ProcessStatusValue) => {
+    const { pending } = book.summary();
+    progress.setPending(pending);
+    const next = status ?? (pending ? 'WAITING_FOR_APPROVAL' : 'RUNNING');
+    if (next !== shownStatus) progress.setStatus(next);
+    shownStatus = next;
+  };
+
+  upsertSearchAttributes([{ key: BusinessKey, value: input.requestId }]);
+  // Started before the handlers exist: an update buffered since the start is validated against a started book.
+  book.start(now());
+  publish();
+
+  const decisions: [typeof approveUpdate | typeof rejectUpdate, DecisionOutcome][] = [
+    [approveUpdate, 'approved'],
+    [rejectUpdate, 'rejected'],
+  ];
+  for (const [update, outcome] of decisions) {
+    setHandler(
+      update,
+      (request) => {
+        const summary = book.decide(outcome, request, now());
+        publish();
+        return { requestId: input.requestId, ...summary };
+      },
+      {
+        validator: (request) => {
+          const refused = book.refusal(outcome, request);
+          if (refused) throw ApplicationFailure.create({ type: DECISION_REFUSED, message: refused, nonRetryable: true });
+        },
+        description: outcome === 'approved' ? 'Approve the pending step.' : 'Reject the request, giving the reason.',
+      },
+    );
+  }
+
+  /** Waits until `done()` or the instant `at`; true when done. */
+  async function waitUntil(done: () => boolean, at: number): Promise<boolean> {
+    const remaining = at - now().getTime();
+    if (remaining <= 0) return done();
+    return condition(done, remaining);
+  }
+
+  /**
+   * A notice to an approver is best effort: a mailbox that refuses it must not stop the clock,
+   * whose next event (reminder, escalation, deadline) is the remedy. The failure is logged.
+   */
+  async function notifyApprover(email: PurchaseEmail, step: string): Promise<void> {
+    try {
+      await steps.sendPurchaseEmail({ connector: use.email, email, idempotencyKey: key(step) });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      log.warn('approver notice not sent', { requestId: input.requestId, notice: email.kind, type: describeFailure(error).type });
+    }
+  }
+
+  /** Runs one step's clock until the step is decided (or the request is), escalating or expiring it. */
+  async function awaitStep(step: number): Promise<void> {
+    const moved = () => book.pendingStep !== step;
+    const asked = book.summary().pending;
+    if (!asked) return;
+    const approval = { step, steps: asked.steps };
+    await notifyApprover({ kind: 'approvalRequested', to: asked.approver, approval, facts }, `approval-request:${step}`);
+    const askedAt = Date.parse(asked.since);
+    const timeline = [
+      {
+        at: askedAt + policy.reminderMs,
+        run: async () => {
+          const pending = book.summary().pending;
+          if (pending) await notifyApprover({ kind: 'reminder', to: pending.approver, approval: { ...approval, since: pending.since }, facts }, `reminder:${step}`);
+        },
+      },
+      {
+        at: askedAt + policy.escalateMs,
+        run: async () => {
+          book.escalate(step, now());
+          publish();
+          const { managerEmail, email } = book.link(step);
+          await notifyApprover({ kind: 'escalation', to: managerEmail, approval: { ...approval, escalatedFrom: email }, facts }, `escalation:${step}`);
+        },
+      },
+    ];
+    for (const event of timeline) {
+      if (event.at >= policy.deadline) break;
+      if (await waitUntil(moved, event.at)) return;
+      await event.run();
+    }
+    if (await waitUntil(moved, policy.deadline)) return;
+    book.expire(`No decision was made within ${describeDuration(input.policy.autoRejectAfter)} of the request.`);
+    publish();
+  }
+
+  try {
+    if (book.decided) await progress.step('autoApproval', () => Promise.resolve());
+    for (let step = book.pendingStep; step !== null; step = book.pendingStep) {
+      const current = step;
+      await progress.step(`approval-${current}`, () => awaitStep(current));
+    }
+    const summary = book.summary();
+    const decidedBy = summary.decisions.map((decision) => decision.approver);
+    const result: PurchaseApprovalResult = {
+      requestId: input.requestId,
+      decision: summary.status === 'approved' ? 'approved' : 'rejected',
+      decidedBy,
+      decisions: summary.decisions,
+      automatic: summary.automatic,
+      total: { amount: total, currency: input.currency },
+    };
+    if (result.decision === 'approved') {
+      const order = await progress.step('createPurchaseOrder', () =>
+        steps.createPurchaseOrder({
+          connector: use.erp,
+          order: {
+            externalReference: input.requestId,
+            supplier: input.supplier,
+            currency: input.currency,
+            lines: input.lines.map(({ sku, quantity, unitAmount }) => ({ sku, quantity, unitAmount })),
+          },
+          idempotencyKey: key('purchase-order'),
+        }),
+      );
+      result.purchaseOrderId = order.id;
+      await progress.step('notifyRequester', () =>
+        steps.sendPurchaseEmail({ connector: use.email, email: { kind: 'approved', purchaseOrderId: order.id, decidedBy, facts }, idempotencyKey: key('requester-approved') }),
+      );
+    } else {
+      result.reason = summary.reason ?? 'No reason given.';
+      const rejectedBy = summary.automatic ? null : (decidedBy[decidedBy.length - 1] ?? null);
+      await progress.step('notifyRequester', () =>
+        steps.sendPurchaseEmail({ connector: use.email, email: { kind: 'rejected', reason: result.reason ?? '', rejectedBy, facts }, idempotencyKey: key('requester-rejected') }),
+      );
+    }
+    publish('COMPLETED');
+    return result;
+  } catch (error) {
+    const cancelled = isCancellation(error);
+    progress.setPending(null);
+    progress.setStatus(cancelled ? 'CANCELLED' : 'FAILED');
+    if (cancelled) throw error;
+    const failure = describeFailure(error);
+    throw ApplicationFailure.create({
+      type: PURCHASE_APPROVAL_FAILED,
+      message: `Purchase request ${input.requestId} failed at ${progress.failedStep ?? 'unknown step'}: ${failure.message}`,
+      nonRetryable: true,
+      details: [{ step: progress.failedStep, code: failure.type }],
+      cause: error instanceof Error ? error : undefined,
+    });
+  }
+}
+
+function describeDuration(duration: string | number): string {
+  return typeof duration === 'number' ? `${duration} ms` : duration;
+}
