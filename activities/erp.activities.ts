@@ -50,5 +50,10 @@ export function createErpActivities(connectors: ConnectorResolver) {
       const erp = connectors.resolve('erp', connector);
       return callConnector(() => erp.createInvoice(invoice, { idempotencyKey }));
     },
+
+    async cancelInvoice({ connector, invoiceId, idempotencyKey }: { connector: string; invoiceId: string; idempotencyKey: string }): Promise<Invoice> {
+      const erp = connectors.resolve('erp', connector);
+      return callConnector(() => erp.cancelInvoice(invoiceId, { idempotencyKey }));
+    },
   };
 }

@@ -120,6 +120,8 @@ export interface Invoice {
   number: string;
   total: Money;
   issuedAt: string;
+  /** Absent from vendors that cannot tell; `cancelled` once cancelInvoice succeeded. */
+  status?: 'open' | 'cancelled';
 }
 export interface PurchaseOrderInput {
   externalReference: string;
@@ -131,13 +133,15 @@ export interface PurchaseOrder {
   id: string;
   externalReference: string;
 }
-export type ErpOperation = 'upsertCustomer' | 'getStock' | 'createSalesOrder' | 'cancelSalesOrder' | 'createInvoice' | 'listInvoices' | 'createPurchaseOrder';
+export type ErpOperation = 'upsertCustomer' | 'getStock' | 'createSalesOrder' | 'cancelSalesOrder' | 'createInvoice' | 'cancelInvoice' | 'listInvoices' | 'createPurchaseOrder';
 export interface ErpConnector extends ConnectorBase<'erp', ErpOperation> {
   upsertCustomer(customer: CustomerInput, options: WriteOptions): Promise<Customer>;
   getStock(skus: string[]): Promise<StockLevel[]>;
   createSalesOrder(order: SalesOrderInput, options: WriteOptions): Promise<SalesOrder>;
   cancelSalesOrder(salesOrderId: string, options: WriteOptions): Promise<SalesOrder>;
   createInvoice(invoice: InvoiceInput, options: WriteOptions): Promise<Invoice>;
+  /** Cancels (voids or reverses) an invoice so the customer owes nothing; cancelling a cancelled invoice changes nothing. */
+  cancelInvoice(invoiceId: string, options: WriteOptions): Promise<Invoice>;
   listInvoices(window: TimeWindow, cursor: string | null): Promise<Page<Invoice>>;
   createPurchaseOrder(order: PurchaseOrderInput, options: WriteOptions): Promise<PurchaseOrder>;
 }

@@ -52,7 +52,7 @@ export const salesOrders = collection(
     reserved: z.array(reservationSchema),
   }),
 );
-export const invoices = collection('invoices', 'inv', z.object({ salesOrderId: z.string(), customerId: z.string(), number: z.string(), total: moneySchema }));
+export const invoices = collection('invoices', 'inv', z.object({ salesOrderId: z.string(), customerId: z.string(), number: z.string(), total: moneySchema, status: z.enum(['open', 'cancelled']).default('open') }));
 export const purchaseOrders = collection(
   'purchaseOrders',
   'po',
@@ -82,7 +82,7 @@ export const accountResult: z.ZodType<Account> = z.object({ id: z.string(), name
 export const dealResult: z.ZodType<Deal> = z.object({ id: z.string(), name: z.string() });
 export const customerResult: z.ZodType<Customer> = z.object({ id: z.string(), email: z.string(), name: z.string(), crmContactId: z.string().optional() });
 export const salesOrderResult: z.ZodType<SalesOrder> = z.object({ id: z.string(), externalReference: z.string(), status: z.enum(['open', 'cancelled']), total: moneySchema });
-export const invoiceResult: z.ZodType<Invoice> = z.object({ id: z.string(), salesOrderId: z.string(), number: z.string(), total: moneySchema, issuedAt: z.string() });
+export const invoiceResult: z.ZodType<Invoice> = z.object({ id: z.string(), salesOrderId: z.string(), number: z.string(), total: moneySchema, issuedAt: z.string(), status: z.enum(['open', 'cancelled']).optional() });
 export const purchaseOrderResult: z.ZodType<PurchaseOrder> = z.object({ id: z.string(), externalReference: z.string() });
 export const paymentResult: z.ZodType<Payment> = z.object({
   id: z.string(),

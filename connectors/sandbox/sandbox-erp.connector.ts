@@ -34,7 +34,7 @@ function toSalesOrder(doc: SandboxDoc<SalesOrderData>): SalesOrder {
 }
 
 function toInvoice(doc: SandboxDoc<InvoiceData>): Invoice {
-  return { id: doc.id, salesOrderId: doc.data.salesOrderId, number: doc.data.number, total: doc.data.total, issuedAt: doc.createdAt.toISOString() };
+  return { id: doc.id, salesOrderId: doc.data.salesOrderId, number: doc.data.number, total: doc.data.total, issuedAt: doc.createdAt.toISOString(), status: doc.data.status };
 }
 
 /** `INV-000123`: per instance, gap-free, in issue order. */
@@ -108,8 +108,18 @@ export class SandboxErpConnector extends SandboxConnectorBase<'erp'> implements 
       if (order.data.customerId !== invoice.customerId) throw invalidRequest(this.name, `customerId does not match sales order ${order.id}`);
       if (order.data.status === 'cancelled') throw conflict(this.name, `Sales order ${order.id} is cancelled`);
       const number = invoiceNumber(await this.store.nextSequenceValue('invoice', tx, sequences));
-      const doc = await this.store.insert(invoices, { naturalKey: number, idempotencyKey: options.idempotencyKey, data: { ...invoice, number } }, tx);
+      const doc = await this.store.insert(invoices, { naturalKey: number, idempotencyKey: options.idempotencyKey, data: { ...invoice, number, status: 'open' as const } }, tx);
       return toInvoice(doc);
+    });
+  }
+
+  /** The invoice keeps its number (numbers stay gap-free) and is marked cancelled. */
+  async cancelInvoice(invoiceId: string, options: WriteOptions): Promise<Invoice> {
+    return this.write('cancelInvoice', options, invoiceResult, async (tx) => {
+      const invoice = await this.store.get(invoices, invoiceId, tx);
+      if (!invoice) throw notFound(this.name, 'invoice', invoiceId);
+      if (invoice.data.status === 'cancelled') return toInvoice(invoice);
+      return toInvoice(await this.store.replace(invoices, invoice, { ...invoice.data, status: 'cancelled' }, tx));
     });
   }
 

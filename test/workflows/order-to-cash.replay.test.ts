@@ -21,7 +21,7 @@ describe('orderToCash replays its recorded histories (determinism guard)', funct
   });
 
   it('has recorded histories to replay', () => {
-    expect(files).to.include.members(['completed.json', 'card-declined.json', 'cancelled-while-retrying.json']);
+    expect(files).to.include.members(['completed.json', 'card-declined.json', 'cancelled-while-retrying.json', 'capture-failed.json']);
   });
 
   for (const file of files) {
@@ -37,5 +37,24 @@ describe('orderToCash replays its recorded histories (determinism guard)', funct
       (e: unknown) => e,
     );
     expect(error).to.be.instanceOf(DeterminismViolationError);
+  });
+
+  // The cancelInvoice compensation is behind patched(CANCEL_INVOICE_PATCH): capture-failed.json was
+  // recorded before it and replays above. The same change without the patch would break that run.
+  it('when the cancelInvoice compensation is not behind patched(), then replaying a run recorded before it fails', async () => {
+    const unguarded = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: bundlerLogger(),
+      webpackConfigHook: (config) => ({
+        ...config,
+        resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), '@temporalio/workflow$': require.resolve('./fixtures/unguarded-patched') } },
+      }),
+    });
+    const error = await Worker.runReplayHistory({ workflowBundle: unguarded }, loadHistory('capture-failed.json'), 'replay-unguarded').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(DeterminismViolationError);
+    expect((error as Error).message).to.match(/cancelInvoice/);
   });
 });

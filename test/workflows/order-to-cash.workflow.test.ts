@@ -167,11 +167,19 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
   });
 
-  it('when the capture fails for good, then the authorization is voided and the order cancelled', async () => {
+  it('when the capture fails for good, then the invoice is cancelled, the authorization voided and the order cancelled', async () => {
     await inject('payment.main', 'capture', 'FORBIDDEN', 1);
-    const { outcome, progress } = await runOrder(newOrderInput());
+    const { handle, outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'capturePayment', code: 'FORBIDDEN' });
-    expect(progress.compensations.map((c) => c.step)).to.deep.equal(['voidPayment', 'cancelSalesOrder', 'notifyCustomer']);
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['cancelInvoice:done', 'voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
+    const history = await handle.fetchHistory();
+    const invoiceId = (history.events ?? [])
+      .map((event) => event.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data)
+      .map((data) => (data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { number?: string; id?: string }) : null))
+      .find((result) => result?.number?.startsWith('INV-'))?.id;
+    const erp = registry.resolve('erp', 'erp.main');
+    const invoices = await erp.listInvoices({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() }, null);
+    expect(invoices.items.find((invoice) => invoice.id === invoiceId)?.status).to.equal('cancelled');
   });
 
   it('when the confirmation cannot be delivered, then the captured payment is refunded and the failed notice is recorded', async () => {
@@ -179,7 +187,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     input.customer.email = `reject-${input.orderId.toLowerCase()}@customer.example`;
     const { outcome, progress } = await runOrder(input);
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'sendConfirmation', code: 'INVALID_REQUEST' });
-    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['refundPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:failed']);
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['cancelInvoice:done', 'refundPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:failed']);
   });
 
   it('when the ERP answers 503 twice, then the step is retried with backoff and the order completes once', async () => {

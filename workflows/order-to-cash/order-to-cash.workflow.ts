@@ -3,6 +3,7 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
@@ -16,6 +17,9 @@ import { orderTotal, type OrderToCashInput, type OrderToCashResult } from './ord
 
 const steps = proxyActivities<Activities>(connectorCall);
 const compensations = proxyActivities<Activities>(compensationCall);
+
+/** Patch id of the cancelInvoice compensation; remove the branch once no run from before it can be open. */
+export const CANCEL_INVOICE_PATCH = 'cancel-invoice-on-compensation';
 
 /** Failure type of the workflow when the order could not be completed (after compensation). */
 export const ORDER_FAILED = 'OrderFailed';
@@ -106,6 +110,15 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
               idempotencyKey: key('invoice'),
             }),
           );
+
+    // Runs started before this change compensated without cancelling the invoice; patched()
+    // keeps their histories replaying as they were recorded (test/histories/order-to-cash/capture-failed.json).
+    if (invoice && patched(CANCEL_INVOICE_PATCH)) {
+      undo.push({
+        step: 'cancelInvoice',
+        run: () => compensations.cancelInvoice({ connector: use.erp, invoiceId: invoice.id, idempotencyKey: key('cancel-invoice') }),
+      });
+    }
 
     await progress.step('capturePayment', () => steps.capturePayment({ connector: use.payment, paymentId: payment.id, idempotencyKey: key('capture-payment') }));
     // Once captured, the money can only be given back by a refund.
