@@ -36,6 +36,8 @@ export const envSchema = z.object({
     .optional(),
   /** Connector instances, plugins and step defaults (default config/connectors.yaml, optional there). */
   CONNECTORS_FILE: z.string().min(1).optional(),
+  /** Schedules created or updated at start-up by the API role (default config/schedules.yaml, optional there). */
+  SCHEDULES_FILE: z.string().min(1).optional(),
   /** Unset means "local": `npm start` runs a mail catcher and points SMTP at it. */
   SMTP_URL: optionalUrl(['smtp', 'smtps']).optional(),
   EMAIL_FROM: z.string().min(3).default('Junction <no-reply@junction.local>'),

@@ -20,6 +20,8 @@ export interface Config {
   readonly previousMasterKeys: readonly string[];
   /** CONNECTORS_FILE; null means config/connectors.yaml when it exists. */
   readonly connectorsFile: string | null;
+  /** SCHEDULES_FILE; null means config/schedules.yaml when it exists. */
+  readonly schedulesFile: string | null;
   readonly smtp: { readonly url: string | null; readonly from: string; readonly uiPort: number };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: LogFormat };
   readonly shutdownGraceSeconds: number;
@@ -71,6 +73,7 @@ export function loadConfig(
     masterKey: env.JUNCTION_MASTER_KEY ?? null,
     previousMasterKeys: env.JUNCTION_PREVIOUS_MASTER_KEYS ?? [],
     connectorsFile: env.CONNECTORS_FILE ?? null,
+    schedulesFile: env.SCHEDULES_FILE ?? null,
     smtp: { url: env.SMTP_URL ?? null, from: env.EMAIL_FROM, uiPort: env.MAIL_UI_PORT },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json') },
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
