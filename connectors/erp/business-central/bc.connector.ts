@@ -154,6 +154,26 @@ export class BusinessCentralConnector implements ErpConnector {
     });
   }
 
+  /**
+   * `Microsoft.NAV.cancel` on the posted invoice: BC posts a corrective credit memo that offsets
+   * it, and its status becomes Canceled. An invoice already Canceled is returned as it is (BC
+   * would refuse a second cancel), so a repeated cancel posts no second credit memo. BC's own
+   * refusals (a draft, a paid invoice) come back as its 400 with its message.
+   */
+  async cancelInvoice(invoiceId: string, options: WriteOptions): Promise<Invoice> {
+    this.checkKey(options);
+    if (!guid.safeParse(invoiceId).success) throw notFound(this.name, `sales invoice ${invoiceId}`);
+    const path = `salesInvoices(${invoiceId})`;
+    return this.call(async () => {
+      const current = toInvoice(await this.api.get(path, { $select: salesInvoiceSelect }, rawSalesInvoice), this.settings.localCurrency);
+      if (current.status === 'cancelled') return current;
+      await this.api.action(`${path}/Microsoft.NAV.cancel`);
+      const cancelled = toInvoice(await this.api.get(path, { $select: salesInvoiceSelect }, rawSalesInvoice), this.settings.localCurrency);
+      if (cancelled.status !== 'cancelled') throw unexpectedResponse(this.name, `sales invoice ${invoiceId} is not Canceled after Microsoft.NAV.cancel`);
+      return cancelled;
+    });
+  }
+
   /** Posted invoices dated in the window (see mappers/to-invoice.ts), `pageSize` per page. */
   async listInvoices(window: TimeWindow, cursor: string | null): Promise<Page<Invoice>> {
     const range = parseInput(timeWindowInput, window, this.name);

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Invoice, InvoiceInput, Page, TimeWindow } from '../../spi';
 import { odooManifest } from './odoo.manifest';
-import { odooConflict, odooInvalid, odooNotFound } from './odoo-errors';
+import { odooConflict, odooId, odooInvalid, odooNotFound } from './odoo-errors';
 import type { OdooLookups } from './odoo-lookups';
 import type { OdooRpcClient } from './odoo-rpc.client';
 import type { OdooSettings } from './odoo.settings';
@@ -53,6 +53,24 @@ export class OdooInvoices {
   }
 
   /**
+   * Cancels a customer invoice as Odoo 16/17 do from the form: a posted move is reset to draft
+   * (`button_draft`, which also unreconciles any payment), then cancelled (`button_cancel`). An
+   * invoice in state cancel is returned as it is, since Odoo refuses to cancel it again; one
+   * interrupted after button_draft is found in draft and only cancelled.
+   */
+  async cancel(invoiceId: string): Promise<Invoice> {
+    const row = await this.read(odooId(invoiceId, this.instance, 'invoice'));
+    if (row.move_type !== 'out_invoice') throw odooNotFound(this.instance, 'invoice', invoiceId);
+    if (row.state !== 'cancel') {
+      if (row.state === 'posted') await this.rpc.action(models.invoice, 'button_draft', [row.id]);
+      await this.rpc.action(models.invoice, 'button_cancel', [row.id]);
+    }
+    const after = row.state === 'cancel' ? row : await this.read(row.id);
+    if (after.state !== 'cancel') throw odooConflict(this.instance, `Odoo did not cancel invoice ${after.name === false ? after.id : after.name} (state ${after.state})`);
+    return toInvoice(after, (await this.orderIdsByName([after])).get(after.invoice_origin === false ? '' : after.invoice_origin) ?? '');
+  }
+
+  /**
    * Invoices created in the window (Odoo keeps create_date to the second), oldest first,
    * `settings.pageSize` per page, paged by offset. Cancelled invoices are left out.
    */
@@ -77,8 +95,9 @@ export class OdooInvoices {
     return [['move_type', '=', 'out_invoice'], ['invoice_origin', '=', origin], ['ref', '=', key]];
   }
 
+  /** `read` by id: Odoo answers an unknown id with MissingError, which is NOT_FOUND. */
   private async read(id: number): Promise<InvoiceRow> {
-    const [row] = await this.rpc.searchRead(models.invoice, [['id', '=', id]], fieldsOf(invoiceRow), invoiceRow, { limit: 1 });
+    const [row] = await this.rpc.read(models.invoice, [id], fieldsOf(invoiceRow), invoiceRow);
     if (row === undefined) throw odooNotFound(this.instance, 'invoice', String(id));
     return row;
   }

@@ -64,6 +64,11 @@ export class OdooRpcClient {
     return this.execute(model, 'search_read', [domain], { fields, ...options }, z.array(row));
   }
 
+  /** Reads records by id; an id that does not exist is Odoo's MissingError (NOT_FOUND). */
+  read<S extends z.ZodType>(model: string, ids: number[], fields: string[], row: S): Promise<z.output<S>[]> {
+    return this.execute(model, 'read', [ids], { fields }, z.array(row));
+  }
+
   create(model: string, values: Record<string, unknown>): Promise<number> {
     return this.execute(model, 'create', [values], {}, createdId);
   }

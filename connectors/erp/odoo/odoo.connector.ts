@@ -119,6 +119,12 @@ export class OdooErpConnector implements ErpConnector {
     return this.invoices.create(parseInput(invoiceInput, input, this.name), this.keyOf(options));
   }
 
+  /** Cancelling a cancelled invoice changes nothing (see OdooInvoices.cancel). */
+  async cancelInvoice(invoiceId: string, options: WriteOptions): Promise<Invoice> {
+    this.keyOf(options);
+    return this.invoices.cancel(invoiceId);
+  }
+
   async listInvoices(window: TimeWindow, cursor: string | null): Promise<Page<Invoice>> {
     return this.invoices.list(parseInput(timeWindowInput, window, this.name), cursor);
   }

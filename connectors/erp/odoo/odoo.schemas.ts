@@ -43,6 +43,9 @@ export const salesOrderLineRow = z.object({ ...record, product_id: many2one, pro
 export const invoiceRow = z.object({
   ...record,
   name: text,
+  /** `out_invoice` for customer invoices; account.move also holds bills, refunds and entries. */
+  move_type: z.string(),
+  /** draft → posted; cancel (reached from draft; a posted move is reset to draft first). */
   state: z.string(),
   ref: text,
   invoice_origin: text,

@@ -150,6 +150,10 @@ export class SapS4hanaConnector implements ErpConnector {
     throw unsupported(this.name, 'createInvoice');
   }
 
+  async cancelInvoice(): Promise<Invoice> {
+    throw unsupported(this.name, 'cancelInvoice');
+  }
+
   async listInvoices(): Promise<Page<Invoice>> {
     throw unsupported(this.name, 'listInvoices');
   }

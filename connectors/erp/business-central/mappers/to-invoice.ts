@@ -32,8 +32,12 @@ function issuedAt(raw: RawSalesInvoice): string {
   return new Date(instant).toISOString();
 }
 
+/** BC's status of an invoice cancelled by Microsoft.NAV.cancel (a corrective credit memo offsets it). */
+export const CANCELLED_INVOICE_STATUS = 'Canceled';
+
 /** `salesOrderId` is the order it was posted from ('' for an invoice created on its own). */
 export function toInvoice(raw: RawSalesInvoice, localCurrency: string): Invoice {
   const orderId = raw.orderId && raw.orderId !== NIL_GUID ? raw.orderId : '';
-  return { id: raw.id, salesOrderId: orderId, number: raw.number ?? '', total: documentTotal(raw, localCurrency), issuedAt: issuedAt(raw) };
+  const status = raw.status === CANCELLED_INVOICE_STATUS ? 'cancelled' : 'open';
+  return { id: raw.id, salesOrderId: orderId, number: raw.number ?? '', total: documentTotal(raw, localCurrency), issuedAt: issuedAt(raw), status };
 }

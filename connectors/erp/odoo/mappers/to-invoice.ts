@@ -22,5 +22,6 @@ export function toInvoice(row: InvoiceRow, salesOrderId: string): Invoice {
     number: row.name === false ? '' : row.name,
     total: { amount: toMinorUnits(row.amount_total, currency), currency },
     issuedAt: fromOdooDatetime(row.create_date),
+    status: row.state === 'cancel' ? 'cancelled' : 'open',
   };
 }
