@@ -1,7 +1,8 @@
 /**
  * The records and business rules of the Business Central fake: customers (blockable), items
  * with inventory, sales orders with lines and totals (19 % tax on top), shipAndInvoice posting
- * an invoice and deleting the order, as BC does. Errors come as `{ error: { code, message } }`.
+ * an invoice and deleting the order, as BC does, and cancel posting a corrective credit memo
+ * against a posted invoice. Errors come as `{ error: { code, message } }`.
  */
 import { randomUUID } from 'node:crypto';
 import type { FakeRecord } from './business-central-fake-odata';
@@ -17,7 +18,7 @@ export function bcError(status: number, code: string, message: string): FakeAnsw
 
 export const TAX_RATE = 0.19;
 const round2 = (value: number) => Math.round(value * 100) / 100;
-const ENTITY_SETS = ['customers', 'items', 'salesOrders', 'salesOrderLines', 'salesInvoices'] as const;
+const ENTITY_SETS = ['customers', 'items', 'salesOrders', 'salesOrderLines', 'salesInvoices', 'salesCreditMemos'] as const;
 export type EntitySet = (typeof ENTITY_SETS)[number];
 
 export class BcFakeStore {
@@ -27,6 +28,7 @@ export class BcFakeStore {
     salesOrders: new Map(),
     salesOrderLines: new Map(),
     salesInvoices: new Map(),
+    salesCreditMemos: new Map(),
   };
   /** Ids of invoices e-mailed with Microsoft.NAV.send. */
   readonly sent: string[] = [];
@@ -45,6 +47,11 @@ export class BcFakeStore {
   /** An invoice as if posted in BC's UI on `invoiceDate`, not from an order. */
   addPostedInvoice(invoiceDate: string, totalExcludingTax: number): FakeRecord {
     return this.insert('salesInvoices', { number: this.number('PSI'), invoiceDate, orderId: '00000000-0000-0000-0000-000000000000', currencyCode: '', pricesIncludeTax: false, ...this.totals(totalExcludingTax), status: 'Open' });
+  }
+
+  /** An unposted invoice (status Draft), as created in BC's UI or by POST salesInvoices. */
+  addDraftInvoice(totalExcludingTax: number): FakeRecord {
+    return this.insert('salesInvoices', { number: this.number('S-INV'), invoiceDate: this.workDate, orderId: '00000000-0000-0000-0000-000000000000', currencyCode: '', pricesIncludeTax: false, ...this.totals(totalExcludingTax), status: 'Draft' });
   }
 
   insert(set: EntitySet, fields: FakeRecord): FakeRecord {
@@ -99,6 +106,34 @@ export class BcFakeStore {
     const { id: _id, number: _number, status: _status, externalDocumentNumber, ...rest } = order;
     this.insert('salesInvoices', { ...rest, number: this.number('PSI'), externalDocumentNumber, invoiceDate: this.workDate, orderId, status: 'Open' });
     this.deleteOrder(orderId);
+    return { status: 204 };
+  }
+
+  /**
+   * Microsoft.NAV.cancel on an invoice, with BC's rules (Sales Invoice Entity, Correct Posted
+   * Sales Invoice): only a posted invoice, not one Canceled already; a corrective credit memo
+   * for the whole invoice is posted and applied, the invoice becomes Canceled and owes nothing.
+   */
+  cancelInvoice(invoiceId: string): FakeAnswer {
+    const invoice = this.sets.salesInvoices.get(invoiceId);
+    if (!invoice) return bcError(404, 'BadRequest_NotFound', 'The invoice does not exist.');
+    if (invoice.status === 'Draft' || invoice.status === 'In Review') return bcError(400, 'Application_DialogException', 'The action can be applied to a posted invoice only.');
+    if (invoice.status === 'Canceled') return bcError(400, 'Application_DialogException', 'The invoice cannot be canceled because it has already been canceled.');
+    const { customerId, currencyCode, pricesIncludeTax, totalAmountExcludingTax, totalTaxAmount, totalAmountIncludingTax } = invoice;
+    this.insert('salesCreditMemos', {
+      number: this.number('PSCM'),
+      creditMemoDate: this.workDate,
+      customerId,
+      invoiceId,
+      invoiceNumber: invoice.number,
+      currencyCode,
+      pricesIncludeTax,
+      totalAmountExcludingTax,
+      totalTaxAmount,
+      totalAmountIncludingTax,
+      status: 'Corrective',
+    });
+    Object.assign(invoice, { status: 'Canceled', remainingAmount: 0, '@odata.etag': this.etag() });
     return { status: 204 };
   }
 

@@ -90,6 +90,7 @@ export class BusinessCentralFake {
     const [, set = '', id, child] = ROUTE.exec(path) ?? [];
     if (!BcFakeStore.isEntitySet(set)) return bcError(404, 'BadRequest_NotFound', `No resource ${path}`);
     if (child === 'Microsoft.NAV.shipAndInvoice' && method === 'POST' && id) return this.store.shipAndInvoice(id);
+    if (child === 'Microsoft.NAV.cancel' && method === 'POST' && id && set === 'salesInvoices') return this.store.cancelInvoice(id);
     if (child === 'Microsoft.NAV.send' && method === 'POST' && id) {
       if (!this.store.sets.salesInvoices.has(id)) return bcError(404, 'BadRequest_NotFound', 'The invoice does not exist.');
       this.store.sent.push(id);

@@ -109,6 +109,54 @@ describe('Business Central connector against a stateful API v1.0 fake', () => {
     expect(cancel).to.include({ code: ConnectorErrorCode.Conflict, retryable: false });
   });
 
+  it('when a posted invoice is cancelled and the cancel is replayed, then BC posts one corrective credit memo and the replay changes nothing', async () => {
+    const created = await bc.createSalesOrder(order([{ sku: 'TG-11', quantity: 2, unitAmount: 1500 }]), write());
+    const invoice = await bc.createInvoice({ salesOrderId: created.id, customerId, total: created.total }, write());
+    expect(invoice.status).to.equal('open');
+    const options = { idempotencyKey: `${randomUUID()}:cancel-invoice` };
+    const cancelled = await bc.cancelInvoice(invoice.id, options);
+    expect(cancelled).to.deep.equal({ ...invoice, status: 'cancelled' });
+    const memos = [...fake.store.sets.salesCreditMemos.values()].filter((memo) => memo.invoiceId === invoice.id);
+    expect(memos.map((memo) => [memo.invoiceNumber, memo.totalAmountIncludingTax, memo.status])).to.deep.equal([[invoice.number, 35.7, 'Corrective']]);
+    const stored = fake.store.sets.salesInvoices.get(invoice.id)!;
+    expect(stored).to.include({ status: 'Canceled', remainingAmount: 0 });
+    const etag = stored['@odata.etag'];
+
+    expect(await bc.cancelInvoice(invoice.id, options)).to.deep.equal(cancelled);
+    expect(fake.writes('POST').filter((r) => r.path === `salesInvoices(${invoice.id})/Microsoft.NAV.cancel`)).to.have.length(1);
+    expect([...fake.store.sets.salesCreditMemos.values()].filter((memo) => memo.invoiceId === invoice.id)).to.have.length(1);
+    expect(fake.store.sets.salesInvoices.get(invoice.id)?.['@odata.etag']).to.equal(etag);
+  });
+
+  it('when the read after a successful cancel fails, then the retried activity finds the invoice Canceled and cancels nothing twice', async () => {
+    const posted = fake.store.addPostedInvoice(fake.store.workDate, 20);
+    const path = `salesInvoices(${String(posted.id)})`;
+    const cancelledAlready = () => fake.writes('POST').some((r) => r.path === `${path}/Microsoft.NAV.cancel`);
+    fake.failNext('GET', bcError(503, 'ServiceUnavailable', 'Try again later'), (request) => request.path === path && cancelledAlready());
+    const options = write();
+    const failure = await connectorFailureOf(bc.cancelInvoice(String(posted.id), options));
+    expect(failure).to.include({ code: ConnectorErrorCode.VendorUnavailable, retryable: true });
+    const retried = await bc.cancelInvoice(String(posted.id), options);
+    expect(retried).to.deep.include({ id: posted.id, salesOrderId: '', status: 'cancelled', total: { amount: 2000, currency: 'EUR' } });
+    expect(fake.writes('POST').filter((r) => r.path === `${path}/Microsoft.NAV.cancel`)).to.have.length(1);
+  });
+
+  it('when a draft invoice is cancelled, then BC refuses it (INVALID_REQUEST with its message) and no credit memo exists', async () => {
+    const draft = fake.store.addDraftInvoice(10);
+    const failure = await connectorFailureOf(bc.cancelInvoice(String(draft.id), write()));
+    expect(failure).to.include({ code: ConnectorErrorCode.InvalidRequest, retryable: false, status: 400 });
+    expect(failure.vendorMessage).to.equal('Application_DialogException: The action can be applied to a posted invoice only.');
+    expect(fake.store.sets.salesInvoices.get(String(draft.id))?.status).to.equal('Draft');
+    expect([...fake.store.sets.salesCreditMemos.values()].filter((memo) => memo.invoiceId === draft.id)).to.have.length(0);
+  });
+
+  it('when the invoice id is not a BC id or names no invoice, then cancelInvoice fails NOT_FOUND (a non-GUID without a request)', async () => {
+    const requests = fake.requests.length;
+    expect(await connectorFailureOf(bc.cancelInvoice('INV-42', write()))).to.include({ code: ConnectorErrorCode.NotFound, retryable: false });
+    expect(fake.requests.length).to.equal(requests);
+    expect(await connectorFailureOf(bc.cancelInvoice(randomUUID(), write()))).to.include({ code: ConnectorErrorCode.NotFound, retryable: false, status: 404 });
+  });
+
   it('when invoice sending is configured, then the posted invoice is e-mailed from BC', async () => {
     const sending = connector('erp.bc-send', { invoice: { send: true } });
     const created = await sending.createSalesOrder(order([{ sku: 'TG-11', quantity: 1, unitAmount: 500 }]), write());
