@@ -146,6 +146,24 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
     ]);
   });
 
+  it('cancelInvoice reads the invoice, performs Microsoft.NAV.cancel on it and reads it back Canceled', async () => {
+    const id = randomUUID();
+    const path = `companies(${companyId})/salesInvoices(${id})`;
+    const cancelPosted = () => exchanges.some((e) => e.method === 'POST' && e.path === `${path}/Microsoft.NAV.cancel`);
+    // Prism's example status is "string" (open); after the action BC reads back Canceled.
+    steers.push({ when: (r) => r.method === 'GET' && r.url.split('?')[0] === path && cancelPosted(), data: (invoice) => ({ ...(invoice as object), status: 'Canceled' }) });
+    const invoice = await bc.cancelInvoice(id, { idempotencyKey: `${randomUUID()}:cancel-invoice` });
+    expect(invoice.status).to.equal('cancelled');
+    expect(calls()).to.deep.equal([`GET ~/salesInvoices(${id})`, `POST ~/salesInvoices(${id})/Microsoft.NAV.cancel`, `GET ~/salesInvoices(${id})`]);
+  });
+
+  it('cancelInvoice of an invoice BC shows Canceled already only reads it', async () => {
+    const id = randomUUID();
+    steers.push({ when: (r) => r.method === 'GET' && r.url.split('?')[0] === `companies(${companyId})/salesInvoices(${id})`, data: (invoice) => ({ ...(invoice as object), status: 'Canceled' }) });
+    expect((await bc.cancelInvoice(id, write())).status).to.equal('cancelled');
+    expect(calls()).to.deep.equal([`GET ~/salesInvoices(${id})`]);
+  });
+
   it('listInvoices filters by invoice date and follows @odata.nextLink', async () => {
     // Prism never pages: the first answer is steered to carry a next link, which is then followed.
     steers.push({ when: isGet('salesInvoices'), data: (page) => ({ ...(page as object), '@odata.nextLink': `https://api.businesscentral.dynamics.com/v2.0/t/sandbox/api/v1.0/companies(${companyId})/salesInvoices?$filter=status%20ne%20'Draft'&$skiptoken=x` }) });
