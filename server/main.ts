@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   }
 
   try {
-    if (role === 'worker' || role === 'all') roles.push(await startWorkerRole(config, connectors.registry));
+    if (role === 'worker' || role === 'all') roles.push(await startWorkerRole(config, connectors.registry, db.models));
     if (role === 'api' || role === 'all') roles.push(await startApiRole(config, temporal.client, db.models, connectors));
   } catch (error) {
     await stopAll();

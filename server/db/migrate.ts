@@ -3,6 +3,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import { getLogger } from '../logging/logger';
 import * as coreTables from './migrations/001-core-tables';
 import * as sandboxTables from './migrations/002-sandbox-tables';
+import * as syncCursors from './migrations/003-sync-cursors';
 
 /**
  * Migrations in order. Listed here rather than globbed so that they run the same from
@@ -11,6 +12,7 @@ import * as sandboxTables from './migrations/002-sandbox-tables';
 const MIGRATIONS = [
   { name: '001-core-tables', module: coreTables },
   { name: '002-sandbox-tables', module: sandboxTables },
+  { name: '003-sync-cursors', module: syncCursors },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

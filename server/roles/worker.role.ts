@@ -1,12 +1,13 @@
 import { createActivities } from '../../activities';
 import type { Config } from '../../config';
 import type { ConnectorResolver } from '../../connectors/spi';
+import type { Models } from '../db/models';
 import { getLogger } from '../logging/logger';
 import { temporalAddress } from '../temporal/connection';
 import { createJunctionWorker } from '../worker/worker';
 import type { RunningRole } from './role';
 
-export async function startWorkerRole(config: Config, connectors: ConnectorResolver): Promise<RunningRole> {
+export async function startWorkerRole(config: Config, connectors: ConnectorResolver, models?: Models): Promise<RunningRole> {
   const junctionWorker = await createJunctionWorker(
     {
       address: temporalAddress(config),
@@ -15,7 +16,7 @@ export async function startWorkerRole(config: Config, connectors: ConnectorResol
       apiKey: config.temporal.apiKey,
       shutdownGraceSeconds: config.shutdownGraceSeconds,
     },
-    createActivities({ connectors }),
+    createActivities({ connectors, models }),
   );
   const done = junctionWorker.run();
   getLogger().info('worker polling', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });

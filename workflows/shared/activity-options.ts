@@ -50,3 +50,21 @@ export const heartbeatingBatchCall: ActivityOptions = {
     nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
   },
 };
+
+/**
+ * One page of an incremental sync (customerSync): seconds of work that heartbeat their position.
+ * Unlike heartbeatingBatchCall, a dead worker is noticed within 10 s (a page is short, so waiting
+ * 30 s would dominate the recovery), and there is no attempt cap: a vendor outage pauses the
+ * batch (backoff up to a minute) for up to scheduleToClose instead of failing it.
+ */
+export const syncPageCall: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '2 hours',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
+  },
+};

@@ -5,6 +5,7 @@ import { ConnectorInstance } from './connector-instance.model';
 import { EmailOutboxEntry } from './email-outbox.model';
 import { InboxEvent } from './inbox-event.model';
 import { SandboxFault, SandboxRecord } from './sandbox.models';
+import { SyncCursor } from './sync-cursor.model';
 
 export { ApiKey, AuditEntry, ConnectorInstance, EmailOutboxEntry, InboxEvent, SandboxFault, SandboxRecord };
 
@@ -18,6 +19,7 @@ export function initModels(sequelize: Sequelize) {
     InboxEvent: InboxEvent.initModel(sequelize),
     SandboxRecord: SandboxRecord.initModel(sequelize),
     SandboxFault: SandboxFault.initModel(sequelize),
+    SyncCursor: SyncCursor.initModel(sequelize),
   };
 }
 
