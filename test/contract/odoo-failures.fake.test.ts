@@ -73,6 +73,22 @@ describe('Odoo ERP connector failures against the Odoo fake', () => {
     expect((await connectorFailureOf(rpc.action('sale.order', '_create_invoices', [1]))).code).to.equal('FORBIDDEN');
   });
 
+  it('the fake refuses account.move state changes Odoo refuses: button_draft of a draft, button_cancel of a cancelled move, an unknown id', async () => {
+    const rpc = new OdooRpcClient(createHttpClient({ connector: 'erp.raw', baseURL: fake.url, timeoutMs: 5_000 }), { db: fake.db, login: fake.login, apiKey: fake.apiKey }, 'erp.raw');
+    const move = (state: string) => fake.orm.insert('account.move', { name: '/', move_type: 'out_invoice', state, amount_total: 1, create_date: '2025-03-01 08:00:00' });
+    const [draft, cancelled] = [move('draft'), move('cancel')];
+    const draftRefused = await connectorFailureOf(rpc.action('account.move', 'button_draft', [draft.id]));
+    expect(draftRefused).to.include({ code: 'INVALID_REQUEST', retryable: false, vendorMessage: 'Only posted/cancelled journal entries can be reset to draft.' });
+    const cancelRefused = await connectorFailureOf(rpc.action('account.move', 'button_cancel', [cancelled.id, draft.id]));
+    expect(cancelRefused).to.include({ code: 'INVALID_REQUEST', retryable: false, vendorMessage: 'Only draft journal entries can be cancelled.' });
+    expect([draft.state, cancelled.state]).to.deep.equal(['draft', 'cancel']);
+    await rpc.action('account.move', 'button_cancel', [draft.id]);
+    expect(draft.state).to.equal('cancel');
+    const unknown = await connectorFailureOf(rpc.action('account.move', 'button_cancel', [999_999]));
+    expect(unknown).to.include({ code: 'NOT_FOUND', retryable: false });
+    expect(unknown.vendorMessage).to.match(/^Record does not exist or has been deleted\./);
+  });
+
   it('when the proxy answers 429 with Retry-After, then RATE_LIMITED, retryable, waiting as asked; 503 and a dead port retry too', async () => {
     await erp.healthCheck();
     fake.proxyErrorNext(1, 429, 5);

@@ -108,6 +108,45 @@ describe('Odoo ERP connector against the Odoo fake (JSON-RPC)', () => {
     expect(fake.calls.some((c) => c.includes('_create_invoices'))).to.equal(false);
   });
 
+  it('cancels a posted invoice by button_draft then button_cancel; cancelling again changes nothing; listInvoices leaves it out', async () => {
+    const so = await erp.createSalesOrder(order(), { idempotencyKey: key('so') });
+    const invoice = await erp.createInvoice({ salesOrderId: so.id, customerId, total: so.total }, { idempotencyKey: key('inv') });
+    expect(invoice.status).to.equal('open');
+    const options = { idempotencyKey: key('cancel-invoice') };
+    const cancelled = await erp.cancelInvoice(invoice.id, options);
+    expect(cancelled).to.deep.equal({ ...invoice, status: 'cancelled' });
+    expect(fake.orm.table('account.move').get(Number(invoice.id))).to.include({ state: 'cancel', name: invoice.number });
+    const stateChanges = () => fake.calls.filter((c) => /^account\.move\.button_/.test(c));
+    expect(stateChanges()).to.deep.equal(['account.move.button_draft', 'account.move.button_cancel']);
+    expect(await erp.cancelInvoice(invoice.id, options)).to.deep.equal(cancelled);
+    expect(stateChanges()).to.have.length(2);
+    const around = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() };
+    expect((await erp.listInvoices(around, null)).items.map((i) => i.id)).to.not.include(invoice.id);
+  });
+
+  it('when a cancel fails after button_draft, then the replay finds the invoice in draft and only cancels it', async () => {
+    const so = await erp.createSalesOrder(order(), { idempotencyKey: key('so') });
+    const invoice = await erp.createInvoice({ salesOrderId: so.id, customerId, total: so.total }, { idempotencyKey: key('inv') });
+    const options = { idempotencyKey: key('cancel-invoice') };
+    fake.failNext('account.move', 'button_cancel', 'psycopg2.errors.SerializationFailure', 'could not serialize access due to concurrent update');
+    expect(await connectorFailureOf(erp.cancelInvoice(invoice.id, options))).to.include({ code: 'VENDOR_UNAVAILABLE', retryable: true });
+    expect(fake.orm.table('account.move').get(Number(invoice.id))?.state).to.equal('draft');
+    expect(await erp.cancelInvoice(invoice.id, options)).to.deep.equal({ ...invoice, status: 'cancelled' });
+    expect(fake.calls.filter((c) => c === 'account.move.button_draft')).to.have.length(1);
+  });
+
+  it('cancelInvoice of an id Odoo does not have is NOT_FOUND (MissingError), of a non-numeric id without a call, of a vendor bill NOT_FOUND', async () => {
+    const missing = await connectorFailureOf(erp.cancelInvoice('424242', { idempotencyKey: key('c') }));
+    expect(missing).to.include({ code: 'NOT_FOUND', retryable: false });
+    expect(missing.vendorMessage).to.contain('Record does not exist or has been deleted.');
+    const calls = fake.calls.length;
+    expect((await connectorFailureOf(erp.cancelInvoice('INV/2025/00001', { idempotencyKey: key('c') }))).code).to.equal('NOT_FOUND');
+    expect(fake.calls.length).to.equal(calls);
+    const bill = fake.orm.insert('account.move', { name: 'BILL/2025/00001', move_type: 'in_invoice', state: 'posted', amount_total: 10, currency_id: fake.currencyId('EUR'), create_date: '2025-03-01 08:00:00' });
+    expect((await connectorFailureOf(erp.cancelInvoice(String(bill.id), { idempotencyKey: key('c') }))).code).to.equal('NOT_FOUND');
+    expect(bill.state).to.equal('posted');
+  });
+
   it('refuses an invoice whose customer or total does not match the order, or whose order is cancelled', async () => {
     const so = await erp.createSalesOrder(order(), { idempotencyKey: key('so') });
     const other = await erp.upsertCustomer({ email: 'other@shop.example', name: 'Other' }, { idempotencyKey: key('o') });

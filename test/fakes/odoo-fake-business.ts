@@ -1,7 +1,8 @@
 /**
  * Business behaviour of the Odoo fake, after Odoo's sale, purchase, account and stock apps:
  * sequence names, computed totals and currencies, confirm (reserving stock), cancel (with the
- * cancel wizard Odoo 16+ returns unless `disable_cancel_warning`), and posting invoices.
+ * cancel wizard Odoo 16+ returns unless `disable_cancel_warning`), posting invoices, resetting
+ * them to draft and cancelling them (Odoo 17's account.move rules).
  */
 import { OdooFakeError, type OdooFakeOrm, type OdooRecord } from './odoo-fake-orm';
 
@@ -21,7 +22,11 @@ export class OdooFakeBusiness {
       action_confirm: (orders) => orders.every((order) => this.confirmSale(order)),
       action_cancel: (orders, context) => this.cancelSale(orders, context),
     },
-    'account.move': { action_post: (moves) => (moves.forEach((move) => this.post(move)), false) },
+    'account.move': {
+      action_post: (moves) => (moves.forEach((move) => this.post(move)), false),
+      button_draft: (moves) => (this.resetToDraft(moves), null),
+      button_cancel: (moves) => (this.cancelMoves(moves), null),
+    },
     'purchase.order': { button_confirm: (orders) => (orders.forEach((order) => order.state === 'draft' && (order.state = 'purchase')), true) },
   };
 
@@ -101,6 +106,21 @@ export class OdooFakeBusiness {
     if (![...this.orm.table('account.move.line').values()].some((line) => line.move_id === move.id)) throw new OdooFakeError('odoo.exceptions.UserError', 'You need to add a line before posting.');
     const year = new Date(this.now()).getUTCFullYear();
     Object.assign(move, { state: 'posted', name: `INV/${year}/${this.next(`INV/${year}/`, 5).slice(`INV/${year}/`.length)}`, invoice_date: odooDatetime(this.now()).slice(0, 10) });
+  }
+
+  /** button_draft: only posted or cancelled moves go back to draft; the name stays (posted before). */
+  private resetToDraft(moves: OdooRecord[]): void {
+    if (moves.some((move) => move.state !== 'posted' && move.state !== 'cancel')) throw new OdooFakeError('odoo.exceptions.UserError', 'Only posted/cancelled journal entries can be reset to draft.');
+    for (const move of moves) move.state = 'draft';
+  }
+
+  /**
+   * button_cancel: a posted move is reset to draft first, anything else not in draft (a
+   * cancelled move) is refused. Checked before any change: Odoo rolls the whole call back.
+   */
+  private cancelMoves(moves: OdooRecord[]): void {
+    if (moves.some((move) => move.state !== 'posted' && move.state !== 'draft')) throw new OdooFakeError('odoo.exceptions.UserError', 'Only draft journal entries can be cancelled.');
+    for (const move of moves) move.state = 'cancel';
   }
 
   private internalQuants(productId: number): OdooRecord[] {
