@@ -22,6 +22,8 @@ import { createRunMessagesService } from './runs/run-messages.service';
 import { createRunsService, type RunsTimeouts } from './runs/runs.service';
 import { runsRouter } from './runs/runs.routes';
 import { workflowsRouter } from './workflows/workflows.routes';
+import { createSchedulesService } from '../schedules/schedules.service';
+import { schedulesRouter } from './schedules/schedules.routes';
 
 export interface AppDeps {
   config: Config;
@@ -86,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(runMessagesRouter({ messages: createRunMessagesService({ client: temporal, catalog, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys }));
   v1.use(workflowsRouter({ keys, catalog }));
   v1.use(connectorsRouter({ connectors, keys }));
+  v1.use(schedulesRouter({ schedules: createSchedulesService({ client: temporal, catalog, taskQueue: config.temporal.taskQueue, ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}), ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys }));
   // Unknown /v1 paths answer 404 only to an authenticated caller.
   v1.use(authorize(keys, null), notFound());
 

@@ -5,9 +5,12 @@ import { createApp } from '../api/app';
 import { startApiServer } from '../api/server';
 import type { Models } from '../db/models';
 import { getLogger } from '../logging/logger';
+import { syncSchedulesFromConfig } from '../schedules/sync-from-config';
 import type { RunningRole } from './role';
 
 export async function startApiRole(config: Config, temporal: Client, models: Models, connectors: LoadedConnectors): Promise<RunningRole> {
+  // This role owns schedules: config/schedules.yaml is applied before the API answers (sync-from-config.ts).
+  await syncSchedulesFromConfig({ config, client: temporal, connectorDefaults: connectors.defaults });
   const app = createApp({ config, temporal, models, connectors: connectors.registry, connectorDefaults: connectors.defaults });
   const server = await startApiServer(app, config.port);
   getLogger().info('api listening', { url: server.url });

@@ -1,0 +1,260 @@
+/**
+ * The use cases behind /v1/schedules, on real Temporal Schedules (client.schedule), so ops see
+ * and operate the same schedules in the Web UI.
+ *
+ * Ownership: a schedule created through the API is `managedBy: 'api'`; one declared in
+ * config/schedules.yaml is `managedBy: 'config'` and belongs to that file. Replacing or deleting a
+ * config schedule here answers 409 `managed-by-config` (the next start-up would undo it); pausing,
+ * unpausing, triggering and backfilling it are operations, not declarations, and are allowed —
+ * start-up sync leaves the paused state alone until the schedule's entry in the file changes.
+ */
+import type { Client, ScheduleHandle } from '@temporalio/client';
+import { decodeScheduleRecentActions } from '@temporalio/client/lib/schedule-helpers';
+import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { optionalDateToTs, tsToDate } from '@temporalio/common/lib/time';
+import type { StepConnectors } from '../../connectors/registry/step-defaults';
+import type { ProcessDefinition } from '../../workflows/catalog';
+import { AppError } from '../api/errors';
+import { fieldPath } from '../api/field-errors';
+import { decodePageToken, encodePageToken } from '../api/runs/page-token';
+import { grpcCodeOf, translateTemporalError, withinDeadline } from '../api/runs/temporal-errors';
+import { rejectedSpecField, translateScheduleError } from './schedule-errors';
+import { managedByOf } from './schedule-memo';
+import { toScheduleOptions, toScheduleUpdateOptions, toTemporalOverlap } from './schedule-options';
+import type { OverlapPolicy, ScheduleBody, ScheduleSpec } from './schedule-spec';
+import { actionView, scheduleLink, stateView, toScheduleView, type ScheduleSummaryView, type ScheduleView } from './schedule-views';
+import { resolveScheduleSpec, type ResolvedSchedule } from './resolve-spec';
+
+/** A backfill may span at most this much time … */
+export const MAX_BACKFILL_RANGE_MS = 366 * 86_400_000;
+/** … and take at most this many actions (Temporal starts them all at once). */
+export const MAX_BACKFILL_ACTIONS = 500;
+
+const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_NOT_FOUND = 5;
+// Binds page tokens to this listing, as runs' tokens are bound to their query.
+const LIST_TAG = 'schedules';
+
+type ScheduleListEntry = Awaited<ReturnType<Client['workflowService']['listSchedules']>>['schedules'][number];
+
+export interface SchedulesServiceDeps {
+  client: Client;
+  catalog: readonly ProcessDefinition[];
+  /** Where scheduled runs go (config.temporal.taskQueue). */
+  taskQueue: string;
+  connectorDefaults?: StepConnectors;
+  /** Bound on each Temporal call (default 10 s). */
+  rpcMs?: number;
+}
+
+export interface SchedulesPage {
+  items: ScheduleSummaryView[];
+  nextPageToken: string | null;
+}
+
+export interface BackfillRequest {
+  from: Date;
+  to: Date;
+  /** Default: the schedule's own overlap policy. */
+  overlap?: OverlapPolicy;
+}
+
+export interface BackfillAccepted {
+  id: string;
+  from: string;
+  to: string;
+  overlap: OverlapPolicy | null;
+  /** Scheduled times in the range, as Temporal lists them: the runs the backfill starts at most. */
+  actions: number;
+  links: { self: string };
+}
+
+export interface TriggerAccepted {
+  id: string;
+  overlap: OverlapPolicy;
+  links: { self: string };
+}
+
+export interface SchedulesService {
+  list(request: { pageSize: number; pageToken?: string }): Promise<SchedulesPage>;
+  get(id: string): Promise<ScheduleView>;
+  create(spec: ScheduleSpec): Promise<ScheduleView>;
+  replace(id: string, body: ScheduleBody): Promise<ScheduleView>;
+  remove(id: string): Promise<void>;
+  pause(id: string, note?: string): Promise<ScheduleView>;
+  unpause(id: string, note?: string): Promise<ScheduleView>;
+  /** Starts one run now; default overlap allow_all, so a "run now" runs even beside a running one. */
+  trigger(id: string, overlap?: OverlapPolicy): Promise<TriggerAccepted>;
+  backfill(id: string, request: BackfillRequest): Promise<BackfillAccepted>;
+}
+
+const invalidPageToken = () =>
+  AppError.validation('The page token is invalid.', [{ field: 'pageToken', message: 'must be the nextPageToken of a previous page' }]);
+
+export const managedByConfig = (id: string): AppError =>
+  AppError.conflict(
+    `Schedule "${id}" is declared in the schedules file (config/schedules.yaml); change or remove it there. Pause, unpause, trigger and backfill are allowed here.`,
+    'managed-by-config',
+  );
+
+export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesService {
+  const { client, taskQueue } = deps;
+  const rpcMs = deps.rpcMs ?? 10_000;
+  const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, rpcMs, call);
+  const handleOf = (id: string): ScheduleHandle => client.schedule.getHandle(id);
+
+  function resolve(id: string, body: ScheduleBody): ResolvedSchedule {
+    const resolved = resolveScheduleSpec(id, body, { catalog: deps.catalog, ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}) });
+    if (!resolved.success) {
+      throw AppError.validation('The schedule is invalid.', resolved.issues.map((issue) => ({ field: fieldPath('', issue.path), message: issue.message })));
+    }
+    return resolved.schedule;
+  }
+
+  /** A spec Temporal refused becomes a 400 naming the field; anything else is translated. */
+  function writeFailed(error: unknown, spec: ScheduleSpec): never {
+    const field = rejectedSpecField(error, spec);
+    if (field) throw AppError.validation('Temporal refused the schedule spec.', [{ field, message: (error as Error).message }]);
+    translateScheduleError(error, spec.id);
+  }
+
+  async function get(id: string): Promise<ScheduleView> {
+    try {
+      return toScheduleView(await rpc(() => handleOf(id).describe()));
+    } catch (error) {
+      translateScheduleError(error, id);
+    }
+  }
+
+  async function summaryOf(raw: ScheduleListEntry): Promise<ScheduleSummaryView> {
+    const id = raw.scheduleId ?? '';
+    const memo = await decodeMapFromPayloads(client.schedule.options.loadedDataConverter, raw.memo?.fields);
+    return {
+      id,
+      managedBy: managedByOf(memo),
+      workflow: raw.info?.workflowType?.name ?? null,
+      state: stateView({ paused: raw.info?.paused === true, note: raw.info?.notes ?? undefined }),
+      info: {
+        recentActions: decodeScheduleRecentActions(raw.info?.recentActions).map(actionView),
+        nextActionTimes: (raw.info?.futureActionTimes ?? []).map((time) => tsToDate(time).toISOString()),
+      },
+      links: { self: scheduleLink(id) },
+    };
+  }
+
+  return {
+    async list({ pageSize, pageToken }) {
+      const token = pageToken === undefined ? null : decodePageToken(LIST_TAG, pageToken);
+      if (pageToken !== undefined && !token) throw invalidPageToken();
+      try {
+        const response = await rpc(() =>
+          client.workflowService.listSchedules({ namespace: client.options.namespace, maximumPageSize: pageSize, nextPageToken: token }),
+        );
+        const items = await Promise.all(response.schedules.map(summaryOf));
+        const next = response.nextPageToken;
+        return { items, nextPageToken: next && next.length > 0 ? encodePageToken(LIST_TAG, next) : null };
+      } catch (error) {
+        if (token && grpcCodeOf(error) === GRPC_INVALID_ARGUMENT) throw invalidPageToken();
+        translateTemporalError(error);
+      }
+    },
+
+    get,
+
+    async create(body) {
+      const { spec, process } = resolve(body.id, body);
+      try {
+        await rpc(() => client.schedule.create(toScheduleOptions(spec, process, { taskQueue, managedBy: 'api' })));
+      } catch (error) {
+        writeFailed(error, spec);
+      }
+      return get(spec.id);
+    },
+
+    async replace(id, body) {
+      const { spec, process } = resolve(id, body);
+      const options = toScheduleUpdateOptions(spec, process, { taskQueue });
+      try {
+        await rpc(() =>
+          handleOf(id).update((previous) => {
+            if (managedByOf(previous.memo) === 'config') throw managedByConfig(id);
+            return options;
+          }),
+        );
+      } catch (error) {
+        writeFailed(error, spec);
+      }
+      return get(id);
+    },
+
+    async remove(id) {
+      const current = await get(id);
+      if (current.managedBy === 'config') throw managedByConfig(id);
+      try {
+        await rpc(() => handleOf(id).delete());
+      } catch (error) {
+        translateScheduleError(error, id);
+      }
+    },
+
+    async pause(id, note) {
+      try {
+        await rpc(() => handleOf(id).pause(note ?? 'Paused through the Junction API'));
+      } catch (error) {
+        translateScheduleError(error, id);
+      }
+      return get(id);
+    },
+
+    async unpause(id, note) {
+      try {
+        await rpc(() => handleOf(id).unpause(note ?? 'Unpaused through the Junction API'));
+      } catch (error) {
+        translateScheduleError(error, id);
+      }
+      return get(id);
+    },
+
+    async trigger(id, overlap = 'allow_all') {
+      try {
+        await rpc(() => handleOf(id).trigger(toTemporalOverlap(overlap)));
+      } catch (error) {
+        translateScheduleError(error, id);
+      }
+      return { id, overlap, links: { self: scheduleLink(id) } };
+    },
+
+    async backfill(id, { from, to, overlap }) {
+      if (to.getTime() - from.getTime() > MAX_BACKFILL_RANGE_MS) {
+        throw AppError.validation('The backfill range is too long.', [{ field: 'to', message: 'must be at most 366 days after from' }]);
+      }
+      let actions: number;
+      try {
+        const matching = await rpc(() =>
+          client.workflowService.listScheduleMatchingTimes({
+            namespace: client.options.namespace,
+            scheduleId: id,
+            startTime: optionalDateToTs(from),
+            endTime: optionalDateToTs(to),
+          }),
+        );
+        actions = matching.startTime?.length ?? 0;
+      } catch (error) {
+        // The raw call is not wrapped by the schedule client, so its NOT_FOUND arrives as is.
+        if (grpcCodeOf(error) === GRPC_NOT_FOUND) throw AppError.notFound(`No schedule "${id}".`, 'schedule-not-found');
+        translateScheduleError(error, id);
+      }
+      if (actions > MAX_BACKFILL_ACTIONS) {
+        throw AppError.validation('The backfill range holds too many scheduled times.', [
+          { field: 'to', message: `the range holds more than ${MAX_BACKFILL_ACTIONS} scheduled times; split it into smaller ranges` },
+        ]);
+      }
+      try {
+        await rpc(() => handleOf(id).backfill({ start: from, end: to, ...(overlap ? { overlap: toTemporalOverlap(overlap) } : {}) }));
+      } catch (error) {
+        translateScheduleError(error, id);
+      }
+      return { id, from: from.toISOString(), to: to.toISOString(), overlap: overlap ?? null, actions, links: { self: scheduleLink(id) } };
+    },
+  };
+}
