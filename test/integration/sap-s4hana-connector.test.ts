@@ -168,8 +168,9 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
   });
 
   it('when invoices or purchase orders are asked for, then UNSUPPORTED, non-retryable, as declared', async () => {
-    expect(sap.unsupported).to.have.members(['createInvoice', 'listInvoices', 'createPurchaseOrder']);
+    expect(sap.unsupported).to.have.members(['createInvoice', 'cancelInvoice', 'listInvoices', 'createPurchaseOrder']);
     expect(await connectorFailureOf(sap.createInvoice())).to.include({ code: 'UNSUPPORTED', retryable: false });
+    expect(await connectorFailureOf(sap.cancelInvoice())).to.include({ code: 'UNSUPPORTED', retryable: false });
     expect(await connectorFailureOf(sap.listInvoices())).to.include({ code: 'UNSUPPORTED', retryable: false });
     expect(await connectorFailureOf(sap.createPurchaseOrder())).to.include({ code: 'UNSUPPORTED', retryable: false });
   });
