@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** A browser origin: scheme, host and optional port, nothing after. */
+const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+/** An Express `trust proxy` entry: a hop count, an IPv4/IPv6 address or subnet, or a named range. */
+const PROXY_ENTRY = /^(\d+|[0-9A-Fa-f.:]+(\/\d{1,3})?|loopback|linklocal|uniquelocal)$/;
 const optionalUrl = (protocols: readonly string[]) =>
   z
     .string()
@@ -46,6 +50,32 @@ export const envSchema = z.object({
   /** json when stdout is not a terminal, pretty otherwise, unless set. */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Browser origins allowed to call the API (CORS), comma-separated; unset means no cross-origin access. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .pipe(z.array(z.string().regex(ORIGIN, 'each origin must be scheme://host[:port] with no path, e.g. https://ops.example.com')))
+    .optional(),
+  /** Requests per minute per API key, summed over every API replica (the counter is in Redis). */
+  API_RATE_LIMIT: z.coerce.number().int('must be a whole number of requests per minute').min(1).max(1_000_000).default(600),
+  /** Requests per minute per client address for calls without a valid API key. */
+  API_RATE_LIMIT_ANONYMOUS: z.coerce.number().int('must be a whole number of requests per minute').min(1).max(1_000_000).default(60),
+  /** Longest an API request may take before it is answered 503. */
+  API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 ms').max(600_000, 'must be at most 600000 ms (10 minutes)').default(30_000),
+  /** Which proxies in front of the API to trust for the client address (X-Forwarded-For): a hop count or addresses/subnets. */
+  TRUST_PROXY: z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .pipe(z.array(z.string().regex(PROXY_ENTRY, 'must be a hop count (e.g. 1) or comma-separated addresses, subnets, loopback, linklocal or uniquelocal')))
+    .refine((entries) => entries.length !== 1 || !/^\d+$/.test(entries[0]!) || Number(entries[0]) <= 10, 'a hop count must be at most 10')
+    .refine((entries) => entries.length <= 1 || entries.every((entry) => !/^\d+$/.test(entry)), 'a hop count stands alone, not in a list')
+    .optional(),
+  /** Bearer token a Prometheus scraper presents on GET /metrics (an `admin` API key works too). */
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Port of the worker's Temporal SDK metrics (Prometheus); unset means not exported. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Interface the worker's metrics listen on; 0.0.0.0 for a scraper on another host. */
+  WORKER_METRICS_HOST: z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be a host name or IP address, e.g. 0.0.0.0').default('127.0.0.1'),
 });
 
 export type Env = z.infer<typeof envSchema>;

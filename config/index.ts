@@ -25,6 +25,24 @@ export interface Config {
   readonly smtp: { readonly url: string | null; readonly from: string; readonly uiPort: number };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: LogFormat };
   readonly shutdownGraceSeconds: number;
+  readonly api: ApiLimits;
+  /** The worker's Temporal SDK metrics endpoint (`host:port`); null when WORKER_METRICS_PORT is unset. */
+  readonly workerMetricsAddress: string | null;
+}
+
+/** The admin API's hardening settings (README "Security and limits"). */
+export interface ApiLimits {
+  /** Origins allowed by CORS; empty means cross-origin browser calls are refused. */
+  readonly corsOrigins: readonly string[];
+  /** Requests per minute per API key, across replicas. */
+  readonly rateLimitPerMinute: number;
+  /** Requests per minute per client address without a valid key. */
+  readonly anonymousRateLimitPerMinute: number;
+  readonly requestTimeoutMs: number;
+  /** Express `trust proxy`: a hop count or trusted addresses; null trusts no proxy. */
+  readonly trustProxy: number | readonly string[] | null;
+  /** A bearer token for GET /metrics beside admin keys; null when unset. */
+  readonly metricsToken: string | null;
 }
 
 /** Raised at start-up when the environment is invalid; the message names every bad variable. */
@@ -40,6 +58,16 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
     if (child && typeof child === 'object') deepFreeze(child as object);
   }
   return Object.freeze(value);
+}
+
+function trustProxyOf(entries: readonly string[] | undefined): number | readonly string[] | null {
+  if (!entries || entries.length === 0) return null;
+  return entries.length === 1 && /^\d+$/.test(entries[0]!) ? Number(entries[0]) : entries;
+}
+
+/** IPv6 hosts need brackets in a socket address. */
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** Reads and validates the environment. The only place in Junction that touches process.env. */
@@ -77,6 +105,15 @@ export function loadConfig(
     smtp: { url: env.SMTP_URL ?? null, from: env.EMAIL_FROM, uiPort: env.MAIL_UI_PORT },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json') },
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+    api: {
+      corsOrigins: env.CORS_ORIGINS ?? [],
+      rateLimitPerMinute: env.API_RATE_LIMIT,
+      anonymousRateLimitPerMinute: env.API_RATE_LIMIT_ANONYMOUS,
+      requestTimeoutMs: env.API_REQUEST_TIMEOUT_MS,
+      trustProxy: trustProxyOf(env.TRUST_PROXY),
+      metricsToken: env.METRICS_TOKEN ?? null,
+    },
+    workerMetricsAddress: env.WORKER_METRICS_PORT === undefined ? null : hostPort(env.WORKER_METRICS_HOST, env.WORKER_METRICS_PORT),
   });
 }
 
