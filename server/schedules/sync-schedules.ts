@@ -50,6 +50,12 @@ type Outcome = 'created' | 'updated' | 'unchanged' | 'conflict' | RejectedSchedu
 
 class NoLongerConfigManaged extends Error {}
 
+function messageChain(error: unknown): string {
+  const messages: string[] = [];
+  for (let current: unknown = error; current instanceof Error && messages.length < 4; current = current.cause) messages.push(current.message);
+  return messages.join(': ') || String(error);
+}
+
 export async function syncSchedules(options: SyncSchedulesOptions): Promise<ScheduleSyncReport> {
   const { client, taskQueue } = options;
   const rpcMs = options.rpcMs ?? 10_000;
@@ -95,7 +101,8 @@ export async function syncSchedules(options: SyncSchedulesOptions): Promise<Sche
       if (error instanceof NoLongerConfigManaged) return 'conflict';
       const field = rejectedSpecField(error, spec);
       if (field) return { id: spec.id, field, message: (error as Error).message };
-      throw error;
+      // The SDK's message ("Failed to create schedule") hides the server's reason in the cause.
+      throw new Error(`Could not sync schedule "${spec.id}": ${messageChain(error)}`, { cause: error });
     }
   }
 
