@@ -25,10 +25,6 @@ export function toTemporalOverlap(policy: OverlapPolicy): Exclude<ScheduleOverla
   return policy.toUpperCase() as Exclude<ScheduleOverlapPolicy, undefined>;
 }
 
-export function fromTemporalOverlap(policy: ScheduleOverlapPolicy): OverlapPolicy {
-  return (policy ?? 'SKIP').toLowerCase() as OverlapPolicy;
-}
-
 /** Durations were checked by the spec schema; a bad one here is a bug, not a user error. */
 function ms(text: string): number {
   const value = durationMs(text);

@@ -116,9 +116,6 @@ function exactlyOneTiming(spec: { cron?: unknown; every?: unknown }, ctx: z.Refi
   }
 }
 
-/** A spec without its id. */
-export const scheduleBodySchema = z.strictObject(specFields).superRefine(exactlyOneTiming);
-
 /** A schedule in config/schedules.yaml and the body of POST /v1/schedules. */
 export const scheduleSpecSchema = z.strictObject({ id: scheduleIdSchema, ...specFields }).superRefine(exactlyOneTiming);
 
@@ -126,5 +123,6 @@ export const scheduleSpecSchema = z.strictObject({ id: scheduleIdSchema, ...spec
 export const scheduleReplaceSchema = z.strictObject({ id: scheduleIdSchema.optional(), ...specFields }).superRefine(exactlyOneTiming);
 
 export type ScheduleSpec = z.output<typeof scheduleSpecSchema>;
-export type ScheduleBody = z.output<typeof scheduleBodySchema>;
+/** A spec without its id (PUT names it in the path). */
+export type ScheduleBody = Omit<ScheduleSpec, 'id'>;
 export type Every = z.output<typeof everySchema>;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { resolveScheduleSpec, type ResolvedSchedule } from '../../server/schedules/resolve-spec';
 import { MANAGED_BY_MEMO_KEY, SPEC_MEMO_KEY, specHashOf, specMemoOf } from '../../server/schedules/schedule-memo';
-import { fromTemporalOverlap, toScheduleOptions, toScheduleUpdateOptions, toTemporalSpec } from '../../server/schedules/schedule-options';
+import { toScheduleOptions, toScheduleUpdateOptions, toTemporalSpec } from '../../server/schedules/schedule-options';
 import { scheduleSpecSchema, type ScheduleSpec } from '../../server/schedules/schedule-spec';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
 import { newOrderInput } from '../support/order-fixtures';
@@ -64,7 +64,6 @@ describe('schedule spec → Temporal ScheduleOptions', () => {
     expect(options.policies).to.deep.equal({ overlap: 'BUFFER_ONE', catchupWindow: 86_400_000 });
     expect(options.state).to.deep.equal({ paused: true, note: 'waiting for finance' });
     expect(toTemporalSpec({ ...spec, every: '90s' }).intervals).to.deep.equal([{ every: 90_000 }]);
-    expect(fromTemporalOverlap('TERMINATE_OTHER')).to.equal('terminate_other');
   });
 
   it('update options replace spec, action, policies and state but never the schedule memo (who manages it)', () => {
