@@ -22,6 +22,10 @@ import { createRunMessagesService } from './runs/run-messages.service';
 import { createRunsService, type RunsTimeouts } from './runs/runs.service';
 import { runsRouter } from './runs/runs.routes';
 import { workflowsRouter } from './workflows/workflows.routes';
+import { API_SECTIONS, API_VERSION } from './openapi/api-sections';
+import { buildApiDocument } from './openapi/api-document';
+import { openApiRouter } from './openapi/openapi.routes';
+import { responseCheck, type ResponseCheckMode } from './openapi/response-check';
 import { createSchedulesService } from '../schedules/schedules.service';
 import { schedulesRouter } from './schedules/schedules.routes';
 
@@ -42,6 +46,8 @@ export interface AppDeps {
   connectors?: ConnectorRegistry;
   /** connectors.yaml `defaults`: the instances a process step uses when the run's input names none. */
   connectorDefaults?: StepConnectors;
+  /** Check responses against the OpenAPI document: default `strict` outside production, `log` in it. */
+  responseCheck?: ResponseCheckMode;
 }
 
 export interface ApiTimeouts extends RunsTimeouts {
@@ -92,10 +98,12 @@ export function createApp(deps: AppDeps): Express {
   // Unknown /v1 paths answer 404 only to an authenticated caller.
   v1.use(authorize(keys, null), notFound());
 
+  const document = buildApiDocument({ version: API_VERSION, sections: API_SECTIONS });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId());
+  app.use(responseCheck(document, deps.responseCheck ?? (config.env === 'production' ? 'log' : 'strict')));
   app.use(requestLog());
   app.use(securityHeaders());
   app.use(
@@ -106,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.timeouts?.readinessMs ? { checkTimeoutMs: deps.timeouts.readinessMs } : {}),
     }),
   );
+  app.use(openApiRouter(document));
   app.use('/v1', v1);
   app.use(notFound());
   app.use(errorHandler());

@@ -1,0 +1,10 @@
+/** Every area's part of the OpenAPI document: a new router adds its `<area>.openapi.ts` here. */
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { connectorsPaths } from '../connectors/connectors.openapi';
+import { healthPaths } from '../health/health.openapi';
+import { runsPaths } from '../runs/runs.openapi';
+import { workflowsPaths } from '../workflows/workflows.openapi';
+
+export const API_VERSION = '1.0.0';
+
+export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths];

@@ -1,0 +1,186 @@
+/** OpenAPI description of /v1/runs, built from the schemas the routes validate with. */
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { authenticated } from '../openapi/operation';
+import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
+import { RUN_STATUS_NAMES } from './run-views';
+import { listRunsQuerySchema, messageNameSchema, startRunBodySchema, workflowIdSchema } from './runs.schemas';
+
+const exampleOrder = {
+  type: 'orderToCash',
+  input: {
+    orderId: '1001',
+    customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+    currency: 'EUR',
+    lines: [{ sku: 'SKU-1', quantity: 2, unitAmount: 1999 }],
+    payment: { token: 'tok_visa' },
+  },
+};
+
+const links = z.object({ self: z.string() });
+
+export const runFailureSchema: z.ZodType<{ message: string; type: string | null; details?: unknown; cause: unknown }> = z
+  .object({
+    message: z.string(),
+    type: z.string().nullable().meta({ description: 'The failure type, e.g. a connector error code (`PAYMENT_DECLINED`).' }),
+    details: z.unknown().optional().meta({ description: "An application failure's first detail, e.g. the connector error's code, status and vendorMessage." }),
+    get cause() {
+      return runFailureSchema.nullable();
+    },
+  })
+  .meta({ id: 'RunFailure' });
+
+const progressSchema = z
+  .object({
+    status: z.string(),
+    currentStep: z.string().nullable(),
+    stepsDone: z.array(z.string()),
+    compensations: z.array(z.object({ step: z.string(), outcome: z.enum(['done', 'failed']), error: z.string().optional() })),
+    failure: z.object({ step: z.string(), type: z.string().nullable(), message: z.string() }).optional(),
+    pending: z
+      .object({ step: z.number().int(), steps: z.number().int(), approver: z.string(), since: z.string(), escalated: z.boolean(), escalatedFrom: z.string().optional() })
+      .optional()
+      .meta({ description: 'Who the run waits for, since when (approval processes).' }),
+    details: z.record(z.string(), z.unknown()).optional().meta({ description: 'Process-specific figures.' }),
+  })
+  .meta({ id: 'Progress', description: "The process's answer to its `progress` query." });
+
+export const runSummarySchema = z
+  .object({
+    workflowId: z.string(),
+    runId: z.string(),
+    type: z.string(),
+    status: z.string().meta({ description: `One of ${RUN_STATUS_NAMES.join(', ')}.` }),
+    startTime: z.string(),
+    closeTime: z.string().nullable(),
+    searchAttributes: z.record(z.string(), z.unknown()),
+    links,
+  })
+  .meta({ id: 'RunSummary' });
+
+const runViewSchema = runSummarySchema
+  .extend({
+    taskQueue: z.string(),
+    progress: progressSchema.nullable().meta({ description: 'null when no worker answered the query in time.' }),
+    result: z.unknown().optional(),
+    failure: runFailureSchema.optional(),
+  })
+  .meta({ id: 'Run' });
+
+const startedRunSchema = z
+  .object({ workflowId: z.string(), runId: z.string(), existing: z.literal(true).optional().meta({ description: 'The run had already finished; nothing was started.' }), links })
+  .meta({ id: 'StartedRun' });
+
+const workflowIdParams = z.object({ workflowId: workflowIdSchema.meta({ example: 'order-1001' }) });
+const messageParams = workflowIdParams.extend({ name: messageNameSchema });
+
+const runSummaryExample = {
+  workflowId: 'order-1001',
+  runId: '0193f4d2-6c1e-7a3b-9f10-1c2d3e4f5a6b',
+  type: 'orderToCash',
+  status: 'COMPLETED',
+  startTime: '2026-11-24T09:00:00.000Z',
+  closeTime: '2026-11-24T09:00:02.000Z',
+  searchAttributes: { BusinessKey: '1001', CustomerEmail: 'ada@example.com', OrderTotal: 39.98, ProcessStatus: 'COMPLETED' },
+  links: { self: '/v1/runs/order-1001' },
+};
+
+export const runsPaths: ZodOpenApiPathsObject = {
+  '/v1/runs': {
+    post: authenticated('runs:write', {
+      operationId: 'startRun',
+      tags: ['runs'],
+      summary: 'Start a run of a catalog process',
+      description: 'The workflow id derives from the business key in the input, so a repeated start returns the same run (202 with `existing` once it has finished).',
+      requestParams: { header: z.object({ 'idempotency-key': z.string().optional().meta({ description: 'Recorded in the audit trail; the business key already makes starts idempotent.' }) }) },
+      requestBody: jsonBody(startRunBodySchema, exampleOrder),
+      responses: {
+        '202': { ...jsonResponse('Accepted by Temporal.', startedRunSchema, { workflowId: 'order-1001', runId: runSummaryExample.runId, links: { self: '/v1/runs/order-1001' } }), headers: z.object({ location: z.string() }) },
+        ...errorResponses(400, 404, 413, 415),
+      },
+    }),
+    get: authenticated('runs:read', {
+      operationId: 'listRuns',
+      tags: ['runs'],
+      summary: 'List runs, newest first',
+      requestParams: { query: listRunsQuerySchema },
+      responses: {
+        '200': jsonResponse('One page of runs.', z.object({ items: z.array(runSummarySchema), nextPageToken: z.string().nullable() }), { items: [runSummaryExample], nextPageToken: null }),
+        ...errorResponses(400),
+      },
+    }),
+  },
+  '/v1/runs/{workflowId}': {
+    get: authenticated('runs:read', {
+      operationId: 'getRun',
+      tags: ['runs'],
+      summary: 'Describe a run: status, progress, result or failure',
+      requestParams: { path: workflowIdParams },
+      responses: {
+        '200': jsonResponse('The run.', runViewSchema, { ...runSummaryExample, taskQueue: 'junction', progress: { status: 'COMPLETED', currentStep: null, stepsDone: ['upsertCustomer'], compensations: [] }, result: { orderId: '1001' } }),
+        ...errorResponses(400, 404),
+      },
+    }),
+  },
+  '/v1/runs/{workflowId}/cancel': {
+    post: authenticated('runs:write', {
+      operationId: 'cancelRun',
+      tags: ['runs'],
+      summary: 'Request cancellation of a running run (the process compensates)',
+      requestParams: { path: workflowIdParams },
+      responses: {
+        '202': jsonResponse('Cancellation requested.', z.object({ workflowId: z.string(), status: z.literal('cancel_requested') }), { workflowId: 'order-1001', status: 'cancel_requested' }),
+        ...errorResponses(400, 404, 409),
+      },
+    }),
+  },
+  '/v1/runs/{workflowId}/signals/{name}': {
+    post: authenticated('runs:write', {
+      operationId: 'signalRun',
+      tags: ['runs'],
+      summary: 'Send a signal the process declares (GET /v1/workflows lists them with their argument schemas)',
+      requestParams: { path: messageParams },
+      requestBody: { required: false, content: { 'application/json': { schema: z.unknown(), example: { text: 'urgent' } } } },
+      responses: {
+        '202': jsonResponse('Delivered to the run.', z.object({ workflowId: z.string(), runId: z.string(), signal: z.string() }), { workflowId: 'purchase-PR-7', runId: runSummaryExample.runId, signal: 'note' }),
+        ...errorResponses(400, 404, 409, 413, 415),
+      },
+    }),
+  },
+  '/v1/runs/{workflowId}/updates/{name}': {
+    post: authenticated('runs:write', {
+      operationId: 'updateRun',
+      tags: ['runs'],
+      summary: 'Send an update the process declares and wait for its result',
+      description: "The caller learns at once whether the process accepted it: 200 with the update's result, or 422 with the validator's reason (the run is then unchanged).",
+      requestParams: { path: messageParams },
+      requestBody: { required: false, content: { 'application/json': { schema: z.unknown(), example: { approver: 'grace@example.com', comment: 'Within budget' } } } },
+      responses: {
+        '200': jsonResponse('Accepted; the result of the update.', z.object({ workflowId: z.string(), runId: z.string(), update: z.string(), result: z.unknown() }), {
+          workflowId: 'purchase-PR-7',
+          runId: runSummaryExample.runId,
+          update: 'approve',
+          result: { status: 'APPROVED' },
+        }),
+        ...errorResponses(400, 404, 409, 413, 415, 422),
+      },
+    }),
+  },
+  '/v1/runs/{workflowId}/queries/{name}': {
+    get: authenticated('runs:read', {
+      operationId: 'queryRun',
+      tags: ['runs'],
+      summary: 'Ask a query the process declares (e.g. `progress`)',
+      requestParams: { path: messageParams },
+      responses: {
+        '200': jsonResponse("The query's answer.", z.object({ workflowId: z.string(), runId: z.string(), query: z.string(), result: z.unknown() }), {
+          workflowId: 'order-1001',
+          runId: runSummaryExample.runId,
+          query: 'progress',
+          result: { status: 'RUNNING', currentStep: 'authorizePayment', stepsDone: ['upsertCustomer', 'checkStock', 'createSalesOrder'], compensations: [] },
+        }),
+        ...errorResponses(400, 404),
+      },
+    }),
+  },
+};

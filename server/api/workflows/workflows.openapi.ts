@@ -1,0 +1,33 @@
+/** OpenAPI description of GET /v1/workflows. */
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { authenticated } from '../openapi/operation';
+import { jsonResponse } from '../openapi/problem.schema';
+
+const messageSchema = z.object({ name: z.string(), description: z.string(), inputSchema: z.unknown().meta({ description: "JSON Schema of the message's argument; null when it takes none." }) });
+
+const catalogEntrySchema = z
+  .object({
+    type: z.string(),
+    description: z.string(),
+    inputSchema: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema of the input, generated from the zod schema that validates POST /v1/runs.' }),
+    queries: z.array(messageSchema),
+    signals: z.array(messageSchema),
+    updates: z.array(messageSchema),
+  })
+  .meta({ id: 'CatalogEntry' });
+
+export const workflowsPaths: ZodOpenApiPathsObject = {
+  '/v1/workflows': {
+    get: authenticated('runs:read', {
+      operationId: 'listWorkflows',
+      tags: ['runs'],
+      summary: 'The process catalog: what can be started, with JSON Schemas of inputs, signals, updates and queries',
+      responses: {
+        '200': jsonResponse('Every process.', z.object({ items: z.array(catalogEntrySchema) }), {
+          items: [{ type: 'orderToCash', description: 'Order to cash…', inputSchema: { type: 'object' }, queries: [{ name: 'progress', description: 'Where the run is.', inputSchema: null }], signals: [], updates: [] }],
+        }),
+      },
+    }),
+  },
+};
