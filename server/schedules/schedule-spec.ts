@@ -92,7 +92,13 @@ export const timezoneSchema = z
     }
   });
 
-export const everySchema = z.union([intervalSchema, z.strictObject({ interval: intervalSchema, offset: offsetSchema.optional() })]);
+export const everySchema = z.union([
+  intervalSchema,
+  z.strictObject({ interval: intervalSchema, offset: offsetSchema.optional() }).refine(
+    ({ interval, offset }) => offset === undefined || (durationMs(offset) ?? 0) < (durationMs(interval) ?? Infinity),
+    { path: ['offset'], message: 'must be shorter than the interval' },
+  ),
+]);
 
 const specFields = {
   description: z.string().max(500).optional(),

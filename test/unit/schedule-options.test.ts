@@ -115,6 +115,7 @@ describe('schedule spec validation', () => {
     expect(fieldsOf({ id: 'a', workflow: 'w', input, every: 'soon' })).to.deep.equal(['every']);
     expect(fieldsOf({ id: 'a', workflow: 'w', input, every: '1.5s' })).to.deep.equal(['every']);
     expect(fieldsOf({ id: 'a', workflow: 'w', input, every: { interval: '1h', offset: 'x' } })).to.deep.equal(['every.offset']);
+    expect(fieldsOf({ id: 'a', workflow: 'w', input, every: { interval: '1h', offset: '1h' } })).to.deep.equal(['every.offset']);
     expect(fieldsOf({ id: 'a', workflow: 'w', input, every: '1h', catchupWindow: '5s' })).to.deep.equal(['catchupWindow']);
   });
 
