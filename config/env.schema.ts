@@ -13,6 +13,9 @@ const optionalUrl = (protocols: readonly string[]) =>
       message: `must start with one of: ${protocols.map((p) => `${p}://`).join(', ')}`,
     });
 
+/** Algorithms an OIDC token may be signed with (OIDC_ALLOWED_ALGS, all of them by default). */
+export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
 /**
  * Every environment variable Junction reads. Defaults are safe for a local machine;
  * secrets (TEMPORAL_API_KEY, JUNCTION_MASTER_KEY) have none on purpose.
@@ -76,6 +79,34 @@ export const envSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Interface the worker's metrics listen on; 0.0.0.0 for a scraper on another host. */
   WORKER_METRICS_HOST: z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be a host name or IP address, e.g. 0.0.0.0').default('127.0.0.1'),
+  /** OIDC bearer tokens beside API keys: the issuer's JWKS. Set with OIDC_ISSUER and OIDC_AUDIENCE, or not at all. */
+  OIDC_JWKS_URL: optionalUrl(['https', 'http']).optional(),
+  /** The `iss` every accepted token carries, exactly. */
+  OIDC_ISSUER: z.string().min(1).optional(),
+  /** An `aud` every accepted token must name (the API's identifier at the identity provider). */
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** The claim holding the token's scopes: a space-separated string or an array; unknown scopes are ignored. */
+  OIDC_SCOPES_CLAIM: z.string().min(1).default('scope'),
+  /** Signature algorithms accepted, comma-separated; asymmetric ones only, since the keys come from a public JWKS. */
+  OIDC_ALLOWED_ALGS: z
+    .string()
+    .transform((value) => value.split(',').map((alg) => alg.trim()).filter((alg) => alg !== ''))
+    .pipe(z.array(z.enum(OIDC_ALGORITHMS, `each must be one of ${OIDC_ALGORITHMS.join(', ')}`)).min(1))
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** OIDC is all or nothing: a partial setting would leave tokens silently refused or unchecked. */
+export function oidcProblems(env: Env): string[] {
+  const required = ['OIDC_JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE'] as const;
+  const set = required.filter((name) => env[name] !== undefined);
+  const problems: string[] = [];
+  if (set.length > 0) {
+    for (const name of required) {
+      if (env[name] === undefined) problems.push(`${name}: is required when ${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set`);
+    }
+  }
+  if (env.NODE_ENV === 'production' && env.OIDC_JWKS_URL?.startsWith('http:')) problems.push('OIDC_JWKS_URL: must use https:// in production');
+  return problems;
+}

@@ -1,4 +1,4 @@
-import { envSchema, type Env } from './env.schema';
+import { envSchema, OIDC_ALGORITHMS, oidcProblems, type Env } from './env.schema';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -28,6 +28,17 @@ export interface Config {
   readonly api: ApiLimits;
   /** The worker's Temporal SDK metrics endpoint (`host:port`); null when WORKER_METRICS_PORT is unset. */
   readonly workerMetricsAddress: string | null;
+  /** OIDC bearer tokens accepted beside API keys; null when OIDC_JWKS_URL is unset. */
+  readonly oidc: OidcConfig | null;
+}
+
+/** How OIDC access tokens are verified (README "Keys, scopes and the security model"). */
+export interface OidcConfig {
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly scopesClaim: string;
+  readonly algorithms: readonly (typeof OIDC_ALGORITHMS)[number][];
 }
 
 /** The admin API's hardening settings (README "Security and limits"). */
@@ -86,6 +97,8 @@ export function loadConfig(
     );
   }
   const env = parsed.data;
+  const oidcIssues = oidcProblems(env);
+  if (oidcIssues.length > 0) throw new ConfigError(oidcIssues);
   return deepFreeze({
     env: env.NODE_ENV,
     port: env.PORT,
@@ -114,6 +127,10 @@ export function loadConfig(
       metricsToken: env.METRICS_TOKEN ?? null,
     },
     workerMetricsAddress: env.WORKER_METRICS_PORT === undefined ? null : hostPort(env.WORKER_METRICS_HOST, env.WORKER_METRICS_PORT),
+    oidc:
+      env.OIDC_JWKS_URL && env.OIDC_ISSUER && env.OIDC_AUDIENCE
+        ? { jwksUrl: env.OIDC_JWKS_URL, issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE, scopesClaim: env.OIDC_SCOPES_CLAIM, algorithms: env.OIDC_ALLOWED_ALGS ?? [...OIDC_ALGORITHMS] }
+        : null,
   });
 }
 

@@ -1,7 +1,10 @@
 /**
  * `npm run keys -- create --name <name> --scopes admin[,runs:read,...] [--expires-in-days N]`,
- * `npm run keys -- list`, `npm run keys -- revoke <id>`.
- * `create` prints the key alone on the last line of stdout, so `| tail -1` captures it.
+ * `npm run keys -- list`, `npm run keys -- revoke <id>`,
+ * `npm run keys -- bootstrap-admin [--name admin] [--expires-in-days N] [--force]`.
+ * `create` (and `bootstrap-admin` when it creates one) prints the key alone on the last line of
+ * stdout, so `| tail -1` captures it. `bootstrap-admin` is idempotent: when an active admin key
+ * exists it says so, prints no key and exits 0, so an install script may run it every time.
  */
 import { loadConfig } from '../../config';
 import { openDatabase } from '../db/database';
@@ -9,19 +12,37 @@ import { ensureDatabase } from '../db/ensure-database';
 import { migrateUp } from '../db/migrate';
 import { configureLogger } from '../logging/logger';
 import { AppError } from './errors';
-import { createApiKeysService, type ApiKeysService } from './keys/api-keys.service';
+import type { ApiKey } from '../db/models';
+import { createApiKeysService, type ApiKeysService, type CreatedKey } from './keys/api-keys.service';
+import { bootstrapAdminKey } from './keys/bootstrap-admin';
 import { parseKeysCommand, USAGE, UsageError, type KeysCommand } from './keys/keys-cli-args';
 
-async function run(command: KeysCommand, keys: ApiKeysService): Promise<number> {
+function expiryOf(expiresInDays: number | null): Date | null {
+  return expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null;
+}
+
+function printCreated(created: CreatedKey): void {
+  console.log(`created key #${created.id} "${created.name}" (prefix ${created.prefix})`);
+  console.log(`scopes: ${created.scopes.join(', ')}`);
+  console.log(`expires: ${created.expiresAt ? created.expiresAt.toISOString() : 'never'}`);
+  console.log('store it now; it cannot be shown again:');
+  console.log(created.key);
+}
+
+async function run(command: KeysCommand, keys: ApiKeysService, apiKeys: typeof ApiKey): Promise<number> {
   switch (command.kind) {
     case 'create': {
-      const expiresAt = command.expiresInDays ? new Date(Date.now() + command.expiresInDays * 86_400_000) : null;
-      const created = await keys.createKey({ name: command.name, scopes: command.scopes, expiresAt });
-      console.log(`created key #${created.id} "${created.name}" (prefix ${created.prefix})`);
-      console.log(`scopes: ${created.scopes.join(', ')}`);
-      console.log(`expires: ${created.expiresAt ? created.expiresAt.toISOString() : 'never'}`);
-      console.log('store it now; it cannot be shown again:');
-      console.log(created.key);
+      printCreated(await keys.createKey({ name: command.name, scopes: command.scopes, expiresAt: expiryOf(command.expiresInDays) }));
+      return 0;
+    }
+    case 'bootstrap-admin': {
+      const result = await bootstrapAdminKey({ keys, apiKeys }, { name: command.name, expiresAt: expiryOf(command.expiresInDays), force: command.force });
+      if ('created' in result) {
+        printCreated(result.created);
+      } else {
+        const { id, name, prefix } = result.existing;
+        console.log(`an active admin key exists (#${id} "${name}", prefix ${prefix}); none created (--force creates another)`);
+      }
       return 0;
     }
     case 'list': {
@@ -35,11 +56,13 @@ async function run(command: KeysCommand, keys: ApiKeysService): Promise<number> 
       return 0;
     }
     case 'revoke': {
-      if (!(await keys.revokeKey(command.id))) {
+      const revoked = await keys.revoke(command.id);
+      if (!revoked) {
         console.error(`no key #${command.id}`);
         return 1;
       }
-      console.log(`revoked key #${command.id}`);
+      const at = revoked.key.revokedAt?.toISOString() ?? '';
+      console.log(revoked.alreadyRevoked ? `key #${command.id} was already revoked at ${at}` : `revoked key #${command.id} at ${at}`);
       return 0;
     }
   }
@@ -63,7 +86,7 @@ async function main(): Promise<number> {
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateUp(db.sequelize);
-    return await run(command, createApiKeysService({ apiKeys: db.models.ApiKey }));
+    return await run(command, createApiKeysService({ apiKeys: db.models.ApiKey }), db.models.ApiKey);
   } finally {
     await db.close();
   }

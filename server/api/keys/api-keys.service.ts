@@ -1,10 +1,14 @@
-import { Op } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { ApiKey } from '../../db/models';
 import { getLogger } from '../../logging/logger';
 import { AppError } from '../errors';
+import { decodePageToken, encodePageToken } from '../runs/page-token';
 import { generateKey, hashSecret, parseKey, secretMatches } from './api-key-format';
-import { isScope, SCOPES, type Principal, type Scope } from './scopes';
+import { readScopes, statusOf, toSummary, whereStatus, type ApiKeySummary, type KeyStatus } from './key-summary';
+import { isScope, SCOPES, type Scope, type VerifiedKey } from './scopes';
+
+export type { ApiKeySummary, KeyStatus } from './key-summary';
 
 export interface ApiKeysServiceDeps {
   apiKeys: typeof ApiKey;
@@ -27,27 +31,44 @@ export interface CreatedKey {
   prefix: string;
   scopes: Scope[];
   expiresAt: Date | null;
+  createdAt: Date;
 }
 
-export interface ApiKeySummary {
-  id: number;
-  name: string;
-  prefix: string;
-  scopes: Scope[];
-  status: 'active' | 'revoked' | 'expired';
-  expiresAt: Date | null;
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-  createdAt: Date;
+export interface ListKeysRequest {
+  status?: KeyStatus;
+  pageSize: number;
+  /** The nextPageToken of a previous page with the same status filter. */
+  pageToken?: string;
+}
+
+export interface KeysPage {
+  /** Newest first. */
+  items: ApiKeySummary[];
+  nextPageToken: string | null;
+}
+
+export interface RevokedKey {
+  key: ApiKeySummary;
+  /** true when the key had been revoked before this call (its revocation time is unchanged). */
+  alreadyRevoked: boolean;
 }
 
 export interface ApiKeysService {
   createKey(request: CreateKeyRequest): Promise<CreatedKey>;
-  /** The principal for a valid, unrevoked, unexpired key; null for anything else. */
-  verifyKey(raw: string): Promise<Principal | null>;
-  /** false when no key has this id; revoking twice keeps the first revocation time. */
+  /**
+   * The key's identity for a valid, unrevoked, unexpired key; null for anything else. Every call
+   * reads the key's row (there is no cache), so a revocation or expiry refuses the very next
+   * request, on every replica.
+   */
+  verifyKey(raw: string): Promise<VerifiedKey | null>;
+  /** null when no key has this id; revoking twice keeps the first revocation time. */
+  revoke(id: number): Promise<RevokedKey | null>;
+  /** As revoke, answering only whether the key exists. */
   revokeKey(id: number): Promise<boolean>;
+  getKey(id: number): Promise<ApiKeySummary | null>;
+  /** Every key, oldest first (for the CLI). */
   listKeys(): Promise<ApiKeySummary[]>;
+  listKeysPage(request: ListKeysRequest): Promise<KeysPage>;
 }
 
 const createKeySchema = z.object({
@@ -58,22 +79,26 @@ const createKeySchema = z.object({
   expiresAt: z.date().nullable().optional(),
 });
 
-/** MariaDB keeps JSON columns as text, so the driver may hand back a string. */
-function readScopes(value: unknown): Scope[] {
-  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-  return Array.isArray(parsed) ? parsed.filter((s): s is Scope => typeof s === 'string' && isScope(s)) : [];
+const INVALID_PAGE_TOKEN = AppError.validation('The query is invalid.', [
+  { field: 'pageToken', message: 'must be the nextPageToken of a previous page with the same filters' },
+]);
+
+/** Page tokens carry the last id of a page, bound to the status filter they were issued with. */
+function pageQueryOf(status: KeyStatus | undefined): string {
+  return `keys?status=${status ?? ''}`;
+}
+
+function decodeLastId(status: KeyStatus | undefined, token: string): number {
+  const bytes = decodePageToken(pageQueryOf(status), token);
+  const id = bytes ? Number(Buffer.from(bytes).toString('utf8')) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw INVALID_PAGE_TOKEN;
+  return id;
 }
 
 export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
   const { apiKeys } = deps;
   const now = deps.now ?? (() => new Date());
   const writeInterval = deps.lastUsedWriteIntervalMs ?? 60_000;
-
-  function statusOf(row: ApiKey, at: Date): ApiKeySummary['status'] {
-    if (row.revokedAt) return 'revoked';
-    if (row.expiresAt && row.expiresAt.getTime() <= at.getTime()) return 'expired';
-    return 'active';
-  }
 
   async function touch(row: ApiKey, at: Date): Promise<void> {
     if (row.lastUsedAt && at.getTime() - row.lastUsedAt.getTime() < writeInterval) return;
@@ -87,6 +112,18 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
     } catch (error) {
       getLogger().warn('could not record key use', { keyPrefix: row.prefix, error: (error as Error).message });
     }
+  }
+
+  async function getKey(id: number): Promise<ApiKeySummary | null> {
+    const row = await apiKeys.findByPk(id);
+    return row ? toSummary(row, now()) : null;
+  }
+
+  async function revoke(id: number): Promise<RevokedKey | null> {
+    // Conditional, so two concurrent revocations agree on which of them revoked the key.
+    const [changed] = await apiKeys.update({ revokedAt: now() }, { where: { id, revokedAt: null } });
+    const key = await getKey(id);
+    return key ? { key, alreadyRevoked: changed === 0 } : null;
   }
 
   return {
@@ -110,7 +147,7 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
         revokedAt: null,
         lastUsedAt: null,
       });
-      return { id: row.id, name: row.name, key, prefix, scopes, expiresAt };
+      return { id: row.id, name: row.name, key, prefix, scopes, expiresAt, createdAt: row.createdAt };
     },
 
     async verifyKey(raw) {
@@ -124,27 +161,31 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
       return { keyId: row.id, name: row.name, prefix: row.prefix, scopes: readScopes(row.scopes) };
     },
 
+    revoke,
+
     async revokeKey(id) {
-      const row = await apiKeys.findByPk(id);
-      if (!row) return false;
-      if (!row.revokedAt) await row.update({ revokedAt: now() });
-      return true;
+      return (await revoke(id)) !== null;
     },
+
+    getKey,
 
     async listKeys() {
       const rows = await apiKeys.findAll({ order: [['id', 'ASC']] });
       const at = now();
-      return rows.map((row) => ({
-        id: row.id,
-        name: row.name,
-        prefix: row.prefix,
-        scopes: readScopes(row.scopes),
-        status: statusOf(row, at),
-        expiresAt: row.expiresAt,
-        revokedAt: row.revokedAt,
-        lastUsedAt: row.lastUsedAt,
-        createdAt: row.createdAt,
-      }));
+      return rows.map((row) => toSummary(row, at));
+    },
+
+    async listKeysPage({ status, pageSize, pageToken }) {
+      const at = now();
+      const conditions: WhereOptions<ApiKey>[] = [];
+      if (status) conditions.push(whereStatus(status, at));
+      if (pageToken) conditions.push({ id: { [Op.lt]: decodeLastId(status, pageToken) } });
+      // One row more than the page tells whether another page follows.
+      const rows = await apiKeys.findAll({ where: { [Op.and]: conditions }, order: [['id', 'DESC']], limit: pageSize + 1 });
+      const items = rows.slice(0, pageSize).map((row) => toSummary(row, at));
+      const last = items[items.length - 1];
+      const nextPageToken = rows.length > pageSize && last ? encodePageToken(pageQueryOf(status), Buffer.from(String(last.id), 'utf8')) : null;
+      return { items, nextPageToken };
     },
   };
 }

@@ -5,6 +5,8 @@ export const USAGE = `usage:
   npm run keys -- create --name <name> --scopes <scope[,scope...]> [--expires-in-days <n>]
   npm run keys -- list
   npm run keys -- revoke <id>
+  npm run keys -- bootstrap-admin [--name <name>] [--expires-in-days <n>] [--force]
+    creates an admin key only when no active admin key exists (--force: create one anyway)
 scopes: ${SCOPES.join(', ')} (admin implies all)`;
 
 /** Bad command-line arguments: the CLI prints the message and USAGE and exits with 2. */
@@ -13,40 +15,48 @@ export class UsageError extends Error {}
 export type KeysCommand =
   | { kind: 'create'; name: string; scopes: string[]; expiresInDays: number | null }
   | { kind: 'list' }
-  | { kind: 'revoke'; id: number };
+  | { kind: 'revoke'; id: number }
+  | { kind: 'bootstrap-admin'; name: string; expiresInDays: number | null; force: boolean };
 
-function parseCreateFlags(args: string[]) {
+const DEFAULT_ADMIN_KEY_NAME = 'admin';
+
+const CREATE_OPTIONS = { name: { type: 'string' }, scopes: { type: 'string' }, 'expires-in-days': { type: 'string' } } as const;
+const BOOTSTRAP_OPTIONS = { name: { type: 'string' }, 'expires-in-days': { type: 'string' }, force: { type: 'boolean' } } as const;
+
+function parseFlags<Options extends typeof CREATE_OPTIONS | typeof BOOTSTRAP_OPTIONS>(args: string[], options: Options) {
   try {
-    return parseArgs({
-      args,
-      options: { name: { type: 'string' }, scopes: { type: 'string' }, 'expires-in-days': { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument: ${parsed.positionals[0]}`);
+    return parsed.values;
   } catch (error) {
     // parseArgs reports unknown or valueless options as TypeErrors; to the user they are usage errors.
-    throw new UsageError((error as Error).message);
+    throw error instanceof UsageError ? error : new UsageError((error as Error).message);
   }
+}
+
+function parseExpiresInDays(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError('--expires-in-days must be a whole number from 1 to 3650');
+  return days;
 }
 
 export function parseKeysCommand(argv: readonly string[]): KeysCommand {
   const [command, ...rest] = argv;
   if (command === 'create') {
-    const { values, positionals } = parseCreateFlags(rest);
-    if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const values = parseFlags(rest, CREATE_OPTIONS);
     if (!values.name?.trim()) throw new UsageError('--name is required');
     const scopes = (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (scopes.length === 0) throw new UsageError('--scopes is required');
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length > 0) throw new UsageError(`unknown scope(s): ${unknown.join(', ')}`);
-    let expiresInDays: number | null = null;
-    if (values['expires-in-days'] !== undefined) {
-      expiresInDays = Number(values['expires-in-days']);
-      if (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650) {
-        throw new UsageError('--expires-in-days must be a whole number from 1 to 3650');
-      }
-    }
-    return { kind: 'create', name: values.name.trim(), scopes, expiresInDays };
+    return { kind: 'create', name: values.name.trim(), scopes, expiresInDays: parseExpiresInDays(values['expires-in-days']) };
+  }
+  if (command === 'bootstrap-admin') {
+    const values = parseFlags(rest, BOOTSTRAP_OPTIONS);
+    const name = values.name === undefined ? DEFAULT_ADMIN_KEY_NAME : values.name.trim();
+    if (!name) throw new UsageError('--name must not be empty');
+    return { kind: 'bootstrap-admin', name, expiresInDays: parseExpiresInDays(values['expires-in-days']), force: values.force === true };
   }
   if (command === 'list' && rest.length === 0) return { kind: 'list' };
   if (command === 'revoke' && rest.length === 1 && /^[1-9]\d{0,9}$/.test(rest[0]!)) return { kind: 'revoke', id: Number(rest[0]) };

@@ -2,13 +2,9 @@ import { AsyncResource } from 'node:async_hooks';
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuditEntry } from '../../db/models';
 import { getLogger } from '../../logging/logger';
+import { actorOf, principalReference } from '../auth/principal';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-function actorOf(res: Response): string {
-  const principal = res.locals.principal;
-  return principal ? `${principal.name} (${principal.prefix})`.slice(0, 120) : 'anonymous';
-}
 
 /** Names the audited action of a route; placed first on the route so even a 401 carries it. */
 export function auditAs(action: string, target?: (req: Request) => string | undefined): RequestHandler {
@@ -27,6 +23,10 @@ export function setAuditTarget(res: Response, target: string, details: Record<st
 /**
  * Writes one audit row per mutating request when its response ends, success or not. A failed
  * write is logged and never fails the request, which has already been answered.
+ * A row holds who (the actor string, and the key id or token subject in details.principal), what
+ * (action, target, method, route, path without its query string), when, the request id and the
+ * outcome with its status code. Never a request body, a header or a query string: those may
+ * carry credentials.
  */
 export function auditMutations(auditEntries: typeof AuditEntry): RequestHandler {
   return (req, res, next) => {
@@ -37,17 +37,25 @@ export function auditMutations(auditEntries: typeof AuditEntry): RequestHandler 
       'close',
       AsyncResource.bind(() => {
         const mark = res.locals.audit;
+        const principal = res.locals.principal;
         const finished = res.writableFinished;
         auditEntries
           .create({
             at,
-            actor: actorOf(res),
+            actor: actorOf(principal),
             action: (mark?.action ?? `${req.method} ${path}`).slice(0, 120),
             target: mark?.target?.slice(0, 255) ?? null,
             requestId: res.locals.requestId ?? null,
             outcome: finished && res.statusCode < 400 ? 'success' : 'failure',
             statusCode: finished ? res.statusCode : null,
-            details: { method: req.method, route: res.locals.route ?? null, ...mark?.details },
+            // The request's own facts come last, so a route's details cannot overwrite them.
+            details: {
+              ...mark?.details,
+              method: req.method,
+              route: res.locals.route ?? null,
+              path: path.slice(0, 255),
+              ...(principal ? { principal: principalReference(principal) } : {}),
+            },
           })
           .catch((error: unknown) => {
             getLogger().error('audit write failed', { action: mark?.action, error: (error as Error).message });
