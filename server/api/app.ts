@@ -19,6 +19,7 @@ import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { runMessagesRouter } from './runs/run-messages.routes';
 import { createRunMessagesService } from './runs/run-messages.service';
+import { createRunHistoryService } from './runs/run-history.service';
 import { createRunsService, type RunsTimeouts } from './runs/runs.service';
 import { runsRouter } from './runs/runs.routes';
 import { workflowsRouter } from './workflows/workflows.routes';
@@ -28,6 +29,14 @@ import { openApiRouter } from './openapi/openapi.routes';
 import { responseCheck, type ResponseCheckMode } from './openapi/response-check';
 import { createSchedulesService } from '../schedules/schedules.service';
 import { schedulesRouter } from './schedules/schedules.routes';
+import { createApiMetrics } from '../metrics/api-metrics';
+import { metricsRouter } from '../metrics/metrics.routes';
+import { createBearerAuthenticator } from './auth/bearer-authenticator';
+import { corsPolicy } from './middleware/cors-policy';
+import { httpMetrics } from './middleware/http-metrics';
+import { identifyCaller } from './middleware/identify-caller';
+import { rateLimit, type RateLimitStore } from './middleware/rate-limit';
+import { requestTimeout } from './middleware/request-timeout';
 
 export interface AppDeps {
   config: Config;
@@ -46,6 +55,8 @@ export interface AppDeps {
   connectors?: ConnectorRegistry;
   /** connectors.yaml `defaults`: the instances a process step uses when the run's input names none. */
   connectorDefaults?: StepConnectors;
+  /** Redis for the per-key rate limit, shared by API replicas (the role owns it); absent: each process counts alone. */
+  rateLimitStore?: RateLimitStore;
   /** Check responses against the OpenAPI document: default `strict` outside production, `log` in it. */
   responseCheck?: ResponseCheckMode;
 }
@@ -90,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
 
   const v1 = Router();
   v1.use(auditMutations(models.AuditEntry));
-  v1.use(runsRouter({ runs, keys, catalog }));
+  v1.use(runsRouter({ runs, history: createRunHistoryService({ client: temporal, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys, catalog }));
   v1.use(runMessagesRouter({ messages: createRunMessagesService({ client: temporal, catalog, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys }));
   v1.use(workflowsRouter({ keys, catalog }));
   v1.use(connectorsRouter({ connectors, keys }));
@@ -99,13 +110,19 @@ export function createApp(deps: AppDeps): Express {
   v1.use(authorize(keys, null), notFound());
 
   const document = buildApiDocument({ version: API_VERSION, sections: API_SECTIONS });
+  const metrics = createApiMetrics();
+  const authenticator = createBearerAuthenticator({ keys });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (config.api.trustProxy !== null) app.set('trust proxy', config.api.trustProxy);
   app.use(requestId());
   app.use(responseCheck(document, deps.responseCheck ?? (config.env === 'production' ? 'log' : 'strict')));
   app.use(requestLog());
+  app.use(httpMetrics(metrics));
   app.use(securityHeaders());
+  app.use(corsPolicy(config.api.corsOrigins));
+  app.use(requestTimeout(config.api.requestTimeoutMs));
   app.use(
     healthRouter({
       sequelize,
@@ -115,7 +132,9 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(openApiRouter(document));
-  app.use('/v1', v1);
+  app.use(metricsRouter({ metrics, authenticator, token: config.api.metricsToken }));
+  // The limit counts per principal, so the caller is identified before it and before routing.
+  app.use('/v1', identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore }), v1);
   app.use(notFound());
   app.use(errorHandler());
   return app;

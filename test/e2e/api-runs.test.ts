@@ -35,6 +35,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
   let server: RunningApiServer;
   let writerKey: string;
   let readerKey: string;
+  let adminKey: string;
   let previousLogger: Logger;
   const started = new Set<string>();
 
@@ -72,6 +73,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     writerKey = (await keys.createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] })).key;
     readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
+    adminKey = (await keys.createKey({ name: 'ops', scopes: ['admin'] })).key;
   });
 
   after(async () => {
@@ -259,12 +261,81 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       expect(reply.body.items).to.deep.equal([]);
     });
 
+    it('filters by start time, and lets an admin add a raw visibility query', async () => {
+      const before = new Date(Date.now() - 1000).toISOString();
+      const input = newOrderInput();
+      await startOrder(input);
+      const key = `businessKey=${encodeURIComponent(input.orderId)}`;
+      const found = await eventually(() => call('GET', `/v1/runs?${key}&startedAfter=${before}`), (r) => (r.body.items as unknown[]).length === 1);
+      expect((found.body.items as { workflowId: string }[])[0]?.workflowId).to.equal(orderWorkflowId(input.orderId));
+      expect((await call('GET', `/v1/runs?${key}&startedBefore=${before}`)).body.items).to.deep.equal([]);
+      expect((await call('GET', `/v1/runs?${key}&startedAfter=${encodeURIComponent('2026-01-01T00:00:00+01:00')}&startedBefore=${new Date(Date.now() + 60_000).toISOString()}`)).body.items).to.have.length(1);
+      expectProblem(await call('GET', '/v1/runs?startedAfter=yesterday'), 400);
+
+      const raw = `query=${encodeURIComponent(`CustomerEmail = '${input.customer.email}'`)}`;
+      const forbidden = await call('GET', `/v1/runs?${raw}`);
+      expectProblem(forbidden, 403);
+      const byAdmin = await eventually(() => call('GET', `/v1/runs?${raw}`, { key: adminKey }), (r) => (r.body.items as unknown[] | undefined)?.length === 1);
+      expect((byAdmin.body.items as { workflowId: string }[])[0]?.workflowId).to.equal(orderWorkflowId(input.orderId));
+      const malformed = await call('GET', `/v1/runs?query=${encodeURIComponent('WorkflowType = ')}`, { key: adminKey });
+      expectProblem(malformed, 400);
+      expect((malformed.body.errors as { field: string }[])[0]?.field).to.equal('query');
+    });
+
     it('refuses an unknown type, an unknown status, a bad page size and a forged page token', async () => {
       for (const query of ['type=launchRockets', 'status=SLEEPING', 'pageSize=0', 'pageSize=1000', 'pageToken=%27%3B', 'pageToken=abcd', `pageToken=${Buffer.from('{"RunID":"x"}').toString('base64url')}`]) {
         const reply = await call('GET', `/v1/runs?${query}`);
         expectProblem(reply, 400);
         expect((reply.body.errors as unknown[]).length, query).to.be.greaterThan(0);
       }
+    });
+  });
+
+  describe('GET /v1/runs/:workflowId/history', () => {
+    it("pages through the run's events in Temporal's JSON form", async () => {
+      const input = newOrderInput();
+      await startOrder(input);
+      const workflowId = orderWorkflowId(input.orderId);
+      await temporal.workflow.getHandle(workflowId).terminate('test: a closed history');
+      const all = await call('GET', `/v1/runs/${workflowId}/history`, { key: readerKey });
+      expect(all.status).to.equal(200);
+      const events = all.body.events as { eventId: string; eventType: string }[];
+      expect(events[0]?.eventType).to.equal('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
+      expect(events.at(-1)?.eventType).to.equal('EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED');
+      // Temporal never splits an event batch, so a page may hold a little more than pageSize.
+      const first = await call('GET', `/v1/runs/${workflowId}/history?pageSize=1`);
+      expect((first.body.events as unknown[]).length).to.be.lessThan(events.length);
+      expect(first.body.nextPageToken).to.be.a('string');
+      const paged: string[] = [];
+      let token: string | null = null;
+      do {
+        const page: Reply = await call('GET', `/v1/runs/${workflowId}/history?pageSize=1${token ? `&pageToken=${token}` : ''}`);
+        paged.push(...(page.body.events as { eventId: string }[]).map((event) => event.eventId));
+        token = page.body.nextPageToken as string | null;
+      } while (token && paged.length <= events.length);
+      expect(paged).to.deep.equal(events.map((event) => event.eventId));
+      const otherRun = await call('GET', `/v1/runs/${uniqueId('order-x')}/history?pageToken=${String(first.body.nextPageToken)}`);
+      expectProblem(otherRun, 400);
+      expectProblem(await call('GET', `/v1/runs/${uniqueId('order-missing')}/history`), 404);
+    });
+  });
+
+  describe('POST /v1/runs/:workflowId/terminate', () => {
+    it('terminates a running run for an admin with a reason, and refuses others', async () => {
+      const input = newOrderInput();
+      await startOrder(input);
+      const workflowId = orderWorkflowId(input.orderId);
+      expectProblem(await call('POST', `/v1/runs/${workflowId}/terminate`, { body: { reason: 'x' } }), 403);
+      const noReason = await call('POST', `/v1/runs/${workflowId}/terminate`, { key: adminKey, body: {} });
+      expectProblem(noReason, 400);
+      expect((noReason.body.errors as { field: string }[])[0]?.field).to.equal('reason');
+      const done = await call('POST', `/v1/runs/${workflowId}/terminate`, { key: adminKey, body: { reason: 'ticket OPS-42' } });
+      expect(done.status).to.equal(202);
+      expect(done.body).to.deep.equal({ workflowId, status: 'terminated' });
+      const description = await temporal.workflow.getHandle(workflowId).describe();
+      expect(description.status.name).to.equal('TERMINATED');
+      expectProblem(await call('POST', `/v1/runs/${workflowId}/terminate`, { key: adminKey, body: { reason: 'again' } }), 409);
+      expectProblem(await call('POST', `/v1/runs/${uniqueId('order-missing')}/terminate`, { key: adminKey, body: { reason: 'x' } }), 404);
     });
   });
 

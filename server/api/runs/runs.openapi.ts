@@ -4,7 +4,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
 import { RUN_STATUS_NAMES } from './run-views';
-import { listRunsQuerySchema, messageNameSchema, startRunBodySchema, workflowIdSchema } from './runs.schemas';
+import { historyQuerySchema, listRunsQuerySchema, messageNameSchema, startRunBodySchema, terminateBodySchema, workflowIdSchema } from './runs.schemas';
 
 const exampleOrder = {
   type: 'orderToCash',
@@ -102,7 +102,7 @@ export const runsPaths: ZodOpenApiPathsObject = {
     get: authenticated('runs:read', {
       operationId: 'listRuns',
       tags: ['runs'],
-      summary: 'List runs, newest first',
+      summary: 'List runs, newest first, by type, status, business key and start time',
       requestParams: { query: listRunsQuerySchema },
       responses: {
         '200': jsonResponse('One page of runs.', z.object({ items: z.array(runSummarySchema), nextPageToken: z.string().nullable() }), { items: [runSummaryExample], nextPageToken: null }),
@@ -131,6 +131,37 @@ export const runsPaths: ZodOpenApiPathsObject = {
       responses: {
         '202': jsonResponse('Cancellation requested.', z.object({ workflowId: z.string(), status: z.literal('cancel_requested') }), { workflowId: 'order-1001', status: 'cancel_requested' }),
         ...errorResponses(400, 404, 409),
+      },
+    }),
+  },
+  '/v1/runs/{workflowId}/history': {
+    get: authenticated('runs:read', {
+      operationId: 'getRunHistory',
+      tags: ['runs'],
+      summary: "The latest run's event history, a page at a time",
+      description: 'Events in Temporal\'s JSON form (payloads base64-encoded), the same form `temporal workflow show --output json` writes and the replay tests read.',
+      requestParams: { path: workflowIdParams, query: historyQuerySchema },
+      responses: {
+        '200': jsonResponse('One page of events, oldest first.', z.object({ workflowId: z.string(), events: z.array(z.record(z.string(), z.unknown())), nextPageToken: z.string().nullable() }), {
+          workflowId: 'order-1001',
+          events: [{ eventId: '1', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', eventTime: '2026-11-24T09:00:00.000Z' }],
+          nextPageToken: null,
+        }),
+        ...errorResponses(400, 404),
+      },
+    }),
+  },
+  '/v1/runs/{workflowId}/terminate': {
+    post: authenticated('admin', {
+      operationId: 'terminateRun',
+      tags: ['runs'],
+      summary: 'Terminate a running run at once, without compensation',
+      description: 'For runs that cannot finish otherwise; prefer cancel, which lets the process compensate.',
+      requestParams: { path: workflowIdParams },
+      requestBody: jsonBody(terminateBodySchema, { reason: 'stuck on a retired ERP; compensated by hand (ticket OPS-42)' }),
+      responses: {
+        '202': jsonResponse('Terminated.', z.object({ workflowId: z.string(), status: z.literal('terminated') }), { workflowId: 'order-1001', status: 'terminated' }),
+        ...errorResponses(400, 404, 409, 413, 415),
       },
     }),
   },

@@ -5,13 +5,17 @@ import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import { authorize } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
+import { countRunStarted } from '../middleware/http-metrics';
 import { validate } from '../validate';
 import { runLink } from './run-views';
 import type { RunsService } from './runs.service';
-import { idempotencyKeySchema, listRunsQuerySchema, startRunBodySchema, workflowIdSchema } from './runs.schemas';
+import { historyQuerySchema, idempotencyKeySchema, listRunsQuerySchema, startRunBodySchema, terminateBodySchema, workflowIdSchema } from './runs.schemas';
+import type { RunHistoryService } from './run-history.service';
+import { grants } from '../keys/scopes';
 
 export interface RunsRoutesDeps {
   runs: RunsService;
+  history: RunHistoryService;
   keys: ApiKeysService;
   catalog: readonly ProcessDefinition[];
 }
@@ -22,7 +26,7 @@ const workflowIdParam = (req: Request): string | undefined => {
 };
 
 /** /v1/runs: thin handlers that validate, call the runs service, and shape the response. */
-export function runsRouter({ runs, keys, catalog }: RunsRoutesDeps): Router {
+export function runsRouter({ runs, history, keys, catalog }: RunsRoutesDeps): Router {
   const router = Router();
 
   router.post('/runs', auditAs('runs.start'), authorize(keys, 'runs:write'), jsonBody(), async (req, res) => {
@@ -30,6 +34,7 @@ export function runsRouter({ runs, keys, catalog }: RunsRoutesDeps): Router {
     const headerKey = req.get('idempotency-key');
     const idempotencyKey = headerKey === undefined ? undefined : validate(idempotencyKeySchema, headerKey, 'Idempotency-Key header', 'Idempotency-Key');
     const started = await runs.startRun(body);
+    if (!started.existing) countRunStarted(res, body.type);
     setAuditTarget(res, started.workflowId, {
       type: body.type,
       runId: started.runId,
@@ -48,7 +53,13 @@ export function runsRouter({ runs, keys, catalog }: RunsRoutesDeps): Router {
     if (query.type && !catalog.some((process) => process.type === query.type)) {
       throw AppError.validation('The query is invalid.', [{ field: 'type', message: `unknown workflow type "${query.type}"` }]);
     }
+    if (query.query && !grants(res.locals.principal?.scopes ?? [], 'admin')) {
+      throw AppError.forbidden('A raw visibility query (query=) needs the "admin" scope; use the type, status, businessKey and time filters.');
+    }
     const page = await runs.listRuns({
+      ...(query.startedAfter ? { startedAfter: new Date(query.startedAfter).toISOString() } : {}),
+      ...(query.startedBefore ? { startedBefore: new Date(query.startedBefore).toISOString() } : {}),
+      ...(query.query ? { rawQuery: query.query } : {}),
       ...(query.type ? { type: query.type } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.businessKey ? { businessKey: query.businessKey } : {}),
@@ -61,6 +72,20 @@ export function runsRouter({ runs, keys, catalog }: RunsRoutesDeps): Router {
   router.get('/runs/:workflowId', authorize(keys, 'runs:read'), async (req, res) => {
     const workflowId = validate(workflowIdSchema, req.params.workflowId, 'workflow id', 'workflowId');
     res.json(await runs.getRun(workflowId));
+  });
+
+  router.get('/runs/:workflowId/history', authorize(keys, 'runs:read'), async (req, res) => {
+    const workflowId = validate(workflowIdSchema, req.params.workflowId, 'workflow id', 'workflowId');
+    const query = validate(historyQuerySchema, req.query, 'query');
+    res.json(await history.history(workflowId, query.pageSize, query.pageToken));
+  });
+
+  // Termination skips the saga's compensation, so it is an admin's tool, not a business system's.
+  router.post('/runs/:workflowId/terminate', auditAs('runs.terminate', workflowIdParam), authorize(keys, 'admin'), jsonBody(), async (req, res) => {
+    const workflowId = validate(workflowIdSchema, req.params.workflowId, 'workflow id', 'workflowId');
+    const body = validate(terminateBodySchema, req.body, 'request body');
+    setAuditTarget(res, workflowId, { reason: body.reason });
+    res.status(202).json(await runs.terminateRun(workflowId, body.reason));
   });
 
   router.post('/runs/:workflowId/cancel', auditAs('runs.cancel', workflowIdParam), authorize(keys, 'runs:write'), async (req, res) => {

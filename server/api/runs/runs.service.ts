@@ -68,6 +68,8 @@ export interface RunsService {
   getRun(workflowId: string): Promise<RunView>;
   listRuns(request: ListRunsRequest): Promise<RunsPage>;
   cancelRun(workflowId: string): Promise<{ workflowId: string; status: 'cancel_requested' }>;
+  /** Ends the run at once, without compensation: for runs that cannot finish otherwise. */
+  terminateRun(workflowId: string, reason: string): Promise<{ workflowId: string; status: 'terminated' }>;
 }
 
 export function createRunsService(deps: RunsServiceDeps): RunsService {
@@ -171,6 +173,9 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
         const next = response.nextPageToken;
         return { items, nextPageToken: next && next.length > 0 ? encodePageToken(query, next) : null };
       } catch (error) {
+        if (request.rawQuery && grpcCodeOf(error) === GRPC_INVALID_ARGUMENT) {
+          throw AppError.validation('Temporal refused the visibility query.', [{ field: 'query', message: (error as Error).message }]);
+        }
         if (pageToken && grpcCodeOf(error) === GRPC_INVALID_ARGUMENT) throw invalidPageToken();
         translateTemporalError(error);
       }
@@ -189,6 +194,20 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
         translateTemporalError(error, workflowId);
       }
       return { workflowId, status: 'cancel_requested' };
+    },
+
+    async terminateRun(workflowId, reason) {
+      const description = await describe(workflowId);
+      const notRunning = (status: string) =>
+        AppError.conflict(`Run "${workflowId}" is ${status}; only a running run can be terminated.`, 'run-not-running');
+      if (description.status.name !== 'RUNNING') throw notRunning(description.status.name);
+      try {
+        await rpc(() => client.workflow.getHandle(workflowId, description.runId).terminate(reason));
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw notRunning('closed');
+        translateTemporalError(error, workflowId);
+      }
+      return { workflowId, status: 'terminated' };
     },
   };
 }

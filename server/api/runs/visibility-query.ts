@@ -4,6 +4,11 @@ export interface RunFilter {
   type?: string;
   status?: RunStatus;
   businessKey?: string;
+  /** ISO-8601 instants: runs started at or after / before. */
+  startedAfter?: string;
+  startedBefore?: string;
+  /** A raw visibility query from an admin, ANDed with the filters above. */
+  rawQuery?: string;
 }
 
 /** Quotes a value for Temporal's SQL-like visibility language: backslashes and quotes escaped. */
@@ -20,5 +25,8 @@ export function buildVisibilityQuery(filter: RunFilter): string {
   if (filter.type) clauses.push(`WorkflowType = ${quoteVisibilityValue(filter.type)}`);
   if (filter.status) clauses.push(`ExecutionStatus = ${quoteVisibilityValue(RUN_STATUSES[filter.status])}`);
   if (filter.businessKey) clauses.push(`BusinessKey = ${quoteVisibilityValue(filter.businessKey)}`);
+  if (filter.startedAfter) clauses.push(`StartTime >= ${quoteVisibilityValue(filter.startedAfter)}`);
+  if (filter.startedBefore) clauses.push(`StartTime < ${quoteVisibilityValue(filter.startedBefore)}`);
+  if (filter.rawQuery) clauses.push(`(${filter.rawQuery})`);
   return clauses.join(' AND ');
 }
