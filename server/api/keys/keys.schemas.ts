@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { KEY_STATUSES } from './key-summary';
+import { SCOPES } from './scopes';
+
+const MAX_LIFETIME_DAYS = 3650;
+const DAY_MS = 86_400_000;
+
+/** `:id` in /v1/keys/:id: the numeric id POST /v1/keys answered with. */
+export const keyIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a key id (a positive whole number)')
+  .transform(Number)
+  .pipe(z.number().max(4_294_967_295, 'must be a key id (a positive whole number)'));
+
+/** POST /v1/keys. The expiry is either a moment or a number of days from now; neither means "never". */
+export const createKeyBodySchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(100).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+    scopes: z.array(z.enum(SCOPES, `must be one of ${SCOPES.join(', ')}`)).min(1, 'at least one scope is required').max(SCOPES.length * 2),
+    expiresAt: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2030-01-31T00:00:00Z' })
+      .transform((value) => new Date(value))
+      .refine((at) => at.getTime() > Date.now(), 'must be in the future')
+      .refine((at) => at.getTime() <= Date.now() + MAX_LIFETIME_DAYS * DAY_MS, `must be within ${MAX_LIFETIME_DAYS} days`)
+      .optional(),
+    expiresInDays: z.number().int('must be a whole number of days').min(1).max(MAX_LIFETIME_DAYS).optional(),
+  })
+  .strict()
+  .refine((body) => body.expiresAt === undefined || body.expiresInDays === undefined, {
+    path: ['expiresInDays'],
+    message: 'give expiresAt or expiresInDays, not both',
+  });
+
+export type CreateKeyBody = z.infer<typeof createKeyBodySchema>;
+
+export function expiryOf(body: CreateKeyBody, now: Date): Date | null {
+  if (body.expiresAt) return body.expiresAt;
+  return body.expiresInDays ? new Date(now.getTime() + body.expiresInDays * DAY_MS) : null;
+}
+
+export const listKeysQuerySchema = z
+  .object({
+    status: z.enum(KEY_STATUSES).optional(),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+    pageToken: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken returned by a previous page')
+      .optional(),
+  })
+  .strict();
