@@ -7,6 +7,7 @@
 import { orderToCashProcess } from './order-to-cash/order-to-cash.process';
 import { customerSyncProcess } from './customer-sync/customer-sync.process';
 import { purchaseApprovalProcess } from './purchase-approval/purchase-approval.process';
+import { invoiceReconciliationProcess } from './invoice-reconciliation/invoice-reconciliation.process';
 import type { ProcessDefinition } from './process-definition';
 
 export type { MessageDefinition, ProcessDefinition } from './process-definition';
@@ -15,6 +16,7 @@ export const PROCESS_CATALOG: readonly ProcessDefinition[] = [
   orderToCashProcess,
   customerSyncProcess,
   purchaseApprovalProcess,
+  invoiceReconciliationProcess,
 ];
 
 export function findProcess(type: string): ProcessDefinition | undefined {

@@ -2,3 +2,4 @@
 export { orderToCash } from './order-to-cash/order-to-cash.workflow';
 export { customerSync } from './customer-sync/customer-sync.workflow';
 export { purchaseApproval } from './purchase-approval/purchase-approval.workflow';
+export { invoiceReconciliation } from './invoice-reconciliation/invoice-reconciliation.workflow';
