@@ -1,0 +1,54 @@
+import type { ApiClient, ApiReply, QueryParams } from '../api-client';
+import type { Page } from '../api-types';
+import type { Output } from '../output/output';
+
+/** The API's largest page. */
+const MAX_PAGE_SIZE = 100;
+
+export interface PagingOptions {
+  limit: number;
+  pageToken?: string;
+}
+
+export interface Listing<T> {
+  items: T[];
+  nextPageToken: string | null;
+  /**
+   * --json: the API's body as sent when one page answered; for several pages, the same shape
+   * ({ items, nextPageToken }) with the items of all of them. Otherwise the table (or the ids with
+   * --quiet), and on stderr the token to continue with when more are left.
+   */
+  emit(out: Output, render: (items: T[]) => string, id: (item: T) => string): void;
+}
+
+/**
+ * Follows nextPageToken until `limit` items are listed or the last page is read. Each page asks
+ * for no more than is still wanted, so the final token continues exactly after the last item shown.
+ */
+export async function fetchPages<T>(api: ApiClient, path: string, filters: QueryParams, { limit, pageToken }: PagingOptions): Promise<Listing<T>> {
+  const replies: ApiReply<Page<T>>[] = [];
+  const items: T[] = [];
+  let token: string | null = pageToken ?? null;
+  do {
+    const pageSize = Math.min(MAX_PAGE_SIZE, limit - items.length);
+    const reply = await api.get<Page<T>>(path, { ...filters, pageSize, ...(token ? { pageToken: token } : {}) });
+    replies.push(reply);
+    items.push(...reply.body.items);
+    token = reply.body.nextPageToken;
+  } while (token && items.length < limit);
+  const nextPageToken = token;
+  return {
+    items,
+    nextPageToken,
+    emit(out, render, id) {
+      if (out.json) {
+        if (replies.length === 1) out.printJsonText(replies[0]!.text);
+        else out.printJsonValue({ items, nextPageToken });
+        return;
+      }
+      if (!out.quiet) out.print(render(items));
+      else if (items.length > 0) out.print(items.map(id).join('\n'));
+      if (nextPageToken) out.notice(`More are listed after these: --page-token ${nextPageToken}`);
+    },
+  };
+}
