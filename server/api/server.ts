@@ -7,7 +7,11 @@ export interface RunningApiServer {
   url: string;
   port: number;
   server: Server;
-  /** Stops accepting, lets in-flight requests finish (up to graceMs), then drops what is left. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish (up to graceMs), closes idle
+   * keep-alive connections at once and each busy one as soon as its response ends, then drops
+   * whatever is left when the grace time is up. Idempotent.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -20,9 +24,17 @@ export async function startApiServer(app: Express, port: number, host?: string):
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
   let closing: Promise<void> | null = null;
-  // A keep-alive socket whose last request ends during shutdown would otherwise linger until
-  // its keep-alive timeout; drop it as soon as it turns idle.
+  const inFlight = new Set<ServerResponse>();
+  // Tells the client not to reuse the connection, which then closes once this response ends.
+  const lastOnItsConnection = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
   server.on('request', (_req, res: ServerResponse) => {
+    if (closing) lastOnItsConnection(res);
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    // A response whose headers went out before close() cannot say `Connection: close`; its
+    // keep-alive socket would otherwise linger until the keep-alive timeout.
     res.once('finish', () => {
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
@@ -41,6 +53,7 @@ export async function startApiServer(app: Express, port: number, host?: string):
           if (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(error);
           else resolve();
         });
+        for (const res of inFlight) lastOnItsConnection(res);
         // Keep-alive sockets with no request in flight would hold close() open until they time out.
         server.closeIdleConnections();
       });

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../config';
 import type { LoadedConnectors } from '../../connectors/registry/load-registry';
 import { createApp } from '../api/app';
+import { closeRateLimitRedis, openRateLimitRedis } from '../api/middleware/rate-limit-store';
 import { startApiServer } from '../api/server';
 import type { Models } from '../db/models';
 import { getLogger } from '../logging/logger';
@@ -11,8 +12,12 @@ import type { RunningRole } from './role';
 export async function startApiRole(config: Config, temporal: Client, models: Models, connectors: LoadedConnectors): Promise<RunningRole> {
   // This role owns schedules: config/schedules.yaml is applied before the API answers (sync-from-config.ts).
   await syncSchedulesFromConfig({ config, client: temporal, connectorDefaults: connectors.defaults });
-  const app = createApp({ config, temporal, models, connectors: connectors.registry, connectorDefaults: connectors.defaults });
-  const server = await startApiServer(app, config.port);
+  const rateLimitRedis = openRateLimitRedis(config.redisUrl);
+  const app = createApp({ config, temporal, models, connectors: connectors.registry, connectorDefaults: connectors.defaults, rateLimitStore: { redis: rateLimitRedis } });
+  const server = await startApiServer(app, config.port).catch(async (error: unknown) => {
+    await closeRateLimitRedis(rateLimitRedis);
+    throw error;
+  });
   getLogger().info('api listening', { url: server.url });
   let stopped: Promise<void> | null = null;
   let markDone: () => void = () => undefined;
@@ -21,7 +26,8 @@ export async function startApiRole(config: Config, temporal: Client, models: Mod
     name: 'api',
     done,
     stop(): Promise<void> {
-      if (!stopped) stopped = server.close().finally(markDone);
+      // In-flight requests finish within the grace time; the rate limit store closes after them.
+      if (!stopped) stopped = server.close(config.shutdownGraceSeconds * 1000).finally(() => closeRateLimitRedis(rateLimitRedis)).finally(markDone);
       return stopped;
     },
   };

@@ -66,6 +66,11 @@ export function notFound(): RequestHandler {
 export function errorHandler(): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
+      // The request timeout already answered; the handler's late write or failure has no one to reach.
+      if (res.locals.timedOut) {
+        getLogger().debug('late outcome of a timed-out request dropped', { error: error instanceof Error ? error.message : String(error) });
+        return;
+      }
       next(error);
       return;
     }

@@ -1,12 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { getLogger } from '../../logging/logger';
-
-function routeOf(req: Request, res: Response): string {
-  if (res.locals.route) return res.locals.route;
-  const path: unknown = req.route?.path;
-  return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
-}
+import { routeLabelOf } from './route-label';
 
 /**
  * One line per request when it ends: method, route pattern, status, duration. Never bodies,
@@ -23,7 +18,7 @@ export function requestLog(): RequestHandler {
         const level = res.statusCode >= 500 ? 'warn' : 'info';
         getLogger().log(level, 'request', {
           method: req.method,
-          route: routeOf(req, res),
+          route: routeLabelOf(req, res),
           status: res.statusCode,
           durationMs,
           ...(res.writableFinished ? {} : { aborted: true }),
