@@ -66,6 +66,15 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
       'GET /v1/workflows',
       'POST /v1/connectors',
       'POST /v1/connectors/{name}/test',
+      'GET /v1/schedules',
+      'POST /v1/schedules',
+      'GET /v1/schedules/{id}',
+      'PUT /v1/schedules/{id}',
+      'DELETE /v1/schedules/{id}',
+      'POST /v1/schedules/{id}/pause',
+      'POST /v1/schedules/{id}/unpause',
+      'POST /v1/schedules/{id}/trigger',
+      'POST /v1/schedules/{id}/backfill',
       'GET /healthz',
     ]);
     for (const [name, operation] of operations) {

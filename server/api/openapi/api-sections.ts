@@ -3,8 +3,9 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { connectorsPaths } from '../connectors/connectors.openapi';
 import { healthPaths } from '../health/health.openapi';
 import { runsPaths } from '../runs/runs.openapi';
+import { schedulesPaths } from '../schedules/schedules.openapi';
 import { workflowsPaths } from '../workflows/workflows.openapi';
 
 export const API_VERSION = '1.0.0';
 
-export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths];
+export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths];
