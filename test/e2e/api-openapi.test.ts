@@ -49,7 +49,7 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
   });
 
   it('is a valid OpenAPI 3.1 document', async () => {
-    const result = await new Validator().validate(document as unknown as object);
+    const result = await new Validator().validate(document as unknown as Record<string, unknown>);
     expect(result.errors, JSON.stringify(result.errors)).to.equal(undefined);
     expect(result.valid).to.equal(true);
     expect(document.openapi).to.equal('3.1.0');
