@@ -4,6 +4,7 @@ import { getLogger } from '../logging/logger';
 import * as coreTables from './migrations/001-core-tables';
 import * as sandboxTables from './migrations/002-sandbox-tables';
 import * as syncCursors from './migrations/003-sync-cursors';
+import * as eventIntake from './migrations/004-event-intake';
 
 /**
  * Migrations in order. Listed here rather than globbed so that they run the same from
@@ -13,6 +14,7 @@ const MIGRATIONS = [
   { name: '001-core-tables', module: coreTables },
   { name: '002-sandbox-tables', module: sandboxTables },
   { name: '003-sync-cursors', module: syncCursors },
+  { name: '004-event-intake', module: eventIntake },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
