@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const role = parseRole(process.argv[2]);
   const config = loadConfig();
   const logger = configureLogger(config.log);
-  installTemporalRuntime(config.log.level);
+  // Only a process that runs a worker has SDK metrics to serve (an api process would just hold the port).
+  installTemporalRuntime(config.log.level, { prometheusBindAddress: role === 'api' ? null : config.workerMetricsAddress });
   if (role === 'intake') throw new Error('The intake role is not available yet (event intake arrives with the BullMQ consumers).');
 
   const db = openDatabase(config.databaseUrl);
