@@ -32,6 +32,10 @@ import { schedulesRouter } from './schedules/schedules.routes';
 import { createApiMetrics } from '../metrics/api-metrics';
 import { metricsRouter } from '../metrics/metrics.routes';
 import { createBearerAuthenticator } from './auth/bearer-authenticator';
+import { createOidcVerifier } from './auth/oidc-verifier';
+import { auditRouter } from './audit/audit.routes';
+import { createAuditService } from './audit/audit.service';
+import { keysRouter } from './keys/keys.routes';
 import { corsPolicy } from './middleware/cors-policy';
 import { httpMetrics } from './middleware/http-metrics';
 import { identifyCaller } from './middleware/identify-caller';
@@ -107,11 +111,13 @@ export function createApp(deps: AppDeps): Express {
   v1.use(connectorsRouter({ connectors, keys }));
   v1.use(schedulesRouter({ schedules: createSchedulesService({ client: temporal, catalog, taskQueue: config.temporal.taskQueue, ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}), ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys }));
   // Unknown /v1 paths answer 404 only to an authenticated caller.
+  v1.use(keysRouter({ keys }));
+  v1.use(auditRouter({ audit: createAuditService({ auditEntries: models.AuditEntry, apiKeys: models.ApiKey }), keys }));
   v1.use(authorize(keys, null), notFound());
 
   const document = buildApiDocument({ version: API_VERSION, sections: API_SECTIONS });
   const metrics = createApiMetrics();
-  const authenticator = createBearerAuthenticator({ keys });
+  const authenticator = createBearerAuthenticator({ keys, oidc: config.oidc ? createOidcVerifier(config.oidc) : null });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
