@@ -226,6 +226,21 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
       expect((await call(server, 'GET', '/v1/workflows', { key: await newKey() })).status).to.equal(200);
     });
 
+    it('ignores X-Forwarded-For unless TRUST_PROXY trusts the proxy, so a client cannot dodge its address budget', async () => {
+      const limits = { API_RATE_LIMIT_ANONYMOUS: '2' };
+      const forwardedFor = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+      const direct = await startApp(limits, { rateLimitStore: { redis, keyPrefix: redisPrefix() } });
+      expectProblem(await call(direct, 'GET', '/v1/workflows', forwardedFor('203.0.113.1')), 401);
+      expectProblem(await call(direct, 'GET', '/v1/workflows', forwardedFor('203.0.113.2')), 401);
+      expectProblem(await call(direct, 'GET', '/v1/workflows', forwardedFor('203.0.113.3')), 429, 'rate-limited');
+
+      const behindProxy = await startApp({ ...limits, TRUST_PROXY: 'loopback' }, { rateLimitStore: { redis, keyPrefix: redisPrefix() } });
+      expectProblem(await call(behindProxy, 'GET', '/v1/workflows', forwardedFor('203.0.113.1')), 401);
+      expectProblem(await call(behindProxy, 'GET', '/v1/workflows', forwardedFor('203.0.113.1')), 401);
+      expectProblem(await call(behindProxy, 'GET', '/v1/workflows', forwardedFor('203.0.113.1')), 429, 'rate-limited');
+      expectProblem(await call(behindProxy, 'GET', '/v1/workflows', forwardedFor('203.0.113.2')), 401);
+    });
+
     it('when Redis is unreachable, still limits (per process) and answers without waiting for it', async () => {
       const unreachable = openRateLimitRedis('redis://127.0.0.1:1');
       try {
