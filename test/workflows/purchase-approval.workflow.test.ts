@@ -163,9 +163,9 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
   it('when the first step was escalated to a manager who is also the second approver, then they may not approve step 2 too', async () => {
     const { input, people } = newPurchaseRequest('large');
     input.approvers[0]!.managerEmail = people.second;
-    const { refusal, pending } = await h.run(input, async (handle) => {
+    const { refusal, pending } = await h.run(input, async (handle, env) => {
       await waitForPending(handle, 1);
-      await h.env.sleep('49h');
+      await env.sleep('49h');
       await waitForPending(handle, 1, people.second);
       await handle.executeUpdate(approveUpdate, { args: [{ approver: people.second }] });
       const pending = await waitForPending(handle, 2, people.second);
