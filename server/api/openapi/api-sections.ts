@@ -5,7 +5,8 @@ import { healthPaths } from '../health/health.openapi';
 import { runsPaths } from '../runs/runs.openapi';
 import { schedulesPaths } from '../schedules/schedules.openapi';
 import { workflowsPaths } from '../workflows/workflows.openapi';
+import { metricsPaths } from '../../metrics/metrics.openapi';
 
 export const API_VERSION = '1.0.0';
 
-export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths];
+export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths, metricsPaths];
