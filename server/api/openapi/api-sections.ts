@@ -1,7 +1,9 @@
 /** Every area's part of the OpenAPI document: a new router adds its `<area>.openapi.ts` here. */
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { auditPaths } from '../audit/audit.openapi';
 import { connectorsPaths } from '../connectors/connectors.openapi';
 import { healthPaths } from '../health/health.openapi';
+import { keysPaths } from '../keys/keys.openapi';
 import { runsPaths } from '../runs/runs.openapi';
 import { schedulesPaths } from '../schedules/schedules.openapi';
 import { workflowsPaths } from '../workflows/workflows.openapi';
@@ -9,4 +11,4 @@ import { metricsPaths } from '../../metrics/metrics.openapi';
 
 export const API_VERSION = '1.0.0';
 
-export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths, metricsPaths];
+export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths, metricsPaths, keysPaths, auditPaths];
