@@ -45,6 +45,21 @@ export const envSchema = z.object({
   CONNECTORS_FILE: z.string().min(1).optional(),
   /** Schedules created or updated at start-up by the API role (default config/schedules.yaml, optional there). */
   SCHEDULES_FILE: z.string().min(1).optional(),
+  /** Webhook sources of POST /v1/events/:source (default config/event-sources.yaml, optional there). */
+  EVENT_SOURCES_FILE: z.string().min(1).optional(),
+  /** Delivery attempts (Temporal calls) per event before it becomes a dead letter. */
+  INTAKE_MAX_ATTEMPTS: z.coerce.number().int('must be a whole number').min(1).max(1000).default(10),
+  /** First retry delay of a failed delivery; each retry doubles it (full jitter), up to INTAKE_RETRY_MAX_MS. */
+  INTAKE_RETRY_BASE_MS: z.coerce.number().int().min(10, 'must be at least 10 ms').max(3_600_000).default(1_000),
+  INTAKE_RETRY_MAX_MS: z.coerce.number().int().min(10, 'must be at least 10 ms').max(86_400_000).default(300_000),
+  /** Pending events (accepted, not yet delivered) past which POST /v1/events answers 429 with Retry-After. */
+  INTAKE_BACKLOG_LIMIT: z.coerce.number().int('must be a whole number').min(1).max(100_000_000).default(100_000),
+  /** A pending event this long overdue is re-enqueued by the sweeper (it was lost from Redis or by a crash). */
+  INTAKE_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Deliveries one intake process makes at once. */
+  INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Port of an intake-only process's Prometheus metrics (`server/main.ts intake`); unset means not exported. */
+  INTAKE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Unset means "local": `npm start` runs a mail catcher and points SMTP at it. */
   SMTP_URL: optionalUrl(['smtp', 'smtps']).optional(),
   EMAIL_FROM: z.string().min(3).default('Junction <no-reply@junction.local>'),

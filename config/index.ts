@@ -22,6 +22,10 @@ export interface Config {
   readonly connectorsFile: string | null;
   /** SCHEDULES_FILE; null means config/schedules.yaml when it exists. */
   readonly schedulesFile: string | null;
+  /** EVENT_SOURCES_FILE; null means config/event-sources.yaml when it exists. */
+  readonly eventSourcesFile: string | null;
+  /** Event intake: retries, backlog bound, sweeper, consumer concurrency (README "Event intake"). */
+  readonly intake: IntakeSettings;
   readonly smtp: { readonly url: string | null; readonly from: string; readonly uiPort: number };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: LogFormat };
   readonly shutdownGraceSeconds: number;
@@ -54,6 +58,18 @@ export interface ApiLimits {
   readonly trustProxy: number | readonly string[] | null;
   /** A bearer token for GET /metrics beside admin keys; null when unset. */
   readonly metricsToken: string | null;
+}
+
+/** How events are delivered to Temporal (server/intake). */
+export interface IntakeSettings {
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly backlogLimit: number;
+  readonly sweepAfterSeconds: number;
+  readonly concurrency: number;
+  /** `host:port` of an intake-only process's metrics (INTAKE_METRICS_PORT on WORKER_METRICS_HOST); null when unset. */
+  readonly metricsAddress: string | null;
 }
 
 /** Raised at start-up when the environment is invalid; the message names every bad variable. */
@@ -115,6 +131,16 @@ export function loadConfig(
     previousMasterKeys: env.JUNCTION_PREVIOUS_MASTER_KEYS ?? [],
     connectorsFile: env.CONNECTORS_FILE ?? null,
     schedulesFile: env.SCHEDULES_FILE ?? null,
+    eventSourcesFile: env.EVENT_SOURCES_FILE ?? null,
+    intake: {
+      maxAttempts: env.INTAKE_MAX_ATTEMPTS,
+      retryBaseMs: env.INTAKE_RETRY_BASE_MS,
+      retryMaxMs: Math.max(env.INTAKE_RETRY_MAX_MS, env.INTAKE_RETRY_BASE_MS),
+      backlogLimit: env.INTAKE_BACKLOG_LIMIT,
+      sweepAfterSeconds: env.INTAKE_SWEEP_AFTER_SECONDS,
+      concurrency: env.INTAKE_CONCURRENCY,
+      metricsAddress: env.INTAKE_METRICS_PORT === undefined ? null : hostPort(env.WORKER_METRICS_HOST, env.INTAKE_METRICS_PORT),
+    },
     smtp: { url: env.SMTP_URL ?? null, from: env.EMAIL_FROM, uiPort: env.MAIL_UI_PORT },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json') },
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,

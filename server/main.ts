@@ -11,6 +11,7 @@ import { migrateUp } from './db/migrate';
 import { withLogContext } from './logging/log-context';
 import { configureLogger, getLogger } from './logging/logger';
 import { startApiRole } from './roles/api.role';
+import { startIntakeRole } from './roles/intake.role';
 import { parseRole, type RunningRole } from './roles/role';
 import { startWorkerRole } from './roles/worker.role';
 import { connectTemporalClient, temporalAddress } from './temporal/connection';
@@ -22,7 +23,6 @@ async function main(): Promise<void> {
   const logger = configureLogger(config.log);
   // Only a process that runs a worker has SDK metrics to serve (an api process would just hold the port).
   installTemporalRuntime(config.log.level, { prometheusBindAddress: role === 'api' ? null : config.workerMetricsAddress });
-  if (role === 'intake') throw new Error('The intake role is not available yet (event intake arrives with the BullMQ consumers).');
 
   const db = openDatabase(config.databaseUrl);
   await db.sequelize.authenticate();
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   try {
     if (role === 'worker' || role === 'all') roles.push(await startWorkerRole(config, connectors.registry, db.models));
     if (role === 'api' || role === 'all') roles.push(await startApiRole(config, temporal.client, db.models, connectors));
+    if (role === 'intake' || role === 'all') roles.push(await startIntakeRole(config, temporal.client, db.models));
   } catch (error) {
     await stopAll();
     throw error;

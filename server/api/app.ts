@@ -41,6 +41,9 @@ import { httpMetrics } from './middleware/http-metrics';
 import { identifyCaller } from './middleware/identify-caller';
 import { rateLimit, type RateLimitStore } from './middleware/rate-limit';
 import { requestTimeout } from './middleware/request-timeout';
+import type { EventIntake } from '../intake/event-intake';
+import { eventsRouter } from './events/events.routes';
+import { deadLettersRouter } from './dead-letters/dead-letters.routes';
 
 export interface AppDeps {
   config: Config;
@@ -63,6 +66,8 @@ export interface AppDeps {
   rateLimitStore?: RateLimitStore;
   /** Check responses against the OpenAPI document: default `strict` outside production, `log` in it. */
   responseCheck?: ResponseCheckMode;
+  /** Webhook intake (openEventIntake): mounts POST /v1/events/:source and /v1/dead-letters; absent, neither exists. */
+  intake?: EventIntake;
 }
 
 export interface ApiTimeouts extends RunsTimeouts {
@@ -113,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   // Unknown /v1 paths answer 404 only to an authenticated caller.
   v1.use(keysRouter({ keys }));
   v1.use(auditRouter({ audit: createAuditService({ auditEntries: models.AuditEntry, apiKeys: models.ApiKey }), keys }));
+  if (deps.intake) v1.use(deadLettersRouter({ deadLetters: deps.intake.deadLetters, keys }));
   v1.use(authorize(keys, null), notFound());
 
   const document = buildApiDocument({ version: API_VERSION, sections: API_SECTIONS });
@@ -140,6 +146,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(openApiRouter(document));
   app.use(metricsRouter({ metrics, authenticator, token: config.api.metricsToken }));
   // The limit counts per principal, so the caller is identified before it and before routing.
+  // Webhooks prove themselves by their source's signature, not an API key; the backlog bound replaces the rate limit.
+  if (deps.intake) app.use(eventsRouter({ intake: deps.intake, registry: metrics.registry }));
   app.use('/v1', identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore }), v1);
   app.use(notFound());
   app.use(errorHandler());

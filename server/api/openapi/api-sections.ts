@@ -8,7 +8,9 @@ import { runsPaths } from '../runs/runs.openapi';
 import { schedulesPaths } from '../schedules/schedules.openapi';
 import { workflowsPaths } from '../workflows/workflows.openapi';
 import { metricsPaths } from '../../metrics/metrics.openapi';
+import { eventsPaths } from '../events/events.openapi';
+import { deadLettersPaths } from '../dead-letters/dead-letters.openapi';
 
 export const API_VERSION = '1.0.0';
 
-export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths, metricsPaths, keysPaths, auditPaths];
+export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths, metricsPaths, keysPaths, auditPaths, eventsPaths, deadLettersPaths];

@@ -21,7 +21,7 @@ export class InboxEvent extends Model<InferAttributes<InboxEvent>, InferCreation
   declare workflowId: string | null;
   declare businessKey: CreationOptional<string | null>;
   /** The resolved Temporal call (server/intake/delivery-command.ts); null only on rows older than migration 004. */
-  declare command: CreationOptional<unknown>;
+  declare command: unknown;
   declare runId: CreationOptional<string | null>;
   declare outcome: CreationOptional<string | null>;
   /** When the row is next due; the sweeper re-enqueues pending rows overdue by INTAKE_SWEEP_AFTER_SECONDS. */

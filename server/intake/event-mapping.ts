@@ -1,0 +1,101 @@
+/**
+ * Turns an authentic event into the delivery command the inbox stores, validating on the way, so
+ * an event that cannot become a run or a signal is refused with 400 naming the field in the event
+ * and never accepted into the inbox.
+ */
+import type { z } from 'zod';
+import { withDefaultConnectors, type StepConnectors } from '../../connectors/registry/step-defaults';
+import type { DeploymentFacts } from '../../workflows/process-definition';
+import { AppError, type FieldError } from '../api/errors';
+import { fieldErrorsOf } from '../api/field-errors';
+import { storeSearchAttributes, type DeliveryCommand } from './delivery-command';
+import { valueAt } from './event-path';
+import type { ConfiguredPath, EventSource } from './event-source';
+
+/** What the deployment fills into a process input, as POST /v1/runs does (runs.service.ts). */
+export interface InputPreparation {
+  /** connectors.yaml `defaults`. */
+  connectorDefaults: StepConnectors;
+  deployment: DeploymentFacts;
+}
+
+export interface MappedEvent {
+  eventId: string;
+  businessKey: string;
+  command: DeliveryCommand;
+}
+
+const MAX_ID_LENGTH = 255;
+
+const invalidEvent = (errors: FieldError[]) => AppError.validation('The event is invalid for this source.', errors);
+
+/** The path as the sender sees it, as the root of field names in a 400. */
+const rootOf = (path: ConfiguredPath) => (path.segments.length === 0 ? '' : path.text.replace(/^\$\./, ''));
+
+/** An identifier from the event: a non-empty string or a number, as ids come from JSON senders. */
+function identifierOf(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value.trim() !== '' && value.length <= MAX_ID_LENGTH) return value;
+  return null;
+}
+
+/** The event id from its header or its path in the body; 400 naming where it was looked for. */
+export function eventIdOf(source: EventSource, header: (name: string) => string | undefined, event: unknown): string {
+  const location = source.eventId;
+  const value = location.kind === 'header' ? header(location.header) : valueAt(event, location.path.segments);
+  const id = identifierOf(value);
+  if (id !== null) return id;
+  const field = location.kind === 'header' ? location.header : rootOf(location.path) || '(event)';
+  throw new AppError({
+    code: 'missing-event-id',
+    status: 400,
+    title: 'Invalid request',
+    detail: `The event id (${location.kind === 'header' ? `header ${location.header}` : `event path ${location.path.text}`}) is missing or not an id.`,
+    errors: [{ field, message: `must be a non-empty string (at most ${MAX_ID_LENGTH} characters) or a number` }],
+  });
+}
+
+function parseWith(schema: z.ZodType, value: unknown, root: string): unknown {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidEvent(fieldErrorsOf(parsed.error, root));
+  return parsed.data;
+}
+
+function required(value: unknown, path: ConfiguredPath, what: string): unknown {
+  if (value === undefined) throw invalidEvent([{ field: rootOf(path) || '(event)', message: `is missing (${what})` }]);
+  return value;
+}
+
+/** Maps and validates an event of the source; throws a 400 AppError naming the offending field. */
+export function mapEvent(source: EventSource, event: unknown, eventId: string, preparation: InputPreparation): MappedEvent {
+  const { mapping } = source;
+  const { process } = mapping;
+  const businessKey = identifierOf(valueAt(event, mapping.businessKey.segments));
+  if (businessKey === null) {
+    throw invalidEvent([{ field: rootOf(mapping.businessKey) || '(event)', message: `must be a non-empty string or a number (the business key of ${process.type})` }]);
+  }
+
+  const command: DeliveryCommand = { mode: mapping.mode, workflowType: process.type, workflowId: '' };
+  if (mapping.input) {
+    const raw = required(valueAt(event, mapping.input.segments), mapping.input, `the ${process.type} input`);
+    const withConnectors = process.choosesConnectors ? withDefaultConnectors(raw, preparation.connectorDefaults) : raw;
+    const completed = process.completeInput ? process.completeInput(withConnectors, preparation.deployment) : withConnectors;
+    const input = parseWith(process.inputSchema, completed, rootOf(mapping.input));
+    const derivedKey = process.businessKey(input);
+    if (derivedKey !== businessKey) {
+      throw invalidEvent([{ field: rootOf(mapping.businessKey) || '(event)', message: `must equal the business key ${process.type} derives from its input ("${derivedKey}")` }]);
+    }
+    command.workflowId = process.workflowId(input);
+    command.input = input;
+    command.searchAttributes = storeSearchAttributes(process.initialSearchAttributes(input));
+  } else {
+    command.workflowId = mapping.workflowIdTemplate!.replaceAll('{businessKey}', businessKey);
+  }
+  if (mapping.message) {
+    const { definition, argument } = mapping.message;
+    const raw = required(valueAt(event, argument.segments), argument, `the ${definition.name} ${mapping.message.kind} argument`);
+    const arg = definition.inputSchema ? parseWith(definition.inputSchema, raw, rootOf(argument)) : raw;
+    command.message = { name: definition.name, arg: arg ?? null };
+  }
+  return { eventId, businessKey, command };
+}

@@ -1,0 +1,88 @@
+/**
+ * The shape of config/event-sources.yaml (EVENT_SOURCES_FILE), as written; event-sources-file.ts
+ * resolves it against the environment and the process catalog.
+ */
+import { z } from 'zod';
+
+/** A source name is the last segment of `POST /v1/events/<name>` and the inbox's `source` column (60 chars). */
+export const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,59}$/;
+const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+const LITERAL_SECRET = 'must be an ${ENV_VAR} reference: literal secrets are not allowed in this file';
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const BODY_LIMIT = /^(\d+)\s*(b|kb|mb)$/i;
+export const MAX_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+const secretReference = z.string().regex(ENV_REFERENCE, LITERAL_SECRET);
+/** One reference, or several while a secret is rotated (any of them verifies). */
+const secrets = z.union([secretReference, z.array(secretReference).min(1)]);
+const headerName = z.string().regex(HEADER_NAME, 'must be an HTTP header name');
+
+const hmacSignature = z.strictObject({
+  scheme: z.literal('hmac-sha256'),
+  header: headerName,
+  encoding: z.enum(['base64', 'hex']).default('base64'),
+  prefix: z.string().default(''),
+  secret: secrets,
+});
+const stripeSignature = z.strictObject({
+  scheme: z.literal('stripe'),
+  header: headerName.default('Stripe-Signature'),
+  toleranceSeconds: z.number().int().min(1).max(86_400).default(300),
+  secret: secrets,
+});
+const sharedSecretSignature = z.strictObject({
+  scheme: z.literal('shared-secret'),
+  header: headerName,
+  prefix: z.string().default(''),
+  secret: secrets,
+});
+
+const eventIdLocation = z.union([z.strictObject({ header: headerName }), z.strictObject({ path: z.string().min(1) })]);
+
+const processMapping = z.strictObject({
+  /** A workflow type of the catalog (GET /v1/workflows). */
+  type: z.string().min(1),
+  mode: z.enum(['start', 'signal', 'signalWithStart', 'update']),
+  /** Path of the business key in the event. */
+  businessKey: z.string().min(1),
+  /** Path of the workflow input in the event; `$` is the whole event (the default). start and signalWithStart. */
+  input: z.string().min(1).optional(),
+  /** A signal the process declares. signal and signalWithStart. */
+  signal: z.string().min(1).optional(),
+  /** An update the process declares. update. */
+  update: z.string().min(1).optional(),
+  /** Path of the signal's or update's argument; `$` is the whole event (the default). */
+  argument: z.string().min(1).optional(),
+  /** The workflow id of the run a signal or update goes to, with `{businessKey}`, e.g. `purchase-{businessKey}`. signal and update. */
+  workflowId: z.string().min(1).optional(),
+});
+
+export const eventSourceSchema = z.strictObject({
+  signature: z.discriminatedUnion('scheme', [hmacSignature, stripeSignature, sharedSecretSignature]),
+  eventId: eventIdLocation,
+  /** Largest accepted body, e.g. 256kb or 1mb (the default); at most 10mb. */
+  bodyLimit: z
+    .string()
+    .regex(BODY_LIMIT, 'must be a size like 512kb or 1mb')
+    .refine((value) => bodyLimitBytes(value) <= MAX_BODY_LIMIT_BYTES, 'must be at most 10mb')
+    .default('1mb'),
+  process: processMapping,
+});
+
+export const eventSourcesFileSchema = z.strictObject({
+  sources: z.record(z.string().regex(SOURCE_NAME, 'a source name is lowercase letters, digits, ".", "_" and "-", at most 60'), eventSourceSchema).nullish(),
+});
+
+export type EventSourceEntry = z.infer<typeof eventSourceSchema>;
+export type ProcessMappingEntry = z.infer<typeof processMapping>;
+
+export function bodyLimitBytes(limit: string): number {
+  const match = BODY_LIMIT.exec(limit)!;
+  const unit = match[2]!.toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
+/** The variable a `${VAR}` reference names. */
+export function referencedVariable(reference: string): string {
+  return ENV_REFERENCE.exec(reference)![1]!;
+}
