@@ -23,6 +23,7 @@ function positiveInteger(value: string, max: number): number {
 }
 
 export const parseLimit = (value: string): number => positiveInteger(value, 100_000);
+export const parsePageSize = (value: string): number => positiveInteger(value, 100);
 export const parseSeconds = (value: string): number => positiveInteger(value, 86_400 * 366);
 export const parseMilliseconds = (value: string): number => positiveInteger(value, 3_600_000);
 export const parseDays = (value: string): number => positiveInteger(value, 3650);

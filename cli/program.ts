@@ -25,7 +25,11 @@ export function createProgram(io: CliIo, recordExit: (code: ExitCode) => void): 
     .option('-q, --quiet', 'only ids and essentials on stdout; no notices or progress', false)
     .addOption(new Option('--request-timeout <seconds>', 'give up on an API call after this long').argParser(parseSeconds).default(60))
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`junction: ${text}`),
+    })
     .showHelpAfterError('(add --help for usage)');
 
   const define = actionFactory(io, recordExit);

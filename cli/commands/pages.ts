@@ -1,5 +1,7 @@
+import { Option, type Command } from 'commander';
 import type { ApiClient, ApiReply, QueryParams } from '../api-client';
 import type { Page } from '../api-types';
+import { parseLimit, parsePageSize } from '../option-parsers';
 import type { Output } from '../output/output';
 
 /** The API's largest page. */
@@ -7,6 +9,8 @@ const MAX_PAGE_SIZE = 100;
 
 export interface PagingOptions {
   limit: number;
+  /** Items per API call (at most the API's 100). */
+  pageSize?: number;
   pageToken?: string;
 }
 
@@ -25,12 +29,12 @@ export interface Listing<T> {
  * Follows nextPageToken until `limit` items are listed or the last page is read. Each page asks
  * for no more than is still wanted, so the final token continues exactly after the last item shown.
  */
-export async function fetchPages<T>(api: ApiClient, path: string, filters: QueryParams, { limit, pageToken }: PagingOptions): Promise<Listing<T>> {
+export async function fetchPages<T>(api: ApiClient, path: string, filters: QueryParams, { limit, pageSize: perCall = MAX_PAGE_SIZE, pageToken }: PagingOptions): Promise<Listing<T>> {
   const replies: ApiReply<Page<T>>[] = [];
   const items: T[] = [];
   let token: string | null = pageToken ?? null;
   do {
-    const pageSize = Math.min(MAX_PAGE_SIZE, limit - items.length);
+    const pageSize = Math.min(perCall, MAX_PAGE_SIZE, limit - items.length);
     const reply = await api.get<Page<T>>(path, { ...filters, pageSize, ...(token ? { pageToken: token } : {}) });
     replies.push(reply);
     items.push(...reply.body.items);
@@ -51,4 +55,12 @@ export async function fetchPages<T>(api: ApiClient, path: string, filters: Query
       if (nextPageToken) out.notice(`More are listed after these: --page-token ${nextPageToken}`);
     },
   };
+}
+
+/** --limit, --page-size and --page-token, as every listing takes them. */
+export function withPagingOptions(command: Command, defaultLimit: number): Command {
+  return command
+    .addOption(new Option('-n, --limit <n>', 'list at most this many (pages are followed)').argParser(parseLimit).default(defaultLimit))
+    .addOption(new Option('--page-size <n>', `items per API call (at most ${MAX_PAGE_SIZE})`).argParser(parsePageSize))
+    .option('--page-token <token>', 'continue from the nextPageToken of an earlier listing');
 }

@@ -3,9 +3,9 @@ import { segment } from '../api-client';
 import type { MessageReply, RunSummary, RunView, StartedRunReply } from '../api-types';
 import type { Define } from '../command-context';
 import { readJsonArgument } from '../json-input';
-import { parseLimit, parseMilliseconds, parseSeconds } from '../option-parsers';
+import { parseMilliseconds, parseSeconds } from '../option-parsers';
 import { runDetails, runsTable } from '../output/run-render';
-import { fetchPages } from './pages';
+import { fetchPages, withPagingOptions, type PagingOptions } from './pages';
 import { waitForRun, type WaitOptions } from './run-wait';
 
 function waitOptions(command: Command): Command {
@@ -48,20 +48,21 @@ export function registerRunsCommands(program: Command, define: Define): void {
     }),
   );
 
-  runs
-    .command('list')
-    .description('list runs, newest first')
-    .option('-t, --type <type>', 'only runs of this process type')
-    .option('-s, --status <status>', 'only runs in this status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT …')
-    .option('-b, --business-key <key>', 'only runs with this business key')
-    .addOption(new Option('-n, --limit <n>', 'list at most this many (pages are followed)').argParser(parseLimit).default(20))
-    .option('--page-token <token>', 'continue from the nextPageToken of an earlier listing')
-    .action(
-      define(async (ctx, options: { type?: string; status?: string; businessKey?: string; limit: number; pageToken?: string }) => {
-        const listing = await fetchPages<RunSummary>(ctx.api, '/v1/runs', { type: options.type, status: options.status, businessKey: options.businessKey }, options);
-        listing.emit(ctx.out, runsTable, (run) => run.workflowId);
-      }),
-    );
+  withPagingOptions(
+    runs
+      .command('list')
+      .description('list runs, newest first')
+      .option('-t, --type <type>', 'only runs of this process type')
+      .option('-s, --status <status>', 'only runs in this status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT …')
+      .option('-b, --business-key <key>', 'only runs with this business key'),
+    20,
+  ).action(
+    define(async (ctx, options: { type?: string; status?: string; businessKey?: string } & PagingOptions) => {
+      const filters = { type: options.type, status: options.status, businessKey: options.businessKey };
+      const listing = await fetchPages<RunSummary>(ctx.api, '/v1/runs', filters, options);
+      listing.emit(ctx.out, runsTable, (run) => run.workflowId);
+    }),
+  );
 
   runs
     .command('show')

@@ -1,11 +1,11 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { segment } from '../api-client';
 import type { BackfillAccepted, ScheduleSummaryView, ScheduleView, TriggerAccepted } from '../api-types';
 import type { Define } from '../command-context';
 import { readJsonFile } from '../json-input';
-import { parseInstant, parseLimit } from '../option-parsers';
+import { parseInstant } from '../option-parsers';
 import { fields, instant, table } from '../output/table';
-import { fetchPages } from './pages';
+import { fetchPages, withPagingOptions, type PagingOptions } from './pages';
 
 function schedulesTable(items: readonly ScheduleSummaryView[]): string {
   if (items.length === 0) return 'No schedules.';
@@ -54,17 +54,12 @@ const OVERLAP_HELP = 'skip | buffer_one | buffer_all | cancel_other | terminate_
 export function registerSchedulesCommands(program: Command, define: Define): void {
   const schedules = program.command('schedules').description('schedules: list, show, create, replace, delete, pause, unpause, trigger, backfill');
 
-  schedules
-    .command('list')
-    .description('every schedule in the namespace')
-    .addOption(new Option('-n, --limit <n>', 'list at most this many (pages are followed)').argParser(parseLimit).default(100))
-    .option('--page-token <token>', 'continue from the nextPageToken of an earlier listing')
-    .action(
-      define(async (ctx, options: { limit: number; pageToken?: string }) => {
-        const listing = await fetchPages<ScheduleSummaryView>(ctx.api, '/v1/schedules', {}, options);
-        listing.emit(ctx.out, schedulesTable, (item) => item.id);
-      }),
-    );
+  withPagingOptions(schedules.command('list').description('every schedule in the namespace'), 100).action(
+    define(async (ctx, options: PagingOptions) => {
+      const listing = await fetchPages<ScheduleSummaryView>(ctx.api, '/v1/schedules', {}, options);
+      listing.emit(ctx.out, schedulesTable, (item) => item.id);
+    }),
+  );
 
   schedules
     .command('show')

@@ -8,7 +8,7 @@ const names = (messages: readonly CatalogMessage[]): string => messages.map((mes
 function catalogTable(entries: readonly CatalogEntry[]): string {
   return table(
     ['TYPE', 'DESCRIPTION', 'SIGNALS', 'UPDATES', 'QUERIES'],
-    entries.map((entry) => [entry.type, truncate(entry.description, 70), names(entry.signals), names(entry.updates), names(entry.queries)]),
+    entries.map((entry) => [entry.type, truncate(entry.description, 50), names(entry.signals), names(entry.updates), names(entry.queries)]),
   );
 }
 

@@ -29,7 +29,8 @@ export function progressDisplay(stream: TerminalStream, now: () => number = Date
       show(view) {
         const width = Math.max(20, (stream.columns ?? 80) - 1);
         const elapsed = `${Math.round((now() - started) / 1000)}s`;
-        const lines = progressLines(view).map((line, index) => (index === 0 ? `${line}  (${elapsed})` : line)).map((line) => line.slice(0, width));
+        const [head = '', ...rest] = progressLines(view);
+        const lines = [`[${elapsed}] ${head}`, ...rest].map((line) => line.slice(0, width));
         // Lines are cut to the terminal width so each takes one row and the block can be redrawn.
         if (drawn > 0) {
           moveCursor(stream, 0, -drawn);

@@ -37,7 +37,9 @@ export function progressLines(view: RunView): string[] {
   const steps = `${progress.stepsDone.length} step${progress.stepsDone.length === 1 ? '' : 's'} done`;
   const current = progress.currentStep ? `, now ${progress.currentStep}` : '';
   const last = !progress.currentStep && progress.stepsDone.length > 0 ? `, last ${progress.stepsDone[progress.stepsDone.length - 1]}` : '';
-  const lines = [`${view.workflowId}  ${view.status}  ${progress.status}  ${steps}${current}${last}`];
+  // The process's own status says more than Temporal's only when they differ (e.g. WAITING_FOR_APPROVAL).
+  const status = progress.status === view.status ? view.status : `${view.status} (${progress.status})`;
+  const lines = [`${view.workflowId}  ${status}  ${steps}${current}${last}`];
   if (progress.pending) lines.push(`  waiting for ${pendingText(progress.pending)}`);
   const pairs = detailPairs(progress.details);
   if (pairs.length > 0) lines.push(`  ${pairs.join('  ')}`);

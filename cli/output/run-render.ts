@@ -35,8 +35,14 @@ export function failureChain(failure: RunFailure): string[] {
   return lines;
 }
 
+/** Attributes Temporal keeps for itself (worker build ids, patch markers): not the process's facts. */
+const isTemporalOwn = (name: string): boolean => name === 'BuildIds' || name.startsWith('Temporal');
+
 function searchAttributesText(attributes: Record<string, unknown>): string | null {
-  const pairs = Object.entries(attributes).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('|') : String(value)}`);
+  const pairs = Object.entries(attributes)
+    .filter(([key]) => !isTemporalOwn(key))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('|') : String(value)}`);
   return pairs.length > 0 ? pairs.join(', ') : null;
 }
 

@@ -24,7 +24,12 @@ const NO_BORDERS = {
 export function fields(rows: readonly (readonly [string, Cell])[]): string {
   const rendered = new Table({ chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
   for (const [label, value] of rows) rendered.push([label, cellText(value)]);
-  return rendered.toString();
+  // cli-table3 pads every row to the widest value; the padding is noise at the end of a line.
+  return rendered
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
 }
 
 /** Shortens text for a table cell. */
