@@ -9,6 +9,8 @@ export type { ConnectorView } from '../server/api/connectors/connector-views';
 export type { HealthCheckResult } from '../server/api/connectors/connector-health-check';
 export type { ScheduleSummaryView, ScheduleView } from '../server/schedules/schedule-views';
 export type { BackfillAccepted, TriggerAccepted } from '../server/schedules/schedules.service';
+export type { KeyView } from '../server/api/keys/key-views';
+export type { AuditEntryView } from '../server/api/audit/audit-views';
 export type { PendingApproval, Progress } from '../workflows/shared/progress';
 
 export interface Page<T> {

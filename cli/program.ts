@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { version } from '../package.json';
 import { actionFactory, type CliIo } from './command-context';
+import { registerAuditCommands } from './commands/audit';
 import { registerConnectorsCommands } from './commands/connectors';
+import { registerKeysCommands } from './commands/keys';
 import { registerRunsCommands } from './commands/runs';
 import { registerSchedulesCommands } from './commands/schedules';
 import { registerWorkflowsCommands } from './commands/workflows';
@@ -37,5 +39,7 @@ export function createProgram(io: CliIo, recordExit: (code: ExitCode) => void): 
   registerWorkflowsCommands(program, define);
   registerSchedulesCommands(program, define);
   registerConnectorsCommands(program, define);
+  registerKeysCommands(program, define);
+  registerAuditCommands(program, define);
   return program;
 }

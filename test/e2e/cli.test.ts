@@ -415,6 +415,56 @@ describe('junction CLI (e2e): the bin against a real API, dev server, worker, Ma
     });
   });
 
+  describe('keys and audit', () => {
+    it('keys create prints the new key once; it works until keys revoke; a second revoke exits 5; audit list names both', async () => {
+      const name = uniqueId('cli-key');
+      const created = await junction(['keys', 'create', '--name', name, '--scopes', 'runs:read,runs:write', '--expires-in-days', '30', '--json']);
+      expect(created.code, created.stderr).to.equal(0);
+      const body = JSON.parse(created.stdout) as { id: number; key: string; prefix: string; scopes: string[]; expiresAt: string };
+      expect(body.scopes).to.deep.equal(['runs:read', 'runs:write']);
+      expect(Date.parse(body.expiresAt) - Date.now()).to.be.within(29.9 * 86_400_000, 30 * 86_400_000);
+      const id = String(body.id);
+      expect((await junction(['workflows', 'list', '--quiet'], { key: body.key })).code).to.equal(0);
+
+      const quiet = await junction(['keys', 'create', '--name', `${name}-quiet`, '--scopes', 'runs:read', '--quiet']);
+      expect(quiet.stdout).to.match(/^jk_[A-Za-z0-9]+_[A-Za-z0-9]+\n$/);
+      expect(quiet.stderr).to.equal('');
+      const human = await junction(['keys', 'create', '--name', `${name}-human`, '--scopes', 'admin']);
+      expect(human.stdout).to.match(/Key\s+jk_/).and.match(/Expires\s+never/);
+      expect(human.stderr).to.equal('Store the key now: it is not shown again.\n');
+
+      const listed = await junction(['keys', 'list']);
+      expect(listed.stdout).to.match(/ID.*NAME.*PREFIX.*SCOPES.*STATUS/).and.match(new RegExp(`${name}\\s*│\\s*${body.prefix}\\s*│\\s*runs:read, runs:write\\s*│\\s*active`));
+      expect(listed.stdout).not.to.contain(body.key);
+
+      const revoked = await junction(['keys', 'revoke', id]);
+      expect(revoked.code, revoked.stderr).to.equal(0);
+      expect(revoked.stdout).to.equal(`Revoked key ${id} (${name}, ${body.prefix}).\n`);
+      expect((await junction(['workflows', 'list'], { key: body.key })).code).to.equal(3);
+      const again = await junction(['keys', 'revoke', id]);
+      expect(again.code).to.equal(5);
+      expect(again.stderr).to.contain('HTTP 409');
+      expect((await junction(['keys', 'list', '--status', 'revoked', '--quiet'])).stdout.split('\n')).to.include(id);
+      expect((await junction(['keys', 'show', id, '--json'])).stdout).to.contain('"status":"revoked"');
+      expect((await junction(['keys', 'show', 'twelve'])).code).to.equal(2);
+      expect((await junction(['keys', 'show', '4000000000'])).code).to.equal(4);
+      expect((await junction(['keys', 'create', '--name', 'x', '--scopes', 'runs:read', '--expires-in-days', '3', '--expires-at', '2031-01-01T00:00:00Z'])).code).to.equal(2);
+
+      // Audit rows are written as each response finishes: the last one may trail the answer by a moment.
+      const trail = await eventually(() => junction(['audit', 'list', '--target', id, '--json']), (result) => result.stdout.includes('"statusCode":409'));
+      expect(trail.code, trail.stderr).to.equal(0);
+      const entries = (JSON.parse(trail.stdout) as { items: { action: string; outcome: string; statusCode: number }[] }).items;
+      expect(entries.map((entry) => `${entry.action}:${entry.outcome}:${entry.statusCode}`)).to.deep.equal([
+        'keys.revoke:failure:409',
+        'keys.revoke:success:200',
+        'keys.create:success:201',
+      ]);
+      const table = await junction(['audit', 'list', '--action', 'keys.*', '--outcome', 'failure']);
+      expect(table.stdout).to.match(/AT \(UTC\).*ACTOR.*ACTION.*TARGET.*OUTCOME/).and.match(new RegExp(`keys\\.revoke\\s*│\\s*${id}\\s*│\\s*failure\\s*│\\s*409`));
+      expect((await junction(['audit', 'list'], { key: readerKey })).code).to.equal(3);
+    });
+  });
+
   describe('exit codes and errors', () => {
     it('401 for a wrong key and 403 for a missing scope exit 3, one readable line with the requestId, the key never printed', async () => {
       const wrongKey = `jk_live_${'x'.repeat(40)}`;
