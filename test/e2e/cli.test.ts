@@ -510,6 +510,33 @@ describe('junction CLI (e2e): the bin against a real API, dev server, worker, Ma
       expect(invalid.stderr).to.contain('input.currency').and.contain('HTTP 400');
     });
 
+    it('429 exits 7 and names Retry-After', async () => {
+      const config = loadConfig({ TEMPORAL_NAMESPACE: (await getDevServer()).namespace, API_RATE_LIMIT: '2' }, false);
+      const limited = await startApiServer(createApp({ config, temporal, models: db.models }), 0);
+      try {
+        for (let call = 0; call < 2; call++) expect((await junction(['workflows', 'list', '--quiet'], { url: limited.url })).code).to.equal(0);
+        const refused = await junction(['workflows', 'list'], { url: limited.url });
+        expect(refused.code).to.equal(7);
+        expect(refused.stderr).to.match(/\(HTTP 429, retry after \d+ s, requestId [\w-]+\)\n$/);
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('a 503 (Temporal unreachable behind the API) exits 6', async () => {
+      const deadTemporal = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
+      const config = loadConfig({ TEMPORAL_NAMESPACE: 'default' }, false);
+      const degraded = await startApiServer(createApp({ config, temporal: new Client({ connection: deadTemporal }), models: db.models, timeouts: { rpcMs: 1_000 } }), 0);
+      try {
+        const result = await junction(['runs', 'show', 'order-anything'], { url: degraded.url });
+        expect(result.code, result.stderr).to.equal(6);
+        expect(result.stderr).to.contain('HTTP 503');
+      } finally {
+        await degraded.close();
+        await deadTemporal.close();
+      }
+    });
+
     it('an API that cannot be reached exits 6', async () => {
       const result = await junction(['workflows', 'list'], { url: `http://127.0.0.1:${await closedPort()}` });
       expect(result.code).to.equal(6);
