@@ -1,7 +1,7 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
-import { countSandboxRecords } from '../../connectors/sandbox/sandbox-admin';
+import { clearSandboxFaults, countSandboxRecords, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
 import { approveUpdate, rejectUpdate } from '../../workflows/purchase-approval/purchase-approval.types';
 import { progressQuery } from '../../workflows/shared/progress';
 import {
@@ -25,6 +25,8 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
   after(async () => {
     await h?.close();
   });
+
+  afterEach(() => clearSandboxFaults(h.db.models));
 
   /** The refusal a validator answered, or a failed test when the update was accepted. */
   async function refusalOf(update: Promise<unknown>): Promise<ApplicationFailure> {
@@ -175,5 +177,47 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
     });
     expect(pending.escalated).to.equal(false);
     expect(refusal.message).to.contain('already approved step 1');
+  });
+
+  it('when a start bypasses the input schema with too short a chain, then the run fails at once instead of retrying its task', async () => {
+    const { input } = newPurchaseRequest('large');
+    input.approvers = input.approvers.slice(0, 1);
+    const error = await h.run(input, (handle) => handle.result().then(() => null, (e: unknown) => e));
+    expect(error).to.be.instanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause;
+    expect(cause).to.be.instanceOf(ApplicationFailure);
+    expect(cause).to.include({ type: 'InvalidPurchaseRequest', message: 'A total of 1500000 needs 2 approvers, 1 given' });
+  });
+
+  it('when the ERP answers 503 twice, then the purchase order is retried and created once', async () => {
+    await injectSandboxFault(h.db.models, { instance: 'erp.main', operation: 'createPurchaseOrder', code: 'VENDOR_UNAVAILABLE', times: 2 });
+    const { input } = newPurchaseRequest('small');
+    const ordersBefore = await countSandboxRecords(h.db.models, 'erp.main', 'purchaseOrders');
+    const { result, attempt } = await h.run(input, async (handle) => {
+      const result = await handle.result();
+      const events = (await handle.fetchHistory()).events ?? [];
+      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createPurchaseOrder');
+      const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled?.eventId));
+      return { result, attempt: started?.activityTaskStartedEventAttributes?.attempt };
+    });
+    expect(attempt).to.equal(3);
+    expect(result.purchaseOrderId).to.be.a('string');
+    expect(await countSandboxRecords(h.db.models, 'erp.main', 'purchaseOrders')).to.equal(ordersBefore + 1);
+  });
+
+  it('when the ERP refuses the approved order for good, then the run fails at that step and the requester is not told it was approved', async () => {
+    await injectSandboxFault(h.db.models, { instance: 'erp.main', operation: 'createPurchaseOrder', code: 'INVALID_REQUEST', times: null });
+    const { input } = newPurchaseRequest('small');
+    const { error, progress } = await h.run(input, async (handle) => ({
+      error: await handle.result().then(() => null, (e: unknown) => e),
+      progress: await handle.query(progressQuery),
+    }));
+    expect(error).to.be.instanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).to.equal('PurchaseApprovalFailed');
+    expect(cause.details).to.deep.equal([{ step: 'createPurchaseOrder', code: 'INVALID_REQUEST' }]);
+    expect(progress.status).to.equal('FAILED');
+    expect(progress.failure?.step).to.equal('createPurchaseOrder');
+    expect(h.smtp.messages.some((m) => m.subject?.includes(input.requestId))).to.equal(false);
   });
 });

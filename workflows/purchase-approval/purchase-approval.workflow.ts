@@ -26,6 +26,8 @@ const steps = proxyActivities<Activities>(connectorCall);
 
 /** Failure type of the run when the approved order or the requester's notice could not be done. */
 export const PURCHASE_APPROVAL_FAILED = 'PurchaseApprovalFailed';
+/** Failure type of a run started with an input the schema would have refused. */
+export const INVALID_PURCHASE_REQUEST = 'InvalidPurchaseRequest';
 
 /**
  * The workflow clock: inside the sandbox `Date` is the time of the current workflow task, taken
@@ -65,14 +67,25 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
     currency: input.currency,
     lines: input.lines,
   };
-  const policy = {
-    reminderMs: durationMs(input.policy.reminderAfter),
-    escalateMs: durationMs(input.policy.escalateAfter),
-    deadline: startTime.getTime() + durationMs(input.policy.autoRejectAfter),
-  };
-
   const progress = new ProgressTracker();
-  const book = new ApprovalBook(input.approvers, approvalsRequired(total, input.policy));
+  // Only a start that bypassed the input schema fails these checks: fail the run, not its workflow task forever.
+  const refuse = (message: string) => {
+    progress.setStatus('FAILED');
+    return ApplicationFailure.nonRetryable(message, INVALID_PURCHASE_REQUEST);
+  };
+  let policy: { reminderMs: number; escalateMs: number; deadline: number };
+  try {
+    policy = {
+      reminderMs: durationMs(input.policy.reminderAfter),
+      escalateMs: durationMs(input.policy.escalateAfter),
+      deadline: startTime.getTime() + durationMs(input.policy.autoRejectAfter),
+    };
+  } catch (error) {
+    throw refuse(`Invalid policy duration: ${(error as Error).message}`);
+  }
+  const needed = approvalsRequired(total, input.policy);
+  if (input.approvers.length < needed) throw refuse(`A total of ${total} needs ${needed} approvers, ${input.approvers.length} given`);
+  const book = new ApprovalBook(input.approvers, needed);
   let shownStatus: ProcessStatusValue | null = null;
   /** Mirrors the book into the progress query and the ProcessStatus search attribute. */
   const publish = (status?: ProcessStatusValue) => {
