@@ -8,8 +8,8 @@ import { Output } from './output/output';
 export interface GlobalOptions {
   url: string;
   key?: string;
-  json: boolean;
-  quiet: boolean;
+  json?: boolean;
+  quiet?: boolean;
   /** Seconds. */
   requestTimeout: number;
 }
@@ -41,7 +41,7 @@ export function actionFactory(io: CliIo, record: (code: ExitCode) => void): Defi
       const globals = command.optsWithGlobals<GlobalOptions>();
       const ctx: CommandContext = {
         api: new ApiClient({ baseUrl: globals.url, key: globals.key, timeoutMs: globals.requestTimeout * 1000 }),
-        out: new Output({ json: globals.json, quiet: globals.quiet, stdout: io.stdout, stderr: io.stderr }),
+        out: new Output({ json: globals.json === true, quiet: globals.quiet === true, stdout: io.stdout, stderr: io.stderr }),
       };
       const code = await handler(ctx, ...(received.slice(0, -1) as A));
       if (code !== undefined) record(code);
