@@ -196,13 +196,17 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
       openRuns.delete(workflowId);
     });
 
-    it('watch --timeout gives up with exit code 8 while the run goes on; signal to an undeclared name exits 4', async () => {
+    it('watch --timeout gives up with exit code 8 and Ctrl-C with 130 while the run goes on; signal to an undeclared name exits 4', async () => {
       const { input } = purchaseRequest();
       const workflowId = (await junction(['runs', 'start', 'purchaseApproval', '--input', JSON.stringify(input), '--quiet'])).stdout.trim();
       openRuns.add(workflowId);
       const watched = await junction(['runs', 'watch', workflowId, '--timeout', '1', '--poll-interval', '200']);
       expect(watched.code).to.equal(8);
       expect(watched.stderr).to.contain(`${workflowId} is still RUNNING after 1 s`);
+      expect((await stack.temporal.workflow.getHandle(workflowId).describe()).status.name).to.equal('RUNNING');
+      const interrupted = await junction(['runs', 'watch', workflowId, '--poll-interval', '200'], { interruptOnStderr: /WAITING_FOR_APPROVAL/ });
+      expect(interrupted.code).to.equal(130);
+      expect(interrupted.stderr).to.contain(`Stopped watching ${workflowId}; the run goes on.`);
       expect((await stack.temporal.workflow.getHandle(workflowId).describe()).status.name).to.equal('RUNNING');
 
       const signal = await junction(['runs', 'signal', workflowId, 'hurry', '--data', '{}']);

@@ -21,6 +21,8 @@ export interface CliRunOptions {
   /** Written to the CLI's stdin (it is closed either way). */
   stdin?: string;
   timeoutMs?: number;
+  /** Sends SIGINT (Ctrl-C) once stderr shows this (e.g. the first progress line). */
+  interruptOnStderr?: RegExp;
 }
 
 export async function runJunction(args: readonly string[], options: CliRunOptions): Promise<CliResult> {
@@ -37,7 +39,14 @@ export async function runJunction(args: readonly string[], options: CliRunOption
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let interrupted = false;
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (!interrupted && options.interruptOnStderr?.test(stderr)) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  });
   child.stdin.end(options.stdin ?? '');
   const timeoutMs = options.timeoutMs ?? 60_000;
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -26,6 +26,7 @@ export interface JunctionCallOptions {
   stdin?: string;
   /** Default: this stack's API. */
   url?: string;
+  interruptOnStderr?: RegExp;
 }
 
 export interface CliStack {
@@ -89,6 +90,7 @@ export async function startCliStack(label: string, { worker: withWorker }: { wor
         url: options.url ?? api.url,
         ...(options.key === null ? {} : { key: options.key ?? adminKey }),
         ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+        ...(options.interruptOnStderr === undefined ? {} : { interruptOnStderr: options.interruptOnStderr }),
       }),
     async apiGet(path) {
       const response = await fetch(api.url + path, { headers: { authorization: `Bearer ${adminKey}` } });
