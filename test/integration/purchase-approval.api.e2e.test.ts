@@ -157,6 +157,8 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     expect(first.body.result).to.deep.include({ requestId: request.requestId, status: 'pending' });
     expect((first.body.result as { pending: unknown }).pending).to.deep.include({ step: 2, approver: people.second });
 
+    // As in life, the second approver acts on the email asking them.
+    await smtp.waitFor((m) => m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`) === true && recipientsOf(m).includes(people.second));
     const second = await decide(workflowId, 'approve', { approver: people.second });
     expect(second.status, JSON.stringify(second.body)).to.equal(200);
     expect(second.body.result).to.deep.include({ status: 'approved', pending: null });
@@ -164,6 +166,7 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     const done = await waitForRun(workflowId, (run) => run.status !== 'RUNNING');
     expect(done.status).to.equal('COMPLETED');
     expect(done.searchAttributes).to.include({ ProcessStatus: 'COMPLETED', BusinessKey: request.requestId });
+    expect(done.progress?.stepsDone).to.deep.equal(['approval-1', 'approval-2', 'createPurchaseOrder', 'notifyRequester']);
     expect(done.result).to.deep.include({ decision: 'approved', decidedBy: [people.first, people.second], automatic: false });
     const order = await db.models.SandboxRecord.findOne({ where: { id: done.result?.purchaseOrderId ?? '' } });
     expect(order?.instance).to.equal('erp.main');

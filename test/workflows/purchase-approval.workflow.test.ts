@@ -1,5 +1,5 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import { clearSandboxFaults, countSandboxRecords, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
 import { approveUpdate, rejectUpdate } from '../../workflows/purchase-approval/purchase-approval.types';
@@ -219,5 +219,53 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
     expect(progress.status).to.equal('FAILED');
     expect(progress.failure?.step).to.equal('createPurchaseOrder');
     expect(h.smtp.messages.some((m) => m.subject?.includes(input.requestId))).to.equal(false);
+  });
+
+  it('when ops cancel a pending request, then it ends cancelled, shows nobody pending and leaves no timer behind', async () => {
+    const { input } = newPurchaseRequest('medium');
+    const { error, progress, timers } = await h.run(input, async (handle) => {
+      await waitForPending(handle, 1);
+      while ((await timerAccounting(handle)).started === 0) await new Promise((resolve) => setTimeout(resolve, 50)); // the reminder's wait began
+      await handle.cancel();
+      const error = await handle.result().then(() => null, (e: unknown) => e);
+      return { error, progress: await handle.query(progressQuery), timers: await timerAccounting(handle) };
+    });
+    expect(error).to.be.instanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).to.be.instanceOf(CancelledFailure);
+    expect(progress.status).to.equal('CANCELLED');
+    expect(progress.pending).to.equal(undefined);
+    expect(timers).to.deep.equal({ started: 1, fired: 0, cancelled: 1 });
+  });
+
+  it('when both approvers decide while the first request email is still being sent, then both steps are recorded and the second is not asked after the fact', async () => {
+    const { input, people } = newPurchaseRequest('large');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { result, progress } = await h.run(
+      input,
+      async (handle) => {
+        await waitForPending(handle, 1);
+        const first = await handle.executeUpdate(approveUpdate, { args: [{ approver: people.first }] });
+        expect(first.pending).to.deep.include({ step: 2, approver: people.second });
+        await handle.executeUpdate(approveUpdate, { args: [{ approver: people.second }] });
+        release();
+        return { result: await handle.result(), progress: await handle.query(progressQuery) };
+      },
+      {
+        activities: (real) => ({
+          ...real,
+          // The real email, sent only once the test has decided both steps.
+          sendPurchaseEmail: async (args) => {
+            if (args.email.kind === 'approvalRequested') await held;
+            return real.sendPurchaseEmail(args);
+          },
+        }),
+      },
+    );
+    expect(result.decidedBy).to.deep.equal([people.first, people.second]);
+    expect(progress.stepsDone).to.deep.equal(['approval-1', 'approval-2', 'createPurchaseOrder', 'notifyRequester']);
+    await h.smtp.waitFor((m) => m.subject === `Your purchase request ${input.requestId} is approved`);
+    const asks = h.smtp.messages.filter((m) => m.subject?.startsWith(`Approval needed: purchase request ${input.requestId}`));
+    expect(asks.map(recipientsOf)).to.deep.equal([[people.first]]);
   });
 });

@@ -125,6 +125,11 @@ export class ApprovalBook {
     return this.pending?.step ?? null;
   }
 
+  /** The decision taken at `step`, if any. */
+  decisionAt(step: number): ApprovalDecision | undefined {
+    return this.decisions.find((decision) => decision.step === step);
+  }
+
   get decided(): boolean {
     return this.status !== 'pending';
   }

@@ -147,7 +147,8 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
   async function awaitStep(step: number): Promise<void> {
     const moved = () => book.pendingStep !== step;
     const asked = book.summary().pending;
-    if (!asked) return;
+    // Decided before its turn came (an approver may act on `progress` before any email): nobody to ask.
+    if (!asked || asked.step !== step) return;
     const approval = { step, steps: asked.steps };
     await notifyApprover({ kind: 'approvalRequested', to: asked.approver, approval, facts }, `approval-request:${step}`);
     const askedAt = Date.parse(asked.since);
@@ -181,7 +182,9 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
 
   try {
     if (book.decided) await progress.step('autoApproval', () => Promise.resolve());
-    for (let step = book.pendingStep; step !== null; step = book.pendingStep) {
+    // Every step the request reached is a progress step, even one decided while an earlier step's
+    // email was still being sent; a rejection or the deadline ends the chain.
+    for (let step = 1; step <= needed && (book.pendingStep === step || book.decisionAt(step)); step++) {
       const current = step;
       await progress.step(`approval-${current}`, () => awaitStep(current));
     }
