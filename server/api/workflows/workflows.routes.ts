@@ -24,7 +24,7 @@ function describeMessages(messages: readonly MessageDefinition[]): CatalogMessag
   return messages.map((message) => ({
     name: message.name,
     description: message.description,
-    inputSchema: message.inputSchema ? z.toJSONSchema(message.inputSchema) : null,
+    inputSchema: message.inputSchema ? z.toJSONSchema(message.inputSchema, { io: 'input' }) : null,
   }));
 }
 
@@ -32,7 +32,8 @@ export function describeCatalog(catalog: readonly ProcessDefinition[]): CatalogE
   return catalog.map((process) => ({
     type: process.type,
     description: process.description,
-    inputSchema: z.toJSONSchema(process.inputSchema),
+    // As callers write it: fields with defaults are optional.
+    inputSchema: z.toJSONSchema(process.inputSchema, { io: 'input' }),
     queries: describeMessages(process.queries),
     signals: describeMessages(process.signals),
     updates: describeMessages(process.updates),
