@@ -5,6 +5,7 @@ import { createCustomerSyncActivities } from './customer-sync.activities';
 import { createEmailActivities } from './email.activities';
 import { createErpActivities } from './erp.activities';
 import { createReconciliationActivities } from './reconciliation.activities';
+import { createNotificationActivities } from './notification.activities';
 import { createPaymentActivities } from './payment.activities';
 import { createPurchaseApprovalActivities } from './purchase-approval.activities';
 
@@ -23,6 +24,7 @@ export function createActivities({ connectors, models }: ActivityDeps) {
     ...createEmailActivities(connectors),
     ...createCustomerSyncActivities({ connectors, models }),
     ...createReconciliationActivities(connectors),
+    ...createNotificationActivities(connectors),
     ...createPurchaseApprovalActivities(connectors),
   };
 }

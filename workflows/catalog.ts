@@ -8,6 +8,7 @@ import { orderToCashProcess } from './order-to-cash/order-to-cash.process';
 import { customerSyncProcess } from './customer-sync/customer-sync.process';
 import { purchaseApprovalProcess } from './purchase-approval/purchase-approval.process';
 import { invoiceReconciliationProcess } from './invoice-reconciliation/invoice-reconciliation.process';
+import { notificationFanoutProcess } from './notification-fanout/notification-fanout.process';
 import type { ProcessDefinition } from './process-definition';
 
 export type { MessageDefinition, ProcessDefinition } from './process-definition';
@@ -17,6 +18,7 @@ export const PROCESS_CATALOG: readonly ProcessDefinition[] = [
   customerSyncProcess,
   purchaseApprovalProcess,
   invoiceReconciliationProcess,
+  notificationFanoutProcess,
 ];
 
 export function findProcess(type: string): ProcessDefinition | undefined {

@@ -3,3 +3,5 @@ export { orderToCash } from './order-to-cash/order-to-cash.workflow';
 export { customerSync } from './customer-sync/customer-sync.workflow';
 export { purchaseApproval } from './purchase-approval/purchase-approval.workflow';
 export { invoiceReconciliation } from './invoice-reconciliation/invoice-reconciliation.workflow';
+export { notificationFanout } from './notification-fanout/notification-fanout.workflow';
+export { notificationBatch } from './notification-fanout/notification-batch.workflow';
