@@ -159,6 +159,7 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
     while (!killPoint) {
       if (Date.now() - syncStartedAt > 300_000) throw new Error('no page with a heartbeated position was seen within 5 minutes');
       const customers = (await countErpCustomers(db.models, 'erp.main')).customers;
+      if (customers === TOTAL) throw new Error('the sync finished before a page had heartbeated its position: pages are shorter than HEARTBEAT_EVERY_MS here');
       const heartbeated = customers >= 2_500 ? await heartbeatedPage(handle) : null;
       if (heartbeated && heartbeated.done.length > 0) killPoint = { heartbeated, customers, progress: (await getRun(workflowId)).progress };
       else await new Promise((resolve) => setTimeout(resolve, 50));
