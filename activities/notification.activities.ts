@@ -45,7 +45,8 @@ export function createNotificationActivities(connectors: ConnectorResolver) {
      *   shutting down) stops between two recipients.
      */
     async sendNotificationBatch(input: NotificationBatchInput): Promise<NotificationBatchResult> {
-      const mailer = connectors.resolve('email', input.connector);
+      // Inside callConnector: an unknown or disabled instance is a non-retryable CONNECTOR_MISCONFIGURED.
+      const mailer = await callConnector(async () => connectors.resolve('email', input.connector));
       const checkpoint = checkpointFrom(activityInfo().heartbeatDetails);
       const resumedFrom = checkpoint.next;
       const pace = new RateLimiterQueue(new RateLimiterMemory({ points: input.ratePerSecond, duration: 1 }), { maxQueueSize: 1 });

@@ -32,9 +32,12 @@ export function createReconciliationActivities(connectors: ConnectorResolver) {
      */
     async reconcileWindow(request: ReconcileWindowRequest): Promise<ReconciliationReport> {
       const { window } = request;
-      const erp = connectors.resolve('erp', request.connectors.erp);
-      const payments = connectors.resolve('payment', request.connectors.payment);
-      const mailer = connectors.resolve('email', request.connectors.email);
+      // Inside callConnector: an unknown or disabled instance is a non-retryable CONNECTOR_MISCONFIGURED.
+      const [erp, payments, mailer] = await callConnector(async () => [
+        connectors.resolve('erp', request.connectors.erp),
+        connectors.resolve('payment', request.connectors.payment),
+        connectors.resolve('email', request.connectors.email),
+      ] as const);
       const listed = { invoices: 0, payments: 0 };
       const beat = () => heartbeat(listed);
 

@@ -145,6 +145,18 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
     expect(mailsOf(input.eventId)).to.have.length(60);
   });
 
+  it('when a batch cannot run at all (unknown email connector), then it is reported as an incomplete batch and the run still completes', async () => {
+    const input = fanoutInput(30, 1_000, { batchSize: 10, connectors: { email: 'email.missing' } });
+    const { result, progress } = await fanout(input);
+    expect(result).to.include({ sent: 0, failedCount: 0, batches: 3 });
+    const parent = notificationWorkflowId(input.eventId);
+    expect(result.incompleteBatches.map((b) => ({ batch: b.batch, workflowId: b.workflowId, recipients: b.recipients }))).to.deep.equal([1, 2, 3].map((batch) => ({ batch, workflowId: batchWorkflowId(parent, batch), recipients: 10 })));
+    for (const batch of result.incompleteBatches) expect(batch.message).to.contain('No connector instance named "email.missing"');
+    expect(progress.status).to.equal('COMPLETED');
+    expect(progress.details).to.deep.include({ incompleteBatches: result.incompleteBatches });
+    expect(mailsOf(input.eventId)).to.deep.equal([]);
+  });
+
   async function waitForCount(eventId: string, count: number, timeoutMs = 60_000): Promise<ParsedMail[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
