@@ -29,6 +29,11 @@ export interface ProcessDefinition<Schema extends z.ZodType = z.ZodType> {
   /** The input has `connectors: { crm?, erp?, payment?, email? }`; the API fills in configured defaults. */
   choosesConnectors?: boolean;
   /**
+   * A finished run's workflow id may start again (batch jobs named by their job, not a business
+   * event). By default a business key that has run is never started twice: a repeated order stays one order.
+   */
+  rerunnable?: boolean;
+  /**
    * Fills in what the input leaves to the deployment, before validation (after the connector
    * defaults), so the run's history records the choice it was started with.
    */

@@ -3,7 +3,7 @@
  * collection, and `runOnce`, which makes a write exactly-once per idempotency key.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Op, UniqueConstraintError, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, Transaction, UniqueConstraintError, type Sequelize, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { Models, SandboxRecord } from '../../server/db/models';
 import type { SandboxCursor } from './sandbox-cursor';
@@ -175,7 +175,9 @@ export class SandboxStore {
       const earlier = await this.models.SandboxRecord.findOne({ where: { instance: this.instance, collection: RECEIPTS, idempotencyKey: key } });
       if (earlier) return resultSchema.parse(receiptSchema.parse(jsonOf(earlier)).result);
       try {
-        return await this.sequelize.transaction(async (tx) => {
+        // READ COMMITTED: a lookup of a key that has no row yet takes no gap lock, so concurrent
+        // first writes of different keys do not deadlock; the unique indexes decide real races.
+        return await this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (tx) => {
           const receipt = await this.models.SandboxRecord.create(
             { id: newSandboxId('rcp'), instance: this.instance, collection: RECEIPTS, naturalKey: null, idempotencyKey: key, data: { operation } },
             { transaction: tx },

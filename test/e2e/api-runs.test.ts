@@ -120,6 +120,22 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       expect(again.body).to.include({ workflowId: first.body.workflowId, runId: first.body.runId, existing: true });
     });
 
+    it('starts a rerunnable batch again under its id once the previous run finished, and joins it while it runs', async () => {
+      const syncName = uniqueId('sync');
+      const body = { type: 'customerSync', input: { syncName } };
+      started.add(`customer-sync-${syncName}`);
+      const first = await call('POST', '/v1/runs', { body });
+      expect(first.status, JSON.stringify(first.body)).to.equal(202);
+      const joined = await call('POST', '/v1/runs', { body });
+      expect(joined.body.runId).to.equal(first.body.runId);
+      await temporal.workflow.getHandle(String(first.body.workflowId)).terminate('test: the first sync ended');
+      const next = await call('POST', '/v1/runs', { body });
+      expect(next.status).to.equal(202);
+      expect(next.body.workflowId).to.equal(first.body.workflowId);
+      expect(next.body.runId).to.not.equal(first.body.runId);
+      expect(next.body.existing).to.equal(undefined);
+    });
+
     it('names the offending field when the input is invalid, and starts nothing', async () => {
       const input = newOrderInput();
       const badEmail = await startOrder({ ...input, customer: { ...input.customer, email: 'not-an-email' } });

@@ -7,8 +7,9 @@ const syncNameOf = (input: { syncName?: string | undefined }): string => input.s
 
 /**
  * A scheduled batch. Started through the API its workflow ID is `customer-sync-<syncName>`, so a
- * second request while it runs joins the running one; a schedule gives each run its own ID, and
- * the cursor store (keyed by syncName) carries the position from one run to the next.
+ * second request while it runs joins the running one and a request after it finished starts the
+ * next sync; a schedule gives each run its own ID, and the cursor store (keyed by syncName)
+ * carries the position from one run to the next.
  */
 export const customerSyncProcess = defineProcess({
   type: 'customerSync',
@@ -25,4 +26,5 @@ export const customerSyncProcess = defineProcess({
   signals: [],
   updates: [],
   choosesConnectors: true,
+  rerunnable: true,
 });

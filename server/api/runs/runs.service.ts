@@ -134,9 +134,9 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
             workflowId,
             args: [input],
             typedSearchAttributes: definition.initialSearchAttributes(input),
-            // A running duplicate returns the running run; a finished one is never started again.
+            // A running duplicate returns the running run; a finished one starts again only for rerunnable processes.
             workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdReusePolicy: definition.rerunnable ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
           }),
         );
         return { workflowId, runId: handle.firstExecutionRunId, existing: false };
