@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = configureLogger(config.log);
   // Only a process that runs a worker has SDK metrics to serve (an api process would just hold the port).
-  installTemporalRuntime(config.log.level, { prometheusBindAddress: role === 'api' ? null : config.workerMetricsAddress });
+  // Nor does any other process need the native runtime, which would keep an api or intake process alive after a graceful stop.
+  if (role === 'worker' || role === 'all') installTemporalRuntime(config.log.level, { prometheusBindAddress: config.workerMetricsAddress });
 
   const db = openDatabase(config.databaseUrl);
   await db.sequelize.authenticate();
