@@ -10,6 +10,7 @@ import {
 } from '../workflows/notification-fanout/notification-fanout.types';
 import { callConnector } from './connector-failure';
 import { notificationEmail } from './email-templates/notification-emails';
+import { withHeartbeatPulse } from './heartbeat-pulse';
 import { checkpointFrom } from './notification/batch-checkpoint';
 
 const MAX_FAILURE_MESSAGE = 300;
@@ -48,28 +49,31 @@ export function createNotificationActivities(connectors: ConnectorResolver) {
       // Inside callConnector: an unknown or disabled instance is a non-retryable CONNECTOR_MISCONFIGURED.
       const mailer = await callConnector(async () => connectors.resolve('email', input.connector));
       const checkpoint = checkpointFrom(activityInfo().heartbeatDetails);
+      // A copy: the SDK may serialise throttled heartbeat details later, after more changes.
+      const snapshot = () => ({ ...checkpoint, failed: [...checkpoint.failed] });
       const resumedFrom = checkpoint.next;
       const pace = new RateLimiterQueue(new RateLimiterMemory({ points: input.ratePerSecond, duration: 1 }), { maxQueueSize: 1 });
       const signal = cancellationSignal();
       const lastAttempt = isLastAttempt();
 
-      for (let index = checkpoint.next; index < input.recipients.length; index++) {
-        if (signal.aborted) throw new CancelledFailure(`batch ${input.batch} cancelled at recipient ${index}`);
-        const recipient = input.recipients[index];
-        if (!recipient) break;
-        await pace.removeTokens(1);
-        try {
-          await callConnector(() => mailer.send(notificationEmail(input.message, recipient), { idempotencyKey: recipientIdempotencyKey(input.eventId, recipient.email) }));
-          checkpoint.sent += 1;
-        } catch (error) {
-          if (!(error instanceof ApplicationFailure) || (!error.nonRetryable && !lastAttempt)) throw error;
-          checkpoint.failed.push(failureOf(recipient.email, error));
+      return withHeartbeatPulse(snapshot, async () => {
+        for (let index = checkpoint.next; index < input.recipients.length; index++) {
+          if (signal.aborted) throw new CancelledFailure(`batch ${input.batch} cancelled at recipient ${index}`);
+          const recipient = input.recipients[index];
+          if (!recipient) break;
+          await pace.removeTokens(1);
+          try {
+            await callConnector(() => mailer.send(notificationEmail(input.message, recipient), { idempotencyKey: recipientIdempotencyKey(input.eventId, recipient.email) }));
+            checkpoint.sent += 1;
+          } catch (error) {
+            if (!(error instanceof ApplicationFailure) || (!error.nonRetryable && !lastAttempt)) throw error;
+            checkpoint.failed.push(failureOf(recipient.email, error));
+          }
+          checkpoint.next = index + 1;
+          heartbeat(snapshot());
         }
-        checkpoint.next = index + 1;
-        // A copy: the SDK may serialise throttled heartbeat details later, after more changes.
-        heartbeat({ ...checkpoint, failed: [...checkpoint.failed] });
-      }
-      return { batch: input.batch, sent: checkpoint.sent, failed: checkpoint.failed, resumedFrom };
+        return { batch: input.batch, sent: checkpoint.sent, failed: checkpoint.failed, resumedFrom };
+      });
     },
   };
 }

@@ -6,6 +6,7 @@ import {
 } from '../workflows/invoice-reconciliation/invoice-reconciliation.types';
 import { callConnector } from './connector-failure';
 import { reconciliationReportEmail } from './email-templates/reconciliation-emails';
+import { withHeartbeatPulse } from './heartbeat-pulse';
 import { readAllPages } from './reconciliation/read-all-pages';
 import { reconcile } from './reconciliation/reconcile';
 import { reportCsv } from './reconciliation/report-csv';
@@ -53,7 +54,7 @@ export function createReconciliationActivities(connectors: ConnectorResolver) {
       const { rows, summary } = reconcile(invoiceList, paymentList, { tolerance: request.tolerance });
       const attachment = `${reconciliationWorkflowId(window)}.csv`;
       const message = reconciliationReportEmail({ window, summary, to: request.reportTo, attachment: { filename: attachment, csv: reportCsv(rows) } });
-      const { messageId } = await callConnector(() => mailer.send(message, { idempotencyKey: request.idempotencyKey }));
+      const { messageId } = await withHeartbeatPulse(() => listed, () => callConnector(() => mailer.send(message, { idempotencyKey: request.idempotencyKey })));
       return {
         window,
         summary,
