@@ -169,6 +169,7 @@ export interface AuthorizationInput {
   amount: Money;
   /** An opaque payment-method token from the shop's checkout (never a card number). */
   paymentMethodToken: string;
+  /** The business reference the money is for (orderToCash: the ERP sales order id); payments list it as `reference`. */
   customerReference: string;
   description?: string;
 }

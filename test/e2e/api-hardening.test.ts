@@ -148,11 +148,12 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
     const json = { 'content-type': 'application/json' };
 
     it('answers a JSON body past 256 kB with 413 problem+json, whether it declares its length or not', async () => {
-      const huge = JSON.stringify({ type: 'orderToCash', input: { blob: 'x'.repeat(257 * 1024) } });
-      expectProblem(await call(server, 'POST', '/v1/runs', { key, body: huge, headers: json }), 413, 'payload-too-large');
+      const admin = await newKey(['admin']);
+      const huge = JSON.stringify({ name: 'crm.big', kind: 'crm', vendor: 'hubspot', settings: { blob: 'x'.repeat(257 * 1024) } });
+      expectProblem(await call(server, 'POST', '/v1/connectors', { key: admin, body: huge, headers: json }), 413, 'payload-too-large');
 
       // Chunked: no Content-Length, so the limit must hold while the body streams in.
-      const { req, reply } = openRequest(server.url, 'POST', '/v1/runs', { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      const { req, reply } = openRequest(server.url, 'POST', '/v1/connectors', { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
       for (let i = 0; i < 40; i++) req.write('x'.repeat(8 * 1024));
       req.end();
       const chunked = await reply;
@@ -162,8 +163,16 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
     });
 
     it('takes a body just under the limit (the refusal is the limit, not the size of the request)', async () => {
-      const justUnder = JSON.stringify({ type: 'orderToCash', input: { blob: 'x'.repeat(250 * 1024) } });
-      expectProblem(await call(server, 'POST', '/v1/runs', { key, body: justUnder, headers: json }), 400, 'validation-error');
+      const admin = await newKey(['admin']);
+      const justUnder = JSON.stringify({ name: 'crm.big', kind: 'crm', vendor: 'no-such-vendor', settings: { blob: 'x'.repeat(250 * 1024) } });
+      expectProblem(await call(server, 'POST', '/v1/connectors', { key: admin, body: justUnder, headers: json }), 400, 'validation-error');
+    });
+
+    it('takes a run input up to 1 MB (a fan-out to thousands of recipients) and refuses more', async () => {
+      const underRunLimit = JSON.stringify({ type: 'orderToCash', input: { blob: 'x'.repeat(1000 * 1024) } });
+      expectProblem(await call(server, 'POST', '/v1/runs', { key, body: underRunLimit, headers: json }), 400, 'validation-error');
+      const overRunLimit = JSON.stringify({ type: 'orderToCash', input: { blob: 'x'.repeat(1025 * 1024) } });
+      expectProblem(await call(server, 'POST', '/v1/runs', { key, body: overRunLimit, headers: json }), 413, 'payload-too-large');
     });
 
     it('answers a body that is not JSON with 415 problem+json on every route that takes a body', async () => {

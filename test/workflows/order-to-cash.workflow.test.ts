@@ -11,6 +11,7 @@ import type { ConnectorErrorCode } from '../../connectors/errors';
 import { bundleWorkflows } from '../../server/worker/worker';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
 import type { OrderToCashInput, OrderToCashResult } from '../../workflows/order-to-cash/order-to-cash.types';
+import type { ReconciliationReport } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { createTimeSkippingEnv } from '../support/temporal-test-servers';
@@ -117,6 +118,20 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`);
     expect(mail.text).to.contain('€44.98').and.contain('SKU-1');
     expect(mail.messageId).to.equal(result.confirmationMessageId);
+  });
+
+  it('when a completed order is reconciled, then its payment matches its invoice', async () => {
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const { outcome } = await runOrder(newOrderInput());
+    const order = await outcome;
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const taskQueue = uniqueId('recon-tq');
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: registry }) });
+    const report = await worker.runUntil(
+      env.client.workflow.execute('invoiceReconciliation', { taskQueue, workflowId: uniqueId('reconciliation'), args: [{ window: { from, to }, reportTo: ['finance@shop.example'] }] }) as Promise<ReconciliationReport>,
+    );
+    const row = report.rows.find((candidate) => candidate.invoiceId === order.invoiceId);
+    expect(row).to.deep.include({ class: 'matched', paidAmount: 4498, currency: 'EUR', paymentIds: [order.paymentId] });
   });
 
   it('when the ERP invoices by its own billing run, then the run skips createInvoice and confirms without an invoice number', async () => {

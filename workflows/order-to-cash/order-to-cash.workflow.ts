@@ -88,7 +88,8 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
         authorization: {
           amount: { amount: total, currency: input.currency },
           paymentMethodToken: input.payment.token,
-          customerReference: contact.id,
+          // The ERP sales order the money is for: invoiceReconciliation matches payments to invoices by it.
+          customerReference: salesOrder.id,
           description: `Order ${input.orderId}`,
         },
         idempotencyKey: key('authorize-payment'),

@@ -20,6 +20,12 @@ export interface RunsRoutesDeps {
   catalog: readonly ProcessDefinition[];
 }
 
+/**
+ * A run's input may be larger than other bodies (a fan-out to 10,000 recipients is ~0.5 MB); it
+ * stays below Temporal's 2 MB payload limit.
+ */
+export const START_RUN_BODY_LIMIT = '1mb';
+
 const workflowIdParam = (req: Request): string | undefined => {
   const value: unknown = req.params.workflowId;
   return typeof value === 'string' ? value : undefined;
@@ -29,7 +35,7 @@ const workflowIdParam = (req: Request): string | undefined => {
 export function runsRouter({ runs, history, keys, catalog }: RunsRoutesDeps): Router {
   const router = Router();
 
-  router.post('/runs', auditAs('runs.start'), authorize(keys, 'runs:write'), jsonBody(), async (req, res) => {
+  router.post('/runs', auditAs('runs.start'), authorize(keys, 'runs:write'), jsonBody(START_RUN_BODY_LIMIT), async (req, res) => {
     const body = validate(startRunBodySchema, req.body, 'request body');
     const headerKey = req.get('idempotency-key');
     const idempotencyKey = headerKey === undefined ? undefined : validate(idempotencyKeySchema, headerKey, 'Idempotency-Key header', 'Idempotency-Key');
