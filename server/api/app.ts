@@ -44,6 +44,8 @@ import { requestTimeout } from './middleware/request-timeout';
 import type { EventIntake } from '../intake/event-intake';
 import { eventsRouter } from './events/events.routes';
 import { deadLettersRouter } from './dead-letters/dead-letters.routes';
+import { importsRouter, importUploadRouter } from './imports/imports.routes';
+import type { ImportLimits } from '../imports/import-limits';
 
 export interface AppDeps {
   config: Config;
@@ -68,6 +70,8 @@ export interface AppDeps {
   responseCheck?: ResponseCheckMode;
   /** Webhook intake (openEventIntake): mounts POST /v1/events/:source and /v1/dead-letters; absent, neither exists. */
   intake?: EventIntake;
+  /** Bounds of POST /v1/imports (mounted with the intake); tests shorten them. */
+  importLimits?: Partial<ImportLimits>;
 }
 
 export interface ApiTimeouts extends RunsTimeouts {
@@ -119,6 +123,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(keysRouter({ keys }));
   v1.use(auditRouter({ audit: createAuditService({ auditEntries: models.AuditEntry, apiKeys: models.ApiKey }), keys }));
   if (deps.intake) v1.use(deadLettersRouter({ deadLetters: deps.intake.deadLetters, keys }));
+  if (deps.intake) v1.use(importsRouter({ models, keys }));
   v1.use(authorize(keys, null), notFound());
 
   const document = buildApiDocument({ version: API_VERSION, sections: API_SECTIONS });
@@ -134,6 +139,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpMetrics(metrics));
   app.use(securityHeaders());
   app.use(corsPolicy(config.api.corsOrigins));
+  // An import streams for longer than any other request: it is bounded by its own limits, not the request timeout.
+  if (deps.intake) app.use(importUploadRouter({ intake: deps.intake, config, models, keys, limits: deps.importLimits, callerChecks: [identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore })] }));
   app.use(requestTimeout(config.api.requestTimeoutMs));
   app.use(
     healthRouter({

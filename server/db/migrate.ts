@@ -5,6 +5,7 @@ import * as coreTables from './migrations/001-core-tables';
 import * as sandboxTables from './migrations/002-sandbox-tables';
 import * as syncCursors from './migrations/003-sync-cursors';
 import * as eventIntake from './migrations/004-event-intake';
+import * as imports from './migrations/005-imports';
 
 /**
  * Migrations in order. Listed here rather than globbed so that they run the same from
@@ -15,6 +16,7 @@ const MIGRATIONS = [
   { name: '002-sandbox-tables', module: sandboxTables },
   { name: '003-sync-cursors', module: syncCursors },
   { name: '004-event-intake', module: eventIntake },
+  { name: '005-imports', module: imports },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -12,6 +12,7 @@ import { createBacklogCheck } from './backlog-check';
 import { createDeadLettersService, type DeadLettersService } from './dead-letters.service';
 import type { EventSource } from './event-source';
 import { createEventReceiver, type EventReceiver } from './event-receiver';
+import type { InputPreparation } from './event-mapping';
 import { loadEventSources, type EnvSource } from './event-sources-file';
 import { createInboxRepository, type InboxRepository } from './inbox-repository';
 import { createIntakeProducer, type IntakeProducer } from './intake-queue';
@@ -42,6 +43,8 @@ export interface EventIntake {
   readonly deadLetters: DeadLettersService;
   readonly inbox: InboxRepository;
   readonly producer: IntakeProducer;
+  /** What the deployment fills into process inputs; bulk imports map rows with it as the receiver maps events. */
+  readonly preparation: InputPreparation;
   close(): Promise<void>;
 }
 
@@ -52,25 +55,26 @@ export async function openEventIntake(deps: EventIntakeDeps): Promise<EventIntak
   const inbox = createInboxRepository(deps.models.InboxEvent);
   const producer = createIntakeProducer({ redisUrl: config.redisUrl, maxAttempts: config.intake.maxAttempts, ...(deps.queueName ? { queueName: deps.queueName } : {}) });
   const registry = deps.connectors;
+  const preparation: InputPreparation = {
+    connectorDefaults: deps.connectorDefaults ?? {},
+    deployment: {
+      unsupportedOperations: (kind, instance) => {
+        try {
+          return registry?.resolve(kind, instance).unsupported;
+        } catch {
+          // An unknown or broken instance fails the run's first step with its own clear error.
+          return undefined;
+        }
+      },
+    },
+  };
   const receiver = createEventReceiver({
     sources,
     inbox,
     producer,
     backlog: createBacklogCheck(inbox, config.intake.backlogLimit),
     retryAfterSeconds: BACKLOG_RETRY_AFTER_SECONDS,
-    preparation: {
-      connectorDefaults: deps.connectorDefaults ?? {},
-      deployment: {
-        unsupportedOperations: (kind, instance) => {
-          try {
-            return registry?.resolve(kind, instance).unsupported;
-          } catch {
-            // An unknown or broken instance fails the run's first step with its own clear error.
-            return undefined;
-          }
-        },
-      },
-    },
+    preparation,
   });
   return {
     sources,
@@ -78,6 +82,7 @@ export async function openEventIntake(deps: EventIntakeDeps): Promise<EventIntak
     deadLetters: createDeadLettersService({ inbox, producer }),
     inbox,
     producer,
+    preparation,
     close: () => producer.close(),
   };
 }

@@ -119,6 +119,32 @@ export function createInboxRepository(model: typeof InboxEvent) {
       }
     },
 
+    /** Which of these event ids of the source are recorded already (an import's duplicate check: one query per batch). */
+    async knownEventIds(source: string, eventIds: readonly string[]): Promise<Set<string>> {
+      if (eventIds.length === 0) return new Set();
+      const rows = await model.findAll({ attributes: ['eventId'], where: { source, eventId: eventIds as string[] } });
+      return new Set(rows.map((row) => row.eventId));
+    },
+
+    /**
+     * Records new events of one source (an import's rows) as pending, due now, in one statement:
+     * all or none. Null when one of them is recorded already (a concurrent delivery won): nothing
+     * was written, and the caller inserts them one by one, as insert() tells the new from the known.
+     */
+    async insertAll(source: string, events: readonly NewInboxEvent[], now: Date): Promise<{ id: string; eventId: string }[] | null> {
+      if (events.some((event) => event.source !== source)) throw new Error('insertAll: every event must be of the one source');
+      if (events.length === 0) return [];
+      try {
+        await model.bulkCreate(events.map((event) => ({ ...event, importId: event.importId ?? null, status: 'pending' as const, attempts: 0, lastError: null, nextAttemptAt: now })));
+      } catch (error) {
+        if (error instanceof UniqueConstraintError) return null;
+        throw error;
+      }
+      // Read back rather than trust consecutive auto-increment ids, which concurrent inserts may interleave.
+      const rows = await model.findAll({ attributes: ['id', 'eventId'], where: { source, eventId: events.map((event) => event.eventId) } });
+      return rows.map((row) => ({ id: String(row.id), eventId: row.eventId }));
+    },
+
     markDone(id: string, outcome: { attempts: number; runId: string | null; outcome: string }): Promise<boolean> {
       return updatePending(id, { status: 'done', attempts: outcome.attempts, runId: outcome.runId, outcome: outcome.outcome, lastError: null, nextAttemptAt: null });
     },

@@ -62,6 +62,8 @@ export interface IntakeProducer {
   readonly queue: Queue<DeliveryJobData>;
   /** Adds the row's job unless it has one; throws when Redis cannot be reached. */
   enqueue(inboxId: string): Promise<void>;
+  /** enqueue() for many rows in one Redis round trip (an import's batch). */
+  enqueueMany(inboxIds: readonly string[]): Promise<void>;
   /**
    * Makes sure the row has a live job: adds one when there is none, or when the one there has
    * finished (a job that failed for good in BullMQ, while the row is still pending). True when it added one.
@@ -87,6 +89,9 @@ export function createIntakeProducer(options: IntakeQueueOptions): IntakeProduce
   return {
     queue,
     enqueue: add,
+    async enqueueMany(inboxIds) {
+      await queue.addBulk(inboxIds.map((inboxId) => ({ name: JOB_NAME, data: { inboxId }, opts: jobOptions(inboxId) })));
+    },
     async ensureJob(inboxId) {
       const jobId = jobIdOf(inboxId);
       const state = await queue.getJobState(jobId);

@@ -3,11 +3,13 @@ import { ApiKey } from './api-key.model';
 import { AuditEntry } from './audit-entry.model';
 import { ConnectorInstance } from './connector-instance.model';
 import { EmailOutboxEntry } from './email-outbox.model';
+import { EventImport, ImportRejection } from './event-import.model';
 import { InboxEvent } from './inbox-event.model';
 import { SandboxFault, SandboxRecord } from './sandbox.models';
 import { SyncCursor } from './sync-cursor.model';
 
 export { ApiKey, AuditEntry, ConnectorInstance, EmailOutboxEntry, InboxEvent, SandboxFault, SandboxRecord };
+export { EventImport, ImportRejection };
 
 /** Binds every model to the given connection. Call once per process, before any query. */
 export function initModels(sequelize: Sequelize) {
@@ -17,6 +19,8 @@ export function initModels(sequelize: Sequelize) {
     ConnectorInstance: ConnectorInstance.initModel(sequelize),
     EmailOutboxEntry: EmailOutboxEntry.initModel(sequelize),
     InboxEvent: InboxEvent.initModel(sequelize),
+    EventImport: EventImport.initModel(sequelize),
+    ImportRejection: ImportRejection.initModel(sequelize),
     SandboxRecord: SandboxRecord.initModel(sequelize),
     SandboxFault: SandboxFault.initModel(sequelize),
     SyncCursor: SyncCursor.initModel(sequelize),
