@@ -37,8 +37,34 @@ export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
   });
 }
 
-/** Applies pending migrations; returns the names applied. */
+const MIGRATION_LOCK = 'junction:migrations';
+const LOCK_WAIT_SECONDS = 120;
+
+interface LockConnection {
+  query(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown) => void): void;
+}
+
+function queryOn(connection: LockConnection, sql: string, values: unknown[]): Promise<unknown> {
+  return new Promise((resolve, reject) => connection.query(sql, values, (error, rows) => (error ? reject(error) : resolve(rows))));
+}
+
+/**
+ * Applies pending migrations; returns the names applied. Several processes starting at once (API
+ * replicas, CLI commands) take turns under a MySQL named lock, so none applies a migration
+ * another is applying; the lock lives on one pinned connection, as GET_LOCK is per session.
+ */
 export async function migrateUp(sequelize: Sequelize): Promise<string[]> {
-  const applied = await createMigrator(sequelize).up();
-  return applied.map((m) => m.name);
+  const connection = (await sequelize.connectionManager.getConnection({ type: 'write' })) as unknown as LockConnection;
+  try {
+    const rows = (await queryOn(connection, 'SELECT GET_LOCK(?, ?) AS acquired', [MIGRATION_LOCK, LOCK_WAIT_SECONDS])) as { acquired: number | null }[];
+    if (rows[0]?.acquired !== 1) throw new Error(`Another process held the migration lock for ${LOCK_WAIT_SECONDS} s; retry when it finished.`);
+    try {
+      const applied = await createMigrator(sequelize).up();
+      return applied.map((m) => m.name);
+    } finally {
+      await queryOn(connection, 'SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    sequelize.connectionManager.releaseConnection(connection as never);
+  }
 }

@@ -238,7 +238,8 @@ describe('API authentication, errors and health (e2e)', function () {
 
     it('answers malformed JSON with 400 and an oversized body with 413', async () => {
       expectProblem(await call(url, 'POST', '/v1/runs', { key: adminKey, body: '{"type":' }), 400);
-      const huge = JSON.stringify({ type: 'orderToCash', input: { blob: 'x'.repeat(300 * 1024) } });
+      // A run's input may be up to 1 MB (START_RUN_BODY_LIMIT).
+      const huge = JSON.stringify({ type: 'orderToCash', input: { blob: 'x'.repeat(1100 * 1024) } });
       expectProblem(await call(url, 'POST', '/v1/runs', { key: adminKey, body: huge }), 413);
     });
 

@@ -68,3 +68,24 @@ describe('database migrations (MariaDB)', function () {
     expect((duplicate as Error).name).to.equal('SequelizeUniqueConstraintError');
   });
 });
+
+describe('database migrations started by several processes at once (MariaDB)', function () {
+  this.timeout(120_000);
+  const databaseUrl = uniqueDatabaseUrl();
+  const connections: Sequelize[] = [];
+
+  after(async function () {
+    await Promise.all(connections.map((connection) => connection.close()));
+    await dropDatabase(databaseUrl);
+  });
+
+  it('when three start on an empty database together, then each migration is applied once and all three succeed', async function () {
+    await ensureDatabase(databaseUrl);
+    connections.push(createSequelize(databaseUrl), createSequelize(databaseUrl), createSequelize(databaseUrl));
+    const applied = await Promise.all(connections.map((connection) => migrateUp(connection)));
+    const all = applied.flat();
+    expect(new Set(all).size).to.equal(all.length);
+    expect(all).to.include.members(['001-core-tables', '002-sandbox-tables']);
+    expect(await createMigrator(connections[0]!).pending()).to.deep.equal([]);
+  });
+});
