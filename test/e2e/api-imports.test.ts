@@ -337,7 +337,7 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     expect(await db.models.EventImport.count()).to.equal(imports);
   });
 
-  describe('with small limits and no consumer (the backlog fills up)', () => {
+  describe('with small limits: a backlog of 20 events, batches of 10, 6 s of patience, files up to 64 KiB', () => {
     let limitedDb: TestDatabase;
     let limitedIntake: EventIntake;
     let limitedApi: RunningApiServer;
@@ -368,37 +368,8 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     const file = (count: number, from = 0) =>
       ['eventId,kind,order.key,order.amount:number', ...Array.from({ length: count }, (_, i) => `lim-${from + i},created,lim-${from + i},1`)].join('\n');
 
-    it('pauses at the backlog limit and, when it does not drain, stops with 429 saying how far it got; a new import is refused up front with nothing written', async () => {
-      const started = Date.now();
-      const reply = await postImport(limitedApi.url, { source: 'orders' }, file(50), { bearer: limitedKey });
-      expect(Date.now() - started, 'paused before giving up').to.be.at.least(6_000);
-      expectProblem(reply, 429, 'import-backlog-full');
-      expect(reply.headers.get('retry-after')).to.equal('30');
-      const report = reply.body.import as ImportReport;
-      expect(report).to.deep.include({ status: 'failed' });
-      expect(report.failure!.code).to.equal('backlog-full');
-      // Two batches of ten filled the backlog; the third waited.
-      expect(report.counts.accepted).to.equal(20);
-      expect(await limitedDb.models.InboxEvent.count()).to.equal(20);
-      const shown = await call(limitedApi.url, 'GET', `/v1/imports/${report.id}`, { bearer: limitedKey });
-      expect(shown.body).to.deep.include({ status: 'failed', failure: report.failure });
-
-      const imports = await limitedDb.models.EventImport.count();
-      expectProblem(await postImport(limitedApi.url, { source: 'orders' }, file(5, 100), { bearer: limitedKey }), 429, 'backlog-full');
-      expect(await limitedDb.models.EventImport.count()).to.equal(imports);
-      expect(await limitedDb.models.InboxEvent.count()).to.equal(20);
-    });
-
-    it('pauses while the backlog is full and goes on once consumers drain it: the same file sent again accepts the rest, its first rows being duplicates', async () => {
-      const reply = postImport(limitedApi.url, { source: 'orders' }, file(50), { bearer: limitedKey });
-      // The failed import left the backlog at its limit: past the two batches of known rows, the import waits.
-      const paused = await eventually('import paused at the backlog', async () => {
-        const list = await call(limitedApi.url, 'GET', '/v1/imports?status=running', { bearer: limitedKey });
-        const running = (list.body.items as { id: string; counts: ImportReport['counts'] }[])[0];
-        return running && running.counts.duplicates === 20 ? running : undefined;
-      }, 4_000, 100);
-      expect(paused.counts.accepted).to.equal(0);
-      limitedConsumer = startIntakeConsumer({
+    const consume = () =>
+      startIntakeConsumer({
         redisUrl: REDIS_URL,
         client: temporal,
         taskQueue: config.temporal.taskQueue,
@@ -408,11 +379,58 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
         concurrency: 10,
         queueName: limitedQueue,
       });
+    const pendingRows = () => limitedDb.models.InboxEvent.count({ where: { status: 'pending' } });
+
+    it('pauses at the backlog limit while nothing delivers, and goes on once consumers drain the backlog', async () => {
+      const reply = postImport(limitedApi.url, { source: 'orders' }, file(50), { bearer: limitedKey });
+      // Two batches of ten fill the backlog (limit 20); the third waits.
+      const paused = await eventually('import paused at the backlog', async () => {
+        const list = await call(limitedApi.url, 'GET', '/v1/imports?status=running', { bearer: limitedKey });
+        const running = (list.body.items as { id: string; counts: ImportReport['counts'] }[])[0];
+        return running && running.counts.accepted === 20 ? running : undefined;
+      }, 5_000, 100);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const still = await call(limitedApi.url, 'GET', `/v1/imports/${paused.id}`, { bearer: limitedKey });
+      expect(still.body).to.deep.include({ status: 'running' });
+      expect((still.body.counts as ImportReport['counts']).accepted, 'nothing stored while paused').to.equal(20);
+      expect(await pendingRows()).to.equal(20);
+
+      limitedConsumer = consume();
       const done = await reply;
       expect(done.status, done.text).to.equal(202);
       expect(reportOf(done)).to.deep.include({ id: paused.id, status: 'completed' });
-      expect(reportOf(done).counts).to.include({ accepted: 30, duplicates: 20, rejected: 0 });
+      expect(reportOf(done).counts).to.include({ accepted: 50, duplicates: 0, rejected: 0 });
       await eventually('all delivered', async () => ((await limitedDb.models.InboxEvent.count({ where: { status: 'done' } })) === 50 ? true : undefined), 60_000);
+    });
+
+    it('when the backlog does not drain, stops with 429 saying how far it got; a new import is then refused up front with nothing written; once drained, the file sent again accepts the rest as its first rows are duplicates', async () => {
+      await limitedConsumer?.close();
+      limitedConsumer = undefined;
+      const started = Date.now();
+      const reply = await postImport(limitedApi.url, { source: 'orders' }, file(50, 100), { bearer: limitedKey });
+      expect(Date.now() - started, 'paused before giving up').to.be.at.least(6_000);
+      expectProblem(reply, 429, 'import-backlog-full');
+      expect(reply.headers.get('retry-after')).to.equal('30');
+      const report = reply.body.import as ImportReport;
+      expect(report.status).to.equal('failed');
+      expect(report.failure!.code).to.equal('backlog-full');
+      expect(report.failure!.detail).to.contain('with 20 rows accepted');
+      expect(report.counts.accepted).to.equal(20);
+      expect(await limitedDb.models.InboxEvent.count({ where: { importId: report.id } })).to.equal(20);
+      const shown = await call(limitedApi.url, 'GET', `/v1/imports/${report.id}`, { bearer: limitedKey });
+      expect(shown.body).to.deep.include({ status: 'failed', failure: report.failure });
+
+      const imports = await limitedDb.models.EventImport.count();
+      const rows = await limitedDb.models.InboxEvent.count();
+      expectProblem(await postImport(limitedApi.url, { source: 'orders' }, file(5, 500), { bearer: limitedKey }), 429, 'backlog-full');
+      expect(await limitedDb.models.EventImport.count()).to.equal(imports);
+      expect(await limitedDb.models.InboxEvent.count()).to.equal(rows);
+
+      limitedConsumer = consume();
+      await eventually('backlog drained', async () => ((await pendingRows()) === 0 ? true : undefined), 60_000);
+      const again = await postImport(limitedApi.url, { source: 'orders' }, file(50, 100), { bearer: limitedKey });
+      expect(again.status, again.text).to.equal(202);
+      expect(reportOf(again).counts).to.include({ accepted: 30, duplicates: 20, rejected: 0 });
     });
 
     it('stops with 413 once a stream without a length passes the import limit; rows accepted until then stay accepted', async () => {
