@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   try {
     if (role === 'worker' || role === 'all') roles.push(await startWorkerRole(config, connectors.registry, db.models));
     if (role === 'api' || role === 'all') roles.push(await startApiRole(config, temporal.client, db.models, connectors));
-    if (role === 'intake' || role === 'all') roles.push(await startIntakeRole(config, temporal.client, db.models));
+    if (role === 'intake' || role === 'all') roles.push(await startIntakeRole(config, db.models));
   } catch (error) {
     await stopAll();
     throw error;

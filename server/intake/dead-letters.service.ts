@@ -62,7 +62,7 @@ export function createDeadLettersService(deps: { inbox: InboxRepository; produce
 
   /** Revived rows get their jobs now; one that Redis does not take is enqueued by the sweeper, as for new events. */
   async function requeue(ids: readonly string[]): Promise<void> {
-    for (const id of ids) await producer.ensureJob(id).catch(() => false);
+    for (const id of ids) await producer.ensureJob(id).catch(() => null);
   }
 
   async function deadOrThrow(id: string): Promise<InboxRecord> {

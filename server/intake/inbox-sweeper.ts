@@ -6,7 +6,7 @@
  */
 import { getLogger } from '../logging/logger';
 import type { InboxRepository } from './inbox-repository';
-import type { IntakeProducer } from './intake-queue';
+import type { IntakeProducer, LostJobState } from './intake-queue';
 
 export interface InboxSweeperOptions {
   inbox: InboxRepository;
@@ -20,7 +20,7 @@ export interface InboxSweeperOptions {
 }
 
 export interface InboxSweeper {
-  /** One sweep: returns how many rows got a new job. */
+  /** One sweep: how many rows got a new job. */
   sweepOnce(): Promise<number>;
   /** Stops sweeping after the sweep in progress. Idempotent. */
   close(): Promise<void>;
@@ -36,13 +36,17 @@ export function startInboxSweeper(options: InboxSweeperOptions): InboxSweeper {
   async function sweepOnce(): Promise<number> {
     const now = new Date();
     const overdue = await inbox.overduePending(new Date(now.getTime() - sweepAfterMs), batchSize);
+    const found: Partial<Record<LostJobState, number>> = {};
     let requeued = 0;
     for (const id of overdue) {
-      if (await producer.ensureJob(id)) requeued += 1;
+      const lost = await producer.ensureJob(id);
+      if (lost === null) continue;
+      found[lost] = (found[lost] ?? 0) + 1;
+      requeued += 1;
     }
     // A row that has a live job (waiting behind a backlog) is looked at again only once overdue anew.
     await inbox.postpone(overdue, now);
-    if (requeued > 0) log.warn('inbox sweeper re-enqueued events whose jobs were lost', { requeued, overdue: overdue.length });
+    if (requeued > 0) log.warn('inbox sweeper re-enqueued events whose jobs were lost', { requeued, overdue: overdue.length, found });
     return requeued;
   }
 

@@ -57,7 +57,8 @@ export function startIntakeConsumer(options: IntakeConsumerOptions): IntakeConsu
   const rpcMs = options.rpcMs ?? 10_000;
 
   async function deadLetter(row: InboxRecord, attempt: number, reason: string, message: string): Promise<JobResult> {
-    await inbox.markDead(row.id, { attempts: attempt, reason, error: message });
+    // Settled meanwhile (a replay, or a second job for the row after a lost lock): not this job's to record.
+    if (!(await inbox.markDead(row.id, { attempts: attempt, reason, error: message }))) return 'skipped';
     metrics.deliveries.inc({ source: row.source, outcome: 'dead' });
     log.warn('event dead-lettered', { inboxId: row.id, source: row.source, eventId: row.eventId, workflowId: row.workflowId, attempt, reason, error: message });
     return 'dead';
@@ -69,7 +70,7 @@ export function startIntakeConsumer(options: IntakeConsumerOptions): IntakeConsu
     if (error instanceof PermanentDeliveryError) return deadLetter(row, attempt, error.reason, message);
     if (attempt >= options.maxAttempts) return deadLetter(row, attempt, 'max-attempts', message);
     const delayMs = retryDelayMs(attempt, options.backoff);
-    await inbox.scheduleRetry(row.id, { attempts: attempt, error: message, nextAttemptAt: new Date(Date.now() + delayMs) });
+    if (!(await inbox.scheduleRetry(row.id, { attempts: attempt, error: message, nextAttemptAt: new Date(Date.now() + delayMs) }))) return 'skipped';
     metrics.deliveries.inc({ source: row.source, outcome: 'retry' });
     log.info('event delivery failed; will retry', { inboxId: row.id, source: row.source, workflowId: row.workflowId, attempt, delayMs, error: message });
     throw new DeliveryRetry(message, delayMs);
@@ -93,7 +94,7 @@ export function startIntakeConsumer(options: IntakeConsumerOptions): IntakeConsu
       return settleFailure(row, attempt, error);
     }
     // A database failure here fails the job for BullMQ to retry; the repeated call is deduplicated as described above.
-    await inbox.markDone(row.id, { attempts: attempt, runId: outcome.runId, outcome: outcome.outcome });
+    if (!(await inbox.markDone(row.id, { attempts: attempt, runId: outcome.runId, outcome: outcome.outcome }))) return 'skipped';
     metrics.deliveries.inc({ source: row.source, outcome: outcome.outcome });
     metrics.latency.observe({ source: row.source }, Math.max(0, (Date.now() - row.createdAt.getTime()) / 1000));
     log.debug('event delivered', { inboxId: row.id, source: row.source, workflowId: row.workflowId, outcome: outcome.outcome, runId: outcome.runId });

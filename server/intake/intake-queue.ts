@@ -58,6 +58,9 @@ export interface IntakeQueueOptions {
   queueName?: string;
 }
 
+/** What the sweeper found instead of a live job. */
+export type LostJobState = 'unknown' | 'completed' | 'failed';
+
 export interface IntakeProducer {
   readonly queue: Queue<DeliveryJobData>;
   /** Adds the row's job unless it has one; throws when Redis cannot be reached. */
@@ -65,10 +68,11 @@ export interface IntakeProducer {
   /** enqueue() for many rows in one Redis round trip (an import's batch). */
   enqueueMany(inboxIds: readonly string[]): Promise<void>;
   /**
-   * Makes sure the row has a live job: adds one when there is none, or when the one there has
-   * finished (a job that failed for good in BullMQ, while the row is still pending). True when it added one.
+   * Makes sure the row has a live job (waiting, delayed or active). When it has none, adds one and
+   * answers the state it found instead: `unknown` (lost: Redis flushed, or never enqueued),
+   * `completed` or `failed` (finished in BullMQ while the row is still pending). null: it had one.
    */
-  ensureJob(inboxId: string): Promise<boolean>;
+  ensureJob(inboxId: string): Promise<LostJobState | null>;
   close(): Promise<void>;
 }
 
@@ -95,10 +99,12 @@ export function createIntakeProducer(options: IntakeQueueOptions): IntakeProduce
     async ensureJob(inboxId) {
       const jobId = jobIdOf(inboxId);
       const state = await queue.getJobState(jobId);
-      if (state === 'completed' || state === 'failed') await queue.remove(jobId);
-      else if (state !== 'unknown') return false;
+      if (state !== 'unknown' && state !== 'completed' && state !== 'failed') return null;
+      // Also clears what a job can leave behind outside every list (its hash), which would make
+      // BullMQ take the add for a duplicate and add nothing.
+      await queue.remove(jobId);
       await add(inboxId);
-      return true;
+      return state;
     },
     async close() {
       await queue.close();

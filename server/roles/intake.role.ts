@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import type { Config } from '../../config';
 import type { Models } from '../db/models';
 import { startInboxSweeper } from '../intake/inbox-sweeper';
@@ -6,6 +5,7 @@ import { createInboxRepository } from '../intake/inbox-repository';
 import { startIntakeConsumer } from '../intake/intake-consumer';
 import { startIntakeMetricsServer, type IntakeMetricsServer } from '../intake/intake-metrics-server';
 import { createIntakeProducer } from '../intake/intake-queue';
+import { connectIntakeTemporal } from '../intake/intake-temporal';
 import { getLogger } from '../logging/logger';
 import type { RunningRole } from './role';
 
@@ -15,13 +15,14 @@ import type { RunningRole } from './role';
  * `all`, or alone and scaled out (`server/main.ts intake`): each row has one job at a time and
  * every status change is conditional, so replicas never deliver an event twice on purpose.
  */
-export async function startIntakeRole(config: Config, temporal: Client, models: Models): Promise<RunningRole> {
+export async function startIntakeRole(config: Config, models: Models): Promise<RunningRole> {
   const settings = config.intake;
+  const temporal = await connectIntakeTemporal(config);
   const inbox = createInboxRepository(models.InboxEvent);
   const producer = createIntakeProducer({ redisUrl: config.redisUrl, maxAttempts: settings.maxAttempts });
   const consumer = startIntakeConsumer({
     redisUrl: config.redisUrl,
-    client: temporal,
+    client: temporal.client,
     taskQueue: config.temporal.taskQueue,
     inbox,
     maxAttempts: settings.maxAttempts,
@@ -34,7 +35,7 @@ export async function startIntakeRole(config: Config, temporal: Client, models: 
     if (settings.metricsAddress) metrics = await startIntakeMetricsServer(settings.metricsAddress, { inbox, producer });
   } catch (error) {
     await Promise.allSettled([sweeper.close(), consumer.close()]);
-    await producer.close();
+    await Promise.allSettled([producer.close(), temporal.close()]);
     throw error;
   }
   getLogger().info('intake consuming', {
@@ -53,7 +54,8 @@ export async function startIntakeRole(config: Config, temporal: Client, models: 
     stop(): Promise<void> {
       // Deliveries in progress finish (the worker waits for them); what is left stays pending in the inbox.
       stopped ??= Promise.allSettled([sweeper.close(), consumer.close(), metrics?.close()])
-        .then(() => producer.close())
+        .then(() => Promise.allSettled([producer.close(), temporal.close()]))
+        .then(() => undefined)
         .finally(markDone);
       return stopped;
     },
