@@ -227,7 +227,8 @@ sources:
     const killedAt = at();
     const acceptedAtKill = senders.accepted.size;
     await sleep(2_000);
-    await startConsumer('consumer-2');
+    const metricsPort = await findFreePort();
+    await startConsumer('consumer-2', { INTAKE_METRICS_PORT: String(metricsPort) });
 
     await sleep(4_000);
     await stopTemporal();
@@ -295,6 +296,13 @@ sources:
       .reduce((sum, line) => sum + Number((JSON.parse(line) as { requeued: number }).requeued), 0);
     expect(pendingAtFlush, 'events pending when Redis was flushed').to.be.greaterThan(0);
     expect(requeued, 'jobs re-enqueued by the sweeper').to.be.at.least(pendingAtFlush);
+    // The intake-only process serves its own metrics (INTAKE_METRICS_PORT): what it delivered, and the shared backlog.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const counter = (outcome: string) => Number(new RegExp(`junction_intake_deliveries_total\\{source="chaos-shop",outcome="${outcome}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(counter('signalled'), 'signalled by consumer-2').to.be.greaterThan(0).and.at.most(senders.accepted.size);
+    expect(counter('retry'), 'retries by consumer-2').to.be.greaterThan(0);
+    expect(metrics).to.match(/^junction_intake_backlog 0$/m);
+    expect(metrics).to.match(/^junction_intake_dead_letters 0$/m);
     console.log(
       `      ${senders.sent} deliveries in ${(sentMs / 1000).toFixed(0)} s: ${senders.accepted.size} events accepted (202), ${senders.repeats} repeats answered 200; ` +
         `consumer killed at ${killedAt} (${acceptedAtKill} accepted by then), Temporal stopped at ${stoppedAt} for ${TEMPORAL_DOWN_MS / 1000} s (${acceptedWhileDown} accepted meanwhile), ` +
