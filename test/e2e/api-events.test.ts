@@ -242,7 +242,7 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
     expect((await recorded('k-stripe')).input).to.deep.equal({ key: 'k-stripe', amount: 4200 });
   });
 
-  it('refuses bad input and writes nothing: 401 bad signature, 400 malformed JSON, 400 naming the field the input schema rejects, 400 without an event id, 404 unknown source, 413 too large', async () => {
+  it('refuses bad input and writes nothing: 401 bad signature, 400 malformed JSON, 400 naming the field the input schema rejects, 400 without an event id, 404 unknown source, 413 too large, 415 unknown encoding', async () => {
     const rows = await inboxCount();
     expectProblem(await postShop(shopEvent('k-bad', 'created'), 'evt-bad-sig', 'not-the-secret'), 401, 'invalid-signature');
     expectProblem(await post('shop', '{"order":', { 'X-Shop-Hmac': hmacBase64('{"order":', SECRETS.SHOP_SECRET), 'X-Shop-Event-Id': 'evt-bad-json' }), 400, 'malformed-json');
@@ -258,6 +258,8 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
     expect(noId.body.errors).to.deep.equal([{ field: 'X-Shop-Event-Id', message: 'must be a non-empty string (at most 255 characters) or a number' }]);
 
     expectProblem(await post('nowhere', '{}', {}), 404, 'unknown-source');
+    const squeezed = JSON.stringify(shopEvent('k-bad', 'created'));
+    expectProblem(await post('shop', squeezed, { 'Content-Encoding': 'compress', 'X-Shop-Hmac': hmacBase64(squeezed, SECRETS.SHOP_SECRET), 'X-Shop-Event-Id': 'evt-bad-encoding' }), 415, 'unsupported-encoding');
     const big = JSON.stringify({ id: 'evt-big', key: 'k-big', change: { note: 'x'.repeat(2_000) } });
     expectProblem(await post('notes', big, { 'X-Hub-Signature-256': hmacHexWithPrefix(big, SECRETS.NOTES_SECRET) }), 413, 'payload-too-large');
     expect(await inboxCount()).to.equal(rows);

@@ -32,7 +32,7 @@ export const eventsPaths: ZodOpenApiPathsObject = {
       responses: {
         '202': jsonResponse('Accepted: durable in the inbox, delivery pending.', eventReceiptSchema, accepted),
         '200': jsonResponse('Received before; nothing was done. The state is the first delivery\'s.', eventReceiptSchema, { ...accepted, status: 'done', duplicate: true, runId: '0193f4d2-6c1e-7a3b-9f10-1c2d3e4f5a6b', outcome: 'started' }),
-        ...errorResponses(400, 404, 413, 429, 503),
+        ...errorResponses(400, 404, 413, 415, 429, 503),
         '401': problemResponse('The signature is missing or does not match the body, or (stripe) its timestamp is outside the tolerance.'),
       },
     },
