@@ -81,7 +81,7 @@ export async function* readImportRows(body: AsyncIterable<Buffer | string>, opti
   let lastLine = 0;
   let lastEmptyLines = 0;
   let lastBytes = 0;
-  const locate = (info: Info) => {
+  const locate = (info: Pick<Info, 'lines' | 'empty_lines' | 'bytes'>) => {
     const line = lastLine + 1 + (info.empty_lines - lastEmptyLines);
     const bytes = info.bytes - lastBytes;
     lastLine = info.lines;
@@ -92,10 +92,12 @@ export async function* readImportRows(body: AsyncIterable<Buffer | string>, opti
   const skipped: ImportRow[] = [];
   const parser = parse({
     ...parserOptions(options),
+    // The typings have on_record return a record of the same type; csv-parse pushes whatever it returns.
     on_record: (cells: string[], info) => ({ cells, ...locate(info) }) satisfies ParsedRecord as unknown as string[],
     on_skip: (error) => {
       if (!error) return undefined;
-      const { line, bytes } = locate(error as unknown as Info);
+      // A CsvError carries the parser's position as the records' info does (its fields are untyped).
+      const { line, bytes } = locate({ lines: Number(error.lines), empty_lines: Number(error.empty_lines), bytes: Number(error.bytes) });
       if (error.code === 'CSV_MAX_RECORD_SIZE') {
         throw new ImportFailure('line-too-long', `The record at line ${line} is longer than ${options.maxRecordChars} characters.`, line);
       }
