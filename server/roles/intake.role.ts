@@ -5,8 +5,8 @@ import { createInboxRepository } from '../intake/inbox-repository';
 import { startIntakeConsumer } from '../intake/intake-consumer';
 import { startIntakeMetricsServer, type IntakeMetricsServer } from '../intake/intake-metrics-server';
 import { createIntakeProducer } from '../intake/intake-queue';
-import { connectIntakeTemporal } from '../intake/intake-temporal';
 import { getLogger } from '../logging/logger';
+import { connectTemporalClient } from '../temporal/connection';
 import type { RunningRole } from './role';
 
 /**
@@ -17,7 +17,8 @@ import type { RunningRole } from './role';
  */
 export async function startIntakeRole(config: Config, models: Models): Promise<RunningRole> {
   const settings = config.intake;
-  const temporal = await connectIntakeTemporal(config);
+  // Its own connection, so deliveries waiting out an outage do not queue behind the API's calls.
+  const temporal = await connectTemporalClient(config);
   const inbox = createInboxRepository(models.InboxEvent);
   const producer = createIntakeProducer({ redisUrl: config.redisUrl, maxAttempts: settings.maxAttempts });
   const consumer = startIntakeConsumer({
