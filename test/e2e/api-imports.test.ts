@@ -434,6 +434,8 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     });
 
     it('stops with 413 once a stream without a length passes the import limit; rows accepted until then stay accepted', async () => {
+      // The consumer is still delivering the previous test's rows; a backlog at its limit would refuse this import up front.
+      await eventually('backlog drained', async () => ((await pendingRows()) === 0 ? true : undefined), 60_000);
       // About 1 KB a row: some 60 rows fit under this app's limit of 64 KiB, half of them read ahead by the parser when the limit is hit.
       const lines = ['eventId,kind,order.key,order.amount:number', ...Array.from({ length: 400 }, (_, i) => `big-${i},created-${'x'.repeat(1_000)},big-${i},1`)];
       const reply = await postImport(limitedApi.url, { source: 'orders' }, streamed(lines, 1_024), { bearer: limitedKey });
