@@ -15,9 +15,15 @@ export interface RunningApiServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** Long enough to stream the largest import over a slow link (200 MiB at ~60 KiB/s). */
+export const IMPORT_REQUEST_TIMEOUT_MS = 60 * 60 * 1000;
+
 /** Listens on `port` (0 picks a free one) and resolves once the socket is bound. */
 export async function startApiServer(app: Express, port: number, host?: string): Promise<RunningApiServer> {
-  const server = createServer(app);
+  // Node's own bound on receiving a whole request (300 s) would cut off a large import
+  // (POST /v1/imports streams up to 200 MiB); other routes are bounded by API_REQUEST_TIMEOUT_MS,
+  // and a silent client still meets the headers timeout.
+  const server = createServer({ requestTimeout: IMPORT_REQUEST_TIMEOUT_MS }, app);
   server.listen({ port, ...(host ? { host } : {}) });
   // once() rejects on 'error', so EADDRINUSE surfaces here instead of as an unhandled event.
   await once(server, 'listening');

@@ -121,15 +121,18 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
       },
     }) as OpenApiDocument;
 
-    async function serve(mode: ResponseCheckMode, body: unknown, status = 200): Promise<{ status: number; body: Record<string, unknown> }> {
+    async function serve(mode: ResponseCheckMode, body: unknown, status = 200, path = '/things/1'): Promise<{ status: number; body: Record<string, unknown> }> {
       const app = express();
       app.use(responseCheck(checkedDocument, mode));
       app.get('/things/:id', (_req, res) => {
         res.status(status).json(body);
       });
+      app.get('/v1/secret-things/:id', (_req, res) => {
+        res.status(status).json(body);
+      });
       const running = await startApiServer(app, 0);
       try {
-        const response = await fetch(`${running.url}/things/1`);
+        const response = await fetch(`${running.url}${path}`);
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       } finally {
         await running.close();
@@ -149,6 +152,9 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
       expect(undocumented.status).to.equal(500);
       expect(String(undocumented.body.detail)).to.contain('status 201 is not documented');
       expect(await serve('log', { id: 7 })).to.deep.equal({ status: 200, body: { id: 7 } });
+      const undocumentedRoute = await serve('strict', { id: 'a' }, 200, '/v1/secret-things/1');
+      expect(undocumentedRoute.status).to.equal(500);
+      expect(String(undocumentedRoute.body.detail)).to.contain('GET /v1/secret-things/{id} is not in the OpenAPI document');
     });
   });
 });
