@@ -5,6 +5,7 @@ import type { Define } from '../command-context';
 import { EXIT } from '../exit-codes';
 import { readJsonFile } from '../json-input';
 import { fields, instant, table } from '../output/table';
+import { fetchPages, withPagingOptions, type PagingOptions } from './pages';
 
 function connectorsTable(items: readonly ConnectorView[]): string {
   if (items.length === 0) return 'No connectors.';
@@ -45,15 +46,12 @@ function healthText(name: string, result: HealthCheckResult): string {
 export function registerConnectorsCommands(program: Command, define: Define): void {
   const connectors = program.command('connectors').description('connector instances: list, inspect, test, create, replace, delete');
 
-  connectors
-    .command('list')
-    .description('every instance in force, from the database, connectors.yaml and the defaults')
-    .action(
-      define(async (ctx) => {
-        const reply = await ctx.api.get<{ items: ConnectorView[] }>('/v1/connectors');
-        ctx.out.emit(reply, (body) => connectorsTable(body.items), (body) => body.items.map((item) => item.name).join('\n'));
-      }),
-    );
+  withPagingOptions(connectors.command('list').description('every instance in force, from the database, connectors.yaml and the defaults'), 500).action(
+    define(async (ctx, options: PagingOptions) => {
+      const listing = await fetchPages<ConnectorView>(ctx.api, '/v1/connectors', {}, options);
+      listing.emit(ctx.out, connectorsTable, (item) => item.name);
+    }),
+  );
 
   connectors
     .command('show')

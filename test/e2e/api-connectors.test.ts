@@ -153,6 +153,26 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
       expect(email.links).to.deep.equal({ self: '/v1/connectors/email.main', test: '/v1/connectors/email.main/test' });
     });
 
+    it('pages through the instances in name order with nextPageToken, and refuses a forged token', async () => {
+      const all = (await call('GET', '/v1/connectors?pageSize=200')).body.items as { name: string }[];
+      expect(all.length).to.be.at.least(4);
+      const seen: string[] = [];
+      let token: string | null = null;
+      do {
+        const page = await call('GET', `/v1/connectors?pageSize=2${token ? `&pageToken=${token}` : ''}`);
+        expect(page.status).to.equal(200);
+        expect((page.body.items as unknown[]).length).to.be.at.most(2);
+        seen.push(...(page.body.items as { name: string }[]).map((item) => item.name));
+        token = page.body.nextPageToken as string | null;
+      } while (token && seen.length <= all.length);
+      expect(seen).to.deep.equal(all.map((item) => item.name));
+      expect(seen).to.deep.equal([...seen].sort());
+      const forged = await call('GET', `/v1/connectors?pageToken=${Buffer.from('NOT A NAME').toString('base64url')}`);
+      expectProblem(forged, 400);
+      expect(fields(forged)).to.deep.equal(['pageToken']);
+      expect(fields(await call('GET', '/v1/connectors?pageSize=0'))).to.deep.equal(['pageSize']);
+    });
+
     it('answers 404 for an unknown name and 400 for a malformed one', async () => {
       expectProblem(await call('GET', '/v1/connectors/crm.nowhere'), 404);
       const bad = await call('GET', '/v1/connectors/NotAName');

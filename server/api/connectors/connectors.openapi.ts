@@ -4,7 +4,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { CONNECTOR_KINDS } from '../../../connectors/registry/instance-name';
 import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
-import { connectorNameSchema, createConnectorBodySchema, patchConnectorBodySchema, replaceConnectorBodySchema } from './connectors.schemas';
+import { connectorNameSchema, createConnectorBodySchema, listConnectorsQuerySchema, patchConnectorBodySchema, replaceConnectorBodySchema } from './connectors.schemas';
 
 const connectorViewSchema = z
   .object({
@@ -56,8 +56,12 @@ export const connectorsPaths: ZodOpenApiPathsObject = {
     get: authenticated(scope, {
       operationId: 'listConnectors',
       tags: ['connectors'],
-      summary: 'List connector instances of every layer (database, connectors.yaml, defaults)',
-      responses: { '200': jsonResponse('All instances.', z.object({ items: z.array(connectorViewSchema) }), { items: [viewExample] }) },
+      summary: 'List connector instances of every layer (database, connectors.yaml, defaults), in name order',
+      requestParams: { query: listConnectorsQuerySchema },
+      responses: {
+        '200': jsonResponse('One page of instances.', z.object({ items: z.array(connectorViewSchema), nextPageToken: z.string().nullable() }), { items: [viewExample], nextPageToken: null }),
+        ...errorResponses(400),
+      },
     }),
     post: authenticated(scope, {
       operationId: 'createConnector',

@@ -51,3 +51,14 @@ export const patchConnectorBodySchema = z.strictObject({
 export type CreateConnectorBody = z.infer<typeof createConnectorBodySchema>;
 export type ReplaceConnectorBody = z.infer<typeof replaceConnectorBodySchema>;
 export type PatchConnectorBody = z.infer<typeof patchConnectorBodySchema>;
+
+/** GET /v1/connectors: instances in name order; the token is the last name of the previous page. */
+export const listConnectorsQuerySchema = z.strictObject({
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  pageToken: z
+    .string()
+    .max(400)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken returned by a previous page')
+    .optional()
+    .meta({ description: 'The nextPageToken of the previous page.' }),
+});
