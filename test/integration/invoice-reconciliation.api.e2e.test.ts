@@ -1,13 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
-import type { WorkflowBundle } from '@temporalio/worker';
 import { expect } from 'chai';
-import { createActivities } from '../../activities';
-import { loadConfig, type Config } from '../../config';
-import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
-import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
-import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { bundleWorkflows, createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
 import {
   previousPeriod,
   reconciliationReportKey,
@@ -15,10 +6,9 @@ import {
   type ReconciliationReport,
 } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
 import type { Progress } from '../../workflows/shared/progress';
+import { keyedCall, waitForRun } from '../support/api-client';
+import { startApiStack, type ApiStack } from '../support/api-stack';
 import { uniqueId } from '../support/order-fixtures';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { getDevServer } from '../support/temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { seedReconciliationFixtures } from '../workflows/invoice-reconciliation.fixtures';
 
 interface RunView {
@@ -35,79 +25,30 @@ interface ScheduleView {
 
 describe('invoiceReconciliation end to end: API and a schedule → Temporal dev server → worker → sandbox ERP and payments → SMTP', function () {
   this.timeout(120_000);
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let registry: ConnectorRegistry;
-  let worker: JunctionWorker;
-  let api: RunningApiServer;
-  let connection: Connection;
-  let temporal: Client;
+  let stack: ApiStack;
   let key: string;
   const schedules: string[] = [];
+  const call = keyedCall(() => stack.api.url, () => key);
 
   before(async function () {
-    let bundle: WorkflowBundle;
-    let temporalServer: { address: string; namespace: string };
-    [db, smtp, bundle, temporalServer] = await Promise.all([createTestDatabase('recon_e2e'), startSmtpSink(), bundleWorkflows(), getDevServer()]);
-    const config: Config = loadConfig(
-      {
-        TEMPORAL_ADDRESS: temporalServer.address,
-        TEMPORAL_NAMESPACE: temporalServer.namespace,
-        TEMPORAL_TASK_QUEUE: uniqueId('recon-e2e'),
-        DATABASE_URL: db.url,
-        SMTP_URL: smtp.url,
-        LOG_LEVEL: 'error',
-      },
-      false,
-    );
-    registry = createDefaultRegistry({ config, models: db.models });
-    worker = await createJunctionWorker(
-      { address: temporalServer.address, namespace: temporalServer.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle },
-      createActivities({ connectors: registry }),
-    );
-    void worker.run();
-    connection = await Connection.connect({ address: temporalServer.address });
-    temporal = new Client({ connection, namespace: temporalServer.namespace });
-    api = await startApiServer(createApp({ config, temporal, models: db.models }), 0);
-    key = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'finance', scopes: ['runs:read', 'runs:write', 'schedules:write'] })).key;
+    stack = await startApiStack({ label: 'recon_e2e' });
+    key = await stack.createKey('finance', ['runs:read', 'runs:write', 'schedules:write']);
   });
 
   after(async function () {
-    await Promise.all(schedules.map((id) => temporal.schedule.getHandle(id).delete().catch(() => undefined)));
-    await api?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await registry?.close();
-    await smtp?.close();
-    await db?.destroy();
+    await Promise.all(schedules.map((id) => stack.temporal.schedule.getHandle(id).delete().catch(() => undefined)));
+    await stack?.close();
   });
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(api.url + path, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
-  }
+  // A scheduled or backfilled run may not have started yet when it is first asked for.
+  const closedRun = (workflowId: string) => waitForRun<RunView>(call, workflowId, undefined, { untilFound: true });
 
-  async function closedRun(workflowId: string): Promise<RunView> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const reply = await call<RunView>('GET', `/v1/runs/${encodeURIComponent(workflowId)}`);
-      if (reply.status === 200 && reply.body.status !== 'RUNNING') return reply.body;
-      if (Date.now() > deadline) throw new Error(`run ${workflowId} still ${reply.body.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-
-  const reportMails = (window: { from: string; to: string }) => smtp.messages.filter((m) => m.subject?.startsWith(`Invoice reconciliation ${window.from} to ${window.to}:`));
+  const reportMails = (window: { from: string; to: string }) => stack.smtp.messages.filter((m) => m.subject?.startsWith(`Invoice reconciliation ${window.from} to ${window.to}:`));
 
   it('when a business system starts a window twice, then one run reconciles it, GET /v1/runs/:id shows the report, and the report query answers it too', async () => {
-    const { window } = await seedReconciliationFixtures(registry, uniqueId('API'));
+    const { window } = await seedReconciliationFixtures(stack.registry, uniqueId('API'));
     const input = { window, reportTo: ['finance@shop.example'] };
-    const first = await call<{ workflowId: string; existing?: boolean }>('POST', '/v1/runs', { type: 'invoiceReconciliation', input });
+    const first = await call<{ workflowId: string; existing?: boolean }>('POST', '/v1/runs', { body: { type: 'invoiceReconciliation', input } });
     expect(first.status, JSON.stringify(first.body)).to.equal(202);
     expect(first.body.workflowId).to.equal(reconciliationWorkflowId(window));
 
@@ -117,7 +58,7 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
     expect(run.searchAttributes).to.include({ BusinessKey: first.body.workflowId.replace('reconciliation-', ''), ProcessStatus: 'COMPLETED' });
     expect(run.progress?.details).to.include({ rowCount: 9 });
 
-    const again = await call<{ workflowId: string; existing?: boolean }>('POST', '/v1/runs', { type: 'invoiceReconciliation', input });
+    const again = await call<{ workflowId: string; existing?: boolean }>('POST', '/v1/runs', { body: { type: 'invoiceReconciliation', input } });
     expect(again.status).to.equal(202);
     expect(again.body).to.include({ workflowId: first.body.workflowId, existing: true });
 
@@ -130,7 +71,7 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
   it('when a schedule with period previousDay fires twice, then both runs reconcile the previous UTC day of their scheduled time and one report email goes out', async () => {
     const id = uniqueId('reconcile-daily');
     schedules.push(id);
-    const created = await call('POST', '/v1/schedules', { id, workflow: 'invoiceReconciliation', input: { period: 'previousDay', reportTo: ['finance@shop.example'] }, every: '2s' });
+    const created = await call('POST', '/v1/schedules', { body: { id, workflow: 'invoiceReconciliation', input: { period: 'previousDay', reportTo: ['finance@shop.example'] }, every: '2s' } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const deadline = Date.now() + 30_000;
     let actions: ScheduleView['info']['recentActions'] = [];
@@ -158,12 +99,12 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
   it('when a schedule is backfilled for a day long past, then the run reconciles the day before that scheduled time, not before today', async () => {
     const id = uniqueId('reconcile-backfill');
     schedules.push(id);
-    const created = await call('POST', '/v1/schedules', { id, workflow: 'invoiceReconciliation', input: { period: 'previousDay', reportTo: ['finance@shop.example'] }, cron: '0 2 * * *' });
+    const created = await call('POST', '/v1/schedules', { body: { id, workflow: 'invoiceReconciliation', input: { period: 'previousDay', reportTo: ['finance@shop.example'] }, cron: '0 2 * * *' } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const DAY = 86_400_000;
     const today = Math.floor(Date.now() / DAY) * DAY;
     const scheduledAt = new Date(today - 10 * DAY + 2 * 3_600_000);
-    const backfill = await call('POST', `/v1/schedules/${id}/backfill`, { from: new Date(today - 10 * DAY).toISOString(), to: new Date(today - 9 * DAY).toISOString(), overlap: 'allow_all' });
+    const backfill = await call('POST', `/v1/schedules/${id}/backfill`, { body: { from: new Date(today - 10 * DAY).toISOString(), to: new Date(today - 9 * DAY).toISOString(), overlap: 'allow_all' } });
     expect(backfill.status, JSON.stringify(backfill.body)).to.equal(202);
 
     const run = await closedRun(`schedule-${id}-${scheduledAt.toISOString().replace('.000Z', 'Z')}`);

@@ -1,26 +1,10 @@
-import { Client, Connection } from '@temporalio/client';
-import type { WorkflowBundle } from '@temporalio/worker';
 import { expect } from 'chai';
-import { createActivities } from '../../activities';
-import { loadConfig, type Config } from '../../config';
-import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
-import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
-import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { bundleWorkflows, createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
 import type { PurchaseApprovalRequest, PurchaseApprovalResult } from '../../workflows/purchase-approval/purchase-approval.types';
 import type { Progress } from '../../workflows/shared/progress';
+import { keyedCall, waitForRun as pollRun, type Reply } from '../support/api-client';
+import { startApiStack, type ApiStack } from '../support/api-stack';
 import { uniqueId } from '../support/order-fixtures';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { getDevServer } from '../support/temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { LINES, recipientsOf, type PurchasePeople } from '../workflows/fixtures/purchase-approval.harness';
-
-interface Reply {
-  status: number;
-  contentType: string | null;
-  body: Record<string, unknown>;
-}
 
 interface RunView {
   status: string;
@@ -31,56 +15,20 @@ interface RunView {
 
 describe('purchaseApproval end to end: business system → API → Temporal dev server → worker → sandbox ERP → SMTP', function () {
   this.timeout(120_000);
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let registry: ConnectorRegistry;
-  let worker: JunctionWorker;
-  let api: RunningApiServer;
-  let connection: Connection;
+  let stack: ApiStack;
   let key: string;
+  const keyed = keyedCall(() => stack.api.url, () => key);
 
   before(async function () {
-    let bundle: WorkflowBundle;
-    let temporalServer: { address: string; namespace: string };
-    [db, smtp, bundle, temporalServer] = await Promise.all([createTestDatabase('purchase_e2e'), startSmtpSink(), bundleWorkflows(), getDevServer()]);
-    const config: Config = loadConfig(
-      {
-        TEMPORAL_ADDRESS: temporalServer.address,
-        TEMPORAL_NAMESPACE: temporalServer.namespace,
-        TEMPORAL_TASK_QUEUE: uniqueId('purchase-e2e'),
-        DATABASE_URL: db.url,
-        SMTP_URL: smtp.url,
-        LOG_LEVEL: 'error',
-      },
-      false,
-    );
-    registry = createDefaultRegistry({ config, models: db.models });
-    worker = await createJunctionWorker(
-      { address: temporalServer.address, namespace: temporalServer.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle },
-      createActivities({ connectors: registry }),
-    );
-    void worker.run();
-    connection = await Connection.connect({ address: temporalServer.address });
-    api = await startApiServer(createApp({ config, temporal: new Client({ connection, namespace: temporalServer.namespace }), models: db.models }), 0);
-    key = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'procurement', scopes: ['runs:read', 'runs:write'] })).key;
+    stack = await startApiStack({ label: 'purchase_e2e' });
+    key = await stack.createKey('procurement', ['runs:read', 'runs:write']);
   });
 
   after(async function () {
-    await api?.close();
-    await worker?.shutdown();
-    await connection?.close();
-    await registry?.close();
-    await smtp?.close();
-    await db?.destroy();
+    await stack?.close();
   });
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> {
-    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(api.url + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await response.text();
-    return { status: response.status, contentType: response.headers.get('content-type'), body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
+  const call = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> => keyed(method, path, { body });
 
   /** A request as a procurement system would post it: no policy, so the defaults apply. */
   function newRequest(size: keyof typeof LINES, overrides: Partial<PurchaseApprovalRequest> = {}): { request: PurchaseApprovalRequest; people: PurchasePeople } {
@@ -116,17 +64,7 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     return String(reply.body.workflowId);
   }
 
-  async function waitForRun(workflowId: string, ready: (run: RunView) => boolean): Promise<RunView> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const reply = await call('GET', `/v1/runs/${workflowId}`);
-      expect(reply.status).to.equal(200);
-      const run = reply.body as unknown as RunView;
-      if (ready(run)) return run;
-      if (Date.now() > deadline) throw new Error(`${workflowId} not ready after 60 s: ${JSON.stringify(run.progress)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  const waitForRun = (workflowId: string, ready: (run: RunView) => boolean) => pollRun<RunView>(keyed, workflowId, ready);
 
   const decide = (workflowId: string, update: 'approve' | 'reject', body: unknown) => call('POST', `/v1/runs/${workflowId}/updates/${update}`, body);
 
@@ -141,7 +79,7 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
 
     const wrong = await decide(workflowId, 'approve', { approver: people.second, comment: 'me first' });
     expect(wrong.status).to.equal(422);
-    expect(wrong.contentType).to.match(/^application\/problem\+json/);
+    expect(wrong.headers.get('content-type')).to.match(/^application\/problem\+json/);
     expect(wrong.body).to.include({ type: '/problems/update-rejected' });
     expect(wrong.body.detail).to.equal(`${people.second} may not decide step 1 of 2: it is waiting for ${people.first}.`);
     const unchanged = await waitForRun(workflowId, () => true);
@@ -158,7 +96,7 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     expect((first.body.result as { pending: unknown }).pending).to.deep.include({ step: 2, approver: people.second });
 
     // As in life, the second approver acts on the email asking them.
-    await smtp.waitFor((m) => m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`) === true && recipientsOf(m).includes(people.second));
+    await stack.smtp.waitFor((m) => m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`) === true && recipientsOf(m).includes(people.second));
     const second = await decide(workflowId, 'approve', { approver: people.second });
     expect(second.status, JSON.stringify(second.body)).to.equal(200);
     expect(second.body.result).to.deep.include({ status: 'approved', pending: null });
@@ -168,13 +106,13 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     expect(done.searchAttributes).to.include({ ProcessStatus: 'COMPLETED', BusinessKey: request.requestId });
     expect(done.progress?.stepsDone).to.deep.equal(['approval-1', 'approval-2', 'createPurchaseOrder', 'notifyRequester']);
     expect(done.result).to.deep.include({ decision: 'approved', decidedBy: [people.first, people.second], automatic: false });
-    const order = await db.models.SandboxRecord.findOne({ where: { id: done.result?.purchaseOrderId ?? '' } });
+    const order = await stack.db.models.SandboxRecord.findOne({ where: { id: done.result?.purchaseOrderId ?? '' } });
     expect(order?.instance).to.equal('erp.main');
     expect(order?.data).to.deep.include({ externalReference: request.requestId, supplier: 'ACME Office Supplies', currency: 'EUR' });
 
-    const asks = smtp.messages.filter((m) => m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`));
+    const asks = stack.smtp.messages.filter((m) => m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`));
     expect(asks.map(recipientsOf)).to.deep.equal([[people.first], [people.second]]);
-    const mail = await smtp.waitFor((m) => m.subject === `Your purchase request ${request.requestId} is approved`);
+    const mail = await stack.smtp.waitFor((m) => m.subject === `Your purchase request ${request.requestId} is approved`);
     expect(recipientsOf(mail)).to.deep.equal([people.requester]);
     expect(mail.text).to.contain(done.result?.purchaseOrderId).and.contain('€15,000.00');
 
@@ -199,7 +137,7 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     const done = await waitForRun(workflowId, (run) => run.status !== 'RUNNING');
     expect(done.result).to.deep.include({ decision: 'rejected', reason: 'Order from the framework supplier.' });
     expect(done.result?.purchaseOrderId).to.equal(undefined);
-    const mail = await smtp.waitFor((m) => m.subject === `Your purchase request ${request.requestId} was rejected`);
+    const mail = await stack.smtp.waitFor((m) => m.subject === `Your purchase request ${request.requestId} was rejected`);
     expect(recipientsOf(mail)).to.deep.equal([people.requester]);
     expect(mail.text).to.contain('Reason: Order from the framework supplier.');
   });
@@ -209,8 +147,8 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     const workflowId = await start(request);
     const escalated = await waitForRun(workflowId, (run) => run.progress?.pending?.escalated === true);
     expect(escalated.progress?.pending).to.deep.include({ approver: people.firstManager, escalatedFrom: people.first });
-    expect(recipientsOf(await smtp.waitFor((m) => m.subject === `Reminder: purchase request ${request.requestId} is waiting for your approval`))).to.deep.equal([people.first]);
-    expect(recipientsOf(await smtp.waitFor((m) => m.subject === `Escalated: purchase request ${request.requestId} needs your approval`))).to.deep.equal([people.firstManager]);
+    expect(recipientsOf(await stack.smtp.waitFor((m) => m.subject === `Reminder: purchase request ${request.requestId} is waiting for your approval`))).to.deep.equal([people.first]);
+    expect(recipientsOf(await stack.smtp.waitFor((m) => m.subject === `Escalated: purchase request ${request.requestId} needs your approval`))).to.deep.equal([people.firstManager]);
 
     const approved = await decide(workflowId, 'approve', { approver: people.firstManager });
     expect(approved.status, JSON.stringify(approved.body)).to.equal(200);
