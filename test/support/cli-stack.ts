@@ -1,24 +1,17 @@
 /**
- * What the CLI's e2e tests run against: a real API (createApp) on the dev server with MariaDB,
- * an SMTP sink and, when asked, a Junction worker on the suite's own task queue; plus the
+ * What the CLI's e2e tests run against: an API stack (real API on the dev server with MariaDB,
+ * an SMTP sink and, when asked, a Junction worker on the suite's own task queue) plus the
  * helpers to call the CLI and the API side by side.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { createActivities } from '../../activities';
-import { loadConfig, type Config } from '../../config';
-import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
-import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
-import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { bundleWorkflows, createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
+import type { Client } from '@temporalio/client';
+import type { RunningApiServer } from '../../server/api/server';
+import { startApiStack } from './api-stack';
 import { runJunction, type CliResult } from './cli-runner';
-import { uniqueId } from './order-fixtures';
-import { startSmtpSink, type SmtpSink } from './smtp-sink';
-import { getDevServer } from './temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import type { SmtpSink } from './smtp-sink';
+import type { TestDatabase } from './test-database';
 
 export interface JunctionCallOptions {
   /** Default: the admin key; null sends none. */
@@ -48,34 +41,11 @@ export interface CliStack {
   close(): Promise<void>;
 }
 
-export async function startCliStack(label: string, { worker: withWorker }: { worker: boolean }): Promise<CliStack> {
-  const [db, smtp, temporalServer] = await Promise.all([createTestDatabase(label), startSmtpSink(), getDevServer()]);
-  const config: Config = loadConfig(
-    {
-      TEMPORAL_ADDRESS: temporalServer.address,
-      TEMPORAL_NAMESPACE: temporalServer.namespace,
-      TEMPORAL_TASK_QUEUE: uniqueId(label.replace(/_/g, '-')),
-      DATABASE_URL: db.url,
-      SMTP_URL: smtp.url,
-      LOG_LEVEL: 'error',
-    },
-    false,
-  );
-  const registry: ConnectorRegistry = createDefaultRegistry({ config, models: db.models });
-  let worker: JunctionWorker | null = null;
-  if (withWorker) {
-    worker = await createJunctionWorker(
-      { address: temporalServer.address, namespace: temporalServer.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: await bundleWorkflows() },
-      createActivities({ connectors: registry }),
-    );
-    void worker.run();
-  }
-  const connection = await Connection.connect({ address: temporalServer.address });
-  const temporal = new Client({ connection, namespace: temporalServer.namespace });
-  const api = await startApiServer(createApp({ config, temporal, models: db.models, connectors: registry }), 0);
-  const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
-  const adminKey = (await keys.createKey({ name: 'ops', scopes: ['admin'] })).key;
-  const readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
+export async function startCliStack(label: string, { worker }: { worker: boolean }): Promise<CliStack> {
+  const stack = await startApiStack({ label, worker });
+  const { db, smtp, temporal, api } = stack;
+  const adminKey = await stack.createKey('ops', ['admin']);
+  const readerKey = await stack.createKey('dashboard', ['runs:read']);
   const workDir = await mkdtemp(join(tmpdir(), 'junction-cli-'));
 
   return {
@@ -110,12 +80,7 @@ export async function startCliStack(label: string, { worker: withWorker }: { wor
       }
     },
     async close() {
-      await api.close();
-      await worker?.shutdown();
-      await connection.close();
-      await registry.close();
-      await smtp.close();
-      await db.destroy();
+      await stack.close();
       await rm(workDir, { recursive: true, force: true });
     },
   };

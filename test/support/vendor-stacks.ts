@@ -1,18 +1,11 @@
 /**
- * Harness for test/integration/order-to-cash.vendors.e2e.test.ts: a test database, a worker on
- * the shared dev server (own task queue), the admin API, and real vendor connectors whose
+ * Harness for test/integration/order-to-cash.vendors.e2e.test.ts: an API stack (test database, worker
+ * on the shared dev server with its own task queue, admin API) and real vendor connectors whose
  * instances point at the vendor fakes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import type { WorkflowBundle } from '@temporalio/worker';
-import { createActivities } from '../../activities';
-import { loadConfig } from '../../config';
-import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
-import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
-import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { bundleWorkflows, createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
+import type { Client } from '@temporalio/client';
+import type { ConnectorRegistry } from '../../connectors/registry';
 import type { OrderToCashInput } from '../../workflows/order-to-cash/order-to-cash.types';
 import { BusinessCentralFake } from '../fakes/business-central-fake';
 import { HubSpotFake } from '../fakes/hubspot-fake';
@@ -22,11 +15,11 @@ import { SalesforceFake } from '../fakes/salesforce-fake';
 import { SapODataFake } from '../fakes/sap-odata-fake';
 import { startSendGridFake, type SendGridFake } from '../fakes/sendgrid-fake';
 import { startStripeFake, type StripeFake } from '../fakes/stripe-fake';
-import { uniqueId } from './order-fixtures';
+import { keyedCall, waitForRun } from './api-client';
+import { startApiStack } from './api-stack';
 import { clientCredentials } from './salesforce-connector';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
-import { getDevServer } from './temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import type { TestDatabase } from './test-database';
 
 export interface RunView {
   workflowId: string;
@@ -73,80 +66,28 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-let bundle: Promise<WorkflowBundle> | undefined;
-
-/** One worker + API per suite; the start* helpers below add the suite's instances to `registry`, which both use. */
+/** One worker + API per suite (an API stack); the start* helpers below add the suite's instances to `registry`, which both use. */
 export async function startHarness(name: string): Promise<Harness> {
-  bundle ??= bundleWorkflows();
-  const [db, workflowBundle, temporalServer] = await Promise.all([createTestDatabase(name), bundle, getDevServer()]);
-  const config = loadConfig(
-    {
-      TEMPORAL_ADDRESS: temporalServer.address,
-      TEMPORAL_NAMESPACE: temporalServer.namespace,
-      TEMPORAL_TASK_QUEUE: uniqueId(name),
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'error',
-      JUNCTION_MASTER_KEY: randomBytes(32).toString('base64'),
-    },
-    false,
-  );
-  const registry = createDefaultRegistry({ config, models: db.models });
-  const worker: JunctionWorker = await createJunctionWorker(
-    { address: temporalServer.address, namespace: temporalServer.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle },
-    createActivities({ connectors: registry }),
-  );
-  void worker.run();
-  const connection = await Connection.connect({ address: temporalServer.address });
-  const client = new Client({ connection, namespace: temporalServer.namespace });
-  const api: RunningApiServer = await startApiServer(
-    createApp({ config, temporal: client, models: db.models, connectors: registry }),
-    0,
-  );
-  const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
-  const { key } = await keys.createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] });
-  const { key: adminKey } = await keys.createKey({ name: 'ops', scopes: ['connectors:write'] });
+  const stack = await startApiStack({ label: name, env: { JUNCTION_MASTER_KEY: randomBytes(32).toString('base64') } });
+  const key = await stack.createKey('shop', ['runs:read', 'runs:write']);
+  const adminKey = await stack.createKey('ops', ['connectors:write']);
+  const call = keyedCall(() => stack.api.url, () => key);
+  const { db, registry } = stack;
 
   return {
     db,
     registry,
-    client,
+    client: stack.temporal,
     async define(instance, { credentials, ...spec }) {
       registry.defineInstance(instance, { ...spec, ...(credentials ? { credentials: () => credentials } : {}) });
     },
     async defineThroughApi(instance, spec) {
-      const response = await fetch(`${api.url}/v1/connectors`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: instance, ...spec }),
-      });
-      if (response.status !== 201) throw new Error(`POST /v1/connectors ${instance}: ${response.status} ${await response.text()}`);
+      const reply = await call('POST', '/v1/connectors', { key: adminKey, body: { name: instance, ...spec } });
+      if (reply.status !== 201) throw new Error(`POST /v1/connectors ${instance}: ${reply.status} ${reply.text}`);
     },
-    async post(input) {
-      const response = await fetch(`${api.url}/v1/runs`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'orderToCash', input }),
-      });
-      return { status: response.status, body: (await response.json()) as { workflowId: string; runId: string } };
-    },
-    async waitForClose(workflowId) {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const response = await fetch(`${api.url}/v1/runs/${workflowId}`, { headers: { authorization: `Bearer ${key}` } });
-        if (response.status !== 200) throw new Error(`GET /v1/runs/${workflowId}: ${response.status}`);
-        const view = (await response.json()) as RunView;
-        if (view.status !== 'RUNNING') return view;
-        if (Date.now() > deadline) throw new Error(`${workflowId} still running after 60 s`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    },
-    async close() {
-      await api.close();
-      await worker.shutdown();
-      await connection.close();
-      await registry.close();
-      await db.destroy();
-    },
+    post: (input) => call<{ workflowId: string; runId: string }>('POST', '/v1/runs', { body: { type: 'orderToCash', input } }),
+    waitForClose: (workflowId) => waitForRun<RunView>(call, workflowId),
+    close: () => stack.close(),
   };
 }
 
