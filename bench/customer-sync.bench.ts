@@ -8,22 +8,15 @@
  * history of every run of the chain (events and bytes), which must stay bounded by pagesPerRun.
  */
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import pLimit from 'p-limit';
-import { createActivities } from '../activities';
 import { customerIdempotencyKey, toCustomerInput } from '../activities/customer-sync/contact-page-sync';
-import { loadConfig } from '../config';
-import { createDefaultRegistry, type ConnectorRegistry } from '../connectors/registry';
-import { configureLogger } from '../server/logging/logger';
-import { installTemporalRuntime } from '../server/temporal/runtime';
-import { bundleWorkflows, createJunctionWorker } from '../server/worker/worker';
+import type { ConnectorRegistry } from '../connectors/registry';
 import { countErpCustomers, defineSandboxPair, seedSandboxContacts } from '../test/support/customer-sync-fixtures';
+import { startDevServerStack } from '../test/support/dev-server-stack';
+import { runScript } from '../test/support/history-files';
 import { activityAttempts } from '../test/support/history-inspection';
 import { uniqueId } from '../test/support/order-fixtures';
-import { startSmtpSink } from '../test/support/smtp-sink';
-import { getDevServer, stopDevServer } from '../test/support/temporal-test-servers';
-import { createTestDatabase } from '../test/support/test-database';
 import type { CustomerSyncInput, CustomerSyncResult } from '../workflows/customer-sync/customer-sync.types';
 
 function positiveInteger(value: string | undefined, name: string): number {
@@ -75,20 +68,10 @@ async function main(): Promise<void> {
   const pageSize = positiveInteger(values['page-size'], 'page-size');
   const pagesPerRun = positiveInteger(values['pages-per-run'], 'pages-per-run');
   const concurrency = positiveInteger(values.concurrency, 'concurrency');
-  configureLogger({ level: 'error', format: 'json' });
-  installTemporalRuntime('error');
 
-  const [server, db, smtp, bundle] = await Promise.all([getDevServer(), createTestDatabase('bench_sync'), startSmtpSink(), bundleWorkflows()]);
   const taskQueue = uniqueId('bench-sync');
-  const config = loadConfig({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false);
-  const registry = createDefaultRegistry({ config, models: db.models });
-  const worker = await createJunctionWorker(
-    { address: server.address, namespace: server.namespace, taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle },
-    createActivities({ connectors: registry, models: db.models }),
-  );
-  const running = worker.run();
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  const stack = await startDevServerStack('bench_sync', taskQueue);
+  const { client, db, registry } = stack;
   try {
     const pair = defineSandboxPair(registry);
     const seedStart = Date.now();
@@ -128,17 +111,8 @@ async function main(): Promise<void> {
     console.log(`ERP: ${erp.customers} customers, ${erp.distinctEmails} distinct emails, ${erp.upsertWrites} upsert writes; failed records ${result.totals.failed}`);
     if (erp.upsertWrites !== records || result.totals.synced !== records) process.exitCode = 1;
   } finally {
-    await worker.shutdown();
-    await running.catch(() => undefined);
-    await connection.close();
-    await registry.close();
-    await smtp.close();
-    await db.destroy();
-    await stopDevServer();
+    await stack.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

@@ -9,35 +9,24 @@
  * Re-record only for a deliberate change of the workflow that running workflows need not replay
  * (otherwise guard the change with patched() and keep the old histories). Demo data only.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
-import { loadConfig } from '../../config';
-import { createDefaultRegistry } from '../../connectors/registry';
 import { injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
-import { configureLogger } from '../../server/logging/logger';
-import { installTemporalRuntime } from '../../server/temporal/runtime';
-import { bundleWorkflows } from '../../server/worker/worker';
 import { reconciliationWorkflowId, type InvoiceReconciliationInput } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
+import { runScript, writeHistoryFile } from '../support/history-files';
 import { uniqueId } from '../support/order-fixtures';
-import { startSmtpSink } from '../support/smtp-sink';
-import { createTimeSkippingEnv, stopDevServer } from '../support/temporal-test-servers';
-import { createTestDatabase } from '../support/test-database';
+import { startWorkflowHarness } from '../support/workflow-harness';
 import { seedReconciliationFixtures } from './invoice-reconciliation.fixtures';
 
 const OUT = join(__dirname, '..', 'histories', 'invoice-reconciliation');
 const REPORT_TO = ['finance@shop.example'];
 
 async function main(): Promise<void> {
-  configureLogger({ level: 'error', format: 'json' });
-  installTemporalRuntime('error');
-  const [env, db, smtp, bundle] = await Promise.all([createTimeSkippingEnv(), createTestDatabase('rec_recon'), startSmtpSink(), bundleWorkflows()]);
-  const registry = createDefaultRegistry({ config: loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false), models: db.models });
+  const harness = await startWorkflowHarness('rec_recon');
+  const { env, db, registry } = harness;
   const taskQueue = uniqueId('record-recon');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: registry }) });
+  const worker = await harness.newWorker(taskQueue);
   mkdirSync(OUT, { recursive: true });
 
   async function record(file: string, workflowId: string, input: InvoiceReconciliationInput): Promise<void> {
@@ -46,7 +35,7 @@ async function main(): Promise<void> {
       () => 'completed',
       (error: Error) => `failed: ${error.message}`,
     );
-    writeFileSync(join(OUT, file), `${historyToJSON(await handle.fetchHistory())}\n`);
+    writeHistoryFile(join(OUT, file), await handle.fetchHistory());
     console.log(`${file}: ${workflowId} ${outcome}`);
   }
 
@@ -65,18 +54,8 @@ async function main(): Promise<void> {
       await record('listing-refused.json', reconciliationWorkflowId(refused), { window: refused, reportTo: REPORT_TO });
     });
   } finally {
-    await registry.close();
-    await env.teardown();
-    await smtp.close();
-    await db.destroy();
-    await stopDevServer();
+    await harness.close();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -12,38 +12,21 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { createActivities } from '../../../activities';
-import { loadConfig } from '../../../config';
-import { createDefaultRegistry } from '../../../connectors/registry';
 import { injectSandboxFault } from '../../../connectors/sandbox/sandbox-admin';
-import { configureLogger } from '../../../server/logging/logger';
-import { installTemporalRuntime } from '../../../server/temporal/runtime';
-import { bundleWorkflows, createJunctionWorker } from '../../../server/worker/worker';
 import { TEMPORAL_CLI_PATH } from '../../../scripts/tool-paths';
 import { customerSyncWorkflowId, type CustomerSyncInput } from '../../../workflows/customer-sync/customer-sync.types';
 import { defineSandboxPair, seedSandboxContacts } from '../../support/customer-sync-fixtures';
+import { startDevServerStack } from '../../support/dev-server-stack';
+import { runScript } from '../../support/history-files';
 import { uniqueId } from '../../support/order-fixtures';
-import { startSmtpSink } from '../../support/smtp-sink';
-import { getDevServer, stopDevServer } from '../../support/temporal-test-servers';
-import { createTestDatabase } from '../../support/test-database';
 
 const run = promisify(execFile);
 
 async function main(): Promise<void> {
-  configureLogger({ level: 'error', format: 'json' });
-  installTemporalRuntime('error');
-  const [server, db, smtp, bundle] = await Promise.all([getDevServer(), createTestDatabase('rec_sync'), startSmtpSink(), bundleWorkflows()]);
+  // The default task queue (TEMPORAL_TASK_QUEUE): it is recorded in the histories.
   const taskQueue = 'junction';
-  const config = loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false);
-  const registry = createDefaultRegistry({ config, models: db.models });
-  const worker = await createJunctionWorker(
-    { address: server.address, namespace: server.namespace, taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle },
-    createActivities({ connectors: registry, models: db.models }),
-  );
-  const running = worker.run();
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  const stack = await startDevServerStack('rec_sync', taskQueue);
+  const { server, client, db, registry } = stack;
 
   /** Runs one sync to its end (failures included) and writes every run of its chain, oldest first. */
   const record = async (files: string[], input: CustomerSyncInput, workflowId = customerSyncWorkflowId(input.syncName ?? 'default')): Promise<void> => {
@@ -92,17 +75,8 @@ async function main(): Promise<void> {
     await injectSandboxFault(db.models, { instance: refused.crm, operation: 'listContactsChangedSince', code: 'UNAUTHORIZED', times: null });
     await record(['failed-crm-unauthorized.json'], { syncName: uniqueId('rec-failed'), connectors: { crm: refused.crm, erp: refused.erp }, reportTo });
   } finally {
-    await worker.shutdown();
-    await running.catch(() => undefined);
-    await connection.close();
-    await registry.close();
-    await smtp.close();
-    await db.destroy();
-    await stopDevServer();
+    await stack.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

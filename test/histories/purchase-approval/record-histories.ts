@@ -8,13 +8,10 @@
  * Re-record only when a change is meant to be incompatible (and then keep the old files beside the
  * new ones, behind `patched()`): replaying the old histories is the point of the replay test.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duration } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { configureLogger } from '../../../server/logging/logger';
-import { installTemporalRuntime } from '../../../server/temporal/runtime';
 import { approveUpdate, rejectUpdate } from '../../../workflows/purchase-approval/purchase-approval.types';
+import { runScript, writeHistoryFile } from '../../support/history-files';
 import { createPurchaseHarness, newPurchaseRequest, waitForPending, type PurchaseHandle } from '../../workflows/fixtures/purchase-approval.harness';
 
 type Scenario = (handle: PurchaseHandle, people: ReturnType<typeof newPurchaseRequest>['people'], sleep: (duration: Duration) => Promise<void>) => Promise<void>;
@@ -53,8 +50,6 @@ const SCENARIOS: { file: string; size: 'small' | 'medium' | 'large'; scenario: S
 ];
 
 async function main(): Promise<void> {
-  configureLogger({ level: 'error', format: 'json' });
-  installTemporalRuntime('error');
   const harness = await createPurchaseHarness('record_purchase');
   try {
     for (const { file, size, scenario } of SCENARIOS) {
@@ -64,7 +59,7 @@ async function main(): Promise<void> {
         await handle.result();
         return handle.fetchHistory();
       });
-      writeFileSync(join(__dirname, file), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+      writeHistoryFile(join(__dirname, file), history);
       console.log(`recorded ${file} (${history.events?.length ?? 0} events)`);
     }
   } finally {
@@ -72,10 +67,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);
