@@ -1,37 +1,7 @@
-/** HTTP helpers shared by the keys, audit and OIDC e2e suites. */
+/** Assertions shared by the keys, audit, events, imports and OIDC e2e suites (requests: test/support/api-client.ts). */
 import { expect } from 'chai';
+import { expectProblem, type Reply } from '../support/api-client';
 import type { TestDatabase } from '../support/test-database';
-
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-  text: string;
-}
-
-export interface CallOptions {
-  /** A bearer credential (API key or token); none when absent. */
-  bearer?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(baseUrl + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, text };
-}
-
-/** An RFC 9457 problem with this status (and problem type, when given). */
-export function expectProblem(reply: Reply, status: number, code?: string): void {
-  expect(reply.status, reply.text).to.equal(status);
-  expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
-  expect(reply.body.requestId).to.equal(reply.headers.get('x-request-id'));
-  if (code) expect(reply.body.type).to.equal(`/problems/${code}`);
-}
 
 /** The fields a 400 names, in order. */
 export function fieldsOf(reply: Reply): string[] {

@@ -11,10 +11,11 @@ import { getLogger, replaceLogger } from '../../server/logging/logger';
 import { bundlerLogger } from '../../server/worker/worker';
 import { defineProcess } from '../../workflows/process-definition';
 import { BusinessKey } from '../../workflows/shared/search-attributes';
+import { call, expectProblem, type Reply } from '../support/api-client';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { auditRowOf, call, expectInvalid, expectProblem, type Reply } from './admin-api.support';
+import { auditRowOf, expectInvalid } from './admin-api.support';
 
 /** The fixture process of test/e2e/fixtures/messages.workflow.ts: its `decide` update refuses anyone but the approver (422). */
 const messagesProcess = defineProcess({

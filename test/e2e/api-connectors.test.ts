@@ -10,14 +10,8 @@ import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { expectProblem, keyedCall, type KeyedCallOptions, type Reply } from '../support/api-client';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-  text: string;
-}
 
 const MASTER_KEY = 'e2e-connectors-master-key-0123456789abcd';
 /** Values that must never come back from the API, an audit row or a log line. */
@@ -51,20 +45,9 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
   let deadPort: number;
   const logText: string[] = [];
 
-  async function call(method: string, path: string, options: { key?: string | null; body?: unknown; url?: string } = {}): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    const key = options.key === undefined ? connectorsKey : options.key;
-    if (key) headers.authorization = `Bearer ${key}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch((options.url ?? server.url) + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, text };
-  }
-
-  function expectProblem(reply: Reply, status: number, code?: string): void {
-    expect(reply.status, reply.text).to.equal(status);
-    expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
-    if (code) expect(reply.body.type).to.equal(`/problems/${code}`);
+  /** Calls this suite's API, or another server's when `url` is given. */
+  function call(method: string, path: string, { url, ...options }: KeyedCallOptions & { url?: string } = {}): Promise<Reply> {
+    return keyedCall(() => url ?? server.url, () => connectorsKey)(method, path, options);
   }
 
   async function auditRows(requestId: string | null) {

@@ -4,8 +4,9 @@ import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
+import { call, expectProblem, type Reply } from '../support/api-client';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { auditRowOf, call, expectInvalid, expectProblem, type Reply } from './admin-api.support';
+import { auditRowOf, expectInvalid } from './admin-api.support';
 
 const KEY_SHAPE = /^jk_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})$/;
 const DAY_MS = 86_400_000;

@@ -8,8 +8,9 @@ import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { getLogger, replaceLogger } from '../../server/logging/logger';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
+import { call, expectProblem, type Reply } from '../support/api-client';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { auditRowOf, call, expectProblem, type Reply } from './admin-api.support';
+import { auditRowOf } from './admin-api.support';
 
 const ISSUER = 'https://idp.junction.test/realms/ops';
 const AUDIENCE = 'junction-api';

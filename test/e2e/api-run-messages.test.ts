@@ -9,15 +9,10 @@ import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { bundlerLogger } from '../../server/worker/worker';
 import { defineProcess } from '../../workflows/process-definition';
 import { BusinessKey } from '../../workflows/shared/search-attributes';
+import { expectProblem, keyedCall } from '../support/api-client';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
 
 /** The fixture process as the catalog declares it: one signal, one update with a validator, one query. */
 const messagesProcess = defineProcess({
@@ -44,19 +39,7 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
   let writerKey: string;
   let readerKey: string;
 
-  async function call(method: string, path: string, options: { key?: string; body?: unknown } = {}): Promise<Reply> {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? writerKey}` };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(server.url + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-
-  function expectProblem(reply: Reply, status: number, type?: string): void {
-    expect(reply.status, JSON.stringify(reply.body)).to.equal(status);
-    expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
-    if (type) expect(reply.body.type).to.equal(`/problems/${type}`);
-  }
+  const call = keyedCall(() => server.url, () => writerKey);
 
   async function startFixture(approver: string): Promise<string> {
     const reply = await call('POST', '/v1/runs', { body: { type: 'messagesFixture', input: approver } });

@@ -7,15 +7,10 @@ import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
 import { orderWorkflowId } from '../../workflows/order-to-cash/order-to-cash.types';
+import { expectProblem, keyedCall, type Reply } from '../support/api-client';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
 
 /** Polls a visibility-backed call: the list index trails the start by a moment. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
@@ -39,25 +34,11 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
   let previousLogger: Logger;
   const started = new Set<string>();
 
-  async function call(method: string, path: string, options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
-    const headers: Record<string, string> = { ...options.headers };
-    const key = options.key === undefined ? writerKey : options.key;
-    if (key) headers.authorization = `Bearer ${key}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(server.url + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
+  const call = keyedCall(() => server.url, () => writerKey);
 
   async function startOrder(input = newOrderInput(), headers: Record<string, string> = {}): Promise<Reply> {
     started.add(orderWorkflowId(input.orderId));
     return call('POST', '/v1/runs', { body: { type: 'orderToCash', input }, headers });
-  }
-
-  function expectProblem(reply: Reply, status: number): void {
-    expect(reply.status, JSON.stringify(reply.body)).to.equal(status);
-    expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
-    expect(reply.body.requestId).to.equal(reply.headers.get('x-request-id'));
   }
 
   before(async () => {

@@ -11,15 +11,10 @@ import { resolveScheduleSpec } from '../../server/schedules/resolve-spec';
 import { toScheduleOptions } from '../../server/schedules/schedule-options';
 import { scheduleSpecSchema } from '../../server/schedules/schedule-spec';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
+import { expectProblem, keyedCall, type Reply } from '../support/api-client';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
 
 interface ActionView {
   scheduledAt: string;
@@ -64,21 +59,7 @@ describe('API schedules (e2e): /v1/schedules on the Temporal dev server', functi
   let previousLogger: Logger;
   const created = new Set<string>();
 
-  async function call(method: string, path: string, options: { key?: string | null; body?: unknown } = {}): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    const key = options.key === undefined ? writerKey : options.key;
-    if (key) headers.authorization = `Bearer ${key}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(server.url + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-
-  function expectProblem(reply: Reply, status: number, code?: string): void {
-    expect(reply.status, JSON.stringify(reply.body)).to.equal(status);
-    expect(reply.headers.get('content-type')).to.match(/^application\/problem\+json/);
-    if (code) expect(reply.body.type).to.equal(`/problems/${code}`);
-  }
+  const call = keyedCall(() => server.url, () => writerKey);
 
   const fieldsOf = (reply: Reply): string[] => ((reply.body.errors as { field: string }[] | undefined) ?? []).map((error) => error.field);
 
