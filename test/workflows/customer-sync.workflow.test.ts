@@ -1,46 +1,32 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
-import { createActivities } from '../../activities';
 import type { SyncContactPageResult } from '../../activities/customer-sync.activities';
-import { loadConfig } from '../../config';
 import type { ConnectorErrorCode } from '../../connectors/errors';
-import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { clearSandboxFaults, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
-import { bundleWorkflows } from '../../server/worker/worker';
 import { customerSyncWorkflowId, type CustomerSyncInput, type CustomerSyncResult } from '../../workflows/customer-sync/customer-sync.types';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
 import { countErpCustomers, defineSandboxPair, seedSandboxContacts, type SandboxPair } from '../support/customer-sync-fixtures';
 import { activityAttempts, activityResults } from '../support/history-inspection';
 import { uniqueId } from '../support/order-fixtures';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { createTimeSkippingEnv } from '../support/temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { settle, startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
 const OPS = 'ops@shop.example';
 
 describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in MariaDB, real SMTP)', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let registry: ConnectorRegistry;
-  let bundle: WorkflowBundle;
+  let harness: WorkflowHarness;
+  let env: WorkflowHarness['env'];
+  let db: WorkflowHarness['db'];
+  let smtp: WorkflowHarness['smtp'];
+  let registry: WorkflowHarness['registry'];
 
   before(async function () {
-    [env, db, smtp, bundle] = await Promise.all([createTimeSkippingEnv(), createTestDatabase('wf_sync'), startSmtpSink(), bundleWorkflows()]);
-    const config = loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false);
-    registry = createDefaultRegistry({ config, models: db.models });
+    harness = await startWorkflowHarness('wf_sync');
+    ({ env, db, smtp, registry } = harness);
   });
 
-  after(async function () {
-    await registry?.close();
-    await env?.teardown();
-    await smtp?.close();
-    await db?.destroy();
-  });
+  after(() => harness?.close());
 
   afterEach(() => clearSandboxFaults(db.models));
 
@@ -53,23 +39,12 @@ describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in Ma
   /** Runs one sync to its end on a fresh task queue; queries progress while the worker still runs. */
   async function runSync(input: CustomerSyncInput, options: { workflowId?: string; withDatabase?: boolean } = {}): Promise<SyncRun> {
     const taskQueue = uniqueId('sync-tq');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: createActivities({ connectors: registry, ...(options.withDatabase === false ? {} : { models: db.models }) }),
-    });
+    const worker = await harness.newWorker(taskQueue, options.withDatabase === false ? {} : { models: db.models });
     const workflowId = options.workflowId ?? customerSyncWorkflowId(input.syncName ?? 'default');
     const handle = await env.client.workflow.start('customerSync', { taskQueue, workflowId, args: [input] });
     return worker.runUntil(async () => {
-      const settled = await (handle.result() as Promise<CustomerSyncResult>).then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-      const progress = await handle.query(progressQuery);
-      const outcome = settled.ok ? Promise.resolve(settled.value) : Promise.reject(settled.error);
-      outcome.catch(() => undefined); // observed by the test
-      return { handle, outcome, progress };
+      const { outcome } = await settle(handle.result() as Promise<CustomerSyncResult>);
+      return { handle, outcome, progress: await handle.query(progressQuery) };
     });
   }
 

@@ -1,14 +1,8 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { parse } from 'csv-parse/sync';
 import { expect } from 'chai';
 import type { ParsedMail } from 'mailparser';
-import { createActivities } from '../../activities';
-import { loadConfig } from '../../config';
-import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { clearSandboxFaults, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
-import { bundleWorkflows } from '../../server/worker/worker';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
 import { reportQuery } from '../../workflows/invoice-reconciliation/invoice-reconciliation.workflow';
 import {
@@ -17,33 +11,24 @@ import {
   type ReconciliationReport,
 } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
 import { uniqueId } from '../support/order-fixtures';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { createTimeSkippingEnv } from '../support/temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { settle, startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 import { seedReconciliationFixtures, type ReconciliationFixtures } from './invoice-reconciliation.fixtures';
 
 describe('invoiceReconciliation workflow (time-skipping server, sandbox ERP and payments in MariaDB, real SMTP)', function () {
   this.timeout(60_000);
-  let env: TestWorkflowEnvironment;
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let registry: ConnectorRegistry;
-  let bundle: WorkflowBundle;
+  let harness: WorkflowHarness;
+  let env: WorkflowHarness['env'];
+  let db: WorkflowHarness['db'];
+  let smtp: WorkflowHarness['smtp'];
   let fixtures: ReconciliationFixtures;
 
   before(async function () {
-    [env, db, smtp, bundle] = await Promise.all([createTimeSkippingEnv(), createTestDatabase('wf_recon'), startSmtpSink(), bundleWorkflows()]);
-    const config = loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false);
-    registry = createDefaultRegistry({ config, models: db.models });
-    fixtures = await seedReconciliationFixtures(registry, uniqueId('R'));
+    harness = await startWorkflowHarness('wf_recon');
+    ({ env, db, smtp } = harness);
+    fixtures = await seedReconciliationFixtures(harness.registry, uniqueId('R'));
   });
 
-  after(async function () {
-    await registry?.close();
-    await env?.teardown();
-    await smtp?.close();
-    await db?.destroy();
-  });
+  after(() => harness?.close());
 
   afterEach(() => clearSandboxFaults(db.models));
 
@@ -56,18 +41,13 @@ describe('invoiceReconciliation workflow (time-skipping server, sandbox ERP and 
 
   async function reconcileRun(input: InvoiceReconciliationInput, workflowId: string): Promise<ReconciliationRun> {
     const taskQueue = uniqueId('recon-tq');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: registry }) });
+    const worker = await harness.newWorker(taskQueue);
     const handle = await env.client.workflow.start('invoiceReconciliation', { taskQueue, workflowId, args: [input] });
     return worker.runUntil(async () => {
-      const settled = await (handle.result() as Promise<ReconciliationReport>).then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
+      const { outcome } = await settle(handle.result() as Promise<ReconciliationReport>);
       // One at a time: two concurrent queries of a closed run have been seen to hang on the time-skipping server.
       const progress = await handle.query(progressQuery);
       const report = await handle.query(reportQuery);
-      const outcome = settled.ok ? Promise.resolve(settled.value) : Promise.reject(settled.error);
-      outcome.catch(() => undefined);
       return { handle, outcome, progress, report };
     });
   }

@@ -1,12 +1,6 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { expect } from 'chai';
 import type { ParsedMail } from 'mailparser';
-import { createActivities } from '../../activities';
-import { loadConfig } from '../../config';
-import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
-import { bundleWorkflows } from '../../server/worker/worker';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
 import {
   batchWorkflowId,
@@ -16,33 +10,20 @@ import {
   type NotificationFanoutResult,
 } from '../../workflows/notification-fanout/notification-fanout.types';
 import { uniqueId } from '../support/order-fixtures';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { createTimeSkippingEnv } from '../support/temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
 describe('notificationFanout workflow (time-skipping server, real SMTP sink, email outbox in MariaDB)', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let registry: ConnectorRegistry;
-  let bundle: WorkflowBundle;
+  let harness: WorkflowHarness;
+  let env: WorkflowHarness['env'];
+  let smtp: WorkflowHarness['smtp'];
 
   before(async function () {
-    [env, db, smtp, bundle] = await Promise.all([createTimeSkippingEnv(), createTestDatabase('wf_fanout'), startSmtpSink({ rejectRecipients: /^reject-/ }), bundleWorkflows()]);
-    const config = loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false);
-    registry = createDefaultRegistry({ config, models: db.models });
+    harness = await startWorkflowHarness('wf_fanout', { rejectRecipients: /^reject-/ });
+    ({ env, smtp } = harness);
   });
 
-  after(async function () {
-    await registry?.close();
-    await env?.teardown();
-    await smtp?.close();
-    await db?.destroy();
-  });
-
-  const newWorker = (taskQueue: string, options: { maxCachedWorkflows?: number } = {}) =>
-    Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: registry }), ...options });
+  after(() => harness?.close());
 
   /** `count` recipients of one event; every `rejectEvery`-th address is one the SMTP server refuses with 550. */
   function fanoutInput(count: number, rejectEvery: number, overrides: Partial<NotificationFanoutInput> = {}): NotificationFanoutInput {
@@ -59,7 +40,7 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
   /** Runs one fan-out to its end; queries progress while the worker still runs (a closed run's query needs one). */
   async function fanout(input: NotificationFanoutInput): Promise<{ handle: WorkflowHandle; result: NotificationFanoutResult; progress: Progress; elapsedMs: number }> {
     const taskQueue = uniqueId('fanout-tq');
-    const worker = await newWorker(taskQueue);
+    const worker = await harness.newWorker(taskQueue);
     const started = performance.now();
     const handle = await env.client.workflow.start('notificationFanout', { taskQueue, workflowId: notificationWorkflowId(input.eventId), args: [input] });
     return worker.runUntil(async () => {
@@ -126,12 +107,12 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
     const handle = await env.client.workflow.start('notificationFanout', { taskQueue, workflowId: notificationWorkflowId(input.eventId), args: [input] });
     // Uncached, so that no workflow task waits on the stopped worker's sticky queue: the time-skipping
     // server does not hand those back to the normal queue as a full server does after a few seconds.
-    const first = await newWorker(taskQueue, { maxCachedWorkflows: 0 });
+    const first = await harness.newWorker(taskQueue, { maxCachedWorkflows: 0 });
     await first.runUntil(() => waitForCount(input.eventId, 15));
     const sentByFirst = mailsOf(input.eventId).length;
     expect(sentByFirst).to.be.below(60);
 
-    const second = await newWorker(taskQueue);
+    const second = await harness.newWorker(taskQueue);
     const result = await second.runUntil(async () => {
       const outcome = (await handle.result()) as NotificationFanoutResult;
       const batch = (await env.client.workflow.getHandle(batchWorkflowId(notificationWorkflowId(input.eventId), 1)).result()) as NotificationBatchResult;

@@ -1,47 +1,27 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { expect } from 'chai';
-import { createActivities } from '../../activities';
-import { loadConfig } from '../../config';
-import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { countSandboxRecords, clearSandboxFaults, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
 import type { ConnectorErrorCode } from '../../connectors/errors';
-import { bundleWorkflows } from '../../server/worker/worker';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
 import type { OrderToCashInput, OrderToCashResult } from '../../workflows/order-to-cash/order-to-cash.types';
 import type { ReconciliationReport } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { createTimeSkippingEnv } from '../support/temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { settle, startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
 describe('orderToCash workflow (time-skipping server, sandbox connectors, real SMTP)', function () {
   this.timeout(120_000);
-  let env: TestWorkflowEnvironment;
-  let db: TestDatabase;
-  let smtp: SmtpSink;
-  let registry: ConnectorRegistry;
-  let bundle: WorkflowBundle;
+  let harness: WorkflowHarness;
+  let env: WorkflowHarness['env'];
+  let db: WorkflowHarness['db'];
+  let smtp: WorkflowHarness['smtp'];
 
   before(async function () {
-    [env, db, smtp, bundle] = await Promise.all([
-      createTimeSkippingEnv(),
-      createTestDatabase('wf_o2c'),
-      startSmtpSink({ rejectRecipients: /^reject/ }),
-      bundleWorkflows(),
-    ]);
-    const config = loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false);
-    registry = createDefaultRegistry({ config, models: db.models });
+    harness = await startWorkflowHarness('wf_o2c', { rejectRecipients: /^reject/ });
+    ({ env, db, smtp } = harness);
   });
 
-  after(async function () {
-    await registry?.close();
-    await env?.teardown();
-    await smtp?.close();
-    await db?.destroy();
-  });
+  after(() => harness?.close());
 
   afterEach(() => clearSandboxFaults(db.models));
 
@@ -55,22 +35,11 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
   /** Runs one order to its end on a fresh task queue; queries progress while the worker still runs. */
   async function runOrder(input: OrderToCashInput): Promise<OrderRun> {
     const taskQueue = uniqueId('o2c-tq');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: createActivities({ connectors: registry }),
-    });
+    const worker = await harness.newWorker(taskQueue);
     const handle = await env.client.workflow.start('orderToCash', { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
     return worker.runUntil(async () => {
-      const settled = await (handle.result() as Promise<OrderToCashResult>).then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-      const progress = await handle.query(progressQuery);
-      const outcome = settled.ok ? Promise.resolve(settled.value) : Promise.reject(settled.error);
-      outcome.catch(() => undefined); // observed by the test through expectOrderFailure
-      return { handle, outcome, progress };
+      const { outcome } = await settle(handle.result() as Promise<OrderToCashResult>); // observed by the test through expectOrderFailure
+      return { handle, outcome, progress: await handle.query(progressQuery) };
     });
   }
 
@@ -126,7 +95,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     const order = await outcome;
     const to = new Date(Date.now() + 60_000).toISOString();
     const taskQueue = uniqueId('recon-tq');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: registry }) });
+    const worker = await harness.newWorker(taskQueue);
     const report = await worker.runUntil(
       env.client.workflow.execute('invoiceReconciliation', { taskQueue, workflowId: uniqueId('reconciliation'), args: [{ window: { from, to }, reportTo: ['finance@shop.example'] }] }) as Promise<ReconciliationReport>,
     );
@@ -192,7 +161,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
       .map((event) => event.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data)
       .map((data) => (data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { number?: string; id?: string }) : null))
       .find((result) => result?.number?.startsWith('INV-'))?.id;
-    const erp = registry.resolve('erp', 'erp.main');
+    const erp = harness.registry.resolve('erp', 'erp.main');
     const invoices = await erp.listInvoices({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() }, null);
     expect(invoices.items.find((invoice) => invoice.id === invoiceId)?.status).to.equal('cancelled');
   });
@@ -226,7 +195,7 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     await inject('erp.main', 'createInvoice', 'VENDOR_UNAVAILABLE', null);
     const input = newOrderInput();
     const taskQueue = uniqueId('o2c-tq');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: registry }) });
+    const worker = await harness.newWorker(taskQueue);
     const handle = await env.client.workflow.start('orderToCash', { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
     const { error, progress } = await worker.runUntil(async () => {
       // Time only skips while a test awaits a result, so the retries here run in real time.
