@@ -32,6 +32,10 @@ export const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('junction'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Encrypt workflow payloads with a key derived from JUNCTION_MASTER_KEY (server/temporal/payload-codec.ts). */
+  TEMPORAL_PAYLOAD_ENCRYPTION: z.enum(['off', 'on']).default('off'),
+  /** The Temporal Web UI's origin: the only one allowed (CORS) to call the codec endpoint /codec/decode. */
+  TEMPORAL_UI_ORIGIN: z.string().regex(ORIGIN, 'must be scheme://host[:port] with no path, e.g. http://127.0.0.1:8233').default('http://127.0.0.1:8233'),
   DATABASE_URL: optionalUrl(['mysql', 'mariadb']).default('mysql://root@127.0.0.1:3306/junction'),
   REDIS_URL: optionalUrl(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   JUNCTION_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

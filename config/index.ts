@@ -12,6 +12,10 @@ export interface Config {
     readonly taskQueue: string;
     readonly apiKey: string | null;
     readonly uiPort: number;
+    /** TEMPORAL_PAYLOAD_ENCRYPTION=on: payloads are encrypted by the codec (needs JUNCTION_MASTER_KEY). */
+    readonly payloadEncryption: boolean;
+    /** TEMPORAL_UI_ORIGIN: the Web UI origin allowed to call the codec endpoint. */
+    readonly uiOrigin: string;
   };
   readonly databaseUrl: string;
   readonly redisUrl: string;
@@ -115,6 +119,9 @@ export function loadConfig(
   const env = parsed.data;
   const oidcIssues = oidcProblems(env);
   if (oidcIssues.length > 0) throw new ConfigError(oidcIssues);
+  if (env.TEMPORAL_PAYLOAD_ENCRYPTION === 'on' && !env.JUNCTION_MASTER_KEY) {
+    throw new ConfigError(['TEMPORAL_PAYLOAD_ENCRYPTION: "on" requires JUNCTION_MASTER_KEY (the payload key is derived from it); set JUNCTION_MASTER_KEY or TEMPORAL_PAYLOAD_ENCRYPTION=off']);
+  }
   return deepFreeze({
     env: env.NODE_ENV,
     port: env.PORT,
@@ -124,6 +131,8 @@ export function loadConfig(
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       apiKey: env.TEMPORAL_API_KEY ?? null,
       uiPort: env.TEMPORAL_UI_PORT,
+      payloadEncryption: env.TEMPORAL_PAYLOAD_ENCRYPTION === 'on',
+      uiOrigin: env.TEMPORAL_UI_ORIGIN,
     },
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,

@@ -4,6 +4,7 @@ import type { ConnectorResolver } from '../../connectors/spi';
 import type { Models } from '../db/models';
 import { getLogger } from '../logging/logger';
 import { temporalAddress } from '../temporal/connection';
+import { payloadCodecOf } from '../temporal/payload-codec';
 import { createJunctionWorker } from '../worker/worker';
 import type { RunningRole } from './role';
 
@@ -15,6 +16,7 @@ export async function startWorkerRole(config: Config, connectors: ConnectorResol
       taskQueue: config.temporal.taskQueue,
       apiKey: config.temporal.apiKey,
       shutdownGraceSeconds: config.shutdownGraceSeconds,
+      payloadCodec: payloadCodecOf(config),
     },
     createActivities({ connectors, models }),
   );

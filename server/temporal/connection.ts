@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { LOCAL_TEMPORAL_ADDRESS, type Config } from '../../config';
+import { payloadCodecOf } from './payload-codec';
 
 export interface TemporalClients {
   connection: Connection;
@@ -27,6 +28,7 @@ export async function connectTemporalClient(config: Config): Promise<TemporalCli
     ...(apiKey ? { apiKey, tls: true } : {}),
     channelArgs: RECONNECT_CHANNEL_ARGS,
   });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const codec = payloadCodecOf(config);
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}) });
   return { connection, client, close: () => connection.close() };
 }

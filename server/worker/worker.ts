@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type Logger, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { activityLogContext } from './log-context.interceptor';
@@ -8,6 +9,8 @@ export interface WorkerSettings {
   taskQueue: string;
   apiKey?: string | null;
   shutdownGraceSeconds: number;
+  /** TEMPORAL_PAYLOAD_ENCRYPTION=on: the codec payloads go through (server/temporal/payload-codec.ts); absent, none. */
+  payloadCodec?: PayloadCodec | null;
   /** Pre-built bundle (tests, benchmarks); bundled from workflows/ when absent. */
   workflowBundle?: WorkflowBundle;
 }
@@ -49,6 +52,7 @@ export async function createJunctionWorker(settings: WorkerSettings, activities:
     taskQueue: settings.taskQueue,
     workflowBundle: settings.workflowBundle ?? (await bundleWorkflows()),
     activities,
+    ...(settings.payloadCodec ? { dataConverter: { payloadCodecs: [settings.payloadCodec] } } : {}),
     interceptors: { activity: [activityLogContext] },
     shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
     shutdownForceTime: `${settings.shutdownGraceSeconds + 10} seconds`,

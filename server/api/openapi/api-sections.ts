@@ -11,7 +11,8 @@ import { metricsPaths } from '../../metrics/metrics.openapi';
 import { eventsPaths } from '../events/events.openapi';
 import { deadLettersPaths } from '../dead-letters/dead-letters.openapi';
 import { importsPaths } from '../imports/imports.openapi';
+import { codecPaths } from '../codec/codec.openapi';
 
 export const API_VERSION = '1.0.0';
 
-export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths, metricsPaths, keysPaths, auditPaths, eventsPaths, deadLettersPaths, importsPaths];
+export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths, metricsPaths, keysPaths, auditPaths, eventsPaths, deadLettersPaths, importsPaths, codecPaths];
