@@ -1,22 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { expect } from 'chai';
 import { loadConfig, type Config } from '../../config';
-import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
-import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { openEventIntake, type EventIntake } from '../../server/intake/event-intake';
-import { parseEventSourcesFile } from '../../server/intake/event-sources-file';
-import { startIntakeConsumer, type IntakeConsumer } from '../../server/intake/intake-consumer';
-import { bundlerLogger } from '../../server/worker/worker';
+import type { RunningApiServer } from '../../server/api/server';
 import type { ProcessDefinition } from '../../workflows/catalog';
-import { intakeRecorderProcess } from '../support/intake-recorder.process';
+import { call, expectProblem, type Reply } from '../support/api-client';
+import { openIntakeApi, startIntakeStack, type IntakeApi, type IntakeStack } from '../support/intake-stack';
 import type { RecordedEvents } from '../support/intake-recorder.workflow';
 import { uniqueId } from '../support/order-fixtures';
-import { getDevServer } from '../support/temporal-test-servers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { eventually, hmacBase64, hmacHexWithPrefix, stripeSignatureHeader } from '../support/webhook-signing';
-import { auditRowOf, call, expectInvalid, expectProblem, type Reply } from './admin-api.support';
+import { auditRowOf, expectInvalid } from './admin-api.support';
 
 /** A Redis database of this suite's own; each suite run also has its own queue name in it. */
 const REDIS_URL = 'redis://127.0.0.1:6379/6';
@@ -48,16 +41,11 @@ sources:
 describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and Temporal (dev server, MariaDB, Redis)', function () {
   this.timeout(180_000);
   const prefix = uniqueId('intake-e2e');
+  let stack: IntakeStack;
   let db: TestDatabase;
-  let connection: Connection;
   let temporal: Client;
-  let workerConnection: NativeConnection;
-  let worker: Worker;
-  let workerRunning: Promise<void>;
   let config: Config;
   let catalog: ProcessDefinition[];
-  let intake: EventIntake;
-  let consumer: IntakeConsumer;
   let api: RunningApiServer;
   let writerKey: string;
   let readerKey: string;
@@ -96,57 +84,24 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
   }
 
   before(async () => {
-    const server = await getDevServer();
-    db = await createTestDatabase('api_events');
-    connection = await Connection.connect({ address: server.address });
-    temporal = new Client({ connection, namespace: server.namespace });
-    const taskQueue = uniqueId('intake-e2e');
-    workerConnection = await NativeConnection.connect({ address: server.address });
-    worker = await Worker.create({
-      connection: workerConnection,
-      namespace: server.namespace,
-      taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/intake-recorder.workflow'), logger: bundlerLogger() }),
-    });
-    workerRunning = worker.run();
-    config = loadConfig({
-      TEMPORAL_NAMESPACE: server.namespace,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      REDIS_URL,
-      INTAKE_MAX_ATTEMPTS: '3',
-      INTAKE_RETRY_BASE_MS: '100',
-      INTAKE_RETRY_MAX_MS: '400',
-    });
-    catalog = [intakeRecorderProcess(prefix)];
-    const sources = parseEventSourcesFile(sourcesYaml(prefix), SECRETS, catalog);
-    intake = await openEventIntake({ config, models: db.models, catalog, env: SECRETS, sources, queueName });
-    api = await startApiServer(createApp({ config, temporal, models: db.models, catalog, intake }), 0);
-    consumer = startIntakeConsumer({
+    stack = await startIntakeStack({
+      label: 'api_events',
+      prefix,
       redisUrl: REDIS_URL,
-      client: temporal,
-      taskQueue,
-      inbox: intake.inbox,
-      maxAttempts: config.intake.maxAttempts,
-      backoff: { baseMs: config.intake.retryBaseMs, maxMs: config.intake.retryMaxMs },
-      concurrency: 10,
       queueName,
+      sourcesYaml: sourcesYaml(prefix),
+      secrets: SECRETS,
+      consumerConcurrency: 10,
+      env: { INTAKE_MAX_ATTEMPTS: '3', INTAKE_RETRY_BASE_MS: '100', INTAKE_RETRY_MAX_MS: '400' },
     });
-    const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
-    writerKey = (await keys.createKey({ name: 'ops', scopes: ['runs:read', 'runs:write'] })).key;
-    readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
-    adminKey = (await keys.createKey({ name: 'admin', scopes: ['admin'] })).key;
+    ({ db, temporal, config, catalog, api } = stack);
+    writerKey = await stack.createKey('ops', ['runs:read', 'runs:write']);
+    readerKey = await stack.createKey('dashboard', ['runs:read']);
+    adminKey = await stack.createKey('admin', ['admin']);
   });
 
   after(async () => {
-    await consumer?.close();
-    await api?.close();
-    await intake?.producer.queue.obliterate({ force: true }).catch(() => undefined);
-    await intake?.close();
-    worker?.shutdown();
-    await workerRunning;
-    await workerConnection?.close();
-    await connection?.close();
-    await db?.destroy();
+    await stack?.close();
   });
 
   it('accepts a signed event with 202 after storing it, then starts the run with the input and signals it the event', async () => {
@@ -352,24 +307,19 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
   });
 
   describe('past the backlog limit', () => {
+    let backlog: IntakeApi;
     let backlogDb: TestDatabase;
-    let backlogIntake: EventIntake;
     let backlogApi: RunningApiServer;
 
     before(async () => {
-      backlogDb = await createTestDatabase('api_events_429');
       const limited = loadConfig({ TEMPORAL_NAMESPACE: config.temporal.namespace, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, REDIS_URL, INTAKE_BACKLOG_LIMIT: '2' });
-      const sources = parseEventSourcesFile(sourcesYaml(prefix), SECRETS, catalog);
       // No consumer: accepted events stay pending, as when Temporal is down for long.
-      backlogIntake = await openEventIntake({ config: limited, models: backlogDb.models, catalog, env: SECRETS, sources, queueName: uniqueId('intake-e2e-429') });
-      backlogApi = await startApiServer(createApp({ config: limited, temporal, models: backlogDb.models, catalog, intake: backlogIntake }), 0);
+      backlog = await openIntakeApi({ label: 'api_events_429', config: limited, temporal, catalog, sourcesYaml: sourcesYaml(prefix), secrets: SECRETS, queueName: uniqueId('intake-e2e-429') });
+      ({ db: backlogDb, api: backlogApi } = backlog);
     });
 
     after(async () => {
-      await backlogApi?.close();
-      await backlogIntake?.producer.queue.obliterate({ force: true }).catch(() => undefined);
-      await backlogIntake?.close();
-      await backlogDb?.destroy();
+      await backlog?.close();
     });
 
     it('answers 429 with Retry-After and writes nothing, while repeats of accepted events still answer 200', async () => {
