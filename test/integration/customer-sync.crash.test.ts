@@ -14,10 +14,10 @@ import { HubSpotFake } from '../fakes/hubspot-fake';
 import { countErpCustomers } from '../support/customer-sync-fixtures';
 import { activityAttempts, activityResults, type History } from '../support/history-inspection';
 import { uniqueId } from '../support/order-fixtures';
+import { startRoleProcess, type RoleProcess } from '../support/role-process';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const TOTAL = 10_000;
 const PAGE_SIZE = 100; // HubSpot's search page limit
@@ -55,7 +55,7 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
   let key: string;
   let workDir: string;
   let workerEnv: Record<string, string>;
-  const workers: WorkerProcess[] = [];
+  const workers: RoleProcess[] = [];
   const seededIds: string[] = [];
   let keepLogs = false;
 
@@ -107,8 +107,8 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
     if (this.currentTest?.state === 'failed') keepLogs = true;
   });
 
-  async function startWorker(name: string): Promise<WorkerProcess> {
-    const worker = startWorkerProcess(name, workerEnv, join(workDir, `${name}.log`));
+  async function startWorker(name: string): Promise<RoleProcess> {
+    const worker = startRoleProcess('worker', name, workerEnv, join(workDir, `${name}.log`));
     workers.push(worker);
     await worker.ready();
     return worker;

@@ -18,8 +18,8 @@ import { TEMPORAL_CLI_PATH } from '../../scripts/tool-paths';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes';
 import { intakeRecorderProcess } from '../support/intake-recorder.process';
 import type { RecordedEvents } from '../support/intake-recorder.workflow';
-import { startIntakeProcess, type IntakeProcess } from '../support/intake-process';
 import { uniqueId } from '../support/order-fixtures';
+import { startRoleProcess, type RoleProcess } from '../support/role-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually, hmacBase64 } from '../support/webhook-signing';
 
@@ -106,7 +106,7 @@ describe('Event intake under failure: consumer killed, Temporal stopped for 30 s
   let api: RunningApiServer;
   let writerKey: string;
   let consumerEnv: Record<string, string>;
-  const consumers: IntakeProcess[] = [];
+  const consumers: RoleProcess[] = [];
   const prefix = uniqueId('chaos');
   const taskQueue = uniqueId('intake-chaos');
 
@@ -145,8 +145,8 @@ describe('Event intake under failure: consumer killed, Temporal stopped for 30 s
     workerRunning = worker.run();
   }
 
-  async function startConsumer(name: string, env: Record<string, string> = {}): Promise<IntakeProcess> {
-    const consumer = startIntakeProcess(name, { ...consumerEnv, ...env }, join(workDir, `${name}.log`));
+  async function startConsumer(name: string, env: Record<string, string> = {}): Promise<RoleProcess> {
+    const consumer = startRoleProcess('intake', name, { ...consumerEnv, ...env }, join(workDir, `${name}.log`));
     consumers.push(consumer);
     await consumer.ready();
     return consumer;
