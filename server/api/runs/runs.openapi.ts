@@ -5,16 +5,11 @@ import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
 import { RUN_STATUS_NAMES } from './run-views';
 import { historyQuerySchema, listRunsQuerySchema, messageNameSchema, startRunBodySchema, terminateBodySchema, workflowIdSchema } from './runs.schemas';
+import { EXAMPLE_ORDER_INPUT } from '../openapi/examples';
 
 const exampleOrder = {
   type: 'orderToCash',
-  input: {
-    orderId: '1001',
-    customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
-    currency: 'EUR',
-    lines: [{ sku: 'SKU-1', quantity: 2, unitAmount: 1999 }],
-    payment: { token: 'tok_visa' },
-  },
+  input: EXAMPLE_ORDER_INPUT,
 };
 
 const links = z.object({ self: z.string() });

@@ -12,6 +12,12 @@ export const workflowIdSchema = z.string().min(1).max(255);
 
 export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters');
 
+/** An opaque nextPageToken handed out by a list of runs or schedules (base64url). */
+export const pageTokenSchema = z
+  .string()
+  .max(4096)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken returned by a previous page');
+
 /** Query parameters of GET /v1/runs. `type` is checked against the catalog by the route. */
 export const listRunsQuerySchema = z.object({
   type: z.string().min(1).max(100).optional(),
@@ -31,11 +37,7 @@ export const listRunsQuerySchema = z.object({
     .optional()
     .meta({ description: "A raw Temporal visibility query (e.g. `ProcessStatus = 'COMPENSATING'`), ANDed with the other filters. Needs the `admin` scope." }),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: z
-    .string()
-    .max(4096)
-    .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken returned by a previous page')
-    .optional(),
+  pageToken: pageTokenSchema.optional(),
 });
 
 /** Signal, update and query names as workflows declare them (identifiers). */

@@ -9,6 +9,7 @@ import { OVERLAP_POLICIES } from '../../schedules/schedule-spec';
 import { MAX_BACKFILL_ACTIONS } from '../../schedules/schedules.service';
 import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
+import { EXAMPLE_ORDER_INPUT } from '../openapi/examples';
 import {
   backfillBodySchema,
   createScheduleBodySchema,
@@ -100,13 +101,7 @@ const specExample = {
   id: 'nightly-orders',
   description: 'Re-run the standing order every night',
   workflow: 'orderToCash',
-  input: {
-    orderId: '1001',
-    customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
-    currency: 'EUR',
-    lines: [{ sku: 'SKU-1', quantity: 2, unitAmount: 1999 }],
-    payment: { token: 'tok_visa' },
-  },
+  input: EXAMPLE_ORDER_INPUT,
   cron: '0 2 * * *',
   timezone: 'Europe/Berlin',
   overlap: 'skip',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageTokenSchema } from '../runs/runs.schemas';
 import { overlapPolicySchema, scheduleIdSchema } from '../../schedules/schedule-spec';
 
 export { scheduleReplaceSchema, scheduleSpecSchema as createScheduleBodySchema } from '../../schedules/schedule-spec';
@@ -8,11 +9,7 @@ export { scheduleIdSchema };
 /** Query parameters of GET /v1/schedules. */
 export const listSchedulesQuerySchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: z
-    .string()
-    .max(4096)
-    .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextPageToken returned by a previous page')
-    .optional(),
+  pageToken: pageTokenSchema.optional(),
 });
 
 /** POST /:id/pause and /:id/unpause; the body may be omitted. */
