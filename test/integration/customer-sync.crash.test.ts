@@ -145,7 +145,8 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         type: 'customerSync',
-        input: { syncName, connectors: { crm: 'crm.hubspot', erp: 'erp.main', email: 'email.main' }, pageSize: PAGE_SIZE, pagesPerRun: PAGES_PER_RUN, reportTo: ['ops@shop.example'] },
+        // Two upserts at a time keep a page in flight for about a second, so the kill lands inside one.
+        input: { syncName, connectors: { crm: 'crm.hubspot', erp: 'erp.main', email: 'email.main' }, pageSize: PAGE_SIZE, pagesPerRun: PAGES_PER_RUN, concurrency: 2, reportTo: ['ops@shop.example'] },
       }),
     });
     expect(response.status).to.equal(202);
@@ -160,8 +161,10 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
       if (Date.now() - syncStartedAt > 300_000) throw new Error('no page with a heartbeated position was seen within 5 minutes');
       const customers = (await countErpCustomers(db.models, 'erp.main')).customers;
       if (customers === TOTAL) throw new Error('the sync finished before a page had heartbeated its position: pages are shorter than HEARTBEAT_EVERY_MS here');
-      const heartbeated = customers >= 2_500 ? await heartbeatedPage(handle) : null;
-      if (heartbeated && heartbeated.done.length > 0) killPoint = { heartbeated, customers, progress: (await getRun(workflowId)).progress };
+      // Progress is read first: between seeing the heartbeated page and the kill nothing may wait.
+      const progress = customers >= 2_500 ? (await getRun(workflowId)).progress : null;
+      const heartbeated = progress ? await heartbeatedPage(handle) : null;
+      if (heartbeated && heartbeated.done.length > 0) killPoint = { heartbeated, customers, progress };
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await workers[0]?.crash();
