@@ -16,6 +16,7 @@ import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { auditRowOf, expectInvalid } from './admin-api.support';
+import type { AuditEntryView } from '../../server/api/audit/audit-views';
 
 /** The fixture process of test/e2e/fixtures/messages.workflow.ts: its `decide` update refuses anyone but the approver (422). */
 const messagesProcess = defineProcess({
@@ -35,21 +36,8 @@ const MASTER_KEY = 'e2e-audit-master-key-0123456789abcdef012';
 const SMTP_PASSWORD = 'audit-smtp-password-never-kept-5d1e';
 const QUERY_SECRET = 'audit-query-secret-never-kept-a07b';
 
-interface AuditItem {
-  id: number;
-  at: string;
-  actor: string;
-  principal: Record<string, unknown> | null;
-  action: string;
-  target: string | null;
-  method: string | null;
-  path: string | null;
-  route: string | null;
-  requestId: string | null;
-  outcome: string;
-  statusCode: number | null;
-  details: Record<string, unknown>;
-}
+/** What GET /v1/audit lists. */
+type AuditItem = AuditEntryView;
 
 describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filters and pages', function () {
   this.timeout(120_000);

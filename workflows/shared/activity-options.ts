@@ -1,5 +1,17 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
 import { NON_RETRYABLE_CODES } from '../../connectors/errors';
+
+/** Exponential backoff (×2) that never retries a business refusal or validation error. */
+function backoff(initialInterval: Duration, maximumInterval: Duration, maximumAttempts?: number): RetryPolicy {
+  return {
+    initialInterval,
+    backoffCoefficient: 2,
+    maximumInterval,
+    ...(maximumAttempts === undefined ? {} : { maximumAttempts }),
+    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
+  };
+}
 
 /**
  * Named activity presets: every workflow picks one of these instead of writing literals.
@@ -9,13 +21,7 @@ import { NON_RETRYABLE_CODES } from '../../connectors/errors';
 export const connectorCall: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '30 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
-  },
+  retry: backoff('1 second', '1 minute', 10),
 };
 
 /**
@@ -25,12 +31,7 @@ export const connectorCall: ActivityOptions = {
 export const compensationCall: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '24 hours',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
-  },
+  retry: backoff('2 seconds', '5 minutes'),
 };
 
 /**
@@ -42,13 +43,7 @@ export const heartbeatingBatchCall: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '6 hours',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
-  },
+  retry: backoff('1 second', '1 minute', 10),
 };
 
 /**
@@ -61,10 +56,5 @@ export const syncPageCall: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '2 hours',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
-  },
+  retry: backoff('1 second', '1 minute'),
 };
