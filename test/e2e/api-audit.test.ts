@@ -1,35 +1,20 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { expect } from 'chai';
 import winston from 'winston';
-import { z } from 'zod';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService, type CreatedKey } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { getLogger, replaceLogger } from '../../server/logging/logger';
-import { bundlerLogger } from '../../server/worker/worker';
-import { defineProcess } from '../../workflows/process-definition';
-import { BusinessKey } from '../../workflows/shared/search-attributes';
 import { call, expectProblem, type Reply } from '../support/api-client';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { auditRowOf, expectInvalid } from './admin-api.support';
 import type { AuditEntryView } from '../../server/api/audit/audit-views';
+import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
 
-/** The fixture process of test/e2e/fixtures/messages.workflow.ts: its `decide` update refuses anyone but the approver (422). */
-const messagesProcess = defineProcess({
-  type: 'messagesFixture',
-  description: 'test fixture',
-  inputSchema: z.string().min(1),
-  workflowId: (approver) => uniqueId(`audit-${approver}`),
-  businessKey: (approver) => approver,
-  initialSearchAttributes: (approver) => [{ key: BusinessKey, value: approver }],
-  queries: [{ name: 'state', description: 'notes and decision' }],
-  signals: [{ name: 'note', description: 'adds a note', inputSchema: z.object({ text: z.string().min(1) }).strict() }],
-  updates: [{ name: 'decide', description: 'decides', inputSchema: z.object({ approver: z.email() }).strict() }],
-});
+const messagesProcessDef = messagesProcess('audit');
 
 const MASTER_KEY = 'e2e-audit-master-key-0123456789abcdef012';
 /** Values that must never reach an audit row. */
@@ -43,10 +28,8 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
   this.timeout(120_000);
   let db: TestDatabase;
   let connection: Connection;
-  let workerConnection: NativeConnection;
   let server: RunningApiServer;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: MessagesWorker;
   let admin: CreatedKey;
   let writer: CreatedKey;
   let sequence = 0;
@@ -81,16 +64,9 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
     connection = await Connection.connect({ address: temporalServer.address });
     const temporal = new Client({ connection, namespace: temporalServer.namespace });
     const taskQueue = uniqueId('api-audit');
-    workerConnection = await NativeConnection.connect({ address: temporalServer.address });
-    worker = await Worker.create({
-      connection: workerConnection,
-      namespace: temporalServer.namespace,
-      taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/messages.workflow'), logger: bundlerLogger() }),
-    });
-    running = worker.run();
+    worker = await startMessagesWorker(temporalServer, taskQueue);
     const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue, JUNCTION_MASTER_KEY: MASTER_KEY }, false);
-    server = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [messagesProcess] }), 0);
+    server = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [messagesProcessDef] }), 0);
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     admin = await keys.createKey({ name: 'audit-admin', scopes: ['admin'] });
     writer = await keys.createKey({ name: 'audit-writer', scopes: ['runs:read', 'runs:write', 'connectors:write'] });
@@ -98,9 +74,7 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
 
   after(async () => {
     await server?.close();
-    worker?.shutdown();
-    await running;
-    await workerConnection?.close();
+    await worker?.stop();
     await connection?.close();
     await db?.destroy();
   });

@@ -1,41 +1,24 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { expect } from 'chai';
-import { z } from 'zod';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { bundlerLogger } from '../../server/worker/worker';
-import { defineProcess } from '../../workflows/process-definition';
-import { BusinessKey } from '../../workflows/shared/search-attributes';
 import { expectProblem, keyedCall } from '../support/api-client';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
 
-/** The fixture process as the catalog declares it: one signal, one update with a validator, one query. */
-const messagesProcess = defineProcess({
-  type: 'messagesFixture',
-  description: 'test fixture',
-  inputSchema: z.string().min(1),
-  workflowId: (approver) => uniqueId(`messages-${approver}`),
-  businessKey: (approver) => approver,
-  initialSearchAttributes: (approver) => [{ key: BusinessKey, value: approver }],
-  queries: [{ name: 'state', description: 'notes and decision' }],
-  signals: [{ name: 'note', description: 'adds a note', inputSchema: z.object({ text: z.string().min(1) }).strict() }],
-  updates: [{ name: 'decide', description: 'decides', inputSchema: z.object({ approver: z.email() }).strict() }],
-});
+const messagesProcessDef = messagesProcess('messages');
 
 describe('API run messages (e2e): signals, updates and queries declared in the catalog', function () {
   this.timeout(90_000);
   let db: TestDatabase;
   let connection: Connection;
-  let workerConnection: NativeConnection;
   let temporal: Client;
   let server: RunningApiServer;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: MessagesWorker;
   let writerKey: string;
   let readerKey: string;
 
@@ -53,16 +36,9 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
     connection = await Connection.connect({ address: temporalServer.address });
     temporal = new Client({ connection, namespace: temporalServer.namespace });
     const taskQueue = uniqueId('api-messages');
-    workerConnection = await NativeConnection.connect({ address: temporalServer.address });
-    worker = await Worker.create({
-      connection: workerConnection,
-      namespace: temporalServer.namespace,
-      taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/messages.workflow'), logger: bundlerLogger() }),
-    });
-    running = worker.run();
+    worker = await startMessagesWorker(temporalServer, taskQueue);
     const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue });
-    server = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [messagesProcess] }), 0);
+    server = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [messagesProcessDef] }), 0);
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     writerKey = (await keys.createKey({ name: 'approvals', scopes: ['runs:read', 'runs:write'] })).key;
     readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
@@ -70,9 +46,7 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
 
   after(async () => {
     await server?.close();
-    worker?.shutdown();
-    await running;
-    await workerConnection?.close();
+    await worker?.stop();
     await connection?.close();
     await db?.destroy();
   });

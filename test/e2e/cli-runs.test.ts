@@ -1,15 +1,11 @@
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { expect } from 'chai';
-import { z } from 'zod';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { bundlerLogger } from '../../server/worker/worker';
-import { defineProcess } from '../../workflows/process-definition';
-import { BusinessKey } from '../../workflows/shared/search-attributes';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
+import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
 
 /** A purchase request of 2,400.00 EUR: one approver decides. */
 function purchaseRequest() {
@@ -29,18 +25,7 @@ function purchaseRequest() {
   };
 }
 
-/** No catalog process takes a signal yet: the message routes' fixture process (test/e2e/fixtures) does. */
-const messagesProcess = defineProcess({
-  type: 'messagesFixture',
-  description: 'test fixture',
-  inputSchema: z.string().min(1),
-  workflowId: (approver) => uniqueId(`cli-messages-${approver}`),
-  businessKey: (approver) => approver,
-  initialSearchAttributes: (approver) => [{ key: BusinessKey, value: approver }],
-  queries: [{ name: 'state', description: 'notes and decision' }],
-  signals: [{ name: 'note', description: 'adds a note', inputSchema: z.object({ text: z.string().min(1) }).strict() }],
-  updates: [{ name: 'decide', description: 'decides', inputSchema: z.object({ approver: z.email() }).strict() }],
-});
+const messagesProcessDef = messagesProcess('cli-messages');
 
 describe('junction CLI (e2e): runs against a real API, dev server, worker, MariaDB and SMTP', function () {
   this.timeout(180_000);
@@ -218,30 +203,19 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
 
   describe('signals', () => {
     let fixtureApi: RunningApiServer;
-    let fixtureWorker: Worker;
-    let fixtureWorkerConnection: NativeConnection;
-    let fixtureRunning: Promise<void>;
+    let fixtureWorker: MessagesWorker;
 
     before(async () => {
       const temporalServer = await getDevServer();
       const taskQueue = uniqueId('cli-messages');
-      fixtureWorkerConnection = await NativeConnection.connect({ address: temporalServer.address });
-      fixtureWorker = await Worker.create({
-        connection: fixtureWorkerConnection,
-        namespace: temporalServer.namespace,
-        taskQueue,
-        workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/messages.workflow'), logger: bundlerLogger() }),
-      });
-      fixtureRunning = fixtureWorker.run();
+      fixtureWorker = await startMessagesWorker(temporalServer, taskQueue);
       const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue });
-      fixtureApi = await startApiServer(createApp({ config, temporal: stack.temporal, models: stack.db.models, catalog: [messagesProcess] }), 0);
+      fixtureApi = await startApiServer(createApp({ config, temporal: stack.temporal, models: stack.db.models, catalog: [messagesProcessDef] }), 0);
     });
 
     after(async () => {
       await fixtureApi?.close();
-      fixtureWorker?.shutdown();
-      await fixtureRunning;
-      await fixtureWorkerConnection?.close();
+      await fixtureWorker?.stop();
     });
 
     it('signal delivers --data (202) and the query shows its effect; data that fails the signal’s schema exits 2', async () => {
