@@ -13,6 +13,8 @@ const optionalUrl = (protocols: readonly string[]) =>
       message: `must start with one of: ${protocols.map((p) => `${p}://`).join(', ')}`,
     });
 
+const commaList = z.string().transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''));
+
 /** Algorithms an OIDC token may be signed with (OIDC_ALLOWED_ALGS, all of them by default). */
 export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
@@ -112,6 +114,20 @@ export const envSchema = z.object({
     .transform((value) => value.split(',').map((alg) => alg.trim()).filter((alg) => alg !== ''))
     .pipe(z.array(z.enum(OIDC_ALGORITHMS, `each must be one of ${OIDC_ALGORITHMS.join(', ')}`)).min(1))
     .optional(),
+  /** The token claim holding the caller's email: the identity an approval decision is bound to. */
+  OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
+  /**
+   * Destinations connectors may reach although they are loopback, private, link-local or not a
+   * vendor's known host, comma-separated: `host`, `*.domain`, `host:port`, `[v6]:port`, an IP or a
+   * CIDR. Only the operator sets this (env or connectors.yaml `egress.allow`), never the API.
+   */
+  CONNECTOR_EGRESS_ALLOW: commaList.optional(),
+  /** Thresholds and approver chains of purchaseApproval (default config/approval-policies.yaml). */
+  APPROVAL_POLICIES_FILE: z.string().min(1).optional(),
+  /** Lifetime of a new API key when its creator names none; `0` means keys never expire unless asked to. */
+  API_KEY_DEFAULT_LIFETIME_DAYS: z.coerce.number().int('must be a whole number of days').min(0).max(3650).default(90),
+  /** Requests per minute per client address, counted before any credential is looked up (bounds key guessing and lookups). */
+  API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int('must be a whole number of requests per minute').min(1).max(1_000_000).default(6000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -126,6 +142,5 @@ export function oidcProblems(env: Env): string[] {
       if (env[name] === undefined) problems.push(`${name}: is required when ${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set`);
     }
   }
-  if (env.NODE_ENV === 'production' && env.OIDC_JWKS_URL?.startsWith('http:')) problems.push('OIDC_JWKS_URL: must use https:// in production');
   return problems;
 }

@@ -1,4 +1,5 @@
 import { envSchema, OIDC_ALGORITHMS, oidcProblems, type Env } from './env.schema';
+import { productionProblems } from './production-checks';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -38,6 +39,10 @@ export interface Config {
   readonly workerMetricsAddress: string | null;
   /** OIDC bearer tokens accepted beside API keys; null when OIDC_JWKS_URL is unset. */
   readonly oidc: OidcConfig | null;
+  /** Destinations connectors may reach although private or not a vendor's known host (CONNECTOR_EGRESS_ALLOW). */
+  readonly egressAllow: readonly string[];
+  /** APPROVAL_POLICIES_FILE; null means config/approval-policies.yaml when it exists. */
+  readonly approvalPoliciesFile: string | null;
 }
 
 /** How OIDC access tokens are verified (README "Keys, scopes and the security model"). */
@@ -46,6 +51,8 @@ export interface OidcConfig {
   readonly issuer: string;
   readonly audience: string;
   readonly scopesClaim: string;
+  /** The claim holding the caller's email (OIDC_EMAIL_CLAIM): who an approval decision is from. */
+  readonly emailClaim: string;
   readonly algorithms: readonly (typeof OIDC_ALGORITHMS)[number][];
 }
 
@@ -62,6 +69,10 @@ export interface ApiLimits {
   readonly trustProxy: number | readonly string[] | null;
   /** A bearer token for GET /metrics beside admin keys; null when unset. */
   readonly metricsToken: string | null;
+  /** Requests per minute per client address, counted before any credential is looked up. */
+  readonly addressRateLimitPerMinute: number;
+  /** Days a new API key lives when its creator names no expiry; null: keys do not expire by default. */
+  readonly keyDefaultLifetimeDays: number | null;
 }
 
 /** How events are delivered to Temporal (server/intake). */
@@ -117,8 +128,8 @@ export function loadConfig(
     );
   }
   const env = parsed.data;
-  const oidcIssues = oidcProblems(env);
-  if (oidcIssues.length > 0) throw new ConfigError(oidcIssues);
+  const issues = [...oidcProblems(env), ...productionProblems(env)];
+  if (issues.length > 0) throw new ConfigError(issues);
   if (env.TEMPORAL_PAYLOAD_ENCRYPTION === 'on' && !env.JUNCTION_MASTER_KEY) {
     throw new ConfigError(['TEMPORAL_PAYLOAD_ENCRYPTION: "on" requires JUNCTION_MASTER_KEY (the payload key is derived from it); set JUNCTION_MASTER_KEY or TEMPORAL_PAYLOAD_ENCRYPTION=off']);
   }
@@ -160,12 +171,16 @@ export function loadConfig(
       requestTimeoutMs: env.API_REQUEST_TIMEOUT_MS,
       trustProxy: trustProxyOf(env.TRUST_PROXY),
       metricsToken: env.METRICS_TOKEN ?? null,
+      addressRateLimitPerMinute: env.API_RATE_LIMIT_PER_ADDRESS,
+      keyDefaultLifetimeDays: env.API_KEY_DEFAULT_LIFETIME_DAYS === 0 ? null : env.API_KEY_DEFAULT_LIFETIME_DAYS,
     },
     workerMetricsAddress: env.WORKER_METRICS_PORT === undefined ? null : hostPort(env.WORKER_METRICS_HOST, env.WORKER_METRICS_PORT),
     oidc:
       env.OIDC_JWKS_URL && env.OIDC_ISSUER && env.OIDC_AUDIENCE
-        ? { jwksUrl: env.OIDC_JWKS_URL, issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE, scopesClaim: env.OIDC_SCOPES_CLAIM, algorithms: env.OIDC_ALLOWED_ALGS ?? [...OIDC_ALGORITHMS] }
+        ? { jwksUrl: env.OIDC_JWKS_URL, issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE, scopesClaim: env.OIDC_SCOPES_CLAIM, emailClaim: env.OIDC_EMAIL_CLAIM, algorithms: env.OIDC_ALLOWED_ALGS ?? [...OIDC_ALGORITHMS] }
         : null,
+    egressAllow: env.CONNECTOR_EGRESS_ALLOW ?? [],
+    approvalPoliciesFile: env.APPROVAL_POLICIES_FILE ?? null,
   });
 }
 

@@ -6,6 +6,7 @@ import * as sandboxTables from './migrations/002-sandbox-tables';
 import * as syncCursors from './migrations/003-sync-cursors';
 import * as eventIntake from './migrations/004-event-intake';
 import * as imports from './migrations/005-imports';
+import * as keyIdentity from './migrations/006-key-identity-and-idempotency';
 
 /**
  * Migrations in order. Listed here rather than globbed so that they run the same from
@@ -17,6 +18,7 @@ const MIGRATIONS = [
   { name: '003-sync-cursors', module: syncCursors },
   { name: '004-event-intake', module: eventIntake },
   { name: '005-imports', module: imports },
+  { name: '006-key-identity-and-idempotency', module: keyIdentity },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

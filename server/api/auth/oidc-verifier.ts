@@ -45,6 +45,17 @@ export function scopesFromClaim(payload: JWTPayload, claim: string): Scope[] {
   return [...new Set(names.filter(isScope))];
 }
 
+/**
+ * The caller's email from the token, lower-cased; null when the claim is missing or not an email,
+ * or when the token says the provider has not verified it (`email_verified: false`).
+ */
+export function emailFromClaim(payload: JWTPayload, claim: string): string | null {
+  const value = payload[claim];
+  if (typeof value !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim())) return null;
+  if (payload.email_verified === false) return null;
+  return value.trim().toLowerCase();
+}
+
 export function createOidcVerifier(config: OidcConfig, options: OidcVerifierOptions = {}): OidcVerifier {
   // jose caches the key set, refetches it when a token names an unknown `kid` (at most every
   // 30 s), and so follows the issuer's key rotation without a restart.
@@ -65,7 +76,7 @@ export function createOidcVerifier(config: OidcConfig, options: OidcVerifierOpti
         getLogger().warn('OIDC key set unavailable', { error: error instanceof Error ? error.message : String(error) });
         throw AppError.unavailable('The identity provider\'s signing keys cannot be fetched; try again shortly.', error);
       }
-      return { kind: 'oidc', subject: String(payload.sub), issuer: config.issuer, scopes: scopesFromClaim(payload, config.scopesClaim) };
+      return { kind: 'oidc', subject: String(payload.sub), issuer: config.issuer, scopes: scopesFromClaim(payload, config.scopesClaim), email: emailFromClaim(payload, config.emailClaim) };
     },
   };
 }

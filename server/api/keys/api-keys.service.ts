@@ -158,7 +158,7 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
       const at = now();
       if (statusOf(row, at) !== 'active') return null;
       await touch(row, at);
-      return { keyId: row.id, name: row.name, prefix: row.prefix, scopes: readScopes(row.scopes) };
+      return { keyId: row.id, name: row.name, prefix: row.prefix, scopes: readScopes(row.scopes), actsAs: row.actsAs ?? null };
     },
 
     revoke,

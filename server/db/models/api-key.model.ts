@@ -8,6 +8,8 @@ export class ApiKey extends Model<InferAttributes<ApiKey>, InferCreationAttribut
   /** `sha256$<hex>` of the secret part (190+ random bits, so no slow hash is needed); the secret itself is never stored. */
   declare secretHash: string;
   declare scopes: string[];
+  /** The person (lower-case email) the key was issued to; null for a system's key. */
+  declare actsAs: CreationOptional<string | null>;
   declare expiresAt: Date | null;
   declare revokedAt: Date | null;
   declare lastUsedAt: Date | null;
@@ -22,6 +24,7 @@ export class ApiKey extends Model<InferAttributes<ApiKey>, InferCreationAttribut
         prefix: { type: DataTypes.STRING(32), allowNull: false, unique: true },
         secretHash: { type: DataTypes.STRING(128), allowNull: false },
         scopes: { type: DataTypes.JSON, allowNull: false },
+        actsAs: { type: DataTypes.STRING(254), allowNull: true, field: 'acts_as' },
         expiresAt: { type: DataTypes.DATE(3), allowNull: true },
         revokedAt: { type: DataTypes.DATE(3), allowNull: true },
         lastUsedAt: { type: DataTypes.DATE(3), allowNull: true },
