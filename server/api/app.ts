@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
   const sequelize = models.ApiKey.sequelize;
   if (!sequelize) throw new Error('createApp: the models are not bound to a database (call initModels first)');
 
-  const keys = createApiKeysService({ apiKeys: models.ApiKey });
+  const keys = createApiKeysService({ apiKeys: models.ApiKey, defaultLifetimeDays: config.api.keyDefaultLifetimeDays });
   const registry = deps.connectors ?? createDefaultRegistry({ config, models });
   const runs = createRunsService({
     client: temporal,

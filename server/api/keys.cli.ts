@@ -15,15 +15,18 @@ import { AppError } from './errors';
 import type { ApiKey } from '../db/models';
 import { createApiKeysService, type ApiKeysService, type CreatedKey } from './keys/api-keys.service';
 import { bootstrapAdminKey } from './keys/bootstrap-admin';
-import { parseKeysCommand, USAGE, UsageError, type KeysCommand } from './keys/keys-cli-args';
+import { parseKeysCommand, USAGE, UsageError, type Expiry, type KeysCommand } from './keys/keys-cli-args';
 
-function expiryOf(expiresInDays: number | null): Date | null {
-  return expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null;
+/** undefined leaves the key to the service's default lifetime. */
+function expiryOf(expiry: Expiry): Date | null | undefined {
+  if (expiry === 'default') return undefined;
+  return expiry === 'never' ? null : new Date(Date.now() + expiry * 86_400_000);
 }
 
 function printCreated(created: CreatedKey): void {
   console.log(`created key #${created.id} "${created.name}" (prefix ${created.prefix})`);
   console.log(`scopes: ${created.scopes.join(', ')}`);
+  if (created.actsAs) console.log(`acts as: ${created.actsAs}`);
   console.log(`expires: ${created.expiresAt ? created.expiresAt.toISOString() : 'never'}`);
   console.log('store it now; it cannot be shown again:');
   console.log(created.key);
@@ -32,7 +35,8 @@ function printCreated(created: CreatedKey): void {
 async function run(command: KeysCommand, keys: ApiKeysService, apiKeys: typeof ApiKey): Promise<number> {
   switch (command.kind) {
     case 'create': {
-      printCreated(await keys.createKey({ name: command.name, scopes: command.scopes, expiresAt: expiryOf(command.expiresInDays) }));
+      const expiresAt = expiryOf(command.expiresInDays);
+      printCreated(await keys.createKey({ name: command.name, scopes: command.scopes, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(command.actsAs ? { actsAs: command.actsAs } : {}) }));
       return 0;
     }
     case 'bootstrap-admin': {
@@ -86,7 +90,7 @@ async function main(): Promise<number> {
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateUp(db.sequelize);
-    return await run(command, createApiKeysService({ apiKeys: db.models.ApiKey }), db.models.ApiKey);
+    return await run(command, createApiKeysService({ apiKeys: db.models.ApiKey, defaultLifetimeDays: config.api.keyDefaultLifetimeDays }), db.models.ApiKey);
   } finally {
     await db.close();
   }

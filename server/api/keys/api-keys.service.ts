@@ -15,12 +15,24 @@ export interface ApiKeysServiceDeps {
   now?: () => Date;
   /** last_used_at is written at most this often per key (default one minute). */
   lastUsedWriteIntervalMs?: number;
+  /**
+   * Days a key lives when its request names no expiry (`expiresAt` undefined); default
+   * DEFAULT_KEY_LIFETIME_DAYS; null: such keys never expire.
+   */
+  defaultLifetimeDays?: number | null;
 }
+
+/** API_KEY_DEFAULT_LIFETIME_DAYS' default: a forgotten key stops working within a quarter. */
+export const DEFAULT_KEY_LIFETIME_DAYS = 90;
+const DAY_MS = 86_400_000;
 
 export interface CreateKeyRequest {
   name: string;
   scopes: readonly string[];
+  /** undefined: the default lifetime; null: never expires (asked for explicitly). */
   expiresAt?: Date | null;
+  /** The person (email) the key is issued to: decisions made with it are theirs. */
+  actsAs?: string | null;
 }
 
 export interface CreatedKey {
@@ -31,6 +43,7 @@ export interface CreatedKey {
   prefix: string;
   scopes: Scope[];
   expiresAt: Date | null;
+  actsAs: string | null;
   createdAt: Date;
 }
 
@@ -77,6 +90,7 @@ const createKeySchema = z.object({
     .array(z.string().refine(isScope, { message: `must be one of ${SCOPES.join(', ')}` }))
     .min(1, 'at least one scope is required'),
   expiresAt: z.date().nullable().optional(),
+  actsAs: z.string().trim().toLowerCase().pipe(z.email()).nullable().optional(),
 });
 
 const INVALID_PAGE_TOKEN = AppError.validation('The query is invalid.', [
@@ -99,6 +113,8 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
   const { apiKeys } = deps;
   const now = deps.now ?? (() => new Date());
   const writeInterval = deps.lastUsedWriteIntervalMs ?? 60_000;
+  const defaultLifetimeDays = deps.defaultLifetimeDays === undefined ? DEFAULT_KEY_LIFETIME_DAYS : deps.defaultLifetimeDays;
+  const defaultExpiry = (): Date | null => (defaultLifetimeDays === null ? null : new Date(now().getTime() + defaultLifetimeDays * DAY_MS));
 
   async function touch(row: ApiKey, at: Date): Promise<void> {
     if (row.lastUsedAt && at.getTime() - row.lastUsedAt.getTime() < writeInterval) return;
@@ -136,18 +152,20 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
         );
       }
       const scopes = [...new Set(parsed.data.scopes)] as Scope[];
-      const expiresAt = parsed.data.expiresAt ?? null;
+      const expiresAt = parsed.data.expiresAt === undefined ? defaultExpiry() : parsed.data.expiresAt;
+      const actsAs = parsed.data.actsAs ?? null;
       const { prefix, secret, key } = generateKey();
       const row = await apiKeys.create({
         name: parsed.data.name,
         prefix,
         secretHash: hashSecret(secret),
         scopes,
+        actsAs,
         expiresAt,
         revokedAt: null,
         lastUsedAt: null,
       });
-      return { id: row.id, name: row.name, key, prefix, scopes, expiresAt, createdAt: row.createdAt };
+      return { id: row.id, name: row.name, key, prefix, scopes, expiresAt, actsAs, createdAt: row.createdAt };
     },
 
     async verifyKey(raw) {

@@ -4,7 +4,8 @@ import type { ApiKeySummary, ApiKeysService, CreatedKey } from './api-keys.servi
 
 export interface BootstrapAdminRequest {
   name: string;
-  expiresAt: Date | null;
+  /** undefined: the default lifetime; null: never expires. */
+  expiresAt: Date | null | undefined;
   /** Create a key even when an active admin key exists. */
   force: boolean;
 }
@@ -40,7 +41,7 @@ export async function bootstrapAdminKey(
         if (existing) return { existing };
       }
       // Written outside the transaction, so it is committed before the lock is released.
-      return { created: await deps.keys.createKey({ name: request.name, scopes: ['admin'], expiresAt: request.expiresAt }) };
+      return { created: await deps.keys.createKey({ name: request.name, scopes: ['admin'], ...(request.expiresAt !== undefined ? { expiresAt: request.expiresAt } : {}) }) };
     } finally {
       await sequelize.query('SELECT RELEASE_LOCK(?)', { replacements: [LOCK_NAME], type: QueryTypes.SELECT, transaction });
     }

@@ -11,6 +11,8 @@ export interface ApiKeySummary {
   name: string;
   prefix: string;
   scopes: Scope[];
+  /** The person the key was issued to; null for a system's key. */
+  actsAs: string | null;
   status: KeyStatus;
   expiresAt: Date | null;
   revokedAt: Date | null;
@@ -36,6 +38,7 @@ export function toSummary(row: ApiKey, at: Date): ApiKeySummary {
     name: row.name,
     prefix: row.prefix,
     scopes: readScopes(row.scopes),
+    actsAs: row.actsAs ?? null,
     status: statusOf(row, at),
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,

@@ -7,6 +7,7 @@ export interface KeyView {
   name: string;
   prefix: string;
   scopes: Scope[];
+  actsAs: string | null;
   status: ApiKeySummary['status'];
   expiresAt: string | null;
   revokedAt: string | null;
@@ -29,6 +30,7 @@ export function toKeyView(key: ApiKeySummary): KeyView {
     name: key.name,
     prefix: key.prefix,
     scopes: key.scopes,
+    actsAs: key.actsAs,
     status: key.status,
     expiresAt: iso(key.expiresAt),
     revokedAt: iso(key.revokedAt),

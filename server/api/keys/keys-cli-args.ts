@@ -2,26 +2,31 @@ import { parseArgs } from 'node:util';
 import { SCOPES } from './scopes';
 
 export const USAGE = `usage:
-  npm run keys -- create --name <name> --scopes <scope[,scope...]> [--expires-in-days <n>]
+  npm run keys -- create --name <name> --scopes <scope[,scope...]> [--expires-in-days <n> | --never-expires] [--acts-as <email>]
   npm run keys -- list
   npm run keys -- revoke <id>
-  npm run keys -- bootstrap-admin [--name <name>] [--expires-in-days <n>] [--force]
+  npm run keys -- bootstrap-admin [--name <name>] [--expires-in-days <n> | --never-expires] [--force]
     creates an admin key only when no active admin key exists (--force: create one anyway)
+without an expiry a key lives API_KEY_DEFAULT_LIFETIME_DAYS (default 90) days;
+--acts-as names the person the key is issued to (approval decisions made with it are theirs)
 scopes: ${SCOPES.join(', ')} (admin implies all)`;
 
 /** Bad command-line arguments: the CLI prints the message and USAGE and exits with 2. */
 export class UsageError extends Error {}
 
 export type KeysCommand =
-  | { kind: 'create'; name: string; scopes: string[]; expiresInDays: number | null }
+  | { kind: 'create'; name: string; scopes: string[]; expiresInDays: Expiry; actsAs: string | null }
   | { kind: 'list' }
   | { kind: 'revoke'; id: number }
-  | { kind: 'bootstrap-admin'; name: string; expiresInDays: number | null; force: boolean };
+  | { kind: 'bootstrap-admin'; name: string; expiresInDays: Expiry; force: boolean };
+
+/** A number of days, 'never', or 'default' (the configured default lifetime). */
+export type Expiry = number | 'never' | 'default';
 
 const DEFAULT_ADMIN_KEY_NAME = 'admin';
 
-const CREATE_OPTIONS = { name: { type: 'string' }, scopes: { type: 'string' }, 'expires-in-days': { type: 'string' } } as const;
-const BOOTSTRAP_OPTIONS = { name: { type: 'string' }, 'expires-in-days': { type: 'string' }, force: { type: 'boolean' } } as const;
+const CREATE_OPTIONS = { name: { type: 'string' }, scopes: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'never-expires': { type: 'boolean' }, 'acts-as': { type: 'string' } } as const;
+const BOOTSTRAP_OPTIONS = { name: { type: 'string' }, 'expires-in-days': { type: 'string' }, 'never-expires': { type: 'boolean' }, force: { type: 'boolean' } } as const;
 
 function parseFlags<Options extends typeof CREATE_OPTIONS | typeof BOOTSTRAP_OPTIONS>(args: string[], options: Options) {
   try {
@@ -34,8 +39,10 @@ function parseFlags<Options extends typeof CREATE_OPTIONS | typeof BOOTSTRAP_OPT
   }
 }
 
-function parseExpiresInDays(value: string | undefined): number | null {
-  if (value === undefined) return null;
+function parseExpiry(value: string | undefined, never: boolean | undefined): Expiry {
+  if (never && value !== undefined) throw new UsageError('give --expires-in-days or --never-expires, not both');
+  if (never) return 'never';
+  if (value === undefined) return 'default';
   const days = Number(value);
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UsageError('--expires-in-days must be a whole number from 1 to 3650');
   return days;
@@ -50,13 +57,15 @@ export function parseKeysCommand(argv: readonly string[]): KeysCommand {
     if (scopes.length === 0) throw new UsageError('--scopes is required');
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length > 0) throw new UsageError(`unknown scope(s): ${unknown.join(', ')}`);
-    return { kind: 'create', name: values.name.trim(), scopes, expiresInDays: parseExpiresInDays(values['expires-in-days']) };
+    const actsAs = values['acts-as']?.trim().toLowerCase() ?? null;
+    if (actsAs !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(actsAs)) throw new UsageError('--acts-as must be an email address');
+    return { kind: 'create', name: values.name.trim(), scopes, expiresInDays: parseExpiry(values['expires-in-days'], values['never-expires']), actsAs };
   }
   if (command === 'bootstrap-admin') {
     const values = parseFlags(rest, BOOTSTRAP_OPTIONS);
     const name = values.name === undefined ? DEFAULT_ADMIN_KEY_NAME : values.name.trim();
     if (!name) throw new UsageError('--name must not be empty');
-    return { kind: 'bootstrap-admin', name, expiresInDays: parseExpiresInDays(values['expires-in-days']), force: values.force === true };
+    return { kind: 'bootstrap-admin', name, expiresInDays: parseExpiry(values['expires-in-days'], values['never-expires']), force: values.force === true };
   }
   if (command === 'list' && rest.length === 0) return { kind: 'list' };
   if (command === 'revoke' && rest.length === 1 && /^[1-9]\d{0,9}$/.test(rest[0]!)) return { kind: 'revoke', id: Number(rest[0]) };

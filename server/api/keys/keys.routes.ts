@@ -34,9 +34,10 @@ export function keysRouter({ keys }: KeysRoutesDeps): Router {
 
   router.post('/keys', auditAs('keys.create'), admin, jsonBody(), async (req, res) => {
     const body = validate(createKeyBodySchema, req.body, 'request body');
-    const created = await keys.createKey({ name: body.name, scopes: body.scopes, expiresAt: expiryOf(body, new Date()) });
+    const expiresAt = expiryOf(body, new Date());
+    const created = await keys.createKey({ name: body.name, scopes: body.scopes, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(body.actsAs ? { actsAs: body.actsAs } : {}) });
     // The audit row names the key by id and prefix; the key itself goes to the caller only.
-    setAuditTarget(res, String(created.id), { name: created.name, prefix: created.prefix, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null });
+    setAuditTarget(res, String(created.id), { name: created.name, prefix: created.prefix, scopes: created.scopes, actsAs: created.actsAs, expiresAt: created.expiresAt?.toISOString() ?? null });
     res.status(201).location(keyLink(created.id)).json(toCreatedKeyView(created));
   });
 

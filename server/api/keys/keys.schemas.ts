@@ -12,7 +12,10 @@ export const keyIdSchema = z
   .transform(Number)
   .pipe(z.number().max(4_294_967_295, 'must be a key id (a positive whole number)'));
 
-/** POST /v1/keys. The expiry is either a moment or a number of days from now; neither means "never". */
+/**
+ * POST /v1/keys. The expiry is a moment or a number of days from now; neither means the default
+ * lifetime (API_KEY_DEFAULT_LIFETIME_DAYS), `"expiresAt": null` a key that never expires.
+ */
 export const createKeyBodySchema = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(100).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
@@ -22,8 +25,11 @@ export const createKeyBodySchema = z
       .transform((value) => new Date(value))
       .refine((at) => at.getTime() > Date.now(), 'must be in the future')
       .refine((at) => at.getTime() <= Date.now() + MAX_LIFETIME_DAYS * DAY_MS, `must be within ${MAX_LIFETIME_DAYS} days`)
+      .nullable()
       .optional(),
     expiresInDays: z.number().int('must be a whole number of days').min(1).max(MAX_LIFETIME_DAYS).optional(),
+    /** The person (email) the key is issued to: an approval decided with the key is theirs. */
+    actsAs: z.string().trim().toLowerCase().pipe(z.email('must be an email address')).optional(),
   })
   .strict()
   .refine((body) => body.expiresAt === undefined || body.expiresInDays === undefined, {
@@ -33,9 +39,10 @@ export const createKeyBodySchema = z
 
 export type CreateKeyBody = z.infer<typeof createKeyBodySchema>;
 
-export function expiryOf(body: CreateKeyBody, now: Date): Date | null {
-  if (body.expiresAt) return body.expiresAt;
-  return body.expiresInDays ? new Date(now.getTime() + body.expiresInDays * DAY_MS) : null;
+/** undefined: the default lifetime; null: never. */
+export function expiryOf(body: CreateKeyBody, now: Date): Date | null | undefined {
+  if (body.expiresAt !== undefined) return body.expiresAt;
+  return body.expiresInDays ? new Date(now.getTime() + body.expiresInDays * DAY_MS) : undefined;
 }
 
 export const listKeysQuerySchema = z
