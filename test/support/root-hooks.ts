@@ -3,7 +3,7 @@ import { installTemporalRuntime } from '../../server/temporal/runtime';
 import { stopPrismMocks } from './prism-mock';
 import { stopDevServer } from './temporal-test-servers';
 
-/** Root hooks for every mocha run (.mocharc.json `require`). */
+/** Root hooks for every mocha run (.mocharc.cjs `require`). */
 export const mochaHooks = {
   beforeAll(): void {
     // Tests provoke failures on purpose; only errors are worth a line in the test output.
