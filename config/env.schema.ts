@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowListProblems } from '../connectors/egress/allow-list';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** A browser origin: scheme, host and optional port, nothing after. */
@@ -121,7 +122,7 @@ export const envSchema = z.object({
    * vendor's known host, comma-separated: `host`, `*.domain`, `host:port`, `[v6]:port`, an IP or a
    * CIDR. Only the operator sets this (env or connectors.yaml `egress.allow`), never the API.
    */
-  CONNECTOR_EGRESS_ALLOW: commaList.optional(),
+  CONNECTOR_EGRESS_ALLOW: commaList.superRefine((entries, ctx) => allowListProblems(entries).forEach((message) => ctx.addIssue({ code: 'custom', message }))).optional(),
   /** Thresholds and approver chains of purchaseApproval (default config/approval-policies.yaml). */
   APPROVAL_POLICIES_FILE: z.string().min(1).optional(),
   /** Lifetime of a new API key when its creator names none; `0` means keys never expire unless asked to. */

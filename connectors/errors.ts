@@ -16,6 +16,8 @@ export const ConnectorErrorCode = {
   PaymentDeclined: 'PAYMENT_DECLINED',
   Unsupported: 'UNSUPPORTED',
   Misconfigured: 'CONNECTOR_MISCONFIGURED',
+  /** The egress guard refused the destination (loopback, private, metadata …): only the operator's allow-list changes that. */
+  DestinationRefused: 'DESTINATION_REFUSED',
 } as const;
 
 export type ConnectorErrorCode = (typeof ConnectorErrorCode)[keyof typeof ConnectorErrorCode];
@@ -31,6 +33,7 @@ export const NON_RETRYABLE_CODES: readonly ConnectorErrorCode[] = [
   ConnectorErrorCode.PaymentDeclined,
   ConnectorErrorCode.Unsupported,
   ConnectorErrorCode.Misconfigured,
+  ConnectorErrorCode.DestinationRefused,
 ];
 
 /** Business refusals: the process must stop and compensate, not page an operator. */

@@ -4,10 +4,17 @@
  * bodies, headers or query. Optionally guarded by a circuit breaker (per process) and a request
  * budget shared by all processes through Redis; a call passes the breaker first, so an open
  * circuit fails fast without waiting for or spending budget.
+ *
+ * Every connection passes the process's egress policy (connectors/egress): loopback, private,
+ * link-local and metadata addresses are refused unless the operator allows them, checked on the
+ * address actually connected to. Redirects are not followed and request URLs stay relative to
+ * baseURL, so a vendor's answer cannot send a call, and its credentials, anywhere else.
  */
 import axios, { type AxiosRequestConfig, type Method } from 'axios';
 import { getLogger } from '../server/logging/logger';
-import type { ConnectorError } from './connector-error';
+import { ConnectorError } from './connector-error';
+import { createGuardedAgents } from './egress/guarded-agents';
+import { ConnectorErrorCode } from './errors';
 import type { AuthInjector } from './http/auth/auth-injector';
 import { createCircuitBreaker, type CircuitBreakerOptions } from './http/circuit-breaker';
 import { classifyHttpError, requestPath } from './http/classify-http-error';
@@ -72,7 +79,7 @@ export interface VendorErrorResponse {
 
 export interface HttpRequest {
   method: Method;
-  /** Relative to baseURL. */
+  /** Relative to baseURL; an absolute URL is refused (DESTINATION_REFUSED). */
   url: string;
   params?: Record<string, string | number | boolean | undefined>;
   /** Serialised as JSON unless it is a string, a Buffer or URLSearchParams. */
@@ -120,13 +127,25 @@ function statusOf(error: unknown): number | undefined {
   return axios.isAxiosError(error) ? error.response?.status : undefined;
 }
 
+/** `https:…`, `mailto:…` or protocol-relative `//host/…`: anything that names its own destination. */
+const ABSOLUTE_URL = /^(?:[a-z][a-z\d+\-.]*:|[\\/]{2})/i;
+
+function absoluteUrlRefused(connector: string): ConnectorError {
+  return new ConnectorError(`${connector}: request URLs must be relative to the connector's base URL`, { code: ConnectorErrorCode.DestinationRefused, retryable: false });
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const agents = createGuardedAgents();
   const instance = axios.create({
     baseURL: options.baseURL,
     timeout: options.timeoutMs,
     headers: { Accept: 'application/json', ...options.headers },
     maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    maxRedirects: 5,
+    // A redirect would take the request, and its credentials, to a destination nobody configured.
+    maxRedirects: 0,
+    allowAbsoluteUrls: false,
+    httpAgent: agents.httpAgent,
+    httpsAgent: agents.httpsAgent,
     // Environment proxies would silently reroute vendor traffic (and credentials); opt in per vendor if ever needed.
     proxy: false,
   });
@@ -165,6 +184,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   /** Breaker check, then any hold-off, then budget, then the call; every failure leaves here as a ConnectorError. */
   async function guardedSend<T>(req: HttpRequest) {
+    if (ABSOLUTE_URL.test(req.url.trim())) throw absoluteUrlRefused(connector);
     breaker?.throwIfOpen();
     await pacer?.wait(req.signal);
     await limiter?.acquire(req.signal);
@@ -217,6 +237,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     delete: async <T>(url: string, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'DELETE', url })).data,
     close: async () => {
       breaker?.shutdown();
+      agents.destroy();
       await limiter?.close();
     },
   };

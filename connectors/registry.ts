@@ -11,14 +11,16 @@ import { ZodError } from 'zod';
 import { getLogger } from '../server/logging/logger';
 import { ConnectorError } from './connector-error';
 import { ConnectorErrorCode } from './errors';
-import { BUILT_IN_VENDORS, defaultInstances } from './registry/built-in-vendors';
+import { builtInVendors, defaultInstances, SANDBOX_INSTANCE_NAMES } from './registry/built-in-vendors';
 import { connectorKit } from './registry/connector-kit';
-import { checkCredentials, checkSettings, describeIssues } from './registry/instance-validation';
+import { egressAllowList } from './egress/egress-policy';
+import { redisUrlIssues, vendorHostIssues } from './registry/destination-rules';
+import { checkCredentials, checkSettings, describeIssues, type DefinitionIssue } from './registry/instance-validation';
 import { INSTANCE_SOURCES, type ConnectorInstanceDefinition, type InstanceSource, type RegistryDeps, type VendorRegistration } from './registry/registry-types';
 import type { ConnectorByKind, ConnectorKind, ConnectorResolver } from './spi';
 import { withRedisUrl } from './http/resilience-settings';
 
-export { BUILT_IN_VENDORS, defaultInstances } from './registry/built-in-vendors';
+export { BUILT_IN_VENDORS, builtInVendors, defaultInstances } from './registry/built-in-vendors';
 export type { ConnectorFactory, ConnectorInstanceDefinition, FactoryDeps, FactoryInstance, InstanceSource, RegistryDeps, VendorRegistration } from './registry/registry-types';
 
 /** Connectors that hold sockets or pools release them here. */
@@ -155,21 +157,47 @@ export class ConnectorRegistry implements ConnectorResolver {
       .map(({ name, source, definition: { kind, vendor } }) => ({ name, kind, vendor, source }));
   }
 
+  /**
+   * A definition's problems beyond its vendor's schemas (destination-rules.ts): URLs outside the
+   * vendor's hosts that the operator's allow-list does not name, and the vendor's rules that
+   * depend on the environment. Pass the credentials when they are known.
+   */
+  policyIssues(registration: VendorRegistration, settings: Record<string, unknown>, credentials?: unknown): DefinitionIssue[] {
+    return [...this.environmentIssues(registration, settings), ...this.destinationIssues(registration, settings, credentials)];
+  }
+
+  /** The vendor's rules that depend on the environment (production refuses more). */
+  environmentIssues(registration: VendorRegistration, settings: Record<string, unknown>): DefinitionIssue[] {
+    return registration.settingsProblems?.(settings, { production: this.deps.config.env === 'production' }) ?? [];
+  }
+
+  /** URLs of settings and credentials outside the vendor's hosts, unless the operator's allow-list names them. */
+  destinationIssues(registration: VendorRegistration, settings: Record<string, unknown>, credentials?: unknown): DefinitionIssue[] {
+    return vendorHostIssues(registration, settings, credentials, egressAllowList());
+  }
+
   resolve<K extends ConnectorKind>(kind: K, name: string): ConnectorByKind[K] {
-    const definition = this.describeInstance(name)?.definition;
-    if (!definition) throw misconfigured(`No connector instance named "${name}"`);
+    const described = this.describeInstance(name);
+    const definition = described?.definition;
+    if (!described || !definition) throw misconfigured(`No connector instance named "${name}"${this.missingSandboxHint(name)}`);
     if (definition.kind !== kind) throw misconfigured(`Connector "${name}" is a ${definition.kind} connector, not ${kind}`);
     if (definition.enabled === false) throw misconfigured(`Connector "${name}" is disabled`);
     const cached = this.built.get(name);
     if (cached && sameDefinition(cached.definition, definition)) return cached.connector as ConnectorByKind[K];
-    const connector = this.build(name, definition);
+    const connector = this.build(name, definition, described.source);
     if (connector.kind !== kind) throw misconfigured(`Vendor ${vendorKey(kind, definition.vendor)} built a ${connector.kind} connector for "${name}"`);
     this.built.set(name, { connector, definition });
     // The kind check above is what makes this cast true; the map itself cannot carry it.
     return connector as ConnectorByKind[K];
   }
 
-  private build(name: string, definition: ConnectorInstanceDefinition): ConnectorByKind[ConnectorKind] {
+  /** Production registers no sandbox: say so when a process asks for one of its names. */
+  private missingSandboxHint(name: string): string {
+    const sandboxName = (SANDBOX_INSTANCE_NAMES as readonly string[]).includes(name);
+    return sandboxName && this.deps.config.env === 'production' ? ' (production has no sandbox connectors: define it in connectors.yaml or through POST /v1/connectors)' : '';
+  }
+
+  private build(name: string, definition: ConnectorInstanceDefinition, source: InstanceSource): ConnectorByKind[ConnectorKind] {
     const key = vendorKey(definition.kind, definition.vendor);
     const registration = this.vendors.get(key);
     if (!registration) throw misconfigured(`Connector "${name}" uses unknown vendor ${key}`);
@@ -179,6 +207,9 @@ export class ConnectorRegistry implements ConnectorResolver {
       // Opened here and handed to the factory only: credentials never leave the connector.
       const credentials = checkCredentials(registration, definition.credentials?.());
       if (!credentials.ok) throw new Error(describeIssues(credentials.issues));
+      // A row saved before the API refused it; connectors.yaml may still name a Redis.
+      const policy = [...(source === 'database' ? redisUrlIssues(settings.value) : []), ...this.policyIssues(registration, settings.value, credentials.value)];
+      if (policy.length) throw new Error(describeIssues(policy));
       // The registration was found under definition.kind, so its factory builds that kind.
       const create = registration.create as (...args: Parameters<VendorRegistration['create']>) => ConnectorByKind[ConnectorKind];
       // A configured rate limit is shared through this process's Redis unless the settings name another.
@@ -220,7 +251,7 @@ export class ConnectorRegistry implements ConnectorResolver {
 /** A registry with the built-in vendors and the default instances, and nothing loaded from files or the database. */
 export function createDefaultRegistry(deps: RegistryDeps): ConnectorRegistry {
   const registry = new ConnectorRegistry(deps);
-  for (const vendor of BUILT_IN_VENDORS) registry.registerVendor(vendor);
+  for (const vendor of builtInVendors(deps.config)) registry.registerVendor(vendor);
   for (const [name, definition] of Object.entries(defaultInstances(deps.config))) registry.defineInstance(name, definition, 'default');
   return registry;
 }

@@ -1,5 +1,6 @@
 import { isAxiosError } from 'axios';
 import { ConnectorError } from '../connector-error';
+import { destinationRefused, findDestinationRefusal } from '../egress/destination-refused';
 import { ConnectorErrorCode } from '../errors';
 import { retryAfterFromHeaders } from './retry-after';
 import { extractVendorMessage } from './vendor-message';
@@ -90,6 +91,10 @@ export function classifyHttpError(error: unknown, connector: string, now: Date |
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
+
+  // Refused before connecting: only the operator's allow-list changes that, so no retry.
+  const refusal = findDestinationRefusal(error);
+  if (refusal) return destinationRefused(connector, refusal);
 
   const codes = systemCodes(error);
   if (codes.includes('ERR_CANCELED')) {

@@ -1,10 +1,11 @@
+import { plainText } from './plain-text';
+
 /** Vendor error bodies can be whole HTML pages; a message past this length stops helping. */
 export const MAX_VENDOR_MESSAGE_LENGTH = 500;
 
+/** Plain, bounded text (plain-text.ts: markup, control characters and URL secrets removed; linear in the body). */
 function shorten(text: string): string | undefined {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat === '') return undefined;
-  return flat.length > MAX_VENDOR_MESSAGE_LENGTH ? `${flat.slice(0, MAX_VENDOR_MESSAGE_LENGTH - 1)}…` : flat;
+  return plainText(text, MAX_VENDOR_MESSAGE_LENGTH);
 }
 
 function stringField(source: Record<string, unknown>, key: string): string | undefined {
@@ -43,10 +44,10 @@ export function extractVendorMessage(body: unknown): string | undefined {
   if (Buffer.isBuffer(body)) return extractVendorMessage(body.toString('utf8'));
   if (body instanceof ArrayBuffer) return extractVendorMessage(Buffer.from(body).toString('utf8'));
   if (typeof body === 'string') {
-    const trimmed = body.trim();
-    if (trimmed.startsWith('{')) {
+    // Only a body that looks like JSON is read whole (JSON.parse is linear); any other is cut first.
+    if (body.trimStart().startsWith('{')) {
       try {
-        const parsed: unknown = JSON.parse(trimmed);
+        const parsed: unknown = JSON.parse(body);
         if (isRecord(parsed)) {
           const fromJson = messageFromObject(parsed);
           if (fromJson !== undefined) return shorten(fromJson);
@@ -55,8 +56,8 @@ export function extractVendorMessage(body: unknown): string | undefined {
         // Not JSON after all: fall through to the raw text.
       }
     }
-    // Strip markup so an HTML error page reads as its text.
-    return shorten(trimmed.replace(/<[^>]*>/g, ' '));
+    // An HTML error page reads as its text; shorten() looks at its first few kB only.
+    return shorten(body);
   }
   if (isRecord(body)) {
     const message = messageFromObject(body);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LOCAL_SMTP_URL, type Config } from '../../config';
 import { sendgridVendor } from '../email/sendgrid';
 import { SmtpEmailConnector } from '../email/smtp/smtp.connector';
-import { smtpSettingsSchema } from '../email/smtp/smtp.settings';
+import { smtpSettingsProblems, smtpSettingsSchema } from '../email/smtp/smtp.settings';
 import { sandboxSettingsSchema } from '../sandbox/sandbox-connector-base';
 import { hubspotVendor } from '../crm/hubspot';
 import { salesforceVendor } from '../crm/salesforce';
@@ -34,16 +34,21 @@ function smtpSettingsWithCredentials(settings: Record<string, unknown>, credenti
   return { ...settings, url: url.toString() };
 }
 
-/** The vendors Junction ships with, as data: adding one is a line here, not a branch in resolve. */
-export const BUILT_IN_VENDORS: readonly VendorRegistration[] = [
+/** Demo vendors keeping their records in MySQL: for the zero-config `npm start` and tests, never production. */
+const SANDBOX_VENDORS: readonly VendorRegistration[] = [
   { kind: 'crm', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxCrmConnector(name, models, settings) },
   { kind: 'erp', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxErpConnector(name, models, settings) },
   { kind: 'payment', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxPaymentConnector(name, models, settings) },
+];
+
+/** The vendors Junction ships with, as data: adding one is a line here, not a branch in resolve. */
+const VENDORS: readonly VendorRegistration[] = [
   {
     kind: 'email',
     vendor: 'smtp',
     settingsSchema: smtpSettingsSchema,
     credentialsSchema: smtpCredentialsSchema,
+    settingsProblems: smtpSettingsProblems,
     create: ({ name, settings, credentials }, { models }) => new SmtpEmailConnector(name, smtpSettingsWithCredentials(settings, credentials), models),
   },
   sendgridVendor,
@@ -55,12 +60,31 @@ export const BUILT_IN_VENDORS: readonly VendorRegistration[] = [
   salesforceVendor,
 ];
 
-/** The instances `npm start` works with and no configuration: sandboxes plus the local SMTP. */
+/** Every built-in vendor, the sandboxes included. */
+export const BUILT_IN_VENDORS: readonly VendorRegistration[] = [...SANDBOX_VENDORS, ...VENDORS];
+
+/**
+ * The built-in vendors a process registers: without the sandboxes in production, where a run
+ * must never "approve" a payment or book an order in a demo store.
+ */
+export function builtInVendors(config: Config): readonly VendorRegistration[] {
+  return config.env === 'production' ? VENDORS : BUILT_IN_VENDORS;
+}
+
+/** The sandbox instances of `npm start`; production defines its own under these names. */
+export const SANDBOX_INSTANCE_NAMES = ['crm.main', 'erp.main', 'payment.main'] as const;
+
+/**
+ * The instances `npm start` works with and no configuration: sandboxes plus the SMTP relay of
+ * SMTP_URL (or the local mail catcher). Production gets email.main only.
+ */
 export function defaultInstances(config: Config): Record<string, ConnectorInstanceDefinition> {
+  const email: ConnectorInstanceDefinition = { kind: 'email', vendor: 'smtp', settings: { url: config.smtp.url ?? LOCAL_SMTP_URL, from: config.smtp.from } };
+  if (config.env === 'production') return { 'email.main': email };
   return {
     'crm.main': { kind: 'crm', vendor: 'sandbox', settings: {} },
     'erp.main': { kind: 'erp', vendor: 'sandbox', settings: {} },
     'payment.main': { kind: 'payment', vendor: 'sandbox', settings: {} },
-    'email.main': { kind: 'email', vendor: 'smtp', settings: { url: config.smtp.url ?? LOCAL_SMTP_URL, from: config.smtp.from } },
+    'email.main': email,
   };
 }

@@ -2,6 +2,7 @@
  * config/connectors.yaml: connector instances, plugins and per-step defaults.
  *
  *   plugins: ['@acme/junction-connector-foo', './plugins/bar']   # packages or paths (relative to the file)
+ *   egress: { allow: ['sap.corp.example', '10.20.0.0/16'] }       # destinations beside public ones (connectors/egress)
  *   defaults: { crm: crm.main, erp: erp.eu }                     # instances a process step uses by default
  *   instances:
  *     crm.main:
@@ -19,6 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ConnectorKind } from '../spi';
 import type { Credentials } from '../vault';
+import { parseAllowEntry } from '../egress/allow-list';
 import { CONNECTOR_KINDS, instanceNameSchema, kindOfInstanceName, vendorIdSchema } from './instance-name';
 import { issuePath, urlPasswordIssues } from './instance-validation';
 
@@ -37,6 +39,11 @@ export interface ConnectorsFile {
   /** Where it was read from, for messages. */
   source: string;
   plugins: string[];
+  /**
+   * `egress.allow`: destinations connectors may reach although private or not a vendor's known
+   * host, added to CONNECTOR_EGRESS_ALLOW (connectors/egress/allow-list.ts has the syntax).
+   */
+  egressAllow: string[];
   /** Instance per connector kind for process steps that name none (see step-defaults.ts). */
   defaults: Partial<Record<ConnectorKind, string>>;
   instances: Record<string, FileInstance>;
@@ -68,8 +75,15 @@ const instanceSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+/** Each entry's syntax is checked here, so a bad one fails the load naming it. */
+const allowEntry = z.string().superRefine((entry, ctx) => {
+  const parsed = parseAllowEntry(entry);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
 const fileSchema = z.strictObject({
   plugins: z.array(z.string().min(1)).default([]),
+  egress: z.strictObject({ allow: z.array(allowEntry).default([]) }).default({ allow: [] }),
   defaults: z
     .strictObject(Object.fromEntries(CONNECTOR_KINDS.map((kind) => [kind, instanceNameSchema.optional()])) as Record<ConnectorKind, z.ZodOptional<typeof instanceNameSchema>>)
     .default({}),
@@ -114,8 +128,9 @@ export function parseConnectorsFile(text: string, env: EnvSource, source = 'conn
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => {
-      const at = issuePath(issue.path.map(String)) || '(file)';
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${issuePath([...issue.path.map(String), key])}: is not allowed here`);
+      const path = issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
+      const at = issuePath(path) || '(file)';
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${issuePath([...path, key])}: is not allowed here`);
       // A number or a boolean under credentials is a literal as much as a string is.
       if (issue.path[2] === 'credentials' && issue.path.length === 4) return [`${at}: ${LITERAL_CREDENTIAL}`];
       // A bad instance name: say what a name must look like, not just "invalid key".
@@ -149,7 +164,7 @@ export function parseConnectorsFile(text: string, env: EnvSource, source = 'conn
     if (name !== undefined && kindOfInstanceName(name) !== kind) problems.push(`defaults.${kind}: "${name}" is not a ${kind} instance`);
   }
   if (problems.length) throw new ConnectorsFileError(source, problems);
-  return { source, plugins: parsed.data.plugins, defaults: parsed.data.defaults, instances };
+  return { source, plugins: parsed.data.plugins, egressAllow: parsed.data.egress.allow, defaults: parsed.data.defaults, instances };
 }
 
 /** The settings with every string that holds a reference blanked: only literal text is checked for passwords. */

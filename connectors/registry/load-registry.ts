@@ -3,14 +3,19 @@
  *   1. built-in vendors, then the plugins listed in connectors.yaml;
  *   2. instances in three layers, database > connectors.yaml > built-in defaults;
  *   3. the per-step defaults of connectors.yaml, checked against the instances.
+ * Before any of it, the process-wide egress policy is set from CONNECTOR_EGRESS_ALLOW, the
+ * file's `egress.allow` and the SMTP relay the configuration names (connectors/egress): every
+ * role goes through here (server/main.ts), the worker included.
  * Anything wrong in the file or a plugin fails start-up with a message naming it. Rows of the
  * database that no longer build (a removed plugin) only fail when resolved, and are logged.
  */
 import { dirname, resolve } from 'node:path';
-import type { Config } from '../../config';
+import { LOCAL_SMTP_URL, type Config } from '../../config';
+import { configureEgress } from '../egress/egress-policy';
 import type { Models } from '../../server/db/models';
 import { getLogger } from '../../server/logging/logger';
 import { createDefaultRegistry, type ConnectorRegistry } from '../registry';
+import { SANDBOX_INSTANCE_NAMES } from './built-in-vendors';
 import { createVault, type CredentialVault } from '../vault';
 import { ConnectorsFileError, readConnectorsFile, type ConnectorsFile, type EnvSource } from './connectors-file';
 import { DatabaseInstances, DEFAULT_REFRESH_INTERVAL_MS } from './database-instances';
@@ -58,7 +63,8 @@ function defineFileInstances(registry: ConnectorRegistry, file: ConnectorsFile):
     }
     const settings = checkSettings(registration, instance.settings);
     const credentials = checkCredentials(registration, instance.credentials);
-    for (const issue of [...(settings.ok ? [] : settings.issues), ...(credentials.ok ? [] : credentials.issues)]) problems.push(`${at}.${issuePath(issue.path)}: ${issue.message}`);
+    const policy = settings.ok && credentials.ok ? registry.policyIssues(registration, settings.value, credentials.value) : [];
+    for (const issue of [...(settings.ok ? [] : settings.issues), ...(credentials.ok ? [] : credentials.issues), ...policy]) problems.push(`${at}.${issuePath(issue.path)}: ${issue.message}`);
     const resolved = instance.credentials;
     registry.defineInstance(name, {
       kind: instance.kind,
@@ -69,6 +75,24 @@ function defineFileInstances(registry: ConnectorRegistry, file: ConnectorsFile):
     });
   }
   if (problems.length) throw new ConnectorsFileError(file.source, problems);
+}
+
+/**
+ * The operator's egress allow-list: CONNECTOR_EGRESS_ALLOW, the file's `egress.allow`, and the
+ * SMTP relay email.main uses (SMTP_URL; outside production the local mail catcher when unset),
+ * since the operator's configuration names it.
+ */
+function configureProcessEgress(config: Config, file: ConnectorsFile | null): void {
+  const smtpUrl = config.smtp.url ?? (config.env === 'production' ? null : LOCAL_SMTP_URL);
+  configureEgress({ allow: [...config.egressAllow, ...(file?.egressAllow ?? [])], smtpUrl });
+}
+
+/** Production registers no sandbox: name the default instances processes will miss. */
+function warnAboutMissingDefaults(config: Config, registry: ConnectorRegistry): void {
+  if (config.env !== 'production') return;
+  const missing = SANDBOX_INSTANCE_NAMES.filter((name) => !registry.describeInstance(name));
+  if (missing.length === 0) return;
+  getLogger().warn('connector instances a process uses by default are not defined: production has no sandbox connectors; define them in connectors.yaml or through /v1/connectors, or name others in each run', { missing });
 }
 
 function checkStepDefaults(registry: ConnectorRegistry, file: ConnectorsFile): void {
@@ -87,6 +111,7 @@ export async function loadConnectors(options: LoadConnectorsOptions): Promise<Lo
   const database = new DatabaseInstances(models.ConnectorInstance, registry, vault);
   try {
     const file = await readConnectorsFile(path, env, { required: explicit !== undefined && explicit !== null });
+    configureProcessEgress(config, file);
     const plugins: LoadedConnectors['plugins'] = [];
     for (const plugin of file?.plugins ?? []) {
       const vendors = await loadPlugin(plugin, dirname(path), registry);
@@ -100,6 +125,7 @@ export async function loadConnectors(options: LoadConnectorsOptions): Promise<Lo
         getLogger().warn('connector instance uses an unknown vendor; it fails when used', { connector: instance.name, vendor: `${instance.kind}/${instance.vendor}`, source: instance.source });
       }
     }
+    warnAboutMissingDefaults(config, registry);
     database.startPolling(options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS);
     getLogger().info('connectors loaded', { file: file ? path : null, plugins: plugins.map((p) => p.plugin), instances: registry.listInstances().length });
     return {

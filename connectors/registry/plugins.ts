@@ -44,17 +44,29 @@ function hasSafeParse(value: unknown): boolean {
   return typeof (value as { safeParse?: unknown } | null)?.safeParse === 'function';
 }
 
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string' && item !== '');
+}
+
+/** `api.vendor.example` or `*.vendor.example`: the patterns destination-rules.ts matches. */
+function isHostPatternList(value: unknown): value is string[] {
+  return isStringList(value) && value.every((pattern) => /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(pattern));
+}
+
 /** Checks the shape a plugin hands over: plain JavaScript gets no help from the compiler. */
 function checkRegistration(plugin: string, value: unknown): VendorRegistration {
   const candidate = value as Partial<Record<keyof VendorRegistration, unknown>> | null;
   if (typeof candidate !== 'object' || candidate === null) throw new PluginLoadError(plugin, 'a vendor registration is not an object');
-  const { kind, vendor, create, settingsSchema, credentialsSchema } = candidate;
+  const { kind, vendor, create, settingsSchema, credentialsSchema, hosts, destinationSettings, settingsProblems } = candidate;
   const label = `${String(kind)}/${String(vendor)}`;
   if (!isConnectorKind(kind)) throw new PluginLoadError(plugin, `vendor ${label}: kind must be one of ${CONNECTOR_KINDS.join(', ')}`);
   if (!vendorIdSchema.safeParse(vendor).success) throw new PluginLoadError(plugin, `vendor ${label}: the vendor id must be lower-case letters, digits and -`);
   if (typeof create !== 'function') throw new PluginLoadError(plugin, `vendor ${label}: create must be a function`);
   if (settingsSchema !== undefined && !hasSafeParse(settingsSchema)) throw new PluginLoadError(plugin, `vendor ${label}: settingsSchema must be a zod schema`);
   if (credentialsSchema !== undefined && !hasSafeParse(credentialsSchema)) throw new PluginLoadError(plugin, `vendor ${label}: credentialsSchema must be a zod schema`);
+  if (hosts !== undefined && !isHostPatternList(hosts)) throw new PluginLoadError(plugin, `vendor ${label}: hosts must be an array of host names or *.domain patterns`);
+  if (destinationSettings !== undefined && !isStringList(destinationSettings)) throw new PluginLoadError(plugin, `vendor ${label}: destinationSettings must be an array of setting names`);
+  if (settingsProblems !== undefined && typeof settingsProblems !== 'function') throw new PluginLoadError(plugin, `vendor ${label}: settingsProblems must be a function`);
   return candidate as VendorRegistration;
 }
 

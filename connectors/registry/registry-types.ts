@@ -39,6 +39,20 @@ interface VendorRegistrationOf<K extends ConnectorKind> {
    * the vendor can do without). Absent: the vendor takes no credentials.
    */
   credentialsSchema?: z.ZodType;
+  /**
+   * The vendor's own hosts (`api.stripe.com`, `*.salesforce.com`): every URL of an instance's
+   * settings and credentials must be https:// on one of them unless the operator's egress
+   * allow-list names it (connectors/registry/destination-rules.ts). Absent: the vendor runs on
+   * its customers' hosts (SAP, Odoo), and only the connection-time guard applies.
+   */
+  hosts?: readonly string[];
+  /**
+   * Settings that are not URLs but still choose where the credentials go (Business Central's
+   * `tenantId` names the token endpoint): changing one through the API needs the credentials again.
+   */
+  destinationSettings?: readonly string[];
+  /** Problems of schema-valid settings that depend on the environment (production refuses more). */
+  settingsProblems?: (settings: Record<string, unknown>, context: { production: boolean }) => { path: (string | number)[]; message: string }[];
   create: ConnectorFactory<K>;
 }
 

@@ -58,6 +58,7 @@ const FAULT_SHAPES: Readonly<Record<ConnectorErrorCode, FaultShape>> = {
   PAYMENT_DECLINED: { status: 402, vendorMessage: 'Your card was declined.' },
   UNSUPPORTED: { status: 501, vendorMessage: 'Operation not supported' },
   CONNECTOR_MISCONFIGURED: { vendorMessage: 'Connector misconfigured' },
+  DESTINATION_REFUSED: { vendorMessage: 'Destination refused by the egress allow-list' },
 };
 
 export function isConnectorErrorCode(code: string): code is ConnectorErrorCode {

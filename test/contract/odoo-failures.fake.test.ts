@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { allowEgressTo } from '../../connectors/egress/egress-policy';
 import { OdooRpcClient, odooVendor } from '../../connectors/erp/odoo';
 import { toMajorUnits, toMinorUnits } from '../../connectors/erp/odoo/mappers/money';
 import { createHttpClient } from '../../connectors/http';
@@ -97,8 +98,14 @@ describe('Odoo ERP connector failures against the Odoo fake', () => {
     expect(await connectorFailureOf(erp.getStock(['SKU-1']))).to.include({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 503 });
     const url = fake.url;
     await fake.close();
-    const dead = await connectorFailureOf(connectorFor({ url, db: fake.db, login: fake.login, apiKey: fake.apiKey }).healthCheck());
-    expect(dead).to.include({ code: 'NETWORK', retryable: true });
+    // Still an allowed destination (as an operator's entry would make it); nothing listens there now.
+    const release = allowEgressTo(new URL(url).host);
+    try {
+      const dead = await connectorFailureOf(connectorFor({ url, db: fake.db, login: fake.login, apiKey: fake.apiKey }).healthCheck());
+      expect(dead).to.include({ code: 'NETWORK', retryable: true });
+    } finally {
+      release();
+    }
     fake = await OdooFake.start();
   });
 

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import winston from 'winston';
 import { loadConfig } from '../../config';
+import { allowEgressTo } from '../../connectors/egress/egress-policy';
 import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { createVault } from '../../connectors/vault';
 import { createApp } from '../../server/api/app';
@@ -43,6 +44,8 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
   let readerKey: string;
   let previousLogger: Logger;
   let deadPort: number;
+  /** The dead port is an allowed destination (as an operator's entry would make it): its failures are the network's. */
+  let releaseDeadPort: () => void = () => undefined;
   const logText: string[] = [];
 
   /** Calls this suite's API, or another server's when `url` is given. */
@@ -89,9 +92,11 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
     connectorsKey = (await keys.createKey({ name: 'integrations', scopes: ['connectors:write'] })).key;
     readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read', 'runs:write'] })).key;
     deadPort = await closedPort();
+    releaseDeadPort = allowEgressTo(`127.0.0.1:${deadPort}`);
   });
 
   after(async () => {
+    releaseDeadPort();
     await server?.close();
     await registry?.close();
     await connection?.close();
@@ -277,6 +282,40 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
       expect(fields(badPatch)).to.deep.equal(['settings.url']);
       const otherKind = await call('PATCH', '/v1/connectors/email.patch', { body: { kind: 'crm' } });
       expect(fields(otherKind)).to.deep.equal(['kind']);
+    });
+
+    it('when PATCH or PUT moves the SMTP URL of an instance with credentials, then they must come along (422 naming the field) or be dropped; the audit row says which', async () => {
+      expect((await call('POST', '/v1/connectors', { body: smtpBody('email.moved', deadPort) })).status).to.equal(201);
+      const elsewhere = `smtp://relay.example.net:${deadPort}`;
+
+      const kept = await call('PATCH', '/v1/connectors/email.moved', { body: { settings: { url: elsewhere } } });
+      expectProblem(kept, 422, 'credentials-required');
+      expect(kept.body.errors).to.deep.equal([{ field: 'settings.url', message: 'changed: send the credentials again in the same request, or "credentials": null to drop them' }]);
+      const put = await call('PUT', '/v1/connectors/email.moved', { body: { kind: 'email', vendor: 'smtp', settings: { ...smtpBody('x', deadPort).settings, url: elsewhere } } });
+      expectProblem(put, 422, 'credentials-required');
+      expect((await call('GET', '/v1/connectors/email.moved')).body.settings).to.deep.include({ url: `smtp://127.0.0.1:${deadPort}` });
+
+      const unchangedUrl = await call('PATCH', '/v1/connectors/email.moved', { body: { settings: { from: 'Billing <billing@shop.example>' } } });
+      expect(unchangedUrl.status, 'other settings change without credentials').to.equal(200);
+
+      const dropped = await call('PATCH', '/v1/connectors/email.moved', { body: { settings: { url: elsewhere }, credentials: null } });
+      expect(dropped.status, dropped.text).to.equal(200);
+      expect(dropped.body).to.deep.include({ hasCredentials: false });
+      expect((await auditRows(dropped.headers.get('x-request-id')))[0]?.details).to.deep.include({ credentials: 'cleared' });
+
+      const resent = await call('PATCH', '/v1/connectors/email.moved', { body: { settings: { url: `smtp://127.0.0.1:${deadPort}` }, credentials: { username: 'shop', password: SMTP_PASSWORD } } });
+      expect(resent.status, resent.text).to.equal(200);
+      expect((await auditRows(resent.headers.get('x-request-id')))[0]?.details).to.deep.include({ credentials: 'replaced' });
+    });
+
+    it('refuses what only the operator chooses: a Redis URL for the rate limit, and SMTP URL options that move the connection (400 naming the field)', async () => {
+      const redis = await call('POST', '/v1/connectors', { body: { name: 'crm.redis', kind: 'crm', vendor: 'hubspot', settings: { rateLimit: { points: 10, durationSeconds: 1, redisUrl: 'redis://10.0.0.7:6379' } }, credentials: { accessToken: 'pat-1' } } });
+      expectProblem(redis, 400);
+      expect(fields(redis)).to.deep.equal(['settings.rateLimit.redisUrl']);
+      const rerouted = await call('POST', '/v1/connectors', { body: smtpBody('email.rerouted', deadPort, { settings: { url: `smtp://relay.example.net:587?host=127.0.0.1&port=3306`, from: 'Shop <shop@shop.example>' } }) });
+      expectProblem(rerouted, 400);
+      expect(fields(rerouted)).to.deep.equal(['settings.url', 'settings.url']);
+      expect(await db.models.ConnectorInstance.count({ where: { name: ['crm.redis', 'email.rerouted'] } })).to.equal(0);
     });
 
     it('asks for the credentials again when PUT changes the vendor of an instance that has some', async () => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SapFakeStore, type FakeAnswer } from './sap-odata-fake-store';
+import { allowListeningServer } from './egress-allowance';
 
 export interface SapFakeOptions {
   username: string;
@@ -40,6 +41,7 @@ export class SapODataFake {
   private readonly sessions = new Map<string, string>();
   private readonly failures: { method: string; answer: FakeAnswer }[] = [];
   private server: Server | undefined;
+  private release: (() => void) | undefined;
   url = '';
 
   constructor(private readonly options: SapFakeOptions) {}
@@ -48,10 +50,12 @@ export class SapODataFake {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.release = allowListeningServer(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
+    this.release?.();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }

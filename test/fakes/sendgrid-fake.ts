@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowListeningServer } from './egress-allowance';
 
 export interface SendGridFakeAnswer {
   status: number;
@@ -48,11 +49,13 @@ export async function startSendGridFake(): Promise<SendGridFake> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const release = allowListeningServer(server);
   return {
     url: `http://127.0.0.1:${port}`,
     received,
     next,
     close: async () => {
+      release();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StripeErrorBody, StripePaymentIntent, StripeRefund } from '../../connectors/payment/stripe/stripe.schemas';
+import { allowListeningServer } from './egress-allowance';
 
 type Form = { [key: string]: string | Form };
 interface Answer {
@@ -264,6 +265,7 @@ export async function startStripeFake(): Promise<StripeFake> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const release = allowListeningServer(server);
   return {
     url: `http://127.0.0.1:${port}`,
     secretKey,
@@ -280,6 +282,7 @@ export async function startStripeFake(): Promise<StripeFake> {
       clock = seconds;
     },
     close: async () => {
+      release();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

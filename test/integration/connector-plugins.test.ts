@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { loadConfig, type Config } from '../../config';
+import { configureEgress } from '../../connectors/egress/egress-policy';
 import { ConnectorsFileError } from '../../connectors/registry/connectors-file';
 import { loadConnectors, type LoadedConnectors } from '../../connectors/registry/load-registry';
 import { PluginLoadError } from '../../connectors/registry/plugins';
@@ -47,6 +48,9 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
     return loaded;
   }
 
+  /** The operator's allow-list entry for the Example CRM, which listens on loopback. */
+  const egressAllowingCrm = () => `egress: { allow: ['${new URL(crm.url).host}'] }\n`;
+
   async function loadFailure(yaml: string, env: Record<string, string> = {}): Promise<Error> {
     const error = await load(yaml, env).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(Error);
@@ -70,6 +74,8 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
   afterEach(async () => {
     for (const loaded of opened.splice(0)) await loaded.close();
     await db.models.ConnectorInstance.destroy({ where: {} });
+    // loadConnectors set this process's egress allow-list from the file: back to strict for the next test.
+    configureEgress({ allow: [] });
   });
 
   after(async () => {
@@ -79,7 +85,7 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
   });
 
   it('loads the plugin listed in connectors.yaml; its instance gets credentials from ${ENV} and talks to the vendor', async () => {
-    const loaded = await load(`plugins: ['${FIXTURE}']\ninstances:${exampleInstance('crm.example')}\n`, { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' });
+    const loaded = await load(`plugins: ['${FIXTURE}']\n${egressAllowingCrm()}instances:${exampleInstance('crm.example')}\n`, { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' });
     expect(loaded.plugins).to.deep.equal([{ plugin: FIXTURE, vendors: ['crm/example'] }]);
     expect(loaded.registry.listVendors()).to.deep.include({ kind: 'crm', vendor: 'example' });
 
@@ -101,12 +107,40 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
       { name: 'crm.main', kind: 'crm', vendor: 'sandbox', settings: { pageSize: 5 } },
       { name: 'crm.vaulted', kind: 'crm', vendor: 'example', settings: { baseUrl: crm.url }, credentialsCiphertext: sealed.ciphertext, credentialsKeyId: sealed.keyId },
     ]);
-    const loaded = await load(`plugins: ['${FIXTURE}']\ninstances:${exampleInstance('crm.main')}${exampleInstance('crm.eu')}\n`, { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' });
+    const loaded = await load(`plugins: ['${FIXTURE}']\n${egressAllowingCrm()}instances:${exampleInstance('crm.main')}${exampleInstance('crm.eu')}\n`, { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' });
     const sources = Object.fromEntries(loaded.registry.listInstances().map((i) => [i.name, `${i.source}:${i.vendor}`]));
     expect(sources).to.deep.include({ 'crm.main': 'database:sandbox', 'crm.eu': 'config:example', 'crm.vaulted': 'database:example', 'erp.main': 'default:sandbox' });
 
     await loaded.registry.resolve('crm', 'crm.vaulted').healthCheck();
     expect(crm.requests.at(-1)?.headers['x-api-key']).to.equal('key-from-vault-456');
+  });
+
+  it("when no operator entry names the plugin vendor's loopback address, then its HTTP client is refused; CONNECTOR_EGRESS_ALLOW or egress.allow opens exactly that address", async () => {
+    const instances = `plugins: ['${FIXTURE}']\ninstances:${exampleInstance('crm.example')}\n`;
+    const env = { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' };
+    const before = crm.requests.length;
+    const refused = await load(instances, env);
+    const error = await refused.registry.resolve('crm', 'crm.example').healthCheck().catch((e: unknown) => e);
+    expect(error).to.include({ code: 'DESTINATION_REFUSED', retryable: false });
+    expect(crm.requests.length, 'requests that reached the vendor').to.equal(before);
+
+    const otherPort = `127.0.0.1:${Number(new URL(crm.url).port) === 65535 ? 65534 : Number(new URL(crm.url).port) + 1}`;
+    const elsewhere = await load(`egress: { allow: ['${otherPort}'] }\n${instances}`, env);
+    expect(await elsewhere.registry.resolve('crm', 'crm.example').healthCheck().catch((e: unknown) => e)).to.include({ code: 'DESTINATION_REFUSED' });
+
+    config = loadConfig({ DATABASE_URL: db.url, JUNCTION_MASTER_KEY: MASTER_KEY, CONNECTOR_EGRESS_ALLOW: new URL(crm.url).host }, false);
+    try {
+      await (await load(instances, env)).registry.resolve('crm', 'crm.example').healthCheck();
+    } finally {
+      config = loadConfig({ DATABASE_URL: db.url, JUNCTION_MASTER_KEY: MASTER_KEY }, false);
+    }
+    expect(crm.requests.length).to.equal(before + 1);
+  });
+
+  it('when egress.allow holds something that is not a destination, then start-up fails naming the entry', async () => {
+    const error = await loadFailure("egress: { allow: ['https://api.example.test', '*.com'] }\n");
+    expect(error).to.be.instanceOf(ConnectorsFileError);
+    expect(error.message).to.contain('egress.allow[0]: "https://api.example.test" must be a host').and.contain('egress.allow[1]: "*.com": a wildcard must name a domain');
   });
 
   it('picks up rows saved by other processes within the refresh interval', async () => {

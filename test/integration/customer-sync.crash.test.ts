@@ -81,6 +81,8 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
       SMTP_URL: smtp.url,
       CONNECTORS_FILE: connectorsFile,
       HUBSPOT_TOKEN: hubspot.token,
+      // The worker is another process: the operator's allow-list names the fake it talks to.
+      CONNECTOR_EGRESS_ALLOW: new URL(hubspot.url).host,
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_SECONDS: '5',
     };
@@ -88,7 +90,7 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
     connection = await Connection.connect({ address: server.address });
     client = new Client({ connection, namespace: server.namespace });
     api = await startApiServer(createApp({ config, temporal: client, models: db.models }), 0);
-    key = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'ops', scopes: ['runs:read', 'runs:write'] })).key;
+    key = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'ops', scopes: ['runs:read', 'runs:write', 'runs:infrastructure'] })).key;
   });
 
   after(async function () {

@@ -5,27 +5,39 @@ import { expect } from 'chai';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import winston from 'winston';
+import { allowEgressTo } from '../../connectors/egress/egress-policy';
 import { messageIdFor } from '../../connectors/email/smtp/email-outbox';
 import { SmtpEmailConnector } from '../../connectors/email/smtp/smtp.connector';
 import type { EmailMessage } from '../../connectors/spi';
 import { getLogger, replaceLogger } from '../../server/logging/logger';
+import { allowListeningServer } from '../fakes/egress-allowance';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connectorFailureOf } from '../support/expect-connector-error';
 
 interface TestSmtpServer {
   url: string;
   received: ParsedMail[];
+  /** SMTP sessions opened to it. */
+  connections: number;
   close(): Promise<void>;
 }
 
-/** A real SMTP server: 550 for recipients starting "reject", 451 for "later", auth refused when required. */
-async function startSmtpServer(options: { requireAuth?: boolean } = {}): Promise<TestSmtpServer> {
+/**
+ * A real SMTP server: 550 for recipients starting "reject", 451 for "later", auth refused when
+ * required. It names itself in the egress allow-list unless `allowed` is false.
+ */
+async function startSmtpServer(options: { requireAuth?: boolean; allowed?: boolean } = {}): Promise<TestSmtpServer> {
   const received: ParsedMail[] = [];
+  const counts = { connections: 0 };
   const server = new SMTPServer({
     authOptional: !options.requireAuth,
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      counts.connections += 1;
+      callback();
+    },
     onAuth(_auth, _session, callback) {
       callback(new Error('Invalid username or password'));
     },
@@ -45,14 +57,25 @@ async function startSmtpServer(options: { requireAuth?: boolean } = {}): Promise
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const release = options.allowed === false ? () => undefined : allowListeningServer(server.server);
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    get connections() {
+      return counts.connections;
+    },
+    close: () => {
+      release();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
-async function closedPortUrl(): Promise<string> {
-  const server = await startSmtpServer();
-  const url = server.url;
+/** A port nothing listens on, allowed as a destination (as an operator's entry would be) until `release`. */
+async function closedPortUrl(): Promise<{ url: string; release: () => void }> {
+  const server = await startSmtpServer({ allowed: false });
   await server.close();
-  return url;
+  return { url: server.url, release: allowEgressTo(new URL(server.url).host) };
 }
 
 
@@ -142,10 +165,34 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
   });
 
   it('when nothing listens on the port, then NETWORK is retryable', async () => {
-    const offline = connector(await closedPortUrl());
-    const error = await connectorFailureOf(offline.send(message('ada@customer.example'), { idempotencyKey: key() }));
-    expect(error.toDetails()).to.include({ code: 'NETWORK', retryable: true });
-    expect((await connectorFailureOf(offline.healthCheck())).code).to.equal('NETWORK');
+    const closed = await closedPortUrl();
+    try {
+      const offline = connector(closed.url);
+      const error = await connectorFailureOf(offline.send(message('ada@customer.example'), { idempotencyKey: key() }));
+      expect(error.toDetails()).to.include({ code: 'NETWORK', retryable: true });
+      expect((await connectorFailureOf(offline.healthCheck())).code).to.equal('NETWORK');
+    } finally {
+      closed.release();
+    }
+  });
+
+  it('when the relay is a loopback port no allow-list entry names, then DESTINATION_REFUSED before connecting, and the allowed relay still gets its mail', async () => {
+    const unlisted = await startSmtpServer({ allowed: false });
+    try {
+      for (const url of [unlisted.url, unlisted.url.replace('127.0.0.1', 'localhost')]) {
+        const refused = connector(url);
+        const error = await connectorFailureOf(refused.send(message('ada@customer.example'), { idempotencyKey: key() }));
+        expect(error.toDetails()).to.deep.equal({ code: 'DESTINATION_REFUSED', retryable: false });
+        expect(error.message).to.contain(`:${new URL(unlisted.url).port} refused`).and.contain('CONNECTOR_EGRESS_ALLOW');
+        expect((await connectorFailureOf(refused.healthCheck())).code).to.equal('DESTINATION_REFUSED');
+      }
+      expect(unlisted.connections, 'sessions opened to the unlisted server').to.equal(0);
+      const sent = message('still-delivered@customer.example');
+      await mailer.send(sent, { idempotencyKey: key() });
+      expect(smtp.received.map((m) => m.subject)).to.include(sent.subject);
+    } finally {
+      await unlisted.close();
+    }
   });
 
   it('when the server refuses the credentials, then UNAUTHORIZED is not retryable and the password is never logged', async () => {

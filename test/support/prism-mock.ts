@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describeExit, spawnManaged, type ManagedChild } from '../../scripts/dev-stack/managed-child';
 import { findFreePort, portAcceptsConnections } from '../../scripts/dev-stack/ports';
 import { REPO_ROOT } from '../../scripts/tool-paths';
+import { allowEgressTo } from '../../connectors/egress/egress-policy';
 
 /** ../shared/vendor-specs, beside the repository (as on every machine of this project and in CI). */
 export const VENDOR_SPECS_DIR = join(REPO_ROOT, '..', 'shared', 'vendor-specs');
@@ -26,9 +27,10 @@ export interface PrismMock {
 }
 
 const READY_TIMEOUT_MS = 90_000;
-const mocks = new Map<string, Promise<{ mock: PrismMock; child: ManagedChild }>>();
+const mocks = new Map<string, Promise<{ mock: PrismMock; child: ManagedChild; release: () => void }>>();
 
-async function start(specRelativePath: string): Promise<{ mock: PrismMock; child: ManagedChild }> {
+/** The mock's own 127.0.0.1:<port> is a connector destination while it runs (connectors/egress). */
+async function start(specRelativePath: string): Promise<{ mock: PrismMock; child: ManagedChild; release: () => void }> {
   const spec = join(VENDOR_SPECS_DIR, specRelativePath);
   if (!existsSync(spec)) throw new Error(`vendor spec not found: ${spec} (shared/ must sit beside the repository)`);
   const port = await findFreePort();
@@ -38,7 +40,7 @@ async function start(specRelativePath: string): Promise<{ mock: PrismMock; child
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.hasExited()) throw new Error(`prism exited during start-up (${describeExit(await child.exited)}); see ${logFile}`);
-    if (await portAcceptsConnections(port, '127.0.0.1')) return { mock: { url: `http://127.0.0.1:${port}`, spec }, child };
+    if (await portAcceptsConnections(port, '127.0.0.1')) return { mock: { url: `http://127.0.0.1:${port}`, spec }, child, release: allowEgressTo(`127.0.0.1:${port}`) };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await child.stop(5_000);
@@ -67,5 +69,11 @@ export function prismViolations(headers: Headers | Record<string, unknown>): Pri
 export async function stopPrismMocks(): Promise<void> {
   const entries = [...mocks.values()];
   mocks.clear();
-  await Promise.all(entries.map(async (entry) => (await entry.catch(() => null))?.child.stop(5_000)));
+  await Promise.all(
+    entries.map(async (entry) => {
+      const started = await entry.catch(() => null);
+      started?.release();
+      await started?.child.stop(5_000);
+    }),
+  );
 }

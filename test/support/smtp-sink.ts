@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { allowListeningServer } from '../fakes/egress-allowance';
 
 export interface SmtpSink {
   url: string;
@@ -10,7 +11,10 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-/** A real SMTP server (npm smtp-server) on a free port that keeps every message it receives. */
+/**
+ * A real SMTP server (npm smtp-server) on a free port that keeps every message it receives,
+ * allowed as a connector destination (its own 127.0.0.1:<port>) while it listens.
+ */
 export async function startSmtpSink(options: { rejectRecipients?: RegExp } = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
@@ -36,6 +40,7 @@ export async function startSmtpSink(options: { rejectRecipients?: RegExp } = {})
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
+  const release = allowListeningServer(server.server);
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
@@ -48,6 +53,9 @@ export async function startSmtpSink(options: { rejectRecipients?: RegExp } = {})
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      release();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -69,7 +69,8 @@ export interface Harness {
 /** One worker + API per suite (an API stack); the start* helpers below add the suite's instances to `registry`, which both use. */
 export async function startHarness(name: string): Promise<Harness> {
   const stack = await startApiStack({ label: name, env: { JUNCTION_MASTER_KEY: randomBytes(32).toString('base64') } });
-  const key = await stack.createKey('shop', ['runs:read', 'runs:write']);
+  // The suite's orders name their connector instances (input.connectors): that choice needs runs:infrastructure.
+  const key = await stack.createKey('shop', ['runs:read', 'runs:write', 'runs:infrastructure']);
   const adminKey = await stack.createKey('ops', ['connectors:write']);
   const call = keyedCall(() => stack.api.url, () => key);
   const { db, registry } = stack;

@@ -14,6 +14,7 @@ import {
 } from '../../connectors/http';
 import { TokenCache } from '../../connectors/http/auth/token-cache';
 import { ConnectorError } from '../../connectors/connector-error';
+import { allowEgressTo } from '../../connectors/egress/egress-policy';
 import { getLogger, replaceLogger } from '../../server/logging/logger';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { FakeOAuthTokenServer, type OAuthTokenServerOptions } from '../fakes/oauth-token-server';
@@ -149,8 +150,14 @@ describe('HTTP auth token flows', () => {
       const { tokens, api } = await vendor();
       const tokenUrl = tokens.tokenUrl;
       await tokens.stop();
-      const error = await connectorFailureOf(clientOf(api, credentials(tokenUrl)).get('/contacts'));
-      expect(error.toDetails()).to.deep.equal({ code: 'NETWORK', retryable: true });
+      // Still allowed (as an operator's entry would be), but nothing listens there any more.
+      const release = allowEgressTo(new URL(tokenUrl).host);
+      try {
+        const error = await connectorFailureOf(clientOf(api, credentials(tokenUrl)).get('/contacts'));
+        expect(error.toDetails()).to.deep.equal({ code: 'NETWORK', retryable: true });
+      } finally {
+        release();
+      }
     });
 
     it('sends scope, audience and extra parameters, and the credentials as HTTP Basic when asked', async () => {

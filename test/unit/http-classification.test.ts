@@ -5,6 +5,7 @@ import { AxiosError, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios
 import { expect } from 'chai';
 import winston from 'winston';
 import { ConnectorError } from '../../connectors/connector-error';
+import { allowEgressTo } from '../../connectors/egress/egress-policy';
 import { classifyHttpError, createHttpClient, MAX_RETRY_AFTER_MS, parseRetryAfter, retryAfterFromHeaders } from '../../connectors/http';
 import { getLogger, replaceLogger } from '../../server/logging/logger';
 import { connectorFailureOf } from '../support/expect-connector-error';
@@ -144,6 +145,8 @@ describe('createHttpClient against a local server', () => {
   let server: Server;
   let baseURL: string;
   let closedPortURL: string;
+  /** The server's and the closed port's egress allowances (the guard would refuse loopback otherwise). */
+  const allowances: (() => void)[] = [];
   const lines: Record<string, unknown>[] = [];
   const previousLogger = getLogger();
 
@@ -184,10 +187,12 @@ describe('createHttpClient against a local server', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    allowances.push(allowEgressTo(`127.0.0.1:${(server.address() as AddressInfo).port}`));
 
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     closedPortURL = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    allowances.push(allowEgressTo(`127.0.0.1:${(closed.address() as AddressInfo).port}`));
     await new Promise<void>((resolve) => closed.close(() => resolve()));
 
     const sink = new Writable({
@@ -200,6 +205,7 @@ describe('createHttpClient against a local server', () => {
   });
 
   after(async () => {
+    for (const release of allowances) release();
     replaceLogger(previousLogger);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,6 +7,11 @@ export const hubspotManifest = {
   kind: 'crm',
   vendor: 'hubspot',
   baseUrl: 'https://api.hubapi.com',
+  /**
+   * Where a token may be sent (connectors/registry/destination-rules.ts): the API and the OAuth
+   * token endpoint both live on api.hubapi.com; api-eu1.hubapi.com serves EU-hosted accounts.
+   */
+  hosts: ['api.hubapi.com', 'api-eu1.hubapi.com'],
   auth: {
     /** A private app's access token, sent as `Authorization: Bearer …`. */
     privateApp: { mode: 'bearer' },

@@ -31,5 +31,6 @@ export const hubspotVendor: VendorRegistration = {
   vendor: hubspotManifest.vendor,
   settingsSchema: hubspotSettingsSchema,
   credentialsSchema: hubspotCredentialsSchema,
+  hosts: hubspotManifest.hosts,
   create: ({ name, settings, credentials }) => createHubSpotConnector(name, settings, credentials),
 };

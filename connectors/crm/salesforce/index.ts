@@ -27,5 +27,6 @@ export const salesforceVendor: VendorRegistration = {
   vendor: salesforceManifest.vendor,
   settingsSchema,
   credentialsSchema,
+  hosts: salesforceManifest.hosts,
   create: ({ name, settings, credentials }) => createSalesforceConnector(name, settings, credentials),
 };

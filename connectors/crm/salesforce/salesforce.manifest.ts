@@ -19,6 +19,14 @@ export const salesforceManifest = {
    * a setting (`instanceUrl`) and the token flow provides the token alone.
    */
   baseUrl: { setting: 'instanceUrl', tokenResponseField: 'instance_url' },
+  /**
+   * Where tokens and client secrets may be sent (connectors/registry/destination-rules.ts): My
+   * Domain hosts (`acme.my.salesforce.com`, sandboxes `acme--uat.sandbox.my.salesforce.com`), the
+   * login hosts (`login.salesforce.com`, `test.salesforce.com`) and the older `*.force.com` ones.
+   * Every org, an attacker's Developer Edition included, lives under these: the credentials
+   * binding of the API, not this list, is what keeps a token in its org.
+   */
+  hosts: ['*.salesforce.com', '*.force.com'],
   auth: {
     /** Connected app with the client-credentials flow enabled and a run-as user; token URL on the My Domain host. */
     clientCredentials: { mode: 'oauth2ClientCredentials', tokenPath: '/services/oauth2/token' },

@@ -7,6 +7,7 @@ import type { HttpClient } from '../../http';
 import type { VendorRegistration } from '../../registry';
 import { SendGridClient, createSendGridHttpClient } from './sendgrid.client';
 import { SendGridEmailConnector } from './sendgrid.connector';
+import { sendgridManifest } from './sendgrid.manifest';
 import { sendgridCredentialsSchema, sendgridSettingsSchema } from './sendgrid.settings';
 
 export { SendGridEmailConnector } from './sendgrid.connector';
@@ -30,5 +31,6 @@ export const sendgridVendor: VendorRegistration = {
   vendor: 'sendgrid',
   settingsSchema: sendgridSettingsSchema,
   credentialsSchema: sendgridCredentialsSchema,
+  hosts: sendgridManifest.hosts,
   create: ({ name, settings, credentials }, { models }) => createSendGridConnector(name, settings, credentials, models),
 };

@@ -8,6 +8,8 @@ export const sendgridManifest = {
   auth: { mode: 'bearer', credential: 'apiKey', description: 'An API key (SG.…) with the Mail Send permission' },
   /** https://api.eu.sendgrid.com for EU regional subusers. */
   baseUrl: 'https://api.sendgrid.com',
+  /** Where an API key may be sent: the global and the EU regional API (connectors/registry/destination-rules.ts). */
+  hosts: ['api.sendgrid.com', 'api.eu.sendgrid.com'],
   sendPath: '/v3/mail/send',
   /**
    * SendGrid has no idempotency header: exactly-once comes from the email outbox

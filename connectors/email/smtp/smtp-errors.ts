@@ -1,5 +1,7 @@
 import { ConnectorError } from '../../connector-error';
+import { destinationRefused, findDestinationRefusal } from '../../egress/destination-refused';
 import { ConnectorErrorCode } from '../../errors';
+import { plainText } from '../../http/plain-text';
 
 /** The fields nodemailer puts on its errors. */
 interface SmtpFailure {
@@ -15,9 +17,9 @@ const NETWORK_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTO
 const MESSAGE_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'ESTREAM', 'EREQUIRETLS']);
 const MAX_MESSAGE = 500;
 
-function shorten(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
+/** Server replies are the server's text (a banner, an HTML page on a wrong port): plain and bounded. */
+function shorten(text: string): string | undefined {
+  return plainText(text, MAX_MESSAGE);
 }
 
 /**
@@ -27,10 +29,13 @@ function shorten(text: string): string {
  */
 export function classifySmtpError(error: unknown, connector: string): ConnectorError | undefined {
   if (!(error instanceof Error)) return undefined;
+  // The egress guard refused the relay before connecting (smtp-socket.ts).
+  const refusal = findDestinationRefusal(error);
+  if (refusal) return destinationRefused(connector, refusal);
   const { code, responseCode, response, command } = error as Error & SmtpFailure;
   const reply = typeof responseCode === 'number' ? responseCode : undefined;
   const errorCode = typeof code === 'string' ? code : undefined;
-  const vendorMessage = typeof response === 'string' && response.trim() !== '' ? shorten(response) : undefined;
+  const vendorMessage = typeof response === 'string' ? shorten(response) : undefined;
   const details = { ...(reply !== undefined ? { status: reply } : {}), ...(vendorMessage !== undefined ? { vendorMessage } : {}) };
   const during = typeof command === 'string' ? ` during ${command}` : '';
 
@@ -50,7 +55,8 @@ export function classifySmtpError(error: unknown, connector: string): ConnectorE
     return new ConnectorError(`${connector}: SMTP connection failed (${errorCode})`, { code: ConnectorErrorCode.Network, retryable: true, ...details });
   }
   if (errorCode !== undefined && MESSAGE_CODES.has(errorCode)) {
-    return new ConnectorError(`${connector}: message rejected (${errorCode})`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, vendorMessage: shorten(error.message), ...details });
+    const described = shorten(error.message);
+    return new ConnectorError(`${connector}: message rejected (${errorCode})`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, ...(described !== undefined ? { vendorMessage: described } : {}), ...details });
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Models } from '../../../server/db/models';
 import { getLogger } from '../../../server/logging/logger';
@@ -7,10 +8,14 @@ import type { EmailConnector, EmailMessage, EmailOperation, WriteOptions } from 
 import { requireIdempotencyKey, validateEmailMessage } from '../email-message';
 import { claimOutboxEntry, markOutboxSent, messageIdFor, senderDomain } from '../email-outbox';
 import { classifySmtpError } from './smtp-errors';
+import { guardedSmtpSocket } from './smtp-socket';
 import { toMailOptions } from './smtp-message';
 import { smtpSettingsSchema, type SmtpSettings } from './smtp.settings';
 
-/** Sends email through any SMTP server (a mail catcher locally, a relay in production). */
+/**
+ * Sends email through any SMTP server (a mail catcher locally, a relay in production). Every
+ * connection to it passes the egress policy (smtp-socket.ts).
+ */
 export class SmtpEmailConnector implements EmailConnector {
   readonly kind = 'email';
   readonly vendor = 'smtp';
@@ -28,7 +33,9 @@ export class SmtpEmailConnector implements EmailConnector {
     this.settings = smtpSettingsSchema.parse(settings);
     this.target = redactUrl(this.settings.url);
     this.transporter = nodemailer.createTransport({
-      url: this.settings.url,
+      // Given a `url`, nodemailer would read nothing but the URL (no pool, no timeouts, no
+      // getSocket). Its own parser turns the URL into options, then the connector's win.
+      ...parseConnectionUrl(this.settings.url),
       // Reuses connections: a fan-out no longer pays a TCP + TLS + AUTH handshake per message.
       pool: true,
       maxConnections: this.settings.maxConnections,
@@ -39,6 +46,8 @@ export class SmtpEmailConnector implements EmailConnector {
       // Messages carry their attachments inline; a path or URL in one must never be fetched.
       disableFileAccess: true,
       disableUrlAccess: true,
+      // Connects to the relay only when the egress policy allows its address.
+      getSocket: guardedSmtpSocket,
     });
   }
 

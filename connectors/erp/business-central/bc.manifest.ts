@@ -14,6 +14,10 @@ export const bcManifest = {
     tokenUrl: 'https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token',
     scope: 'https://api.businesscentral.dynamics.com/.default',
   },
+  /** Where tokens and client secrets may be sent: the BC API and Entra ID's token endpoint (connectors/registry/destination-rules.ts). */
+  hosts: ['api.businesscentral.dynamics.com', 'login.microsoftonline.com'],
+  /** The tenant names the token endpoint and the API root: it binds the credentials like a URL does. */
+  destinationSettings: ['tenantId'],
   /** Every entity lives below `/companies({companyId})`. */
   baseUrl: 'https://api.businesscentral.dynamics.com/v2.0/{tenantId}/{environment}/api/v1.0',
   paging: {

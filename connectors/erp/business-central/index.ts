@@ -29,5 +29,7 @@ export const businessCentralVendor: VendorRegistration = {
   vendor: bcManifest.vendor,
   settingsSchema,
   credentialsSchema,
+  hosts: bcManifest.hosts,
+  destinationSettings: bcManifest.destinationSettings,
   create: ({ name, settings, credentials }) => createBusinessCentralConnector(name, settings, credentials),
 };

@@ -17,6 +17,7 @@ export function createOdooConnector(name: string, settings: unknown, credentials
   return new OdooErpConnector(name, odooSettingsSchema.parse(settings), odooCredentialsSchema.parse(credentials));
 }
 
+/** No `hosts`: every database runs on its customer's own host (or *.odoo.com); only the connection-time egress guard applies. */
 export const odooVendor: VendorRegistration = {
   kind: 'erp',
   vendor: odooManifest.vendor,

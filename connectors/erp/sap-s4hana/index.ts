@@ -24,6 +24,7 @@ export function createSapS4hanaConnector(name: string, settings: unknown, creden
   return new SapS4hanaConnector(name, parsed, { auth, httpClientFor: deps.httpClientFor });
 }
 
+/** No `hosts`: every system runs on its customer's own host; only the connection-time egress guard applies. */
 export const sapS4hanaVendor: VendorRegistration = {
   kind: 'erp',
   vendor: sapManifest.vendor,

@@ -150,8 +150,8 @@ export class SapODataClient {
   }
 
   /**
-   * A `__next` link moved onto our service URL: a system behind a proxy or API management names
-   * its internal host and path (`/sap/opu/odata/sap/<service>/…`) there.
+   * A `__next` link moved onto our service URL, as a URL relative to it: a system behind a proxy
+   * or API management names its internal host and path (`/sap/opu/odata/sap/<service>/…`) there.
    */
   private rebase(next: string): string {
     const base = new URL(`${this.options.serviceUrl}/`);
@@ -165,7 +165,9 @@ export class SapODataClient {
         : target.pathname;
     const rebased = new URL(`${rest}${target.search}`, base);
     if (this.options.client && !rebased.searchParams.has(sapManifest.clientQueryParam)) rebased.searchParams.set(sapManifest.clientQueryParam, this.options.client);
-    return rebased.toString();
+    // Relative to the service URL: the shared HTTP client sends requests nowhere else.
+    if (!rebased.href.startsWith(base.href)) throw unexpectedResponse(this.options.instance, 'a __next link leaves the service');
+    return rebased.href.slice(base.href.length);
   }
 
   private parse<T extends z.ZodType>(schema: T, data: unknown, what: string): z.output<T> {

@@ -4,11 +4,13 @@
  * invalid_client, invalid_grant, unauthorized_client …) is UNAUTHORIZED and not retryable,
  * network errors, timeouts, 429 and 5xx are retryable. The form (client secrets, assertions,
  * refresh tokens) and the answer (tokens) are never logged and never attached to an error.
+ * The connection passes the egress policy like every other connector call (connectors/egress).
  */
 import axios from 'axios';
 import { z } from 'zod';
 import { getLogger } from '../../../server/logging/logger';
 import { ConnectorError } from '../../connector-error';
+import { createGuardedAgents } from '../../egress/guarded-agents';
 import { ConnectorErrorCode } from '../../errors';
 import { classifyHttpError, requestPath } from '../classify-http-error';
 
@@ -42,6 +44,8 @@ export interface TokenGrant {
 export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 /** A token answer is a few hundred bytes; anything far larger is not one. */
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/** Shared by every token request of the process; tokens are renewed rarely, so no connection is kept open. */
+const agents = createGuardedAgents({ keepAlive: false });
 
 const seconds = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
 
@@ -99,6 +103,8 @@ export async function requestToken(endpoint: TokenEndpoint, client: TokenClient 
       timeout: endpoint.timeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS,
       maxRedirects: 0,
       maxContentLength: MAX_TOKEN_RESPONSE_BYTES,
+      httpAgent: agents.httpAgent,
+      httpsAgent: agents.httpsAgent,
       proxy: false,
     }));
   } catch (error) {

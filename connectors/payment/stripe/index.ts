@@ -6,6 +6,7 @@ import type { HttpClient } from '../../http';
 import type { VendorRegistration } from '../../registry';
 import { StripeClient, createStripeHttpClient } from './stripe.client';
 import { StripePaymentConnector } from './stripe.connector';
+import { stripeManifest } from './stripe.manifest';
 import { stripeCredentialsSchema, stripeSettingsSchema } from './stripe.settings';
 
 export { StripePaymentConnector } from './stripe.connector';
@@ -29,5 +30,6 @@ export const stripeVendor: VendorRegistration = {
   vendor: 'stripe',
   settingsSchema: stripeSettingsSchema,
   credentialsSchema: stripeCredentialsSchema,
+  hosts: stripeManifest.hosts,
   create: ({ name, settings, credentials }) => createStripeConnector(name, settings, credentials),
 };

@@ -8,6 +8,8 @@ export const stripeManifest = {
   vendor: 'stripe',
   auth: { mode: 'bearer', credential: 'secretKey', description: 'A secret key (sk_live_… / sk_test_…) or a restricted key with PaymentIntents and Refunds write access' },
   baseUrl: 'https://api.stripe.com',
+  /** Where a secret key may be sent (connectors/registry/destination-rules.ts); an egress proxy is the operator's to allow. */
+  hosts: ['api.stripe.com'],
   /** Pinned so that response shapes match the zod schemas in stripe.schemas.ts. */
   apiVersion: { header: 'Stripe-Version', value: '2023-08-16' },
   /** Request bodies are form-encoded with bracket notation (`metadata[reference]=…`); responses are JSON. */

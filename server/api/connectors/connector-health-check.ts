@@ -1,4 +1,5 @@
 import { isConnectorError } from '../../../connectors/connector-error';
+import { plainText } from '../../../connectors/http/plain-text';
 import type { Connector } from '../../../connectors/spi';
 
 /** The answer of POST /v1/connectors/:name/test: always 200, the outcome is in the body. */
@@ -6,7 +7,12 @@ export type HealthCheckResult =
   | { ok: true; latencyMs: number }
   | { ok: false; latencyMs: number; error: { code: string; message: string; retryable: boolean; vendorMessage?: string } };
 
-const MAX_ERROR_MESSAGE = 500;
+/**
+ * An answer of /test is read by whoever holds connectors:write, about a destination they may
+ * have chosen: it carries a line of plain text about the failure, never a vendor's page or a
+ * server's banner beyond that.
+ */
+export const MAX_ANSWER_TEXT = 200;
 
 class HealthCheckTimeout extends Error {
   constructor(ms: number) {
@@ -14,11 +20,13 @@ class HealthCheckTimeout extends Error {
   }
 }
 
-/** Messages of plugin errors are not ours: strip URL credentials and bound the length. */
+/** Plain text of at most MAX_ANSWER_TEXT characters: no markup, control characters or URL secrets (plain-text.ts). */
+function answerText(text: string): string {
+  return plainText(text, MAX_ANSWER_TEXT) ?? '(no message)';
+}
+
 function safeMessage(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const cleaned = text.replace(/\/\/[^/\s@]*@/g, '//***@').replace(/\s+/g, ' ').trim();
-  return cleaned.length > MAX_ERROR_MESSAGE ? `${cleaned.slice(0, MAX_ERROR_MESSAGE - 1)}…` : cleaned;
+  return answerText(error instanceof Error ? error.message : String(error));
 }
 
 /**
@@ -40,7 +48,7 @@ export async function runHealthCheck(build: () => Connector, timeoutMs: number):
     const latencyMs = elapsed();
     if (error instanceof HealthCheckTimeout) return { ok: false, latencyMs, error: { code: 'TIMEOUT', message: error.message, retryable: true } };
     if (isConnectorError(error)) {
-      const vendorMessage = error.vendorMessage ? { vendorMessage: safeMessage(error.vendorMessage) } : {};
+      const vendorMessage = error.vendorMessage ? { vendorMessage: answerText(error.vendorMessage) } : {};
       return { ok: false, latencyMs, error: { code: error.code, message: safeMessage(error), retryable: error.retryable, ...vendorMessage } };
     }
     return { ok: false, latencyMs, error: { code: 'UNKNOWN', message: safeMessage(error), retryable: false } };

@@ -26,7 +26,7 @@ const nameParam = (req: Request): string | undefined => {
 };
 
 function auditDetails(saved: SavedConnector): Record<string, unknown> {
-  return { kind: saved.view.kind, vendor: saved.view.vendor, credentials: saved.credentials };
+  return { kind: saved.view.kind, vendor: saved.view.vendor, credentials: saved.credentials, ...(saved.destinationsChanged.length ? { destinationsChanged: saved.destinationsChanged } : {}) };
 }
 
 export function connectorsRouter({ connectors, keys }: ConnectorsRoutesDeps): Router {

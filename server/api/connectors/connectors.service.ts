@@ -8,6 +8,8 @@ import type { ConnectorInstance } from '../../db/models';
 import { AppError, type FieldError } from '../errors';
 import { fieldPath } from '../field-errors';
 import { runHealthCheck, type HealthCheckResult } from './connector-health-check';
+import { changedDestinations } from '../../../connectors/registry/destination-rules';
+import { assertCredentialsFollowDestinations, assertDestinationsAllowed, settingsPolicyIssues } from './destination-checks';
 import { connectorLinks, maskSettings, type ConnectorView } from './connector-views';
 import type { CreateConnectorBody, PatchConnectorBody, ReplaceConnectorBody } from './connectors.schemas';
 import { mergePatch } from './merge-patch';
@@ -27,6 +29,12 @@ export interface SavedConnector {
   view: ConnectorView;
   created: boolean;
   credentials: CredentialsChange;
+  /**
+   * Settings fields whose destination this write changed, compared with the row it replaced or,
+   * for a new row, with the connectors.yaml or default definition it overrides: the audit row
+   * names them, so a connector re-pointed elsewhere is visible.
+   */
+  destinationsChanged: string[];
 }
 
 export interface ConnectorsService {
@@ -116,11 +124,13 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
     throw AppError.validation('The vendor is not available.', [{ field: 'vendor', message: `no ${kind} vendor "${vendor}" is registered (known: ${known.join(', ') || 'none'})` }]);
   }
 
-  /** Checks settings with the vendor's schema; URLs carrying passwords are refused (settings are shown by GET). */
+  /** Checks settings with the vendor's schema and rules (destination-checks.ts); URL passwords are refused (GET shows settings). */
   function checkedSettings(registration: VendorRegistration, settings: Record<string, unknown>): void {
     const checked = checkSettings(registration, settings);
-    const issues = [...(checked.ok ? [] : checked.issues), ...urlPasswordIssues(settings)];
+    const policy = checked.ok ? settingsPolicyIssues(registry, registration, checked.value) : [];
+    const issues = [...(checked.ok ? [] : checked.issues), ...urlPasswordIssues(settings), ...policy];
     if (issues.length) throw AppError.validation('The settings are invalid for this vendor.', fieldErrors(issues));
+    assertDestinationsAllowed(registry, registration, settings);
   }
 
   /**
@@ -139,6 +149,8 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
     }
     const checked = checkCredentials(registration, given ?? undefined);
     if (!checked.ok) throw AppError.validation('The credentials are invalid for this vendor.', fieldErrors(checked.issues));
+    // A token URL lives in the credentials: it must be one of the vendor's or the operator's destinations too.
+    assertDestinationsAllowed(registry, registration, {}, checked.value);
     const cleared = given === null && stored.sealed ? 'cleared' : 'none';
     if (Object.keys(checked.value).length === 0) return { sealed: null, change: cleared };
     try {
@@ -156,12 +168,21 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
     return row?.credentialsCiphertext && row.credentialsKeyId ? { ciphertext: row.credentialsCiphertext, keyId: row.credentialsKeyId } : null;
   }
 
-  async function saved(name: string, created: boolean, credentials: CredentialsChange): Promise<SavedConnector> {
+  const storedDestinations = (row: ConnectorInstance | null) => row && { vendor: row.vendor, settings: settingsOf(row), hasCredentials: sealedOf(row) !== null };
+
+  async function saved(name: string, created: boolean, credentials: CredentialsChange, destinationsChanged: string[] = []): Promise<SavedConnector> {
     // This process uses the change at once; other processes within their refresh interval.
     await database.refreshOne(name);
     const row = await instances.findByPk(name);
     if (!row) throw AppError.notFound(`No connector "${name}".`);
-    return { view: viewOfRow(row), created, credentials };
+    return { view: viewOfRow(row), created, credentials, destinationsChanged };
+  }
+
+  /** What a write moves: against the stored row, else the lower layer's definition it overrides (same vendor), else nothing. */
+  function movedDestinations(name: string, registration: VendorRegistration, row: ConnectorInstance | null, settings: Record<string, unknown>): string[] {
+    const lower = row ? undefined : lowerLayer(name)?.definition;
+    const before = row ? (row.vendor === registration.vendor ? settingsOf(row) : undefined) : lower?.vendor === registration.vendor ? lower.settings : undefined;
+    return before ? changedDestinations(registration, before, settings) : [];
   }
 
   /**
@@ -236,21 +257,25 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
       checkedSettings(registration, body.settings);
       let created = false;
       let change: CredentialsChange = 'none';
+      let moved: string[] = [];
       const upsert = () =>
         inTransaction(async (transaction) => {
           const row = await locked(name, transaction);
           created = row === null;
+          moved = movedDestinations(name, registration, row, body.settings);
+          assertCredentialsFollowDestinations(registration, storedDestinations(row), body.settings, body.credentials);
           const credentials = nextCredentials(name, registration, body.credentials, { sealed: sealedOf(row), vendorChanged: row !== null && (row.vendor !== body.vendor || row.kind !== body.kind) });
           change = credentials.change;
           await write(name, { kind: body.kind, vendor: body.vendor, settings: body.settings, enabled: body.enabled, sealed: credentials.sealed }, row, transaction);
         });
       // A concurrent PUT created the row first: this one becomes an update of it.
       await upsert().catch((error: unknown) => (error instanceof UniqueConstraintError ? upsert() : Promise.reject(error)));
-      return saved(name, created, change);
+      return saved(name, created, change, moved);
     },
 
     async update(name, patch) {
       let change: CredentialsChange = 'none';
+      let moved: string[] = [];
       await inTransaction(async (transaction) => {
         const row = await locked(name, transaction);
         if (!row) {
@@ -263,11 +288,13 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
         const registration = vendorOf(kind, vendor);
         const settings = patch.settings === undefined ? settingsOf(row) : (mergePatch(settingsOf(row), patch.settings) as Record<string, unknown>);
         checkedSettings(registration, settings);
+        assertCredentialsFollowDestinations(registration, storedDestinations(row), settings, patch.credentials);
+        moved = movedDestinations(name, registration, row, settings);
         const credentials = nextCredentials(name, registration, patch.credentials, { sealed: sealedOf(row), vendorChanged: vendor !== row.vendor });
         change = credentials.change;
         await write(name, { kind, vendor, settings, enabled: patch.enabled ?? row.enabled, sealed: credentials.sealed }, row, transaction);
       });
-      return saved(name, false, change);
+      return saved(name, false, change, moved);
     },
 
     async remove(name) {
