@@ -143,8 +143,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog());
   app.use(httpMetrics(metrics));
   app.use(securityHeaders());
-  // Before the API's CORS policy: the codec answers the Web UI's origin (TEMPORAL_UI_ORIGIN), and only with encryption on.
-  if (config.temporal.payloadEncryption) app.use(codecRouter({ codec: payloadCodecOf(config)!, namespace: config.temporal.namespace, uiOrigin: config.temporal.uiOrigin, keys, callerChecks: [identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore })] }));
+  // Before the API's CORS policy: the codec answers the Web UI's origin (TEMPORAL_UI_ORIGIN), and only with encryption on; it applies the request timeout itself.
+  if (config.temporal.payloadEncryption) app.use(codecRouter({ codec: payloadCodecOf(config)!, namespace: config.temporal.namespace, uiOrigin: config.temporal.uiOrigin, keys, callerChecks: [identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore })], requestTimeoutMs: config.api.requestTimeoutMs }));
   app.use(corsPolicy(config.api.corsOrigins));
   // An import streams for longer than any other request: it is bounded by its own limits, not the request timeout.
   if (deps.intake) app.use(importUploadRouter({ intake: deps.intake, config, models, keys, limits: deps.importLimits, callerChecks: [identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore })] }));

@@ -54,8 +54,29 @@ function parseColumn(cell: string, index: number): CsvColumn {
 type NodeKind = 'leaf' | 'object' | 'array';
 
 /**
+ * Every list element a column names has its predecessor named too (`lines[1].sku` needs a column
+ * under `lines[0]`). With indexes bounded (MAX_PATH_INDEX) and gapless, a row's lists together
+ * have at most as many elements as the header has columns: a row's event grows with the header,
+ * never with the numbers written in it.
+ */
+function refuseGaps(columns: readonly CsvColumn[], named: ReadonlySet<string>): void {
+  for (const column of columns) {
+    column.path.forEach((segment, depth) => {
+      if (typeof segment !== 'number' || segment === 0) return;
+      const previous = formatEventPath([...column.path.slice(0, depth), segment - 1]);
+      if (!named.has(previous)) {
+        throw new InvalidCsvHeaderError(
+          `Column "${column.field}" names ${formatEventPath(column.path.slice(0, depth + 1))} but no column names ${previous}: list indexes count from 0 without gaps.`,
+        );
+      }
+    });
+  }
+}
+
+/**
  * Parses the header row; throws InvalidCsvHeaderError when a column is unnamed, mistyped, named
- * twice, or cannot sit beside another (`customer` and `customer.email`; `lines[0]` and `lines.x`).
+ * twice, cannot sit beside another (`customer` and `customer.email`; `lines[0]` and `lines.x`),
+ * or names a list element past MAX_PATH_INDEX or after a gap.
  */
 export function parseCsvHeader(cells: readonly string[]): CsvColumn[] {
   const columns = cells.map(parseColumn);
@@ -74,6 +95,7 @@ export function parseCsvHeader(cells: readonly string[]): CsvColumn[] {
       kinds.set(prefix, { kind, field: column.field });
     }
   }
+  refuseGaps(columns, new Set(kinds.keys()));
   return columns;
 }
 

@@ -3,7 +3,8 @@
  * input-schema validation as POST /v1/events (mapEvent), the same inbox rows (with the import's
  * id) and the same delivery jobs; only the writes are batched. In the receiver's order: a row
  * whose event id is known is a duplicate (whatever else it holds), then the row is mapped and
- * validated, then stored. A rejected row writes nothing.
+ * validated, then stored with what the process receives as its event (imported-event.ts). A
+ * rejected row writes nothing.
  */
 import { AppError } from '../api/errors';
 import { getLogger } from '../logging/logger';
@@ -11,6 +12,7 @@ import { mapEvent, type InputPreparation } from '../intake/event-mapping';
 import type { EventSource } from '../intake/event-source';
 import type { InboxRepository, NewInboxEvent } from '../intake/inbox-repository';
 import type { IntakeProducer } from '../intake/intake-queue';
+import { importedEventOf } from './imported-event';
 import type { RejectionRecord } from './import-repository';
 
 export interface PendingRow {
@@ -74,7 +76,8 @@ export async function storeBatch(deps: BatchDeps, rows: readonly PendingRow[]): 
       fresh.push({
         source: source.name,
         eventId: row.eventId,
-        payload: row.event,
+        // Not the parsed row: what the process receives (imported-event.ts).
+        payload: importedEventOf(source, mapped.command),
         workflowType: mapped.command.workflowType,
         workflowId: mapped.command.workflowId,
         businessKey: mapped.businessKey,

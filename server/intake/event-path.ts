@@ -6,6 +6,14 @@
 
 export type PathSegment = string | number;
 
+/**
+ * Largest array index a path may name. Reading a path allocates nothing, but an import's header
+ * builds each row's event from its column paths, where `junk[50000000]` made a 50-million-slot
+ * array per row (250 MB of JSON each). No real path, in a config file or a CSV header, needs an
+ * element past the thousandth; a list that long belongs in one `:json` column.
+ */
+export const MAX_PATH_INDEX = 999;
+
 const SEGMENT = /^([A-Za-z_$][\w$-]*)((?:\[\d+\])*)$/;
 
 /** Parses a path; throws with the reason when it is not one. */
@@ -18,7 +26,11 @@ export function parseEventPath(path: string): PathSegment[] {
     const match = SEGMENT.exec(part);
     if (!match) throw new Error(`"${path}" is not a path: use names and [index] joined by dots, e.g. data.object.id or lines[0].sku`);
     segments.push(match[1]!);
-    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+    for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) {
+      const value = Number(index[1]);
+      if (value > MAX_PATH_INDEX) throw new Error(`the index [${index[1]}] in "${path}" is past the largest allowed, ${MAX_PATH_INDEX}`);
+      segments.push(value);
+    }
   }
   return segments;
 }

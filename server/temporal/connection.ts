@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { LOCAL_TEMPORAL_ADDRESS, type Config } from '../../config';
+import { temporalDataConverter } from './data-converter';
 import { payloadCodecOf } from './payload-codec';
 
 export interface TemporalClients {
@@ -20,7 +21,10 @@ export function temporalAddress(config: Config): string {
  */
 const RECONNECT_CHANNEL_ARGS = { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 5_000 };
 
-/** Connects a client; with TEMPORAL_API_KEY set, uses TLS and the key (Temporal Cloud). */
+/**
+ * Connects a client; with TEMPORAL_API_KEY set, uses TLS and the key (Temporal Cloud). With
+ * payload encryption on, it encrypts what it sends and decrypts what it reads, failures included.
+ */
 export async function connectTemporalClient(config: Config): Promise<TemporalClients> {
   const apiKey = config.temporal.apiKey;
   const connection = await Connection.connect({
@@ -28,7 +32,6 @@ export async function connectTemporalClient(config: Config): Promise<TemporalCli
     ...(apiKey ? { apiKey, tls: true } : {}),
     channelArgs: RECONNECT_CHANNEL_ARGS,
   });
-  const codec = payloadCodecOf(config);
-  const client = new Client({ connection, namespace: config.temporal.namespace, ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}) });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(payloadCodecOf(config)) });
   return { connection, client, close: () => connection.close() };
 }

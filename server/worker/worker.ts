@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type Logger, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../activities';
+import { ENCODED_FAILURE_CONVERTER_PATH, temporalDataConverter } from '../temporal/data-converter';
 import { activityLogContext } from './log-context.interceptor';
 
 export interface WorkerSettings {
@@ -11,13 +12,32 @@ export interface WorkerSettings {
   shutdownGraceSeconds: number;
   /** TEMPORAL_PAYLOAD_ENCRYPTION=on: the codec payloads go through (server/temporal/payload-codec.ts); absent, none. */
   payloadCodec?: PayloadCodec | null;
-  /** Pre-built bundle (tests, benchmarks); bundled from workflows/ when absent. */
+  /**
+   * Pre-built bundle (tests, benchmarks); bundled from workflows/ when absent. With a payloadCodec
+   * it must come from bundleWorkflows({ encodeFailures: true }), or the worker refuses to start.
+   */
   workflowBundle?: WorkflowBundle;
 }
 
+export interface WorkflowBundleOptions {
+  /** Default: the processes of workflows/. */
+  workflowsPath?: string;
+  /**
+   * For a worker with payload encryption: workflow code converts its own failures inside the
+   * sandbox, so their messages and stack traces are encoded (and then encrypted) only if the
+   * bundle carries the encoding failure converter.
+   */
+  encodeFailures?: boolean;
+}
+
+/** Bundles that carry the encoding failure converter, the only ones an encrypting worker runs. */
+const failureEncodingBundles = new WeakSet<WorkflowBundle>();
+
 /** Bundles the workflow code once (webpack; ~seconds) so several workers can share it. */
-export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: bundlerLogger() });
+export async function bundleWorkflows({ workflowsPath = require.resolve('../../workflows'), encodeFailures = false }: WorkflowBundleOptions = {}): Promise<WorkflowBundle> {
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: bundlerLogger(), ...(encodeFailures ? { failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH } : {}) });
+  if (encodeFailures) failureEncodingBundles.add(bundle);
+  return bundle;
 }
 
 /** Webpack's module report is build detail: debug level, through the installed runtime's logger. */
@@ -41,7 +61,13 @@ export interface JunctionWorker {
   shutdown(): Promise<void>;
 }
 
-export async function createJunctionWorker(settings: WorkerSettings, activities: Activities): Promise<JunctionWorker> {
+/** The activities are Junction's (createActivities); test fixtures pass their own. */
+export async function createJunctionWorker<A extends object = Activities>(settings: WorkerSettings, activities: A): Promise<JunctionWorker> {
+  const codec = settings.payloadCodec ?? null;
+  if (codec && settings.workflowBundle && !failureEncodingBundles.has(settings.workflowBundle)) {
+    throw new Error('An encrypting worker needs a workflow bundle from bundleWorkflows({ encodeFailures: true }): with any other, workflow failure messages would reach the history in clear.');
+  }
+  const workflowBundle = settings.workflowBundle ?? (await bundleWorkflows({ encodeFailures: codec !== null }));
   const connection = await NativeConnection.connect({
     address: settings.address,
     ...(settings.apiKey ? { apiKey: settings.apiKey, tls: true } : {}),
@@ -50,9 +76,9 @@ export async function createJunctionWorker(settings: WorkerSettings, activities:
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    workflowBundle: settings.workflowBundle ?? (await bundleWorkflows()),
+    workflowBundle,
     activities,
-    ...(settings.payloadCodec ? { dataConverter: { payloadCodecs: [settings.payloadCodec] } } : {}),
+    dataConverter: temporalDataConverter(codec),
     interceptors: { activity: [activityLogContext] },
     shutdownGraceTime: `${settings.shutdownGraceSeconds} seconds`,
     shutdownForceTime: `${settings.shutdownGraceSeconds + 10} seconds`,

@@ -20,7 +20,7 @@ function sourcesYaml(prefix: string): string {
 sources:
   shop:
     signature: { scheme: hmac-sha256, header: X-Shop-Hmac, secret: '\${SHOP_SECRET}' }
-    eventId: { header: X-Shop-Event-Id }
+    eventId: { header: X-Shop-Event-Id, trustUnsignedHeader: true }
     process: { type: intakeRecorder, mode: signalWithStart, businessKey: order.key, input: order, signal: recordEvent }
   stripe-test:
     signature: { scheme: stripe, toleranceSeconds: 300, secret: ['\${STRIPE_SECRET}', '\${STRIPE_OLD_SECRET}'] }

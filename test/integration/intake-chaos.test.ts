@@ -186,7 +186,7 @@ describe('Event intake under failure: consumer killed, Temporal stopped for 30 s
 sources:
   chaos-shop:
     signature: { scheme: hmac-sha256, header: X-Shop-Hmac, secret: '\${CHAOS_SECRET}' }
-    eventId: { header: X-Shop-Event-Id }
+    eventId: { header: X-Shop-Event-Id, trustUnsignedHeader: true }
     process: { type: intakeRecorder, mode: signalWithStart, businessKey: order.key, input: order, signal: recordEvent }
 `;
     const env = { CHAOS_SECRET: SECRET };

@@ -39,6 +39,14 @@ describe('CSV columns of an import (header paths and types)', () => {
     expect(eventOfCsvRow(columns, ['1', '0x10', '', ''])).to.deep.equal({ errors: [{ field: 'amount', message: 'is not a number' }] });
   });
 
+  it('when indexed columns count from 0 without gaps (in any column order, nested too), then rows build their lists', () => {
+    const columns = parseCsvHeader(['lines[1].sku', 'm[0][1]', 'lines[0].sku', 'm[0][0]', 'm[1][0]']);
+    expect(eventOfCsvRow(columns, ['B', 'b', 'A', 'a', 'c'])).to.deep.equal({ event: { lines: [{ sku: 'A' }, { sku: 'B' }], m: [['a', 'b'], ['c']] } });
+    const wide = parseCsvHeader(Array.from({ length: 1000 }, (_, i) => `x[${i}]:number`));
+    const row = eventOfCsvRow(wide, Array.from({ length: 1000 }, (_, i) => String(i)));
+    expect('event' in row && (row.event.x as number[]).length).to.equal(1000);
+  });
+
   describe('refuses a header that cannot describe events', () => {
     const refused = (cells: string[], message: RegExp) => expect(() => parseCsvHeader(cells)).to.throw(InvalidCsvHeaderError, message);
 
@@ -55,6 +63,21 @@ describe('CSV columns of an import (header paths and types)', () => {
       refused(['customer', 'customer.email'], /"customer" and "customer.email" cannot both be set/);
       refused(['customer.email', 'customer'], /cannot both be set/);
       refused(['lines[0].sku', 'lines.count'], /cannot both be set: lines would be two things/);
+    });
+
+    it('when a column names an array index past 999 (junk[50000000], x[1000]), then the header is refused naming the column, before any row is built', () => {
+      const started = performance.now();
+      refused(['orderId', 'junk[50000000]'], /^Column "junk\[50000000\]": the index \[50000000\] in "junk\[50000000\]" is past the largest allowed, 999/);
+      refused(['orderId', 'x[1000]'], /^Column "x\[1000\]": .*past the largest allowed, 999/);
+      refused(['lines[0].tags[99999999999999999999]'], /Column "lines\[0\]\.tags\[99999999999999999999\]"/);
+      expect(performance.now() - started, 'ms to refuse').to.be.lessThan(50);
+    });
+
+    it('when a column names a list element whose predecessor no column names, then the header is refused naming the column', () => {
+      refused(['id', 'lines[1].sku'], /^Column "lines\[1\]\.sku" names lines\[1\] but no column names lines\[0\]: list indexes count from 0 without gaps/);
+      refused(['lines[0].sku', 'lines[2].sku'], /Column "lines\[2\]\.sku" names lines\[2\] but no column names lines\[1\]/);
+      refused(['m[0][0]', 'm[0][2]'], /Column "m\[0\]\[2\]" names m\[0\]\[2\] but no column names m\[0\]\[1\]/);
+      refused(['x[999]'], /no column names x\[998\]/);
     });
 
     it('names that would reach Object.prototype', () => {

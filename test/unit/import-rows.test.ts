@@ -1,7 +1,11 @@
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { ImportFailure } from '../../server/imports/import-failure';
+import { importedEventOf } from '../../server/imports/imported-event';
 import { readImportRows, type ImportFormat, type ImportRow } from '../../server/imports/import-rows';
+import { mapEvent } from '../../server/intake/event-mapping';
+import { parseEventSourcesFile } from '../../server/intake/event-sources-file';
+import { intakeRecorderProcess } from '../support/intake-recorder.process';
 
 const LIMITS = { maxBytes: 1024 * 1024, maxRecordChars: 1000 };
 
@@ -61,6 +65,25 @@ describe('reading an import file row by row (CSV and NDJSON through csv-parse)',
       const failure = await failureOf(rowsOf(['id,id\n1,2\n'], 'csv'));
       expect(failure.code).to.equal('invalid-header');
       expect(failure.detail).to.contain('"id" appears twice');
+    });
+
+    it('when the header names junk[50000000], then the import fails as invalid-header naming the column, before any row is read', async () => {
+      let rowsAsked = 0;
+      async function* file(): AsyncGenerator<Buffer> {
+        yield Buffer.from('orderId,junk[50000000]\n');
+        for (let i = 0; i < 2000; i++) {
+          rowsAsked += 1;
+          yield Buffer.from(`${i},${'x'.repeat(500)}\n`);
+        }
+      }
+      const started = performance.now();
+      const failure = await failureOf(rowsOf(file(), 'csv'));
+      expect(performance.now() - started, 'ms to refuse').to.be.lessThan(500);
+      expect(failure.code).to.equal('invalid-header');
+      expect(failure.line).to.equal(1);
+      expect(failure.detail).to.equal('Line 1 is the header row: Column "junk[50000000]": the index [50000000] in "junk[50000000]" is past the largest allowed, 999.');
+      // The upload is not read to its end: only what the parser had buffered when the header failed.
+      expect(rowsAsked, 'rows pulled from the upload').to.be.below(200);
     });
 
     it('yields nothing for an empty file', async () => {
@@ -132,5 +155,62 @@ describe('reading an import file row by row (CSV and NDJSON through csv-parse)',
       // The parser pauses its source while its consumer is behind: the lead stays at a few buffers' worth.
       expect(maxAhead).to.be.below(2_000);
     });
+  });
+});
+
+describe('what the inbox keeps for an imported row (event_inbox.payload)', () => {
+  const [started, signalled] = parseEventSourcesFile(
+    `
+sources:
+  started:
+    signature: { scheme: hmac-sha256, header: X-Sig, secret: '\${S}' }
+    eventId: { path: eventId }
+    process: { type: intakeRecorder, mode: start, businessKey: order.key, input: order }
+  signalled:
+    signature: { scheme: hmac-sha256, header: X-Sig, secret: '\${S}' }
+    eventId: { path: eventId }
+    process: { type: intakeRecorder, mode: signalWithStart, businessKey: order.key, input: order, signal: recordEvent, argument: change }
+`,
+    { S: 'secret' },
+    [intakeRecorderProcess('unit')],
+  );
+  const preparation = { connectorDefaults: {}, deployment: { unsupportedOperations: () => undefined } };
+
+  async function storedOf(source: typeof started, file: string): Promise<unknown[]> {
+    const stored: unknown[] = [];
+    for await (const row of readImportRows(Readable.from([Buffer.from(file)]), { format: 'csv', maxBytes: LIMITS.maxBytes, maxRecordChars: 100_000 })) {
+      if (!('event' in row)) throw new Error(`line ${row.line} rejected: ${row.rejection.message}`);
+      const mapped = mapEvent(source!, row.event, 'evt', preparation);
+      stored.push(importedEventOf(source!, mapped.command));
+    }
+    return stored;
+  }
+
+  it('when a row has columns the mapping does not read, then what is kept is the input the process receives at its path, not the row', async () => {
+    const junk = Array.from({ length: 999 }, (_, i) => `junk[${i}]`).join(',');
+    const file = `eventId,order.key,order.amount:number,note,${junk},junk[999]\ne-1,k-1,5,call me at ada@example.com,${','.repeat(998)},x\n`;
+    expect(await storedOf(started, file)).to.deep.equal([{ order: { key: 'k-1', amount: 5 } }]);
+  });
+
+  it('when the source also sends a signal, then its argument is kept at its path beside the input', async () => {
+    const file = 'eventId,order.key,order.amount:number,change.kind,change.at\ne-2,k-2,7,paid,2024-05-01\n';
+    expect(await storedOf(signalled, file)).to.deep.equal([{ order: { key: 'k-2', amount: 7 }, change: { kind: 'paid', at: '2024-05-01' } }]);
+  });
+
+  it('when input and argument are both the whole event, then the two merge, and the command is not changed by it', () => {
+    const [both] = parseEventSourcesFile(
+      `
+sources:
+  both:
+    signature: { scheme: hmac-sha256, header: X-Sig, secret: '\${S}' }
+    eventId: { path: key }
+    process: { type: intakeRecorder, mode: signalWithStart, businessKey: key, signal: recordEvent }
+`,
+      { S: 'secret' },
+      [intakeRecorderProcess('unit')],
+    );
+    const command = { mode: 'signalWithStart' as const, workflowType: 'intakeRecorder', workflowId: 'unit-k', input: { key: 'k', amount: 1 }, message: { name: 'recordEvent', arg: { kind: 'paid' } } };
+    expect(importedEventOf(both!, command)).to.deep.equal({ key: 'k', amount: 1, kind: 'paid' });
+    expect(command.input).to.deep.equal({ key: 'k', amount: 1 });
   });
 });

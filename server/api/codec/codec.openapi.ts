@@ -5,7 +5,9 @@ import { errorResponses, jsonBody, jsonResponse, problemResponse } from '../open
 import { authenticated } from '../openapi/operation';
 import { codecPayloadsSchema } from './codec.schemas';
 
-const namespaceHeader = z.object({ 'x-namespace': z.string().optional().meta({ description: 'The namespace the payloads belong to (sent by the Web UI and CLI); must be TEMPORAL_NAMESPACE when present.' }) });
+const namespaceHeader = z.object({
+  'x-namespace': z.string().optional().meta({ description: 'The namespace the payloads belong to (sent by the Web UI and CLI); must be TEMPORAL_NAMESPACE when present (absent: TEMPORAL_NAMESPACE). Another answers 400 `namespace-mismatch`.' }),
+});
 
 const encrypted = {
   payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==', 'encryption-key-id': 'M2Y5YzFhMmI0ZDVlNmY3MA==' }, data: 'AQ...' }],
@@ -14,7 +16,7 @@ const plain = { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: '
 
 function codecOperation(direction: 'encode' | 'decode'): ZodOpenApiOperationObject {
   const decode = direction === 'decode';
-  return authenticated('runs:read', {
+  return authenticated(decode ? 'runs:read' : 'runs:write', {
     operationId: decode ? 'codecDecode' : 'codecEncode',
     tags: ['runs'],
     summary: decode ? 'Decrypt payloads for the Temporal Web UI or CLI' : 'Encrypt payloads for the Temporal Web UI or CLI',
@@ -23,7 +25,11 @@ function codecOperation(direction: 'encode' | 'decode'): ZodOpenApiOperationObje
         (decode
           ? 'Payloads that are not encrypted come back unchanged; an encrypted one under a key that is neither JUNCTION_MASTER_KEY nor one of JUNCTION_PREVIOUS_MASTER_KEYS, or altered, answers 400.'
           : 'Every payload comes back encrypted under the current key (for inputs typed into the Web UI or CLI).'),
-      'Exists only with `TEMPORAL_PAYLOAD_ENCRYPTION=on`. Browsers may call it from `TEMPORAL_UI_ORIGIN` only (CORS). Needs the `runs:read` scope: decoded payloads are the runs\' business data.',
+      'Exists only with `TEMPORAL_PAYLOAD_ENCRYPTION=on`. Browsers may call it from `TEMPORAL_UI_ORIGIN` only (CORS). ' +
+        (decode
+          ? 'Decoded payloads are the runs\' business data, hence `runs:read`.'
+          : 'An encrypted payload is one the worker trusts as written by Junction (an input, a signal, a result), hence `runs:write`.') +
+        ' Bounded by the API request timeout (503).',
     ].join('\n\n'),
     requestParams: { header: namespaceHeader },
     requestBody: jsonBody(codecPayloadsSchema, decode ? encrypted : plain),

@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { authorize } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
+import { requestTimeout } from '../middleware/request-timeout';
 import { validate } from '../validate';
 import { codecPayloadsSchema } from './codec.schemas';
 
@@ -22,15 +23,25 @@ export interface CodecRouteDeps {
   keys: ApiKeysService;
   /** Caller identification and the rate limit, as on /v1 (the app's). */
   callerChecks: readonly RequestHandler[];
+  /** API_REQUEST_TIMEOUT_MS, as on /v1: the codec is mounted before the app's own timeout (for its CORS). */
+  requestTimeoutMs: number;
 }
 
 /**
- * Temporal's remote codec protocol (POST /codec/encode, POST /codec/decode; proto3 JSON
- * `{ payloads }` in and out; `X-Namespace` names the namespace) for the Web UI and
- * `temporal --codec-endpoint`. Decoded payloads are business and personal data, so a caller needs
- * a credential with `runs:read`, like GET /v1/runs/:id, which shows the same data.
+ * Decoding shows what GET /v1/runs/:id shows: `runs:read`. Encoding needs `runs:write`: what it
+ * returns is ciphertext under our key, which the worker takes for a payload we wrote, so an
+ * encode is as good as a forged input, signal or result. Both need the unlimited scope (not
+ * `runs:read:<type>`): a payload does not say which process it belongs to.
  */
-export function codecRouter({ codec, namespace, uiOrigin, keys, callerChecks }: CodecRouteDeps): Router {
+const SCOPE_OF = { encode: 'runs:write', decode: 'runs:read' } as const;
+
+/**
+ * Temporal's remote codec protocol (POST /codec/encode, POST /codec/decode; proto3 JSON
+ * `{ payloads }` in and out; `X-Namespace` names the namespace, absent means ours) for the Web UI
+ * and `temporal --codec-endpoint`. Decoded payloads are business and personal data, so decoding
+ * needs `runs:read`, like GET /v1/runs/:id, which shows the same data; encoding needs `runs:write`.
+ */
+export function codecRouter({ codec, namespace, uiOrigin, keys, callerChecks, requestTimeoutMs }: CodecRouteDeps): Router {
   const router = Router();
   router.use(
     '/codec',
@@ -62,7 +73,7 @@ export function codecRouter({ codec, namespace, uiOrigin, keys, callerChecks }: 
     res.json({ payloads: converted.map(payloadToJSON) });
   };
   for (const direction of ['encode', 'decode'] as const) {
-    router.post(`/codec/${direction}`, ...callerChecks, authorize(keys, 'runs:read'), jsonBody(CODEC_BODY_LIMIT), convert(direction));
+    router.post(`/codec/${direction}`, requestTimeout(requestTimeoutMs), ...callerChecks, authorize(keys, SCOPE_OF[direction]), jsonBody(CODEC_BODY_LIMIT), convert(direction));
   }
   return router;
 }
