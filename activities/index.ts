@@ -1,5 +1,7 @@
 import type { ConnectorResolver } from '../connectors/spi';
+import type { ApprovalPolicies } from '../server/approvals/approval-policies-file';
 import type { Models } from '../server/db/models';
+import { createApprovalPolicyActivities } from './approval-policy/approval-policy.activities';
 import { createCrmActivities } from './crm.activities';
 import { createCustomerSyncActivities } from './customer-sync.activities';
 import { createEmailActivities } from './email.activities';
@@ -13,10 +15,12 @@ export interface ActivityDeps {
   connectors: ConnectorResolver;
   /** The application database, for activities that keep state there (customerSync's cursor store). */
   models?: Models;
+  /** Who approves purchase requests: the policy file the worker loaded at start-up (loadApprovalPolicies). */
+  approvalPolicies: ApprovalPolicies;
 }
 
 /** Every activity the worker registers; workflows proxy `Activities` as a type only. */
-export function createActivities({ connectors, models }: ActivityDeps) {
+export function createActivities({ connectors, models, approvalPolicies }: ActivityDeps) {
   return {
     ...createCrmActivities(connectors),
     ...createErpActivities(connectors),
@@ -26,6 +30,7 @@ export function createActivities({ connectors, models }: ActivityDeps) {
     ...createReconciliationActivities(connectors),
     ...createNotificationActivities(connectors),
     ...createPurchaseApprovalActivities(connectors),
+    ...createApprovalPolicyActivities(approvalPolicies),
   };
 }
 

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { loadApprovalPolicies } from '../server/approvals/approval-policies-file';
 import { loadConfig } from '../config';
 import { createDefaultRegistry } from '../connectors/registry';
 import { createApp } from '../server/api/app';
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const registry = createDefaultRegistry({ config, models: db.models });
   const junctionWorker = await createJunctionWorker(
     { address: server.address, namespace: server.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: junctionBundle },
-    createActivities({ connectors: registry }),
+    createActivities({ connectors: registry, approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile) }),
   );
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });

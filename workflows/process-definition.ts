@@ -12,6 +12,13 @@ export interface MessageDefinition {
   description: string;
   /** Validates the argument before the API sends it; absent when the message takes none. */
   inputSchema?: z.ZodType;
+  /**
+   * The message is a person's decision: `field` of its (object) argument names that person, and
+   * it is bound to the caller. The API fills it in from the credential (personOf: an OIDC email,
+   * or the key's actsAs) and refuses a body naming someone else or a credential that acts for
+   * nobody; an event source must declare where its signed body carries the person.
+   */
+  actor?: { field: string };
 }
 
 export interface ProcessDefinition<Schema extends z.ZodType = z.ZodType> {
@@ -28,6 +35,20 @@ export interface ProcessDefinition<Schema extends z.ZodType = z.ZodType> {
   updates: readonly MessageDefinition[];
   /** The input has `connectors: { crm?, erp?, payment?, email? }`; the API fills in configured defaults. */
   choosesConnectors?: boolean;
+  /**
+   * Top-level input fields that choose infrastructure (connector instances, the invoicing path)
+   * rather than state business facts: a caller's value is refused unless it holds the
+   * `runs:infrastructure` scope (events: unless the source allows it). `connectors` counts
+   * whenever the process chooses connectors.
+   */
+  infrastructureFields?: readonly string[];
+  /**
+   * The input field naming the person on whose behalf the run is started (purchaseApproval's
+   * `requester.email`), as a path. A caller that acts for a person (a key issued with actsAs, an
+   * OIDC token with an email) may start runs only on their own behalf; a system's key vouches for
+   * whom it names.
+   */
+  initiator?: { path: readonly string[] };
   /**
    * A finished run's workflow id may start again (batch jobs named by their job, not a business
    * event). By default a business key that has run is never started twice: a repeated order stays one order.

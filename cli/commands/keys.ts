@@ -19,6 +19,7 @@ function keyDetails(key: KeyView & { key?: string }): string {
     ['Name', key.name],
     ['Prefix', key.prefix],
     ['Scopes', key.scopes.join(', ')],
+    ['Acts as', key.actsAs ?? '-'],
     ['Status', key.status],
     ['Created', instant(key.createdAt)],
     ['Expires', instant(key.expiresAt) === '-' ? 'never' : instant(key.expiresAt)],
@@ -42,16 +43,20 @@ export function registerKeysCommands(program: Command, define: Define): void {
     .command('create')
     .description('create a key and print it: it is shown this once and never again')
     .requiredOption('--name <name>', 'who or what uses the key, e.g. "shop backend"')
-    .requiredOption('--scopes <list>', 'comma-separated: runs:read, runs:write, schedules:write, connectors:write, admin', parseList)
-    .addOption(new Option('--expires-in-days <days>', 'expire after this many days (default: never)').argParser(parseDays).conflicts('expiresAt'))
-    .addOption(new Option('--expires-at <instant>', 'expire at this ISO 8601 date-time with a zone').argParser(parseInstant))
+    .requiredOption('--scopes <list>', 'comma-separated: runs:read, runs:write (or per process: runs:read:<type>, runs:write:<type>), runs:infrastructure, schedules:write, connectors:write, admin', parseList)
+    .addOption(new Option('--expires-in-days <days>', "expire after this many days (default: the server's default lifetime, 90 days unless configured)").argParser(parseDays).conflicts(['expiresAt', 'neverExpires']))
+    .addOption(new Option('--expires-at <instant>', 'expire at this ISO 8601 date-time with a zone').argParser(parseInstant).conflicts('neverExpires'))
+    .option('--never-expires', 'a key without an expiry (rotate it by hand)')
+    .option('--acts-as <email>', 'the person the key is issued to: approval decisions made with it are theirs')
     .action(
-      define(async (ctx, options: { name: string; scopes: string[]; expiresInDays?: number; expiresAt?: string }) => {
+      define(async (ctx, options: { name: string; scopes: string[]; expiresInDays?: number; expiresAt?: string; neverExpires?: boolean; actsAs?: string }) => {
         const body = {
           name: options.name,
           scopes: options.scopes,
           ...(options.expiresInDays ? { expiresInDays: options.expiresInDays } : {}),
           ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+          ...(options.neverExpires ? { expiresAt: null } : {}),
+          ...(options.actsAs ? { actsAs: options.actsAs } : {}),
         };
         const reply = await ctx.api.post<KeyView & { key: string }>('/v1/keys', body);
         ctx.out.emit(reply, keyDetails, (created) => created.key);

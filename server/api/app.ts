@@ -22,6 +22,7 @@ import { createRunMessagesService } from './runs/run-messages.service';
 import { createRunHistoryService } from './runs/run-history.service';
 import { createRunsService, type RunsTimeouts } from './runs/runs.service';
 import { runsRouter } from './runs/runs.routes';
+import { createRunRequestStore } from './runs/run-requests';
 import { workflowsRouter } from './workflows/workflows.routes';
 import { API_SECTIONS, API_VERSION } from './openapi/api-sections';
 import { buildApiDocument } from './openapi/api-document';
@@ -39,7 +40,7 @@ import { keysRouter } from './keys/keys.routes';
 import { corsPolicy } from './middleware/cors-policy';
 import { httpMetrics } from './middleware/http-metrics';
 import { identifyCaller } from './middleware/identify-caller';
-import { rateLimit, type RateLimitStore } from './middleware/rate-limit';
+import { addressRateLimit, rateLimit, type RateLimitStore } from './middleware/rate-limit';
 import { requestTimeout } from './middleware/request-timeout';
 import type { EventIntake } from '../intake/event-intake';
 import { eventsRouter } from './events/events.routes';
@@ -119,7 +120,7 @@ export function createApp(deps: AppDeps): Express {
 
   const v1 = Router();
   v1.use(auditMutations(models.AuditEntry));
-  v1.use(runsRouter({ runs, history: createRunHistoryService({ client: temporal, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys, catalog }));
+  v1.use(runsRouter({ runs, requests: createRunRequestStore(models.RunRequest), history: createRunHistoryService({ client: temporal, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys, catalog }));
   v1.use(runMessagesRouter({ messages: createRunMessagesService({ client: temporal, catalog, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys }));
   v1.use(workflowsRouter({ keys, catalog }));
   v1.use(connectorsRouter({ connectors, keys }));
@@ -128,12 +129,19 @@ export function createApp(deps: AppDeps): Express {
   v1.use(keysRouter({ keys }));
   v1.use(auditRouter({ audit: createAuditService({ auditEntries: models.AuditEntry, apiKeys: models.ApiKey }), keys }));
   if (deps.intake) v1.use(deadLettersRouter({ deadLetters: deps.intake.deadLetters, keys }));
-  if (deps.intake) v1.use(importsRouter({ models, keys }));
+  if (deps.intake) v1.use(importsRouter({ models, keys, sources: deps.intake.sources }));
   v1.use(authorize(keys, null), notFound());
 
   const document = buildApiDocument({ version: API_VERSION, sections: API_SECTIONS });
   const metrics = createApiMetrics();
   const authenticator = createBearerAuthenticator({ keys, oidc: config.oidc ? createOidcVerifier(config.oidc) : null });
+  // The address budget first, so a flood of made-up credentials never reaches the key lookup;
+  // then the caller, then its own budget (which counts per principal).
+  const callerChecks = [
+    addressRateLimit({ ...config.api, store: deps.rateLimitStore }),
+    identifyCaller(authenticator),
+    rateLimit({ ...config.api, store: deps.rateLimitStore }),
+  ];
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -144,10 +152,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpMetrics(metrics));
   app.use(securityHeaders());
   // Before the API's CORS policy: the codec answers the Web UI's origin (TEMPORAL_UI_ORIGIN), and only with encryption on; it applies the request timeout itself.
-  if (config.temporal.payloadEncryption) app.use(codecRouter({ codec: payloadCodecOf(config)!, namespace: config.temporal.namespace, uiOrigin: config.temporal.uiOrigin, keys, callerChecks: [identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore })], requestTimeoutMs: config.api.requestTimeoutMs }));
+  if (config.temporal.payloadEncryption) app.use(codecRouter({ codec: payloadCodecOf(config)!, namespace: config.temporal.namespace, uiOrigin: config.temporal.uiOrigin, keys, callerChecks, requestTimeoutMs: config.api.requestTimeoutMs }));
   app.use(corsPolicy(config.api.corsOrigins));
   // An import streams for longer than any other request: it is bounded by its own limits, not the request timeout.
-  if (deps.intake) app.use(importUploadRouter({ intake: deps.intake, config, models, keys, limits: deps.importLimits, callerChecks: [identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore })] }));
+  if (deps.intake) app.use(importUploadRouter({ intake: deps.intake, config, models, keys, limits: deps.importLimits, callerChecks }));
   app.use(requestTimeout(config.api.requestTimeoutMs));
   app.use(
     healthRouter({
@@ -162,7 +170,7 @@ export function createApp(deps: AppDeps): Express {
   // The limit counts per principal, so the caller is identified before it and before routing.
   // Webhooks prove themselves by their source's signature, not an API key; the backlog bound replaces the rate limit.
   if (deps.intake) app.use(eventsRouter({ intake: deps.intake, registry: metrics.registry }));
-  app.use('/v1', identifyCaller(authenticator), rateLimit({ ...config.api, store: deps.rateLimitStore }), v1);
+  app.use('/v1', ...callerChecks, v1);
   app.use(notFound());
   app.use(errorHandler());
   return app;

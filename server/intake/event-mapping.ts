@@ -9,7 +9,9 @@ import type { DeploymentFacts } from '../../workflows/process-definition';
 import { AppError, type FieldError } from '../api/errors';
 import { fieldErrorsOf } from '../api/field-errors';
 import { storeSearchAttributes, type DeliveryCommand } from './delivery-command';
+import { withEventActor } from './event-actor';
 import { valueAt } from './event-path';
+import { infrastructureChosen } from '../api/runs/infrastructure-fields';
 import type { ConfiguredPath, EventSource } from './event-source';
 
 /** What the deployment fills into a process input, as POST /v1/runs does (runs.service.ts). */
@@ -39,7 +41,10 @@ function identifierOf(value: unknown): string | null {
   return null;
 }
 
-/** The event id from its header or its path in the body; 400 naming where it was looked for. */
+/**
+ * The event id from its path in the signed body, or from a header the source declared it trusts
+ * unsigned (event-sources-file.ts refuses any other header id); 400 naming where it was looked for.
+ */
 export function eventIdOf(source: EventSource, header: (name: string) => string | undefined, event: unknown): string {
   const location = source.eventId;
   const value = location.kind === 'header' ? header(location.header) : valueAt(event, location.path.segments);
@@ -66,6 +71,15 @@ function required(value: unknown, path: ConfiguredPath, what: string): unknown {
   return value;
 }
 
+/** An event (or imported row) may not choose infrastructure unless its source allows it: a 400 naming each field. */
+function refuseInfrastructureFields(fields: readonly string[], input: ConfiguredPath): void {
+  if (fields.length === 0) return;
+  const root = rootOf(input);
+  throw invalidEvent(
+    fields.map((field) => ({ field: root ? `${root}.${field}` : field, message: 'chooses infrastructure, which this source does not allow (allowInfrastructureFields in event-sources.yaml)' })),
+  );
+}
+
 /** Maps and validates an event of the source; throws a 400 AppError naming the offending field. */
 export function mapEvent(source: EventSource, event: unknown, eventId: string, preparation: InputPreparation): MappedEvent {
   const { mapping } = source;
@@ -78,8 +92,12 @@ export function mapEvent(source: EventSource, event: unknown, eventId: string, p
   const command: DeliveryCommand = { mode: mapping.mode, workflowType: process.type, workflowId: '' };
   if (mapping.input) {
     const raw = required(valueAt(event, mapping.input.segments), mapping.input, `the ${process.type} input`);
-    const withConnectors = process.choosesConnectors ? withDefaultConnectors(raw, preparation.connectorDefaults) : raw;
-    const completed = process.completeInput ? process.completeInput(withConnectors, preparation.deployment) : withConnectors;
+    const prepare = (input: unknown): unknown => {
+      const withConnectors = process.choosesConnectors ? withDefaultConnectors(input, preparation.connectorDefaults) : input;
+      return process.completeInput ? process.completeInput(withConnectors, preparation.deployment) : withConnectors;
+    };
+    if (!mapping.allowInfrastructureFields) refuseInfrastructureFields(infrastructureChosen(process, raw, prepare), mapping.input);
+    const completed = prepare(raw);
     const input = parseWith(process.inputSchema, completed, rootOf(mapping.input));
     const derivedKey = process.businessKey(input);
     if (derivedKey !== businessKey) {
@@ -92,8 +110,9 @@ export function mapEvent(source: EventSource, event: unknown, eventId: string, p
     command.workflowId = mapping.workflowIdTemplate!.replaceAll('{businessKey}', businessKey);
   }
   if (mapping.message) {
-    const { definition, argument } = mapping.message;
-    const raw = required(valueAt(event, argument.segments), argument, `the ${definition.name} ${mapping.message.kind} argument`);
+    const { definition, argument, actor } = mapping.message;
+    const found = required(valueAt(event, argument.segments), argument, `the ${definition.name} ${mapping.message.kind} argument`);
+    const raw = actor ? withEventActor(definition, actor, argument, event, found) : found;
     const arg = definition.inputSchema ? parseWith(definition.inputSchema, raw, rootOf(argument)) : raw;
     command.message = { name: definition.name, arg: arg ?? null };
   }

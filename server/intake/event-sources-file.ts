@@ -4,7 +4,7 @@
  *   sources:
  *     shopify-orders:
  *       signature: { scheme: hmac-sha256, header: X-Shopify-Hmac-Sha256, secret: '${SHOPIFY_WEBHOOK_SECRET}' }
- *       eventId: { header: X-Shopify-Webhook-Id }
+ *       eventId: { path: id }
  *       process: { type: orderToCash, mode: start, businessKey: orderId }
  *
  * Secrets may only be `${ENV_VAR}` references, resolved when the file is loaded (as in
@@ -14,12 +14,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { ConfigError } from '../../config';
+import { parseYamlConfig } from '../../config/yaml-config-file';
 import type { ProcessDefinition } from '../../workflows/catalog';
+import { actorPathOf } from './event-actor';
 import { parseEventPath } from './event-path';
-import type { ConfiguredPath, EventMapping, EventSource } from './event-source';
+import type { ConfiguredPath, EventIdLocation, EventMapping, EventSource } from './event-source';
 import { bodyLimitBytes, eventSourcesFileSchema, referencedVariable, type EventSourceEntry, type ProcessMappingEntry } from './event-sources.schema';
 import { hmacSignatureVerifier } from './signature/hmac-signature';
 import { sharedSecretVerifier } from './signature/shared-secret';
@@ -32,18 +32,6 @@ export type EnvSource = Readonly<Record<string, string | undefined>>;
 export const DEFAULT_EVENT_SOURCES_FILE = resolve(__dirname, '../../config/event-sources.yaml');
 
 const WORKFLOW_ID_PLACEHOLDER = '{businessKey}';
-
-function issuePath(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.');
-}
-
-function problemsOf(error: z.ZodError): string[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${issuePath([...issue.path, key])}: is not allowed here`);
-    if (issue.code === 'invalid_key') return [`${issuePath(issue.path)}: ${issue.issues[0]?.message ?? issue.message}`];
-    return [`${issuePath(issue.path) || '(file)'}: ${issue.message}`];
-  });
-}
 
 function configuredPath(text: string, at: string, problems: string[]): ConfiguredPath {
   try {
@@ -78,6 +66,26 @@ function verifierOf(entry: EventSourceEntry['signature'], secrets: string[]): Si
   }
 }
 
+/**
+ * Where the event id is. The id is what makes a replay a duplicate, so it must be as authentic as
+ * the body: none of the schemes signs a header (hmac-sha256 and shared-secret cover the raw body,
+ * stripe `t.body`), and anyone holding one captured event could send its body again under a fresh
+ * id header and have it taken for a new event. A header id is refused unless the source declares
+ * `trustUnsignedHeader: true`, accepting that a replayed body is a new event, so its process must
+ * be idempotent by its business key.
+ */
+function eventIdLocationOf(entry: EventSourceEntry, at: string, problems: string[]): EventIdLocation {
+  const location = entry.eventId;
+  if ('path' in location) return { kind: 'path', path: configuredPath(location.path, `${at}.eventId.path`, problems) };
+  if (location.trustUnsignedHeader !== true) {
+    problems.push(
+      `${at}.eventId.header: the ${entry.signature.scheme} signature does not cover the ${location.header} header, so a signed body sent again with a new id would be accepted as a new event. ` +
+        `Take the id from the signed body (eventId: { path: <field> }), or, if ${entry.process.type} is idempotent by its business key, declare eventId: { header: ${location.header}, trustUnsignedHeader: true }`,
+    );
+  }
+  return { kind: 'header', header: location.header };
+}
+
 /** Checks a mapping against the catalog: the process exists and declares the signal or update, and each mode has what it needs. */
 function mappingOf(entry: ProcessMappingEntry, at: string, catalog: readonly ProcessDefinition[], problems: string[]): EventMapping | null {
   const process = catalog.find((candidate) => candidate.type === entry.type);
@@ -104,8 +112,12 @@ function mappingOf(entry: ProcessMappingEntry, at: string, catalog: readonly Pro
     if (name === undefined) problems.push(`${at}.${messageKind}: mode ${entry.mode} needs the ${messageKind} to send`);
     else if (!definition) {
       problems.push(`${at}.${messageKind}: "${process.type}" declares no ${messageKind} "${name}" (declared: ${declared.map((m) => m.name).join(', ') || 'none'})`);
-    } else message = { kind: messageKind, definition, argument: configuredPath(entry.argument ?? '$', `${at}.argument`, problems) };
+    } else {
+      const actor = actorPathOf(entry.actor, definition, at, problems);
+      message = { kind: messageKind, definition, argument: configuredPath(entry.argument ?? '$', `${at}.argument`, problems), ...(actor ? { actor } : {}) };
+    }
   }
+  if (!messageKind) actorPathOf(entry.actor, null, at, problems);
   let workflowIdTemplate: string | null = null;
   if (!starts) {
     if (entry.workflowId === undefined || !entry.workflowId.includes(WORKFLOW_ID_PLACEHOLDER)) {
@@ -119,31 +131,22 @@ function mappingOf(entry: ProcessMappingEntry, at: string, catalog: readonly Pro
     input: starts ? configuredPath(entry.input ?? '$', `${at}.input`, problems) : null,
     message,
     workflowIdTemplate,
+    allowInfrastructureFields: entry.allowInfrastructureFields,
   };
 }
 
 /** Parses and checks the file's text; throws a ConfigError naming the file and every bad field, never a secret. */
 export function parseEventSourcesFile(text: string, env: EnvSource, catalog: readonly ProcessDefinition[], source = 'event-sources.yaml'): EventSource[] {
   const fail = (problems: string[]) => new ConfigError(problems.map((problem) => `${source}: ${problem}`));
-  let raw: unknown;
-  try {
-    // prettyErrors off: the excerpt it adds could quote a line of the file.
-    raw = parseYaml(text, { prettyErrors: false }) ?? {};
-  } catch (error) {
-    throw fail([`not valid YAML: ${error instanceof Error ? error.message : String(error)}`]);
-  }
-  const parsed = eventSourcesFileSchema.safeParse(raw);
-  if (!parsed.success) throw fail(problemsOf(parsed.error));
+  const file = parseYamlConfig(text, eventSourcesFileSchema, source);
 
   const problems: string[] = [];
   const sources: EventSource[] = [];
-  for (const [name, entry] of Object.entries(parsed.data.sources ?? {})) {
+  for (const [name, entry] of Object.entries(file.sources ?? {})) {
     const at = `sources.${name}`;
     const secrets = resolveSecrets(entry.signature.secret, `${at}.signature.secret`, env, problems);
     const mapping = mappingOf(entry.process, `${at}.process`, catalog, problems);
-    const eventId = 'header' in entry.eventId
-      ? { kind: 'header' as const, header: entry.eventId.header }
-      : { kind: 'path' as const, path: configuredPath(entry.eventId.path, `${at}.eventId.path`, problems) };
+    const eventId = eventIdLocationOf(entry, at, problems);
     if (!mapping || secrets.length === 0) continue;
     sources.push({
       name,

@@ -37,7 +37,15 @@ const sharedSecretSignature = z.strictObject({
   secret: secrets,
 });
 
-const eventIdLocation = z.union([z.strictObject({ header: headerName }), z.strictObject({ path: z.string().min(1) })]);
+/**
+ * `path` reads the id from the signed body. `header` reads a header no scheme here signs, so the
+ * loader refuses it unless `trustUnsignedHeader: true` says the operator accepts that a replayed
+ * body with a new id is a new event (event-sources-file.ts).
+ */
+const eventIdLocation = z.union([
+  z.strictObject({ header: headerName, trustUnsignedHeader: z.boolean().optional() }),
+  z.strictObject({ path: z.string().min(1) }),
+]);
 
 const processMapping = z.strictObject({
   /** A workflow type of the catalog (GET /v1/workflows). */
@@ -55,6 +63,18 @@ const processMapping = z.strictObject({
   argument: z.string().min(1).optional(),
   /** The workflow id of the run a signal or update goes to, with `{businessKey}`, e.g. `purchase-{businessKey}`. signal and update. */
   workflowId: z.string().min(1).optional(),
+  /**
+   * Path of the person deciding, for a message that is a person's decision (e.g. purchaseApproval's
+   * approve): required for those, refused for others. The sender authenticated that person; Junction
+   * trusts its signed body for it (event-actor.ts).
+   */
+  actor: z.strictObject({ path: z.string().min(1) }).optional(),
+  /**
+   * The mapped input may set the fields that choose infrastructure (connectors, invoicing; GET
+   * /v1/workflows lists them per process). Default false: such an event or imported row is
+   * refused, as POST /v1/runs refuses them to a key without `runs:infrastructure`.
+   */
+  allowInfrastructureFields: z.boolean().default(false),
 });
 
 export const eventSourceSchema = z.strictObject({

@@ -39,13 +39,18 @@ export function specIssuesOf(error: z.ZodError): SpecIssue[] {
   );
 }
 
+/** The input as the schedule will pass it, before validation: the connector defaults filled in. */
+export function completeScheduleInput(process: ProcessDefinition, input: unknown, connectorDefaults: StepConnectors = {}): unknown {
+  return process.choosesConnectors ? withDefaultConnectors(input, connectorDefaults) : input;
+}
+
 export function resolveScheduleSpec(id: string, body: ScheduleBody, context: SpecContext): ResolveResult {
   const process = context.catalog.find((candidate) => candidate.type === body.workflow);
   if (!process) {
     const known = context.catalog.map((candidate) => candidate.type).join(', ');
     return { success: false, issues: [{ path: ['workflow'], message: `unknown workflow type "${body.workflow}" (known: ${known})` }] };
   }
-  const requested = process.choosesConnectors ? withDefaultConnectors(body.input, context.connectorDefaults ?? {}) : body.input;
+  const requested = completeScheduleInput(process, body.input, context.connectorDefaults);
   const parsed = process.inputSchema.safeParse(requested);
   if (!parsed.success) {
     return { success: false, issues: specIssuesOf(parsed.error).map((issue) => ({ ...issue, path: ['input', ...issue.path] })) };

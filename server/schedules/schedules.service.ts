@@ -23,7 +23,10 @@ import { managedByOf } from './schedule-memo';
 import { toScheduleOptions, toScheduleUpdateOptions, toTemporalOverlap } from './schedule-options';
 import type { OverlapPolicy, ScheduleBody, ScheduleSpec } from './schedule-spec';
 import { actionView, scheduleLink, stateView, toScheduleView, type ScheduleSummaryView, type ScheduleView } from './schedule-views';
-import { resolveScheduleSpec, type ResolvedSchedule } from './resolve-spec';
+import { completeScheduleInput, resolveScheduleSpec, type ResolvedSchedule } from './resolve-spec';
+import { infrastructureChosen, refuseInfrastructure, type InfrastructureGuard } from '../api/runs/infrastructure-fields';
+import { checkInitiator } from '../api/runs/message-actor';
+import type { RunTypeGuard } from '../api/runs/run-guard';
 
 /** A backfill may span at most this much time … */
 export const MAX_BACKFILL_RANGE_MS = 366 * 86_400_000;
@@ -75,11 +78,19 @@ export interface TriggerAccepted {
   links: { self: string };
 }
 
+/** What the caller may schedule: `process` sees the type once it is known to the catalog; absent, an input choosing infrastructure is refused. */
+export interface ScheduleWriteGuards {
+  process?: RunTypeGuard;
+  infrastructure?: InfrastructureGuard;
+  /** The person the caller acts for: a schedule's runs are started on their behalf only (ProcessDefinition.initiator). */
+  person?: string | null;
+}
+
 export interface SchedulesService {
   list(request: { pageSize: number; pageToken?: string }): Promise<SchedulesPage>;
   get(id: string): Promise<ScheduleView>;
-  create(spec: ScheduleSpec): Promise<ScheduleView>;
-  replace(id: string, body: ScheduleBody): Promise<ScheduleView>;
+  create(spec: ScheduleSpec, guards?: ScheduleWriteGuards): Promise<ScheduleView>;
+  replace(id: string, body: ScheduleBody, guards?: ScheduleWriteGuards): Promise<ScheduleView>;
   remove(id: string): Promise<void>;
   pause(id: string, note?: string): Promise<ScheduleView>;
   unpause(id: string, note?: string): Promise<ScheduleView>;
@@ -103,11 +114,17 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
   const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, rpcMs, call);
   const handleOf = (id: string): ScheduleHandle => client.schedule.getHandle(id);
 
-  function resolve(id: string, body: ScheduleBody): ResolvedSchedule {
+  function resolve(id: string, body: ScheduleBody, guards: ScheduleWriteGuards): ResolvedSchedule {
+    const process = deps.catalog.find((candidate) => candidate.type === body.workflow);
+    if (process) guards.process?.(process.type);
+    // Every run the schedule starts gets this input: choosing infrastructure here is choosing it for them all.
+    const chosen = process ? infrastructureChosen(process, body.input, (input) => completeScheduleInput(process, input, deps.connectorDefaults)) : [];
+    if (chosen.length > 0) (guards.infrastructure ?? refuseInfrastructure)(chosen);
     const resolved = resolveScheduleSpec(id, body, { catalog: deps.catalog, ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}) });
     if (!resolved.success) {
       throw AppError.validation('The schedule is invalid.', resolved.issues.map((issue) => ({ field: fieldPath('', issue.path), message: issue.message })));
     }
+    checkInitiator(resolved.schedule.process, resolved.schedule.spec.input, guards.person ?? null);
     return resolved.schedule;
   }
 
@@ -161,8 +178,8 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
 
     get,
 
-    async create(body) {
-      const { spec, process } = resolve(body.id, body);
+    async create(body, guards = {}) {
+      const { spec, process } = resolve(body.id, body, guards);
       try {
         await rpc(() => client.schedule.create(toScheduleOptions(spec, process, { taskQueue, managedBy: 'api' })));
       } catch (error) {
@@ -171,8 +188,8 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
       return get(spec.id);
     },
 
-    async replace(id, body) {
-      const { spec, process } = resolve(id, body);
+    async replace(id, body, guards = {}) {
+      const { spec, process } = resolve(id, body, guards);
       const options = toScheduleUpdateOptions(spec, process, { taskQueue });
       try {
         await rpc(() =>

@@ -29,7 +29,7 @@ sources:
     process: { type: intakeRecorder, mode: signalWithStart, businessKey: order.key, input: order, signal: recordEvent }
   shop:
     signature: { scheme: hmac-sha256, header: X-Shop-Hmac, secret: '\${SHOP_SECRET}' }
-    eventId: { header: X-Shop-Event-Id }
+    eventId: { header: X-Shop-Event-Id, trustUnsignedHeader: true }
     process: { type: intakeRecorder, mode: start, businessKey: key, input: $ }
 `;
 }

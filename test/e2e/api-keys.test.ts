@@ -52,13 +52,14 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
   });
 
   describe('creating', () => {
-    it('answers 201 with the key shown once, its id, prefix, scopes and no expiry; the key works at once', async () => {
+    it('answers 201 with the key shown once, its id, prefix, scopes and the default 90-day expiry; the key works at once', async () => {
       const reply = await createThroughApi({ name: 'shop-backend', scopes: ['runs:read', 'runs:write', 'runs:read'] });
       const { key, id } = reply.body;
       const [, prefix, secret] = KEY_SHAPE.exec(key)!;
       expect(reply.headers.get('location')).to.equal(`/v1/keys/${id}`);
       expect(reply.headers.get('cache-control')).to.equal('no-store');
-      expect(reply.body).to.deep.include({ name: 'shop-backend', prefix, scopes: ['runs:read', 'runs:write'], status: 'active', expiresAt: null, revokedAt: null, lastUsedAt: null });
+      expect(reply.body).to.deep.include({ name: 'shop-backend', prefix, scopes: ['runs:read', 'runs:write'], actsAs: null, status: 'active', revokedAt: null, lastUsedAt: null });
+      expect(Date.parse(String(reply.body.expiresAt)) - Date.now()).to.be.within(90 * DAY_MS - 60_000, 90 * DAY_MS);
       expect(reply.body.links).to.deep.equal({ self: `/v1/keys/${id}`, revoke: `/v1/keys/${id}/revoke` });
 
       const row = await db.models.ApiKey.findByPk(id);
@@ -76,7 +77,7 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
       const hash = (await db.models.ApiKey.findByPk(created.body.id))!.secretHash;
       const single = await api('GET', `/v1/keys/${created.body.id}`);
       expect(single.status).to.equal(200);
-      expect(Object.keys(single.body).sort()).to.deep.equal(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'links', 'name', 'prefix', 'revokedAt', 'scopes', 'status']);
+      expect(Object.keys(single.body).sort()).to.deep.equal(['actsAs', 'createdAt', 'expiresAt', 'id', 'lastUsedAt', 'links', 'name', 'prefix', 'revokedAt', 'scopes', 'status']);
       const listing = await api('GET', '/v1/keys?pageSize=100');
       const audit = JSON.stringify(await auditRowOf(db, created));
       for (const text of [single.text, listing.text, audit]) {
@@ -97,6 +98,16 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
       expect(explicit.body.expiresAt).to.equal(at.toISOString());
     });
 
+    it('when the scopes are limited to processes of the catalog, then 201 with the scopes as given; an unknown process is a 400 naming the scope', async () => {
+      const reply = await createThroughApi({ name: 'shop-orders', scopes: ['runs:write:orderToCash', 'runs:read:orderToCash', 'runs:infrastructure', 'runs:read:*'] });
+      expect(reply.body.scopes).to.deep.equal(['runs:write:orderToCash', 'runs:read:orderToCash', 'runs:infrastructure', 'runs:read:*']);
+      const shown = await api('GET', `/v1/keys/${reply.body.id}`);
+      expect(shown.body.scopes).to.deep.equal(['runs:write:orderToCash', 'runs:read:orderToCash', 'runs:infrastructure', 'runs:read:*']);
+      const unknown = await api('POST', '/v1/keys', { body: { name: 'typo', scopes: ['runs:write:orderToKash'] } });
+      expectInvalid(unknown, ['scopes[0]']);
+      expect((unknown.body.errors as { message: string }[])[0]!.message).to.contain('"runs:write:orderToKash" names no workflow type of the catalog');
+    });
+
     it('answers 400 naming each invalid field', async () => {
       const past = new Date(Date.now() - 60_000).toISOString();
       const cases: [unknown, string[]][] = [
@@ -107,6 +118,8 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
         [{ name: 'no-scopes' }, ['scopes']],
         [{ name: 'empty-scopes', scopes: [] }, ['scopes']],
         [{ name: 'bad-scope', scopes: ['runs:read', 'runs:delete'] }, ['scopes[1]']],
+        [{ name: 'unknown-process', scopes: ['runs:write:launchRockets', 'runs:read:orderToCash'] }, ['scopes[0]']],
+        [{ name: 'limited-schedules', scopes: ['schedules:write:orderToCash'] }, ['scopes[0]']],
         [{ name: 'bad-expiry', scopes: ['runs:read'], expiresAt: 'next tuesday' }, ['expiresAt']],
         [{ name: 'past-expiry', scopes: ['runs:read'], expiresAt: past }, ['expiresAt']],
         [{ name: 'far-expiry', scopes: ['runs:read'], expiresAt: '2999-01-01T00:00:00Z' }, ['expiresAt']],
@@ -255,11 +268,11 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
 
   describe('audit', () => {
     it('audits creations and revocations, failed ones included, naming the key by id and prefix', async () => {
-      const created = await createThroughApi({ name: 'audited', scopes: ['runs:read'] });
+      const created = await createThroughApi({ name: 'audited', scopes: ['runs:read'], expiresAt: null });
       const createRow = await auditRowOf(db, created);
       expect(createRow).to.deep.include({ action: 'keys.create', target: String(created.body.id), outcome: 'success', statusCode: 201 });
       expect(createRow.actor).to.match(/^ops-admin \([0-9A-Za-z]{12}\)$/);
-      expect(createRow.details).to.deep.include({ name: 'audited', prefix: created.body.prefix, scopes: ['runs:read'], expiresAt: null, method: 'POST', path: '/v1/keys', route: '/v1/keys' });
+      expect(createRow.details).to.deep.include({ name: 'audited', prefix: created.body.prefix, scopes: ['runs:read'], actsAs: null, expiresAt: null, method: 'POST', path: '/v1/keys', route: '/v1/keys' });
 
       const invalid = await api('POST', '/v1/keys', { body: { name: 'audited-bad', scopes: ['nope'] } });
       expect(await auditRowOf(db, invalid)).to.deep.include({ action: 'keys.create', target: null, outcome: 'failure', statusCode: 400 });

@@ -126,6 +126,18 @@ describe('OIDC bearer tokens (e2e): JWTs verified against a JWKS, beside API key
       expectProblem(await get('/v1/keys', reader, scp.url), 403);
     });
 
+    it('when a token carries process-limited scopes, then it acts on those processes only, and a malformed one grants nothing', async () => {
+      const orders = await token({ scope: 'runs:read:orderToCash runs:write:order:to:cash' });
+      const catalog = await get('/v1/workflows', orders);
+      expect(catalog.status, catalog.text).to.equal(200);
+      expect((catalog.body.items as { type: string }[]).map((entry) => entry.type)).to.deep.equal(['orderToCash']);
+      const refused = await get('/v1/runs?type=notificationFanout', orders);
+      expectProblem(refused, 403);
+      expect(refused.body.detail).to.equal('This token lacks "runs:read:notificationFanout".');
+      // runs:write:order:to:cash is not a scope: it is dropped, and the token may start nothing.
+      expectProblem(await call(server.url, 'POST', '/v1/runs', { bearer: orders, body: { type: 'orderToCash', input: {} } }), 403);
+    });
+
     it('keeps API keys working beside tokens', async () => {
       const key = await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'beside-oidc', scopes: ['runs:read'] });
       expect((await get('/v1/workflows', key.key)).status).to.equal(200);

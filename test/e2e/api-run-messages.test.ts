@@ -11,6 +11,11 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
 
 const messagesProcessDef = messagesProcess('messages');
+/** The same process with its `decide` update declared a person's decision (MessageDefinition.actor). */
+const boundProcessDef = {
+  ...messagesProcessDef,
+  updates: messagesProcessDef.updates.map((update) => (update.name === 'decide' ? { ...update, actor: { field: 'approver' } } : update)),
+};
 
 describe('API run messages (e2e): signals, updates and queries declared in the catalog', function () {
   this.timeout(90_000);
@@ -18,6 +23,9 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
   let connection: Connection;
   let temporal: Client;
   let server: RunningApiServer;
+  let boundServer: RunningApiServer;
+  let aliceKey: string;
+  let malloryKey: string;
   let worker: MessagesWorker;
   let writerKey: string;
   let readerKey: string;
@@ -39,13 +47,17 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
     worker = await startMessagesWorker(temporalServer, taskQueue);
     const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue });
     server = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [messagesProcessDef] }), 0);
+    boundServer = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [boundProcessDef] }), 0);
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     writerKey = (await keys.createKey({ name: 'approvals', scopes: ['runs:read', 'runs:write'] })).key;
     readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
+    aliceKey = (await keys.createKey({ name: 'alice', scopes: ['runs:write'], actsAs: 'alice@example.com' })).key;
+    malloryKey = (await keys.createKey({ name: 'mallory', scopes: ['runs:write'], actsAs: 'mallory@example.com' })).key;
   });
 
   after(async () => {
     await server?.close();
+    await boundServer?.close();
     await worker?.stop();
     await connection?.close();
     await db?.destroy();
@@ -113,5 +125,42 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
     }
     expect(rows.map((row) => row.toJSON())).to.have.length(1);
     expect(rows[0]!.toJSON()).to.include({ outcome: 'failure', statusCode: 422 });
+  });
+  describe('a message declared a person\'s decision (catalog actor): bound to the caller', () => {
+    const bound = keyedCall(() => boundServer.url, () => aliceKey);
+
+    it('when the caller acts for a person, then the actor field is filled in from the credential and the body may leave it out', async () => {
+      const workflowId = await startFixture('alice@example.com');
+      const accepted = await bound('POST', `/v1/runs/${workflowId}/updates/decide`);
+      expect(accepted.status, accepted.text).to.equal(200);
+      expect(accepted.body).to.deep.include({ result: { decidedBy: 'alice@example.com', notes: 0 } });
+    });
+
+    it('when the body names someone else, then 403 actor-mismatch naming whom the credential acts for, and the run is unchanged', async () => {
+      const workflowId = await startFixture('alice@example.com');
+      const mismatch = await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { key: malloryKey, body: { approver: 'alice@example.com' } });
+      expectProblem(mismatch, 403, 'actor-mismatch');
+      expect(mismatch.body.detail).to.equal('This credential acts for mallory@example.com; it may not send "decide" as alice@example.com. Leave approver out, or send mallory@example.com.');
+      expectProblem(await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 42 } }), 403, 'actor-mismatch');
+      expect((await call('GET', `/v1/runs/${workflowId}/queries/state`)).body.result).to.deep.equal({ notes: [], decidedBy: null });
+    });
+
+    it('when the credential acts for nobody, then 403 personal-credential-required, whatever the body says', async () => {
+      const workflowId = await startFixture('alice@example.com');
+      for (const body of [{ approver: 'alice@example.com' }, undefined]) {
+        const refused = await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { key: writerKey, body });
+        expectProblem(refused, 403, 'personal-credential-required');
+        expect(refused.body.detail).to.contain('"decide" is a person\'s decision, and this API key acts for nobody');
+      }
+    });
+
+    it('when the person is not the one the process waits for, then the validator still refuses with 422; a body that is no object is a 400', async () => {
+      const workflowId = await startFixture('alice@example.com');
+      const refused = await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { key: malloryKey });
+      expectProblem(refused, 422, 'update-rejected');
+      expect(refused.body.detail).to.equal('mallory@example.com is not the pending approver');
+      expectProblem(await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { body: ['alice@example.com'] }), 400, 'validation-error');
+      expectProblem(await bound('POST', `/v1/runs/${uniqueId('nobody')}/updates/decide`), 404, 'run-not-found');
+    });
   });
 });

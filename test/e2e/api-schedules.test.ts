@@ -95,7 +95,8 @@ describe('API schedules (e2e): /v1/schedules on the Temporal dev server', functi
     config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: uniqueId('api-schedules') }, false);
     server = await startApiServer(createApp({ config, temporal, models: db.models }), 0);
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
-    writerKey = (await keys.createKey({ name: 'scheduler', scopes: ['runs:read', 'schedules:write'] })).key;
+    // A schedule starts runs: the scheduler may start the process it schedules (here only orderToCash).
+    writerKey = (await keys.createKey({ name: 'scheduler', scopes: ['runs:read', 'schedules:write', 'runs:write:orderToCash'] })).key;
     readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
     runsWriterKey = (await keys.createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] })).key;
   });

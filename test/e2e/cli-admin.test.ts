@@ -108,7 +108,7 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
       const quiet = await junction(['keys', 'create', '--name', `${name}-quiet`, '--scopes', 'runs:read', '--quiet']);
       expect(quiet.stdout).to.match(/^jk_[A-Za-z0-9]+_[A-Za-z0-9]+\n$/);
       expect(quiet.stderr).to.equal('');
-      const human = await junction(['keys', 'create', '--name', `${name}-human`, '--scopes', 'admin']);
+      const human = await junction(['keys', 'create', '--name', `${name}-human`, '--scopes', 'admin', '--never-expires']);
       expect(human.stdout).to.match(/Key\s+jk_/).and.match(/Expires\s+never/);
       expect(human.stderr).to.equal('Store the key now: it is not shown again.\n');
 

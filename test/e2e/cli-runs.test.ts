@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
+import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
 
-/** A purchase request of 2,400.00 EUR: one approver decides. */
+/** A purchase request of 2,400.00 EUR: one approver decides, alan@example.com under the shipped approval policy. */
 function purchaseRequest() {
   const requestId = uniqueId('PR-CLI');
   const tag = requestId.toLowerCase();
@@ -19,9 +20,8 @@ function purchaseRequest() {
       supplier: 'ACME Office Supplies',
       currency: 'EUR',
       lines: [{ sku: 'CHAIR-ERGO', quantity: 4, unitAmount: 60_000 }],
-      approvers: [{ email: `approver-${tag}@corp.example`, managerEmail: `boss-${tag}@corp.example` }],
     },
-    approver: `approver-${tag}@corp.example`,
+    approver: 'alan@example.com',
   };
 }
 
@@ -151,12 +151,15 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
       );
       expect((JSON.parse(pending.stdout) as { result: { pending: { approver: string } } }).result.pending.approver).to.equal(approver);
 
-      const refused = await junction(['runs', 'update', workflowId, 'approve', '--data', JSON.stringify({ approver: 'mallory@corp.example' })]);
+      // Decisions are bound to the key's person (actsAs): mallory's own key is refused by the process, alan's is answered.
+      const keys = createApiKeysService({ apiKeys: stack.db.models.ApiKey });
+      const personalKey = async (person: string) => (await keys.createKey({ name: `approvals: ${person}`, scopes: ['runs:write'], actsAs: person })).key;
+      const refused = await junction(['runs', 'update', workflowId, 'approve', '--data', '{}'], { key: await personalKey('mallory@corp.example') });
       expect(refused.code).to.equal(5);
       expect(refused.stdout).to.equal('');
       expect(refused.stderr).to.match(/^junction: Update rejected: .*\(HTTP 422, requestId [\w-]+\)\n$/);
 
-      const accepted = await junction(['runs', 'update', workflowId, 'approve', '--data', JSON.stringify({ approver }), '--json']);
+      const accepted = await junction(['runs', 'update', workflowId, 'approve', '--data', JSON.stringify({ approver }), '--json'], { key: await personalKey(approver) });
       expect(accepted.code, accepted.stderr).to.equal(0);
       expect(JSON.parse(accepted.stdout)).to.deep.include({ workflowId, update: 'approve' });
 

@@ -10,6 +10,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { JSONToPayload, payloadToJSON, type JSONPayload } from '@temporalio/common/lib/proto-utils';
 import { temporal as proto } from '@temporalio/proto';
 import { createActivities } from '../../activities';
+import { loadApprovalPolicies } from '../../server/approvals/approval-policies-file';
 import { loadConfig, type Config } from '../../config';
 import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { createApp } from '../../server/api/app';
@@ -17,14 +18,13 @@ import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { connectTemporalClient, type TemporalClients } from '../../server/temporal/connection';
 import { payloadCodecOf } from '../../server/temporal/payload-codec';
-import { createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
+import { bundleWorkflows, createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
 import type { OrderToCashInput } from '../../workflows/order-to-cash/order-to-cash.types';
 import { call, expectProblem, keyedCall, waitForRun, type Reply } from '../support/api-client';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { sharedWorkflowBundle } from '../support/workflow-bundle';
 import { TEMPORAL_CLI_PATH } from '../../scripts/tool-paths';
 
 const MASTER_KEY = 'payload-test-master-key-0123456789abcdef';
@@ -35,6 +35,7 @@ type HistoryEvent = proto.api.history.v1.IHistoryEvent;
 interface RunView {
   status: string;
   result?: { salesOrderId: string; paymentId: string; confirmationMessageId: string };
+  failure?: { message: string; type: string | null; cause: { message: string } | null };
 }
 
 describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Temporal, plaintext through the API and the codec endpoint', function () {
@@ -52,7 +53,8 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
   const keyed = keyedCall(() => api.url, () => shopKey);
 
   before(async function () {
-    const [database, sink, server, bundle] = await Promise.all([createTestDatabase('payload_enc'), startSmtpSink(), getDevServer(), sharedWorkflowBundle()]);
+    // An encrypting worker runs only a bundle whose workflow code encodes its failures (createJunctionWorker checks).
+    const [database, sink, server, bundle] = await Promise.all([createTestDatabase('payload_enc'), startSmtpSink(), getDevServer(), bundleWorkflows({ encodeFailures: true })]);
     db = database;
     smtp = sink;
     config = loadConfig(
@@ -71,7 +73,7 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     registry = createDefaultRegistry({ config, models: db.models });
     worker = await createJunctionWorker(
       { address: server.address, namespace: server.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle, payloadCodec: payloadCodecOf(config) },
-      createActivities({ connectors: registry, models: db.models }),
+      createActivities({ connectors: registry, models: db.models, approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile) }),
     );
     void worker.run();
     clients = await connectTemporalClient(config);
@@ -152,6 +154,28 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     expect(bytes).to.contain('binary/encrypted');
   });
 
+  it('when an order fails, then its failure messages and stack traces are ciphertext in the history, and GET /v1/runs/:id shows them decoded', async () => {
+    const declined = newOrderInput({ payment: { token: 'tok_declined_card' } });
+    const started = await keyed<{ workflowId: string }>('POST', '/v1/runs', { body: { type: 'orderToCash', input: declined } });
+    expect(started.status, started.text).to.equal(202);
+    const run = await waitForRun<RunView>(keyedCall(() => api.url, () => readKey), started.body.workflowId, undefined, { timeoutMs: 90_000 });
+    expect(run.status).to.equal('FAILED');
+    expect(run.failure?.message).to.equal(`Order ${declined.orderId} failed at authorizePayment: payment.main: payment declined: Your card was declined.`);
+
+    const events = await rawHistory(started.body.workflowId);
+    const failures = events.flatMap((event) => [event.workflowExecutionFailedEventAttributes?.failure, event.activityTaskFailedEventAttributes?.failure].filter((failure) => failure));
+    expect(failures.length, 'the run failed, and so did an activity').to.be.at.least(2);
+    for (const failure of failures) {
+      for (let link = failure; link; link = link.cause) {
+        expect(link.message).to.equal('Encoded failure');
+        expect(link.stackTrace ?? '').to.equal('');
+        expect(Buffer.from(link.encodedAttributes!.metadata!.encoding!).toString()).to.equal('binary/encrypted');
+      }
+    }
+    const bytes = Buffer.from(proto.api.history.v1.History.encode({ events }).finish()).toString('latin1');
+    for (const clear of ['failed at authorizePayment', 'payment declined', 'card was declined', 'at async', '.ts:']) expect(bytes, clear).not.to.contain(clear);
+  });
+
   it('when the Web UI posts a payload from that history to /codec/decode, then it gets the order input back', async () => {
     const reply = await codecCall('/codec/decode', [payloadToJSON(startedInput)], { headers: { origin: UI_ORIGIN } });
     expect(reply.status, reply.text).to.equal(200);
@@ -170,9 +194,9 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     expect(defaultPayloadConverter.fromPayload(JSONToPayload(decoded))).to.deep.equal(input);
   });
 
-  it('when a payload is encoded by /codec/encode, then it is encrypted and /codec/decode opens it; a plain one passes decode unchanged', async () => {
+  it('when a runs:write caller encodes a payload with /codec/encode, then it is encrypted and /codec/decode opens it; a plain one passes decode unchanged', async () => {
     const plain = payloadToJSON(defaultPayloadConverter.toPayload({ note: 'typed into the Web UI' }));
-    const encoded = await codecCall('/codec/encode', [plain]);
+    const encoded = await codecCall('/codec/encode', [plain], { key: shopKey });
     expect(encoded.status, encoded.text).to.equal(200);
     expect(Buffer.from(encoded.body.payloads[0]!.metadata!.encoding!, 'base64').toString()).to.equal('binary/encrypted');
     expect(Buffer.from(encoded.body.payloads[0]!.data!, 'base64').toString('latin1')).not.to.contain('typed into');
@@ -193,10 +217,11 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     expect(unknown.body.detail).to.contain('0000000000000000').and.contain('JUNCTION_PREVIOUS_MASTER_KEYS');
   });
 
-  it('when the caller has no credential, lacks runs:read, names another namespace or sends no Payloads, then the codec refuses', async () => {
+  it('when the caller has no credential, lacks runs:read (decode) or runs:write (encode), names another namespace or sends no Payloads, then the codec refuses', async () => {
     const payload = payloadToJSON(startedInput);
     expectProblem(await codecCall('/codec/decode', [payload], { key: null }), 401);
     expectProblem(await codecCall('/codec/decode', [payload], { key: writeOnlyKey }), 403);
+    expectProblem(await codecCall('/codec/encode', [payloadToJSON(defaultPayloadConverter.toPayload({ forged: true }))], { key: readKey }), 403);
     expectProblem(await codecCall('/codec/decode', [payload], { headers: { 'x-namespace': 'someone-else' } }), 400, 'namespace-mismatch');
     const notPayloads = await call(api.url, 'POST', '/codec/decode', { bearer: readKey, body: { payloads: [{ data: 'not base64!' }] } });
     expectProblem(notPayloads, 400, 'validation-error');

@@ -36,7 +36,8 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
 
   before(async function () {
     stack = await startApiStack({ label: 'sched_fire' });
-    key = await stack.createKey('ops', ['runs:read', 'schedules:write']);
+    // Creating a schedule of orderToCash needs the right to start orderToCash as well.
+    key = await stack.createKey('ops', ['runs:read', 'schedules:write', 'runs:write:orderToCash']);
   });
 
   after(async function () {

@@ -10,6 +10,7 @@ import { createActivities } from '../../activities';
 import { loadConfig, type Config } from '../../config';
 import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { createApp } from '../../server/api/app';
+import { loadApprovalPolicies } from '../../server/approvals/approval-policies-file';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { bundleWorkflows, createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
@@ -25,7 +26,7 @@ export interface ApiStackOptions {
   worker?: boolean;
   /** Options of the SMTP sink that email.main delivers to. */
   smtp?: Parameters<typeof startSmtpSink>[0];
-  /** More configuration variables, e.g. JUNCTION_MASTER_KEY. */
+  /** More configuration variables, e.g. JUNCTION_MASTER_KEY, or APPROVAL_POLICIES_FILE (default: the shipped config/approval-policies.yaml). */
   env?: Record<string, string>;
 }
 
@@ -36,8 +37,8 @@ export interface ApiStack {
   registry: ConnectorRegistry;
   temporal: Client;
   api: RunningApiServer;
-  /** A new API key with these scopes, in clear. */
-  createKey(name: string, scopes: string[]): Promise<string>;
+  /** A new API key with these scopes, in clear; `actsAs` issues it to that person (an approver's key). */
+  createKey(name: string, scopes: string[], actsAs?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -64,7 +65,7 @@ export async function startApiStack({ label, worker: withWorker = true, smtp: sm
   if (bundle && withWorker) {
     worker = await createJunctionWorker(
       { address: temporalServer.address, namespace: temporalServer.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: await bundle },
-      createActivities({ connectors: registry }),
+      createActivities({ connectors: registry, approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile) }),
     );
     void worker.run();
   }
@@ -80,7 +81,7 @@ export async function startApiStack({ label, worker: withWorker = true, smtp: sm
     registry,
     temporal,
     api,
-    createKey: async (name, scopes) => (await keys.createKey({ name, scopes })).key,
+    createKey: async (name, scopes, actsAs) => (await keys.createKey({ name, scopes, ...(actsAs ? { actsAs } : {}) })).key,
     async close() {
       await api.close();
       await worker?.shutdown();

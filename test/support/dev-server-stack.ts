@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../../activities';
+import { loadApprovalPolicies } from '../../server/approvals/approval-policies-file';
 import { createJunctionWorker } from '../../server/worker/worker';
 import { startSandboxConnectors, type SandboxConnectors } from './sandbox-connectors';
 import { getDevServer, type DevServerAddress } from './temporal-test-servers';
@@ -17,7 +18,7 @@ export async function startDevServerStack(databaseName: string, taskQueue: strin
   const [server, connectors, bundle] = await Promise.all([getDevServer(), startSandboxConnectors(databaseName), sharedWorkflowBundle()]);
   const worker = await createJunctionWorker(
     { address: server.address, namespace: server.namespace, taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle },
-    createActivities({ connectors: connectors.registry, models: connectors.db.models }),
+    createActivities({ connectors: connectors.registry, models: connectors.db.models, approvalPolicies: await loadApprovalPolicies(null) }),
   );
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });

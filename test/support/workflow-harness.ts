@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { loadApprovalPolicies } from '../../server/approvals/approval-policies-file';
 import { startSandboxConnectors, type SandboxConnectors } from './sandbox-connectors';
 import { createTimeSkippingEnv } from './temporal-test-servers';
 import { sharedWorkflowBundle } from './workflow-bundle';
@@ -22,13 +23,18 @@ export interface WorkflowHarness extends SandboxConnectors {
 }
 
 export async function startWorkflowHarness(databaseName: string, smtpOptions?: Parameters<typeof startSandboxConnectors>[1]): Promise<WorkflowHarness> {
-  const [env, connectors, bundle] = await Promise.all([createTimeSkippingEnv(), startSandboxConnectors(databaseName, smtpOptions), sharedWorkflowBundle()]);
+  const [env, connectors, bundle, approvalPolicies] = await Promise.all([
+    createTimeSkippingEnv(),
+    startSandboxConnectors(databaseName, smtpOptions),
+    sharedWorkflowBundle(),
+    loadApprovalPolicies(null), // the shipped config/approval-policies.yaml
+  ]);
   return {
     ...connectors,
     env,
     bundle,
     newWorker: (taskQueue, { models, maxCachedWorkflows } = {}) =>
-      Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: connectors.registry, models }), maxCachedWorkflows }),
+      Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: connectors.registry, models, approvalPolicies }), maxCachedWorkflows }),
     async close() {
       await env.teardown();
       await connectors.close();

@@ -40,6 +40,8 @@ describe('API key format', () => {
     expect(grants(['runs:read'], 'runs:read')).to.equal(true);
     expect(grants(['runs:read'], 'runs:write')).to.equal(false);
     expect(grants([], 'runs:read')).to.equal(false);
+    // A key limited to one process does not hold the plain scope (every process).
+    expect(grants(['runs:write:orderToCash'], 'runs:write')).to.equal(false);
   });
 });
 
@@ -50,6 +52,7 @@ describe('keys CLI arguments', () => {
       name: 'shop',
       scopes: ['runs:read', 'runs:write'],
       expiresInDays: 30,
+      actsAs: null,
     });
     expect(parseKeysCommand(['list'])).to.deep.equal({ kind: 'list' });
     expect(parseKeysCommand(['revoke', '12'])).to.deep.equal({ kind: 'revoke', id: 12 });
@@ -94,7 +97,14 @@ describe('API keys service', () => {
   it('verifies a valid key into a principal with its name, prefix and scopes', async () => {
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     const created = await keys.createKey({ name: 'erp', scopes: ['runs:read'] });
-    expect(await keys.verifyKey(created.key)).to.deep.equal({ keyId: created.id, name: 'erp', prefix: created.prefix, scopes: ['runs:read'] });
+    expect(await keys.verifyKey(created.key)).to.deep.equal({ keyId: created.id, name: 'erp', prefix: created.prefix, scopes: ['runs:read'], actsAs: null });
+  });
+
+  it('stores and verifies process-limited scopes as given', async () => {
+    const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
+    const created = await keys.createKey({ name: 'shop-orders', scopes: ['runs:write:orderToCash', 'runs:read:*', 'runs:infrastructure'] });
+    expect(created.scopes).to.deep.equal(['runs:write:orderToCash', 'runs:read:*', 'runs:infrastructure']);
+    expect((await keys.verifyKey(created.key))?.scopes).to.deep.equal(['runs:write:orderToCash', 'runs:read:*', 'runs:infrastructure']);
   });
 
   it('refuses a wrong secret for a known prefix, an unknown prefix, and garbage', async () => {

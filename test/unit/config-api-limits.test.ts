@@ -21,6 +21,8 @@ describe('loadConfig: API limits and metrics settings', function () {
       requestTimeoutMs: 30_000,
       trustProxy: null,
       metricsToken: null,
+      addressRateLimitPerMinute: 6000,
+      keyDefaultLifetimeDays: 90,
     });
     expect(config.workerMetricsAddress).to.equal(null);
     expect(Object.isFrozen(config.api.corsOrigins)).to.equal(true);
@@ -41,6 +43,11 @@ describe('loadConfig: API limits and metrics settings', function () {
     expect(config.workerMetricsAddress).to.equal('127.0.0.1:9464');
   });
 
+  it('when the address budget and the key lifetime are set, then they are parsed; a lifetime of 0 means keys do not expire by default', function () {
+    expect(loadConfig({ API_RATE_LIMIT_PER_ADDRESS: '300', API_KEY_DEFAULT_LIFETIME_DAYS: '30' }, false).api).to.include({ addressRateLimitPerMinute: 300, keyDefaultLifetimeDays: 30 });
+    expect(loadConfig({ API_KEY_DEFAULT_LIFETIME_DAYS: '0' }, false).api.keyDefaultLifetimeDays).to.equal(null);
+  });
+
   it('when WORKER_METRICS_HOST is an IPv6 address, then the bind address brackets it', function () {
     expect(loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '::' }, false).workerMetricsAddress).to.equal('[::]:9464');
     expect(loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '0.0.0.0' }, false).workerMetricsAddress).to.equal('0.0.0.0:9464');
@@ -57,6 +64,9 @@ describe('loadConfig: API limits and metrics settings', function () {
     ['API_RATE_LIMIT', '0', ''],
     ['API_RATE_LIMIT', '1.5', 'whole number'],
     ['API_RATE_LIMIT_ANONYMOUS', 'many', ''],
+    ['API_RATE_LIMIT_PER_ADDRESS', '0', ''],
+    ['API_KEY_DEFAULT_LIFETIME_DAYS', '1.5', 'whole number of days'],
+    ['API_KEY_DEFAULT_LIFETIME_DAYS', '5000', ''],
     ['API_REQUEST_TIMEOUT_MS', '50', 'at least 100 ms'],
     ['API_REQUEST_TIMEOUT_MS', '900000', 'at most 600000'],
     ['TRUST_PROXY', 'true', 'hop count'],

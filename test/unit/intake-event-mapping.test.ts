@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { AppError } from '../../server/api/errors';
 import { parseDeliveryCommand, typedSearchAttributesOf } from '../../server/intake/delivery-command';
 import { formatEventPath, parseEventPath, valueAt } from '../../server/intake/event-path';
 import { eventIdOf, mapEvent, type InputPreparation } from '../../server/intake/event-mapping';
@@ -8,6 +7,7 @@ import type { EventSource } from '../../server/intake/event-source';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
 import { BusinessKey } from '../../workflows/shared/search-attributes';
 import { intakeRecorderProcess } from '../support/intake-recorder.process';
+import { refusal } from '../support/expect-app-error';
 
 const catalog = [...PROCESS_CATALOG, intakeRecorderProcess('unit')];
 const noDeployment: InputPreparation = { connectorDefaults: {}, deployment: { unsupportedOperations: () => undefined } };
@@ -18,7 +18,7 @@ function sources(): Record<string, EventSource> {
 sources:
   shop:
     signature: { scheme: hmac-sha256, header: X-Sig, secret: '\${S}' }
-    eventId: { header: X-Event-Id }
+    eventId: { header: X-Event-Id, trustUnsignedHeader: true }
     process: { type: intakeRecorder, mode: signalWithStart, businessKey: order.key, input: order, signal: recordEvent }
   portal:
     signature: { scheme: hmac-sha256, header: X-Sig, secret: '\${S}' }
@@ -35,15 +35,6 @@ sources:
   return Object.fromEntries(list.map((source) => [source.name, source]));
 }
 
-function refusal(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).to.be.instanceOf(AppError);
-    return error as AppError;
-  }
-  expect.fail('expected an AppError');
-}
 
 const order = {
   orderId: 'O-1',

@@ -25,7 +25,7 @@ const VALID = `
 sources:
   shop:
     signature: { scheme: hmac-sha256, header: X-Shopify-Hmac-Sha256, secret: '\${SHOP_SECRET}' }
-    eventId: { header: X-Shopify-Webhook-Id }
+    eventId: { header: X-Shopify-Webhook-Id, trustUnsignedHeader: true }
     process: { type: orderToCash, mode: start, businessKey: orderId }
   stripe:
     signature: { scheme: stripe, secret: ['\${STRIPE_A}', '\${STRIPE_B}'] }
@@ -35,7 +35,7 @@ sources:
   approvals:
     signature: { scheme: shared-secret, header: Authorization, prefix: 'Bearer ', secret: '\${SHOP_SECRET}' }
     eventId: { path: 'events[0].id' }
-    process: { type: purchaseApproval, mode: update, update: approve, businessKey: requestId, argument: decision, workflowId: 'purchase-{businessKey}' }
+    process: { type: purchaseApproval, mode: update, update: approve, businessKey: requestId, argument: decision, workflowId: 'purchase-{businessKey}', actor: { path: decision.approver } }
 `;
 
 describe('config/event-sources.yaml', () => {
@@ -91,10 +91,46 @@ sources:
       'test.yaml: sources.s.process.signal: mode start sends no signal',
       'test.yaml: sources.s.process.workflowId: mode start takes the workflow id from the process (its business key in the input)',
     ]);
-    expect(problemsOf(source("{ type: purchaseApproval, mode: update, update: approve, businessKey: 'a..b', input: x, workflowId: 'p-{businessKey}' }"))).to.deep.equal([
+    expect(problemsOf(source("{ type: purchaseApproval, mode: update, update: approve, businessKey: 'a..b', input: x, workflowId: 'p-{businessKey}', actor: { path: approver } }"))).to.deep.equal([
       'test.yaml: sources.s.process.input: mode update starts no run, so it takes no input',
       'test.yaml: sources.s.process.businessKey: "a..b" is not a path: use names and [index] joined by dots, e.g. data.object.id or lines[0].sku',
     ]);
+  });
+
+  it('when a source takes its event id from a header no signature covers and does not declare it trusts it, then the load fails naming the source and field', () => {
+    const source = (scheme: string, eventId: string) => `
+sources:
+  shop:
+    signature: ${scheme}
+    eventId: ${eventId}
+    process: { type: orderToCash, mode: start, businessKey: orderId }
+`;
+    const hmac = "{ scheme: hmac-sha256, header: X-Sig, secret: '${SHOP_SECRET}' }";
+    const refused = problemsOf(source(hmac, '{ header: X-Shop-Event-Id }'));
+    expect(refused).to.have.length(1);
+    expect(refused[0]).to.match(/^test\.yaml: sources\.shop\.eventId\.header: the hmac-sha256 signature does not cover the X-Shop-Event-Id header/);
+    expect(refused[0]).to.contain('eventId: { path: <field> }').and.contain('trustUnsignedHeader: true');
+    for (const scheme of ["{ scheme: stripe, secret: '${SHOP_SECRET}' }", "{ scheme: shared-secret, header: Authorization, secret: '${SHOP_SECRET}' }"]) {
+      expect(problemsOf(source(scheme, '{ header: X-Shop-Event-Id }'))[0]).to.match(/sources\.shop\.eventId\.header: the (stripe|shared-secret) signature does not cover/);
+    }
+    expect(problemsOf(source(hmac, '{ header: X-Shop-Event-Id, trustUnsignedHeader: false }'))[0]).to.contain('sources.shop.eventId.header');
+    expect(problemsOf(source(hmac, "{ header: X-Shop-Event-Id, trustUnsignedHeader: 'yes' }"))[0]).to.match(/^test\.yaml: sources\.shop\.eventId/);
+
+    const [trusted] = parseEventSourcesFile(source(hmac, '{ header: X-Shop-Event-Id, trustUnsignedHeader: true }'), ENV, catalog);
+    expect(trusted!.eventId).to.deep.equal({ kind: 'header', header: 'X-Shop-Event-Id' });
+    const [signed] = parseEventSourcesFile(source(hmac, '{ path: orderId }'), ENV, catalog);
+    expect(signed!.eventId).to.deep.equal({ kind: 'path', path: { text: 'orderId', segments: ['orderId'] } });
+  });
+
+  it('refuses a path naming an array index past 999, naming the field', () => {
+    const problems = problemsOf(`
+sources:
+  s:
+    signature: { scheme: shared-secret, header: X-Token, secret: '\${SHOP_SECRET}' }
+    eventId: { path: 'events[1000].id' }
+    process: { type: orderToCash, mode: start, businessKey: orderId }
+`);
+    expect(problems).to.deep.equal(['test.yaml: sources.s.eventId.path: the index [1000] in "events[1000].id" is past the largest allowed, 999']);
   });
 
   it('refuses unknown keys, bad source names, unknown schemes and oversized body limits', () => {

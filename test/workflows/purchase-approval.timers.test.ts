@@ -4,6 +4,7 @@ import { progressQuery } from '../../workflows/shared/progress';
 import {
   createPurchaseHarness,
   DAY,
+  defaultPolicyYaml,
   HOUR,
   newPurchaseRequest,
   recipientsOf,
@@ -13,7 +14,7 @@ import {
   type PurchaseHarness,
 } from './fixtures/purchase-approval.harness';
 
-describe('purchaseApproval timers (time-skipping server): reminder, escalation, automatic rejection', function () {
+describe('purchaseApproval timers (time-skipping server): reminder, escalation, automatic rejection, durations from the server policy (defaults 24h, 48h, 7d)', function () {
   this.timeout(120_000);
   let h: PurchaseHarness;
 
@@ -35,8 +36,9 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
   }
 
   it('when the approver has not decided after 24 h, then they are reminded once, and the request still waits for them', async () => {
-    const { input, people } = newPurchaseRequest('medium');
-    const result = await h.run(input, async (handle, env) => {
+    const request = newPurchaseRequest('medium');
+    const { input, people } = request;
+    const result = await h.run(request, async (handle, env) => {
       await waitForPending(handle, 1, people.first);
       await env.sleep('25h');
       const reminder = await h.smtp.waitFor((m) => m.subject === `Reminder: purchase request ${input.requestId} is waiting for your approval`);
@@ -53,8 +55,9 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
   });
 
   it('when the approver has not decided after 48 h, then their manager is asked and may decide', async () => {
-    const { input, people } = newPurchaseRequest('medium');
-    const { pending, pendingSince, result } = await h.run(input, async (handle, env) => {
+    const request = newPurchaseRequest('medium');
+    const { input, people } = request;
+    const { pending, pendingSince, result } = await h.run(request, async (handle, env) => {
       await waitForPending(handle, 1, people.first);
       await env.sleep('49h');
       const pending = await waitForPending(handle, 1, people.firstManager);
@@ -75,8 +78,9 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
   });
 
   it('when the step was escalated, then the original approver may still decide', async () => {
-    const { input, people } = newPurchaseRequest('medium');
-    const result = await h.run(input, async (handle, env) => {
+    const request = newPurchaseRequest('medium');
+    const { people } = request;
+    const result = await h.run(request, async (handle, env) => {
       await waitForPending(handle, 1);
       await env.sleep('49h');
       await waitForPending(handle, 1, people.firstManager);
@@ -88,8 +92,9 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
   });
 
   it('when nobody decides within 7 days, then the request is rejected automatically and the requester told why', async () => {
-    const { input, people } = newPurchaseRequest('medium');
-    const { result, closedAfter, timers } = await h.run(input, async (handle) => {
+    const request = newPurchaseRequest('medium');
+    const { input, people } = request;
+    const { result, closedAfter, timers } = await h.run(request, async (handle) => {
       const result = await handle.result(); // awaiting the result lets the server skip time
       const { startTime, closeTime } = await handle.describe();
       return { result, closedAfter: (closeTime?.getTime() ?? 0) - startTime.getTime(), timers: await timerAccounting(handle) };
@@ -106,8 +111,9 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
   });
 
   it('when the manager approves a minute before the 7-day deadline, then the request is approved and the deadline never fires', async () => {
-    const { input, people } = newPurchaseRequest('medium');
-    const { result, decidedAfter, timers } = await h.run(input, async (handle, env) => {
+    const request = newPurchaseRequest('medium');
+    const { people } = request;
+    const { result, decidedAfter, timers } = await h.run(request, async (handle, env) => {
       await waitForPending(handle, 1);
       await env.sleep(7 * DAY - 60_000);
       await handle.executeUpdate(approveUpdate, { args: [{ approver: people.firstManager }] });
@@ -120,9 +126,10 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
     expect(timers).to.deep.equal({ started: 3, fired: 2, cancelled: 1 });
   });
 
-  it('when the policy sets its own durations, then each step has its own reminder and escalation, and the deadline counts from the request', async () => {
-    const { input, people } = newPurchaseRequest('large', { policy: { reminderAfter: '1h', escalateAfter: '2 hours', autoRejectAfter: DAY } });
-    const { stepTwoAsked, closedAfter, result } = await h.run(input, async (handle, env) => {
+  it('when the server policy sets its own durations, then each step has its own reminder and escalation, and the deadline counts from the request', async () => {
+    const request = newPurchaseRequest('large', { policyYaml: (people) => defaultPolicyYaml(people, { reminderAfter: '1h', escalateAfter: '2 hours', autoRejectAfter: DAY }) });
+    const { input, people } = request;
+    const { stepTwoAsked, closedAfter, result } = await h.run(request, async (handle, env) => {
       await waitForPending(handle, 1);
       await env.sleep('30m');
       await handle.executeUpdate(approveUpdate, { args: [{ approver: people.first }] });

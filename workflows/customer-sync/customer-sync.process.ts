@@ -26,5 +26,6 @@ export const customerSyncProcess = defineProcess({
   signals: [],
   updates: [],
   choosesConnectors: true,
+  infrastructureFields: ['connectors'],
   rerunnable: true,
 });

@@ -33,4 +33,5 @@ export const invoiceReconciliationProcess = defineProcess({
   signals: [],
   updates: [],
   choosesConnectors: true,
+  infrastructureFields: ['connectors'],
 });

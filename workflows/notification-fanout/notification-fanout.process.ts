@@ -23,4 +23,5 @@ export const notificationFanoutProcess = defineProcess({
   signals: [],
   updates: [],
   choosesConnectors: true,
+  infrastructureFields: ['connectors'],
 });

@@ -20,6 +20,7 @@ export const orderToCashProcess = defineProcess({
   signals: [],
   updates: [],
   choosesConnectors: true,
+  infrastructureFields: ['connectors', 'invoicing'],
   completeInput: (input, deployment) => withInvoicingMode(input, deployment),
 });
 

@@ -25,11 +25,41 @@ export interface ApprovalPolicy {
   autoRejectAfter: DurationInput;
 }
 
-/** One link of the approval chain the business system knows, in order. */
+/** One link of an approval chain, in order: the approver, and who is asked when the step is escalated. */
 export interface ChainLink {
   email: string;
   managerEmail: string;
 }
+
+/**
+ * What the server's approval policy decides for one request (the resolveApprovalPolicy activity,
+ * recorded in history): the thresholds and durations of the policy that applies, and the approvers
+ * the total needs, in order. None of them, nor their managers, is the requester.
+ */
+export interface ResolvedApprovalPolicy {
+  /** The policy's name in the policy file (`default`, or a cost centre's policy). */
+  policyName: string;
+  /** Thresholds in the request's currency, and the durations. */
+  policy: ApprovalPolicy;
+  /** Exactly as many links as the total needs (0, 1 or 2). */
+  approvers: ChainLink[];
+}
+
+/** What the policy lookup is told about a request: business facts the workflow computed, never a choice of the caller. */
+export interface ApprovalPolicyRequest {
+  costCentre: string;
+  requesterEmail: string;
+  /** Minor units of `currency`. */
+  total: number;
+  currency: string;
+}
+
+/**
+ * Failure type (non-retryable) of a request no policy can decide: no policy for its cost centre
+ * and no default, no thresholds in its currency, or too few approvers left once the requester is
+ * left out of the chain. The run fails with it.
+ */
+export const APPROVAL_POLICY_UNRESOLVED = 'ApprovalPolicyUnresolved';
 
 export type DecisionOutcome = 'approved' | 'rejected';
 

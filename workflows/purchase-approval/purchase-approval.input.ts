@@ -1,26 +1,7 @@
 import { z } from 'zod';
-import { approvalsRequired, durationMs, requestTotal, type DurationInput } from './approval-rules';
+import type { ApprovalPolicy, ChainLink } from './approval-rules';
 
 const email = z.string().trim().toLowerCase().pipe(z.email());
-
-/** A duration as Temporal timers take it: milliseconds, or an ms-style string such as '24h', '2 days'. */
-const duration = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .min(1)
-    .max(40)
-    .refine((value) => (millisecondsOf(value) ?? 0) > 0, "must be a positive duration such as '24h', '2 days' or a number of milliseconds"),
-]);
-
-/** null for a malformed duration: the object-level rules below still run when a field is invalid. */
-function millisecondsOf(value: DurationInput): number | null {
-  try {
-    return durationMs(value);
-  } catch {
-    return null;
-  }
-}
 
 export const purchaseLineSchema = z.object({
   sku: z.string().trim().min(1).max(64),
@@ -30,20 +11,18 @@ export const purchaseLineSchema = z.object({
   unitAmount: z.number().int().nonnegative().max(100_000_000),
 });
 
-export const approverSchema = z.object({
-  email,
-  /** Asked instead of the approver when the step is escalated. */
-  managerEmail: email,
-});
+/** The answer to a request that tries to choose who approves it. */
+export const SET_BY_POLICY = 'is set by the approval policy on the server, not by the request';
 
-/** Thresholds (inclusive, minor units) and durations; every field has a default. */
-export const approvalPolicySchema = z.object({
-  oneApproverFrom: z.number().int().nonnegative().default(100_000),
-  twoApproversFrom: z.number().int().positive().default(1_000_000),
-  reminderAfter: duration.default('24h'),
-  escalateAfter: duration.default('48h'),
-  autoRejectAfter: duration.default('7d'),
-}).strict();
+/**
+ * A field the request may not carry: who approves, and from which amount, is the server's
+ * approval policy (config/approval-policies.yaml). Shown in the JSON Schema as `not: {}`.
+ */
+const setByPolicy = (what: string) =>
+  z
+    .never({ error: SET_BY_POLICY })
+    .optional()
+    .meta({ description: `Not accepted: ${what} ${SET_BY_POLICY} (config/approval-policies.yaml, by cost centre).` });
 
 /** Input of `purchaseApproval`; validates `POST /v1/runs` and is served as JSON Schema. */
 export const purchaseApprovalInputSchema = z
@@ -52,62 +31,49 @@ export const purchaseApprovalInputSchema = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (max 100), starting with a letter or digit'),
     requester: z.object({ email, name: z.string().trim().min(1).max(200) }),
+    /** Chooses the approval policy: the cost centre's own, else the default. */
     costCentre: z.string().trim().min(1).max(64),
     supplier: z.string().trim().min(1).max(200),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code in upper case, e.g. EUR'),
     lines: z.array(purchaseLineSchema).min(1).max(500),
-    /** The approval chain, in order: the first approver, then the second. Only as many as the total needs are asked. */
-    approvers: z.array(approverSchema).max(2).default([]),
-    policy: approvalPolicySchema.default(() => approvalPolicySchema.parse({})),
+    approvers: setByPolicy('the approver chain'),
+    policy: setByPolicy('the thresholds and durations'),
     /**
      * Connector instances; erp.main and email.main when absent. Not strict: the API fills in the
      * configured defaults of every kind, and the kinds this process does not use are dropped.
      */
     connectors: z.object({ erp: z.string().min(1).optional(), email: z.string().min(1).optional() }).optional(),
   })
-  .strict()
-  .superRefine((input, ctx) => {
-    const { policy } = input;
-    if (policy.twoApproversFrom <= policy.oneApproverFrom) {
-      ctx.addIssue({ code: 'custom', path: ['policy', 'twoApproversFrom'], message: 'must be greater than policy.oneApproverFrom' });
-    }
-    const [reminderMs, escalateMs] = [millisecondsOf(policy.reminderAfter), millisecondsOf(policy.escalateAfter)];
-    if (reminderMs !== null && escalateMs !== null && escalateMs <= reminderMs) {
-      ctx.addIssue({ code: 'custom', path: ['policy', 'escalateAfter'], message: 'must be longer than policy.reminderAfter' });
-    }
-    const total = requestTotal(input.lines);
-    const needed = approvalsRequired(total, policy);
-    if (Number.isFinite(total) && input.approvers.length < needed) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['approvers'],
-        message: `a total of ${total} (minor units) needs ${needed} approver${needed === 1 ? '' : 's'}, ${input.approvers.length} given`,
-      });
-    }
-    const approverEmails = input.approvers.map((approver) => approver.email);
-    input.approvers.forEach((approver, index) => {
-      if (approver.email === input.requester.email) {
-        ctx.addIssue({ code: 'custom', path: ['approvers', index, 'email'], message: 'the requester may not approve their own request' });
-      }
-      if (approver.managerEmail === input.requester.email || approver.managerEmail === approver.email) {
-        ctx.addIssue({ code: 'custom', path: ['approvers', index, 'managerEmail'], message: 'must be someone other than the requester and the approver' });
-      }
-      if (approverEmails.indexOf(approver.email) !== index) {
-        ctx.addIssue({ code: 'custom', path: ['approvers', index, 'email'], message: 'two approvals must come from two different people' });
-      }
-    });
-  });
+  .strict();
 
-export type PurchaseApprovalInput = z.infer<typeof purchaseApprovalInputSchema>;
-/** The input as a business system sends it: `approvers`, `policy` and its fields may be left out. */
+/** The input as a business system sends it. */
 export type PurchaseApprovalRequest = z.input<typeof purchaseApprovalInputSchema>;
+
+/**
+ * The workflow's input. Runs started before the approval policy moved to the server (histories
+ * without the `approval-policy-from-server` patch marker) carried the chain and the policy in
+ * their input and keep deciding by them; every later run ignores both.
+ */
+export type PurchaseApprovalInput = Omit<z.infer<typeof purchaseApprovalInputSchema>, 'approvers' | 'policy'> & {
+  /** Only in runs recorded before the approval policy moved to the server. */
+  approvers?: ChainLink[];
+  /** Only in runs recorded before the approval policy moved to the server. */
+  policy?: ApprovalPolicy;
+};
+
+/**
+ * Who decides: the API fills it in from the caller's credential (an API key issued to the person,
+ * or an OIDC token's email) and refuses a body naming anyone else; the catalog declares it as the
+ * update's actor.
+ */
+const decidingPerson = email.optional().meta({ description: "The person deciding. Filled in from the caller's credential; if sent, it must be that person." });
 
 /** Argument of the `approve` update. */
 export const approveArgsSchema = z
-  .object({ approver: email, comment: z.string().trim().max(2000).optional() })
+  .object({ approver: decidingPerson, comment: z.string().trim().max(2000).optional() })
   .strict();
 
 /** Argument of the `reject` update: the comment is the reason the requester is told. */
 export const rejectArgsSchema = z
-  .object({ approver: email, comment: z.string().trim().min(1, 'a rejection needs a reason').max(2000) })
+  .object({ approver: decidingPerson, comment: z.string().trim().min(1, 'a rejection needs a reason').max(2000) })
   .strict();

@@ -3,7 +3,8 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalSummary, DecisionOutcome, DecisionRequest } from './approval-rules';
 
 export type { PurchaseApprovalInput, PurchaseApprovalRequest } from './purchase-approval.input';
-export type { ApprovalDecision, ApprovalSummary, DecisionOutcome, DecisionRequest } from './approval-rules';
+export type { ApprovalDecision, ApprovalSummary, DecisionOutcome, DecisionRequest, ResolvedApprovalPolicy } from './approval-rules';
+export { APPROVAL_POLICY_UNRESOLVED } from './approval-rules';
 
 /** What the approve/reject updates answer: the request's state once the decision is recorded. */
 export interface ApprovalUpdateResult extends ApprovalSummary {
@@ -23,6 +24,8 @@ export interface PurchaseApprovalResult {
   /** When rejected: the approver's comment, or why it was rejected automatically. */
   reason?: string;
   total: { amount: number; currency: string };
+  /** The server's approval policy that decided (absent in runs from before policies moved to the server). */
+  policy?: string;
 }
 
 /** Wire names: never renamed once shipped. */
@@ -31,6 +34,12 @@ export const rejectUpdate = defineUpdate<ApprovalUpdateResult, [DecisionRequest]
 
 /** Failure type of a refused decision (the update validators' answer). */
 export const DECISION_REFUSED = 'DecisionRefused';
+
+/**
+ * Patch id (never renamed): from it on, the approval policy comes from the server
+ * (resolveApprovalPolicy) and the input's `policy` and `approvers` are ignored.
+ */
+export const APPROVAL_POLICY_PATCH = 'approval-policy-from-server';
 
 export function purchaseWorkflowId(requestId: string): string {
   return `purchase-${requestId}`;

@@ -3,6 +3,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -13,8 +14,10 @@ import type { PurchaseEmail, PurchaseFacts } from '../../activities/purchase-app
 import { connectorCall } from '../shared/activity-options';
 import { describeFailure, ProgressTracker } from '../shared/progress-tracker';
 import { BusinessKey, type ProcessStatusValue } from '../shared/search-attributes';
-import { ApprovalBook, approvalsRequired, durationMs, requestTotal, type DecisionOutcome } from './approval-rules';
+import { approvalPlan, type ApprovalPlan } from './approval-plan';
+import { APPROVAL_POLICY_UNRESOLVED, ApprovalBook, requestTotal, type DecisionOutcome } from './approval-rules';
 import {
+  APPROVAL_POLICY_PATCH,
   approveUpdate,
   DECISION_REFUSED,
   rejectUpdate,
@@ -38,16 +41,19 @@ function now(): Date {
 }
 
 /**
- * Purchase approval. The total decides how many approvers are asked (none, one, or two in
- * sequence, from `input.approvers`); approvers decide through the `approve` / `reject` updates,
- * whose validators refuse anyone who is not the pending approver, so the caller learns at once.
+ * Purchase approval. The approval policy on the server (the resolveApprovalPolicy activity: the
+ * cost centre's policy, else the default) gives the thresholds, the durations and the approvers
+ * the total needs (none, one, or two in sequence); approvers decide through the `approve` /
+ * `reject` updates, whose validators refuse anyone who is not the pending approver, so the caller
+ * learns at once. Runs from before the `approval-policy-from-server` patch decide by the
+ * `policy` and `approvers` of their input, as they started; later runs ignore both.
  *
- * Timers: each step reminds its approver after `policy.reminderAfter` and escalates to the
- * approver's manager after `policy.escalateAfter`, both measured from when the step's approver was
- * asked; the request is rejected automatically `policy.autoRejectAfter` after the run started (one
- * deadline for the whole request, so a requester waits at most that long whatever the chain). Each
- * wait is `condition(decided, remaining)`, which cancels its timer as soon as a decision arrives:
- * no timer outlives its step.
+ * Timers: each step reminds its approver after `reminderAfter` and escalates to the approver's
+ * manager after `escalateAfter`, both measured from when the step's approver was asked; the
+ * request is rejected automatically `autoRejectAfter` after the run started (one deadline for the
+ * whole request, so a requester waits at most that long whatever the chain). Each wait is
+ * `condition(decided, remaining)`, which cancels its timer as soon as a decision arrives: no timer
+ * outlives its step.
  *
  * On approval the purchase order is created in the ERP (externalReference = requestId) and the
  * requester emailed; on rejection the requester is emailed the reason. A rejection is a normal
@@ -68,38 +74,70 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
     lines: input.lines,
   };
   const progress = new ProgressTracker();
-  // Only a start that bypassed the input schema fails these checks: fail the run, not its workflow task forever.
+  // Only a start that bypassed the input schema (or a policy the server should have refused) fails
+  // these checks: fail the run, not its workflow task forever.
   const refuse = (message: string) => {
     progress.setStatus('FAILED');
     return ApplicationFailure.nonRetryable(message, INVALID_PURCHASE_REQUEST);
   };
-  let policy: { reminderMs: number; escalateMs: number; deadline: number };
-  try {
-    policy = {
-      reminderMs: durationMs(input.policy.reminderAfter),
-      escalateMs: durationMs(input.policy.escalateAfter),
-      deadline: startTime.getTime() + durationMs(input.policy.autoRejectAfter),
-    };
-  } catch (error) {
-    throw refuse(`Invalid policy duration: ${(error as Error).message}`);
-  }
-  const needed = approvalsRequired(total, input.policy);
-  if (input.approvers.length < needed) throw refuse(`A total of ${total} needs ${needed} approvers, ${input.approvers.length} given`);
-  const book = new ApprovalBook(input.approvers, needed);
+  const planOf = (source: Parameters<typeof approvalPlan>[0]): ApprovalPlan => {
+    const plan = approvalPlan(source, total, startTime);
+    if ('refused' in plan) throw refuse(plan.refused);
+    return plan;
+  };
+
+  // Runs started before this change carry no marker: they keep deciding by their input.
+  const policyFromServer = patched(APPROVAL_POLICY_PATCH);
+  const legacyPlan = policyFromServer ? null : planOf({ policyName: null, policy: input.policy, approvers: input.approvers });
+  /** The request's approvals, once its policy is known; the handlers and `progress` read it. */
+  let book: ApprovalBook | null = null;
   let shownStatus: ProcessStatusValue | null = null;
   /** Mirrors the book into the progress query and the ProcessStatus search attribute. */
   const publish = (status?: ProcessStatusValue) => {
-    const { pending } = book.summary();
+    const pending = book?.summary().pending ?? null;
     progress.setPending(pending);
     const next = status ?? (pending ? 'WAITING_FOR_APPROVAL' : 'RUNNING');
     if (next !== shownStatus) progress.setStatus(next);
     shownStatus = next;
   };
+  const startBook = (plan: ApprovalPlan): ApprovalBook => {
+    const started = new ApprovalBook(plan.approvers, plan.needed);
+    book = started;
+    started.start(now());
+    publish();
+    return started;
+  };
+
+  /**
+   * Asks the server's approval policy; its answer is recorded in history. A request no policy can
+   * decide fails the run with APPROVAL_POLICY_UNRESOLVED.
+   */
+  async function resolvePlan(): Promise<ApprovalPlan> {
+    try {
+      const resolved = await progress.step('approvalPolicy', () =>
+        steps.resolveApprovalPolicy({ costCentre: input.costCentre, requesterEmail: input.requester.email, total, currency: input.currency }),
+      );
+      return planOf(resolved);
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.type === INVALID_PURCHASE_REQUEST) throw error;
+      const cancelled = isCancellation(error);
+      progress.setStatus(cancelled ? 'CANCELLED' : 'FAILED');
+      if (cancelled) throw error;
+      const failure = describeFailure(error);
+      const unresolved = failure.type === APPROVAL_POLICY_UNRESOLVED;
+      throw ApplicationFailure.create({
+        type: unresolved ? APPROVAL_POLICY_UNRESOLVED : PURCHASE_APPROVAL_FAILED,
+        message: unresolved ? `Purchase request ${input.requestId}: ${failure.message}` : `Purchase request ${input.requestId} failed at approvalPolicy: ${failure.message}`,
+        nonRetryable: true,
+        details: [{ step: 'approvalPolicy', code: failure.type }],
+        cause: error instanceof Error ? error : undefined,
+      });
+    }
+  }
 
   upsertSearchAttributes([{ key: BusinessKey, value: input.requestId }]);
   // Started before the handlers exist: an update buffered since the start is validated against a started book.
-  book.start(now());
-  publish();
+  const legacyBook = legacyPlan ? startBook(legacyPlan) : null;
 
   const decisions: [typeof approveUpdate | typeof rejectUpdate, DecisionOutcome][] = [
     [approveUpdate, 'approved'],
@@ -109,19 +147,23 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
     setHandler(
       update,
       (request) => {
-        const summary = book.decide(outcome, request, now());
+        const summary = (book as ApprovalBook).decide(outcome, request, now());
         publish();
         return { requestId: input.requestId, ...summary };
       },
       {
         validator: (request) => {
-          const refused = book.refusal(outcome, request);
+          const refused = book ? book.refusal(outcome, request) : 'Nothing is waiting for a decision yet: the approval policy is being looked up.';
           if (refused) throw ApplicationFailure.create({ type: DECISION_REFUSED, message: refused, nonRetryable: true });
         },
         description: outcome === 'approved' ? 'Approve the pending step.' : 'Reject the request, giving the reason.',
       },
     );
   }
+
+  // A decision sent while the policy is looked up is refused by the validators (nothing is pending yet).
+  const decideBy = legacyPlan ?? (await resolvePlan());
+  const approvals = legacyBook ?? startBook(decideBy);
 
   /** Waits until `done()` or the instant `at`; true when done. */
   async function waitUntil(done: () => boolean, at: number): Promise<boolean> {
@@ -145,8 +187,8 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
 
   /** Runs one step's clock until the step is decided (or the request is), escalating or expiring it. */
   async function awaitStep(step: number): Promise<void> {
-    const moved = () => book.pendingStep !== step;
-    const asked = book.summary().pending;
+    const moved = () => approvals.pendingStep !== step;
+    const asked = approvals.summary().pending;
     // Decided before its turn came (an approver may act on `progress` before any email): nobody to ask.
     if (!asked || asked.step !== step) return;
     const approval = { step, steps: asked.steps };
@@ -154,41 +196,41 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
     const askedAt = Date.parse(asked.since);
     const timeline = [
       {
-        at: askedAt + policy.reminderMs,
+        at: askedAt + decideBy.reminderMs,
         run: async () => {
-          const pending = book.summary().pending;
+          const pending = approvals.summary().pending;
           if (pending) await notifyApprover({ kind: 'reminder', to: pending.approver, approval: { ...approval, since: pending.since }, facts }, `reminder:${step}`);
         },
       },
       {
-        at: askedAt + policy.escalateMs,
+        at: askedAt + decideBy.escalateMs,
         run: async () => {
-          book.escalate(step, now());
+          approvals.escalate(step, now());
           publish();
-          const { managerEmail, email } = book.link(step);
+          const { managerEmail, email } = approvals.link(step);
           await notifyApprover({ kind: 'escalation', to: managerEmail, approval: { ...approval, escalatedFrom: email }, facts }, `escalation:${step}`);
         },
       },
     ];
     for (const event of timeline) {
-      if (event.at >= policy.deadline) break;
+      if (event.at >= decideBy.deadline) break;
       if (await waitUntil(moved, event.at)) return;
       await event.run();
     }
-    if (await waitUntil(moved, policy.deadline)) return;
-    book.expire(`No decision was made within ${describeDuration(input.policy.autoRejectAfter)} of the request.`);
+    if (await waitUntil(moved, decideBy.deadline)) return;
+    approvals.expire(`No decision was made within ${describeDuration(decideBy.policy.autoRejectAfter)} of the request.`);
     publish();
   }
 
   try {
-    if (book.decided) await progress.step('autoApproval', () => Promise.resolve());
+    if (approvals.decided) await progress.step('autoApproval', () => Promise.resolve());
     // Every step the request reached is a progress step, even one decided while an earlier step's
     // email was still being sent; a rejection or the deadline ends the chain.
-    for (let step = 1; step <= needed && (book.pendingStep === step || book.decisionAt(step)); step++) {
+    for (let step = 1; step <= decideBy.needed && (approvals.pendingStep === step || approvals.decisionAt(step)); step++) {
       const current = step;
       await progress.step(`approval-${current}`, () => awaitStep(current));
     }
-    const summary = book.summary();
+    const summary = approvals.summary();
     const decidedBy = summary.decisions.map((decision) => decision.approver);
     const result: PurchaseApprovalResult = {
       requestId: input.requestId,
@@ -197,6 +239,7 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
       decisions: summary.decisions,
       automatic: summary.automatic,
       total: { amount: total, currency: input.currency },
+      ...(decideBy.policyName === null ? {} : { policy: decideBy.policyName }),
     };
     if (result.decision === 'approved') {
       const order = await progress.step('createPurchaseOrder', () =>

@@ -38,7 +38,10 @@ const TOKEN_ERRORS = [
   errors.JOSENotSupported,
 ];
 
-/** `scope: "runs:read admin"` or `scp: ["runs:read"]`; scopes Junction does not know are dropped. */
+/**
+ * `scope: "runs:read admin"` or `scp: ["runs:read", "runs:write:orderToCash"]`; what is not a scope of
+ * Junction's grammar (scopes.ts) is dropped. A process scope naming a type this deployment lacks grants nothing.
+ */
 export function scopesFromClaim(payload: JWTPayload, claim: string): Scope[] {
   const value = payload[claim];
   const names = typeof value === 'string' ? value.split(/\s+/) : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];

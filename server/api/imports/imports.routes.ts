@@ -15,7 +15,8 @@ import { actorOf } from '../auth/principal';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, auditMutations, setAuditTarget } from '../middleware/audit';
-import { authorize } from '../middleware/authorize';
+import { authorizeRuns, principalOf, requireProcess } from '../middleware/authorize';
+import { processesGranted } from '../keys/scopes';
 import { sendProblem } from '../middleware/error-handler';
 import { validate } from '../validate';
 import { importIdSchema, listImportsQuerySchema, listRejectionsQuerySchema, startImportQuerySchema } from './imports.schemas';
@@ -101,10 +102,12 @@ export function importUploadRouter(deps: ImportUploadDeps): Router {
     next();
   };
 
-  router.post(IMPORTS_ROUTE, closeUnlessRead, auditMutations(models.AuditEntry), auditAs('imports.create'), ...deps.callerChecks, authorize(keys, 'runs:write'), async (req, res) => {
+  router.post(IMPORTS_ROUTE, closeUnlessRead, auditMutations(models.AuditEntry), auditAs('imports.create'), ...deps.callerChecks, authorizeRuns(keys, 'runs:write'), async (req, res) => {
     const query = validate(startImportQuerySchema, req.query, 'query');
     const source = intake.receiver.source(query.source);
     if (!source) throw AppError.validation('The query is invalid.', [{ field: 'source', message: 'is not a configured event source (config/event-sources.yaml)' }]);
+    // Every row becomes a run (or a message) of the source's process.
+    requireProcess(principalOf(res), 'runs:write', source.mapping.process.type);
     const format = formatOf(req);
     const declared = Number(req.get('content-length') ?? Number.NaN);
     if (declared > limits.maxBytes) {
@@ -135,23 +138,47 @@ export function importUploadRouter(deps: ImportUploadDeps): Router {
 export interface ImportsRoutesDeps {
   models: Models;
   keys: ApiKeysService;
+  /** The configured event sources: an import is read with the read scope of its source's process. */
+  sources: readonly EventSource[];
 }
 
-/** GET /v1/imports, /v1/imports/:id and its rejections: reading needs `runs:read`, as rows hold business data. */
-export function importsRouter({ models, keys }: ImportsRoutesDeps): Router {
+/**
+ * GET /v1/imports, /v1/imports/:id and its rejections. Rows hold business data of the process the
+ * source feeds, so reading needs `runs:read` for that process (`runs:read:<type>` or unlimited);
+ * a key limited to processes lists only the imports of its processes' sources.
+ */
+export function importsRouter({ models, keys, sources }: ImportsRoutesDeps): Router {
   const imports: ImportsService = createImportsService(createImportRepository(models));
+  const processOf = new Map(sources.map((source) => [source.name, source.mapping.process.type]));
   const router = Router();
+  const read = authorizeRuns(keys, 'runs:read');
+  /** A source no longer configured feeds no known process: its imports need the unlimited scope. */
+  const readable = (res: Response, source: string): boolean => {
+    const granted = processesGranted(principalOf(res).scopes, 'runs:read');
+    const type = processOf.get(source);
+    return granted === 'all' || (type !== undefined && granted.includes(type));
+  };
+  /** The import's report, once the caller may read its source's process. */
+  const readableDetail = async (res: Response, id: string) => {
+    const detail = await imports.detail(id);
+    if (!readable(res, detail.source)) requireProcess(principalOf(res), 'runs:read', processOf.get(detail.source) ?? null);
+    return detail;
+  };
 
-  router.get('/imports', authorize(keys, 'runs:read'), async (req, res) => {
-    res.json(await imports.list(validate(listImportsQuerySchema, req.query, 'query')));
+  router.get('/imports', read, async (req, res) => {
+    const page = await imports.list(validate(listImportsQuerySchema, req.query, 'query'));
+    // Filtered after paging: a page may come back shorter than pageSize; its token still pages on.
+    res.json({ ...page, items: page.items.filter((item) => readable(res, item.source)) });
   });
 
-  router.get('/imports/:id', authorize(keys, 'runs:read'), async (req, res) => {
-    res.json(await imports.detail(validate(importIdSchema, req.params.id, 'import id', 'id')));
-  });
-
-  router.get('/imports/:id/rejections', authorize(keys, 'runs:read'), async (req, res) => {
+  router.get('/imports/:id', read, async (req, res) => {
     const id = validate(importIdSchema, req.params.id, 'import id', 'id');
+    res.json(await readableDetail(res, id));
+  });
+
+  router.get('/imports/:id/rejections', read, async (req, res) => {
+    const id = validate(importIdSchema, req.params.id, 'import id', 'id');
+    await readableDetail(res, id);
     res.json(await imports.rejections(id, validate(listRejectionsQuerySchema, req.query, 'query')));
   });
 

@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import { decodePageToken, encodePageToken } from '../runs/page-token';
 import { generateKey, hashSecret, parseKey, secretMatches } from './api-key-format';
 import { readScopes, statusOf, toSummary, whereStatus, type ApiKeySummary, type KeyStatus } from './key-summary';
-import { isScope, SCOPES, type Scope, type VerifiedKey } from './scopes';
+import { isScope, SCOPE_GRAMMAR, type Scope, type VerifiedKey } from './scopes';
 
 export type { ApiKeySummary, KeyStatus } from './key-summary';
 
@@ -87,7 +87,7 @@ export interface ApiKeysService {
 const createKeySchema = z.object({
   name: z.string().trim().min(1).max(100),
   scopes: z
-    .array(z.string().refine(isScope, { message: `must be one of ${SCOPES.join(', ')}` }))
+    .array(z.string().refine(isScope, { message: `must be a scope: ${SCOPE_GRAMMAR}` }))
     .min(1, 'at least one scope is required'),
   expiresAt: z.date().nullable().optional(),
   actsAs: z.string().trim().toLowerCase().pipe(z.email()).nullable().optional(),

@@ -20,7 +20,10 @@ export interface ApiKeySummary {
   createdAt: Date;
 }
 
-/** MariaDB keeps JSON columns as text, so the driver may hand back a string. */
+/**
+ * MariaDB keeps JSON columns as text, so the driver may hand back a string. What is not a scope of
+ * the grammar is dropped; a process scope naming a type the catalog no longer has is kept and grants nothing.
+ */
 export function readScopes(value: unknown): Scope[] {
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
   return Array.isArray(parsed) ? parsed.filter((s): s is Scope => typeof s === 'string' && isScope(s)) : [];

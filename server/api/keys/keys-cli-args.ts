@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { SCOPES } from './scopes';
+import { PROCESS_CATALOG } from '../../../workflows/catalog';
+import { SCOPE_GRAMMAR, scopeProblem } from './scopes';
 
 export const USAGE = `usage:
   npm run keys -- create --name <name> --scopes <scope[,scope...]> [--expires-in-days <n> | --never-expires] [--acts-as <email>]
@@ -9,7 +10,7 @@ export const USAGE = `usage:
     creates an admin key only when no active admin key exists (--force: create one anyway)
 without an expiry a key lives API_KEY_DEFAULT_LIFETIME_DAYS (default 90) days;
 --acts-as names the person the key is issued to (approval decisions made with it are theirs)
-scopes: ${SCOPES.join(', ')} (admin implies all)`;
+scopes: ${SCOPE_GRAMMAR} (admin implies all)`;
 
 /** Bad command-line arguments: the CLI prints the message and USAGE and exits with 2. */
 export class UsageError extends Error {}
@@ -55,8 +56,8 @@ export function parseKeysCommand(argv: readonly string[]): KeysCommand {
     if (!values.name?.trim()) throw new UsageError('--name is required');
     const scopes = (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (scopes.length === 0) throw new UsageError('--scopes is required');
-    const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
-    if (unknown.length > 0) throw new UsageError(`unknown scope(s): ${unknown.join(', ')}`);
+    const problems = scopes.flatMap((scope) => scopeProblem(scope, PROCESS_CATALOG.map((process) => process.type)) ?? []);
+    if (problems.length > 0) throw new UsageError(problems.join('; '));
     const actsAs = values['acts-as']?.trim().toLowerCase() ?? null;
     if (actsAs !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(actsAs)) throw new UsageError('--acts-as must be an email address');
     return { kind: 'create', name: values.name.trim(), scopes, expiresInDays: parseExpiry(values['expires-in-days'], values['never-expires']), actsAs };

@@ -5,7 +5,7 @@ import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
 import { KEY_STATUSES } from './key-summary';
 import { createKeyBodySchema, keyIdSchema, listKeysQuerySchema } from './keys.schemas';
-import { SCOPES } from './scopes';
+import { SCOPE_GRAMMAR } from './scopes';
 
 const instant = z.string().meta({ format: 'date-time', example: '2026-11-24T09:00:00.000Z' });
 
@@ -14,7 +14,8 @@ const keyViewSchema = z
     id: z.number().int(),
     name: z.string(),
     prefix: z.string().meta({ description: 'The public part of the key (`jk_<prefix>_…`); audit rows and logs name keys by it.' }),
-    scopes: z.array(z.enum(SCOPES)),
+    scopes: z.array(z.string().meta({ description: `One of ${SCOPE_GRAMMAR}.` })),
+    actsAs: z.string().nullable().meta({ description: 'The person (email) the key was issued to: an approval decided with it is theirs. null for a system\'s key.' }),
     status: z.enum(KEY_STATUSES),
     expiresAt: instant.nullable(),
     revokedAt: instant.nullable(),
@@ -35,6 +36,7 @@ const viewExample = {
   name: 'shop-backend',
   prefix: 'Q3xv9LkPz0aB',
   scopes: ['runs:read', 'runs:write'],
+  actsAs: null,
   status: 'active',
   expiresAt: '2027-11-24T09:00:00.000Z',
   revokedAt: null,
@@ -49,7 +51,7 @@ export const keysPaths: ZodOpenApiPathsObject = {
       operationId: 'createKey',
       tags: ['keys'],
       summary: 'Create an API key (shown once)',
-      description: `Scopes: ${SCOPES.join(', ')} (\`admin\` implies all). The expiry is \`expiresAt\` or \`expiresInDays\` (not both); neither means the key never expires.`,
+      description: `Scopes: ${SCOPE_GRAMMAR}; \`admin\` implies all, and a process-limited scope must name a type of the catalog (GET /v1/workflows). The expiry is \`expiresAt\` or \`expiresInDays\` (not both); neither means the default lifetime (API_KEY_DEFAULT_LIFETIME_DAYS, 90 days unless configured), \`"expiresAt": null\` a key that never expires. \`actsAs\` issues the key to a person (their email): approval decisions made with it are theirs, and only such keys (or OIDC tokens with an email) can decide.`,
       requestBody: jsonBody(createKeyBodySchema, { name: 'shop-backend', scopes: ['runs:read', 'runs:write'], expiresInDays: 365 }),
       responses: {
         '201': { ...jsonResponse('Created; the only answer that carries the key.', createdKeySchema, { ...viewExample, key: 'jk_Q3xv9LkPz0aB_…' }), headers: z.object({ location: z.string() }) },

@@ -1,13 +1,108 @@
-/** Every scope a key may carry. `admin` implies all of them. */
-export const SCOPES = ['runs:read', 'runs:write', 'schedules:write', 'connectors:write', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+/**
+ * The scope grammar. A key (or an OIDC token) carries scopes:
+ *   runs:read | runs:write                 every process
+ *   runs:read:<type> | runs:write:<type>   one process of the catalog (`runs:write:orderToCash`)
+ *   runs:read:* | runs:write:*             the same as runs:read / runs:write
+ *   runs:infrastructure                    a run's input may choose infrastructure (connector instances, invoicing path)
+ *   schedules:write | connectors:write
+ *   admin                                  implies every scope
+ * A process-limited scope names a workflow type; creating a key checks it against the catalog,
+ * while this module only knows the syntax (a token may name a process this deployment lacks: it
+ * grants nothing then).
+ */
 
-export function isScope(value: string): value is Scope {
-  return (SCOPES as readonly string[]).includes(value);
+/** Scopes without a process part. `admin` implies all of them, and every process scope. */
+export const SCOPES = ['runs:read', 'runs:write', 'runs:infrastructure', 'schedules:write', 'connectors:write', 'admin'] as const;
+export type PlainScope = (typeof SCOPES)[number];
+
+/** The scopes that may be limited to one process. */
+export const PROCESS_ACTIONS = ['runs:read', 'runs:write'] as const;
+export type ProcessAction = (typeof PROCESS_ACTIONS)[number];
+
+/** `runs:write:orderToCash`, or `runs:write:*` (every process). */
+export type ProcessScope = `${ProcessAction}:${string}`;
+export type Scope = PlainScope | ProcessScope;
+
+/**
+ * The type part: a workflow type (an exported function name) in a conservative charset; `*` means
+ * every process. The action is matched as a prefix, so catalog types with a `:` (flows as
+ * `flow:<name>`) can be allowed later by widening this pattern alone.
+ */
+const PROCESS_TYPE = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
+const ALL_PROCESSES = '*';
+
+/** The grammar in one line, for messages. */
+export const SCOPE_GRAMMAR = `${SCOPES.join(', ')}, runs:read:<workflow type>, runs:write:<workflow type> (or :* for every process)`;
+
+export type ParsedScope = { kind: 'plain'; scope: PlainScope } | { kind: 'process'; action: ProcessAction; type: string };
+
+/** The scope's parts; null when it is not a scope. `runs:read:*` parses as the plain `runs:read`. */
+export function parseScope(value: string): ParsedScope | null {
+  if ((SCOPES as readonly string[]).includes(value)) return { kind: 'plain', scope: value as PlainScope };
+  for (const action of PROCESS_ACTIONS) {
+    const prefix = `${action}:`;
+    if (!value.startsWith(prefix)) continue;
+    const type = value.slice(prefix.length);
+    if (type === ALL_PROCESSES) return { kind: 'plain', scope: action };
+    return PROCESS_TYPE.test(type) ? { kind: 'process', action, type } : null;
+  }
+  return null;
 }
 
-export function grants(scopes: readonly Scope[], required: Scope): boolean {
-  return scopes.includes('admin') || scopes.includes(required);
+export function isScope(value: string): value is Scope {
+  return parseScope(value) !== null;
+}
+
+/**
+ * Why a scope may not be given to a key, or null when it may: it must be a scope, and a
+ * process-limited one must name a type of the catalog.
+ */
+export function scopeProblem(value: string, knownTypes: readonly string[]): string | null {
+  const parsed = parseScope(value);
+  if (!parsed) return `"${value}" is not a scope; scopes are ${SCOPE_GRAMMAR}`;
+  if (parsed.kind === 'process' && !knownTypes.includes(parsed.type)) {
+    return `"${value}" names no workflow type of the catalog (known: ${knownTypes.join(', ')})`;
+  }
+  return null;
+}
+
+/** The scope as one process needs it, for messages: `runs:write:orderToCash`. */
+export function processScope(action: ProcessAction, type: string): ProcessScope {
+  return `${action}:${type}`;
+}
+
+/** Holds the plain scope: `admin`, the scope itself, or (for runs:read/runs:write) its `:*` form. */
+export function grants(scopes: readonly Scope[], required: PlainScope): boolean {
+  return scopes.some((scope) => {
+    const parsed = parseScope(scope);
+    return parsed?.kind === 'plain' && (parsed.scope === 'admin' || parsed.scope === required);
+  });
+}
+
+/** May act (`runs:read` or `runs:write`) on runs of this process type. */
+export function grantsProcess(scopes: readonly Scope[], action: ProcessAction, type: string): boolean {
+  const granted = processesGranted(scopes, action);
+  return granted === 'all' || granted.includes(type);
+}
+
+/**
+ * The process types the scopes allow the action on: 'all' for `admin`, the plain scope or its
+ * `:*` form; otherwise the types named (possibly none).
+ */
+export function processesGranted(scopes: readonly Scope[], action: ProcessAction): 'all' | string[] {
+  if (grants(scopes, action)) return 'all';
+  const types = new Set<string>();
+  for (const scope of scopes) {
+    const parsed = parseScope(scope);
+    if (parsed?.kind === 'process' && parsed.action === action) types.add(parsed.type);
+  }
+  return [...types];
+}
+
+/** Holds the action for at least one process: what a route acting on runs of some type asks first. */
+export function grantsAnyProcess(scopes: readonly Scope[], action: ProcessAction): boolean {
+  const granted = processesGranted(scopes, action);
+  return granted === 'all' || granted.length > 0;
 }
 
 /** A verified API key, as the key store answers it: never its secret. */

@@ -21,6 +21,12 @@ export interface ApiRateLimitOptions {
 }
 
 export const DEFAULT_API_RATE_LIMIT_KEY_PREFIX = 'junction:api-rate';
+
+export interface AddressRateLimitOptions {
+  /** Requests per minute per client address, whoever the caller is. */
+  addressRateLimitPerMinute: number;
+  store?: RateLimitStore | undefined;
+}
 const WINDOW_SECONDS = 60;
 
 function limiterFor(points: number, redis: Redis | undefined, keyPrefix: string): RateLimiterAbstract {
@@ -83,6 +89,33 @@ export function rateLimit(options: ApiRateLimitOptions): RequestHandler {
       });
     }
     setBudgetHeaders(res, limit, state);
+    next();
+  };
+}
+
+/**
+ * A per-address budget that runs before identifyCaller, so a flood of made-up credentials costs
+ * one counter increment each instead of a key lookup in the database. Generous (every caller
+ * behind one NAT or proxy shares it); the per-principal budget after it is the real limit.
+ * Over budget: 429 with Retry-After, before any credential is read.
+ */
+export function addressRateLimit(options: AddressRateLimitOptions): RequestHandler {
+  const prefix = options.store?.keyPrefix ?? DEFAULT_API_RATE_LIMIT_KEY_PREFIX;
+  const limiter = limiterFor(options.addressRateLimitPerMinute, options.store?.redis, `${prefix}:address`);
+  return async (req: Request, res: Response, next) => {
+    try {
+      await limiter.consume(`ip:${req.ip ?? 'unknown'}`);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new AppError({
+        code: 'rate-limited',
+        status: 429,
+        title: 'Too Many Requests',
+        detail: `Too many requests from this address (budget ${options.addressRateLimitPerMinute} per minute); retry after ${retryAfterSeconds} s.`,
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      });
+    }
     next();
   };
 }

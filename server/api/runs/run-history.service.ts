@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { AppError } from '../errors';
 import { decodePageToken, encodePageToken } from './page-token';
+import type { RunTypeGuard } from './run-guard';
 import { grpcCodeOf, translateTemporalError, withinDeadline } from './temporal-errors';
 
 const GRPC_NOT_FOUND = 5;
@@ -18,14 +19,24 @@ export interface HistoryPage {
  * JSON (the same form `temporal workflow show --output json` writes and replay tests read).
  */
 export function createRunHistoryService({ client, rpcMs = 10_000 }: { client: Client; rpcMs?: number }) {
+  async function typeOf(workflowId: string): Promise<string> {
+    try {
+      return (await withinDeadline(client, rpcMs, () => client.workflow.getHandle(workflowId).describe())).type;
+    } catch (error) {
+      translateTemporalError(error, workflowId);
+    }
+  }
+
   return {
-    async history(workflowId: string, pageSize: number, pageToken?: string): Promise<HistoryPage> {
+    /** With a guard, the run is described first (one more call) so the guard sees its type before any event is read. */
+    async history(workflowId: string, pageSize: number, pageToken?: string, guard?: RunTypeGuard): Promise<HistoryPage> {
       // Tokens are bound to the run they page through.
       const tag = `history:${workflowId}`;
       const token = pageToken === undefined ? null : decodePageToken(tag, pageToken);
       if (pageToken !== undefined && !token) {
         throw AppError.validation('The page token is invalid.', [{ field: 'pageToken', message: 'must be the nextPageToken of a previous page of this run' }]);
       }
+      if (guard) guard(await typeOf(workflowId));
       try {
         const response = await withinDeadline(client, rpcMs, () =>
           client.workflowService.getWorkflowExecutionHistory({

@@ -1,7 +1,8 @@
 import { Router, type Request } from 'express';
 import type { ApiKeysService } from '../keys/api-keys.service';
+import { personOf } from '../keys/scopes';
 import { auditAs, setAuditTarget } from '../middleware/audit';
-import { authorize } from '../middleware/authorize';
+import { authorizeRuns, principalOf, processGuard } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { validate } from '../validate';
 import type { RunMessagesService } from './run-messages.service';
@@ -23,21 +24,22 @@ function paramsOf(req: Request): { workflowId: string; name: string } {
 export function runMessagesRouter({ messages, keys }: { messages: RunMessagesService; keys: ApiKeysService }): Router {
   const router = Router();
 
-  router.post('/runs/:workflowId/signals/:name', auditAs('runs.signal', workflowIdParam), authorize(keys, 'runs:write'), jsonBody(), async (req, res) => {
+  router.post('/runs/:workflowId/signals/:name', auditAs('runs.signal', workflowIdParam), authorizeRuns(keys, 'runs:write'), jsonBody(), async (req, res) => {
     const { workflowId, name } = paramsOf(req);
-    setAuditTarget(res, workflowId, { signal: name });
-    res.status(202).json(await messages.signal(workflowId, name, req.body));
+    // actsFor: the person a decision is taken as (the caller's actsAs or OIDC email), null for a system.
+    setAuditTarget(res, workflowId, { signal: name, actsFor: personOf(principalOf(res)) });
+    res.status(202).json(await messages.signal(workflowId, name, req.body, processGuard(principalOf(res), 'runs:write'), principalOf(res)));
   });
 
-  router.post('/runs/:workflowId/updates/:name', auditAs('runs.update', workflowIdParam), authorize(keys, 'runs:write'), jsonBody(), async (req, res) => {
+  router.post('/runs/:workflowId/updates/:name', auditAs('runs.update', workflowIdParam), authorizeRuns(keys, 'runs:write'), jsonBody(), async (req, res) => {
     const { workflowId, name } = paramsOf(req);
-    setAuditTarget(res, workflowId, { update: name });
-    res.json(await messages.update(workflowId, name, req.body));
+    setAuditTarget(res, workflowId, { update: name, actsFor: personOf(principalOf(res)) });
+    res.json(await messages.update(workflowId, name, req.body, processGuard(principalOf(res), 'runs:write'), principalOf(res)));
   });
 
-  router.get('/runs/:workflowId/queries/:name', authorize(keys, 'runs:read'), async (req, res) => {
+  router.get('/runs/:workflowId/queries/:name', authorizeRuns(keys, 'runs:read'), async (req, res) => {
     const { workflowId, name } = paramsOf(req);
-    res.json(await messages.query(workflowId, name));
+    res.json(await messages.query(workflowId, name, processGuard(principalOf(res), 'runs:read')));
   });
 
   return router;

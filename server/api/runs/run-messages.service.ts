@@ -3,6 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { MessageDefinition, ProcessDefinition } from '../../../workflows/catalog';
 import { AppError } from '../errors';
 import { fieldErrorsOf } from '../field-errors';
+import type { Principal } from '../keys/scopes';
+import { bindActor } from './message-actor';
+import type { RunTypeGuard } from './run-guard';
 import { translateTemporalError, withinDeadline } from './temporal-errors';
 
 export type MessageKind = 'signals' | 'updates' | 'queries';
@@ -15,9 +18,10 @@ export interface RunMessagesDeps {
 }
 
 export interface RunMessagesService {
-  signal(workflowId: string, name: string, argument: unknown): Promise<{ workflowId: string; runId: string; signal: string }>;
-  update(workflowId: string, name: string, argument: unknown): Promise<{ workflowId: string; runId: string; update: string; result: unknown }>;
-  query(workflowId: string, name: string): Promise<{ workflowId: string; runId: string; query: string; result: unknown }>;
+  /** `caller`: a message with an actor (a person's decision, MessageDefinition.actor) is sent as the person the caller acts for. */
+  signal(workflowId: string, name: string, argument: unknown, guard?: RunTypeGuard, caller?: Principal): Promise<{ workflowId: string; runId: string; signal: string }>;
+  update(workflowId: string, name: string, argument: unknown, guard?: RunTypeGuard, caller?: Principal): Promise<{ workflowId: string; runId: string; update: string; result: unknown }>;
+  query(workflowId: string, name: string, guard?: RunTypeGuard): Promise<{ workflowId: string; runId: string; query: string; result: unknown }>;
 }
 
 const SINGULAR: Record<MessageKind, string> = { signals: 'signal', updates: 'update', queries: 'query' };
@@ -30,20 +34,23 @@ const SINGULAR: Record<MessageKind, string> = { signals: 'signal', updates: 'upd
 export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: RunMessagesDeps): RunMessagesService {
   const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, rpcMs, call);
 
-  async function target(workflowId: string, kind: MessageKind, name: string, argument: unknown) {
+  async function target(workflowId: string, kind: MessageKind, name: string, argument: unknown, guard?: RunTypeGuard, caller?: Principal) {
     let description;
     try {
       description = await rpc(() => client.workflow.getHandle(workflowId).describe());
     } catch (error) {
       translateTemporalError(error, workflowId);
     }
+    // Before the run's messages are named: a caller who may not act on this process learns nothing of it.
+    guard?.(description.type);
     const process = catalog.find((candidate) => candidate.type === description.type);
     const message: MessageDefinition | undefined = process?.[kind].find((candidate) => candidate.name === name);
     if (!message) {
       const known = process?.[kind].map((candidate) => candidate.name).join(', ') || 'none';
       throw AppError.notFound(`Run "${workflowId}" (${description.type}) has no ${SINGULAR[kind]} "${name}" (known: ${known}).`, `unknown-${SINGULAR[kind]}`);
     }
-    const args: [unknown] | [] = message.inputSchema ? [parseArgument(message.inputSchema, argument)] : [];
+    const bound = bindActor(message, argument, caller);
+    const args: [unknown] | [] = message.inputSchema ? [parseArgument(message.inputSchema, bound)] : [];
     if (kind !== 'queries' && description.status.name !== 'RUNNING') {
       throw AppError.conflict(`Run "${workflowId}" is ${description.status.name}; only a running run takes ${kind}.`, 'run-not-running');
     }
@@ -60,14 +67,14 @@ export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: Ru
   }
 
   return {
-    async signal(workflowId, name, argument) {
-      const { handle, runId, args } = await target(workflowId, 'signals', name, argument);
+    async signal(workflowId, name, argument, guard, caller) {
+      const { handle, runId, args } = await target(workflowId, 'signals', name, argument, guard, caller);
       await send(workflowId, () => handle.signal(name, ...args));
       return { workflowId, runId, signal: name };
     },
 
-    async update(workflowId, name, argument) {
-      const { handle, runId, args } = await target(workflowId, 'updates', name, argument);
+    async update(workflowId, name, argument, guard, caller) {
+      const { handle, runId, args } = await target(workflowId, 'updates', name, argument, guard, caller);
       try {
         const result = await send(workflowId, () => (args.length ? handle.executeUpdate(name, { args }) : handle.executeUpdate(name)));
         return { workflowId, runId, update: name, result };
@@ -81,8 +88,8 @@ export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: Ru
       }
     },
 
-    async query(workflowId, name) {
-      const { handle, runId } = await target(workflowId, 'queries', name, undefined);
+    async query(workflowId, name, guard) {
+      const { handle, runId } = await target(workflowId, 'queries', name, undefined, guard);
       const result = await send(workflowId, () => handle.query(name));
       return { workflowId, runId, query: name, result };
     },

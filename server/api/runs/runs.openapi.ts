@@ -66,6 +66,13 @@ const startedRunSchema = z
   .object({ workflowId: z.string(), runId: z.string(), existing: z.literal(true).optional().meta({ description: 'The run had already finished; nothing was started.' }), links })
   .meta({ id: 'StartedRun' });
 
+/** The 403s of a message that is a person's decision (run-messages.service.ts, message-actor.ts). */
+const PERSONAL_DECISION =
+  "A person's decision (a message whose catalog entry names an actor field, e.g. purchaseApproval's approve and reject with `approver`) is bound to the caller: " +
+  'the field is filled in from the credential, an API key issued with `actsAs` or an OIDC token\'s email claim, and may be left out of the body. ' +
+  'Besides a missing scope, 403 answers `/problems/personal-credential-required` when the credential acts for nobody (a system key without actsAs, admin keys included, or a token without an email) ' +
+  'and `/problems/actor-mismatch` when the body names someone other than the person the credential acts for.';
+
 const workflowIdParams = z.object({ workflowId: workflowIdSchema.meta({ example: 'order-1001' }) });
 const messageParams = workflowIdParams.extend({ name: messageNameSchema });
 
@@ -86,18 +93,29 @@ export const runsPaths: ZodOpenApiPathsObject = {
       operationId: 'startRun',
       tags: ['runs'],
       summary: 'Start a run of a catalog process',
-      description: 'The workflow id derives from the business key in the input, so a repeated start returns the same run (202 with `existing` once it has finished).',
-      requestParams: { header: z.object({ 'idempotency-key': z.string().optional().meta({ description: 'Recorded in the audit trail; the business key already makes starts idempotent.' }) }) },
+      description: 'The workflow id derives from the business key in the input, so a repeated start returns the same run (202 with `existing` once it has finished). Needs `runs:write` for the process (`runs:write` or `runs:write:<type>`); an input that sets a field choosing infrastructure (the catalog\'s `infrastructureFields`: `connectors`, `invoicing`) to anything but the deployment\'s own choice also needs `runs:infrastructure`. Either refusal is a 403 naming the scope (and the fields in `errors`); nothing is started.',
+      requestParams: {
+        header: z.object({
+          'idempotency-key': z
+            .string()
+            .optional()
+            .meta({
+              description:
+                "Stripe's contract, per caller, for 24 hours: the same key with the same request answers the run the first request started (without calling Temporal); the same key with a different request is refused (422 idempotency-key-reused); while the first request is still starting its run, 409 idempotency-key-in-use.",
+            }),
+        }),
+      },
       requestBody: jsonBody(startRunBodySchema, exampleOrder),
       responses: {
         '202': { ...jsonResponse('Accepted by Temporal.', startedRunSchema, { workflowId: 'order-1001', runId: runSummaryExample.runId, links: { self: '/v1/runs/order-1001' } }), headers: z.object({ location: z.string() }) },
-        ...errorResponses(400, 404, 413, 415),
+        ...errorResponses(400, 404, 409, 413, 415, 422),
       },
     }),
     get: authenticated('runs:read', {
       operationId: 'listRuns',
       tags: ['runs'],
       summary: 'List runs, newest first, by type, status, business key and start time',
+      description: 'A key whose read scopes name processes (`runs:read:<type>`) lists runs of those processes only: `type` outside them answers 403, no `type` lists all of them.',
       requestParams: { query: listRunsQuerySchema },
       responses: {
         '200': jsonResponse('One page of runs.', z.object({ items: z.array(runSummarySchema), nextPageToken: z.string().nullable() }), { items: [runSummaryExample], nextPageToken: null }),
@@ -110,6 +128,7 @@ export const runsPaths: ZodOpenApiPathsObject = {
       operationId: 'getRun',
       tags: ['runs'],
       summary: 'Describe a run: status, progress, result or failure',
+      description: 'Needs `runs:read` for the run\'s process (`runs:read` or `runs:read:<type>`); a run of a type outside the catalog (a child workflow) needs `runs:read`.',
       requestParams: { path: workflowIdParams },
       responses: {
         '200': jsonResponse('The run.', runViewSchema, { ...runSummaryExample, taskQueue: 'junction', progress: { status: 'COMPLETED', currentStep: null, stepsDone: ['upsertCustomer'], compensations: [] }, result: { orderId: '1001' } }),
@@ -122,6 +141,7 @@ export const runsPaths: ZodOpenApiPathsObject = {
       operationId: 'cancelRun',
       tags: ['runs'],
       summary: 'Request cancellation of a running run (the process compensates)',
+      description: 'Needs `runs:write` for the run\'s process (`runs:write` or `runs:write:<type>`).',
       requestParams: { path: workflowIdParams },
       responses: {
         '202': jsonResponse('Cancellation requested.', z.object({ workflowId: z.string(), status: z.literal('cancel_requested') }), { workflowId: 'order-1001', status: 'cancel_requested' }),
@@ -134,7 +154,7 @@ export const runsPaths: ZodOpenApiPathsObject = {
       operationId: 'getRunHistory',
       tags: ['runs'],
       summary: "The latest run's event history, a page at a time",
-      description: 'Events in Temporal\'s JSON form (payloads base64-encoded), the same form `temporal workflow show --output json` writes and the replay tests read.',
+      description: 'Events in Temporal\'s JSON form (payloads base64-encoded), the same form `temporal workflow show --output json` writes and the replay tests read. Needs `runs:read` for the run\'s process.',
       requestParams: { path: workflowIdParams, query: historyQuerySchema },
       responses: {
         '200': jsonResponse('One page of events, oldest first.', z.object({ workflowId: z.string(), events: z.array(z.record(z.string(), z.unknown())), nextPageToken: z.string().nullable() }), {
@@ -165,6 +185,7 @@ export const runsPaths: ZodOpenApiPathsObject = {
       operationId: 'signalRun',
       tags: ['runs'],
       summary: 'Send a signal the process declares (GET /v1/workflows lists them with their argument schemas)',
+      description: `Needs \`runs:write\` for the run's process (\`runs:write\` or \`runs:write:<type>\`).\n\n${PERSONAL_DECISION}`,
       requestParams: { path: messageParams },
       requestBody: { required: false, content: { 'application/json': { schema: z.unknown(), example: { text: 'urgent' } } } },
       responses: {
@@ -178,9 +199,9 @@ export const runsPaths: ZodOpenApiPathsObject = {
       operationId: 'updateRun',
       tags: ['runs'],
       summary: 'Send an update the process declares and wait for its result',
-      description: "The caller learns at once whether the process accepted it: 200 with the update's result, or 422 with the validator's reason (the run is then unchanged).",
+      description: `The caller learns at once whether the process accepted it: 200 with the update's result, or 422 with the validator's reason (the run is then unchanged). Needs \`runs:write\` for the run's process (\`runs:write\` or \`runs:write:<type>\`).\n\n${PERSONAL_DECISION}`,
       requestParams: { path: messageParams },
-      requestBody: { required: false, content: { 'application/json': { schema: z.unknown(), example: { approver: 'grace@example.com', comment: 'Within budget' } } } },
+      requestBody: { required: false, content: { 'application/json': { schema: z.unknown(), example: { comment: 'Within budget' } } } },
       responses: {
         '200': jsonResponse('Accepted; the result of the update.', z.object({ workflowId: z.string(), runId: z.string(), update: z.string(), result: z.unknown() }), {
           workflowId: 'purchase-PR-7',
@@ -197,6 +218,7 @@ export const runsPaths: ZodOpenApiPathsObject = {
       operationId: 'queryRun',
       tags: ['runs'],
       summary: 'Ask a query the process declares (e.g. `progress`)',
+      description: 'Needs `runs:read` for the run\'s process (`runs:read` or `runs:read:<type>`).',
       requestParams: { path: messageParams },
       responses: {
         '200': jsonResponse("The query's answer.", z.object({ workflowId: z.string(), runId: z.string(), query: z.string(), result: z.unknown() }), {

@@ -3,18 +3,21 @@ import type { ProcessDefinition } from '../../../workflows/catalog';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
-import { authorize } from '../middleware/authorize';
+import { authorize, authorizeRuns, infrastructureGuard, principalOf, processGuard, requireProcess } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { countRunStarted } from '../middleware/http-metrics';
 import { validate } from '../validate';
 import { runLink } from './run-views';
 import type { RunsService } from './runs.service';
+import { startOncePerKey, type RunRequestStore } from './run-requests';
 import { historyQuerySchema, idempotencyKeySchema, listRunsQuerySchema, startRunBodySchema, terminateBodySchema, workflowIdSchema } from './runs.schemas';
 import type { RunHistoryService } from './run-history.service';
-import { grants } from '../keys/scopes';
+import { grants, personOf, processesGranted } from '../keys/scopes';
 
 export interface RunsRoutesDeps {
   runs: RunsService;
+  /** Remembers each caller's Idempotency-Keys with the request they came with. */
+  requests: RunRequestStore;
   history: RunHistoryService;
   keys: ApiKeysService;
   catalog: readonly ProcessDefinition[];
@@ -32,20 +35,24 @@ const workflowIdParam = (req: Request): string | undefined => {
 };
 
 /** /v1/runs: thin handlers that validate, call the runs service, and shape the response. */
-export function runsRouter({ runs, history, keys, catalog }: RunsRoutesDeps): Router {
+export function runsRouter({ runs, requests, history, keys, catalog }: RunsRoutesDeps): Router {
   const router = Router();
 
-  router.post('/runs', auditAs('runs.start'), authorize(keys, 'runs:write'), jsonBody(START_RUN_BODY_LIMIT), async (req, res) => {
+  router.post('/runs', auditAs('runs.start'), authorizeRuns(keys, 'runs:write'), jsonBody(START_RUN_BODY_LIMIT), async (req, res) => {
     const body = validate(startRunBodySchema, req.body, 'request body');
+    const principal = principalOf(res);
     const headerKey = req.get('idempotency-key');
     const idempotencyKey = headerKey === undefined ? undefined : validate(idempotencyKeySchema, headerKey, 'Idempotency-Key header', 'Idempotency-Key');
-    const started = await runs.startRun(body);
+    const started = await startOncePerKey(requests, res.locals.principal, idempotencyKey, body, () =>
+      runs.startRun(body, { process: (type) => requireProcess(principal, 'runs:write', type), infrastructure: infrastructureGuard(principal), person: personOf(principal) }),
+    );
     if (!started.existing) countRunStarted(res, body.type);
     setAuditTarget(res, started.workflowId, {
       type: body.type,
       runId: started.runId,
       ...(started.existing ? { existing: true } : {}),
       ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...('repeated' in started ? { repeatedIdempotencyKey: true } : {}),
     });
     const self = runLink(started.workflowId);
     res
@@ -54,11 +61,14 @@ export function runsRouter({ runs, history, keys, catalog }: RunsRoutesDeps): Ro
       .json({ workflowId: started.workflowId, runId: started.runId, ...(started.existing ? { existing: true } : {}), links: { self } });
   });
 
-  router.get('/runs', authorize(keys, 'runs:read'), async (req, res) => {
+  router.get('/runs', authorizeRuns(keys, 'runs:read'), async (req, res) => {
     const query = validate(listRunsQuerySchema, req.query, 'query');
     if (query.type && !catalog.some((process) => process.type === query.type)) {
       throw AppError.validation('The query is invalid.', [{ field: 'type', message: `unknown workflow type "${query.type}"` }]);
     }
+    // A caller limited to processes sees their runs only: a type outside them is refused, no type lists them all.
+    const readable = processesGranted(principalOf(res).scopes, 'runs:read');
+    if (query.type) requireProcess(principalOf(res), 'runs:read', query.type);
     if (query.query && !grants(res.locals.principal?.scopes ?? [], 'admin')) {
       throw AppError.forbidden('A raw visibility query (query=) needs the "admin" scope; use the type, status, businessKey and time filters.');
     }
@@ -66,7 +76,7 @@ export function runsRouter({ runs, history, keys, catalog }: RunsRoutesDeps): Ro
       ...(query.startedAfter ? { startedAfter: new Date(query.startedAfter).toISOString() } : {}),
       ...(query.startedBefore ? { startedBefore: new Date(query.startedBefore).toISOString() } : {}),
       ...(query.query ? { rawQuery: query.query } : {}),
-      ...(query.type ? { type: query.type } : {}),
+      ...(query.type ? { type: query.type } : readable === 'all' ? {} : { types: readable }),
       ...(query.status ? { status: query.status } : {}),
       ...(query.businessKey ? { businessKey: query.businessKey } : {}),
       pageSize: query.pageSize,
@@ -75,15 +85,15 @@ export function runsRouter({ runs, history, keys, catalog }: RunsRoutesDeps): Ro
     res.json(page);
   });
 
-  router.get('/runs/:workflowId', authorize(keys, 'runs:read'), async (req, res) => {
+  router.get('/runs/:workflowId', authorizeRuns(keys, 'runs:read'), async (req, res) => {
     const workflowId = validate(workflowIdSchema, req.params.workflowId, 'workflow id', 'workflowId');
-    res.json(await runs.getRun(workflowId));
+    res.json(await runs.getRun(workflowId, processGuard(principalOf(res), 'runs:read')));
   });
 
-  router.get('/runs/:workflowId/history', authorize(keys, 'runs:read'), async (req, res) => {
+  router.get('/runs/:workflowId/history', authorizeRuns(keys, 'runs:read'), async (req, res) => {
     const workflowId = validate(workflowIdSchema, req.params.workflowId, 'workflow id', 'workflowId');
     const query = validate(historyQuerySchema, req.query, 'query');
-    res.json(await history.history(workflowId, query.pageSize, query.pageToken));
+    res.json(await history.history(workflowId, query.pageSize, query.pageToken, processGuard(principalOf(res), 'runs:read')));
   });
 
   // Termination skips the saga's compensation, so it is an admin's tool, not a business system's.
@@ -94,9 +104,9 @@ export function runsRouter({ runs, history, keys, catalog }: RunsRoutesDeps): Ro
     res.status(202).json(await runs.terminateRun(workflowId, body.reason));
   });
 
-  router.post('/runs/:workflowId/cancel', auditAs('runs.cancel', workflowIdParam), authorize(keys, 'runs:write'), async (req, res) => {
+  router.post('/runs/:workflowId/cancel', auditAs('runs.cancel', workflowIdParam), authorizeRuns(keys, 'runs:write'), async (req, res) => {
     const workflowId = validate(workflowIdSchema, req.params.workflowId, 'workflow id', 'workflowId');
-    res.status(202).json(await runs.cancelRun(workflowId));
+    res.status(202).json(await runs.cancelRun(workflowId, processGuard(principalOf(res), 'runs:write')));
   });
 
   return router;

@@ -18,6 +18,9 @@ const invalidPageToken = () =>
 import { decodePageToken, encodePageToken } from './page-token';
 import { buildVisibilityQuery, type RunFilter } from './visibility-query';
 import { withDefaultConnectors, type StepConnectors } from '../../../connectors/registry/step-defaults';
+import { infrastructureChosen, refuseInfrastructure, type InfrastructureGuard } from './infrastructure-fields';
+import type { RunTypeGuard } from './run-guard';
+import { checkInitiator } from './message-actor';
 
 export interface RunsTimeouts {
   /** Bound on each start/describe/list/cancel call (default 10 s). */
@@ -44,6 +47,14 @@ export interface StartRunRequest {
   businessKey?: string;
 }
 
+/** What the caller may start: `process` sees the type once it is known to the catalog; absent, an input choosing infrastructure is refused. */
+export interface StartRunGuards {
+  process?: RunTypeGuard;
+  infrastructure?: InfrastructureGuard;
+  /** The person the caller acts for (personOf), checked against the process's initiator field; null or absent: a system. */
+  person?: string | null;
+}
+
 export interface StartedRun {
   workflowId: string;
   runId: string;
@@ -64,10 +75,11 @@ export interface RunsPage {
 }
 
 export interface RunsService {
-  startRun(request: StartRunRequest): Promise<StartedRun>;
-  getRun(workflowId: string): Promise<RunView>;
+  startRun(request: StartRunRequest, guards?: StartRunGuards): Promise<StartedRun>;
+  /** `guard` sees the run's type before anything else is read. */
+  getRun(workflowId: string, guard?: RunTypeGuard): Promise<RunView>;
   listRuns(request: ListRunsRequest): Promise<RunsPage>;
-  cancelRun(workflowId: string): Promise<{ workflowId: string; status: 'cancel_requested' }>;
+  cancelRun(workflowId: string, guard?: RunTypeGuard): Promise<{ workflowId: string; status: 'cancel_requested' }>;
   /** Ends the run at once, without compensation: for runs that cannot finish otherwise. */
   terminateRun(workflowId: string, reason: string): Promise<{ workflowId: string; status: 'terminated' }>;
 }
@@ -111,15 +123,22 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
   }
 
   return {
-    async startRun(request) {
+    async startRun(request, guards = {}) {
       const definition = catalog.find((candidate) => candidate.type === request.type);
       if (!definition) throw AppError.notFound(`No workflow type "${request.type}"; GET /v1/workflows lists them.`, 'unknown-workflow-type');
+      guards.process?.(definition.type);
       // Filled in before validation so the run's history names the instances it was started with.
-      const withConnectors = definition.choosesConnectors ? withDefaultConnectors(request.input, deps.connectorDefaults ?? {}) : request.input;
-      const requested = definition.completeInput ? definition.completeInput(withConnectors, deployment) : withConnectors;
+      const prepare = (input: unknown): unknown => {
+        const withConnectors = definition.choosesConnectors ? withDefaultConnectors(input, deps.connectorDefaults ?? {}) : input;
+        return definition.completeInput ? definition.completeInput(withConnectors, deployment) : withConnectors;
+      };
+      const chosen = infrastructureChosen(definition, request.input, prepare);
+      if (chosen.length > 0) (guards.infrastructure ?? refuseInfrastructure)(chosen);
+      const requested = prepare(request.input);
       const parsed = definition.inputSchema.safeParse(requested);
       if (!parsed.success) throw AppError.validation(`The input does not match the "${definition.type}" input schema.`, fieldErrorsOf(parsed.error, 'input'));
       const input: unknown = parsed.data;
+      checkInitiator(definition, input, guards.person ?? null);
       const businessKey = definition.businessKey(input);
       if (request.businessKey !== undefined && request.businessKey !== businessKey) {
         throw AppError.validation('businessKey disagrees with the input.', [
@@ -147,8 +166,9 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
       return { workflowId, runId: existing.runId, existing: true };
     },
 
-    async getRun(workflowId) {
+    async getRun(workflowId, guard) {
       const description = await describe(workflowId);
+      guard?.(description.type);
       const status = description.status.name;
       const [progress, outcome] = await Promise.all([
         progressOf(workflowId, description.runId),
@@ -181,8 +201,9 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
       }
     },
 
-    async cancelRun(workflowId) {
+    async cancelRun(workflowId, guard) {
       const description = await describe(workflowId);
+      guard?.(description.type);
       const notRunning = (status: string) =>
         AppError.conflict(`Run "${workflowId}" is ${status}; only a running run can be cancelled.`, 'run-not-running');
       if (description.status.name !== 'RUNNING') throw notRunning(description.status.name);

@@ -2,6 +2,8 @@ import { RUN_STATUSES, type RunStatus } from './run-views';
 
 export interface RunFilter {
   type?: string;
+  /** Only runs of these types (a caller whose read scopes name processes); never empty. */
+  types?: readonly string[];
   status?: RunStatus;
   businessKey?: string;
   /** ISO-8601 instants: runs started at or after / before. */
@@ -23,6 +25,10 @@ export function quoteVisibilityValue(value: string): string {
 export function buildVisibilityQuery(filter: RunFilter): string {
   const clauses: string[] = [];
   if (filter.type) clauses.push(`WorkflowType = ${quoteVisibilityValue(filter.type)}`);
+  if (filter.types) {
+    if (filter.types.length === 0) throw new Error('buildVisibilityQuery: types must name at least one type');
+    clauses.push(`WorkflowType IN (${filter.types.map(quoteVisibilityValue).join(', ')})`);
+  }
   if (filter.status) clauses.push(`ExecutionStatus = ${quoteVisibilityValue(RUN_STATUSES[filter.status])}`);
   if (filter.businessKey) clauses.push(`BusinessKey = ${quoteVisibilityValue(filter.businessKey)}`);
   if (filter.startedAfter) clauses.push(`StartTime >= ${quoteVisibilityValue(filter.startedAfter)}`);

@@ -149,7 +149,7 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'listSchedules',
       tags: ['schedules'],
       summary: 'List schedules, a page at a time',
-      description: 'Every Temporal Schedule of the namespace, including those created in the Web UI or CLI (`managedBy: null`).',
+      description: 'Every Temporal Schedule of the namespace, including those created in the Web UI or CLI (`managedBy: null`). A key whose read scopes name processes (`runs:read:<type>`) sees the schedules of those processes only; a page may then hold fewer items than `pageSize` while `nextPageToken` still pages on.',
       requestParams: { query: listSchedulesQuerySchema },
       responses: {
         '200': jsonResponse('One page of schedules.', z.object({ items: z.array(scheduleSummarySchema), nextPageToken: z.string().nullable() }).meta({ id: 'SchedulesPage' }), {
@@ -163,7 +163,7 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'createSchedule',
       tags: ['schedules'],
       summary: 'Create a Temporal Schedule that starts a catalog process',
-      description: "The input is validated by the process's input schema (GET /v1/workflows); what only Temporal can judge (cron field ranges) answers 400 naming the field.",
+      description: "The input is validated by the process's input schema (GET /v1/workflows); what only Temporal can judge (cron field ranges) answers 400 naming the field. Besides `schedules:write`, the caller needs the right to start the process (`runs:write` or `runs:write:<workflow>`), and `runs:infrastructure` for an input that chooses infrastructure (the catalog's `infrastructureFields`; restating the deployment's defaults is allowed): 403 naming the scope otherwise.",
       requestBody: jsonBody(scheduleSpecSchema, specExample),
       responses: {
         '201': { ...jsonResponse('Created.', scheduleViewSchema, viewExample), headers: z.object({ location: z.string().meta({ example: '/v1/schedules/nightly-orders' }) }) },
@@ -176,6 +176,7 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'getSchedule',
       tags: ['schedules'],
       summary: 'Describe a schedule: its editable spec, state, recent and next actions',
+      description: 'Needs `runs:read` for the schedule\'s process (`runs:read` or `runs:read:<workflow>`).',
       requestParams: { path: idParams },
       responses: { '200': jsonResponse('The schedule.', scheduleViewSchema, viewExample), ...errorResponses(400, 404) },
     }),
@@ -184,7 +185,7 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       tags: ['schedules'],
       summary: 'Replace the spec of a schedule',
       description:
-        'The body is a spec; its `id` may be left out or must equal the path. A schedule declared in config/schedules.yaml answers 409 `managed-by-config`: change it in the file.',
+        'The body is a spec; its `id` may be left out or must equal the path. A schedule declared in config/schedules.yaml answers 409 `managed-by-config`: change it in the file. Needs the right to start the new spec\'s process and, for an input choosing infrastructure, `runs:infrastructure`, as create does.',
       requestParams: { path: idParams },
       requestBody: jsonBody(scheduleReplaceSchema, replaceExample),
       responses: { '200': jsonResponse('Replaced.', scheduleViewSchema, viewExample), ...errorResponses(400, 404, 409, 413, 415) },
@@ -214,6 +215,7 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'unpauseSchedule',
       tags: ['schedules'],
       summary: 'Unpause a schedule, with an optional note',
+      description: 'An unpaused schedule starts runs again: besides `schedules:write` it needs the right to start the schedule\'s process (`runs:write` or `runs:write:<workflow>`).',
       requestParams: { path: idParams },
       requestBody: optionalJsonBody(stateChangeBodySchema, { note: 'Maintenance over' }),
       responses: {
@@ -227,7 +229,7 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'triggerSchedule',
       tags: ['schedules'],
       summary: "Start the schedule's workflow once, now",
-      description: 'The overlap policy defaults to `allow_all`, so a "run now" runs even beside a running action. The run appears in `info.recentActions` once Temporal has started it.',
+      description: 'The overlap policy defaults to `allow_all`, so a "run now" runs even beside a running action. The run appears in `info.recentActions` once Temporal has started it. Besides `schedules:write` it needs the right to start the schedule\'s process (`runs:write` or `runs:write:<workflow>`).',
       requestParams: { path: idParams },
       requestBody: optionalJsonBody(triggerBodySchema, { overlap: 'skip' }),
       responses: {
@@ -241,7 +243,7 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'backfillSchedule',
       tags: ['schedules'],
       summary: 'Take the actions the schedule would have taken between two instants',
-      description: `The range may span at most 366 days and hold at most ${MAX_BACKFILL_ACTIONS} scheduled times; a larger one answers 400 naming \`to\`. The overlap policy defaults to the schedule's own.`,
+      description: `The range may span at most 366 days and hold at most ${MAX_BACKFILL_ACTIONS} scheduled times; a larger one answers 400 naming \`to\`. The overlap policy defaults to the schedule's own. Besides \`schedules:write\` it needs the right to start the schedule's process (\`runs:write\` or \`runs:write:<workflow>\`).`,
       requestParams: { path: idParams },
       requestBody: jsonBody(backfillBodySchema, { from: '2026-11-20T00:00:00Z', to: '2026-11-23T00:00:00Z', overlap: 'allow_all' }),
       responses: {

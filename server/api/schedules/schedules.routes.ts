@@ -1,16 +1,21 @@
 /**
  * /v1/schedules: Temporal Schedules that start catalog processes (DESIGN §3). Reads need
- * `runs:read`, everything else `schedules:write`; every mutation is audited with the schedule id.
+ * `runs:read` for the schedule's process, everything else `schedules:write`; every mutation is
+ * audited with the schedule id. What makes a schedule start runs — create, replace, unpause,
+ * trigger, backfill — needs the right to start its process too (`runs:write:<type>`), so
+ * `schedules:write` alone never starts a process its key could not start. Pause and delete stop
+ * runs and need `schedules:write` only.
  * The use cases, and what "managed by config" means for them, are in server/schedules/schedules.service.ts.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
-import { authorize } from '../middleware/authorize';
+import { authorize, authorizeRuns, holdsEveryProcess, infrastructureGuard, principalOf, requireProcess } from '../middleware/authorize';
+import { personOf, processesGranted } from '../keys/scopes';
 import { jsonBody } from '../middleware/json-body';
 import { validate } from '../validate';
-import type { SchedulesService } from '../../schedules/schedules.service';
+import type { ScheduleWriteGuards, SchedulesService } from '../../schedules/schedules.service';
 import { scheduleLink } from '../../schedules/schedule-views';
 import {
   backfillBodySchema,
@@ -34,26 +39,41 @@ const idParam = (req: Request): string | undefined => {
 
 export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Router {
   const router = Router();
-  const read = authorize(keys, 'runs:read');
+  const read = authorizeRuns(keys, 'runs:read');
   const write = authorize(keys, 'schedules:write');
   const idOf = (req: Request): string => validate(scheduleIdSchema, req.params.id, 'schedule id', 'id');
+  /** A spec's process must be one the caller may start; its input may choose infrastructure only with runs:infrastructure. */
+  const writeGuards = (res: Response): ScheduleWriteGuards => {
+    const principal = principalOf(res);
+    return { process: (type) => requireProcess(principal, 'runs:write', type), infrastructure: infrastructureGuard(principal), person: personOf(principal) };
+  };
+  /** Before an operation that starts runs of the existing schedule: the caller may start its process (one describe, for a key limited to processes only). */
+  const mayStartRunsOf = async (res: Response, id: string): Promise<void> => {
+    const principal = principalOf(res);
+    if (!holdsEveryProcess(principal, 'runs:write')) requireProcess(principal, 'runs:write', (await schedules.get(id)).workflow);
+  };
   // An empty body on these POSTs means "no options"; express.json leaves req.body undefined then.
   const optionsOf = (req: Request): unknown => req.body ?? {};
 
   router.get('/schedules', read, async (req, res) => {
     const query = validate(listSchedulesQuerySchema, req.query, 'query');
-    res.json(await schedules.list({ pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) }));
+    const page = await schedules.list({ pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) });
+    // A caller limited to processes sees their schedules only (a page may then hold fewer items; the token still pages on).
+    const readable = processesGranted(principalOf(res).scopes, 'runs:read');
+    res.json(readable === 'all' ? page : { ...page, items: page.items.filter((item) => item.workflow !== null && readable.includes(item.workflow)) });
   });
 
   router.post('/schedules', auditAs('schedules.create'), write, jsonBody(), async (req, res) => {
     const spec = validate(createScheduleBodySchema, req.body, 'request body');
     setAuditTarget(res, spec.id, { workflow: spec.workflow });
-    const view = await schedules.create(spec);
+    const view = await schedules.create(spec, writeGuards(res));
     res.status(201).location(scheduleLink(spec.id)).json(view);
   });
 
   router.get('/schedules/:id', read, async (req, res) => {
-    res.json(await schedules.get(idOf(req)));
+    const view = await schedules.get(idOf(req));
+    requireProcess(principalOf(res), 'runs:read', view.workflow);
+    res.json(view);
   });
 
   router.put('/schedules/:id', auditAs('schedules.replace', idParam), write, jsonBody(), async (req, res) => {
@@ -63,7 +83,7 @@ export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Route
       throw AppError.validation('The request body is invalid.', [{ field: 'id', message: `must equal the id in the path ("${id}") or be omitted` }]);
     }
     setAuditTarget(res, id, { workflow: body.workflow });
-    res.json(await schedules.replace(id, body));
+    res.json(await schedules.replace(id, body, writeGuards(res)));
   });
 
   router.delete('/schedules/:id', auditAs('schedules.delete', idParam), write, async (req, res) => {
@@ -80,12 +100,14 @@ export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Route
   router.post('/schedules/:id/unpause', auditAs('schedules.unpause', idParam), write, jsonBody(), async (req, res) => {
     const id = idOf(req);
     const { note } = validate(stateChangeBodySchema, optionsOf(req), 'request body');
+    await mayStartRunsOf(res, id);
     res.json(await schedules.unpause(id, note));
   });
 
   router.post('/schedules/:id/trigger', auditAs('schedules.trigger', idParam), write, jsonBody(), async (req, res) => {
     const id = idOf(req);
     const { overlap } = validate(triggerBodySchema, optionsOf(req), 'request body');
+    await mayStartRunsOf(res, id);
     const accepted = await schedules.trigger(id, overlap);
     setAuditTarget(res, id, { overlap: accepted.overlap });
     res.status(202).json(accepted);
@@ -94,6 +116,7 @@ export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Route
   router.post('/schedules/:id/backfill', auditAs('schedules.backfill', idParam), write, jsonBody(), async (req, res) => {
     const id = idOf(req);
     const body = validate(backfillBodySchema, req.body, 'request body');
+    await mayStartRunsOf(res, id);
     const accepted = await schedules.backfill(id, { from: body.from, to: body.to, ...(body.overlap ? { overlap: body.overlap } : {}) });
     setAuditTarget(res, id, { from: accepted.from, to: accepted.to, actions: accepted.actions });
     res.status(202).json(accepted);

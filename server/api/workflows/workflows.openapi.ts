@@ -14,6 +14,7 @@ const catalogEntrySchema = z
     queries: z.array(messageSchema),
     signals: z.array(messageSchema),
     updates: z.array(messageSchema),
+    infrastructureFields: z.array(z.string()).meta({ description: 'Input fields that choose infrastructure (connector instances, the invoicing path): a caller sets them only with the `runs:infrastructure` scope.' }),
   })
   .meta({ id: 'CatalogEntry' });
 
@@ -23,9 +24,10 @@ export const workflowsPaths: ZodOpenApiPathsObject = {
       operationId: 'listWorkflows',
       tags: ['runs'],
       summary: 'The process catalog: what can be started, with JSON Schemas of inputs, signals, updates and queries',
+      description: 'Any runs read scope reads it (`runs:read`, or `runs:read:<type>`); a key limited to processes sees the processes it may read.',
       responses: {
         '200': jsonResponse('Every process.', z.object({ items: z.array(catalogEntrySchema) }), {
-          items: [{ type: 'orderToCash', description: 'Order to cash…', inputSchema: { type: 'object' }, queries: [{ name: 'progress', description: 'Where the run is.', inputSchema: null }], signals: [], updates: [] }],
+          items: [{ type: 'orderToCash', description: 'Order to cash…', inputSchema: { type: 'object' }, queries: [{ name: 'progress', description: 'Where the run is.', inputSchema: null }], signals: [], updates: [], infrastructureFields: ['connectors', 'invoicing'] }],
         }),
       },
     }),

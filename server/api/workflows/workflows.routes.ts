@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { MessageDefinition, ProcessDefinition } from '../../../workflows/catalog';
 import type { ApiKeysService } from '../keys/api-keys.service';
-import { authorize } from '../middleware/authorize';
+import { processesGranted } from '../keys/scopes';
+import { infrastructureFieldsOf } from '../runs/infrastructure-fields';
+import { authorizeRuns, principalOf } from '../middleware/authorize';
 
 export interface CatalogMessage {
   name: string;
@@ -18,6 +20,8 @@ export interface CatalogEntry {
   queries: CatalogMessage[];
   signals: CatalogMessage[];
   updates: CatalogMessage[];
+  /** Input fields that choose infrastructure: setting them needs the `runs:infrastructure` scope. */
+  infrastructureFields: string[];
 }
 
 function describeMessages(messages: readonly MessageDefinition[]): CatalogMessage[] {
@@ -37,16 +41,21 @@ export function describeCatalog(catalog: readonly ProcessDefinition[]): CatalogE
     queries: describeMessages(process.queries),
     signals: describeMessages(process.signals),
     updates: describeMessages(process.updates),
+    infrastructureFields: infrastructureFieldsOf(process),
   }));
 }
 
-/** GET /v1/workflows: what can be started, with JSON Schemas of the inputs and of each message. */
+/**
+ * GET /v1/workflows: what can be started, with JSON Schemas of the inputs and of each message.
+ * Any runs read scope reads it; a caller limited to processes sees those it may read.
+ */
 export function workflowsRouter({ keys, catalog }: { keys: ApiKeysService; catalog: readonly ProcessDefinition[] }): Router {
   const router = Router();
   // The catalog is fixed for the life of the process: convert the schemas once.
   const body = { items: describeCatalog(catalog) };
-  router.get('/workflows', authorize(keys, 'runs:read'), (_req, res) => {
-    res.json(body);
+  router.get('/workflows', authorizeRuns(keys, 'runs:read'), (_req, res) => {
+    const readable = processesGranted(principalOf(res).scopes, 'runs:read');
+    res.json(readable === 'all' ? body : { items: body.items.filter((entry) => readable.includes(entry.type)) });
   });
   return router;
 }

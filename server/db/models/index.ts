@@ -5,11 +5,12 @@ import { ConnectorInstance } from './connector-instance.model';
 import { EmailOutboxEntry } from './email-outbox.model';
 import { EventImport, ImportRejection } from './event-import.model';
 import { InboxEvent } from './inbox-event.model';
+import { RunRequest } from './run-request.model';
 import { SandboxFault, SandboxRecord } from './sandbox.models';
 import { SyncCursor } from './sync-cursor.model';
 
 export { ApiKey, AuditEntry, ConnectorInstance, EmailOutboxEntry, InboxEvent, SandboxFault, SandboxRecord };
-export { EventImport, ImportRejection };
+export { EventImport, ImportRejection, RunRequest };
 
 /** Binds every model to the given connection. Call once per process, before any query. */
 export function initModels(sequelize: Sequelize) {
@@ -21,6 +22,7 @@ export function initModels(sequelize: Sequelize) {
     InboxEvent: InboxEvent.initModel(sequelize),
     EventImport: EventImport.initModel(sequelize),
     ImportRejection: ImportRejection.initModel(sequelize),
+    RunRequest: RunRequest.initModel(sequelize),
     SandboxRecord: SandboxRecord.initModel(sequelize),
     SandboxFault: SandboxFault.initModel(sequelize),
     SyncCursor: SyncCursor.initModel(sequelize),
