@@ -24,9 +24,9 @@ import { toScheduleOptions, toScheduleUpdateOptions, toTemporalOverlap } from '.
 import type { OverlapPolicy, ScheduleBody, ScheduleSpec } from './schedule-spec';
 import { actionView, scheduleLink, stateView, toScheduleView, type ScheduleSummaryView, type ScheduleView } from './schedule-views';
 import { completeScheduleInput, resolveScheduleSpec, type ResolvedSchedule } from './resolve-spec';
-import { infrastructureChosen, refuseInfrastructure, type InfrastructureGuard } from '../api/runs/infrastructure-fields';
+import { infrastructureChosen, refuseInfrastructure } from '../api/runs/infrastructure-fields';
 import { checkInitiator } from '../api/runs/message-actor';
-import type { RunTypeGuard } from '../api/runs/run-guard';
+import type { StartGuards } from '../api/runs/run-guard';
 
 /** A backfill may span at most this much time … */
 export const MAX_BACKFILL_RANGE_MS = 366 * 86_400_000;
@@ -78,13 +78,8 @@ export interface TriggerAccepted {
   links: { self: string };
 }
 
-/** What the caller may schedule: `process` sees the type once it is known to the catalog; absent, an input choosing infrastructure is refused. */
-export interface ScheduleWriteGuards {
-  process?: RunTypeGuard;
-  infrastructure?: InfrastructureGuard;
-  /** The person the caller acts for: a schedule's runs are started on their behalf only (ProcessDefinition.initiator). */
-  person?: string | null;
-}
+/** What the caller may schedule: the guards of starting a run, applied to the runs the schedule will start. */
+export type ScheduleWriteGuards = StartGuards;
 
 export interface SchedulesService {
   list(request: { pageSize: number; pageToken?: string }): Promise<SchedulesPage>;

@@ -7,7 +7,7 @@ import type { Progress } from '../../workflows/shared/progress';
 import { expectProblem, keyedCall, waitForRun as pollRun, type Reply } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { uniqueId } from '../support/order-fixtures';
-import { defaultPolicyYaml, LINES, recipientsOf, type PurchasePeople } from '../workflows/fixtures/purchase-approval.harness';
+import { defaultPolicyYaml, LINES, purchasePeople, recipientsOf, type PurchasePeople } from '../workflows/fixtures/purchase-approval.harness';
 
 interface RunView {
   status: string;
@@ -26,13 +26,7 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
   /** Each approver's own key (actsAs), as an approval app would hold it for them. */
   const keyOf: Record<keyof PurchasePeople, string> = { requester: '', first: '', firstManager: '', second: '', secondManager: '' };
   const tag = uniqueId('pa-e2e').toLowerCase();
-  const people: PurchasePeople = {
-    requester: `requester-${tag}@corp.example`,
-    first: `first-${tag}@corp.example`,
-    firstManager: `first-boss-${tag}@corp.example`,
-    second: `second-${tag}@corp.example`,
-    secondManager: `second-boss-${tag}@corp.example`,
-  };
+  const people = purchasePeople(tag);
   const keyed = keyedCall(() => stack.api.url, () => key);
 
   before(async function () {

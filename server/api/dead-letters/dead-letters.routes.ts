@@ -2,9 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { DeadLettersService } from '../../intake/dead-letters.service';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
-import { processesGranted } from '../keys/scopes';
 import { auditAs, setAuditTarget } from '../middleware/audit';
-import { authorizeRuns, holdsEveryProcess, lacksScope, principalOf, requireProcess } from '../middleware/authorize';
+import { authorizeRuns, holdsEveryProcess, lacksScope, principalOf, processFilter, requireProcess } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { validate } from '../validate';
 import { inboxIdSchema, listDeadLettersQuerySchema, replayManyBodySchema } from './dead-letters.schemas';
@@ -49,8 +48,8 @@ export function deadLettersRouter({ deadLetters, keys }: DeadLettersRoutesDeps):
     const query = validate(listDeadLettersQuerySchema, req.query, 'query');
     const page = await deadLetters.list(query);
     // A caller limited to processes sees their dead letters only (a page may then hold fewer items; the token still pages on).
-    const readable = processesGranted(principalOf(res).scopes, 'runs:read');
-    res.json(readable === 'all' ? page : { ...page, items: page.items.filter((item) => item.workflowType !== null && readable.includes(item.workflowType)) });
+    const readable = processFilter(principalOf(res), 'runs:read');
+    res.json({ ...page, items: page.items.filter((item) => readable(item.workflowType)) });
   });
 
   router.post('/dead-letters/replay', auditAs('deadLetters.replay'), authorizeRuns(keys, 'runs:write'), jsonBody(), async (req, res) => {

@@ -15,8 +15,7 @@ import { actorOf } from '../auth/principal';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, auditMutations, setAuditTarget } from '../middleware/audit';
-import { authorizeRuns, principalOf, requireProcess } from '../middleware/authorize';
-import { processesGranted } from '../keys/scopes';
+import { authorizeRuns, principalOf, processFilter, requireProcess } from '../middleware/authorize';
 import { sendProblem } from '../middleware/error-handler';
 import { validate } from '../validate';
 import { importIdSchema, listImportsQuerySchema, listRejectionsQuerySchema, startImportQuerySchema } from './imports.schemas';
@@ -152,23 +151,18 @@ export function importsRouter({ models, keys, sources }: ImportsRoutesDeps): Rou
   const processOf = new Map(sources.map((source) => [source.name, source.mapping.process.type]));
   const router = Router();
   const read = authorizeRuns(keys, 'runs:read');
-  /** A source no longer configured feeds no known process: its imports need the unlimited scope. */
-  const readable = (res: Response, source: string): boolean => {
-    const granted = processesGranted(principalOf(res).scopes, 'runs:read');
-    const type = processOf.get(source);
-    return granted === 'all' || (type !== undefined && granted.includes(type));
-  };
-  /** The import's report, once the caller may read its source's process. */
+  /** The import's report, once the caller may read its source's process (a source no longer configured: the unlimited scope). */
   const readableDetail = async (res: Response, id: string) => {
     const detail = await imports.detail(id);
-    if (!readable(res, detail.source)) requireProcess(principalOf(res), 'runs:read', processOf.get(detail.source) ?? null);
+    requireProcess(principalOf(res), 'runs:read', processOf.get(detail.source) ?? null);
     return detail;
   };
 
   router.get('/imports', read, async (req, res) => {
     const page = await imports.list(validate(listImportsQuerySchema, req.query, 'query'));
     // Filtered after paging: a page may come back shorter than pageSize; its token still pages on.
-    res.json({ ...page, items: page.items.filter((item) => readable(res, item.source)) });
+    const readable = processFilter(principalOf(res), 'runs:read');
+    res.json({ ...page, items: page.items.filter((item) => readable(processOf.get(item.source))) });
   });
 
   router.get('/imports/:id', read, async (req, res) => {

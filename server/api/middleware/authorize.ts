@@ -2,9 +2,9 @@ import type { RequestHandler, Response } from 'express';
 import { createBearerAuthenticator } from '../auth/bearer-authenticator';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
-import { grants, grantsAnyProcess, grantsProcess, processScope, type PlainScope, type Principal, type ProcessAction } from '../keys/scopes';
+import { grants, grantsAnyProcess, grantsProcess, personOf, processesGranted, processScope, type PlainScope, type Principal, type ProcessAction } from '../keys/scopes';
 import type { InfrastructureGuard } from '../runs/infrastructure-fields';
-import type { RunTypeGuard } from '../runs/run-guard';
+import type { RunTypeGuard, StartGuards } from '../runs/run-guard';
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
@@ -97,4 +97,19 @@ export function infrastructureGuard(principal: Principal, root = 'input'): Infra
     const error = lacksScope(principal, 'runs:infrastructure', `${named.join(', ')} ${named.length === 1 ? 'chooses' : 'choose'} infrastructure; leave ${named.length === 1 ? 'it' : 'them'} out and the deployment's defaults apply.`);
     throw new AppError({ code: error.code, status: error.status, title: error.title, detail: error.detail, errors: named.map((field) => ({ field, message: 'chooses infrastructure: needs the "runs:infrastructure" scope' })) });
   };
+}
+
+/**
+ * Whether the caller may act on runs of a type, for filtering listings (schedules, dead letters,
+ * imports, the catalog): a caller holding the action for every process sees everything, an item
+ * of no known type included; a limited caller sees its processes only.
+ */
+export function processFilter(principal: Principal, action: ProcessAction): (type: string | null | undefined) => boolean {
+  const granted = processesGranted(principal.scopes, action);
+  return (type) => granted === 'all' || (typeof type === 'string' && granted.includes(type));
+}
+
+/** The guards of starting runs (a run, a schedule's runs) as this caller: its process scopes, runs:infrastructure, the person it acts for. */
+export function startGuards(principal: Principal): StartGuards {
+  return { process: (type) => requireProcess(principal, 'runs:write', type), infrastructure: infrastructureGuard(principal), person: personOf(principal) };
 }

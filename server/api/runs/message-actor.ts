@@ -5,6 +5,7 @@
  */
 import type { MessageDefinition, ProcessDefinition } from '../../../workflows/process-definition';
 import { AppError } from '../errors';
+import { valueAt } from '../../intake/event-path';
 import { personOf, type Principal } from '../keys/scopes';
 
 const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -42,15 +43,6 @@ export function bindActor(message: MessageDefinition, argument: unknown, caller:
   return { ...body, [field]: person };
 }
 
-function valueAtPath(input: unknown, path: readonly string[]): unknown {
-  let current: unknown = input;
-  for (const segment of path) {
-    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
 /**
  * A caller that acts for a person starts runs only on their own behalf (ProcessDefinition.initiator):
  * 403 `initiator-mismatch` when the input names someone else. `person` null (a system's key, an
@@ -59,7 +51,7 @@ function valueAtPath(input: unknown, path: readonly string[]): unknown {
 export function checkInitiator(process: ProcessDefinition, input: unknown, person: string | null): void {
   if (!process.initiator || person === null) return;
   const field = process.initiator.path.join('.');
-  const named = valueAtPath(input, process.initiator.path);
+  const named = valueAt(input, process.initiator.path);
   if (typeof named === 'string' && sameEmail(named, person)) return;
   throw new AppError({
     code: 'initiator-mismatch',

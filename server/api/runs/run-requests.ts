@@ -46,7 +46,20 @@ export function requestHashOf(request: RunRequestBody): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** How often one process deletes expired keys: once a minute, not on every request. */
+const PURGE_INTERVAL_MS = 60_000;
+
 export function createRunRequestStore(runRequests: typeof RunRequest, now: () => Date = () => new Date()): RunRequestStore {
+  let lastPurge = 0;
+
+  /** Expired keys are forgotten in small batches, at most once a minute per process, by the requests that come along. */
+  async function forgetExpired(): Promise<void> {
+    const at = now().getTime();
+    if (at - lastPurge < PURGE_INTERVAL_MS) return;
+    lastPurge = at;
+    await runRequests.destroy({ where: { createdAt: { [Op.lt]: new Date(at - IDEMPOTENCY_KEY_RETENTION_MS) } }, limit: 1000 });
+  }
+
   async function existing(caller: string, key: string): Promise<RunRequest | null> {
     const row = await runRequests.findOne({ where: { caller, idempotencyKey: key } });
     if (row && now().getTime() - row.createdAt.getTime() > IDEMPOTENCY_KEY_RETENTION_MS) {
@@ -83,8 +96,7 @@ export function createRunRequestStore(runRequests: typeof RunRequest, now: () =>
       const hash = requestHashOf(request);
       const found = await existing(caller, key);
       if (found) return answerFor(found, hash);
-      // Old keys are forgotten in small batches by the requests that come along.
-      await runRequests.destroy({ where: { createdAt: { [Op.lt]: new Date(now().getTime() - IDEMPOTENCY_KEY_RETENTION_MS) } }, limit: 100 });
+      await forgetExpired();
       let row: RunRequest;
       try {
         row = await runRequests.create({ caller, idempotencyKey: key, requestHash: hash, workflowType: request.type, workflowId: null, runId: null });

@@ -3,7 +3,7 @@ import type { ProcessDefinition } from '../../../workflows/catalog';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
-import { authorize, authorizeRuns, infrastructureGuard, principalOf, processGuard, requireProcess } from '../middleware/authorize';
+import { authorize, authorizeRuns, principalOf, processGuard, requireProcess, startGuards } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { countRunStarted } from '../middleware/http-metrics';
 import { validate } from '../validate';
@@ -12,7 +12,7 @@ import type { RunsService } from './runs.service';
 import { startOncePerKey, type RunRequestStore } from './run-requests';
 import { historyQuerySchema, idempotencyKeySchema, listRunsQuerySchema, startRunBodySchema, terminateBodySchema, workflowIdSchema } from './runs.schemas';
 import type { RunHistoryService } from './run-history.service';
-import { grants, personOf, processesGranted } from '../keys/scopes';
+import { grants, processesGranted } from '../keys/scopes';
 
 export interface RunsRoutesDeps {
   runs: RunsService;
@@ -43,9 +43,7 @@ export function runsRouter({ runs, requests, history, keys, catalog }: RunsRoute
     const principal = principalOf(res);
     const headerKey = req.get('idempotency-key');
     const idempotencyKey = headerKey === undefined ? undefined : validate(idempotencyKeySchema, headerKey, 'Idempotency-Key header', 'Idempotency-Key');
-    const started = await startOncePerKey(requests, res.locals.principal, idempotencyKey, body, () =>
-      runs.startRun(body, { process: (type) => requireProcess(principal, 'runs:write', type), infrastructure: infrastructureGuard(principal), person: personOf(principal) }),
-    );
+    const started = await startOncePerKey(requests, principal, idempotencyKey, body, () => runs.startRun(body, startGuards(principal)));
     if (!started.existing) countRunStarted(res, body.type);
     setAuditTarget(res, started.workflowId, {
       type: body.type,

@@ -18,8 +18,8 @@ const invalidPageToken = () =>
 import { decodePageToken, encodePageToken } from './page-token';
 import { buildVisibilityQuery, type RunFilter } from './visibility-query';
 import { withDefaultConnectors, type StepConnectors } from '../../../connectors/registry/step-defaults';
-import { infrastructureChosen, refuseInfrastructure, type InfrastructureGuard } from './infrastructure-fields';
-import type { RunTypeGuard } from './run-guard';
+import { infrastructureChosen, refuseInfrastructure } from './infrastructure-fields';
+import type { RunTypeGuard, StartGuards } from './run-guard';
 import { checkInitiator } from './message-actor';
 
 export interface RunsTimeouts {
@@ -47,14 +47,6 @@ export interface StartRunRequest {
   businessKey?: string;
 }
 
-/** What the caller may start: `process` sees the type once it is known to the catalog; absent, an input choosing infrastructure is refused. */
-export interface StartRunGuards {
-  process?: RunTypeGuard;
-  infrastructure?: InfrastructureGuard;
-  /** The person the caller acts for (personOf), checked against the process's initiator field; null or absent: a system. */
-  person?: string | null;
-}
-
 export interface StartedRun {
   workflowId: string;
   runId: string;
@@ -75,7 +67,7 @@ export interface RunsPage {
 }
 
 export interface RunsService {
-  startRun(request: StartRunRequest, guards?: StartRunGuards): Promise<StartedRun>;
+  startRun(request: StartRunRequest, guards?: StartGuards): Promise<StartedRun>;
   /** `guard` sees the run's type before anything else is read. */
   getRun(workflowId: string, guard?: RunTypeGuard): Promise<RunView>;
   listRuns(request: ListRunsRequest): Promise<RunsPage>;

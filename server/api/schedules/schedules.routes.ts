@@ -11,11 +11,10 @@ import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
-import { authorize, authorizeRuns, holdsEveryProcess, infrastructureGuard, principalOf, requireProcess } from '../middleware/authorize';
-import { personOf, processesGranted } from '../keys/scopes';
+import { authorize, authorizeRuns, holdsEveryProcess, principalOf, processFilter, requireProcess, startGuards } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { validate } from '../validate';
-import type { ScheduleWriteGuards, SchedulesService } from '../../schedules/schedules.service';
+import type { SchedulesService } from '../../schedules/schedules.service';
 import { scheduleLink } from '../../schedules/schedule-views';
 import {
   backfillBodySchema,
@@ -42,11 +41,8 @@ export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Route
   const read = authorizeRuns(keys, 'runs:read');
   const write = authorize(keys, 'schedules:write');
   const idOf = (req: Request): string => validate(scheduleIdSchema, req.params.id, 'schedule id', 'id');
-  /** A spec's process must be one the caller may start; its input may choose infrastructure only with runs:infrastructure. */
-  const writeGuards = (res: Response): ScheduleWriteGuards => {
-    const principal = principalOf(res);
-    return { process: (type) => requireProcess(principal, 'runs:write', type), infrastructure: infrastructureGuard(principal), person: personOf(principal) };
-  };
+  /** A spec's process must be one the caller may start, as for a run: the schedule starts runs of it. */
+  const writeGuards = (res: Response) => startGuards(principalOf(res));
   /** Before an operation that starts runs of the existing schedule: the caller may start its process (one describe, for a key limited to processes only). */
   const mayStartRunsOf = async (res: Response, id: string): Promise<void> => {
     const principal = principalOf(res);
@@ -59,8 +55,8 @@ export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Route
     const query = validate(listSchedulesQuerySchema, req.query, 'query');
     const page = await schedules.list({ pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) });
     // A caller limited to processes sees their schedules only (a page may then hold fewer items; the token still pages on).
-    const readable = processesGranted(principalOf(res).scopes, 'runs:read');
-    res.json(readable === 'all' ? page : { ...page, items: page.items.filter((item) => item.workflow !== null && readable.includes(item.workflow)) });
+    const readable = processFilter(principalOf(res), 'runs:read');
+    res.json({ ...page, items: page.items.filter((item) => readable(item.workflow)) });
   });
 
   router.post('/schedules', auditAs('schedules.create'), write, jsonBody(), async (req, res) => {

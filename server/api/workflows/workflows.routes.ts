@@ -2,9 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { MessageDefinition, ProcessDefinition } from '../../../workflows/catalog';
 import type { ApiKeysService } from '../keys/api-keys.service';
-import { processesGranted } from '../keys/scopes';
 import { infrastructureFieldsOf } from '../runs/infrastructure-fields';
-import { authorizeRuns, principalOf } from '../middleware/authorize';
+import { authorizeRuns, principalOf, processFilter } from '../middleware/authorize';
 
 export interface CatalogMessage {
   name: string;
@@ -54,8 +53,8 @@ export function workflowsRouter({ keys, catalog }: { keys: ApiKeysService; catal
   // The catalog is fixed for the life of the process: convert the schemas once.
   const body = { items: describeCatalog(catalog) };
   router.get('/workflows', authorizeRuns(keys, 'runs:read'), (_req, res) => {
-    const readable = processesGranted(principalOf(res).scopes, 'runs:read');
-    res.json(readable === 'all' ? body : { items: body.items.filter((entry) => readable.includes(entry.type)) });
+    const readable = processFilter(principalOf(res), 'runs:read');
+    res.json({ items: body.items.filter((entry) => readable(entry.type)) });
   });
   return router;
 }
