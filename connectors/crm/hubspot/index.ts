@@ -3,7 +3,7 @@
  * settings and credentials schemas are exported for the registry and the connectors API.
  */
 import { authFromSettings, bearerToken, type AuthInjector } from '../../http';
-import type { VendorRegistration } from '../../registry';
+import type { VendorRegistration } from '../../registry/registry-types';
 import { HubSpotCrmConnector } from './hubspot.connector';
 import { hubspotManifest } from './hubspot.manifest';
 import { hubspotCredentialsSchema, hubspotSettingsSchema } from './hubspot.settings';

@@ -4,7 +4,7 @@
  * flow for the shared auth factory) are validated by the exported schemas.
  */
 import { authFromSettings, type AuthInjector } from '../../http';
-import type { VendorRegistration } from '../../registry';
+import type { VendorRegistration } from '../../registry/registry-types';
 import { SalesforceCrmConnector } from './salesforce.connector';
 import { salesforceManifest } from './salesforce.manifest';
 import { credentialsSchema, settingsSchema } from './salesforce.settings';

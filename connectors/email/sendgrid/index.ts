@@ -4,7 +4,7 @@
  */
 import type { Models } from '../../../server/db/models';
 import type { HttpClient } from '../../http';
-import type { VendorRegistration } from '../../registry';
+import type { VendorRegistration } from '../../registry/registry-types';
 import { SendGridClient, createSendGridHttpClient } from './sendgrid.client';
 import { SendGridEmailConnector } from './sendgrid.connector';
 import { sendgridManifest } from './sendgrid.manifest';

@@ -4,7 +4,7 @@
  * schemas; the OAuth2 client-credentials injector comes from the shared auth factory.
  */
 import { authFromSettings } from '../../http';
-import type { VendorRegistration } from '../../registry';
+import type { VendorRegistration } from '../../registry/registry-types';
 import { BusinessCentralConnector, type BcConnectorDeps } from './bc.connector';
 import { bcManifest } from './bc.manifest';
 import { bcEndpoints, credentialsSchema, settingsSchema } from './bc.settings';

@@ -2,7 +2,7 @@
  * The `erp/odoo` vendor. Registered with the ConnectorRegistry as `odooVendor`; its settings
  * and credentials schemas are exported for the registry and the connectors API.
  */
-import type { VendorRegistration } from '../../registry';
+import type { VendorRegistration } from '../../registry/registry-types';
 import { OdooErpConnector } from './odoo.connector';
 import { odooManifest } from './odoo.manifest';
 import { odooCredentialsSchema, odooSettingsSchema } from './odoo.settings';

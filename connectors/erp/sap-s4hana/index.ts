@@ -3,7 +3,7 @@
  * shown by the API) and credentials (write-only) are validated by the exported schemas.
  */
 import { authFromSettings, basicAuth } from '../../http';
-import type { VendorRegistration } from '../../registry';
+import type { VendorRegistration } from '../../registry/registry-types';
 import { SapS4hanaConnector, type SapConnectorDeps } from './sap.connector';
 import { sapManifest } from './sap.manifest';
 import { credentialsSchema, settingsSchema } from './sap.settings';

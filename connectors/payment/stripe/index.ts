@@ -3,7 +3,7 @@
  * settings and credentials schemas are exported for the registry and the connectors API.
  */
 import type { HttpClient } from '../../http';
-import type { VendorRegistration } from '../../registry';
+import type { VendorRegistration } from '../../registry/registry-types';
 import { StripeClient, createStripeHttpClient } from './stripe.client';
 import { StripePaymentConnector } from './stripe.connector';
 import { stripeManifest } from './stripe.manifest';
