@@ -18,7 +18,8 @@ const sdkInternals = {
 
 const serverApi = {
   regex: '(^|/)server/api(/|$)|^(\\./|(\\.\\./)+)api(/|$)',
-  message: 'Only server/api and server/roles build on the HTTP API; shared code lives in server/errors, server/temporal, …',
+  message:
+    'Only server/api and server/roles build on the HTTP API; shared code lives in server/errors, server/temporal, …',
 };
 
 /** Workflow code runs in Temporal's deterministic sandbox: no Node modules, no I/O layers. */
@@ -58,7 +59,10 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-import-type-side-effects': 'error',
@@ -102,7 +106,10 @@ export default tseslint.config(
   {
     files: ['workflows/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [sdkInternals, serverApi, ...workflowSandbox] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [sdkInternals, serverApi, ...workflowSandbox] },
+      ],
     },
   },
 );

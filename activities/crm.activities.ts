@@ -9,7 +9,11 @@ export interface UpsertCrmContactInput {
 
 export function createCrmActivities(connectors: ConnectorResolver) {
   return {
-    async upsertCrmContact({ connector, contact, idempotencyKey }: UpsertCrmContactInput): Promise<Pick<Contact, 'id' | 'email'>> {
+    async upsertCrmContact({
+      connector,
+      contact,
+      idempotencyKey,
+    }: UpsertCrmContactInput): Promise<Pick<Contact, 'id' | 'email'>> {
       const crm = connectors.resolve('crm', connector);
       const saved = await callConnector(() => crm.upsertContact(contact, { idempotencyKey }));
       return { id: saved.id, email: saved.email };

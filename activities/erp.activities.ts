@@ -1,6 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorErrorCode } from '../connectors/errors';
-import type { ConnectorResolver, Customer, CustomerInput, Invoice, InvoiceInput, OrderLine, SalesOrder, SalesOrderInput, StockLevel } from '../connectors/spi';
+import type {
+  ConnectorResolver,
+  Customer,
+  CustomerInput,
+  Invoice,
+  InvoiceInput,
+  OrderLine,
+  SalesOrder,
+  SalesOrderInput,
+  StockLevel,
+} from '../connectors/spi';
 import { callConnector } from './connector-failure';
 
 export interface StockShortage {
@@ -12,7 +22,13 @@ export interface StockShortage {
 export function createErpActivities(connectors: ConnectorResolver) {
   return {
     /** Fails non-retryably with OUT_OF_STOCK, listing every short line, when any line cannot be served. */
-    async checkStock({ connector, lines }: { connector: string; lines: Pick<OrderLine, 'sku' | 'quantity'>[] }): Promise<StockLevel[]> {
+    async checkStock({
+      connector,
+      lines,
+    }: {
+      connector: string;
+      lines: Pick<OrderLine, 'sku' | 'quantity'>[];
+    }): Promise<StockLevel[]> {
       const erp = connectors.resolve('erp', connector);
       const requested = new Map<string, number>();
       for (const line of lines) requested.set(line.sku, (requested.get(line.sku) ?? 0) + line.quantity);
@@ -31,27 +47,67 @@ export function createErpActivities(connectors: ConnectorResolver) {
       return levels;
     },
 
-    async upsertErpCustomer({ connector, customer, idempotencyKey }: { connector: string; customer: CustomerInput; idempotencyKey: string }): Promise<Customer> {
+    async upsertErpCustomer({
+      connector,
+      customer,
+      idempotencyKey,
+    }: {
+      connector: string;
+      customer: CustomerInput;
+      idempotencyKey: string;
+    }): Promise<Customer> {
       const erp = connectors.resolve('erp', connector);
       return callConnector(() => erp.upsertCustomer(customer, { idempotencyKey }));
     },
 
-    async createSalesOrder({ connector, order, idempotencyKey }: { connector: string; order: SalesOrderInput; idempotencyKey: string }): Promise<SalesOrder> {
+    async createSalesOrder({
+      connector,
+      order,
+      idempotencyKey,
+    }: {
+      connector: string;
+      order: SalesOrderInput;
+      idempotencyKey: string;
+    }): Promise<SalesOrder> {
       const erp = connectors.resolve('erp', connector);
       return callConnector(() => erp.createSalesOrder(order, { idempotencyKey }));
     },
 
-    async cancelSalesOrder({ connector, salesOrderId, idempotencyKey }: { connector: string; salesOrderId: string; idempotencyKey: string }): Promise<SalesOrder> {
+    async cancelSalesOrder({
+      connector,
+      salesOrderId,
+      idempotencyKey,
+    }: {
+      connector: string;
+      salesOrderId: string;
+      idempotencyKey: string;
+    }): Promise<SalesOrder> {
       const erp = connectors.resolve('erp', connector);
       return callConnector(() => erp.cancelSalesOrder(salesOrderId, { idempotencyKey }));
     },
 
-    async createInvoice({ connector, invoice, idempotencyKey }: { connector: string; invoice: InvoiceInput; idempotencyKey: string }): Promise<Invoice> {
+    async createInvoice({
+      connector,
+      invoice,
+      idempotencyKey,
+    }: {
+      connector: string;
+      invoice: InvoiceInput;
+      idempotencyKey: string;
+    }): Promise<Invoice> {
       const erp = connectors.resolve('erp', connector);
       return callConnector(() => erp.createInvoice(invoice, { idempotencyKey }));
     },
 
-    async cancelInvoice({ connector, invoiceId, idempotencyKey }: { connector: string; invoiceId: string; idempotencyKey: string }): Promise<Invoice> {
+    async cancelInvoice({
+      connector,
+      invoiceId,
+      idempotencyKey,
+    }: {
+      connector: string;
+      invoiceId: string;
+      idempotencyKey: string;
+    }): Promise<Invoice> {
       const erp = connectors.resolve('erp', connector);
       return callConnector(() => erp.cancelInvoice(invoiceId, { idempotencyKey }));
     },

@@ -52,7 +52,9 @@ export function createNotificationActivities(connectors: ConnectorResolver) {
       // A copy: the SDK may serialise throttled heartbeat details later, after more changes.
       const snapshot = () => ({ ...checkpoint, failed: [...checkpoint.failed] });
       const resumedFrom = checkpoint.next;
-      const pace = new RateLimiterQueue(new RateLimiterMemory({ points: input.ratePerSecond, duration: 1 }), { maxQueueSize: 1 });
+      const pace = new RateLimiterQueue(new RateLimiterMemory({ points: input.ratePerSecond, duration: 1 }), {
+        maxQueueSize: 1,
+      });
       const signal = cancellationSignal();
       const lastAttempt = isLastAttempt();
 
@@ -63,7 +65,11 @@ export function createNotificationActivities(connectors: ConnectorResolver) {
           if (!recipient) break;
           await pace.removeTokens(1);
           try {
-            await callConnector(() => mailer.send(notificationEmail(input.message, recipient), { idempotencyKey: recipientIdempotencyKey(input.eventId, recipient.email) }));
+            await callConnector(() =>
+              mailer.send(notificationEmail(input.message, recipient), {
+                idempotencyKey: recipientIdempotencyKey(input.eventId, recipient.email),
+              }),
+            );
             checkpoint.sent += 1;
           } catch (error) {
             if (!(error instanceof ApplicationFailure) || (!error.nonRetryable && !lastAttempt)) throw error;

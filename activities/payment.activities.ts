@@ -9,7 +9,15 @@ interface PaymentRef {
 
 export function createPaymentActivities(connectors: ConnectorResolver) {
   return {
-    async authorizePayment({ connector, authorization, idempotencyKey }: { connector: string; authorization: AuthorizationInput; idempotencyKey: string }): Promise<Payment> {
+    async authorizePayment({
+      connector,
+      authorization,
+      idempotencyKey,
+    }: {
+      connector: string;
+      authorization: AuthorizationInput;
+      idempotencyKey: string;
+    }): Promise<Payment> {
       const payments = connectors.resolve('payment', connector);
       return callConnector(() => payments.authorize(authorization, { idempotencyKey }));
     },

@@ -34,27 +34,46 @@ export function createReconciliationActivities(connectors: ConnectorResolver) {
     async reconcileWindow(request: ReconcileWindowRequest): Promise<ReconciliationReport> {
       const { window } = request;
       // Inside callConnector: an unknown or disabled instance is a non-retryable CONNECTOR_MISCONFIGURED.
-      const [erp, payments, mailer] = await callConnector(async () => [
-        connectors.resolve('erp', request.connectors.erp),
-        connectors.resolve('payment', request.connectors.payment),
-        connectors.resolve('email', request.connectors.email),
-      ] as const);
+      const [erp, payments, mailer] = await callConnector(
+        async () =>
+          [
+            connectors.resolve('erp', request.connectors.erp),
+            connectors.resolve('payment', request.connectors.payment),
+            connectors.resolve('email', request.connectors.email),
+          ] as const,
+      );
       const listed = { invoices: 0, payments: 0 };
       const beat = () => heartbeat(listed);
 
-      const invoiceList = await readAllPages(`${erp.name} listInvoices`, (cursor) => callConnector(() => erp.listInvoices(window, cursor)), (count) => {
-        listed.invoices = count;
-        beat();
-      });
-      const paymentList = await readAllPages(`${payments.name} listPayments`, (cursor) => callConnector(() => payments.listPayments(window, cursor)), (count) => {
-        listed.payments = count;
-        beat();
-      });
+      const invoiceList = await readAllPages(
+        `${erp.name} listInvoices`,
+        (cursor) => callConnector(() => erp.listInvoices(window, cursor)),
+        (count) => {
+          listed.invoices = count;
+          beat();
+        },
+      );
+      const paymentList = await readAllPages(
+        `${payments.name} listPayments`,
+        (cursor) => callConnector(() => payments.listPayments(window, cursor)),
+        (count) => {
+          listed.payments = count;
+          beat();
+        },
+      );
 
       const { rows, summary } = reconcile(invoiceList, paymentList, { tolerance: request.tolerance });
       const attachment = `${reconciliationWorkflowId(window)}.csv`;
-      const message = reconciliationReportEmail({ window, summary, to: request.reportTo, attachment: { filename: attachment, csv: reportCsv(rows) } });
-      const { messageId } = await withHeartbeatPulse(() => listed, () => callConnector(() => mailer.send(message, { idempotencyKey: request.idempotencyKey })));
+      const message = reconciliationReportEmail({
+        window,
+        summary,
+        to: request.reportTo,
+        attachment: { filename: attachment, csv: reportCsv(rows) },
+      });
+      const { messageId } = await withHeartbeatPulse(
+        () => listed,
+        () => callConnector(() => mailer.send(message, { idempotencyKey: request.idempotencyKey })),
+      );
       return {
         window,
         summary,

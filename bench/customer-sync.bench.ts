@@ -26,12 +26,18 @@ function positiveInteger(value: string | undefined, name: string): number {
 }
 
 /** The same connector calls as the workflow's pages, in a plain loop: what the sync costs without Temporal. */
-async function directSync(registry: ConnectorRegistry, crmName: string, erpName: string, pageSize: number, concurrency: number): Promise<number> {
+async function directSync(
+  registry: ConnectorRegistry,
+  crmName: string,
+  erpName: string,
+  pageSize: number,
+  concurrency: number,
+): Promise<number> {
   const crm = registry.resolve('crm', crmName);
   const erp = registry.resolve('erp', erpName);
   const limit = pLimit(concurrency);
   let synced = 0;
-  for (let cursor: string | null = null; ; ) {
+  for (let cursor: string | null = null; ;) {
     const page = await crm.listContactsChangedSince(cursor, pageSize);
     await Promise.all(
       page.items.map((contact) =>
@@ -39,7 +45,9 @@ async function directSync(registry: ConnectorRegistry, crmName: string, erpName:
           // Retried in place: the baseline has no Temporal retry to fall back on.
           for (let attempt = 1; ; attempt++) {
             try {
-              await erp.upsertCustomer(toCustomerInput(contact), { idempotencyKey: customerIdempotencyKey(crmName, contact) });
+              await erp.upsertCustomer(toCustomerInput(contact), {
+                idempotencyKey: customerIdempotencyKey(crmName, contact),
+              });
               synced++;
               return;
             } catch (error) {
@@ -87,9 +95,20 @@ async function main(): Promise<void> {
       baseline = { seconds: (Date.now() - started) / 1000, synced };
     }
 
-    const input: CustomerSyncInput = { syncName: uniqueId('bench'), connectors: { crm: pair.crm, erp: pair.erp }, pageSize, pagesPerRun, concurrency, reportTo: ['ops@bench.example'] };
+    const input: CustomerSyncInput = {
+      syncName: uniqueId('bench'),
+      connectors: { crm: pair.crm, erp: pair.erp },
+      pageSize,
+      pagesPerRun,
+      concurrency,
+      reportTo: ['ops@bench.example'],
+    };
     const started = Date.now();
-    const handle = await client.workflow.start('customerSync', { taskQueue, workflowId: `customer-sync-${input.syncName}`, args: [input] });
+    const handle = await client.workflow.start('customerSync', {
+      taskQueue,
+      workflowId: `customer-sync-${input.syncName}`,
+      args: [input],
+    });
     const result = (await handle.result()) as CustomerSyncResult;
     const seconds = (Date.now() - started) / 1000;
 
@@ -105,10 +124,19 @@ async function main(): Promise<void> {
     }
     const erp = await countErpCustomers(db.models, pair.erp);
 
-    console.log(`customerSync: ${result.totals.synced} of ${records} records in ${seconds.toFixed(1)} s = ${(result.totals.synced / seconds).toFixed(0)} records/s (page ${pageSize}, concurrency ${concurrency})`);
-    if (baseline) console.log(`baseline (same calls, plain loop, no Temporal): ${baseline.synced} records in ${baseline.seconds.toFixed(1)} s = ${(baseline.synced / baseline.seconds).toFixed(0)} records/s`);
-    console.log(`runs: ${result.runs} (pagesPerRun ${pagesPerRun}); events per run min ${Math.min(...events)} max ${Math.max(...events)}; history bytes per run max ${Math.max(...bytes)}; pages retried ${retriedPages} of ${result.totals.pages}`);
-    console.log(`ERP: ${erp.customers} customers, ${erp.distinctEmails} distinct emails, ${erp.upsertWrites} upsert writes; failed records ${result.totals.failed}`);
+    console.log(
+      `customerSync: ${result.totals.synced} of ${records} records in ${seconds.toFixed(1)} s = ${(result.totals.synced / seconds).toFixed(0)} records/s (page ${pageSize}, concurrency ${concurrency})`,
+    );
+    if (baseline)
+      console.log(
+        `baseline (same calls, plain loop, no Temporal): ${baseline.synced} records in ${baseline.seconds.toFixed(1)} s = ${(baseline.synced / baseline.seconds).toFixed(0)} records/s`,
+      );
+    console.log(
+      `runs: ${result.runs} (pagesPerRun ${pagesPerRun}); events per run min ${Math.min(...events)} max ${Math.max(...events)}; history bytes per run max ${Math.max(...bytes)}; pages retried ${retriedPages} of ${result.totals.pages}`,
+    );
+    console.log(
+      `ERP: ${erp.customers} customers, ${erp.distinctEmails} distinct emails, ${erp.upsertWrites} upsert writes; failed records ${result.totals.failed}`,
+    );
     if (erp.upsertWrites !== records || result.totals.synced !== records) process.exitCode = 1;
   } finally {
     await stack.close();

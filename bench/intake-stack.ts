@@ -57,7 +57,16 @@ export async function startIntakeStack(redisUrl: string, consumerConcurrency: nu
   const taskQueue = uniqueId('bench-intake');
   const catalog = [intakeRecorderProcess(workflowIdPrefix)];
   const env = { BENCH_SECRET };
-  const config = loadConfig({ TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, TEMPORAL_TASK_QUEUE: taskQueue, REDIS_URL: redisUrl, LOG_LEVEL: 'error' }, false);
+  const config = loadConfig(
+    {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: server.namespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: 'error',
+    },
+    false,
+  );
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
   const workerConnection = await NativeConnection.connect({ address: server.address });
@@ -65,7 +74,10 @@ export async function startIntakeStack(redisUrl: string, consumerConcurrency: nu
     connection: workerConnection,
     namespace: server.namespace,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../test/support/intake-recorder.workflow'), logger: bundlerLogger() }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: require.resolve('../test/support/intake-recorder.workflow'),
+      logger: bundlerLogger(),
+    }),
   });
   const running = worker.run();
   const opened: (() => Promise<void>)[] = [];
@@ -81,8 +93,16 @@ export async function startIntakeStack(redisUrl: string, consumerConcurrency: nu
       const sources: readonly EventSource[] = parseEventSourcesFile(SOURCES_YAML, env, catalog);
       const queueName = uniqueId(`bench-${label}`);
       const intake = await openEventIntake({ config, models: db.models, catalog, env, sources, queueName });
-      const api = await startApiServer(createApp({ config, temporal: client, models: db.models, catalog, intake, responseCheck: 'off' }), 0);
-      const key = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'bench', scopes: ['runs:read', 'runs:write'] })).key;
+      const api = await startApiServer(
+        createApp({ config, temporal: client, models: db.models, catalog, intake, responseCheck: 'off' }),
+        0,
+      );
+      const key = (
+        await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({
+          name: 'bench',
+          scopes: ['runs:read', 'runs:write'],
+        })
+      ).key;
       const consumer = consume
         ? startIntakeConsumer({
             redisUrl,

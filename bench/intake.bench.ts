@@ -44,9 +44,18 @@ async function bullmqBaseline(events: number, concurrency: number): Promise<RunS
   const connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(uniqueId('bench-bare'), { connection });
   try {
-    await runConcurrently(100, concurrency, async (i) => void (await queue.add('deliver', { inboxId: `warm-${i}` }, { jobId: `warm-${i}`, removeOnComplete: true })));
+    await runConcurrently(
+      100,
+      concurrency,
+      async (i) =>
+        void (await queue.add('deliver', { inboxId: `warm-${i}` }, { jobId: `warm-${i}`, removeOnComplete: true })),
+    );
     const { latenciesMs, wallMs } = await runConcurrently(events, concurrency, async (i) => {
-      await queue.add('deliver', { inboxId: String(i) }, { jobId: `job-${i}`, attempts: 10, removeOnComplete: true, removeOnFail: true });
+      await queue.add(
+        'deliver',
+        { inboxId: String(i) },
+        { jobId: `job-${i}`, attempts: 10, removeOnComplete: true, removeOnFail: true },
+      );
     });
     return summarize(latenciesMs, wallMs);
   } finally {
@@ -57,16 +66,24 @@ async function bullmqBaseline(events: number, concurrency: number): Promise<RunS
 }
 
 /** Signed webhooks until each is acknowledged, then until every run has started. */
-async function intakeThroughput(stack: IntakeStack, events: number, concurrency: number): Promise<{ ack: RunStats; endToEnd: { runs: number; seconds: number; runsPerSecond: number } }> {
+async function intakeThroughput(
+  stack: IntakeStack,
+  events: number,
+  concurrency: number,
+): Promise<{ ack: RunStats; endToEnd: { runs: number; seconds: number; runsPerSecond: number } }> {
   const target = await stack.openApi('bench_events', true);
   const post = async (id: string) => {
     const body = eventOf(id, id);
     const response = await fetch(`${target.api.url}/v1/events/${BENCH_SOURCE}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [BENCH_HMAC_HEADER]: createHmac('sha256', BENCH_SECRET).update(body).digest('base64') },
+      headers: {
+        'content-type': 'application/json',
+        [BENCH_HMAC_HEADER]: createHmac('sha256', BENCH_SECRET).update(body).digest('base64'),
+      },
       body,
     });
-    if (response.status !== 202) throw new Error(`POST /v1/events answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`POST /v1/events answered ${response.status}: ${await response.text()}`);
     await response.arrayBuffer();
   };
   try {
@@ -83,7 +100,11 @@ async function intakeThroughput(stack: IntakeStack, events: number, concurrency:
   }
 }
 
-async function waitUntilDelivered(inbox: { count(options: { where: { status: string } }): Promise<number> }, expected: number, timeoutMs: number): Promise<void> {
+async function waitUntilDelivered(
+  inbox: { count(options: { where: { status: string } }): Promise<number> },
+  expected: number,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await inbox.count({ where: { status: 'done' } })) < expected) {
     if (Date.now() > deadline) throw new Error(`not every event was delivered within ${timeoutMs} ms`);
@@ -92,10 +113,18 @@ async function waitUntilDelivered(inbox: { count(options: { where: { status: str
 }
 
 /** The same runs started straight through the Temporal client: what a start costs without the intake. */
-async function directStarts(stack: IntakeStack, runs: number, concurrency: number): Promise<{ runs: number; seconds: number; runsPerSecond: number }> {
+async function directStarts(
+  stack: IntakeStack,
+  runs: number,
+  concurrency: number,
+): Promise<{ runs: number; seconds: number; runsPerSecond: number }> {
   const { wallMs } = await runConcurrently(runs, concurrency, async (i) => {
     const key = uniqueId(`direct-${i}`);
-    await stack.client.workflow.start('intakeRecorder', { taskQueue: stack.taskQueue, workflowId: `${stack.workflowIdPrefix}-${key}`, args: [{ key, amount: 1 }] });
+    await stack.client.workflow.start('intakeRecorder', {
+      taskQueue: stack.taskQueue,
+      workflowId: `${stack.workflowIdPrefix}-${key}`,
+      args: [{ key, amount: 1 }],
+    });
   });
   return { runs, seconds: wallMs / 1000, runsPerSecond: runs / (wallMs / 1000) };
 }
@@ -160,8 +189,18 @@ async function bulkImport(stack: IntakeStack, rows: number, gc: (() => void) | n
     } as RequestInit);
     const report = (await response.json()) as { counts?: { accepted: number } };
     const seconds = (performance.now() - started) / 1000;
-    if (response.status !== 202 || report.counts?.accepted !== rows) throw new Error(`POST /v1/imports answered ${response.status}: ${JSON.stringify(report)}`);
-    return { rows, megabytes: mb(bytes), seconds, rowsPerSecond: rows / seconds, rssBeforeMb: mb(before.rss), rssPeakMb: mb(rssPeak), heapBeforeMb: mb(before.heapUsed), heapPeakMb: mb(heapPeak) };
+    if (response.status !== 202 || report.counts?.accepted !== rows)
+      throw new Error(`POST /v1/imports answered ${response.status}: ${JSON.stringify(report)}`);
+    return {
+      rows,
+      megabytes: mb(bytes),
+      seconds,
+      rowsPerSecond: rows / seconds,
+      rssBeforeMb: mb(before.rss),
+      rssPeakMb: mb(rssPeak),
+      heapBeforeMb: mb(before.heapUsed),
+      heapPeakMb: mb(heapPeak),
+    };
   } finally {
     clearInterval(sampler);
     await target.close();
@@ -209,18 +248,49 @@ function report(
 ): void {
   const row = (name: string, count: number, perSecond: number, p50: number | null, p99: number | null) =>
     `${name.padEnd(50)} ${String(count).padStart(6)} ${perSecond.toFixed(0).padStart(8)} ${(p50 === null ? '-' : p50.toFixed(1)).padStart(8)} ${(p99 === null ? '-' : p99.toFixed(1)).padStart(8)}`;
-  console.log(`\nevent intake (concurrency ${settings.concurrency}, ${settings.consumers} consumer slots, Temporal dev server, MariaDB, Redis)`);
-  console.log(`${'workload'.padEnd(50)} ${'count'.padStart(6)} ${'per s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  console.log(
+    `\nevent intake (concurrency ${settings.concurrency}, ${settings.consumers} consumer slots, Temporal dev server, MariaDB, Redis)`,
+  );
+  console.log(
+    `${'workload'.padEnd(50)} ${'count'.padStart(6)} ${'per s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+  );
   console.log(row('baseline: bare BullMQ Queue.add', bare.runs, bare.runsPerSecond, bare.p50Ms, bare.p99Ms));
   console.log(row('junction: POST /v1/events (signed) → 202', ack.runs, ack.runsPerSecond, ack.p50Ms, ack.p99Ms));
   console.log(row('baseline: Temporal client workflow.start', direct.runs, direct.runsPerSecond, null, null));
   console.log(row('junction: events → runs started (end to end)', endToEnd.runs, endToEnd.runsPerSecond, null, null));
-  console.log(row(`junction: POST /v1/imports NDJSON (${bulk.megabytes.toFixed(1)} MB)`, bulk.rows, bulk.rowsPerSecond, null, null));
-  console.log(`ratios: acknowledged events/s ÷ bare Queue.add/s = ${(ack.runsPerSecond / bare.runsPerSecond).toFixed(3)}; p50 ×${(ack.p50Ms / bare.p50Ms).toFixed(1)}, p99 ×${(ack.p99Ms / bare.p99Ms).toFixed(1)}`);
-  console.log(`        events→runs/s ÷ direct starts/s = ${(endToEnd.runsPerSecond / direct.runsPerSecond).toFixed(2)}; imported rows/s ÷ bare Queue.add/s = ${(bulk.rowsPerSecond / bare.runsPerSecond).toFixed(2)}`);
-  console.log(`import memory (one process: API, worker, client): RSS ${bulk.rssBeforeMb.toFixed(0)} → peak ${bulk.rssPeakMb.toFixed(0)} MB, heap ${bulk.heapBeforeMb.toFixed(0)} → peak ${bulk.heapPeakMb.toFixed(0)} MB;`);
-  console.log(`        live heap (full GC before each sample, ${live.rowsPerSecond.toFixed(0)} rows/s) ${live.heapBeforeMb.toFixed(0)} → peak ${live.heapPeakMb.toFixed(0)} MB`);
-  console.log(JSON.stringify({ bench: 'intake', ...settings, bullmqBaseline: bare, webhookAck: ack, endToEnd, directStarts: direct, bulkImport: bulk, bulkImportLiveHeap: live }));
+  console.log(
+    row(
+      `junction: POST /v1/imports NDJSON (${bulk.megabytes.toFixed(1)} MB)`,
+      bulk.rows,
+      bulk.rowsPerSecond,
+      null,
+      null,
+    ),
+  );
+  console.log(
+    `ratios: acknowledged events/s ÷ bare Queue.add/s = ${(ack.runsPerSecond / bare.runsPerSecond).toFixed(3)}; p50 ×${(ack.p50Ms / bare.p50Ms).toFixed(1)}, p99 ×${(ack.p99Ms / bare.p99Ms).toFixed(1)}`,
+  );
+  console.log(
+    `        events→runs/s ÷ direct starts/s = ${(endToEnd.runsPerSecond / direct.runsPerSecond).toFixed(2)}; imported rows/s ÷ bare Queue.add/s = ${(bulk.rowsPerSecond / bare.runsPerSecond).toFixed(2)}`,
+  );
+  console.log(
+    `import memory (one process: API, worker, client): RSS ${bulk.rssBeforeMb.toFixed(0)} → peak ${bulk.rssPeakMb.toFixed(0)} MB, heap ${bulk.heapBeforeMb.toFixed(0)} → peak ${bulk.heapPeakMb.toFixed(0)} MB;`,
+  );
+  console.log(
+    `        live heap (full GC before each sample, ${live.rowsPerSecond.toFixed(0)} rows/s) ${live.heapBeforeMb.toFixed(0)} → peak ${live.heapPeakMb.toFixed(0)} MB`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'intake',
+      ...settings,
+      bullmqBaseline: bare,
+      webhookAck: ack,
+      endToEnd,
+      directStarts: direct,
+      bulkImport: bulk,
+      bulkImportLiveHeap: live,
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -24,7 +24,11 @@ export function summarize(latenciesMs: readonly number[], wallMs: number): RunSt
 }
 
 /** Runs `count` jobs with at most `concurrency` in flight; returns each job's latency and the wall time. */
-export async function runConcurrently(count: number, concurrency: number, job: (index: number) => Promise<void>): Promise<{ latenciesMs: number[]; wallMs: number }> {
+export async function runConcurrently(
+  count: number,
+  concurrency: number,
+  job: (index: number) => Promise<void>,
+): Promise<{ latenciesMs: number[]; wallMs: number }> {
   const latenciesMs: number[] = [];
   let next = 0;
   const started = performance.now();

@@ -30,7 +30,9 @@ const ORDER_TO_CASH_ACTIVITIES = 8;
 const ROUNDS = 2;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' } },
+  });
   const runs = Number(values.runs);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(runs) || runs < ROUNDS || !Number.isInteger(concurrency) || concurrency < 1) {
@@ -47,26 +49,57 @@ async function main(): Promise<void> {
     bundleWorkflowCode({ workflowsPath: require.resolve('./baseline/baseline.workflow'), logger: bundlerLogger() }),
   ]);
   const config = loadConfig(
-    { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, TEMPORAL_TASK_QUEUE: uniqueId('bench-junction'), DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' },
+    {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: server.namespace,
+      TEMPORAL_TASK_QUEUE: uniqueId('bench-junction'),
+      DATABASE_URL: db.url,
+      SMTP_URL: smtp.url,
+      LOG_LEVEL: 'error',
+    },
     false,
   );
   const baselineQueue = uniqueId('bench-baseline');
   const registry = createDefaultRegistry({ config, models: db.models });
   const junctionWorker = await createJunctionWorker(
-    { address: server.address, namespace: server.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: junctionBundle },
-    createActivities({ connectors: registry, approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile) }),
+    {
+      address: server.address,
+      namespace: server.namespace,
+      taskQueue: config.temporal.taskQueue,
+      shutdownGraceSeconds: 5,
+      workflowBundle: junctionBundle,
+    },
+    createActivities({
+      connectors: registry,
+      approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile),
+    }),
   );
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: server.namespace });
   const baselineConnection = await NativeConnection.connect({ address: server.address });
-  const baselineWorker = await Worker.create({ connection: baselineConnection, namespace: server.namespace, taskQueue: baselineQueue, workflowBundle: baselineBundle, activities: baselineActivities });
+  const baselineWorker = await Worker.create({
+    connection: baselineConnection,
+    namespace: server.namespace,
+    taskQueue: baselineQueue,
+    workflowBundle: baselineBundle,
+    activities: baselineActivities,
+  });
   const api = await startApiServer(createApp({ config, temporal: client, models: db.models }), 0);
-  const key = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'bench', scopes: ['runs:write', 'runs:read'] })).key;
+  const key = (
+    await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({
+      name: 'bench',
+      scopes: ['runs:write', 'runs:read'],
+    })
+  ).key;
   const junctionRunning = junctionWorker.run();
   const baselineRunning = baselineWorker.run();
 
   const baselineRun = async (): Promise<void> => {
-    const handle = await client.workflow.start('baselineOrder', { taskQueue: baselineQueue, workflowId: uniqueId('baseline'), args: [ORDER_TO_CASH_ACTIVITIES] });
+    const handle = await client.workflow.start('baselineOrder', {
+      taskQueue: baselineQueue,
+      workflowId: uniqueId('baseline'),
+      args: [ORDER_TO_CASH_ACTIVITIES],
+    });
     await handle.result();
   };
   const orderRun = async (): Promise<void> => {
@@ -84,7 +117,10 @@ async function main(): Promise<void> {
     // Warm-up: bundles loaded, connections and DB pool open, V8 caches filled.
     await runConcurrently(10, concurrency, baselineRun);
     await runConcurrently(10, concurrency, orderRun);
-    const measured = { baseline: { latencies: [] as number[], wallMs: 0 }, junction: { latencies: [] as number[], wallMs: 0 } };
+    const measured = {
+      baseline: { latencies: [] as number[], wallMs: 0 },
+      junction: { latencies: [] as number[], wallMs: 0 },
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const perRound = Math.floor(runs / ROUNDS);
       const b = await runConcurrently(perRound, concurrency, baselineRun);
@@ -112,11 +148,17 @@ async function main(): Promise<void> {
 function report(baseline: RunStats, junction: RunStats, concurrency: number): void {
   const row = (name: string, s: RunStats) =>
     `${name.padEnd(38)} ${String(s.runs).padStart(5)} ${s.runsPerSecond.toFixed(1).padStart(8)} ${s.p50Ms.toFixed(0).padStart(8)} ${s.p99Ms.toFixed(0).padStart(8)}`;
-  console.log(`\norderToCash throughput (concurrency ${concurrency}, ${ORDER_TO_CASH_ACTIVITIES} activities per run, Temporal dev server)`);
-  console.log(`${'workload'.padEnd(38)} ${'runs'.padStart(5)} ${'runs/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  console.log(
+    `\norderToCash throughput (concurrency ${concurrency}, ${ORDER_TO_CASH_ACTIVITIES} activities per run, Temporal dev server)`,
+  );
+  console.log(
+    `${'workload'.padEnd(38)} ${'runs'.padStart(5)} ${'runs/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+  );
   console.log(row('baseline: bare SDK, 8 no-op activities', baseline));
   console.log(row('junction: API + orderToCash (sandbox)', junction));
-  console.log(`ratio junction/baseline runs/s: ${(junction.runsPerSecond / baseline.runsPerSecond).toFixed(2)}; p50 latency ×${(junction.p50Ms / baseline.p50Ms).toFixed(2)}`);
+  console.log(
+    `ratio junction/baseline runs/s: ${(junction.runsPerSecond / baseline.runsPerSecond).toFixed(2)}; p50 latency ×${(junction.p50Ms / baseline.p50Ms).toFixed(2)}`,
+  );
   console.log(JSON.stringify({ bench: 'order-throughput', concurrency, baseline, junction }));
 }
 

@@ -14,9 +14,24 @@ interface Bench {
 }
 
 const BENCHES: readonly Bench[] = [
-  { name: 'orders', file: 'order-throughput.bench.ts', what: 'orderToCash runs through the API against bare SDK workflows', options: '--runs 200 --concurrency 20' },
-  { name: 'customer-sync', file: 'customer-sync.bench.ts', what: 'one customerSync over N sandbox contacts against the same calls in a loop', options: '--records 100000 --page-size 100 --pages-per-run 20 --concurrency 8 [--skip-baseline]' },
-  { name: 'intake', file: 'intake.bench.ts', what: 'signed webhooks and a bulk import against bare BullMQ and Temporal starts', options: '--events 2000 --concurrency 20 --rows 50000 --consumers 20' },
+  {
+    name: 'orders',
+    file: 'order-throughput.bench.ts',
+    what: 'orderToCash runs through the API against bare SDK workflows',
+    options: '--runs 200 --concurrency 20',
+  },
+  {
+    name: 'customer-sync',
+    file: 'customer-sync.bench.ts',
+    what: 'one customerSync over N sandbox contacts against the same calls in a loop',
+    options: '--records 100000 --page-size 100 --pages-per-run 20 --concurrency 8 [--skip-baseline]',
+  },
+  {
+    name: 'intake',
+    file: 'intake.bench.ts',
+    what: 'signed webhooks and a bulk import against bare BullMQ and Temporal starts',
+    options: '--events 2000 --concurrency 20 --rows 50000 --consumers 20',
+  },
 ];
 
 const HELP = `Usage: npm run bench [-- [--only <bench>[,<bench>...]] [-- <options of that one bench>]]
@@ -35,7 +50,9 @@ Examples:
 
 function runBench(bench: Bench, args: readonly string[]): Promise<number> {
   console.log(`\n=== ${bench.name}: bench/${bench.file} ${args.join(' ')}`.trimEnd());
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, bench.file), ...args], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, bench.file), ...args], {
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -43,15 +60,22 @@ function runBench(bench: Bench, args: readonly string[]): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ options: { only: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { only: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    allowPositionals: true,
+  });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
   const names = values.only ? values.only.split(',').map((name) => name.trim()) : BENCHES.map((bench) => bench.name);
   const unknown = names.filter((name) => !BENCHES.some((bench) => bench.name === name));
-  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; one of ${BENCHES.map((bench) => bench.name).join(', ')} (npm run bench -- --help)`);
-  if (positionals.length > 0 && names.length !== 1) throw new Error('options after -- go to one bench: choose it with --only <bench>');
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown bench ${unknown.join(', ')}; one of ${BENCHES.map((bench) => bench.name).join(', ')} (npm run bench -- --help)`,
+    );
+  if (positionals.length > 0 && names.length !== 1)
+    throw new Error('options after -- go to one bench: choose it with --only <bench>');
 
   const failed: string[] = [];
   for (const bench of BENCHES.filter((candidate) => names.includes(candidate.name))) {

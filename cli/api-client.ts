@@ -112,7 +112,9 @@ export class ApiClient {
       response = await this.http.request<string>({
         method,
         url: path,
-        ...(query ? { params: Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) } : {}),
+        ...(query
+          ? { params: Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) }
+          : {}),
         ...(body === undefined ? {} : { data: JSON.stringify(body) }),
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       });
@@ -124,12 +126,18 @@ export class ApiClient {
       throw new ApiError(response.status, problemOf(text), text, retryAfterOf(response.headers['retry-after']));
     }
     if (response.status >= 300) {
-      throw new CliError(`The API at ${this.options.baseUrl} answered ${response.status} (a redirect): check --url.`, EXIT.UNEXPECTED);
+      throw new CliError(
+        `The API at ${this.options.baseUrl} answered ${response.status} (a redirect): check --url.`,
+        EXIT.UNEXPECTED,
+      );
     }
     try {
       return { status: response.status, body: parseJson(text) as T, text };
     } catch {
-      throw new CliError(`The API at ${this.options.baseUrl} answered ${response.status} with a body that is not JSON: check --url.`, EXIT.UNEXPECTED);
+      throw new CliError(
+        `The API at ${this.options.baseUrl} answered ${response.status} with a body that is not JSON: check --url.`,
+        EXIT.UNEXPECTED,
+      );
     }
   }
 }

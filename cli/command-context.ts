@@ -32,7 +32,9 @@ export type ActionResult = Promise<ExitCode | void>;
  * global options and records the exit code the handler chose. Commander calls actions with the
  * positional arguments, then the command's options, then the command itself.
  */
-export type Define = <A extends unknown[]>(handler: (ctx: CommandContext, ...args: A) => ActionResult) => (...received: unknown[]) => Promise<void>;
+export type Define = <A extends unknown[]>(
+  handler: (ctx: CommandContext, ...args: A) => ActionResult,
+) => (...received: unknown[]) => Promise<void>;
 
 export function actionFactory(io: CliIo, record: (code: ExitCode) => void): Define {
   return <A extends unknown[]>(handler: (ctx: CommandContext, ...args: A) => ActionResult) =>
@@ -41,7 +43,12 @@ export function actionFactory(io: CliIo, record: (code: ExitCode) => void): Defi
       const globals = command.optsWithGlobals<GlobalOptions>();
       const ctx: CommandContext = {
         api: new ApiClient({ baseUrl: globals.url, key: globals.key, timeoutMs: globals.requestTimeout * 1000 }),
-        out: new Output({ json: globals.json === true, quiet: globals.quiet === true, stdout: io.stdout, stderr: io.stderr }),
+        out: new Output({
+          json: globals.json === true,
+          quiet: globals.quiet === true,
+          stdout: io.stdout,
+          stderr: io.stderr,
+        }),
       };
       const code = await handler(ctx, ...(received.slice(0, -1) as A));
       if (code !== undefined) record(code);

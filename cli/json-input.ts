@@ -10,7 +10,9 @@ async function readSource(source: string, what: string): Promise<{ content: stri
     try {
       return { content: await readFile(path, 'utf8'), path };
     } catch (error) {
-      throw new UsageError(`${what}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+      throw new UsageError(
+        `${what}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      );
     }
   }
   return { content: source, path: null };

@@ -25,7 +25,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
     // With --json the problem body goes to stdout as well, so a script reads the error as JSON.
-    if (error instanceof ApiError && program.opts<{ json?: boolean }>().json && error.problem) io.stdout.write(`${error.text}\n`);
+    if (error instanceof ApiError && program.opts<{ json?: boolean }>().json && error.problem)
+      io.stdout.write(`${error.text}\n`);
     io.stderr.write(`junction: ${errorLine(error)}\n`);
     return error instanceof CliError ? error.exitCode : EXIT.UNEXPECTED;
   }

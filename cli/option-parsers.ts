@@ -10,7 +10,8 @@ export function parseApiUrl(value: string): string {
     throw new InvalidArgumentError('must be an http(s) URL such as http://127.0.0.1:3000');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('must be an http(s) URL');
-  if (url.username || url.password) throw new InvalidArgumentError('must not carry credentials: use --key or JUNCTION_API_KEY');
+  if (url.username || url.password)
+    throw new InvalidArgumentError('must not carry credentials: use --key or JUNCTION_API_KEY');
   return value;
 }
 
@@ -38,5 +39,11 @@ export function parseInstant(value: string): string {
 
 /** Comma-separated values, e.g. `--scopes runs:read,runs:write`. */
 export function parseList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((part) => part.trim()).filter((part) => part.length > 0)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0),
+  ];
 }

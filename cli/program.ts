@@ -20,12 +20,18 @@ export function createProgram(io: CliIo, recordExit: (code: ExitCode) => void): 
   const program = new Command('junction')
     .description('Operate Junction through its API: runs, workflows, schedules, connectors and keys.')
     .version(version)
-    .addOption(new Option('--url <url>', 'the Junction API').env('JUNCTION_URL').default(DEFAULT_API_URL).argParser(parseApiUrl))
+    .addOption(
+      new Option('--url <url>', 'the Junction API').env('JUNCTION_URL').default(DEFAULT_API_URL).argParser(parseApiUrl),
+    )
     // Prefer the environment: a --key on the command line is visible to other users in `ps`.
     .addOption(new Option('--key <key>', 'API key (sent as a Bearer token; never printed)').env('JUNCTION_API_KEY'))
     .option('--json', 'machine output: the API’s JSON on stdout and nothing else')
     .option('-q, --quiet', 'only ids and essentials on stdout; no notices or progress')
-    .addOption(new Option('--request-timeout <seconds>', 'give up on an API call after this long').argParser(parseSeconds).default(60))
+    .addOption(
+      new Option('--request-timeout <seconds>', 'give up on an API call after this long')
+        .argParser(parseSeconds)
+        .default(60),
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),

@@ -26,7 +26,8 @@ export interface WatchOptions {
 }
 
 /** The last answer of GET /v1/runs/:id (its text is what --json prints). */
-export type WatchOutcome = { closed: true; last: ApiReply<RunView> } | { closed: false; last: ApiReply<RunView> | null };
+export type WatchOutcome =
+  { closed: true; last: ApiReply<RunView> } | { closed: false; last: ApiReply<RunView> | null };
 
 function isTransient(error: unknown): boolean {
   return error instanceof CliError && (error.exitCode === EXIT.UNAVAILABLE || error.exitCode === EXIT.RATE_LIMITED);
@@ -50,7 +51,8 @@ export async function watchRun(api: ApiClient, workflowId: string, options: Watc
       if (isClosed(last.body)) return { closed: true, last };
     } catch (error) {
       if (!isTransient(error) || ++transientFailures > maxTransient) throw error;
-      if (error instanceof ApiError && error.retryAfterSeconds !== null) pause = Math.max(pause, error.retryAfterSeconds * 1000);
+      if (error instanceof ApiError && error.retryAfterSeconds !== null)
+        pause = Math.max(pause, error.retryAfterSeconds * 1000);
     }
     const left = deadline - Date.now();
     if (left <= 0) return { closed: false, last };

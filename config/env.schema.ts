@@ -14,10 +14,26 @@ const optionalUrl = (protocols: readonly string[]) =>
       message: `must start with one of: ${protocols.map((p) => `${p}://`).join(', ')}`,
     });
 
-const commaList = z.string().transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''));
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== ''),
+);
 
 /** Algorithms an OIDC token may be signed with (OIDC_ALLOWED_ALGS, all of them by default). */
-export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export const OIDC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
 
 /**
  * Every environment variable Junction reads. Defaults are safe for a local machine;
@@ -38,14 +54,22 @@ export const envSchema = z.object({
   /** Encrypt workflow payloads with a key derived from JUNCTION_MASTER_KEY (server/temporal/payload-codec.ts). */
   TEMPORAL_PAYLOAD_ENCRYPTION: z.enum(['off', 'on']).default('off'),
   /** The Temporal Web UI's origin: the only one allowed (CORS) to call the codec endpoint /codec/decode. */
-  TEMPORAL_UI_ORIGIN: z.string().regex(ORIGIN, 'must be scheme://host[:port] with no path, e.g. http://127.0.0.1:8233').default('http://127.0.0.1:8233'),
+  TEMPORAL_UI_ORIGIN: z
+    .string()
+    .regex(ORIGIN, 'must be scheme://host[:port] with no path, e.g. http://127.0.0.1:8233')
+    .default('http://127.0.0.1:8233'),
   DATABASE_URL: optionalUrl(['mysql', 'mariadb']).default('mysql://root@127.0.0.1:3306/junction'),
   REDIS_URL: optionalUrl(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   JUNCTION_MASTER_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Keys the vault may still decrypt with, comma-separated, while `npm run vault -- rotate` moves records off them. */
   JUNCTION_PREVIOUS_MASTER_KEYS: z
     .string()
-    .transform((value) => value.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== ''),
+    )
     .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')))
     .optional(),
   /** Connector instances, plugins and step defaults (default config/connectors.yaml, optional there). */
@@ -78,29 +102,76 @@ export const envSchema = z.object({
   /** Browser origins allowed to call the API (CORS), comma-separated; unset means no cross-origin access. */
   CORS_ORIGINS: z
     .string()
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
-    .pipe(z.array(z.string().regex(ORIGIN, 'each origin must be scheme://host[:port] with no path, e.g. https://ops.example.com')))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(ORIGIN, 'each origin must be scheme://host[:port] with no path, e.g. https://ops.example.com'),
+      ),
+    )
     .optional(),
   /** Requests per minute per API key, summed over every API replica (the counter is in Redis). */
-  API_RATE_LIMIT: z.coerce.number().int('must be a whole number of requests per minute').min(1).max(1_000_000).default(600),
+  API_RATE_LIMIT: z.coerce
+    .number()
+    .int('must be a whole number of requests per minute')
+    .min(1)
+    .max(1_000_000)
+    .default(600),
   /** Requests per minute per client address for calls without a valid API key. */
-  API_RATE_LIMIT_ANONYMOUS: z.coerce.number().int('must be a whole number of requests per minute').min(1).max(1_000_000).default(60),
+  API_RATE_LIMIT_ANONYMOUS: z.coerce
+    .number()
+    .int('must be a whole number of requests per minute')
+    .min(1)
+    .max(1_000_000)
+    .default(60),
   /** Longest an API request may take before it is answered 503. */
-  API_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100, 'must be at least 100 ms').max(600_000, 'must be at most 600000 ms (10 minutes)').default(30_000),
+  API_REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100, 'must be at least 100 ms')
+    .max(600_000, 'must be at most 600000 ms (10 minutes)')
+    .default(30_000),
   /** Which proxies in front of the API to trust for the client address (X-Forwarded-For): a hop count or addresses/subnets. */
   TRUST_PROXY: z
     .string()
-    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
-    .pipe(z.array(z.string().regex(PROXY_ENTRY, 'must be a hop count (e.g. 1) or comma-separated addresses, subnets, loopback, linklocal or uniquelocal')))
-    .refine((entries) => entries.length !== 1 || !/^\d+$/.test(entries[0]!) || Number(entries[0]) <= 10, 'a hop count must be at most 10')
-    .refine((entries) => entries.length <= 1 || entries.every((entry) => !/^\d+$/.test(entry)), 'a hop count stands alone, not in a list')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            PROXY_ENTRY,
+            'must be a hop count (e.g. 1) or comma-separated addresses, subnets, loopback, linklocal or uniquelocal',
+          ),
+      ),
+    )
+    .refine(
+      (entries) => entries.length !== 1 || !/^\d+$/.test(entries[0]!) || Number(entries[0]) <= 10,
+      'a hop count must be at most 10',
+    )
+    .refine(
+      (entries) => entries.length <= 1 || entries.every((entry) => !/^\d+$/.test(entry)),
+      'a hop count stands alone, not in a list',
+    )
     .optional(),
   /** Bearer token a Prometheus scraper presents on GET /metrics (an `admin` API key works too). */
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Port of the worker's Temporal SDK metrics (Prometheus); unset means not exported. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Interface the worker's metrics listen on; 0.0.0.0 for a scraper on another host. */
-  WORKER_METRICS_HOST: z.string().regex(/^[0-9A-Za-z.:-]+$/, 'must be a host name or IP address, e.g. 0.0.0.0').default('127.0.0.1'),
+  WORKER_METRICS_HOST: z
+    .string()
+    .regex(/^[0-9A-Za-z.:-]+$/, 'must be a host name or IP address, e.g. 0.0.0.0')
+    .default('127.0.0.1'),
   /** OIDC bearer tokens beside API keys: the issuer's JWKS. Set with OIDC_ISSUER and OIDC_AUDIENCE, or not at all. */
   OIDC_JWKS_URL: optionalUrl(['https', 'http']).optional(),
   /** The `iss` every accepted token carries, exactly. */
@@ -112,7 +183,12 @@ export const envSchema = z.object({
   /** Signature algorithms accepted, comma-separated; asymmetric ones only, since the keys come from a public JWKS. */
   OIDC_ALLOWED_ALGS: z
     .string()
-    .transform((value) => value.split(',').map((alg) => alg.trim()).filter((alg) => alg !== ''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((alg) => alg.trim())
+        .filter((alg) => alg !== ''),
+    )
     .pipe(z.array(z.enum(OIDC_ALGORITHMS, `each must be one of ${OIDC_ALGORITHMS.join(', ')}`)).min(1))
     .optional(),
   /** The token claim holding the caller's email: the identity an approval decision is bound to. */
@@ -122,13 +198,22 @@ export const envSchema = z.object({
    * vendor's known host, comma-separated: `host`, `*.domain`, `host:port`, `[v6]:port`, an IP or a
    * CIDR. Only the operator sets this (env or connectors.yaml `egress.allow`), never the API.
    */
-  CONNECTOR_EGRESS_ALLOW: commaList.superRefine((entries, ctx) => allowListProblems(entries).forEach((message) => ctx.addIssue({ code: 'custom', message }))).optional(),
+  CONNECTOR_EGRESS_ALLOW: commaList
+    .superRefine((entries, ctx) =>
+      allowListProblems(entries).forEach((message) => ctx.addIssue({ code: 'custom', message })),
+    )
+    .optional(),
   /** Thresholds and approver chains of purchaseApproval (default config/approval-policies.yaml). */
   APPROVAL_POLICIES_FILE: z.string().min(1).optional(),
   /** Lifetime of a new API key when its creator names none; `0` means keys never expire unless asked to. */
   API_KEY_DEFAULT_LIFETIME_DAYS: z.coerce.number().int('must be a whole number of days').min(0).max(3650).default(90),
   /** Requests per minute per client address, counted before any credential is looked up (bounds key guessing and lookups). */
-  API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int('must be a whole number of requests per minute').min(1).max(1_000_000).default(6000),
+  API_RATE_LIMIT_PER_ADDRESS: z.coerce
+    .number()
+    .int('must be a whole number of requests per minute')
+    .min(1)
+    .max(1_000_000)
+    .default(6000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -140,7 +225,8 @@ export function oidcProblems(env: Env): string[] {
   const problems: string[] = [];
   if (set.length > 0) {
     for (const name of required) {
-      if (env[name] === undefined) problems.push(`${name}: is required when ${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set`);
+      if (env[name] === undefined)
+        problems.push(`${name}: is required when ${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set`);
     }
   }
   return problems;

@@ -118,9 +118,7 @@ export function loadConfig(
   stdoutIsTerminal: boolean = Boolean(process.stdout.isTTY),
 ): Config {
   // An empty variable means "unset" for every setting: shells and .env files produce them often.
-  const present = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
-  );
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
@@ -131,7 +129,9 @@ export function loadConfig(
   const issues = [...oidcProblems(env), ...productionProblems(env)];
   if (issues.length > 0) throw new ConfigError(issues);
   if (env.TEMPORAL_PAYLOAD_ENCRYPTION === 'on' && !env.JUNCTION_MASTER_KEY) {
-    throw new ConfigError(['TEMPORAL_PAYLOAD_ENCRYPTION: "on" requires JUNCTION_MASTER_KEY (the payload key is derived from it); set JUNCTION_MASTER_KEY or TEMPORAL_PAYLOAD_ENCRYPTION=off']);
+    throw new ConfigError([
+      'TEMPORAL_PAYLOAD_ENCRYPTION: "on" requires JUNCTION_MASTER_KEY (the payload key is derived from it); set JUNCTION_MASTER_KEY or TEMPORAL_PAYLOAD_ENCRYPTION=off',
+    ]);
   }
   return deepFreeze({
     env: env.NODE_ENV,
@@ -159,7 +159,8 @@ export function loadConfig(
       backlogLimit: env.INTAKE_BACKLOG_LIMIT,
       sweepAfterSeconds: env.INTAKE_SWEEP_AFTER_SECONDS,
       concurrency: env.INTAKE_CONCURRENCY,
-      metricsAddress: env.INTAKE_METRICS_PORT === undefined ? null : hostPort(env.WORKER_METRICS_HOST, env.INTAKE_METRICS_PORT),
+      metricsAddress:
+        env.INTAKE_METRICS_PORT === undefined ? null : hostPort(env.WORKER_METRICS_HOST, env.INTAKE_METRICS_PORT),
     },
     smtp: { url: env.SMTP_URL ?? null, from: env.EMAIL_FROM, uiPort: env.MAIL_UI_PORT },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json') },
@@ -174,10 +175,18 @@ export function loadConfig(
       addressRateLimitPerMinute: env.API_RATE_LIMIT_PER_ADDRESS,
       keyDefaultLifetimeDays: env.API_KEY_DEFAULT_LIFETIME_DAYS === 0 ? null : env.API_KEY_DEFAULT_LIFETIME_DAYS,
     },
-    workerMetricsAddress: env.WORKER_METRICS_PORT === undefined ? null : hostPort(env.WORKER_METRICS_HOST, env.WORKER_METRICS_PORT),
+    workerMetricsAddress:
+      env.WORKER_METRICS_PORT === undefined ? null : hostPort(env.WORKER_METRICS_HOST, env.WORKER_METRICS_PORT),
     oidc:
       env.OIDC_JWKS_URL && env.OIDC_ISSUER && env.OIDC_AUDIENCE
-        ? { jwksUrl: env.OIDC_JWKS_URL, issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE, scopesClaim: env.OIDC_SCOPES_CLAIM, emailClaim: env.OIDC_EMAIL_CLAIM, algorithms: env.OIDC_ALLOWED_ALGS ?? [...OIDC_ALGORITHMS] }
+        ? {
+            jwksUrl: env.OIDC_JWKS_URL,
+            issuer: env.OIDC_ISSUER,
+            audience: env.OIDC_AUDIENCE,
+            scopesClaim: env.OIDC_SCOPES_CLAIM,
+            emailClaim: env.OIDC_EMAIL_CLAIM,
+            algorithms: env.OIDC_ALLOWED_ALGS ?? [...OIDC_ALGORITHMS],
+          }
         : null,
     egressAllow: env.CONNECTOR_EGRESS_ALLOW ?? [],
     approvalPoliciesFile: env.APPROVAL_POLICIES_FILE ?? null,

@@ -14,7 +14,18 @@
 
 export type SmtpOptionRisk = 'rerouting' | 'weakensTls' | 'logsTranscript';
 
-const REROUTING = new Set(['host', 'port', 'proxy', 'service', 'direct', 'disablefileaccess', 'disableurlaccess', 'getsocket', 'connection', 'socket']);
+const REROUTING = new Set([
+  'host',
+  'port',
+  'proxy',
+  'service',
+  'direct',
+  'disablefileaccess',
+  'disableurlaccess',
+  'getsocket',
+  'connection',
+  'socket',
+]);
 const TRANSCRIPT = new Set(['logger', 'debug', 'transactionlog']);
 
 const isTrue = (value: string) => ['true', '1', 'yes'].includes(value.trim().toLowerCase());
@@ -46,9 +57,14 @@ export function smtpUrlOptionProblems(url: string, options: { production: boolea
   const problems: string[] = [];
   for (const [key, value] of parsed.searchParams) {
     const risk = smtpOptionRisk(key, value, parsed.protocol);
-    if (risk === 'rerouting') problems.push(`the "${key}" option is not allowed: it moves the connection or lets a message read files or URLs`);
-    else if (risk === 'weakensTls' && options.production) problems.push(`the "${key}=${value}" option turns TLS checks off, which production does not allow`);
-    else if (risk === 'logsTranscript' && options.production) problems.push(`the "${key}" option logs the SMTP transcript (message bodies and AUTH), which production does not allow`);
+    if (risk === 'rerouting')
+      problems.push(`the "${key}" option is not allowed: it moves the connection or lets a message read files or URLs`);
+    else if (risk === 'weakensTls' && options.production)
+      problems.push(`the "${key}=${value}" option turns TLS checks off, which production does not allow`);
+    else if (risk === 'logsTranscript' && options.production)
+      problems.push(
+        `the "${key}" option logs the SMTP transcript (message bodies and AUTH), which production does not allow`,
+      );
   }
   return problems;
 }

@@ -10,21 +10,28 @@ import { ConfigError } from './index';
 /** `policies.default.approvers[1].email`, as the file is written. */
 export function configPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out ? `.${String(segment)}` : String(segment);
+  for (const segment of path)
+    out += typeof segment === 'number' ? `[${segment}]` : out ? `.${String(segment)}` : String(segment);
   return out;
 }
 
 /** One message per issue; an unknown key is named itself. */
 export function configProblemsOf(error: z.ZodError): string[] {
   return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${configPath([...issue.path, key])}: is not allowed here`);
-    if (issue.code === 'invalid_key') return [`${configPath(issue.path)}: ${issue.issues[0]?.message ?? issue.message}`];
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => `${configPath([...issue.path, key])}: is not allowed here`);
+    if (issue.code === 'invalid_key')
+      return [`${configPath(issue.path)}: ${issue.issues[0]?.message ?? issue.message}`];
     return [`${configPath(issue.path) || '(file)'}: ${issue.message}`];
   });
 }
 
 /** The file's text parsed and checked; throws a ConfigError whose problems start with `source: `. */
-export function parseYamlConfig<Schema extends z.ZodType>(text: string, schema: Schema, source: string): z.infer<Schema> {
+export function parseYamlConfig<Schema extends z.ZodType>(
+  text: string,
+  schema: Schema,
+  source: string,
+): z.infer<Schema> {
   const fail = (problems: readonly string[]) => new ConfigError(problems.map((problem) => `${source}: ${problem}`));
   let raw: unknown;
   try {

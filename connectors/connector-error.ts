@@ -16,7 +16,17 @@ export class ConnectorError extends Error implements ConnectorErrorDetails {
   readonly vendorMessage?: string;
   readonly retryAfterMs?: number;
 
-  constructor(message: string, details: { code: ConnectorErrorCode; retryable?: boolean; status?: number; vendorMessage?: string; retryAfterMs?: number }, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    details: {
+      code: ConnectorErrorCode;
+      retryable?: boolean;
+      status?: number;
+      vendorMessage?: string;
+      retryAfterMs?: number;
+    },
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'ConnectorError';
     this.code = details.code;

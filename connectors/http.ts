@@ -29,9 +29,20 @@ export { apiKeyHeader, basicAuth, bearerToken } from './http/auth/static-auth';
 export { oauth2ClientCredentials, type ClientCredentialsOptions } from './http/auth/oauth2-client-credentials';
 export { oauth2RefreshToken, type RefreshTokenOptions } from './http/auth/oauth2-refresh-token';
 export { jwtBearer, type JwtBearerOptions } from './http/auth/jwt-bearer';
-export { authFromSettings, authSettingsSchema, parseAuthSettings, type AuthFactoryOptions, type AuthSettings, type AuthType } from './http/auth/auth-from-settings';
+export {
+  authFromSettings,
+  authSettingsSchema,
+  parseAuthSettings,
+  type AuthFactoryOptions,
+  type AuthSettings,
+  type AuthType,
+} from './http/auth/auth-from-settings';
 export { CIRCUIT_BREAKER_DEFAULTS, type CircuitBreakerOptions } from './http/circuit-breaker';
-export { DEFAULT_RATE_LIMIT_KEY_PREFIX, DEFAULT_RATE_LIMIT_MAX_WAIT_MS, type RateLimitOptions } from './http/rate-limit';
+export {
+  DEFAULT_RATE_LIMIT_KEY_PREFIX,
+  DEFAULT_RATE_LIMIT_MAX_WAIT_MS,
+  type RateLimitOptions,
+} from './http/rate-limit';
 export { DEFAULT_PACE_MAX_WAIT_MS, type PaceDecision, type PacingOptions } from './http/pacing';
 
 export interface HttpClientOptions {
@@ -131,7 +142,10 @@ function statusOf(error: unknown): number | undefined {
 const ABSOLUTE_URL = /^(?:[a-z][a-z\d+\-.]*:|[\\/]{2})/i;
 
 function absoluteUrlRefused(connector: string): ConnectorError {
-  return new ConnectorError(`${connector}: request URLs must be relative to the connector's base URL`, { code: ConnectorErrorCode.DestinationRefused, retryable: false });
+  return new ConnectorError(`${connector}: request URLs must be relative to the connector's base URL`, {
+    code: ConnectorErrorCode.DestinationRefused,
+    retryable: false,
+  });
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -196,7 +210,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         },
         (error: unknown) => {
           // An error answer (a 404 lookup) carries the vendor's rate-limit headers as well.
-          if (axios.isAxiosError(error) && error.response) pacer?.observe({ status: error.response.status, headers: flattenHeaders(error.response.headers) });
+          if (axios.isAxiosError(error) && error.response)
+            pacer?.observe({ status: error.response.status, headers: flattenHeaders(error.response.headers) });
           const failure = describe(error);
           pacer?.observeFailure(failure);
           throw failure;
@@ -211,7 +226,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const started = performance.now();
     try {
       const response = await guardedSend<T>(req);
-      getLogger().debug('http request', { connector, method, path, status: response.status, durationMs: Math.round(performance.now() - started) });
+      getLogger().debug('http request', {
+        connector,
+        method,
+        path,
+        status: response.status,
+        durationMs: Math.round(performance.now() - started),
+      });
       return { status: response.status, headers: flattenHeaders(response.headers), data: response.data };
     } catch (error) {
       const failure = classifyHttpError(error, connector, Date.now(), redactPath);
@@ -231,10 +252,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connector,
     request,
     get: async <T>(url: string, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'GET', url })).data,
-    post: async <T>(url: string, data?: unknown, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'POST', url, data })).data,
-    put: async <T>(url: string, data?: unknown, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'PUT', url, data })).data,
-    patch: async <T>(url: string, data?: unknown, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'PATCH', url, data })).data,
-    delete: async <T>(url: string, opts?: RequestOptions) => (await request<T>({ ...opts, method: 'DELETE', url })).data,
+    post: async <T>(url: string, data?: unknown, opts?: RequestOptions) =>
+      (await request<T>({ ...opts, method: 'POST', url, data })).data,
+    put: async <T>(url: string, data?: unknown, opts?: RequestOptions) =>
+      (await request<T>({ ...opts, method: 'PUT', url, data })).data,
+    patch: async <T>(url: string, data?: unknown, opts?: RequestOptions) =>
+      (await request<T>({ ...opts, method: 'PATCH', url, data })).data,
+    delete: async <T>(url: string, opts?: RequestOptions) =>
+      (await request<T>({ ...opts, method: 'DELETE', url })).data,
     close: async () => {
       breaker?.shutdown();
       agents.destroy();

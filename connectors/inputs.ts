@@ -18,13 +18,26 @@ export const contactInput = z.object({
   phone: text.optional(),
   company: text.optional(),
 });
-export const companyInput = z.object({ name: text, domain: z.string().trim().toLowerCase().min(1).max(255).optional() });
+export const companyInput = z.object({
+  name: text,
+  domain: z.string().trim().toLowerCase().min(1).max(255).optional(),
+});
 export const dealInput = z.object({ name: text, contactId: text, amount: money });
 export const customerInput = z.object({ email, name: text, crmContactId: text.optional() });
 export const skusInput = z.array(text).max(1000);
-export const salesOrderInput = z.object({ externalReference: text, customerId: text, currency, lines: z.array(line).min(1).max(500) });
+export const salesOrderInput = z.object({
+  externalReference: text,
+  customerId: text,
+  currency,
+  lines: z.array(line).min(1).max(500),
+});
 export const invoiceInput = z.object({ salesOrderId: text, customerId: text, total: money });
-export const purchaseOrderInput = z.object({ externalReference: text, supplier: text, currency, lines: z.array(line).min(1).max(500) });
+export const purchaseOrderInput = z.object({
+  externalReference: text,
+  supplier: text,
+  currency,
+  lines: z.array(line).min(1).max(500),
+});
 export const authorizationInput = z.object({
   amount: z.object({ amount: z.number().int().positive(), currency }),
   paymentMethodToken: text,

@@ -51,7 +51,8 @@ export function minorToDecimal(amount: number, currency: string): string {
 /** A decimal string → minor units of `currency`; undefined when unreadable or too large. */
 export function decimalToMinor(value: string, currency: string): number | undefined {
   const scaled = decimalToScaled(value, currencyDigits(currency));
-  if (scaled === undefined || scaled > BigInt(Number.MAX_SAFE_INTEGER) || scaled < BigInt(Number.MIN_SAFE_INTEGER)) return undefined;
+  if (scaled === undefined || scaled > BigInt(Number.MAX_SAFE_INTEGER) || scaled < BigInt(Number.MIN_SAFE_INTEGER))
+    return undefined;
   return Number(scaled);
 }
 

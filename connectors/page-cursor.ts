@@ -19,6 +19,10 @@ export function decodePageCursor<S extends z.ZodType>(schema: S, token: string, 
 }
 
 /** As decodePageCursor, for the SPI's `cursor: string | null` where null (or '') means "from the start". */
-export function decodeOptionalPageCursor<S extends z.ZodType>(schema: S, token: string | null, instance: string): z.output<S> | null {
+export function decodeOptionalPageCursor<S extends z.ZodType>(
+  schema: S,
+  token: string | null,
+  instance: string,
+): z.output<S> | null {
   return token === null || token === '' ? null : decodePageCursor(schema, token, instance);
 }

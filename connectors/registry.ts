@@ -16,12 +16,26 @@ import { connectorKit } from './registry/connector-kit';
 import { egressAllowList } from './egress/egress-policy';
 import { redisUrlIssues, vendorHostIssues } from './registry/destination-rules';
 import { checkCredentials, checkSettings, describeIssues, type DefinitionIssue } from './registry/instance-validation';
-import { INSTANCE_SOURCES, type ConnectorInstanceDefinition, type InstanceSource, type RegistryDeps, type VendorRegistration } from './registry/registry-types';
+import {
+  INSTANCE_SOURCES,
+  type ConnectorInstanceDefinition,
+  type InstanceSource,
+  type RegistryDeps,
+  type VendorRegistration,
+} from './registry/registry-types';
 import type { ConnectorByKind, ConnectorKind, ConnectorResolver } from './spi';
 import { withRedisUrl } from './http/resilience-settings';
 
 export { BUILT_IN_VENDORS, builtInVendors, defaultInstances } from './registry/built-in-vendors';
-export type { ConnectorFactory, ConnectorInstanceDefinition, FactoryDeps, FactoryInstance, InstanceSource, RegistryDeps, VendorRegistration } from './registry/registry-types';
+export type {
+  ConnectorFactory,
+  ConnectorInstanceDefinition,
+  FactoryDeps,
+  FactoryInstance,
+  InstanceSource,
+  RegistryDeps,
+  VendorRegistration,
+} from './registry/registry-types';
 
 /** Connectors that hold sockets or pools release them here. */
 interface Closable {
@@ -45,12 +59,17 @@ function vendorKey(kind: ConnectorKind, vendor: string): string {
 }
 
 function misconfigured(message: string, cause?: unknown): ConnectorError {
-  return new ConnectorError(message, { code: ConnectorErrorCode.Misconfigured, retryable: false }, cause === undefined ? undefined : { cause });
+  return new ConnectorError(
+    message,
+    { code: ConnectorErrorCode.Misconfigured, retryable: false },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** Factory errors name the bad field and never echo its value (it may be a password). */
 function describeFactoryError(error: unknown): string {
-  if (error instanceof ZodError) return error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`).join('; ');
+  if (error instanceof ZodError)
+    return error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`).join('; ');
   return error instanceof Error ? error.message : 'factory failed';
 }
 
@@ -64,10 +83,18 @@ function sameDefinition(a: ConnectorInstanceDefinition, b: ConnectorInstanceDefi
 
 export class ConnectorRegistry implements ConnectorResolver {
   private readonly vendors = new Map<string, VendorRegistration>();
-  private readonly layers: Record<InstanceSource, Map<string, ConnectorInstanceDefinition>> = { database: new Map(), config: new Map(), default: new Map() };
+  private readonly layers: Record<InstanceSource, Map<string, ConnectorInstanceDefinition>> = {
+    database: new Map(),
+    config: new Map(),
+    default: new Map(),
+  };
   private readonly built = new Map<string, BuiltConnector>();
   /** When each name was last defined or removed one by one, per layer (see replaceLayer). */
-  private readonly touched: Record<InstanceSource, Map<string, number>> = { database: new Map(), config: new Map(), default: new Map() };
+  private readonly touched: Record<InstanceSource, Map<string, number>> = {
+    database: new Map(),
+    config: new Map(),
+    default: new Map(),
+  };
   private generation = 0;
 
   constructor(private readonly deps: RegistryDeps) {}
@@ -115,7 +142,11 @@ export class ConnectorRegistry implements ConnectorResolver {
    * rebuilt. Names defined or removed one by one after `since` keep that newer state, so a
    * refresh that read the table before this process saved a change does not undo it.
    */
-  replaceLayer(source: InstanceSource, definitions: ReadonlyMap<string, ConnectorInstanceDefinition>, since = Infinity): void {
+  replaceLayer(
+    source: InstanceSource,
+    definitions: ReadonlyMap<string, ConnectorInstanceDefinition>,
+    since = Infinity,
+  ): void {
     const layer = this.layers[source];
     const touched = this.touched[source];
     const names = new Set([...layer.keys(), ...definitions.keys()]);
@@ -162,8 +193,15 @@ export class ConnectorRegistry implements ConnectorResolver {
    * vendor's hosts that the operator's allow-list does not name, and the vendor's rules that
    * depend on the environment. Pass the credentials when they are known.
    */
-  policyIssues(registration: VendorRegistration, settings: Record<string, unknown>, credentials?: unknown): DefinitionIssue[] {
-    return [...this.environmentIssues(registration, settings), ...this.destinationIssues(registration, settings, credentials)];
+  policyIssues(
+    registration: VendorRegistration,
+    settings: Record<string, unknown>,
+    credentials?: unknown,
+  ): DefinitionIssue[] {
+    return [
+      ...this.environmentIssues(registration, settings),
+      ...this.destinationIssues(registration, settings, credentials),
+    ];
   }
 
   /** The vendor's rules that depend on the environment (production refuses more). */
@@ -172,20 +210,29 @@ export class ConnectorRegistry implements ConnectorResolver {
   }
 
   /** URLs of settings and credentials outside the vendor's hosts, unless the operator's allow-list names them. */
-  destinationIssues(registration: VendorRegistration, settings: Record<string, unknown>, credentials?: unknown): DefinitionIssue[] {
+  destinationIssues(
+    registration: VendorRegistration,
+    settings: Record<string, unknown>,
+    credentials?: unknown,
+  ): DefinitionIssue[] {
     return vendorHostIssues(registration, settings, credentials, egressAllowList());
   }
 
   resolve<K extends ConnectorKind>(kind: K, name: string): ConnectorByKind[K] {
     const described = this.describeInstance(name);
     const definition = described?.definition;
-    if (!described || !definition) throw misconfigured(`No connector instance named "${name}"${this.missingSandboxHint(name)}`);
-    if (definition.kind !== kind) throw misconfigured(`Connector "${name}" is a ${definition.kind} connector, not ${kind}`);
+    if (!described || !definition)
+      throw misconfigured(`No connector instance named "${name}"${this.missingSandboxHint(name)}`);
+    if (definition.kind !== kind)
+      throw misconfigured(`Connector "${name}" is a ${definition.kind} connector, not ${kind}`);
     if (definition.enabled === false) throw misconfigured(`Connector "${name}" is disabled`);
     const cached = this.built.get(name);
     if (cached && sameDefinition(cached.definition, definition)) return cached.connector as ConnectorByKind[K];
     const connector = this.build(name, definition, described.source);
-    if (connector.kind !== kind) throw misconfigured(`Vendor ${vendorKey(kind, definition.vendor)} built a ${connector.kind} connector for "${name}"`);
+    if (connector.kind !== kind)
+      throw misconfigured(
+        `Vendor ${vendorKey(kind, definition.vendor)} built a ${connector.kind} connector for "${name}"`,
+      );
     this.built.set(name, { connector, definition });
     // The kind check above is what makes this cast true; the map itself cannot carry it.
     return connector as ConnectorByKind[K];
@@ -194,10 +241,16 @@ export class ConnectorRegistry implements ConnectorResolver {
   /** Production registers no sandbox: say so when a process asks for one of its names. */
   private missingSandboxHint(name: string): string {
     const sandboxName = (SANDBOX_INSTANCE_NAMES as readonly string[]).includes(name);
-    return sandboxName && this.deps.config.env === 'production' ? ' (production has no sandbox connectors: define it in connectors.yaml or through POST /v1/connectors)' : '';
+    return sandboxName && this.deps.config.env === 'production'
+      ? ' (production has no sandbox connectors: define it in connectors.yaml or through POST /v1/connectors)'
+      : '';
   }
 
-  private build(name: string, definition: ConnectorInstanceDefinition, source: InstanceSource): ConnectorByKind[ConnectorKind] {
+  private build(
+    name: string,
+    definition: ConnectorInstanceDefinition,
+    source: InstanceSource,
+  ): ConnectorByKind[ConnectorKind] {
     const key = vendorKey(definition.kind, definition.vendor);
     const registration = this.vendors.get(key);
     if (!registration) throw misconfigured(`Connector "${name}" uses unknown vendor ${key}`);
@@ -208,10 +261,15 @@ export class ConnectorRegistry implements ConnectorResolver {
       const credentials = checkCredentials(registration, definition.credentials?.());
       if (!credentials.ok) throw new Error(describeIssues(credentials.issues));
       // A row saved before the API refused it; connectors.yaml may still name a Redis.
-      const policy = [...(source === 'database' ? redisUrlIssues(settings.value) : []), ...this.policyIssues(registration, settings.value, credentials.value)];
+      const policy = [
+        ...(source === 'database' ? redisUrlIssues(settings.value) : []),
+        ...this.policyIssues(registration, settings.value, credentials.value),
+      ];
       if (policy.length) throw new Error(describeIssues(policy));
       // The registration was found under definition.kind, so its factory builds that kind.
-      const create = registration.create as (...args: Parameters<VendorRegistration['create']>) => ConnectorByKind[ConnectorKind];
+      const create = registration.create as (
+        ...args: Parameters<VendorRegistration['create']>
+      ) => ConnectorByKind[ConnectorKind];
       // A configured rate limit is shared through this process's Redis unless the settings name another.
       const withRedis = withRedisUrl(settings.value, this.deps.config.redisUrl);
       return create({ name, settings: withRedis, credentials: credentials.value }, { ...this.deps, kit: connectorKit });
@@ -243,7 +301,10 @@ export class ConnectorRegistry implements ConnectorResolver {
     try {
       await connector.close();
     } catch (error) {
-      getLogger().warn('connector failed to close', { connector: name, error: error instanceof Error ? error.message : String(error) });
+      getLogger().warn('connector failed to close', {
+        connector: name,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }
@@ -252,6 +313,7 @@ export class ConnectorRegistry implements ConnectorResolver {
 export function createDefaultRegistry(deps: RegistryDeps): ConnectorRegistry {
   const registry = new ConnectorRegistry(deps);
   for (const vendor of builtInVendors(deps.config)) registry.registerVendor(vendor);
-  for (const [name, definition] of Object.entries(defaultInstances(deps.config))) registry.defineInstance(name, definition, 'default');
+  for (const [name, definition] of Object.entries(defaultInstances(deps.config)))
+    registry.defineInstance(name, definition, 'default');
   return registry;
 }

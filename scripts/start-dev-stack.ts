@@ -31,7 +31,7 @@ async function shutdown(reason: string, exitCode: number, config: Config | null)
   if (stopping) return;
   stopping = true;
   say(`stopping (${reason})`);
-  if (main) await main.stop(((config?.shutdownGraceSeconds ?? 30) * 1000) + MAIN_STOP_SLACK_MS);
+  if (main) await main.stop((config?.shutdownGraceSeconds ?? 30) * 1000 + MAIN_STOP_SLACK_MS);
   await Promise.all(liveChildren().map((child) => child.stop(SERVER_STOP_GRACE_MS)));
   say('stopped');
   process.exit(exitCode);
@@ -52,13 +52,21 @@ function portClaims(config: Config): PortClaim[] {
   const claims: PortClaim[] = [{ host: '0.0.0.0', port: config.port, purpose: 'the API (PORT)' }];
   if (!config.temporal.address) {
     claims.push(
-      { host: LOCAL_IP, port: portOf(LOCAL_TEMPORAL_ADDRESS), purpose: 'the Temporal dev server (set TEMPORAL_ADDRESS to use another server)' },
+      {
+        host: LOCAL_IP,
+        port: portOf(LOCAL_TEMPORAL_ADDRESS),
+        purpose: 'the Temporal dev server (set TEMPORAL_ADDRESS to use another server)',
+      },
       { host: LOCAL_IP, port: config.temporal.uiPort, purpose: 'the Temporal Web UI (TEMPORAL_UI_PORT)' },
     );
   }
   if (!config.smtp.url) {
     claims.push(
-      { host: LOCAL_IP, port: portOf(LOCAL_SMTP_URL), purpose: 'the mail catcher (set SMTP_URL to use another SMTP server)' },
+      {
+        host: LOCAL_IP,
+        port: portOf(LOCAL_SMTP_URL),
+        purpose: 'the mail catcher (set SMTP_URL to use another SMTP server)',
+      },
       { host: LOCAL_IP, port: config.smtp.uiPort, purpose: 'the mail catcher web view (MAIL_UI_PORT)' },
     );
   }

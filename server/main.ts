@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const logger = configureLogger(config.log);
   // Only a process that runs a worker has SDK metrics to serve (an api process would just hold the port).
   // Nor does any other process need the native runtime, which would keep an api or intake process alive after a graceful stop.
-  if (role === 'worker' || role === 'all') installTemporalRuntime(config.log.level, { prometheusBindAddress: config.workerMetricsAddress });
+  if (role === 'worker' || role === 'all')
+    installTemporalRuntime(config.log.level, { prometheusBindAddress: config.workerMetricsAddress });
 
   const db = openDatabase(config.databaseUrl);
   await db.sequelize.authenticate();
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
     // API first so nothing new starts, then the worker, which finishes in-flight activities.
     const stopOrder = ['api', 'intake', 'worker'];
     for (const running of [...roles].sort((a, b) => stopOrder.indexOf(a.name) - stopOrder.indexOf(b.name))) {
-      await running.stop().catch((error: unknown) => logger.error('role failed to stop', { role: running.name, error }));
+      await running
+        .stop()
+        .catch((error: unknown) => logger.error('role failed to stop', { role: running.name, error }));
     }
     await connectors.close();
     await temporal.close();
@@ -67,13 +70,19 @@ async function main(): Promise<void> {
 
   try {
     if (role === 'worker' || role === 'all') roles.push(await startWorkerRole(config, connectors.registry, db.models));
-    if (role === 'api' || role === 'all') roles.push(await startApiRole(config, temporal.client, db.models, connectors));
+    if (role === 'api' || role === 'all')
+      roles.push(await startApiRole(config, temporal.client, db.models, connectors));
     if (role === 'intake' || role === 'all') roles.push(await startIntakeRole(config, db.models));
   } catch (error) {
     await stopAll();
     throw error;
   }
-  logger.info('junction running', { role, temporal: temporalAddress(config), namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue });
+  logger.info('junction running', {
+    role,
+    temporal: temporalAddress(config),
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+  });
   for (const running of roles) {
     void running.done.then(
       () => shutdown(`${running.name} stopped`, shuttingDown ? 0 : 1),

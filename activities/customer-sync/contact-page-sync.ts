@@ -69,7 +69,9 @@ export function customerIdempotencyKey(crm: string, contact: Pick<Contact, 'id' 
 
 /** The ERP customer of a CRM contact; a contact without a name is named by its company, else its email. */
 export function toCustomerInput(contact: Contact): CustomerInput {
-  const name = [contact.firstName, contact.lastName].filter((part) => part !== undefined && part.trim() !== '').join(' ');
+  const name = [contact.firstName, contact.lastName]
+    .filter((part) => part !== undefined && part.trim() !== '')
+    .join(' ');
   return { email: contact.email, name: name || contact.company || contact.email, crmContactId: contact.id };
 }
 
@@ -79,12 +81,25 @@ function resumedProgress(details: unknown, cursor: string | null): PageProgress 
   return parsed.success && parsed.data.cursor === cursor ? parsed.data : null;
 }
 
-export async function syncContactPage(crm: CrmConnector, erp: ErpConnector, input: SyncContactPageInput): Promise<SyncContactPageResult> {
+export async function syncContactPage(
+  crm: CrmConnector,
+  erp: ErpConnector,
+  input: SyncContactPageInput,
+): Promise<SyncContactPageResult> {
   const context = Context.current();
   const earlier = resumedProgress(context.info.heartbeatDetails, input.cursor);
   const done = new Set(earlier?.done ?? []);
-  const progress = { synced: earlier?.synced ?? 0, skipped: earlier?.skipped ?? 0, failed: [...(earlier?.failed ?? [])] };
-  const snapshot = (): PageProgress => ({ cursor: input.cursor, done: [...done], ...progress, failed: [...progress.failed] });
+  const progress = {
+    synced: earlier?.synced ?? 0,
+    skipped: earlier?.skipped ?? 0,
+    failed: [...(earlier?.failed ?? [])],
+  };
+  const snapshot = (): PageProgress => ({
+    cursor: input.cursor,
+    done: [...done],
+    ...progress,
+    failed: [...progress.failed],
+  });
 
   const page = await callConnector(() => crm.listContactsChangedSince(input.cursor, input.pageSize));
   const skip = new Set(input.skip ?? []);
@@ -105,14 +120,23 @@ export async function syncContactPage(crm: CrmConnector, erp: ErpConnector, inpu
             return;
           }
           try {
-            await callConnector(() => erp.upsertCustomer(toCustomerInput(contact), { idempotencyKey: customerIdempotencyKey(input.crm, contact) }));
+            await callConnector(() =>
+              erp.upsertCustomer(toCustomerInput(contact), {
+                idempotencyKey: customerIdempotencyKey(input.crm, contact),
+              }),
+            );
             progress.synced++;
           } catch (error) {
             if (!(error instanceof ApplicationFailure && error.nonRetryable)) {
               halt ??= error;
               return;
             }
-            progress.failed.push({ contactId: contact.id, email: contact.email, code: error.type ?? 'UNKNOWN', message: error.message });
+            progress.failed.push({
+              contactId: contact.id,
+              email: contact.email,
+              code: error.type ?? 'UNKNOWN',
+              message: error.message,
+            });
           }
           done.add(version);
         }),

@@ -41,7 +41,9 @@ export class SyncCursorStore {
 
   async load(syncName: string): Promise<StoredSyncCursor> {
     const row = await this.model.findByPk(syncName);
-    return row ? { cursor: row.cursor, tail: tailOf(row), version: row.version } : { cursor: null, tail: [], version: 0 };
+    return row
+      ? { cursor: row.cursor, tail: tailOf(row), version: row.version }
+      : { cursor: null, tail: [], version: 0 };
   }
 
   /** Writes `version` over `version - 1`; a retry of a save that already landed is a no-op. */
@@ -59,7 +61,8 @@ export class SyncCursorStore {
       if (updated === 1) return;
     }
     const current = await this.model.findByPk(syncName);
-    if (current && current.version === version && current.cursor === cursor && current.lastWorkflowId === workflowId) return;
+    if (current && current.version === version && current.cursor === cursor && current.lastWorkflowId === workflowId)
+      return;
     throw ApplicationFailure.nonRetryable(
       `The cursor of sync "${syncName}" is at version ${current?.version ?? 0} (last written by ${current?.lastWorkflowId ?? 'nobody'}), but this run expected ${version - 1}: another run of the same sync moved it.`,
       SYNC_CURSOR_CONFLICT,

@@ -29,12 +29,23 @@ function duration(from: string, to: string): string {
 /** The ops report at the end of a customer sync: counts, and the records the ERP refused. */
 export function customerSyncSummaryEmail(to: string[], facts: SyncSummaryFacts): EmailMessage {
   const { totals } = facts;
-  const verdict = facts.outcome === 'COMPLETED' ? (totals.failed === 0 ? 'completed' : `completed with ${totals.failed} failed records`) : 'FAILED';
+  const verdict =
+    facts.outcome === 'COMPLETED'
+      ? totals.failed === 0
+        ? 'completed'
+        : `completed with ${totals.failed} failed records`
+      : 'FAILED';
   const listed = facts.failures.slice(0, LISTED_IN_MAIL);
   const more = totals.failed - listed.length;
   const lines = [
     `Customer sync "${facts.syncName}" ${verdict}.`,
-    ...(facts.reason ? [``, `Stopped because: ${facts.reason}`, `The cursor keeps the last page that finished; the next run continues from there.`] : []),
+    ...(facts.reason
+      ? [
+          ``,
+          `Stopped because: ${facts.reason}`,
+          `The cursor keeps the last page that finished; the next run continues from there.`,
+        ]
+      : []),
     ``,
     `Contacts read from the CRM: ${totals.listed}`,
     `Customers upserted in the ERP: ${totals.synced}`,
@@ -42,10 +53,17 @@ export function customerSyncSummaryEmail(to: string[], facts: SyncSummaryFacts):
     `Failed: ${totals.failed}`,
     `Pages: ${totals.pages} in ${facts.runs} run(s), ${duration(facts.startedAt, facts.finishedAt)}`,
     `Workflow: ${facts.workflowId}`,
-    ...(listed.length > 0 ? [``, `Failed records:`, ...listed.map((f) => `  ${f.contactId} ${f.email}: ${f.code} ${f.message}`)] : []),
+    ...(listed.length > 0
+      ? [``, `Failed records:`, ...listed.map((f) => `  ${f.contactId} ${f.email}: ${f.code} ${f.message}`)]
+      : []),
     ...(more > 0 ? [`  … and ${more} more (the run's result lists up to 1000).`] : []),
   ];
-  const rows = listed.map((f) => `<tr><td>${escapeHtml(f.contactId)}</td><td>${escapeHtml(f.email)}</td><td>${escapeHtml(f.code)}</td><td>${escapeHtml(f.message)}</td></tr>`).join('');
+  const rows = listed
+    .map(
+      (f) =>
+        `<tr><td>${escapeHtml(f.contactId)}</td><td>${escapeHtml(f.email)}</td><td>${escapeHtml(f.code)}</td><td>${escapeHtml(f.message)}</td></tr>`,
+    )
+    .join('');
   return {
     to,
     subject: `Customer sync ${facts.syncName}: ${verdict}`,
@@ -54,7 +72,9 @@ export function customerSyncSummaryEmail(to: string[], facts: SyncSummaryFacts):
       `<p>Customer sync <b>${escapeHtml(facts.syncName)}</b> ${escapeHtml(verdict)}.</p>` +
       (facts.reason ? `<p>Stopped because: ${escapeHtml(facts.reason)}</p>` : '') +
       `<ul><li>Contacts read: ${totals.listed}</li><li>Customers upserted: ${totals.synced}</li><li>Already synced: ${totals.skipped}</li><li>Failed: ${totals.failed}</li><li>Pages: ${totals.pages} in ${facts.runs} run(s)</li></ul>` +
-      (rows ? `<table><thead><tr><th>Contact</th><th>Email</th><th>Code</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table>` : '') +
+      (rows
+        ? `<table><thead><tr><th>Contact</th><th>Email</th><th>Code</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table>`
+        : '') +
       (more > 0 ? `<p>… and ${more} more.</p>` : ''),
   };
 }

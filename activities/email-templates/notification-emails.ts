@@ -1,5 +1,8 @@
 import type { EmailMessage } from '../../connectors/spi';
-import type { NotificationMessage, NotificationRecipient } from '../../workflows/notification-fanout/notification-fanout.types';
+import type {
+  NotificationMessage,
+  NotificationRecipient,
+} from '../../workflows/notification-fanout/notification-fanout.types';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -7,7 +10,9 @@ function escapeHtml(text: string): string {
 
 /** {{name}} and {{email}}, nothing else: a notification is not a templating language. */
 function fill(template: string, recipient: NotificationRecipient, escape: (text: string) => string): string {
-  return template.replace(/\{\{\s*(name|email)\s*\}\}/g, (_match, field: string) => escape(field === 'name' ? (recipient.name ?? recipient.email) : recipient.email));
+  return template.replace(/\{\{\s*(name|email)\s*\}\}/g, (_match, field: string) =>
+    escape(field === 'name' ? (recipient.name ?? recipient.email) : recipient.email),
+  );
 }
 
 /** One recipient's copy of the notification; names are HTML-escaped in the HTML body only. */

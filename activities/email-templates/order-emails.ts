@@ -17,12 +17,21 @@ function escapeHtml(text: string): string {
 }
 
 function lineTable(facts: OrderEmailFacts): { text: string; html: string; total: string } {
-  const total = money(facts.lines.reduce((sum, l) => sum + l.quantity * l.unitAmount, 0), facts.currency);
+  const total = money(
+    facts.lines.reduce((sum, l) => sum + l.quantity * l.unitAmount, 0),
+    facts.currency,
+  );
   const text = facts.lines
-    .map((l) => `  ${l.quantity} x ${l.sku} at ${money(l.unitAmount, facts.currency)} = ${money(l.quantity * l.unitAmount, facts.currency)}`)
+    .map(
+      (l) =>
+        `  ${l.quantity} x ${l.sku} at ${money(l.unitAmount, facts.currency)} = ${money(l.quantity * l.unitAmount, facts.currency)}`,
+    )
     .join('\n');
   const rows = facts.lines
-    .map((l) => `<tr><td>${escapeHtml(l.sku)}</td><td>${l.quantity}</td><td>${money(l.unitAmount, facts.currency)}</td><td>${money(l.quantity * l.unitAmount, facts.currency)}</td></tr>`)
+    .map(
+      (l) =>
+        `<tr><td>${escapeHtml(l.sku)}</td><td>${l.quantity}</td><td>${money(l.unitAmount, facts.currency)}</td><td>${money(l.quantity * l.unitAmount, facts.currency)}</td></tr>`,
+    )
     .join('');
   const html = `<table><thead><tr><th>SKU</th><th>Qty</th><th>Unit</th><th>Amount</th></tr></thead><tbody>${rows}</tbody></table>`;
   return { text, html, total };

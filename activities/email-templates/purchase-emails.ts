@@ -47,12 +47,18 @@ function escapeHtml(text: string): string {
 }
 
 function total(facts: PurchaseFacts): string {
-  return money(facts.lines.reduce((sum, line) => sum + line.quantity * line.unitAmount, 0), facts.currency);
+  return money(
+    facts.lines.reduce((sum, line) => sum + line.quantity * line.unitAmount, 0),
+    facts.currency,
+  );
 }
 
 function summary(facts: PurchaseFacts): string {
   const lines = facts.lines
-    .map((l) => `  ${l.quantity} x ${l.sku}${l.description ? ` (${l.description})` : ''} at ${money(l.unitAmount, facts.currency)}`)
+    .map(
+      (l) =>
+        `  ${l.quantity} x ${l.sku}${l.description ? ` (${l.description})` : ''} at ${money(l.unitAmount, facts.currency)}`,
+    )
     .join('\n');
   return `Request: ${facts.requestId}\nRequester: ${facts.requester.name} <${facts.requester.email}>\nSupplier: ${facts.supplier}\nCost centre: ${facts.costCentre}\n${lines}\nTotal: ${total(facts)}`;
 }

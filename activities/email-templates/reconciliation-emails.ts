@@ -1,6 +1,10 @@
 import { minorToDecimal } from '../../connectors/money';
 import type { EmailMessage, TimeWindow } from '../../connectors/spi';
-import { RECONCILIATION_CLASSES, type ReconciliationClass, type ReconciliationSummary } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
+import {
+  RECONCILIATION_CLASSES,
+  type ReconciliationClass,
+  type ReconciliationSummary,
+} from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
 
 export interface ReconciliationEmailFacts {
   window: TimeWindow;
@@ -24,11 +28,19 @@ function escapeHtml(text: string): string {
 /** The summary counts and totals in the body; every row in the CSV attachment. */
 export function reconciliationReportEmail(facts: ReconciliationEmailFacts): EmailMessage {
   const { window, summary } = facts;
-  const exceptions = summary.counts.unknown_payment + summary.counts.unpaid + summary.counts.underpaid + summary.counts.overpaid;
+  const exceptions =
+    summary.counts.unknown_payment + summary.counts.unpaid + summary.counts.underpaid + summary.counts.overpaid;
   const period = `${window.from} to ${window.to}`;
   const counts = RECONCILIATION_CLASSES.map((cls) => ({ label: CLASS_LABELS[cls], count: summary.counts[cls] }));
-  const totals = summary.totals.map((t) => ({ currency: t.currency, invoiced: minorToDecimal(t.invoiced, t.currency), received: minorToDecimal(t.received, t.currency) }));
-  const ignored = summary.ignoredPayments > 0 ? `${summary.ignoredPayments} payment(s) without captured money (authorized or voided) were not counted.\n` : '';
+  const totals = summary.totals.map((t) => ({
+    currency: t.currency,
+    invoiced: minorToDecimal(t.invoiced, t.currency),
+    received: minorToDecimal(t.received, t.currency),
+  }));
+  const ignored =
+    summary.ignoredPayments > 0
+      ? `${summary.ignoredPayments} payment(s) without captured money (authorized or voided) were not counted.\n`
+      : '';
 
   const text = [
     `Invoice reconciliation for ${period}`,
@@ -57,6 +69,12 @@ export function reconciliationReportEmail(facts: ReconciliationEmailFacts): Emai
     subject: `Invoice reconciliation ${period}: ${exceptions} exception(s)`,
     text,
     html,
-    attachments: [{ filename: facts.attachment.filename, contentType: 'text/csv; charset=utf-8', contentBase64: Buffer.from(facts.attachment.csv, 'utf8').toString('base64') }],
+    attachments: [
+      {
+        filename: facts.attachment.filename,
+        contentType: 'text/csv; charset=utf-8',
+        contentBase64: Buffer.from(facts.attachment.csv, 'utf8').toString('base64'),
+      },
+    ],
   };
 }

@@ -12,7 +12,9 @@ export interface BatchCheckpoint {
 const checkpointSchema = z.object({
   next: z.number().int().nonnegative(),
   sent: z.number().int().nonnegative(),
-  failed: z.array(z.object({ email: z.string(), code: z.string(), status: z.number().int().optional(), message: z.string() })),
+  failed: z.array(
+    z.object({ email: z.string(), code: z.string(), status: z.number().int().optional(), message: z.string() }),
+  ),
 });
 
 /** The last heartbeat's checkpoint, or the start when there is none (or it is not one of ours). */

@@ -8,7 +8,11 @@ export const MAX_PAGES = 10_000;
  * Reads a paged listing to its end, calling `onPage` after each page (the activity heartbeats
  * there). A cursor that comes back a second time would loop forever: that fails non-retryably.
  */
-export async function readAllPages<T>(listing: string, fetch: (cursor: string | null) => Promise<Page<T>>, onPage: (itemsSoFar: number) => void): Promise<T[]> {
+export async function readAllPages<T>(
+  listing: string,
+  fetch: (cursor: string | null) => Promise<Page<T>>,
+  onPage: (itemsSoFar: number) => void,
+): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let cursor: string | null = null;
@@ -18,7 +22,10 @@ export async function readAllPages<T>(listing: string, fetch: (cursor: string | 
     onPage(items.length);
     if (page.nextCursor === null) return items;
     if (seen.has(page.nextCursor) || pages >= MAX_PAGES) {
-      throw ApplicationFailure.nonRetryable(`${listing}: the vendor's paging does not end (page ${pages})`, 'PAGING_LOOP');
+      throw ApplicationFailure.nonRetryable(
+        `${listing}: the vendor's paging does not end (page ${pages})`,
+        'PAGING_LOOP',
+      );
     }
     seen.add(page.nextCursor);
     cursor = page.nextCursor;

@@ -121,7 +121,11 @@ function totalsOf(invoices: readonly Invoice[], counted: readonly Payment[]): Cu
   return [...totals.values()].sort((a, b) => compareText(a.currency, b.currency));
 }
 
-export function reconcile(invoiceList: readonly Invoice[], paymentList: readonly Payment[], options: ReconcileOptions = {}): Reconciliation {
+export function reconcile(
+  invoiceList: readonly Invoice[],
+  paymentList: readonly Payment[],
+  options: ReconcileOptions = {},
+): Reconciliation {
   const tolerance = options.tolerance ?? 0;
   // Sorted first so that ties (duplicate numbers, ambiguous references) resolve the same way however the vendor paged.
   const invoices = [...invoiceList].sort(byId);
@@ -134,9 +138,12 @@ export function reconcile(invoiceList: readonly Invoice[], paymentList: readonly
   for (const payment of counted) {
     const invoice = find(payment.reference);
     if (invoice === undefined) rows.push(unknownPayment(payment, null));
-    else if (invoice === 'ambiguous') rows.push(unknownPayment(payment, 'reference names the sales order of several invoices'));
+    else if (invoice === 'ambiguous')
+      rows.push(unknownPayment(payment, 'reference names the sales order of several invoices'));
     else if (invoice.total.currency !== payment.amount.currency) {
-      rows.push(unknownPayment(payment, `currency mismatch: invoice ${invoice.number} is in ${invoice.total.currency}`));
+      rows.push(
+        unknownPayment(payment, `currency mismatch: invoice ${invoice.number} is in ${invoice.total.currency}`),
+      );
     } else linked.set(invoice.id, [...(linked.get(invoice.id) ?? []), payment]);
   }
 
@@ -158,7 +165,10 @@ export function reconcile(invoiceList: readonly Invoice[], paymentList: readonly
   }
 
   rows.sort(compareRows);
-  const counts = Object.fromEntries(RECONCILIATION_CLASSES.map((cls) => [cls, 0])) as Record<ReconciliationClass, number>;
+  const counts = Object.fromEntries(RECONCILIATION_CLASSES.map((cls) => [cls, 0])) as Record<
+    ReconciliationClass,
+    number
+  >;
   for (const row of rows) counts[row.class] += 1;
   return {
     rows,

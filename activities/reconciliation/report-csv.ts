@@ -6,7 +6,17 @@ import { stringify } from 'csv-stringify/sync';
 import { minorToDecimal } from '../../connectors/money';
 import type { ReconciliationRow } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
 
-export const REPORT_CSV_COLUMNS = ['class', 'reference', 'invoice_id', 'invoice_number', 'invoice_total', 'paid_amount', 'currency', 'payment_ids', 'note'] as const;
+export const REPORT_CSV_COLUMNS = [
+  'class',
+  'reference',
+  'invoice_id',
+  'invoice_number',
+  'invoice_total',
+  'paid_amount',
+  'currency',
+  'payment_ids',
+  'note',
+] as const;
 
 /**
  * References come from payers: a cell starting with = + - @ (or a tab/CR) would run as a formula

@@ -9,7 +9,15 @@ function auditTable(items: readonly AuditEntryView[]): string {
   if (items.length === 0) return 'No audit entries.';
   return table(
     ['AT (UTC)', 'ACTOR', 'ACTION', 'TARGET', 'OUTCOME', 'HTTP', 'REQUEST ID'],
-    items.map((entry) => [instant(entry.at), entry.actor, entry.action, entry.target, entry.outcome, entry.statusCode, entry.requestId]),
+    items.map((entry) => [
+      instant(entry.at),
+      entry.actor,
+      entry.action,
+      entry.target,
+      entry.outcome,
+      entry.statusCode,
+      entry.requestId,
+    ]),
   );
 }
 
@@ -25,7 +33,9 @@ interface AuditOptions extends PagingOptions {
 
 /** `junction audit list`: who changed what (admin scope). */
 export function registerAuditCommands(program: Command, define: Define): void {
-  const audit = program.command('audit').description('the audit trail of every change made through the API (needs an admin key)');
+  const audit = program
+    .command('audit')
+    .description('the audit trail of every change made through the API (needs an admin key)');
   withPagingOptions(
     audit
       .command('list')
@@ -41,7 +51,12 @@ export function registerAuditCommands(program: Command, define: Define): void {
   ).action(
     define(async (ctx, options: AuditOptions) => {
       const { actor, action, target, outcome, from, to, requestId } = options;
-      const listing = await fetchPages<AuditEntryView>(ctx.api, '/v1/audit', { actor, action, target, outcome, from, to, requestId }, options);
+      const listing = await fetchPages<AuditEntryView>(
+        ctx.api,
+        '/v1/audit',
+        { actor, action, target, outcome, from, to, requestId },
+        options,
+      );
       listing.emit(ctx.out, auditTable, (entry) => String(entry.id));
     }),
   );

@@ -11,7 +11,14 @@ function connectorsTable(items: readonly ConnectorView[]): string {
   if (items.length === 0) return 'No connectors.';
   return table(
     ['NAME', 'KIND', 'VENDOR', 'SOURCE', 'ENABLED', 'CREDENTIALS'],
-    items.map((item) => [item.name, item.kind, item.vendor, item.overrides ? `${item.source} (over ${item.overrides})` : item.source, item.enabled, credentialsText(item)]),
+    items.map((item) => [
+      item.name,
+      item.kind,
+      item.vendor,
+      item.overrides ? `${item.source} (over ${item.overrides})` : item.source,
+      item.enabled,
+      credentialsText(item),
+    ]),
   );
 }
 
@@ -44,9 +51,16 @@ function healthText(name: string, result: HealthCheckResult): string {
 
 /** `junction connectors …`: the connector instances (credentials are write-only and never shown). */
 export function registerConnectorsCommands(program: Command, define: Define): void {
-  const connectors = program.command('connectors').description('connector instances: list, inspect, test, create, replace, delete');
+  const connectors = program
+    .command('connectors')
+    .description('connector instances: list, inspect, test, create, replace, delete');
 
-  withPagingOptions(connectors.command('list').description('every instance in force, from the database, connectors.yaml and the defaults'), 500).action(
+  withPagingOptions(
+    connectors
+      .command('list')
+      .description('every instance in force, from the database, connectors.yaml and the defaults'),
+    500,
+  ).action(
     define(async (ctx, options: PagingOptions) => {
       const listing = await fetchPages<ConnectorView>(ctx.api, '/v1/connectors', {}, options);
       listing.emit(ctx.out, connectorsTable, (item) => item.name);
@@ -70,14 +84,21 @@ export function registerConnectorsCommands(program: Command, define: Define): vo
     .action(
       define(async (ctx, name: string) => {
         const reply = await ctx.api.post<HealthCheckResult>(`/v1/connectors/${segment(name)}/test`);
-        ctx.out.emit(reply, (result) => healthText(name, result), (result) => (result.ok ? 'ok' : result.error.code));
+        ctx.out.emit(
+          reply,
+          (result) => healthText(name, result),
+          (result) => (result.ok ? 'ok' : result.error.code),
+        );
         return reply.body.ok ? EXIT.OK : EXIT.NEGATIVE_OUTCOME;
       }),
     );
 
   connectors
     .command('create')
-    .requiredOption('-f, --file <path>', 'the instance as JSON or YAML ({ name, kind, vendor, settings, credentials }), or - for stdin')
+    .requiredOption(
+      '-f, --file <path>',
+      'the instance as JSON or YAML ({ name, kind, vendor, settings, credentials }), or - for stdin',
+    )
     .description('create an instance stored in the database (credentials are sealed by the vault)')
     .action(
       define(async (ctx, options: { file: string }) => {
@@ -94,7 +115,11 @@ export function registerConnectorsCommands(program: Command, define: Define): vo
     .action(
       define(async (ctx, name: string, options: { file: string }) => {
         const body = await readJsonFile(options.file, '--file');
-        ctx.out.emit(await ctx.api.put<ConnectorView>(`/v1/connectors/${segment(name)}`, body), connectorDetails, (view) => view.name);
+        ctx.out.emit(
+          await ctx.api.put<ConnectorView>(`/v1/connectors/${segment(name)}`, body),
+          connectorDetails,
+          (view) => view.name,
+        );
       }),
     );
 

@@ -9,7 +9,16 @@ function keysTable(items: readonly KeyView[]): string {
   if (items.length === 0) return 'No keys.';
   return table(
     ['ID', 'NAME', 'PREFIX', 'SCOPES', 'STATUS', 'CREATED (UTC)', 'EXPIRES (UTC)', 'LAST USED (UTC)'],
-    items.map((key) => [key.id, key.name, key.prefix, key.scopes.join(', '), key.status, instant(key.createdAt), instant(key.expiresAt), instant(key.lastUsedAt)]),
+    items.map((key) => [
+      key.id,
+      key.name,
+      key.prefix,
+      key.scopes.join(', '),
+      key.status,
+      instant(key.createdAt),
+      instant(key.expiresAt),
+      instant(key.lastUsedAt),
+    ]),
   );
 }
 
@@ -43,25 +52,52 @@ export function registerKeysCommands(program: Command, define: Define): void {
     .command('create')
     .description('create a key and print it: it is shown this once and never again')
     .requiredOption('--name <name>', 'who or what uses the key, e.g. "shop backend"')
-    .requiredOption('--scopes <list>', 'comma-separated: runs:read, runs:write (or per process: runs:read:<type>, runs:write:<type>), runs:infrastructure, schedules:write, connectors:write, admin', parseList)
-    .addOption(new Option('--expires-in-days <days>', "expire after this many days (default: the server's default lifetime, 90 days unless configured)").argParser(parseDays).conflicts(['expiresAt', 'neverExpires']))
-    .addOption(new Option('--expires-at <instant>', 'expire at this ISO 8601 date-time with a zone').argParser(parseInstant).conflicts('neverExpires'))
+    .requiredOption(
+      '--scopes <list>',
+      'comma-separated: runs:read, runs:write (or per process: runs:read:<type>, runs:write:<type>), runs:infrastructure, schedules:write, connectors:write, admin',
+      parseList,
+    )
+    .addOption(
+      new Option(
+        '--expires-in-days <days>',
+        "expire after this many days (default: the server's default lifetime, 90 days unless configured)",
+      )
+        .argParser(parseDays)
+        .conflicts(['expiresAt', 'neverExpires']),
+    )
+    .addOption(
+      new Option('--expires-at <instant>', 'expire at this ISO 8601 date-time with a zone')
+        .argParser(parseInstant)
+        .conflicts('neverExpires'),
+    )
     .option('--never-expires', 'a key without an expiry (rotate it by hand)')
     .option('--acts-as <email>', 'the person the key is issued to: approval decisions made with it are theirs')
     .action(
-      define(async (ctx, options: { name: string; scopes: string[]; expiresInDays?: number; expiresAt?: string; neverExpires?: boolean; actsAs?: string }) => {
-        const body = {
-          name: options.name,
-          scopes: options.scopes,
-          ...(options.expiresInDays ? { expiresInDays: options.expiresInDays } : {}),
-          ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
-          ...(options.neverExpires ? { expiresAt: null } : {}),
-          ...(options.actsAs ? { actsAs: options.actsAs } : {}),
-        };
-        const reply = await ctx.api.post<KeyView & { key: string }>('/v1/keys', body);
-        ctx.out.emit(reply, keyDetails, (created) => created.key);
-        ctx.out.notice('Store the key now: it is not shown again.');
-      }),
+      define(
+        async (
+          ctx,
+          options: {
+            name: string;
+            scopes: string[];
+            expiresInDays?: number;
+            expiresAt?: string;
+            neverExpires?: boolean;
+            actsAs?: string;
+          },
+        ) => {
+          const body = {
+            name: options.name,
+            scopes: options.scopes,
+            ...(options.expiresInDays ? { expiresInDays: options.expiresInDays } : {}),
+            ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+            ...(options.neverExpires ? { expiresAt: null } : {}),
+            ...(options.actsAs ? { actsAs: options.actsAs } : {}),
+          };
+          const reply = await ctx.api.post<KeyView & { key: string }>('/v1/keys', body);
+          ctx.out.emit(reply, keyDetails, (created) => created.key);
+          ctx.out.notice('Store the key now: it is not shown again.');
+        },
+      ),
     );
 
   withPagingOptions(
@@ -86,11 +122,17 @@ export function registerKeysCommands(program: Command, define: Define): void {
   keys
     .command('revoke')
     .argument('<id>', 'the key id', keyId)
-    .description('revoke a key: refused from the next request on, on every API replica (exit code 5 if already revoked)')
+    .description(
+      'revoke a key: refused from the next request on, on every API replica (exit code 5 if already revoked)',
+    )
     .action(
       define(async (ctx, id: string) => {
         const reply = await ctx.api.post<KeyView>(`/v1/keys/${id}/revoke`);
-        ctx.out.emit(reply, (key) => `Revoked key ${key.id} (${key.name}, ${key.prefix}).`, () => null);
+        ctx.out.emit(
+          reply,
+          (key) => `Revoked key ${key.id} (${key.name}, ${key.prefix}).`,
+          () => null,
+        );
       }),
     );
 }

@@ -29,7 +29,12 @@ export interface Listing<T> {
  * Follows nextPageToken until `limit` items are listed or the last page is read. Each page asks
  * for no more than is still wanted, so the final token continues exactly after the last item shown.
  */
-export async function fetchPages<T>(api: ApiClient, path: string, filters: QueryParams, { limit, pageSize: perCall = MAX_PAGE_SIZE, pageToken }: PagingOptions): Promise<Listing<T>> {
+export async function fetchPages<T>(
+  api: ApiClient,
+  path: string,
+  filters: QueryParams,
+  { limit, pageSize: perCall = MAX_PAGE_SIZE, pageToken }: PagingOptions,
+): Promise<Listing<T>> {
   const replies: ApiReply<Page<T>>[] = [];
   const items: T[] = [];
   let token: string | null = pageToken ?? null;
@@ -60,7 +65,11 @@ export async function fetchPages<T>(api: ApiClient, path: string, filters: Query
 /** --limit, --page-size and --page-token, as every listing takes them. */
 export function withPagingOptions(command: Command, defaultLimit: number): Command {
   return command
-    .addOption(new Option('-n, --limit <n>', 'list at most this many (pages are followed)').argParser(parseLimit).default(defaultLimit))
+    .addOption(
+      new Option('-n, --limit <n>', 'list at most this many (pages are followed)')
+        .argParser(parseLimit)
+        .default(defaultLimit),
+    )
     .addOption(new Option('--page-size <n>', `items per API call (at most ${MAX_PAGE_SIZE})`).argParser(parsePageSize))
     .option('--page-token <token>', 'continue from the nextPageToken of an earlier listing');
 }

@@ -44,7 +44,9 @@ export async function waitForRun(ctx: CommandContext, workflowId: string, option
       ctx.out.print(runDetails(outcome.last.body));
     }
     if (!outcome.closed) {
-      ctx.out.notice(`${workflowId} is still ${outcome.last?.body.status ?? 'open'} after ${options.timeout ?? 0} s; stopped waiting.`);
+      ctx.out.notice(
+        `${workflowId} is still ${outcome.last?.body.status ?? 'open'} after ${options.timeout ?? 0} s; stopped waiting.`,
+      );
       return EXIT.WAIT_TIMEOUT;
     }
     return exitCodeOfRun(outcome.last.body);

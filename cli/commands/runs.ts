@@ -11,7 +11,9 @@ import { waitForRun, type WaitOptions } from './run-wait';
 function waitOptions(command: Command): Command {
   return command
     .option('--timeout <seconds>', 'stop waiting after this long (exit code 8; the run goes on)', parseSeconds)
-    .addOption(new Option('--poll-interval <ms>', 'how often to ask for progress').argParser(parseMilliseconds).default(1000));
+    .addOption(
+      new Option('--poll-interval <ms>', 'how often to ask for progress').argParser(parseMilliseconds).default(1000),
+    );
 }
 
 function pretty(value: unknown): string {
@@ -32,20 +34,42 @@ export function registerRunsCommands(program: Command, define: Define): void {
       .option('--idempotency-key <key>', 'sent as the Idempotency-Key header (recorded in the audit log)')
       .option('-w, --wait', 'follow the run until it closes; exit code 0 only if it COMPLETED'),
   ).action(
-    define(async (ctx, type: string, options: { input: string; businessKey?: string; idempotencyKey?: string; wait?: boolean } & WaitOptions) => {
-      const input = await readJsonArgument(options.input, '--input');
-      const body = { type, input, ...(options.businessKey ? { businessKey: options.businessKey } : {}) };
-      const started = await ctx.api.post<StartedRunReply>('/v1/runs', body, options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : undefined);
-      const { workflowId, runId, existing } = started.body;
-      if (!options.wait) {
-        ctx.out.emit(started, (reply) => reply.workflowId, (reply) => reply.workflowId);
-        ctx.out.notice(existing ? `${workflowId} already exists (run ${runId}); nothing new was started.` : `Started ${type} ${workflowId} (run ${runId}).`);
-        return;
-      }
-      if (!ctx.out.json) ctx.out.print(workflowId);
-      ctx.out.notice(existing ? `${workflowId} already exists (run ${runId}); following it.` : `Started ${type} ${workflowId} (run ${runId}); following it.`);
-      return waitForRun(ctx, workflowId, options);
-    }),
+    define(
+      async (
+        ctx,
+        type: string,
+        options: { input: string; businessKey?: string; idempotencyKey?: string; wait?: boolean } & WaitOptions,
+      ) => {
+        const input = await readJsonArgument(options.input, '--input');
+        const body = { type, input, ...(options.businessKey ? { businessKey: options.businessKey } : {}) };
+        const started = await ctx.api.post<StartedRunReply>(
+          '/v1/runs',
+          body,
+          options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : undefined,
+        );
+        const { workflowId, runId, existing } = started.body;
+        if (!options.wait) {
+          ctx.out.emit(
+            started,
+            (reply) => reply.workflowId,
+            (reply) => reply.workflowId,
+          );
+          ctx.out.notice(
+            existing
+              ? `${workflowId} already exists (run ${runId}); nothing new was started.`
+              : `Started ${type} ${workflowId} (run ${runId}).`,
+          );
+          return;
+        }
+        if (!ctx.out.json) ctx.out.print(workflowId);
+        ctx.out.notice(
+          existing
+            ? `${workflowId} already exists (run ${runId}); following it.`
+            : `Started ${type} ${workflowId} (run ${runId}); following it.`,
+        );
+        return waitForRun(ctx, workflowId, options);
+      },
+    ),
   );
 
   withPagingOptions(
@@ -53,7 +77,10 @@ export function registerRunsCommands(program: Command, define: Define): void {
       .command('list')
       .description('list runs, newest first')
       .option('-t, --type <type>', 'only runs of this process type')
-      .option('-s, --status <status>', 'only runs in this status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT …')
+      .option(
+        '-s, --status <status>',
+        'only runs in this status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT …',
+      )
       .option('-b, --business-key <key>', 'only runs with this business key'),
     20,
   ).action(
@@ -74,9 +101,12 @@ export function registerRunsCommands(program: Command, define: Define): void {
       }),
     );
 
-  waitOptions(runs.command('watch').description('follow a run until it closes; exit code 0 only if it COMPLETED').argument('<workflowId>')).action(
-    define(async (ctx, workflowId: string, options: WaitOptions) => waitForRun(ctx, workflowId, options)),
-  );
+  waitOptions(
+    runs
+      .command('watch')
+      .description('follow a run until it closes; exit code 0 only if it COMPLETED')
+      .argument('<workflowId>'),
+  ).action(define(async (ctx, workflowId: string, options: WaitOptions) => waitForRun(ctx, workflowId, options)));
 
   runs
     .command('signal')
@@ -87,8 +117,15 @@ export function registerRunsCommands(program: Command, define: Define): void {
     .action(
       define(async (ctx, workflowId: string, name: string, options: { data?: string }) => {
         const data = options.data === undefined ? undefined : await readJsonArgument(options.data, '--data');
-        const reply = await ctx.api.post<MessageReply>(`/v1/runs/${segment(workflowId)}/signals/${segment(name)}`, data);
-        ctx.out.emit(reply, () => `Signal ${name} delivered to ${workflowId}.`, () => null);
+        const reply = await ctx.api.post<MessageReply>(
+          `/v1/runs/${segment(workflowId)}/signals/${segment(name)}`,
+          data,
+        );
+        ctx.out.emit(
+          reply,
+          () => `Signal ${name} delivered to ${workflowId}.`,
+          () => null,
+        );
       }),
     );
 
@@ -101,8 +138,15 @@ export function registerRunsCommands(program: Command, define: Define): void {
     .action(
       define(async (ctx, workflowId: string, name: string, options: { data?: string }) => {
         const data = options.data === undefined ? undefined : await readJsonArgument(options.data, '--data');
-        const reply = await ctx.api.post<MessageReply>(`/v1/runs/${segment(workflowId)}/updates/${segment(name)}`, data);
-        ctx.out.emit(reply, (body) => pretty(body.result), (body) => JSON.stringify(body.result));
+        const reply = await ctx.api.post<MessageReply>(
+          `/v1/runs/${segment(workflowId)}/updates/${segment(name)}`,
+          data,
+        );
+        ctx.out.emit(
+          reply,
+          (body) => pretty(body.result),
+          (body) => JSON.stringify(body.result),
+        );
       }),
     );
 
@@ -114,7 +158,11 @@ export function registerRunsCommands(program: Command, define: Define): void {
     .action(
       define(async (ctx, workflowId: string, name: string) => {
         const reply = await ctx.api.get<MessageReply>(`/v1/runs/${segment(workflowId)}/queries/${segment(name)}`);
-        ctx.out.emit(reply, (body) => pretty(body.result), (body) => JSON.stringify(body.result));
+        ctx.out.emit(
+          reply,
+          (body) => pretty(body.result),
+          (body) => JSON.stringify(body.result),
+        );
       }),
     );
 
@@ -124,8 +172,14 @@ export function registerRunsCommands(program: Command, define: Define): void {
     .argument('<workflowId>')
     .action(
       define(async (ctx, workflowId: string) => {
-        const reply = await ctx.api.post<{ workflowId: string; status: string }>(`/v1/runs/${segment(workflowId)}/cancel`);
-        ctx.out.emit(reply, () => `Cancellation requested for ${workflowId}.`, () => null);
+        const reply = await ctx.api.post<{ workflowId: string; status: string }>(
+          `/v1/runs/${segment(workflowId)}/cancel`,
+        );
+        ctx.out.emit(
+          reply,
+          () => `Cancellation requested for ${workflowId}.`,
+          () => null,
+        );
       }),
     );
 }

@@ -13,7 +13,14 @@ function schedulesTable(items: readonly ScheduleSummaryView[]): string {
     ['ID', 'WORKFLOW', 'STATE', 'MANAGED BY', 'NEXT (UTC)', 'LAST STARTED'],
     items.map((item) => {
       const last = item.info.recentActions[item.info.recentActions.length - 1];
-      return [item.id, item.workflow, stateText(item), item.managedBy, instant(item.info.nextActionTimes[0]), last ? `${last.workflowId} at ${instant(last.takenAt)}` : null];
+      return [
+        item.id,
+        item.workflow,
+        stateText(item),
+        item.managedBy,
+        instant(item.info.nextActionTimes[0]),
+        last ? `${last.workflowId} at ${instant(last.takenAt)}` : null,
+      ];
     }),
   );
 }
@@ -25,7 +32,12 @@ function stateText(view: ScheduleSummaryView): string {
 function timingText(view: ScheduleView): string | null {
   const spec = view.spec;
   if (!spec) return null;
-  const timing = spec.cron !== undefined ? `cron ${[spec.cron].flat().join(' | ')}` : spec.every !== undefined ? `every ${typeof spec.every === 'string' ? spec.every : `${spec.every.interval}${spec.every.offset ? ` + ${spec.every.offset}` : ''}`}` : '';
+  const timing =
+    spec.cron !== undefined
+      ? `cron ${[spec.cron].flat().join(' | ')}`
+      : spec.every !== undefined
+        ? `every ${typeof spec.every === 'string' ? spec.every : `${spec.every.interval}${spec.every.offset ? ` + ${spec.every.offset}` : ''}`}`
+        : '';
   return `${timing} (${spec.timezone})`;
 }
 
@@ -40,9 +52,18 @@ function scheduleDetails(view: ScheduleView): string {
     ['State', stateText(view)],
     ['Managed by', view.managedBy],
     ['Next (UTC)', info.nextActionTimes.slice(0, 3).map(instant).join(', ')],
-    ['Actions', `${info.actionCount} started, ${info.skippedOverlap} skipped (overlap), ${info.missedCatchupWindow} missed`],
+    [
+      'Actions',
+      `${info.actionCount} started, ${info.skippedOverlap} skipped (overlap), ${info.missedCatchupWindow} missed`,
+    ],
     ['Running', info.runningActions.map((action) => action.workflowId).join(', ')],
-    ['Recent', info.recentActions.slice(-3).map((action) => `${action.workflowId} at ${instant(action.takenAt)}`).join(', ')],
+    [
+      'Recent',
+      info.recentActions
+        .slice(-3)
+        .map((action) => `${action.workflowId} at ${instant(action.takenAt)}`)
+        .join(', '),
+    ],
     ['Created', instant(info.createdAt)],
     ['Updated', instant(info.updatedAt)],
   ]);
@@ -52,7 +73,9 @@ const OVERLAP_HELP = 'skip | buffer_one | buffer_all | cancel_other | terminate_
 
 /** `junction schedules …`: Temporal Schedules that start catalog processes. */
 export function registerSchedulesCommands(program: Command, define: Define): void {
-  const schedules = program.command('schedules').description('schedules: list, show, create, replace, delete, pause, unpause, trigger, backfill');
+  const schedules = program
+    .command('schedules')
+    .description('schedules: list, show, create, replace, delete, pause, unpause, trigger, backfill');
 
   withPagingOptions(schedules.command('list').description('every schedule in the namespace'), 100).action(
     define(async (ctx, options: PagingOptions) => {
@@ -65,11 +88,18 @@ export function registerSchedulesCommands(program: Command, define: Define): voi
     .command('show')
     .argument('<id>')
     .description('a schedule: its spec, state, next and recent runs')
-    .action(define(async (ctx, id: string) => ctx.out.emit(await ctx.api.get<ScheduleView>(`/v1/schedules/${segment(id)}`), scheduleDetails)));
+    .action(
+      define(async (ctx, id: string) =>
+        ctx.out.emit(await ctx.api.get<ScheduleView>(`/v1/schedules/${segment(id)}`), scheduleDetails),
+      ),
+    );
 
   schedules
     .command('create')
-    .requiredOption('-f, --file <path>', 'the schedule spec as YAML or JSON (the form of config/schedules.yaml entries), or - for stdin')
+    .requiredOption(
+      '-f, --file <path>',
+      'the schedule spec as YAML or JSON (the form of config/schedules.yaml entries), or - for stdin',
+    )
     .description('create a schedule')
     .action(
       define(async (ctx, options: { file: string }) => {
@@ -81,12 +111,19 @@ export function registerSchedulesCommands(program: Command, define: Define): voi
   schedules
     .command('replace')
     .argument('<id>')
-    .requiredOption('-f, --file <path>', 'the whole spec as YAML or JSON, or - for stdin (`schedules show <id> --json` gives the current one under .spec)')
+    .requiredOption(
+      '-f, --file <path>',
+      'the whole spec as YAML or JSON, or - for stdin (`schedules show <id> --json` gives the current one under .spec)',
+    )
     .description('replace a schedule’s spec')
     .action(
       define(async (ctx, id: string, options: { file: string }) => {
         const spec = await readJsonFile(options.file, '--file');
-        ctx.out.emit(await ctx.api.put<ScheduleView>(`/v1/schedules/${segment(id)}`, spec), scheduleDetails, (view) => view.id);
+        ctx.out.emit(
+          await ctx.api.put<ScheduleView>(`/v1/schedules/${segment(id)}`, spec),
+          scheduleDetails,
+          (view) => view.id,
+        );
       }),
     );
 
@@ -112,8 +149,15 @@ export function registerSchedulesCommands(program: Command, define: Define): voi
       .description(description)
       .action(
         define(async (ctx, id: string, options: { note?: string }) => {
-          const reply = await ctx.api.post<ScheduleView>(`/v1/schedules/${segment(id)}/${verb}`, options.note ? { note: options.note } : undefined);
-          ctx.out.emit(reply, (view) => `${view.id}: ${stateText(view)}`, () => null);
+          const reply = await ctx.api.post<ScheduleView>(
+            `/v1/schedules/${segment(id)}/${verb}`,
+            options.note ? { note: options.note } : undefined,
+          );
+          ctx.out.emit(
+            reply,
+            (view) => `${view.id}: ${stateText(view)}`,
+            () => null,
+          );
         }),
       );
   }
@@ -125,15 +169,26 @@ export function registerSchedulesCommands(program: Command, define: Define): voi
     .description('start one run now')
     .action(
       define(async (ctx, id: string, options: { overlap?: string }) => {
-        const reply = await ctx.api.post<TriggerAccepted>(`/v1/schedules/${segment(id)}/trigger`, options.overlap ? { overlap: options.overlap } : undefined);
-        ctx.out.emit(reply, (accepted) => `Triggered ${accepted.id} (overlap ${accepted.overlap}).`, () => null);
+        const reply = await ctx.api.post<TriggerAccepted>(
+          `/v1/schedules/${segment(id)}/trigger`,
+          options.overlap ? { overlap: options.overlap } : undefined,
+        );
+        ctx.out.emit(
+          reply,
+          (accepted) => `Triggered ${accepted.id} (overlap ${accepted.overlap}).`,
+          () => null,
+        );
       }),
     );
 
   schedules
     .command('backfill')
     .argument('<id>')
-    .requiredOption('--from <instant>', 'start of the range, ISO 8601 with a zone (e.g. 2030-01-01T00:00:00Z)', parseInstant)
+    .requiredOption(
+      '--from <instant>',
+      'start of the range, ISO 8601 with a zone (e.g. 2030-01-01T00:00:00Z)',
+      parseInstant,
+    )
     .requiredOption('--to <instant>', 'end of the range, ISO 8601 with a zone', parseInstant)
     .option('--overlap <policy>', `overlap policy for the backfilled runs (${OVERLAP_HELP}; default the schedule’s)`)
     .description('start the runs the schedule would have started in a past range')
@@ -141,7 +196,12 @@ export function registerSchedulesCommands(program: Command, define: Define): voi
       define(async (ctx, id: string, options: { from: string; to: string; overlap?: string }) => {
         const body = { from: options.from, to: options.to, ...(options.overlap ? { overlap: options.overlap } : {}) };
         const reply = await ctx.api.post<BackfillAccepted>(`/v1/schedules/${segment(id)}/backfill`, body);
-        ctx.out.emit(reply, (accepted) => `Backfilling ${accepted.id} from ${accepted.from} to ${accepted.to}: up to ${accepted.actions} runs.`, (accepted) => String(accepted.actions));
+        ctx.out.emit(
+          reply,
+          (accepted) =>
+            `Backfilling ${accepted.id} from ${accepted.from} to ${accepted.to}: up to ${accepted.actions} runs.`,
+          (accepted) => String(accepted.actions),
+        );
       }),
     );
 }

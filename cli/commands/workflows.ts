@@ -8,7 +8,13 @@ const names = (messages: readonly CatalogMessage[]): string => messages.map((mes
 function catalogTable(entries: readonly CatalogEntry[]): string {
   return table(
     ['TYPE', 'DESCRIPTION', 'SIGNALS', 'UPDATES', 'QUERIES'],
-    entries.map((entry) => [entry.type, truncate(entry.description, 50), names(entry.signals), names(entry.updates), names(entry.queries)]),
+    entries.map((entry) => [
+      entry.type,
+      truncate(entry.description, 50),
+      names(entry.signals),
+      names(entry.updates),
+      names(entry.queries),
+    ]),
   );
 }
 
@@ -21,7 +27,11 @@ export function registerWorkflowsCommands(program: Command, define: Define): voi
     .action(
       define(async (ctx) => {
         const reply = await ctx.api.get<Pick<Page<CatalogEntry>, 'items'>>('/v1/workflows');
-        ctx.out.emit(reply, (body) => catalogTable(body.items), (body) => body.items.map((entry) => entry.type).join('\n'));
+        ctx.out.emit(
+          reply,
+          (body) => catalogTable(body.items),
+          (body) => body.items.map((entry) => entry.type).join('\n'),
+        );
       }),
     );
 }

@@ -51,7 +51,12 @@ export function progressDisplay(stream: TerminalStream, now: () => number = Date
       if (text === last) return;
       last = text;
       const at = new Date(now()).toISOString().slice(11, 19);
-      stream.write(`${text.split('\n').map((line) => `[${at}] ${line}`).join('\n')}\n`);
+      stream.write(
+        `${text
+          .split('\n')
+          .map((line) => `[${at}] ${line}`)
+          .join('\n')}\n`,
+      );
     },
     stop: () => undefined,
   };

@@ -17,7 +17,8 @@ export function detailPairs(details: Progress['details']): string[] {
   const pairs: string[] = [];
   for (const [key, value] of Object.entries(details)) {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>)) pairs.push(`${key}.${inner}=${detailToken(innerValue)}`);
+      for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>))
+        pairs.push(`${key}.${inner}=${detailToken(innerValue)}`);
     } else {
       pairs.push(`${key}=${detailToken(value)}`);
     }
@@ -26,7 +27,9 @@ export function detailPairs(details: Progress['details']): string[] {
 }
 
 export function pendingText(pending: NonNullable<Progress['pending']>): string {
-  const escalated = pending.escalated ? `, escalated${pending.escalatedFrom ? ` from ${pending.escalatedFrom}` : ''}` : '';
+  const escalated = pending.escalated
+    ? `, escalated${pending.escalatedFrom ? ` from ${pending.escalatedFrom}` : ''}`
+    : '';
   return `step ${pending.step}/${pending.steps}: ${pending.approver} since ${pending.since}${escalated}`;
 }
 
@@ -36,14 +39,18 @@ export function progressLines(view: RunView): string[] {
   if (!progress) return [`${view.workflowId}  ${view.status}  (no progress answer: is a worker running?)`];
   const steps = `${progress.stepsDone.length} step${progress.stepsDone.length === 1 ? '' : 's'} done`;
   const current = progress.currentStep ? `, now ${progress.currentStep}` : '';
-  const last = !progress.currentStep && progress.stepsDone.length > 0 ? `, last ${progress.stepsDone[progress.stepsDone.length - 1]}` : '';
+  const last =
+    !progress.currentStep && progress.stepsDone.length > 0
+      ? `, last ${progress.stepsDone[progress.stepsDone.length - 1]}`
+      : '';
   // The process's own status says more than Temporal's only when they differ (e.g. WAITING_FOR_APPROVAL).
   const status = progress.status === view.status ? view.status : `${view.status} (${progress.status})`;
   const lines = [`${view.workflowId}  ${status}  ${steps}${current}${last}`];
   if (progress.pending) lines.push(`  waiting for ${pendingText(progress.pending)}`);
   const pairs = detailPairs(progress.details);
   if (pairs.length > 0) lines.push(`  ${pairs.join('  ')}`);
-  if (progress.compensations.length > 0) lines.push(`  compensations: ${progress.compensations.map((c) => `${c.step} ${c.outcome}`).join(', ')}`);
+  if (progress.compensations.length > 0)
+    lines.push(`  compensations: ${progress.compensations.map((c) => `${c.step} ${c.outcome}`).join(', ')}`);
   if (progress.failure) lines.push(`  failed at ${progress.failure.step}: ${progress.failure.message}`);
   return lines;
 }

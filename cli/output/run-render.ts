@@ -64,12 +64,18 @@ export function runDetails(view: RunView): string {
   } else {
     rows.push(['Process status', progress.status]);
     rows.push(['Current step', progress.currentStep]);
-    rows.push(['Steps done', progress.stepsDone.length > 0 ? `${progress.stepsDone.length}: ${progress.stepsDone.join(', ')}` : '0']);
+    rows.push([
+      'Steps done',
+      progress.stepsDone.length > 0 ? `${progress.stepsDone.length}: ${progress.stepsDone.join(', ')}` : '0',
+    ]);
     if (progress.pending) rows.push(['Waiting for', pendingText(progress.pending)]);
     const pairs = detailPairs(progress.details);
     if (pairs.length > 0) rows.push(['Details', pairs.join(', ')]);
     if (progress.compensations.length > 0) {
-      rows.push(['Compensations', progress.compensations.map((c) => `${c.step} ${c.outcome}${c.error ? ` (${c.error})` : ''}`).join(', ')]);
+      rows.push([
+        'Compensations',
+        progress.compensations.map((c) => `${c.step} ${c.outcome}${c.error ? ` (${c.error})` : ''}`).join(', '),
+      ]);
     }
     if (progress.failure) rows.push(['Failed step', `${progress.failure.step}: ${progress.failure.message}`]);
   }

@@ -37,7 +37,8 @@ export function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
   if (range === 'ipv4Mapped' || range === 'rfc6145') return ipv4FromWords(words[6]!, words[7]!);
   // Only the /96 well-known prefix puts the IPv4 address in the last 32 bits; the local-use
   // 64:ff9b:1::/48 (RFC 8215) stays refused as a whole.
-  if (range === 'rfc6052' && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0) return ipv4FromWords(words[6]!, words[7]!);
+  if (range === 'rfc6052' && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0)
+    return ipv4FromWords(words[6]!, words[7]!);
   if (range === '6to4') return ipv4FromWords(words[1]!, words[2]!);
   return null;
 }

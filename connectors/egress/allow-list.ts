@@ -50,7 +50,11 @@ function splitPort(text: string): { host: string; port: string | null; bracketed
     const close = text.indexOf(']');
     if (close < 0) return { host: text, port: null, bracketed: true };
     const rest = text.slice(close + 1);
-    return { host: text.slice(1, close), port: rest.startsWith(':') ? rest.slice(1) : rest === '' ? null : rest, bracketed: true };
+    return {
+      host: text.slice(1, close),
+      port: rest.startsWith(':') ? rest.slice(1) : rest === '' ? null : rest,
+      bracketed: true,
+    };
   }
   const colons = text.split(':').length - 1;
   if (colons === 1) {
@@ -64,12 +68,15 @@ function splitPort(text: string): { host: string; port: string | null; bracketed
 export function parseAllowEntry(raw: string): AllowEntry | string {
   const text = raw.trim();
   if (text === '') return 'an entry is empty';
-  if (text.includes('://')) return `"${text}" must be a host, *.domain, host:port, an IP address or a CIDR block, not a URL`;
+  if (text.includes('://'))
+    return `"${text}" must be a host, *.domain, host:port, an IP address or a CIDR block, not a URL`;
   if (text.includes('/')) {
     if (!ipaddr.isValidCIDR(text)) return `"${text}" is not a valid CIDR block`;
     const [network, bits] = ipaddr.parseCIDR(text);
-    if (network.kind() === 'ipv4' && !ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) return `"${text}" must spell the IPv4 network as four decimal parts`;
-    if (bits === 0) return `"${text}" would open every address, cloud metadata endpoints included: name the networks instead`;
+    if (network.kind() === 'ipv4' && !ipaddr.IPv4.isValidCIDRFourPartDecimal(text))
+      return `"${text}" must spell the IPv4 network as four decimal parts`;
+    if (bits === 0)
+      return `"${text}" would open every address, cloud metadata endpoints included: name the networks instead`;
     return { kind: 'cidr', text, range: [network, bits] };
   }
   const { host, port: portText, bracketed } = splitPort(text);
@@ -85,7 +92,8 @@ export function parseAllowEntry(raw: string): AllowEntry | string {
   const name = normalHost(host);
   if (name.startsWith('*.')) {
     const suffix = name.slice(2);
-    if (!isHostName(suffix) || !suffix.includes('.')) return `"${text}": a wildcard must name a domain with at least two labels, e.g. *.corp.example`;
+    if (!isHostName(suffix) || !suffix.includes('.'))
+      return `"${text}": a wildcard must name a domain with at least two labels, e.g. *.corp.example`;
     return { kind: 'domain', text, suffix, port };
   }
   if (!isHostName(name)) return `"${text}" is not a host name, IP address or CIDR block`;
@@ -101,8 +109,16 @@ const portMatches = (entry: { port: number | null }, port: number) => entry.port
 
 function addressMatches(entry: AllowEntry, address: string, port: number): boolean {
   const forms = addressForms(address);
-  if (entry.kind === 'cidr') return forms.some((form) => form.kind() === entry.range[0].kind() && form.match(entry.range));
-  if (entry.kind === 'address') return portMatches(entry, port) && forms.some((form) => form.kind() === entry.address.kind() && form.toNormalizedString() === entry.address.toNormalizedString());
+  if (entry.kind === 'cidr')
+    return forms.some((form) => form.kind() === entry.range[0].kind() && form.match(entry.range));
+  if (entry.kind === 'address')
+    return (
+      portMatches(entry, port) &&
+      forms.some(
+        (form) =>
+          form.kind() === entry.address.kind() && form.toNormalizedString() === entry.address.toNormalizedString(),
+      )
+    );
   return false;
 }
 
@@ -128,7 +144,11 @@ export class AllowList {
   allowing(destination: { host: string; port: number; address?: string }): AllowEntry | undefined {
     const host = normalHost(destination.host);
     const address = destination.address ?? (parseAddress(host) ? host : undefined);
-    return this.entries.find((entry) => nameMatches(entry, host, destination.port) || (address !== undefined && addressMatches(entry, address, destination.port)));
+    return this.entries.find(
+      (entry) =>
+        nameMatches(entry, host, destination.port) ||
+        (address !== undefined && addressMatches(entry, address, destination.port)),
+    );
   }
 
   /** Whether an entry names this URL's host (and port): the operator's override of a vendor's host patterns. */
@@ -137,7 +157,14 @@ export class AllowList {
   }
 }
 
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:': 443, 'smtp:': 587, 'smtps:': 465, 'redis:': 6379, 'rediss:': 6379 };
+const DEFAULT_PORTS: Readonly<Record<string, number>> = {
+  'http:': 80,
+  'https:': 443,
+  'smtp:': 587,
+  'smtps:': 465,
+  'redis:': 6379,
+  'rediss:': 6379,
+};
 
 /** The port a URL connects to: its own, or its scheme's default (nodemailer's for smtp: 587, smtps: 465). */
 export function effectivePort(url: URL): number {

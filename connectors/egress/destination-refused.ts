@@ -50,5 +50,8 @@ export function findDestinationRefusal(error: unknown): DestinationRefusedError 
 }
 
 export function destinationRefused(connector: string, refusal: DestinationRefusedError): ConnectorError {
-  return new ConnectorError(`${connector}: ${refusal.message}`, { code: ConnectorErrorCode.DestinationRefused, retryable: false });
+  return new ConnectorError(`${connector}: ${refusal.message}`, {
+    code: ConnectorErrorCode.DestinationRefused,
+    retryable: false,
+  });
 }

@@ -108,5 +108,9 @@ export function checkDestination(host: string, port: number, address: string): D
 
 /** The resolved addresses go to the operator's log, never to the API caller. */
 export function logRefusal(refusal: DestinationRefusedError, addresses: readonly string[]): void {
-  getLogger().warn('connector destination refused', { destination: hostPort(refusal.host, refusal.port), addresses, reason: refusal.reason });
+  getLogger().warn('connector destination refused', {
+    destination: hostPort(refusal.host, refusal.port),
+    addresses,
+    reason: refusal.reason,
+  });
 }

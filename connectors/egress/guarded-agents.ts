@@ -19,7 +19,10 @@ interface ConnectionTarget {
 }
 
 /** The refusal to report instead of connecting, or the options to connect with. */
-function guard<T extends ConnectionTarget>(options: T, defaultPort: number): { refusal: Error } | { options: T & { lookup: ReturnType<typeof guardedLookup> } } {
+function guard<T extends ConnectionTarget>(
+  options: T,
+  defaultPort: number,
+): { refusal: Error } | { options: T & { lookup: ReturnType<typeof guardedLookup> } } {
   const host = normalHost(options.host ?? options.hostname ?? 'localhost');
   const port = Number(options.port) || defaultPort;
   const refusal = checkLiteral(host, port);

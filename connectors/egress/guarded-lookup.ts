@@ -20,13 +20,21 @@ export function checkLiteral(host: string, port: number): DestinationRefusedErro
 }
 
 /** Resolves every address of `host`, keeps the allowed ones; refuses when none is left. */
-function resolveAllowed(host: string, port: number, family: number | undefined, done: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void): void {
+function resolveAllowed(
+  host: string,
+  port: number,
+  family: number | undefined,
+  done: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+): void {
   dnsLookup(host, { all: true, ...(family ? { family } : {}) }, (error, addresses) => {
     if (error) return done(error, []);
     const allowed = addresses.filter(({ address }) => checkDestination(host, port, address) === null);
     if (allowed.length > 0) return done(null, allowed);
     const refusal = checkDestination(host, port, addresses[0]?.address ?? '') as DestinationRefusedError;
-    logRefusal(refusal, addresses.map(({ address }) => address));
+    logRefusal(
+      refusal,
+      addresses.map(({ address }) => address),
+    );
     done(refusal, []);
   });
 }

@@ -10,11 +10,21 @@ import type { EmailMessage } from '../spi';
 const emailMessageSchema = z.object({
   to: z.array(z.email()).min(1).max(100),
   // CR/LF in a subject would let a caller inject headers.
-  subject: z.string().min(1).max(998).regex(/^[^\r\n]*$/, 'must be a single line'),
+  subject: z
+    .string()
+    .min(1)
+    .max(998)
+    .regex(/^[^\r\n]*$/, 'must be a single line'),
   text: z.string(),
   html: z.string().optional(),
   attachments: z
-    .array(z.object({ filename: z.string().min(1).max(255), contentType: z.string().min(3).max(255), contentBase64: z.base64() }))
+    .array(
+      z.object({
+        filename: z.string().min(1).max(255),
+        contentType: z.string().min(3).max(255),
+        contentBase64: z.base64(),
+      }),
+    )
     .max(20)
     .optional(),
 });

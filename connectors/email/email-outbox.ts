@@ -20,14 +20,18 @@ export function senderDomain(from: string): string {
 }
 
 /** The row for this key, created as `sending` when there is none yet. */
-export async function claimOutboxEntry(models: Models, entry: { idempotencyKey: string; connector: string; messageId: string }): Promise<EmailOutboxEntry> {
+export async function claimOutboxEntry(
+  models: Models,
+  entry: { idempotencyKey: string; connector: string; messageId: string },
+): Promise<EmailOutboxEntry> {
   const existing = await models.EmailOutboxEntry.findByPk(entry.idempotencyKey);
   if (existing) return existing;
   try {
     return await models.EmailOutboxEntry.create({ ...entry, status: 'sending' });
   } catch (error) {
     // A concurrent attempt with the same key created it first: use theirs.
-    const winner = error instanceof UniqueConstraintError ? await models.EmailOutboxEntry.findByPk(entry.idempotencyKey) : null;
+    const winner =
+      error instanceof UniqueConstraintError ? await models.EmailOutboxEntry.findByPk(entry.idempotencyKey) : null;
     if (!winner) throw error;
     return winner;
   }

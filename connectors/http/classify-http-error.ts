@@ -5,9 +5,23 @@ import { ConnectorErrorCode } from '../errors';
 import { retryAfterFromHeaders } from './retry-after';
 import { extractVendorMessage } from './vendor-message';
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
 /** Mistakes in how the request was built: a retry sends the same mistake again. */
-const REQUEST_BUILD_CODES = new Set(['ERR_BAD_OPTION', 'ERR_BAD_OPTION_VALUE', 'ERR_INVALID_URL', 'ERR_NOT_SUPPORT', 'ERR_BAD_REQUEST', 'ERR_FORM_DATA_DEPTH_EXCEEDED', 'ERR_FR_TOO_MANY_REDIRECTS']);
+const REQUEST_BUILD_CODES = new Set([
+  'ERR_BAD_OPTION',
+  'ERR_BAD_OPTION_VALUE',
+  'ERR_INVALID_URL',
+  'ERR_NOT_SUPPORT',
+  'ERR_BAD_REQUEST',
+  'ERR_FORM_DATA_DEPTH_EXCEEDED',
+  'ERR_FR_TOO_MANY_REDIRECTS',
+]);
 
 interface StatusClass {
   code: ConnectorErrorCode;
@@ -74,7 +88,12 @@ export function requestPath(url: string | undefined, baseURL: string | undefined
  * `redactPath` removes personal data a vendor puts in paths (Salesforce external-ID values are
  * emails) before the path reaches the error message.
  */
-export function classifyHttpError(error: unknown, connector: string, now: Date | number = Date.now(), redactPath: (path: string) => string = (path) => path): ConnectorError {
+export function classifyHttpError(
+  error: unknown,
+  connector: string,
+  now: Date | number = Date.now(),
+  redactPath: (path: string) => string = (path) => path,
+): ConnectorError {
   if (error instanceof ConnectorError) return error;
   const what = describeRequest(error, redactPath);
 
@@ -98,19 +117,31 @@ export function classifyHttpError(error: unknown, connector: string, now: Date |
 
   const codes = systemCodes(error);
   if (codes.includes('ERR_CANCELED')) {
-    return new ConnectorError(`${connector}: ${what} was cancelled`, { code: ConnectorErrorCode.Network, retryable: true });
+    return new ConnectorError(`${connector}: ${what} was cancelled`, {
+      code: ConnectorErrorCode.Network,
+      retryable: true,
+    });
   }
   if (codes.some((c) => TIMEOUT_CODES.has(c))) {
     return new ConnectorError(`${connector}: ${what} timed out`, { code: ConnectorErrorCode.Timeout, retryable: true });
   }
   if (codes.some((c) => REQUEST_BUILD_CODES.has(c))) {
-    return new ConnectorError(`${connector}: ${what} could not be sent (${codes[0] ?? 'invalid request'})`, { code: ConnectorErrorCode.InvalidRequest, retryable: false });
+    return new ConnectorError(`${connector}: ${what} could not be sent (${codes[0] ?? 'invalid request'})`, {
+      code: ConnectorErrorCode.InvalidRequest,
+      retryable: false,
+    });
   }
   if (codes.includes('ERR_BAD_RESPONSE')) {
-    return new ConnectorError(`${connector}: unreadable response to ${what}`, { code: ConnectorErrorCode.VendorUnavailable, retryable: true });
+    return new ConnectorError(`${connector}: unreadable response to ${what}`, {
+      code: ConnectorErrorCode.VendorUnavailable,
+      retryable: true,
+    });
   }
   // ECONNREFUSED, ECONNRESET, ENOTFOUND, EAI_AGAIN, EHOSTUNREACH, EPIPE, ERR_NETWORK, or an
   // error without a code: the request may not have reached the vendor, so a retry is safe to try.
   const detail = codes.find((c) => /^E[A-Z_]+$/.test(c)) ?? 'network error';
-  return new ConnectorError(`${connector}: ${what} failed (${detail})`, { code: ConnectorErrorCode.Network, retryable: true });
+  return new ConnectorError(`${connector}: ${what} failed (${detail})`, {
+    code: ConnectorErrorCode.Network,
+    retryable: true,
+  });
 }

@@ -20,7 +20,10 @@ export interface PaceDecision {
 
 export interface PacingOptions {
   /** Reads a response's headers (an error answer's too): a decision to hold off, or undefined to go on. */
-  afterResponse: (response: { status: number; headers: Record<string, string | undefined> }) => PaceDecision | undefined;
+  afterResponse: (response: {
+    status: number;
+    headers: Record<string, string | undefined>;
+  }) => PaceDecision | undefined;
   /**
    * Longest a call waits out a hold-off before it fails with a retryable RATE_LIMITED whose
    * retryAfterMs is the rest of it (default DEFAULT_PACE_MAX_WAIT_MS): a worker slot should not
@@ -68,7 +71,10 @@ export function createPacer(connector: string, options: PacingOptions): Pacer {
       try {
         await sleep(until - now, undefined, signal ? { signal } : {});
       } catch {
-        throw new ConnectorError(`${connector}: request was cancelled while holding off on the rate limit`, { code: ConnectorErrorCode.Network, retryable: true });
+        throw new ConnectorError(`${connector}: request was cancelled while holding off on the rate limit`, {
+          code: ConnectorErrorCode.Network,
+          retryable: true,
+        });
       }
     }
   }

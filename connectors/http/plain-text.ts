@@ -16,7 +16,8 @@ const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
 /** `scheme://user:secret@host`: the userinfo of a URL. */
 const URL_USERINFO = /(\/\/)[^\s/@]*@/g;
 /** Query parameters that carry secrets by convention. */
-const SECRET_PARAM = /([?&;](?:access_token|refresh_token|id_token|token|api_?key|key|password|passwd|pwd|secret|client_secret|signature|sig|code)=)[^&\s#]*/gi;
+const SECRET_PARAM =
+  /([?&;](?:access_token|refresh_token|id_token|token|api_?key|key|password|passwd|pwd|secret|client_secret|signature|sig|code)=)[^&\s#]*/gi;
 
 /** Plain text of at most `maxLength` characters (an ellipsis marks a cut), or undefined when nothing readable is left. */
 export function plainText(text: string, maxLength: number): string | undefined {

@@ -39,7 +39,10 @@ export const DEFAULT_RATE_LIMIT_MAX_WAIT_MS = 5_000;
 const MAX_JITTER_MS = 25;
 
 function cancelled(connector: string): ConnectorError {
-  return new ConnectorError(`${connector}: request was cancelled while waiting for the rate limit`, { code: ConnectorErrorCode.Network, retryable: true });
+  return new ConnectorError(`${connector}: request was cancelled while waiting for the rate limit`, {
+    code: ConnectorErrorCode.Network,
+    retryable: true,
+  });
 }
 
 function pause(ms: number, signal: AbortSignal | undefined, connector: string): Promise<void> {
@@ -87,7 +90,11 @@ function openRedis(url: string, connector: string): Redis {
   redis.on('error', (error: Error & { code?: string }) => {
     if (reported) return;
     reported = true;
-    getLogger().warn('rate limit store unreachable; limiting per process until it is back', { connector, redis: redisHost(url), code: error.code });
+    getLogger().warn('rate limit store unreachable; limiting per process until it is back', {
+      connector,
+      redis: redisHost(url),
+      code: error.code,
+    });
   });
   redis.on('ready', () => {
     reported = false;
@@ -97,7 +104,10 @@ function openRedis(url: string, connector: string): Redis {
 
 export function createRateLimiter(connector: string, options: RateLimitOptions): RequestRateLimiter {
   if (!(Number.isInteger(options.points) && options.points > 0) || !(options.durationSeconds > 0)) {
-    throw new ConnectorError(`${connector}: rateLimit needs points and durationSeconds above zero`, { code: ConnectorErrorCode.Misconfigured, retryable: false });
+    throw new ConnectorError(`${connector}: rateLimit needs points and durationSeconds above zero`, {
+      code: ConnectorErrorCode.Misconfigured,
+      retryable: false,
+    });
   }
   const ownsRedis = typeof options.redis === 'string';
   const redis = typeof options.redis === 'string' ? openRedis(options.redis, connector) : options.redis;
@@ -129,11 +139,14 @@ export function createRateLimiter(connector: string, options: RateLimitOptions):
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         const waitMs = Math.max(1, rejection.msBeforeNext);
         if (Date.now() + waitMs > deadline) {
-          throw new ConnectorError(`${connector}: over its budget of ${options.points} requests per ${options.durationSeconds} s`, {
-            code: ConnectorErrorCode.RateLimited,
-            retryable: true,
-            retryAfterMs: waitMs,
-          });
+          throw new ConnectorError(
+            `${connector}: over its budget of ${options.points} requests per ${options.durationSeconds} s`,
+            {
+              code: ConnectorErrorCode.RateLimited,
+              retryable: true,
+              retryAfterMs: waitMs,
+            },
+          );
         }
         await pause(waitMs + Math.floor(Math.random() * MAX_JITTER_MS), signal, connector);
       }

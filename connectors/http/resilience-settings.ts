@@ -17,7 +17,10 @@ export const resilienceSettingsShape = {
       /** How long a call may wait for budget before failing RATE_LIMITED (default 5000). */
       maxWaitMs: z.number().int().min(0).max(60_000).optional(),
       /** Filled in by the registry from REDIS_URL. */
-      redisUrl: z.string().regex(/^rediss?:\/\//).optional(),
+      redisUrl: z
+        .string()
+        .regex(/^rediss?:\/\//)
+        .optional(),
     })
     .strict()
     .optional(),
@@ -35,7 +38,10 @@ export const resilienceSettingsShape = {
 const resilienceSettingsSchema = z.object(resilienceSettingsShape);
 export type ResilienceSettings = z.infer<typeof resilienceSettingsSchema>;
 
-export function resilienceOptions(settings: ResilienceSettings): { rateLimit?: RateLimitOptions; circuitBreaker?: CircuitBreakerOptions } {
+export function resilienceOptions(settings: ResilienceSettings): {
+  rateLimit?: RateLimitOptions;
+  circuitBreaker?: CircuitBreakerOptions;
+} {
   const options: { rateLimit?: RateLimitOptions; circuitBreaker?: CircuitBreakerOptions } = {};
   const { rateLimit, circuitBreaker } = settings;
   if (rateLimit) {
@@ -48,7 +54,9 @@ export function resilienceOptions(settings: ResilienceSettings): { rateLimit?: R
     };
   }
   if (circuitBreaker) {
-    options.circuitBreaker = Object.fromEntries(Object.entries(circuitBreaker).filter(([, value]) => value !== undefined)) as CircuitBreakerOptions;
+    options.circuitBreaker = Object.fromEntries(
+      Object.entries(circuitBreaker).filter(([, value]) => value !== undefined),
+    ) as CircuitBreakerOptions;
   }
   return options;
 }

@@ -21,7 +21,10 @@ function toEpochMs(now: Date | number): number {
  * (`Wed, 21 Oct 2015 07:28:00 GMT`). Returns milliseconds to wait, clamped to
  * [0, MAX_RETRY_AFTER_MS], or undefined when the header is absent or unreadable.
  */
-export function parseRetryAfter(header: string | null | undefined, now: Date | number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  header: string | null | undefined,
+  now: Date | number = Date.now(),
+): number | undefined {
   if (header === null || header === undefined) return undefined;
   const value = header.trim();
   if (value === '') return undefined;
@@ -37,7 +40,10 @@ export function parseRetryAfter(header: string | null | undefined, now: Date | n
  * Parses an `X-RateLimit-Reset` / `RateLimit-Reset` value: vendors send either epoch seconds
  * (GitHub, HubSpot) or seconds until the reset (the IETF draft); large values are the former.
  */
-export function parseRateLimitReset(header: string | null | undefined, now: Date | number = Date.now()): number | undefined {
+export function parseRateLimitReset(
+  header: string | null | undefined,
+  now: Date | number = Date.now(),
+): number | undefined {
   if (header === null || header === undefined) return undefined;
   const value = header.trim();
   if (!/^\d+(\.\d+)?$/.test(value)) return undefined;

@@ -26,8 +26,16 @@ function messageFromObject(body: Record<string, unknown>): string | undefined {
   const nestedMessage = nested?.message;
   return (
     stringField(body, 'message') ??
-    (typeof nestedMessage === 'string' ? nestedMessage : isRecord(nestedMessage) ? stringField(nestedMessage, 'value') : undefined) ??
-    (oauthDescription !== undefined ? (oauthCode !== undefined ? `${oauthCode}: ${oauthDescription}` : oauthDescription) : undefined) ??
+    (typeof nestedMessage === 'string'
+      ? nestedMessage
+      : isRecord(nestedMessage)
+        ? stringField(nestedMessage, 'value')
+        : undefined) ??
+    (oauthDescription !== undefined
+      ? oauthCode !== undefined
+        ? `${oauthCode}: ${oauthDescription}`
+        : oauthDescription
+      : undefined) ??
     oauthCode ??
     stringField(body, 'detail') ??
     stringField(body, 'title') ??

@@ -25,7 +25,10 @@ export const smtpCredentialsSchema = z
   .optional();
 
 /** Credentials kept apart from the settings are put into the URL nodemailer connects with. */
-function smtpSettingsWithCredentials(settings: Record<string, unknown>, credentials: Credentials): Record<string, unknown> {
+function smtpSettingsWithCredentials(
+  settings: Record<string, unknown>,
+  credentials: Credentials,
+): Record<string, unknown> {
   const { username, password } = credentials;
   if (typeof username !== 'string' || typeof password !== 'string' || typeof settings.url !== 'string') return settings;
   const url = new URL(settings.url);
@@ -36,9 +39,24 @@ function smtpSettingsWithCredentials(settings: Record<string, unknown>, credenti
 
 /** Demo vendors keeping their records in MySQL: for the zero-config `npm start` and tests, never production. */
 const SANDBOX_VENDORS: readonly VendorRegistration[] = [
-  { kind: 'crm', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxCrmConnector(name, models, settings) },
-  { kind: 'erp', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxErpConnector(name, models, settings) },
-  { kind: 'payment', vendor: 'sandbox', settingsSchema: sandboxSettingsSchema, create: ({ name, settings }, { models }) => new SandboxPaymentConnector(name, models, settings) },
+  {
+    kind: 'crm',
+    vendor: 'sandbox',
+    settingsSchema: sandboxSettingsSchema,
+    create: ({ name, settings }, { models }) => new SandboxCrmConnector(name, models, settings),
+  },
+  {
+    kind: 'erp',
+    vendor: 'sandbox',
+    settingsSchema: sandboxSettingsSchema,
+    create: ({ name, settings }, { models }) => new SandboxErpConnector(name, models, settings),
+  },
+  {
+    kind: 'payment',
+    vendor: 'sandbox',
+    settingsSchema: sandboxSettingsSchema,
+    create: ({ name, settings }, { models }) => new SandboxPaymentConnector(name, models, settings),
+  },
 ];
 
 /** The vendors Junction ships with, as data: adding one is a line here, not a branch in resolve. */
@@ -49,7 +67,8 @@ const VENDORS: readonly VendorRegistration[] = [
     settingsSchema: smtpSettingsSchema,
     credentialsSchema: smtpCredentialsSchema,
     settingsProblems: smtpSettingsProblems,
-    create: ({ name, settings, credentials }, { models }) => new SmtpEmailConnector(name, smtpSettingsWithCredentials(settings, credentials), models),
+    create: ({ name, settings, credentials }, { models }) =>
+      new SmtpEmailConnector(name, smtpSettingsWithCredentials(settings, credentials), models),
   },
   sendgridVendor,
   stripeVendor,
@@ -79,7 +98,11 @@ export const SANDBOX_INSTANCE_NAMES = ['crm.main', 'erp.main', 'payment.main'] a
  * SMTP_URL (or the local mail catcher). Production gets email.main only.
  */
 export function defaultInstances(config: Config): Record<string, ConnectorInstanceDefinition> {
-  const email: ConnectorInstanceDefinition = { kind: 'email', vendor: 'smtp', settings: { url: config.smtp.url ?? LOCAL_SMTP_URL, from: config.smtp.from } };
+  const email: ConnectorInstanceDefinition = {
+    kind: 'email',
+    vendor: 'smtp',
+    settings: { url: config.smtp.url ?? LOCAL_SMTP_URL, from: config.smtp.from },
+  };
   if (config.env === 'production') return { 'email.main': email };
   return {
     'crm.main': { kind: 'crm', vendor: 'sandbox', settings: {} },

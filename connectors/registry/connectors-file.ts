@@ -69,9 +69,7 @@ const instanceSchema = z.strictObject({
   kind: z.enum(CONNECTOR_KINDS),
   vendor: vendorIdSchema,
   settings: z.record(z.string(), z.unknown()).default({}),
-  credentials: z
-    .record(z.string(), z.string().regex(ENV_REFERENCE, LITERAL_CREDENTIAL))
-    .optional(),
+  credentials: z.record(z.string(), z.string().regex(ENV_REFERENCE, LITERAL_CREDENTIAL)).optional(),
   enabled: z.boolean().default(true),
 });
 
@@ -85,7 +83,12 @@ const fileSchema = z.strictObject({
   plugins: z.array(z.string().min(1)).default([]),
   egress: z.strictObject({ allow: z.array(allowEntry).default([]) }).default({ allow: [] }),
   defaults: z
-    .strictObject(Object.fromEntries(CONNECTOR_KINDS.map((kind) => [kind, instanceNameSchema.optional()])) as Record<ConnectorKind, z.ZodOptional<typeof instanceNameSchema>>)
+    .strictObject(
+      Object.fromEntries(CONNECTOR_KINDS.map((kind) => [kind, instanceNameSchema.optional()])) as Record<
+        ConnectorKind,
+        z.ZodOptional<typeof instanceNameSchema>
+      >,
+    )
     .default({}),
   instances: z.record(instanceNameSchema, instanceSchema).default({}),
 });
@@ -110,7 +113,9 @@ function interpolate(value: unknown, path: string, env: EnvSource, problems: str
   }
   if (Array.isArray(value)) return value.map((item, index) => interpolate(item, `${path}[${index}]`, env, problems));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolate(item, `${path}.${key}`, env, problems)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolate(item, `${path}.${key}`, env, problems)]),
+    );
   }
   return value;
 }
@@ -123,14 +128,17 @@ export function parseConnectorsFile(text: string, env: EnvSource, source = 'conn
     raw = parseYaml(text, { prettyErrors: false }) ?? {};
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new ConnectorsFileError(source, [`not valid YAML${lineOf(text, (error as { pos?: unknown[] }).pos?.[0])}: ${detail}`]);
+    throw new ConnectorsFileError(source, [
+      `not valid YAML${lineOf(text, (error as { pos?: unknown[] }).pos?.[0])}: ${detail}`,
+    ]);
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => {
       const path = issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
       const at = issuePath(path) || '(file)';
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${issuePath([...path, key])}: is not allowed here`);
+      if (issue.code === 'unrecognized_keys')
+        return issue.keys.map((key) => `${issuePath([...path, key])}: is not allowed here`);
       // A number or a boolean under credentials is a literal as much as a string is.
       if (issue.path[2] === 'credentials' && issue.path.length === 4) return [`${at}: ${LITERAL_CREDENTIAL}`];
       // A bad instance name: say what a name must look like, not just "invalid key".
@@ -144,9 +152,11 @@ export function parseConnectorsFile(text: string, env: EnvSource, source = 'conn
   const instances: Record<string, FileInstance> = {};
   for (const [name, instance] of Object.entries(parsed.data.instances)) {
     const at = `instances.${name}`;
-    if (kindOfInstanceName(name) !== instance.kind) problems.push(`${at}.kind: must match the name's prefix (${kindOfInstanceName(name)})`);
+    if (kindOfInstanceName(name) !== instance.kind)
+      problems.push(`${at}.kind: must match the name's prefix (${kindOfInstanceName(name)})`);
     // A password in a literal URL is a secret in the file; one that comes from a reference is not.
-    for (const issue of urlPasswordIssues(literalParts(instance.settings))) problems.push(`${at}.${issuePath(issue.path)}: ${issue.message} or an \${ENV_VAR} reference`);
+    for (const issue of urlPasswordIssues(literalParts(instance.settings)))
+      problems.push(`${at}.${issuePath(issue.path)}: ${issue.message} or an \${ENV_VAR} reference`);
     const settings = interpolate(instance.settings, `${at}.settings`, env, problems) as Record<string, unknown>;
     let credentials: Credentials | undefined;
     if (instance.credentials) {
@@ -154,29 +164,48 @@ export function parseConnectorsFile(text: string, env: EnvSource, source = 'conn
       for (const [field, reference] of Object.entries(instance.credentials)) {
         const variable = ENV_REFERENCE.exec(reference)![1]!;
         const value = env[variable];
-        if (value === undefined || value === '') problems.push(`${at}.credentials.${field}: environment variable ${variable} is not set`);
+        if (value === undefined || value === '')
+          problems.push(`${at}.credentials.${field}: environment variable ${variable} is not set`);
         else credentials[field] = value;
       }
     }
-    instances[name] = { kind: instance.kind, vendor: instance.vendor, settings, credentials, enabled: instance.enabled };
+    instances[name] = {
+      kind: instance.kind,
+      vendor: instance.vendor,
+      settings,
+      credentials,
+      enabled: instance.enabled,
+    };
   }
   for (const [kind, name] of Object.entries(parsed.data.defaults)) {
-    if (name !== undefined && kindOfInstanceName(name) !== kind) problems.push(`defaults.${kind}: "${name}" is not a ${kind} instance`);
+    if (name !== undefined && kindOfInstanceName(name) !== kind)
+      problems.push(`defaults.${kind}: "${name}" is not a ${kind} instance`);
   }
   if (problems.length) throw new ConnectorsFileError(source, problems);
-  return { source, plugins: parsed.data.plugins, egressAllow: parsed.data.egress.allow, defaults: parsed.data.defaults, instances };
+  return {
+    source,
+    plugins: parsed.data.plugins,
+    egressAllow: parsed.data.egress.allow,
+    defaults: parsed.data.defaults,
+    instances,
+  };
 }
 
 /** The settings with every string that holds a reference blanked: only literal text is checked for passwords. */
 function literalParts(value: unknown): unknown {
   if (typeof value === 'string') return value.includes('${') ? '' : value;
   if (Array.isArray(value)) return value.map(literalParts);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, literalParts(item)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, literalParts(item)]));
   return value;
 }
 
 /** Reads the file; null when it does not exist and `required` is false. */
-export async function readConnectorsFile(path: string, env: EnvSource, options: { required: boolean }): Promise<ConnectorsFile | null> {
+export async function readConnectorsFile(
+  path: string,
+  env: EnvSource,
+  options: { required: boolean },
+): Promise<ConnectorsFile | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -76,7 +76,9 @@ export class DatabaseInstances {
     if (this.timer || intervalMs <= 0) return;
     this.timer = setInterval(() => {
       this.refreshAll().catch((error: unknown) => {
-        getLogger().warn('connector instances refresh failed; keeping the last known ones', { error: error instanceof Error ? error.message : String(error) });
+        getLogger().warn('connector instances refresh failed; keeping the last known ones', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       });
     }, intervalMs);
     this.timer.unref();

@@ -21,7 +21,8 @@ const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** The operator's setting, never the API's (see connectors/http/resilience-settings.ts). */
 export const REDIS_URL_PATH: readonly string[] = ['settings', 'rateLimit', 'redisUrl'];
 
-const samePath = (a: readonly (string | number)[], b: readonly (string | number)[]) => a.length === b.length && a.every((segment, i) => segment === b[i]);
+const samePath = (a: readonly (string | number)[], b: readonly (string | number)[]) =>
+  a.length === b.length && a.every((segment, i) => segment === b[i]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -51,12 +52,23 @@ export function matchesHostPattern(host: string, pattern: string): boolean {
 }
 
 /** URLs of settings and credentials outside the vendor's hosts and not named by the operator. */
-export function vendorHostIssues(registration: VendorRegistration, settings: unknown, credentials: unknown, allowList: AllowList): DefinitionIssue[] {
+export function vendorHostIssues(
+  registration: VendorRegistration,
+  settings: unknown,
+  credentials: unknown,
+  allowList: AllowList,
+): DefinitionIssue[] {
   const hosts = registration.hosts;
   if (!hosts || hosts.length === 0) return [];
-  const urls = [...urlsIn(settings, ['settings']), ...urlsIn(credentials, ['credentials'])].filter(({ path }) => !samePath(path, REDIS_URL_PATH));
+  const urls = [...urlsIn(settings, ['settings']), ...urlsIn(credentials, ['credentials'])].filter(
+    ({ path }) => !samePath(path, REDIS_URL_PATH),
+  );
   return urls
-    .filter(({ url }) => !(url.protocol === 'https:' && hosts.some((pattern) => matchesHostPattern(url.hostname, pattern))) && !allowList.namesUrl(url))
+    .filter(
+      ({ url }) =>
+        !(url.protocol === 'https:' && hosts.some((pattern) => matchesHostPattern(url.hostname, pattern))) &&
+        !allowList.namesUrl(url),
+    )
     .map(({ path }) => ({
       path,
       message: `must be an https:// URL on ${registration.kind}/${registration.vendor}'s hosts (${hosts.join(', ')}); the operator can allow another destination in CONNECTOR_EGRESS_ALLOW or connectors.yaml egress.allow`,
@@ -67,7 +79,12 @@ export function vendorHostIssues(registration: VendorRegistration, settings: unk
 export function redisUrlIssues(settings: Record<string, unknown>): DefinitionIssue[] {
   const rateLimit = settings.rateLimit;
   if (!isRecord(rateLimit) || rateLimit.redisUrl === undefined) return [];
-  return [{ path: [...REDIS_URL_PATH], message: 'cannot be set here: only the operator chooses Redis (connectors.yaml or REDIS_URL)' }];
+  return [
+    {
+      path: [...REDIS_URL_PATH],
+      message: 'cannot be set here: only the operator chooses Redis (connectors.yaml or REDIS_URL)',
+    },
+  ];
 }
 
 function valueAt(value: unknown, path: readonly string[]): unknown {
@@ -75,7 +92,10 @@ function valueAt(value: unknown, path: readonly string[]): unknown {
 }
 
 /** What a definition's credentials are bound to: every URL of its settings and the vendor's destination settings, by field. */
-export function destinationsOf(registration: VendorRegistration, settings: Record<string, unknown>): Map<string, string> {
+export function destinationsOf(
+  registration: VendorRegistration,
+  settings: Record<string, unknown>,
+): Map<string, string> {
   const destinations = new Map<string, string>();
   for (const { path, url } of urlsIn(settings, ['settings'])) destinations.set(issuePath(path), url.href);
   for (const field of registration.destinationSettings ?? []) {
@@ -86,7 +106,11 @@ export function destinationsOf(registration: VendorRegistration, settings: Recor
 }
 
 /** The fields whose destination differs between two definitions of one vendor (added and removed ones included). */
-export function changedDestinations(registration: VendorRegistration, before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+export function changedDestinations(
+  registration: VendorRegistration,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): string[] {
   const old = destinationsOf(registration, before);
   const now = destinationsOf(registration, after);
   const fields = new Set([...old.keys(), ...now.keys()]);

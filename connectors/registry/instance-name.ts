@@ -16,7 +16,10 @@ export const INSTANCE_NAME = /^(crm|erp|email|payment)\.[a-z0-9](?:[a-z0-9._-]{0
 
 export const instanceNameSchema = z
   .string()
-  .regex(INSTANCE_NAME, 'must be <kind>.<label>, e.g. crm.main: kind crm, erp, email or payment; label of lower-case letters, digits, . _ -');
+  .regex(
+    INSTANCE_NAME,
+    'must be <kind>.<label>, e.g. crm.main: kind crm, erp, email or payment; label of lower-case letters, digits, . _ -',
+  );
 
 /** The kind a well-formed instance name starts with. */
 export function kindOfInstanceName(name: string): ConnectorKind | null {
@@ -25,4 +28,6 @@ export function kindOfInstanceName(name: string): ConnectorKind | null {
 }
 
 /** Vendor ids: `hubspot`, `sap-s4hana`. */
-export const vendorIdSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/, 'must be lower-case letters, digits and -, at most 60 characters');
+export const vendorIdSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/, 'must be lower-case letters, digits and -, at most 60 characters');

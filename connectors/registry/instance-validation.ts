@@ -36,7 +36,8 @@ function issuesOf(result: ParseResult, root: string): DefinitionIssue[] {
   const issues = result.error?.issues ?? [{ path: [], message: 'is invalid' }];
   return issues.flatMap((issue) => {
     const path = [root, ...issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))];
-    if (issue.code === 'unrecognized_keys' && issue.keys) return issue.keys.map((key) => ({ path: [...path, key], message: 'is not allowed here' }));
+    if (issue.code === 'unrecognized_keys' && issue.keys)
+      return issue.keys.map((key) => ({ path: [...path, key], message: 'is not allowed here' }));
     return [{ path, message: issue.message }];
   });
 }
@@ -50,19 +51,31 @@ export function checkSettings(registration: VendorRegistration, settings: unknow
   if (!registration.settingsSchema) return { ok: true, value: settings };
   const result = strictened(registration.settingsSchema).safeParse(settings) as ParseResult;
   if (!result.success) return { ok: false, issues: issuesOf(result, 'settings') };
-  return isRecord(result.data) ? { ok: true, value: result.data } : { ok: false, issues: [{ path: ['settings'], message: 'must be an object' }] };
+  return isRecord(result.data)
+    ? { ok: true, value: result.data }
+    : { ok: false, issues: [{ path: ['settings'], message: 'must be an object' }] };
 }
 
 /** `credentials` undefined means "none given"; the vendor's schema decides whether that is enough. */
-export function checkCredentials(registration: VendorRegistration, credentials: Credentials | undefined): Checked<Credentials> {
+export function checkCredentials(
+  registration: VendorRegistration,
+  credentials: Credentials | undefined,
+): Checked<Credentials> {
   if (!registration.credentialsSchema) {
     if (credentials === undefined || Object.keys(credentials).length === 0) return { ok: true, value: {} };
-    return { ok: false, issues: [{ path: ['credentials'], message: `vendor ${registration.kind}/${registration.vendor} takes no credentials` }] };
+    return {
+      ok: false,
+      issues: [
+        { path: ['credentials'], message: `vendor ${registration.kind}/${registration.vendor} takes no credentials` },
+      ],
+    };
   }
   const result = strictened(registration.credentialsSchema).safeParse(credentials) as ParseResult;
   if (!result.success) return { ok: false, issues: issuesOf(result, 'credentials') };
   if (result.data === undefined) return { ok: true, value: {} };
-  return isRecord(result.data) ? { ok: true, value: result.data } : { ok: false, issues: [{ path: ['credentials'], message: 'must be an object' }] };
+  return isRecord(result.data)
+    ? { ok: true, value: result.data }
+    : { ok: false, issues: [{ path: ['credentials'], message: 'must be an object' }] };
 }
 
 function hasUrlPassword(value: string): boolean {
@@ -79,7 +92,8 @@ function hasUrlPassword(value: string): boolean {
  * (`smtp://user:pass@host`) belongs in the credentials, and is refused here.
  */
 export function urlPasswordIssues(value: unknown, path: (string | number)[] = ['settings']): DefinitionIssue[] {
-  if (typeof value === 'string') return hasUrlPassword(value) ? [{ path, message: 'must not carry a password: put it in the credentials' }] : [];
+  if (typeof value === 'string')
+    return hasUrlPassword(value) ? [{ path, message: 'must not carry a password: put it in the credentials' }] : [];
   if (Array.isArray(value)) return value.flatMap((item, index) => urlPasswordIssues(item, [...path, index]));
   if (isRecord(value)) return Object.entries(value).flatMap(([key, item]) => urlPasswordIssues(item, [...path, key]));
   return [];
@@ -87,7 +101,10 @@ export function urlPasswordIssues(value: unknown, path: (string | number)[] = ['
 
 /** `settings.lines[0].sku` from `['settings', 'lines', 0, 'sku']`. */
 export function issuePath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment), '');
+  return path.reduce<string>(
+    (out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment),
+    '',
+  );
 }
 
 export function describeIssues(issues: readonly DefinitionIssue[]): string {

@@ -57,14 +57,25 @@ function defineFileInstances(registry: ConnectorRegistry, file: ConnectorsFile):
     const at = `instances.${name}`;
     const registration = registry.findVendor(instance.kind, instance.vendor);
     if (!registration) {
-      const known = registry.listVendors().filter((v) => v.kind === instance.kind).map((v) => v.vendor);
-      problems.push(`${at}.vendor: no ${instance.kind} vendor "${instance.vendor}" is registered (known: ${known.join(', ') || 'none'}; is its plugin listed?)`);
+      const known = registry
+        .listVendors()
+        .filter((v) => v.kind === instance.kind)
+        .map((v) => v.vendor);
+      problems.push(
+        `${at}.vendor: no ${instance.kind} vendor "${instance.vendor}" is registered (known: ${known.join(', ') || 'none'}; is its plugin listed?)`,
+      );
       continue;
     }
     const settings = checkSettings(registration, instance.settings);
     const credentials = checkCredentials(registration, instance.credentials);
-    const policy = settings.ok && credentials.ok ? registry.policyIssues(registration, settings.value, credentials.value) : [];
-    for (const issue of [...(settings.ok ? [] : settings.issues), ...(credentials.ok ? [] : credentials.issues), ...policy]) problems.push(`${at}.${issuePath(issue.path)}: ${issue.message}`);
+    const policy =
+      settings.ok && credentials.ok ? registry.policyIssues(registration, settings.value, credentials.value) : [];
+    for (const issue of [
+      ...(settings.ok ? [] : settings.issues),
+      ...(credentials.ok ? [] : credentials.issues),
+      ...policy,
+    ])
+      problems.push(`${at}.${issuePath(issue.path)}: ${issue.message}`);
     const resolved = instance.credentials;
     registry.defineInstance(name, {
       kind: instance.kind,
@@ -92,13 +103,19 @@ function warnAboutMissingDefaults(config: Config, registry: ConnectorRegistry): 
   if (config.env !== 'production') return;
   const missing = SANDBOX_INSTANCE_NAMES.filter((name) => !registry.describeInstance(name));
   if (missing.length === 0) return;
-  getLogger().warn('connector instances a process uses by default are not defined: production has no sandbox connectors; define them in connectors.yaml or through /v1/connectors, or name others in each run', { missing });
+  getLogger().warn(
+    'connector instances a process uses by default are not defined: production has no sandbox connectors; define them in connectors.yaml or through /v1/connectors, or name others in each run',
+    { missing },
+  );
 }
 
 function checkStepDefaults(registry: ConnectorRegistry, file: ConnectorsFile): void {
   const problems = Object.entries(file.defaults)
     .filter(([, name]) => name !== undefined && !registry.describeInstance(name))
-    .map(([kind, name]) => `defaults.${kind}: no connector instance "${name}" is defined (in this file, the database or the built-in defaults)`);
+    .map(
+      ([kind, name]) =>
+        `defaults.${kind}: no connector instance "${name}" is defined (in this file, the database or the built-in defaults)`,
+    );
   if (problems.length) throw new ConnectorsFileError(file.source, problems);
 }
 
@@ -122,12 +139,20 @@ export async function loadConnectors(options: LoadConnectorsOptions): Promise<Lo
     if (file) checkStepDefaults(registry, file);
     for (const instance of registry.listInstances()) {
       if (!registry.findVendor(instance.kind, instance.vendor)) {
-        getLogger().warn('connector instance uses an unknown vendor; it fails when used', { connector: instance.name, vendor: `${instance.kind}/${instance.vendor}`, source: instance.source });
+        getLogger().warn('connector instance uses an unknown vendor; it fails when used', {
+          connector: instance.name,
+          vendor: `${instance.kind}/${instance.vendor}`,
+          source: instance.source,
+        });
       }
     }
     warnAboutMissingDefaults(config, registry);
     database.startPolling(options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS);
-    getLogger().info('connectors loaded', { file: file ? path : null, plugins: plugins.map((p) => p.plugin), instances: registry.listInstances().length });
+    getLogger().info('connectors loaded', {
+      file: file ? path : null,
+      plugins: plugins.map((p) => p.plugin),
+      instances: registry.listInstances().length,
+    });
     return {
       registry,
       defaults: file?.defaults ?? {},

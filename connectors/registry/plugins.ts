@@ -56,17 +56,26 @@ function isHostPatternList(value: unknown): value is string[] {
 /** Checks the shape a plugin hands over: plain JavaScript gets no help from the compiler. */
 function checkRegistration(plugin: string, value: unknown): VendorRegistration {
   const candidate = value as Partial<Record<keyof VendorRegistration, unknown>> | null;
-  if (typeof candidate !== 'object' || candidate === null) throw new PluginLoadError(plugin, 'a vendor registration is not an object');
-  const { kind, vendor, create, settingsSchema, credentialsSchema, hosts, destinationSettings, settingsProblems } = candidate;
+  if (typeof candidate !== 'object' || candidate === null)
+    throw new PluginLoadError(plugin, 'a vendor registration is not an object');
+  const { kind, vendor, create, settingsSchema, credentialsSchema, hosts, destinationSettings, settingsProblems } =
+    candidate;
   const label = `${String(kind)}/${String(vendor)}`;
-  if (!isConnectorKind(kind)) throw new PluginLoadError(plugin, `vendor ${label}: kind must be one of ${CONNECTOR_KINDS.join(', ')}`);
-  if (!vendorIdSchema.safeParse(vendor).success) throw new PluginLoadError(plugin, `vendor ${label}: the vendor id must be lower-case letters, digits and -`);
+  if (!isConnectorKind(kind))
+    throw new PluginLoadError(plugin, `vendor ${label}: kind must be one of ${CONNECTOR_KINDS.join(', ')}`);
+  if (!vendorIdSchema.safeParse(vendor).success)
+    throw new PluginLoadError(plugin, `vendor ${label}: the vendor id must be lower-case letters, digits and -`);
   if (typeof create !== 'function') throw new PluginLoadError(plugin, `vendor ${label}: create must be a function`);
-  if (settingsSchema !== undefined && !hasSafeParse(settingsSchema)) throw new PluginLoadError(plugin, `vendor ${label}: settingsSchema must be a zod schema`);
-  if (credentialsSchema !== undefined && !hasSafeParse(credentialsSchema)) throw new PluginLoadError(plugin, `vendor ${label}: credentialsSchema must be a zod schema`);
-  if (hosts !== undefined && !isHostPatternList(hosts)) throw new PluginLoadError(plugin, `vendor ${label}: hosts must be an array of host names or *.domain patterns`);
-  if (destinationSettings !== undefined && !isStringList(destinationSettings)) throw new PluginLoadError(plugin, `vendor ${label}: destinationSettings must be an array of setting names`);
-  if (settingsProblems !== undefined && typeof settingsProblems !== 'function') throw new PluginLoadError(plugin, `vendor ${label}: settingsProblems must be a function`);
+  if (settingsSchema !== undefined && !hasSafeParse(settingsSchema))
+    throw new PluginLoadError(plugin, `vendor ${label}: settingsSchema must be a zod schema`);
+  if (credentialsSchema !== undefined && !hasSafeParse(credentialsSchema))
+    throw new PluginLoadError(plugin, `vendor ${label}: credentialsSchema must be a zod schema`);
+  if (hosts !== undefined && !isHostPatternList(hosts))
+    throw new PluginLoadError(plugin, `vendor ${label}: hosts must be an array of host names or *.domain patterns`);
+  if (destinationSettings !== undefined && !isStringList(destinationSettings))
+    throw new PluginLoadError(plugin, `vendor ${label}: destinationSettings must be an array of setting names`);
+  if (settingsProblems !== undefined && typeof settingsProblems !== 'function')
+    throw new PluginLoadError(plugin, `vendor ${label}: settingsProblems must be a function`);
   return candidate as VendorRegistration;
 }
 
@@ -88,13 +97,19 @@ export async function loadPlugin(plugin: string, baseDir: string, registry: Vend
     throw new PluginLoadError(plugin, reason, { cause: error });
   }
   // An ES module's exports may sit under `default` when required from CommonJS.
-  const exports: PluginModule = loaded.registerJunctionConnectors || loaded.vendors ? loaded : ((loaded.default as PluginModule | undefined) ?? loaded);
+  const exports: PluginModule =
+    loaded.registerJunctionConnectors || loaded.vendors
+      ? loaded
+      : ((loaded.default as PluginModule | undefined) ?? loaded);
 
   const registered: VendorRegistration[] = [];
   const register = (value: unknown): void => {
     const registration = checkRegistration(plugin, value);
     if (registry.findVendor(registration.kind, registration.vendor)) {
-      throw new PluginLoadError(plugin, `vendor ${registration.kind}/${registration.vendor} is already registered (by Junction or an earlier plugin)`);
+      throw new PluginLoadError(
+        plugin,
+        `vendor ${registration.kind}/${registration.vendor} is already registered (by Junction or an earlier plugin)`,
+      );
     }
     registry.registerVendor(registration);
     registered.push(registration);
@@ -106,7 +121,9 @@ export async function loadPlugin(plugin: string, baseDir: string, registry: Vend
       await (exports.registerJunctionConnectors as (host: PluginHost) => unknown)(host);
     } catch (error) {
       if (error instanceof PluginLoadError) throw error;
-      throw new PluginLoadError(plugin, `registerJunctionConnectors failed: ${(error as Error).message}`, { cause: error });
+      throw new PluginLoadError(plugin, `registerJunctionConnectors failed: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   } else if (Array.isArray(exports.vendors)) {
     for (const vendor of exports.vendors) register(vendor);

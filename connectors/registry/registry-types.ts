@@ -23,7 +23,10 @@ export interface FactoryInstance {
   credentials: Credentials;
 }
 
-export type ConnectorFactory<K extends ConnectorKind> = (instance: FactoryInstance, deps: FactoryDeps) => ConnectorByKind[K];
+export type ConnectorFactory<K extends ConnectorKind> = (
+  instance: FactoryInstance,
+  deps: FactoryDeps,
+) => ConnectorByKind[K];
 
 interface VendorRegistrationOf<K extends ConnectorKind> {
   kind: K;
@@ -52,7 +55,10 @@ interface VendorRegistrationOf<K extends ConnectorKind> {
    */
   destinationSettings?: readonly string[];
   /** Problems of schema-valid settings that depend on the environment (production refuses more). */
-  settingsProblems?: (settings: Record<string, unknown>, context: { production: boolean }) => { path: (string | number)[]; message: string }[];
+  settingsProblems?: (
+    settings: Record<string, unknown>,
+    context: { production: boolean },
+  ) => { path: (string | number)[]; message: string }[];
   create: ConnectorFactory<K>;
 }
 

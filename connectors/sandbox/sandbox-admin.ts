@@ -28,9 +28,15 @@ const faultSpec = z.object({
   instance: z.string().min(1).max(100),
   operation: z
     .string()
-    .refine((op) => (SANDBOX_OPERATIONS as readonly string[]).includes(op.endsWith(AFTER_SUFFIX) ? op.slice(0, -AFTER_SUFFIX.length) : op), {
-      message: `must be one of ${SANDBOX_OPERATIONS.join(', ')}, optionally followed by ${AFTER_SUFFIX}`,
-    }),
+    .refine(
+      (op) =>
+        (SANDBOX_OPERATIONS as readonly string[]).includes(
+          op.endsWith(AFTER_SUFFIX) ? op.slice(0, -AFTER_SUFFIX.length) : op,
+        ),
+      {
+        message: `must be one of ${SANDBOX_OPERATIONS.join(', ')}, optionally followed by ${AFTER_SUFFIX}`,
+      },
+    ),
   code: z.string().refine(isConnectorErrorCode, 'must be a ConnectorErrorCode'),
   times: z.number().int().positive().nullable().default(1),
 });

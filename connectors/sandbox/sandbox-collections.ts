@@ -34,8 +34,16 @@ const contactData = z.object({
 });
 export const contacts = collection('contacts', 'con', contactData);
 export const companies = collection('companies', 'acc', z.object({ name: z.string(), domain: z.string().optional() }));
-export const deals = collection('deals', 'deal', z.object({ name: z.string(), contactId: z.string(), amount: moneySchema }));
-export const customers = collection('customers', 'cus', z.object({ email: z.string(), name: z.string(), crmContactId: z.string().optional() }));
+export const deals = collection(
+  'deals',
+  'deal',
+  z.object({ name: z.string(), contactId: z.string(), amount: moneySchema }),
+);
+export const customers = collection(
+  'customers',
+  'cus',
+  z.object({ email: z.string(), name: z.string(), crmContactId: z.string().optional() }),
+);
 /** One per SKU that has been set or reserved; absent SKUs have the default level. */
 export const stock = collection('stock', 'stk', z.object({ available: z.number().int() }));
 export const salesOrders = collection(
@@ -52,11 +60,26 @@ export const salesOrders = collection(
     reserved: z.array(reservationSchema),
   }),
 );
-export const invoices = collection('invoices', 'inv', z.object({ salesOrderId: z.string(), customerId: z.string(), number: z.string(), total: moneySchema, status: z.enum(['open', 'cancelled']).default('open') }));
+export const invoices = collection(
+  'invoices',
+  'inv',
+  z.object({
+    salesOrderId: z.string(),
+    customerId: z.string(),
+    number: z.string(),
+    total: moneySchema,
+    status: z.enum(['open', 'cancelled']).default('open'),
+  }),
+);
 export const purchaseOrders = collection(
   'purchaseOrders',
   'po',
-  z.object({ externalReference: z.string(), supplier: z.string(), currency: z.string(), lines: z.array(orderLineSchema) }),
+  z.object({
+    externalReference: z.string(),
+    supplier: z.string(),
+    currency: z.string(),
+    lines: z.array(orderLineSchema),
+  }),
 );
 export const paymentStatusSchema = z.enum(['authorized', 'captured', 'voided', 'refunded', 'partially_refunded']);
 export const payments = collection(
@@ -74,16 +97,51 @@ export const payments = collection(
 /** Named sequences (invoice numbers). */
 export const sequences = collection('sequences', 'seq', z.object({ value: z.number().int() }));
 
-export const SANDBOX_COLLECTION_NAMES = [contacts, companies, deals, customers, stock, salesOrders, invoices, purchaseOrders, payments, sequences].map((c) => c.name);
+export const SANDBOX_COLLECTION_NAMES = [
+  contacts,
+  companies,
+  deals,
+  customers,
+  stock,
+  salesOrders,
+  invoices,
+  purchaseOrders,
+  payments,
+  sequences,
+].map((c) => c.name);
 
 // ---- SPI answers, as kept in idempotency receipts ----
 export const contactResult: z.ZodType<Contact> = contactData.extend({ id: z.string(), updatedAt: z.string() });
-export const accountResult: z.ZodType<Account> = z.object({ id: z.string(), name: z.string(), domain: z.string().optional() });
+export const accountResult: z.ZodType<Account> = z.object({
+  id: z.string(),
+  name: z.string(),
+  domain: z.string().optional(),
+});
 export const dealResult: z.ZodType<Deal> = z.object({ id: z.string(), name: z.string() });
-export const customerResult: z.ZodType<Customer> = z.object({ id: z.string(), email: z.string(), name: z.string(), crmContactId: z.string().optional() });
-export const salesOrderResult: z.ZodType<SalesOrder> = z.object({ id: z.string(), externalReference: z.string(), status: z.enum(['open', 'cancelled']), total: moneySchema });
-export const invoiceResult: z.ZodType<Invoice> = z.object({ id: z.string(), salesOrderId: z.string(), number: z.string(), total: moneySchema, issuedAt: z.string(), status: z.enum(['open', 'cancelled']).optional() });
-export const purchaseOrderResult: z.ZodType<PurchaseOrder> = z.object({ id: z.string(), externalReference: z.string() });
+export const customerResult: z.ZodType<Customer> = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  crmContactId: z.string().optional(),
+});
+export const salesOrderResult: z.ZodType<SalesOrder> = z.object({
+  id: z.string(),
+  externalReference: z.string(),
+  status: z.enum(['open', 'cancelled']),
+  total: moneySchema,
+});
+export const invoiceResult: z.ZodType<Invoice> = z.object({
+  id: z.string(),
+  salesOrderId: z.string(),
+  number: z.string(),
+  total: moneySchema,
+  issuedAt: z.string(),
+  status: z.enum(['open', 'cancelled']).optional(),
+});
+export const purchaseOrderResult: z.ZodType<PurchaseOrder> = z.object({
+  id: z.string(),
+  externalReference: z.string(),
+});
 export const paymentResult: z.ZodType<Payment> = z.object({
   id: z.string(),
   status: paymentStatusSchema,

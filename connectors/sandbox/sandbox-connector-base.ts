@@ -41,7 +41,12 @@ export abstract class SandboxConnectorBase<K extends ConnectorKind> {
   }
 
   /** A write: faults first, then `perform` exactly once per idempotency key. */
-  protected async write<T>(operation: SandboxOperation, options: WriteOptions, resultSchema: z.ZodType<T>, perform: (tx: Transaction) => Promise<T>): Promise<T> {
+  protected async write<T>(
+    operation: SandboxOperation,
+    options: WriteOptions,
+    resultSchema: z.ZodType<T>,
+    perform: (tx: Transaction) => Promise<T>,
+  ): Promise<T> {
     const key = parseInput(idempotencyKeyInput, options.idempotencyKey, this.name);
     return this.call(operation, () => this.store.runOnce(operation, key, resultSchema, perform));
   }

@@ -1,4 +1,15 @@
-import type { Account, CompanyInput, Contact, ContactInput, CrmConnector, CrmOperation, Deal, DealInput, Page, WriteOptions } from '../spi';
+import type {
+  Account,
+  CompanyInput,
+  Contact,
+  ContactInput,
+  CrmConnector,
+  CrmOperation,
+  Deal,
+  DealInput,
+  Page,
+  WriteOptions,
+} from '../spi';
 import { accountResult, companies, contactResult, contacts, dealResult, deals } from './sandbox-collections';
 import { SandboxConnectorBase } from './sandbox-connector-base';
 import { decodeCursor, encodeCursor } from './sandbox-cursor';
@@ -31,8 +42,17 @@ export class SandboxCrmConnector extends SandboxConnectorBase<'crm'> implements 
     const contact = parseInput(contactInput, input, this.name);
     return this.write('upsertContact', options, contactResult, async (tx) => {
       const existing = await this.store.getByNaturalKey(contacts, contact.email, tx);
-      if (existing) return toContact(await this.store.replace(contacts, existing, { ...existing.data, ...definedFields(contact) }, tx));
-      return toContact(await this.store.insert(contacts, { naturalKey: contact.email, idempotencyKey: options.idempotencyKey, data: contact }, tx));
+      if (existing)
+        return toContact(
+          await this.store.replace(contacts, existing, { ...existing.data, ...definedFields(contact) }, tx),
+        );
+      return toContact(
+        await this.store.insert(
+          contacts,
+          { naturalKey: contact.email, idempotencyKey: options.idempotencyKey, data: contact },
+          tx,
+        ),
+      );
     });
   }
 
@@ -55,8 +75,13 @@ export class SandboxCrmConnector extends SandboxConnectorBase<'crm'> implements 
     const naturalKey = companyKey(company);
     return this.write('upsertCompany', options, accountResult, async (tx) => {
       const existing = await this.store.getByNaturalKey(companies, naturalKey, tx);
-      if (existing) return toAccount(await this.store.replace(companies, existing, { ...existing.data, ...definedFields(company) }, tx));
-      return toAccount(await this.store.insert(companies, { naturalKey, idempotencyKey: options.idempotencyKey, data: company }, tx));
+      if (existing)
+        return toAccount(
+          await this.store.replace(companies, existing, { ...existing.data, ...definedFields(company) }, tx),
+        );
+      return toAccount(
+        await this.store.insert(companies, { naturalKey, idempotencyKey: options.idempotencyKey, data: company }, tx),
+      );
     });
   }
 

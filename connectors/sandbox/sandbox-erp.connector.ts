@@ -14,11 +14,31 @@ import type {
   TimeWindow,
   WriteOptions,
 } from '../spi';
-import { customerResult, type DataOf, customers, invoiceResult, invoices, purchaseOrderResult, purchaseOrders, salesOrderResult, salesOrders, sequences } from './sandbox-collections';
+import {
+  customerResult,
+  type DataOf,
+  customers,
+  invoiceResult,
+  invoices,
+  purchaseOrderResult,
+  purchaseOrders,
+  salesOrderResult,
+  salesOrders,
+  sequences,
+} from './sandbox-collections';
 import { SandboxConnectorBase } from './sandbox-connector-base';
 import { decodeCursor, encodeCursor } from './sandbox-cursor';
 import { conflict, invalidRequest, notFound } from './sandbox-errors';
-import { customerInput, definedFields, invoiceInput, parseInput, purchaseOrderInput, salesOrderInput, skusInput, timeWindowInput } from '../inputs';
+import {
+  customerInput,
+  definedFields,
+  invoiceInput,
+  parseInput,
+  purchaseOrderInput,
+  salesOrderInput,
+  skusInput,
+  timeWindowInput,
+} from '../inputs';
 import { availableStock, releaseStock, reserveStock } from './sandbox-stock';
 import type { SandboxDoc } from './sandbox-store';
 
@@ -34,7 +54,14 @@ function toSalesOrder(doc: SandboxDoc<SalesOrderData>): SalesOrder {
 }
 
 function toInvoice(doc: SandboxDoc<InvoiceData>): Invoice {
-  return { id: doc.id, salesOrderId: doc.data.salesOrderId, number: doc.data.number, total: doc.data.total, issuedAt: doc.createdAt.toISOString(), status: doc.data.status };
+  return {
+    id: doc.id,
+    salesOrderId: doc.data.salesOrderId,
+    number: doc.data.number,
+    total: doc.data.total,
+    issuedAt: doc.createdAt.toISOString(),
+    status: doc.data.status,
+  };
 }
 
 /** `INV-000123`: per instance, gap-free, in issue order. */
@@ -54,8 +81,17 @@ export class SandboxErpConnector extends SandboxConnectorBase<'erp'> implements 
     const customer = parseInput(customerInput, input, this.name);
     return this.write('upsertCustomer', options, customerResult, async (tx) => {
       const existing = await this.store.getByNaturalKey(customers, customer.email, tx);
-      if (existing) return toCustomer(await this.store.replace(customers, existing, { ...existing.data, ...definedFields(customer) }, tx));
-      return toCustomer(await this.store.insert(customers, { naturalKey: customer.email, idempotencyKey: options.idempotencyKey, data: customer }, tx));
+      if (existing)
+        return toCustomer(
+          await this.store.replace(customers, existing, { ...existing.data, ...definedFields(customer) }, tx),
+        );
+      return toCustomer(
+        await this.store.insert(
+          customers,
+          { naturalKey: customer.email, idempotencyKey: options.idempotencyKey, data: customer },
+          tx,
+        ),
+      );
     });
   }
 
@@ -73,7 +109,8 @@ export class SandboxErpConnector extends SandboxConnectorBase<'erp'> implements 
     return this.write('createSalesOrder', options, salesOrderResult, async (tx) => {
       const existing = await this.store.getByNaturalKey(salesOrders, order.externalReference, tx);
       if (existing) return toSalesOrder(existing);
-      if (!(await this.store.get(customers, order.customerId, tx))) throw notFound(this.name, 'customer', order.customerId);
+      if (!(await this.store.get(customers, order.customerId, tx)))
+        throw notFound(this.name, 'customer', order.customerId);
       const reserved = await reserveStock(this.store, order.lines, tx);
       const amount = order.lines.reduce((sum, line) => sum + line.quantity * line.unitAmount, 0);
       const doc = await this.store.insert(
@@ -96,7 +133,9 @@ export class SandboxErpConnector extends SandboxConnectorBase<'erp'> implements 
       if (!order) throw notFound(this.name, 'sales order', salesOrderId);
       if (order.data.status === 'cancelled') return toSalesOrder(order);
       await releaseStock(this.store, order.data.reserved, tx);
-      return toSalesOrder(await this.store.replace(salesOrders, order, { ...order.data, status: 'cancelled', reserved: [] }, tx));
+      return toSalesOrder(
+        await this.store.replace(salesOrders, order, { ...order.data, status: 'cancelled', reserved: [] }, tx),
+      );
     });
   }
 
@@ -105,10 +144,19 @@ export class SandboxErpConnector extends SandboxConnectorBase<'erp'> implements 
     return this.write('createInvoice', options, invoiceResult, async (tx) => {
       const order = await this.store.get(salesOrders, invoice.salesOrderId, tx);
       if (!order) throw notFound(this.name, 'sales order', invoice.salesOrderId);
-      if (order.data.customerId !== invoice.customerId) throw invalidRequest(this.name, `customerId does not match sales order ${order.id}`);
+      if (order.data.customerId !== invoice.customerId)
+        throw invalidRequest(this.name, `customerId does not match sales order ${order.id}`);
       if (order.data.status === 'cancelled') throw conflict(this.name, `Sales order ${order.id} is cancelled`);
       const number = invoiceNumber(await this.store.nextSequenceValue('invoice', tx, sequences));
-      const doc = await this.store.insert(invoices, { naturalKey: number, idempotencyKey: options.idempotencyKey, data: { ...invoice, number, status: 'open' as const } }, tx);
+      const doc = await this.store.insert(
+        invoices,
+        {
+          naturalKey: number,
+          idempotencyKey: options.idempotencyKey,
+          data: { ...invoice, number, status: 'open' as const },
+        },
+        tx,
+      );
       return toInvoice(doc);
     });
   }
@@ -128,7 +176,12 @@ export class SandboxErpConnector extends SandboxConnectorBase<'erp'> implements 
     const { from, to } = parseInput(timeWindowInput, window, this.name);
     const after = decodeCursor(cursor, this.name);
     return this.call('listInvoices', async () => {
-      const { docs, next } = await this.store.page(invoices, { orderBy: 'createdAt', window: { from: new Date(from), to: new Date(to) }, after, limit: this.settings.pageSize });
+      const { docs, next } = await this.store.page(invoices, {
+        orderBy: 'createdAt',
+        window: { from: new Date(from), to: new Date(to) },
+        after,
+        limit: this.settings.pageSize,
+      });
       return { items: docs.map(toInvoice), nextCursor: next ? encodeCursor(next) : null };
     });
   }
@@ -138,7 +191,11 @@ export class SandboxErpConnector extends SandboxConnectorBase<'erp'> implements 
     return this.write('createPurchaseOrder', options, purchaseOrderResult, async (tx) => {
       const existing =
         (await this.store.getByNaturalKey(purchaseOrders, order.externalReference, tx)) ??
-        (await this.store.insert(purchaseOrders, { naturalKey: order.externalReference, idempotencyKey: options.idempotencyKey, data: order }, tx));
+        (await this.store.insert(
+          purchaseOrders,
+          { naturalKey: order.externalReference, idempotencyKey: options.idempotencyKey, data: order },
+          tx,
+        ));
       return { id: existing.id, externalReference: existing.data.externalReference };
     });
   }

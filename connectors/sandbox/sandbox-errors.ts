@@ -5,7 +5,11 @@ import { ConnectorErrorCode } from '../errors';
 export { invalidRequest } from '../connector-error';
 
 export function notFound(instance: string, what: string, id: string): ConnectorError {
-  return new ConnectorError(`${instance}: ${what} not found`, { code: ConnectorErrorCode.NotFound, status: 404, vendorMessage: `No such ${what}: ${id}` });
+  return new ConnectorError(`${instance}: ${what} not found`, {
+    code: ConnectorErrorCode.NotFound,
+    status: 404,
+    vendorMessage: `No such ${what}: ${id}`,
+  });
 }
 
 export function conflict(instance: string, vendorMessage: string): ConnectorError {
@@ -13,5 +17,9 @@ export function conflict(instance: string, vendorMessage: string): ConnectorErro
 }
 
 export function paymentDeclined(instance: string): ConnectorError {
-  return new ConnectorError(`${instance}: payment declined`, { code: ConnectorErrorCode.PaymentDeclined, status: 402, vendorMessage: 'Your card was declined.' });
+  return new ConnectorError(`${instance}: payment declined`, {
+    code: ConnectorErrorCode.PaymentDeclined,
+    status: 402,
+    vendorMessage: 'Your card was declined.',
+  });
 }

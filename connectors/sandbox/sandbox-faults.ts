@@ -78,7 +78,10 @@ export async function consumeSandboxFault(models: Models, instance: string, oper
     const code = isConnectorErrorCode(fault.code) ? fault.code : ConnectorErrorCode.VendorUnavailable;
     if (fault.remaining === null) throw faultError(instance, operation, code);
     // Conditional decrement: of two concurrent calls racing for the last unit, exactly one wins.
-    const [claimed] = await models.SandboxFault.update({ remaining: literal('remaining - 1') }, { where: { id: fault.id, remaining: { [Op.gt]: 0 } } });
+    const [claimed] = await models.SandboxFault.update(
+      { remaining: literal('remaining - 1') },
+      { where: { id: fault.id, remaining: { [Op.gt]: 0 } } },
+    );
     if (claimed === 1) {
       await models.SandboxFault.destroy({ where: { id: fault.id, remaining: { [Op.lte]: 0 } } });
       throw faultError(instance, operation, code);
@@ -87,7 +90,12 @@ export async function consumeSandboxFault(models: Models, instance: string, oper
 }
 
 /** Runs one sandbox operation between its "before" and "after" fault checks. */
-export async function withSandboxFaults<T>(models: Models, instance: string, operation: SandboxOperation, call: () => Promise<T>): Promise<T> {
+export async function withSandboxFaults<T>(
+  models: Models,
+  instance: string,
+  operation: SandboxOperation,
+  call: () => Promise<T>,
+): Promise<T> {
   await consumeSandboxFault(models, instance, operation);
   const result = await call();
   await consumeSandboxFault(models, instance, `${operation}${AFTER_SUFFIX}`);

@@ -1,5 +1,13 @@
 import type { Transaction } from 'sequelize';
-import type { AuthorizationInput, Page, Payment, PaymentConnector, PaymentOperation, TimeWindow, WriteOptions } from '../spi';
+import type {
+  AuthorizationInput,
+  Page,
+  Payment,
+  PaymentConnector,
+  PaymentOperation,
+  TimeWindow,
+  WriteOptions,
+} from '../spi';
 import { paymentResult, payments, type DataOf } from './sandbox-collections';
 import { SandboxConnectorBase } from './sandbox-connector-base';
 import { decodeCursor, encodeCursor } from './sandbox-cursor';
@@ -14,7 +22,15 @@ export const DECLINED_TOKEN_PREFIX = 'tok_declined';
 
 function toPayment(doc: SandboxDoc<PaymentData>): Payment {
   const { status, amount, capturedAmount, refundedAmount, reference } = doc.data;
-  return { id: doc.id, status, amount, capturedAmount, refundedAmount, reference, createdAt: doc.createdAt.toISOString() };
+  return {
+    id: doc.id,
+    status,
+    amount,
+    capturedAmount,
+    refundedAmount,
+    reference,
+    createdAt: doc.createdAt.toISOString(),
+  };
 }
 
 const CAPTURED_STATES: ReadonlySet<Payment['status']> = new Set(['captured', 'partially_refunded', 'refunded']);
@@ -50,10 +66,14 @@ export class SandboxPaymentConnector extends SandboxConnectorBase<'payment'> imp
     return this.write('capture', options, paymentResult, async (tx) => {
       const payment = await this.load(paymentId, tx);
       if (CAPTURED_STATES.has(payment.data.status)) return toPayment(payment);
-      if (payment.data.status === 'voided') throw conflict(this.name, `Payment ${paymentId} was voided and cannot be captured`);
+      if (payment.data.status === 'voided')
+        throw conflict(this.name, `Payment ${paymentId} was voided and cannot be captured`);
       const capturedAmount = requested ?? payment.data.amount.amount;
-      if (capturedAmount > payment.data.amount.amount) throw invalidRequest(this.name, `amount exceeds the authorized ${payment.data.amount.amount}`);
-      return toPayment(await this.store.replace(payments, payment, { ...payment.data, status: 'captured', capturedAmount }, tx));
+      if (capturedAmount > payment.data.amount.amount)
+        throw invalidRequest(this.name, `amount exceeds the authorized ${payment.data.amount.amount}`);
+      return toPayment(
+        await this.store.replace(payments, payment, { ...payment.data, status: 'captured', capturedAmount }, tx),
+      );
     });
   }
 
@@ -61,7 +81,8 @@ export class SandboxPaymentConnector extends SandboxConnectorBase<'payment'> imp
     return this.write('voidAuthorization', options, paymentResult, async (tx) => {
       const payment = await this.load(paymentId, tx);
       if (payment.data.status === 'voided') return toPayment(payment);
-      if (payment.data.status !== 'authorized') throw conflict(this.name, `Payment ${paymentId} is ${payment.data.status}; refund it instead`);
+      if (payment.data.status !== 'authorized')
+        throw conflict(this.name, `Payment ${paymentId} is ${payment.data.status}; refund it instead`);
       return toPayment(await this.store.replace(payments, payment, { ...payment.data, status: 'voided' }, tx));
     });
   }
@@ -71,7 +92,11 @@ export class SandboxPaymentConnector extends SandboxConnectorBase<'payment'> imp
     const requested = parseInput(partialAmount, amount, this.name);
     return this.write('refund', options, paymentResult, async (tx) => {
       const payment = await this.load(paymentId, tx);
-      if (!CAPTURED_STATES.has(payment.data.status)) throw conflict(this.name, `Payment ${paymentId} is ${payment.data.status}; only captured payments can be refunded`);
+      if (!CAPTURED_STATES.has(payment.data.status))
+        throw conflict(
+          this.name,
+          `Payment ${paymentId} is ${payment.data.status}; only captured payments can be refunded`,
+        );
       const refundable = payment.data.capturedAmount - payment.data.refundedAmount;
       if (refundable === 0 && requested === null) return toPayment(payment);
       if (refundable === 0) throw conflict(this.name, `Payment ${paymentId} is already fully refunded`);
@@ -88,7 +113,12 @@ export class SandboxPaymentConnector extends SandboxConnectorBase<'payment'> imp
     const { from, to } = parseInput(timeWindowInput, window, this.name);
     const after = decodeCursor(cursor, this.name);
     return this.call('listPayments', async () => {
-      const { docs, next } = await this.store.page(payments, { orderBy: 'createdAt', window: { from: new Date(from), to: new Date(to) }, after, limit: this.settings.pageSize });
+      const { docs, next } = await this.store.page(payments, {
+        orderBy: 'createdAt',
+        window: { from: new Date(from), to: new Date(to) },
+        after,
+        limit: this.settings.pageSize,
+      });
       return { items: docs.map(toPayment), nextCursor: next ? encodeCursor(next) : null };
     });
   }

@@ -67,11 +67,21 @@ export class SandboxStore {
   }
 
   private toDoc<T>(collection: SandboxCollection<T>, row: SandboxRecord): SandboxDoc<T> {
-    return { id: row.id, naturalKey: row.naturalKey, data: collection.schema.parse(jsonOf(row)), createdAt: row.createdAt, updatedAt: row.updatedAt };
+    return {
+      id: row.id,
+      naturalKey: row.naturalKey,
+      data: collection.schema.parse(jsonOf(row)),
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
   }
 
   /** Inside a transaction the row is locked (FOR UPDATE) until commit: reads there precede writes. */
-  private async findOne<T>(collection: SandboxCollection<T>, where: WhereOptions<SandboxRecord>, tx?: Transaction): Promise<SandboxDoc<T> | null> {
+  private async findOne<T>(
+    collection: SandboxCollection<T>,
+    where: WhereOptions<SandboxRecord>,
+    tx?: Transaction,
+  ): Promise<SandboxDoc<T> | null> {
     const row = await this.models.SandboxRecord.findOne({
       where: { instance: this.instance, collection: collection.name, ...where },
       ...(tx ? { transaction: tx, lock: true } : {}),
@@ -83,11 +93,19 @@ export class SandboxStore {
     return this.findOne(collection, { id }, tx);
   }
 
-  getByNaturalKey<T>(collection: SandboxCollection<T>, naturalKey: string, tx?: Transaction): Promise<SandboxDoc<T> | null> {
+  getByNaturalKey<T>(
+    collection: SandboxCollection<T>,
+    naturalKey: string,
+    tx?: Transaction,
+  ): Promise<SandboxDoc<T> | null> {
     return this.findOne(collection, { naturalKey }, tx);
   }
 
-  async getManyByNaturalKey<T>(collection: SandboxCollection<T>, naturalKeys: string[], tx?: Transaction): Promise<Map<string, SandboxDoc<T>>> {
+  async getManyByNaturalKey<T>(
+    collection: SandboxCollection<T>,
+    naturalKeys: string[],
+    tx?: Transaction,
+  ): Promise<Map<string, SandboxDoc<T>>> {
     if (naturalKeys.length === 0) return new Map();
     const rows = await this.models.SandboxRecord.findAll({
       where: { instance: this.instance, collection: collection.name, naturalKey: { [Op.in]: naturalKeys } },
@@ -98,7 +116,11 @@ export class SandboxStore {
     return new Map(rows.map((row) => [row.naturalKey ?? '', this.toDoc(collection, row)]));
   }
 
-  async insert<T>(collection: SandboxCollection<T>, record: { naturalKey?: string; idempotencyKey?: string; data: T }, tx?: Transaction): Promise<SandboxDoc<T>> {
+  async insert<T>(
+    collection: SandboxCollection<T>,
+    record: { naturalKey?: string; idempotencyKey?: string; data: T },
+    tx?: Transaction,
+  ): Promise<SandboxDoc<T>> {
     const row = await this.models.SandboxRecord.create(
       {
         id: newSandboxId(collection.idPrefix),
@@ -113,18 +135,30 @@ export class SandboxStore {
     return this.toDoc(collection, row);
   }
 
-  async replace<T>(collection: SandboxCollection<T>, doc: SandboxDoc<T>, data: T, tx?: Transaction): Promise<SandboxDoc<T>> {
+  async replace<T>(
+    collection: SandboxCollection<T>,
+    doc: SandboxDoc<T>,
+    data: T,
+    tx?: Transaction,
+  ): Promise<SandboxDoc<T>> {
     const updatedAt = new Date();
     // silent + an explicit updatedAt: we need the stored value back without a second read.
     await this.models.SandboxRecord.update(
       { data: collection.schema.parse(data) as Record<string, unknown>, updatedAt },
-      { where: { id: doc.id, instance: this.instance, collection: collection.name }, silent: true, ...(tx ? { transaction: tx } : {}) },
+      {
+        where: { id: doc.id, instance: this.instance, collection: collection.name },
+        silent: true,
+        ...(tx ? { transaction: tx } : {}),
+      },
     );
     return { ...doc, data, updatedAt };
   }
 
   /** One page in (orderBy, id) order; `next` is the position of its last row when more follow. */
-  async page<T>(collection: SandboxCollection<T>, query: SandboxPageQuery): Promise<{ docs: SandboxDoc<T>[]; next: SandboxCursor | null }> {
+  async page<T>(
+    collection: SandboxCollection<T>,
+    query: SandboxPageQuery,
+  ): Promise<{ docs: SandboxDoc<T>[]; next: SandboxCursor | null }> {
     const field = query.orderBy;
     const conditions: WhereOptions<SandboxRecord>[] = [{ instance: this.instance, collection: collection.name }];
     if (query.window) conditions.push({ createdAt: { [Op.gte]: query.window.from, [Op.lt]: query.window.to } });
@@ -151,7 +185,11 @@ export class SandboxStore {
   }
 
   /** The next value of a named per-instance sequence (1, 2, 3 …), inside the caller's transaction. */
-  async nextSequenceValue(name: string, tx: Transaction, collection: SandboxCollection<{ value: number }>): Promise<number> {
+  async nextSequenceValue(
+    name: string,
+    tx: Transaction,
+    collection: SandboxCollection<{ value: number }>,
+  ): Promise<number> {
     const current = await this.getByNaturalKey(collection, name, tx);
     if (!current) {
       await this.insert(collection, { naturalKey: name, data: { value: 1 } }, tx);
@@ -169,23 +207,43 @@ export class SandboxStore {
    * fails on the duplicate and reads our receipt. A failed `perform` rolls back and leaves no
    * receipt, so refusals (declines, conflicts) are evaluated afresh on a retry.
    */
-  async runOnce<T>(operation: string, idempotencyKey: string, resultSchema: z.ZodType<T>, perform: (tx: Transaction) => Promise<T>): Promise<T> {
+  async runOnce<T>(
+    operation: string,
+    idempotencyKey: string,
+    resultSchema: z.ZodType<T>,
+    perform: (tx: Transaction) => Promise<T>,
+  ): Promise<T> {
     const key = storedKey(`${operation}:${idempotencyKey}`);
     for (let attempt = 1; ; attempt++) {
-      const earlier = await this.models.SandboxRecord.findOne({ where: { instance: this.instance, collection: RECEIPTS, idempotencyKey: key } });
+      const earlier = await this.models.SandboxRecord.findOne({
+        where: { instance: this.instance, collection: RECEIPTS, idempotencyKey: key },
+      });
       if (earlier) return resultSchema.parse(receiptSchema.parse(jsonOf(earlier)).result);
       try {
         // READ COMMITTED: a lookup of a key that has no row yet takes no gap lock, so concurrent
         // first writes of different keys do not deadlock; the unique indexes decide real races.
-        return await this.sequelize.transaction({ isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED }, async (tx) => {
-          const receipt = await this.models.SandboxRecord.create(
-            { id: newSandboxId('rcp'), instance: this.instance, collection: RECEIPTS, naturalKey: null, idempotencyKey: key, data: { operation } },
-            { transaction: tx },
-          );
-          const result = await perform(tx);
-          await this.models.SandboxRecord.update({ data: { operation, result } }, { where: { id: receipt.id }, transaction: tx });
-          return result;
-        });
+        return await this.sequelize.transaction(
+          { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED },
+          async (tx) => {
+            const receipt = await this.models.SandboxRecord.create(
+              {
+                id: newSandboxId('rcp'),
+                instance: this.instance,
+                collection: RECEIPTS,
+                naturalKey: null,
+                idempotencyKey: key,
+                data: { operation },
+              },
+              { transaction: tx },
+            );
+            const result = await perform(tx);
+            await this.models.SandboxRecord.update(
+              { data: { operation, result } },
+              { where: { id: receipt.id }, transaction: tx },
+            );
+            return result;
+          },
+        );
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRaceLoss(error)) throw error;
       }

@@ -18,7 +18,10 @@ const USAGE = `usage:
 codes: ${Object.values(ConnectorErrorCode).join(', ')}`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ options: { times: { type: 'string' }, always: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { times: { type: 'string' }, always: { type: 'boolean' } },
+    allowPositionals: true,
+  });
   const [command, ...args] = positionals;
   const db = openDatabase(loadConfig().databaseUrl);
   try {
@@ -26,7 +29,9 @@ async function main(): Promise<number> {
       const [instance, operation, code] = args as [string, string, ConnectorErrorCode];
       const times = values.always ? null : Number(values.times ?? 1);
       await injectSandboxFault(db.models, { instance, operation, code, times });
-      console.log(`${instance}.${operation} fails with ${code} ${times === null ? 'until cleared' : `${times} time(s)`}`);
+      console.log(
+        `${instance}.${operation} fails with ${code} ${times === null ? 'until cleared' : `${times} time(s)`}`,
+      );
     } else if (command === 'clear' && args.length <= 1) {
       await clearSandboxFaults(db.models, args[0]);
       console.log(`faults cleared${args[0] ? ` for ${args[0]}` : ''}`);
@@ -47,7 +52,12 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n') : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof ZodError
+        ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')
+        : error instanceof Error
+          ? error.message
+          : String(error);
     console.error(`${message}\n\n${USAGE}`);
     process.exit(error instanceof ZodError ? 2 : 1);
   },

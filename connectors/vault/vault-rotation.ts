@@ -31,12 +31,27 @@ class DryRunRollback extends Error {}
  * Re-seals every record under the current key. Fails, changing nothing, when a record was sealed
  * under a key the vault does not hold (add the old key to JUNCTION_PREVIOUS_MASTER_KEYS).
  */
-export async function rotateCredentials(instances: typeof ConnectorInstance, vault: CredentialVault, options: { dryRun?: boolean } = {}): Promise<RotationReport> {
+export async function rotateCredentials(
+  instances: typeof ConnectorInstance,
+  vault: CredentialVault,
+  options: { dryRun?: boolean } = {},
+): Promise<RotationReport> {
   const currentKeyId = vault.currentKeyId;
-  if (!currentKeyId) throw new VaultError('no-master-key', 'Rotation needs the new key in JUNCTION_MASTER_KEY (and the old ones in JUNCTION_PREVIOUS_MASTER_KEYS).');
+  if (!currentKeyId)
+    throw new VaultError(
+      'no-master-key',
+      'Rotation needs the new key in JUNCTION_MASTER_KEY (and the old ones in JUNCTION_PREVIOUS_MASTER_KEYS).',
+    );
   const sequelize = instances.sequelize;
   if (!sequelize) throw new Error('rotateCredentials: the models are not bound to a database');
-  const report: RotationReport = { currentKeyId, total: 0, reencrypted: 0, alreadyCurrent: 0, retiredKeyIds: [], dryRun: options.dryRun ?? false };
+  const report: RotationReport = {
+    currentKeyId,
+    total: 0,
+    reencrypted: 0,
+    alreadyCurrent: 0,
+    retiredKeyIds: [],
+    dryRun: options.dryRun ?? false,
+  };
   const retired = new Set<string>();
   try {
     await sequelize.transaction(async (transaction) => {
@@ -85,7 +100,9 @@ export async function vaultStatus(instances: typeof ConnectorInstance, vault: Cr
   return {
     currentKeyId: vault.currentKeyId,
     previousKeyIds: vault.previousKeyIds,
-    keys: [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([keyId, count]) => ({ keyId, state: vault.keyState(keyId), instances: count })),
+    keys: [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([keyId, count]) => ({ keyId, state: vault.keyState(keyId), instances: count })),
     withoutCredentials,
   };
 }

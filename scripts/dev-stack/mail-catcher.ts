@@ -13,7 +13,12 @@ export interface MailCatcherOptions {
 
 /** Runs maildev (an npm dependency): catches every email locally and shows it in a web page. */
 export async function startMailCatcher(options: MailCatcherOptions): Promise<ManagedChild> {
-  const executable = join(options.repoRoot, 'node_modules', '.bin', process.platform === 'win32' ? 'maildev.cmd' : 'maildev');
+  const executable = join(
+    options.repoRoot,
+    'node_modules',
+    '.bin',
+    process.platform === 'win32' ? 'maildev.cmd' : 'maildev',
+  );
   const args = ['--smtp', String(options.smtpPort), '--web', String(options.webPort), '--ip', options.ip];
   const child = spawnManaged('maildev', executable, { args, logFile: options.logFile });
   const deadline = Date.now() + options.readyTimeoutMs;
@@ -29,5 +34,7 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Man
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await child.stop(5_000);
-  throw new Error(`maildev did not listen on ${options.ip}:${options.smtpPort} within ${options.readyTimeoutMs / 1000} s; see ${options.logFile}`);
+  throw new Error(
+    `maildev did not listen on ${options.ip}:${options.smtpPort} within ${options.readyTimeoutMs / 1000} s; see ${options.logFile}`,
+  );
 }

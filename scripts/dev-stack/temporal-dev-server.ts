@@ -4,7 +4,9 @@ import { spawnManaged, describeExit, type ManagedChild } from './managed-child';
 
 export type SearchAttributeCliType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
-type IndexedValueType = NonNullable<Parameters<Connection['operatorService']['addSearchAttributes']>[0]['searchAttributes']>[string];
+type IndexedValueType = NonNullable<
+  Parameters<Connection['operatorService']['addSearchAttributes']>[0]['searchAttributes']
+>[string];
 
 /** temporal.api.enums.v1.IndexedValueType, by the names the CLI uses. */
 const INDEXED_VALUE_TYPES: Readonly<Record<SearchAttributeCliType, IndexedValueType>> = {
@@ -18,7 +20,9 @@ const INDEXED_VALUE_TYPES: Readonly<Record<SearchAttributeCliType, IndexedValueT
 };
 
 /** Name → the operator API's type codes, for addSearchAttributes. */
-export function indexedValueTypes(attributes: Readonly<Record<string, SearchAttributeCliType>>): Record<string, IndexedValueType> {
+export function indexedValueTypes(
+  attributes: Readonly<Record<string, SearchAttributeCliType>>,
+): Record<string, IndexedValueType> {
   return Object.fromEntries(Object.entries(attributes).map(([name, type]) => [name, INDEXED_VALUE_TYPES[type]]));
 }
 
@@ -46,12 +50,22 @@ export interface RunningDevServer {
 }
 
 function devServerArgs(options: DevServerOptions): string[] {
-  const args = ['server', 'start-dev', '--ip', options.ip, '--port', String(options.port), '--namespace', options.namespace];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    options.ip,
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+  ];
   args.push('--log-format', 'json', '--log-level', 'warn');
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (options.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
-  for (const [name, type] of Object.entries(options.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(options.searchAttributes))
+    args.push('--search-attribute', `${name}=${type}`);
   return args;
 }
 
@@ -66,11 +80,17 @@ function logTail(logFile: string | undefined, lines = 15): string {
 }
 
 /** Polls until the frontend answers and the namespace exists; fails early if the server died. */
-async function connectWhenReady(address: string, namespace: string, child: ManagedChild, timeoutMs: number): Promise<Connection> {
+async function connectWhenReady(
+  address: string,
+  namespace: string,
+  child: ManagedChild,
+  timeoutMs: number,
+): Promise<Connection> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
   while (Date.now() < deadline) {
-    if (child.hasExited()) throw new Error(`Temporal dev server exited during start-up (${describeExit(await child.exited)})`);
+    if (child.hasExited())
+      throw new Error(`Temporal dev server exited during start-up (${describeExit(await child.exited)})`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: '2s' });
       try {
@@ -109,7 +129,9 @@ export async function ensureSearchAttributes(
     else if (have !== INDEXED_VALUE_TYPES[type]) conflicts.push(`${name} (want ${type})`);
   }
   if (conflicts.length > 0) {
-    throw new Error(`Search attributes registered with another type: ${conflicts.join(', ')}. A type cannot change in place; remove the dev server's database file to start afresh.`);
+    throw new Error(
+      `Search attributes registered with another type: ${conflicts.join(', ')}. A type cannot change in place; remove the dev server's database file to start afresh.`,
+    );
   }
   if (Object.keys(missing).length > 0) {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
@@ -120,7 +142,10 @@ export async function ensureSearchAttributes(
 /** Starts `temporal server start-dev` and resolves once it serves `namespace` with the attributes. */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningDevServer> {
   const address = `${options.ip}:${options.port}`;
-  const child = spawnManaged('temporal dev server', options.cliPath, { args: devServerArgs(options), logFile: options.logFile });
+  const child = spawnManaged('temporal dev server', options.cliPath, {
+    args: devServerArgs(options),
+    logFile: options.logFile,
+  });
   let connection: Connection;
   try {
     connection = await connectWhenReady(address, options.namespace, child, options.readyTimeoutMs);

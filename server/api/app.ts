@@ -120,11 +120,42 @@ export function createApp(deps: AppDeps): Express {
 
   const v1 = Router();
   v1.use(auditMutations(models.AuditEntry));
-  v1.use(runsRouter({ runs, requests: createRunRequestStore(models.RunRequest), history: createRunHistoryService({ client: temporal, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys, catalog }));
-  v1.use(runMessagesRouter({ messages: createRunMessagesService({ client: temporal, catalog, ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys }));
+  v1.use(
+    runsRouter({
+      runs,
+      requests: createRunRequestStore(models.RunRequest),
+      history: createRunHistoryService({
+        client: temporal,
+        ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}),
+      }),
+      keys,
+      catalog,
+    }),
+  );
+  v1.use(
+    runMessagesRouter({
+      messages: createRunMessagesService({
+        client: temporal,
+        catalog,
+        ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}),
+      }),
+      keys,
+    }),
+  );
   v1.use(workflowsRouter({ keys, catalog }));
   v1.use(connectorsRouter({ connectors, keys }));
-  v1.use(schedulesRouter({ schedules: createSchedulesService({ client: temporal, catalog, taskQueue: config.temporal.taskQueue, ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}), ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}) }), keys }));
+  v1.use(
+    schedulesRouter({
+      schedules: createSchedulesService({
+        client: temporal,
+        catalog,
+        taskQueue: config.temporal.taskQueue,
+        ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}),
+        ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}),
+      }),
+      keys,
+    }),
+  );
   // Unknown /v1 paths answer 404 only to an authenticated caller.
   v1.use(keysRouter({ keys }));
   v1.use(auditRouter({ audit: createAuditService({ auditEntries: models.AuditEntry, apiKeys: models.ApiKey }), keys }));
@@ -152,10 +183,21 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpMetrics(metrics));
   app.use(securityHeaders());
   // Before the API's CORS policy: the codec answers the Web UI's origin (TEMPORAL_UI_ORIGIN), and only with encryption on; it applies the request timeout itself.
-  if (config.temporal.payloadEncryption) app.use(codecRouter({ codec: payloadCodecOf(config)!, namespace: config.temporal.namespace, uiOrigin: config.temporal.uiOrigin, keys, callerChecks, requestTimeoutMs: config.api.requestTimeoutMs }));
+  if (config.temporal.payloadEncryption)
+    app.use(
+      codecRouter({
+        codec: payloadCodecOf(config)!,
+        namespace: config.temporal.namespace,
+        uiOrigin: config.temporal.uiOrigin,
+        keys,
+        callerChecks,
+        requestTimeoutMs: config.api.requestTimeoutMs,
+      }),
+    );
   app.use(corsPolicy(config.api.corsOrigins));
   // An import streams for longer than any other request: it is bounded by its own limits, not the request timeout.
-  if (deps.intake) app.use(importUploadRouter({ intake: deps.intake, config, models, keys, limits: deps.importLimits, callerChecks }));
+  if (deps.intake)
+    app.use(importUploadRouter({ intake: deps.intake, config, models, keys, limits: deps.importLimits, callerChecks }));
   app.use(requestTimeout(config.api.requestTimeoutMs));
   app.use(
     healthRouter({

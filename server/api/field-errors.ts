@@ -16,7 +16,10 @@ export function fieldErrorsOf(error: z.ZodError, root = ''): FieldError[] {
   return error.issues.flatMap((issue) => {
     // A strict object reports extra keys on the object; name each key so the caller can find it.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: fieldPath(root, [...issue.path, key]), message: 'is not allowed here' }));
+      return issue.keys.map((key) => ({
+        field: fieldPath(root, [...issue.path, key]),
+        message: 'is not allowed here',
+      }));
     }
     return [{ field: fieldPath(root, issue.path), message: issue.message }];
   });

@@ -36,16 +36,28 @@ async function run(command: KeysCommand, keys: ApiKeysService, apiKeys: typeof A
   switch (command.kind) {
     case 'create': {
       const expiresAt = expiryOf(command.expiresInDays);
-      printCreated(await keys.createKey({ name: command.name, scopes: command.scopes, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(command.actsAs ? { actsAs: command.actsAs } : {}) }));
+      printCreated(
+        await keys.createKey({
+          name: command.name,
+          scopes: command.scopes,
+          ...(expiresAt !== undefined ? { expiresAt } : {}),
+          ...(command.actsAs ? { actsAs: command.actsAs } : {}),
+        }),
+      );
       return 0;
     }
     case 'bootstrap-admin': {
-      const result = await bootstrapAdminKey({ keys, apiKeys }, { name: command.name, expiresAt: expiryOf(command.expiresInDays), force: command.force });
+      const result = await bootstrapAdminKey(
+        { keys, apiKeys },
+        { name: command.name, expiresAt: expiryOf(command.expiresInDays), force: command.force },
+      );
       if ('created' in result) {
         printCreated(result.created);
       } else {
         const { id, name, prefix } = result.existing;
-        console.log(`an active admin key exists (#${id} "${name}", prefix ${prefix}); none created (--force creates another)`);
+        console.log(
+          `an active admin key exists (#${id} "${name}", prefix ${prefix}); none created (--force creates another)`,
+        );
       }
       return 0;
     }
@@ -54,7 +66,15 @@ async function run(command: KeysCommand, keys: ApiKeysService, apiKeys: typeof A
       if (all.length === 0) console.log('no keys');
       for (const key of all) {
         console.log(
-          [`#${key.id}`, key.prefix, key.status, key.name, key.scopes.join(','), `expires=${key.expiresAt?.toISOString() ?? 'never'}`, `lastUsed=${key.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'),
+          [
+            `#${key.id}`,
+            key.prefix,
+            key.status,
+            key.name,
+            key.scopes.join(','),
+            `expires=${key.expiresAt?.toISOString() ?? 'never'}`,
+            `lastUsed=${key.lastUsedAt?.toISOString() ?? 'never'}`,
+          ].join('\t'),
         );
       }
       return 0;
@@ -66,7 +86,11 @@ async function run(command: KeysCommand, keys: ApiKeysService, apiKeys: typeof A
         return 1;
       }
       const at = revoked.key.revokedAt?.toISOString() ?? '';
-      console.log(revoked.alreadyRevoked ? `key #${command.id} was already revoked at ${at}` : `revoked key #${command.id} at ${at}`);
+      console.log(
+        revoked.alreadyRevoked
+          ? `key #${command.id} was already revoked at ${at}`
+          : `revoked key #${command.id} at ${at}`,
+      );
       return 0;
     }
   }
@@ -90,7 +114,11 @@ async function main(): Promise<number> {
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateUp(db.sequelize);
-    return await run(command, createApiKeysService({ apiKeys: db.models.ApiKey, defaultLifetimeDays: config.api.keyDefaultLifetimeDays }), db.models.ApiKey);
+    return await run(
+      command,
+      createApiKeysService({ apiKeys: db.models.ApiKey, defaultLifetimeDays: config.api.keyDefaultLifetimeDays }),
+      db.models.ApiKey,
+    );
   } finally {
     await db.close();
   }
@@ -101,7 +129,8 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof AppError) console.error(`${error.detail} ${error.errors?.map((e) => `${e.field}: ${e.message}`).join('; ') ?? ''}`);
+    if (error instanceof AppError)
+      console.error(`${error.detail} ${error.errors?.map((e) => `${e.field}: ${e.message}`).join('; ') ?? ''}`);
     else console.error(error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
   },

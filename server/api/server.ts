@@ -28,7 +28,12 @@ export async function startApiServer(app: Express, port: number, host?: string):
   // once() rejects on 'error', so EADDRINUSE surfaces here instead of as an unhandled event.
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  const shownHost =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
   let closing: Promise<void> | null = null;
   const inFlight = new Set<ServerResponse>();
   // Tells the client not to reuse the connection, which then closes once this response ends.

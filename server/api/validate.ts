@@ -3,7 +3,12 @@ import { AppError } from './errors';
 import { fieldErrorsOf } from './field-errors';
 
 /** Parses a request part with its schema or throws a 400 naming each offending field. */
-export function validate<Schema extends z.ZodType>(schema: Schema, value: unknown, what: string, root = ''): z.infer<Schema> {
+export function validate<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  what: string,
+  root = '',
+): z.infer<Schema> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw AppError.validation(`The ${what} is invalid.`, fieldErrorsOf(parsed.error, root));
   return parsed.data;

@@ -43,7 +43,8 @@ const costCentreKey = (costCentre: string) => costCentre.trim().toUpperCase();
 /** Indexes checked policies by cost centre; `source` names them in messages. */
 export function approvalPoliciesOf(policies: readonly NamedApprovalPolicy[], source: string): ApprovalPolicies {
   const byCostCentre = new Map<string, NamedApprovalPolicy>();
-  for (const policy of policies) for (const costCentre of policy.costCentres ?? []) byCostCentre.set(costCentreKey(costCentre), policy);
+  for (const policy of policies)
+    for (const costCentre of policy.costCentres ?? []) byCostCentre.set(costCentreKey(costCentre), policy);
   const fallback = policies.find((policy) => policy.name === DEFAULT_POLICY) ?? null;
   return {
     source,
@@ -62,14 +63,21 @@ export function parseApprovalPoliciesFile(text: string, source = 'approval-polic
   const policies: NamedApprovalPolicy[] = [];
   for (const [name, entry] of Object.entries(file.policies ?? {})) {
     if (name === DEFAULT_POLICY && entry.costCentres) {
-      problems.push(`policies.${name}.costCentres: the default policy decides for every cost centre no other policy names; it lists none`);
+      problems.push(
+        `policies.${name}.costCentres: the default policy decides for every cost centre no other policy names; it lists none`,
+      );
     }
     if (name !== DEFAULT_POLICY && !entry.costCentres) {
-      problems.push(`policies.${name}.costCentres: must list the cost centres this policy decides for (only "${DEFAULT_POLICY}" applies to all others)`);
+      problems.push(
+        `policies.${name}.costCentres: must list the cost centres this policy decides for (only "${DEFAULT_POLICY}" applies to all others)`,
+      );
     }
     (entry.costCentres ?? []).forEach((costCentre, index) => {
       const earlier = claimedBy.get(costCentreKey(costCentre));
-      if (earlier !== undefined) problems.push(`policies.${name}.costCentres[${index}]: ${costCentre} is already decided by policy "${earlier}"`);
+      if (earlier !== undefined)
+        problems.push(
+          `policies.${name}.costCentres[${index}]: ${costCentre} is already decided by policy "${earlier}"`,
+        );
       else claimedBy.set(costCentreKey(costCentre), name);
     });
     policies.push({ name, ...entry });

@@ -28,7 +28,10 @@ const duration = z.union([
     .string()
     .min(1)
     .max(40)
-    .refine((value) => (millisecondsOf(value) ?? 0) > 0, "must be a positive duration such as '24h', '2 days' or a number of milliseconds"),
+    .refine(
+      (value) => (millisecondsOf(value) ?? 0) > 0,
+      "must be a positive duration such as '24h', '2 days' or a number of milliseconds",
+    ),
 ]);
 
 /** Inclusive lower bounds, in the currency's minor unit (cents). */
@@ -37,7 +40,10 @@ const thresholds = z
     oneApproverFrom: z.number().int().nonnegative(),
     twoApproversFrom: z.number().int().positive(),
   })
-  .refine((value) => value.twoApproversFrom > value.oneApproverFrom, { path: ['twoApproversFrom'], message: 'must be greater than oneApproverFrom' });
+  .refine((value) => value.twoApproversFrom > value.oneApproverFrom, {
+    path: ['twoApproversFrom'],
+    message: 'must be greater than oneApproverFrom',
+  });
 
 const chainLink = z
   .strictObject({
@@ -45,7 +51,10 @@ const chainLink = z
     /** Asked instead of the approver when the step is escalated. */
     managerEmail: email,
   })
-  .refine((link) => link.managerEmail !== link.email, { path: ['managerEmail'], message: 'must be someone other than the approver' });
+  .refine((link) => link.managerEmail !== link.email, {
+    path: ['managerEmail'],
+    message: 'must be someone other than the approver',
+  });
 
 export const approvalPolicyEntrySchema = z
   .strictObject({
@@ -68,7 +77,13 @@ export const approvalPolicyEntrySchema = z
      * The approver chain, in order: a request is decided by as many links as its total needs, from
      * the top, skipping any link whose approver or manager is the requester.
      */
-    approvers: z.array(chainLink).min(2, 'must name at least two approvers (two-approver requests, and a spare when the requester is in the chain)').max(50),
+    approvers: z
+      .array(chainLink)
+      .min(
+        2,
+        'must name at least two approvers (two-approver requests, and a spare when the requester is in the chain)',
+      )
+      .max(50),
   })
   .superRefine((policy, ctx) => {
     const [reminderMs, escalateMs] = [millisecondsOf(policy.reminderAfter), millisecondsOf(policy.escalateAfter)];
@@ -77,12 +92,22 @@ export const approvalPolicyEntrySchema = z
     }
     const emails = policy.approvers.map((link) => link.email);
     emails.forEach((address, index) => {
-      if (emails.indexOf(address) !== index) ctx.addIssue({ code: 'custom', path: ['approvers', index, 'email'], message: `${address} is already approvers[${emails.indexOf(address)}]: two approvals must come from two people` });
+      if (emails.indexOf(address) !== index)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['approvers', index, 'email'],
+          message: `${address} is already approvers[${emails.indexOf(address)}]: two approvals must come from two people`,
+        });
     });
   });
 
 export const approvalPoliciesFileSchema = z.strictObject({
-  policies: z.record(z.string().regex(POLICY_NAME, 'a policy name is lowercase letters, digits, ".", "_" and "-", at most 60'), approvalPolicyEntrySchema).nullish(),
+  policies: z
+    .record(
+      z.string().regex(POLICY_NAME, 'a policy name is lowercase letters, digits, ".", "_" and "-", at most 60'),
+      approvalPolicyEntrySchema,
+    )
+    .nullish(),
 });
 
 export type ApprovalPolicyEntry = z.infer<typeof approvalPolicyEntrySchema>;

@@ -24,7 +24,9 @@ export type PolicyResolution =
 export function resolveApprovalPolicy(policies: ApprovalPolicies, request: ApprovalPolicyRequest): PolicyResolution {
   const policy = policies.policyFor(request.costCentre);
   if (!policy) {
-    const known = policies.policies.length ? `policies: ${policies.policies.map((p) => p.name).join(', ')}` : 'no policies are configured';
+    const known = policies.policies.length
+      ? `policies: ${policies.policies.map((p) => p.name).join(', ')}`
+      : 'no policies are configured';
     return {
       resolved: false,
       reason: 'no-policy',
@@ -42,7 +44,9 @@ export function resolveApprovalPolicy(policies: ApprovalPolicies, request: Appro
     };
   }
   const needed = approvalsRequired(request.total, thresholds);
-  const eligible = policy.approvers.filter((link) => !sameEmail(link.email, request.requesterEmail) && !sameEmail(link.managerEmail, request.requesterEmail));
+  const eligible = policy.approvers.filter(
+    (link) => !sameEmail(link.email, request.requesterEmail) && !sameEmail(link.managerEmail, request.requesterEmail),
+  );
   if (eligible.length < needed) {
     const left = policy.approvers.length - eligible.length;
     return {

@@ -20,7 +20,10 @@ async function onServer(databaseUrl: string, statement: (name: string) => string
 
 /** Creates the database named in DATABASE_URL when it does not exist yet. */
 export function ensureDatabase(databaseUrl: string): Promise<void> {
-  return onServer(databaseUrl, (name) => `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  return onServer(
+    databaseUrl,
+    (name) => `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
 }
 
 /** Drops the database: for tests that prove migrations from an empty database. */

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
       console.log(`reverted: ${reverted.map((m) => m.name).join(', ') || 'nothing'}`);
     } else {
       const applied = await migrator.up();
-      console.log(applied.length ? `migrations applied: ${applied.map((m) => m.name).join(', ')}` : 'database schema up to date');
+      console.log(
+        applied.length ? `migrations applied: ${applied.map((m) => m.name).join(', ')}` : 'database schema up to date',
+      );
     }
   } finally {
     await sequelize.close();

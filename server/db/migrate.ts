@@ -47,7 +47,9 @@ interface LockConnection {
 }
 
 function queryOn(connection: LockConnection, sql: string, values: unknown[]): Promise<unknown> {
-  return new Promise((resolve, reject) => connection.query(sql, values, (error, rows) => (error ? reject(error) : resolve(rows))));
+  return new Promise((resolve, reject) =>
+    connection.query(sql, values, (error, rows) => (error ? reject(error) : resolve(rows))),
+  );
 }
 
 /**
@@ -58,8 +60,12 @@ function queryOn(connection: LockConnection, sql: string, values: unknown[]): Pr
 export async function migrateUp(sequelize: Sequelize): Promise<string[]> {
   const connection = (await sequelize.connectionManager.getConnection({ type: 'write' })) as unknown as LockConnection;
   try {
-    const rows = (await queryOn(connection, 'SELECT GET_LOCK(?, ?) AS acquired', [MIGRATION_LOCK, LOCK_WAIT_SECONDS])) as { acquired: number | null }[];
-    if (rows[0]?.acquired !== 1) throw new Error(`Another process held the migration lock for ${LOCK_WAIT_SECONDS} s; retry when it finished.`);
+    const rows = (await queryOn(connection, 'SELECT GET_LOCK(?, ?) AS acquired', [
+      MIGRATION_LOCK,
+      LOCK_WAIT_SECONDS,
+    ])) as { acquired: number | null }[];
+    if (rows[0]?.acquired !== 1)
+      throw new Error(`Another process held the migration lock for ${LOCK_WAIT_SECONDS} s; retry when it finished.`);
     try {
       const applied = await createMigrator(sequelize).up();
       return applied.map((m) => m.name);

@@ -89,7 +89,9 @@ export function parseCsvHeader(cells: readonly string[]): CsvColumn[] {
       const known = kinds.get(prefix);
       if (known && (known.kind !== kind || kind === 'leaf')) {
         throw new InvalidCsvHeaderError(
-          known.field === column.field ? `Column "${column.field}" appears twice.` : `Columns "${known.field}" and "${column.field}" cannot both be set: ${prefix} would be two things.`,
+          known.field === column.field
+            ? `Column "${column.field}" appears twice.`
+            : `Columns "${known.field}" and "${column.field}" cannot both be set: ${prefix} would be two things.`,
         );
       }
       kinds.set(prefix, { kind, field: column.field });
@@ -109,7 +111,11 @@ function cellValue(cell: string, type: ColumnType): { value: unknown } | { probl
     }
     case 'boolean': {
       const text = cell.trim().toLowerCase();
-      return text === 'true' ? { value: true } : text === 'false' ? { value: false } : { problem: 'must be true or false' };
+      return text === 'true'
+        ? { value: true }
+        : text === 'false'
+          ? { value: false }
+          : { problem: 'must be true or false' };
     }
     case 'json':
       try {
@@ -131,7 +137,10 @@ function setAt(target: Record<string, unknown>, path: readonly PathSegment[], va
 }
 
 /** The event a row describes, or the fields whose cells do not have the column's type. */
-export function eventOfCsvRow(columns: readonly CsvColumn[], cells: readonly string[]): { event: Record<string, unknown> } | { errors: FieldError[] } {
+export function eventOfCsvRow(
+  columns: readonly CsvColumn[],
+  cells: readonly string[],
+): { event: Record<string, unknown> } | { errors: FieldError[] } {
   const event: Record<string, unknown> = {};
   const errors: FieldError[] = [];
   columns.forEach((column, index) => {

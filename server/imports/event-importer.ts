@@ -151,7 +151,11 @@ export function createEventImporter(deps: EventImporterDeps): EventImporter {
       let failure: ImportFailure | null = null;
       try {
         const maxRecordChars = request.source.bodyLimitBytes;
-        for await (const row of readImportRows(request.body, { format: request.format, maxBytes: limits.maxBytes, maxRecordChars })) {
+        for await (const row of readImportRows(request.body, {
+          format: request.format,
+          maxBytes: limits.maxBytes,
+          maxRecordChars,
+        })) {
           counts.rowsRead += 1;
           counts.linesRead = Math.max(counts.linesRead, row.line);
           if ('rejection' in row) {
@@ -164,7 +168,8 @@ export function createEventImporter(deps: EventImporterDeps): EventImporter {
               reject(rejectionOf(error, row.line, 'missing-event-id', null));
             }
           }
-          if (batch.length >= limits.batchRows || batchBytes >= limits.batchBytes || unsaved.length >= 100) await storePending();
+          if (batch.length >= limits.batchRows || batchBytes >= limits.batchBytes || unsaved.length >= 100)
+            await storePending();
         }
         await storePending();
         await storing;
@@ -172,8 +177,14 @@ export function createEventImporter(deps: EventImporterDeps): EventImporter {
         // A batch may still be in flight when reading failed: the counts must include it before they are final.
         await storing.catch(() => undefined);
         if (!(error instanceof ImportFailure)) {
-          await finish(new ImportFailure('interrupted', `The import stopped on an internal error: ${(error as Error).message}`)).catch(() => undefined);
-          if (error instanceof ConnectionError) throw AppError.unavailable('The database is unreachable; the import stopped. Send the file again later: rows already accepted count as duplicates.', error);
+          await finish(
+            new ImportFailure('interrupted', `The import stopped on an internal error: ${(error as Error).message}`),
+          ).catch(() => undefined);
+          if (error instanceof ConnectionError)
+            throw AppError.unavailable(
+              'The database is unreachable; the import stopped. Send the file again later: rows already accepted count as duplicates.',
+              error,
+            );
           throw error;
         }
         failure = error;
@@ -185,8 +196,18 @@ export function createEventImporter(deps: EventImporterDeps): EventImporter {
       async function finish(end: ImportFailure | null): Promise<void> {
         clearInterval(progress);
         await saving;
-        await imports.finish(importId, counts, { failure: end ? { code: end.code, detail: end.detail } : null }, new Date());
-        log.info(end ? 'import failed' : 'import completed', { importId, source: source.name, ...counts, ...(end ? { failure: end.code } : {}) });
+        await imports.finish(
+          importId,
+          counts,
+          { failure: end ? { code: end.code, detail: end.detail } : null },
+          new Date(),
+        );
+        log.info(end ? 'import failed' : 'import completed', {
+          importId,
+          source: source.name,
+          ...counts,
+          ...(end ? { failure: end.code } : {}),
+        });
       }
     },
   };

@@ -39,7 +39,12 @@ export interface BatchDeps {
 }
 
 /** A 400 of the mapping becomes the row's rejection; anything else is not the row's fault. */
-export function rejectionOf(error: unknown, line: number, code: RejectionRecord['code'], eventId: string | null): RejectionRecord {
+export function rejectionOf(
+  error: unknown,
+  line: number,
+  code: RejectionRecord['code'],
+  eventId: string | null,
+): RejectionRecord {
   if (!(error instanceof AppError) || error.status !== 400) throw error;
   return { line, code, message: error.detail, errors: error.errors ? [...error.errors] : null, eventId };
 }
@@ -48,12 +53,19 @@ export function rejectionOf(error: unknown, line: number, code: RejectionRecord[
 async function enqueue(deps: BatchDeps, inboxIds: string[]): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not take the jobs within ${deps.enqueueTimeoutMs} ms`)), deps.enqueueTimeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`Redis did not take the jobs within ${deps.enqueueTimeoutMs} ms`)),
+      deps.enqueueTimeoutMs,
+    );
   });
   try {
     await Promise.race([deps.producer.enqueueMany(inboxIds), timeout]);
   } catch (error) {
-    getLogger().warn('imported rows accepted but not enqueued; the sweeper will enqueue them', { importId: deps.importId, rows: inboxIds.length, error: (error as Error).message });
+    getLogger().warn('imported rows accepted but not enqueued; the sweeper will enqueue them', {
+      importId: deps.importId,
+      rows: inboxIds.length,
+      error: (error as Error).message,
+    });
   } finally {
     clearTimeout(timer);
   }
@@ -62,7 +74,10 @@ async function enqueue(deps: BatchDeps, inboxIds: string[]): Promise<void> {
 export async function storeBatch(deps: BatchDeps, rows: readonly PendingRow[]): Promise<BatchResult> {
   const { inbox, source } = deps;
   const result: BatchResult = { accepted: 0, duplicates: 0, rejections: [] };
-  const known = await inbox.knownEventIds(source.name, rows.map((row) => row.eventId));
+  const known = await inbox.knownEventIds(
+    source.name,
+    rows.map((row) => row.eventId),
+  );
   const fresh: NewInboxEvent[] = [];
   for (const row of rows) {
     // A repeat within the file is a duplicate of its first occurrence, as a repeated webhook is.

@@ -3,7 +3,14 @@
  * (they are in the inbox and will run); sending the same file again is safe, as those rows then
  * count as duplicates. Each code is the import's failureCode and the problem type of the answer.
  */
-export const IMPORT_FAILURE_CODES = ['too-large', 'line-too-long', 'invalid-header', 'malformed-file', 'backlog-full', 'interrupted'] as const;
+export const IMPORT_FAILURE_CODES = [
+  'too-large',
+  'line-too-long',
+  'invalid-header',
+  'malformed-file',
+  'backlog-full',
+  'interrupted',
+] as const;
 export type ImportFailureCode = (typeof IMPORT_FAILURE_CODES)[number];
 
 /** The HTTP status each failure answers with. */

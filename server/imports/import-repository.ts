@@ -84,13 +84,21 @@ const isId = (id: string) => /^\d{1,20}$/.test(id);
 
 export type ImportRepository = ReturnType<typeof createImportRepository>;
 
-export function createImportRepository(models: Pick<Models, 'EventImport' | 'ImportRejection' | 'InboxEvent'>, staleAfterMs = IMPORT_STALE_AFTER_MS) {
+export function createImportRepository(
+  models: Pick<Models, 'EventImport' | 'ImportRejection' | 'InboxEvent'>,
+  staleAfterMs = IMPORT_STALE_AFTER_MS,
+) {
   const { EventImport: imports, ImportRejection: rejections, InboxEvent: inbox } = models;
 
   /** Running imports whose row stopped moving died with their process. */
   async function markInterrupted(now: Date): Promise<void> {
     await imports.update(
-      { status: 'failed', failureCode: 'interrupted' satisfies ImportFailureCode, failureDetail: 'The import stopped without finishing (its API process ended or lost the database).', finishedAt: now },
+      {
+        status: 'failed',
+        failureCode: 'interrupted' satisfies ImportFailureCode,
+        failureDetail: 'The import stopped without finishing (its API process ended or lost the database).',
+        finishedAt: now,
+      },
       { where: { status: 'running', updatedAt: { [Op.lt]: new Date(now.getTime() - staleAfterMs) } } },
     );
   }
@@ -107,9 +115,20 @@ export function createImportRepository(models: Pick<Models, 'EventImport' | 'Imp
       await imports.update({ ...counts }, { where: { id, status: 'running' } });
     },
 
-    async finish(id: string, counts: ImportCounts, end: { failure: { code: ImportFailureCode; detail: string } | null }, now: Date): Promise<void> {
+    async finish(
+      id: string,
+      counts: ImportCounts,
+      end: { failure: { code: ImportFailureCode; detail: string } | null },
+      now: Date,
+    ): Promise<void> {
       await imports.update(
-        { ...counts, status: end.failure ? 'failed' : 'completed', failureCode: end.failure?.code ?? null, failureDetail: end.failure ? cut(end.failure.detail) : null, finishedAt: now },
+        {
+          ...counts,
+          status: end.failure ? 'failed' : 'completed',
+          failureCode: end.failure?.code ?? null,
+          failureDetail: end.failure ? cut(end.failure.detail) : null,
+          finishedAt: now,
+        },
         { where: { id } },
       );
     },
@@ -117,7 +136,14 @@ export function createImportRepository(models: Pick<Models, 'EventImport' | 'Imp
     async addRejections(id: string, list: readonly RejectionRecord[]): Promise<void> {
       if (list.length === 0) return;
       await rejections.bulkCreate(
-        list.map((rejection) => ({ importId: Number(id), line: rejection.line, code: rejection.code, message: cut(rejection.message), errors: rejection.errors, eventId: rejection.eventId })),
+        list.map((rejection) => ({
+          importId: Number(id),
+          line: rejection.line,
+          code: rejection.code,
+          message: cut(rejection.message),
+          errors: rejection.errors,
+          eventId: rejection.eventId,
+        })),
         { ignoreDuplicates: true },
       );
     },
@@ -162,9 +188,15 @@ export function createImportRepository(models: Pick<Models, 'EventImport' | 'Imp
     },
 
     async delivery(id: string): Promise<ImportDelivery> {
-      const rows = (await inbox.findAll({ attributes: ['status', [fn('COUNT', col('id')), 'count']], where: { importId: id }, group: ['status'], raw: true })) as unknown as { status: string; count: number | string }[];
+      const rows = (await inbox.findAll({
+        attributes: ['status', [fn('COUNT', col('id')), 'count']],
+        where: { importId: id },
+        group: ['status'],
+        raw: true,
+      })) as unknown as { status: string; count: number | string }[];
       const delivery: ImportDelivery = { pending: 0, done: 0, dead: 0 };
-      for (const row of rows) if (row.status in delivery) delivery[row.status as keyof ImportDelivery] = Number(row.count);
+      for (const row of rows)
+        if (row.status in delivery) delivery[row.status as keyof ImportDelivery] = Number(row.count);
       return delivery;
     },
   };

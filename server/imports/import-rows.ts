@@ -23,7 +23,8 @@ export interface RowRejection {
 }
 
 /** A record of the file: its first line, its size in bytes, and the event or why it has none. */
-export type ImportRow = { line: number; bytes: number; event: unknown } | { line: number; bytes: number; rejection: RowRejection };
+export type ImportRow =
+  { line: number; bytes: number; event: unknown } | { line: number; bytes: number; rejection: RowRejection };
 
 export interface ReadOptions {
   format: ImportFormat;
@@ -54,7 +55,11 @@ function limitBytes(maxBytes: number) {
     for await (const chunk of source) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       total += bytes.length;
-      if (total > maxBytes) throw new ImportFailure('too-large', `The file is larger than the import limit of ${maxBytes} bytes; split it into smaller files.`);
+      if (total > maxBytes)
+        throw new ImportFailure(
+          'too-large',
+          `The file is larger than the import limit of ${maxBytes} bytes; split it into smaller files.`,
+        );
       yield bytes;
     }
   };
@@ -68,7 +73,9 @@ function parserOptions(options: ReadOptions): Options {
     skip_records_with_error: true,
     max_record_size: options.maxRecordChars,
   };
-  return options.format === 'csv' ? common : { ...common, quote: false, delimiter: NDJSON_DELIMITER, relax_column_count: true };
+  return options.format === 'csv'
+    ? common
+    : { ...common, quote: false, delimiter: NDJSON_DELIMITER, relax_column_count: true };
 }
 
 /**
@@ -76,7 +83,10 @@ function parserOptions(options: ReadOptions): Options {
  * maxBytes (too-large), a record passes maxRecordChars (line-too-long), the CSV header is invalid
  * (invalid-header), or the upload breaks off (interrupted).
  */
-export async function* readImportRows(body: AsyncIterable<Buffer | string>, options: ReadOptions): AsyncGenerator<ImportRow> {
+export async function* readImportRows(
+  body: AsyncIterable<Buffer | string>,
+  options: ReadOptions,
+): AsyncGenerator<ImportRow> {
   // A record's first line: the line after the previous record, past the empty lines skipped since.
   let lastLine = 0;
   let lastEmptyLines = 0;
@@ -97,9 +107,17 @@ export async function* readImportRows(body: AsyncIterable<Buffer | string>, opti
     on_skip: (error) => {
       if (!error) return undefined;
       // A CsvError carries the parser's position as the records' info does (its fields are untyped).
-      const { line, bytes } = locate({ lines: Number(error.lines), empty_lines: Number(error.empty_lines), bytes: Number(error.bytes) });
+      const { line, bytes } = locate({
+        lines: Number(error.lines),
+        empty_lines: Number(error.empty_lines),
+        bytes: Number(error.bytes),
+      });
       if (error.code === 'CSV_MAX_RECORD_SIZE') {
-        throw new ImportFailure('line-too-long', `The record at line ${line} is longer than ${options.maxRecordChars} characters.`, line);
+        throw new ImportFailure(
+          'line-too-long',
+          `The record at line ${line} is longer than ${options.maxRecordChars} characters.`,
+          line,
+        );
       }
       skipped.push({ line, bytes, rejection: { code: 'malformed-line', message: describeSkip(error) } });
       return undefined;
@@ -118,20 +136,34 @@ export async function* readImportRows(body: AsyncIterable<Buffer | string>, opti
       try {
         return { line, bytes, event: JSON.parse(text) as unknown };
       } catch (error) {
-        return { line, bytes, rejection: { code: 'malformed-line', message: `Not valid JSON: ${(error as Error).message}` } };
+        return {
+          line,
+          bytes,
+          rejection: { code: 'malformed-line', message: `Not valid JSON: ${(error as Error).message}` },
+        };
       }
     }
     if (columns === null) {
       try {
         columns = parseCsvHeader(cells);
       } catch (error) {
-        if (error instanceof InvalidCsvHeaderError) throw new ImportFailure('invalid-header', `Line ${line} is the header row: ${error.message}`, line);
+        if (error instanceof InvalidCsvHeaderError)
+          throw new ImportFailure('invalid-header', `Line ${line} is the header row: ${error.message}`, line);
         throw error;
       }
       return null;
     }
     const converted = eventOfCsvRow(columns, cells);
-    if ('errors' in converted) return { line, bytes, rejection: { code: 'invalid-row', message: 'A cell does not have its column\'s type.', errors: converted.errors } };
+    if ('errors' in converted)
+      return {
+        line,
+        bytes,
+        rejection: {
+          code: 'invalid-row',
+          message: "A cell does not have its column's type.",
+          errors: converted.errors,
+        },
+      };
     return { line, bytes, event: converted.event };
   };
 
@@ -145,8 +177,15 @@ export async function* readImportRows(body: AsyncIterable<Buffer | string>, opti
     await feeding;
   } catch (error) {
     if (error instanceof ImportFailure) throw error;
-    if (error instanceof CsvError) throw new ImportFailure('malformed-file', `The file cannot be read as ${options.format.toUpperCase()}: ${error.message}`);
-    throw new ImportFailure('interrupted', `The upload ended before the file was complete (${(error as Error).message}).`);
+    if (error instanceof CsvError)
+      throw new ImportFailure(
+        'malformed-file',
+        `The file cannot be read as ${options.format.toUpperCase()}: ${error.message}`,
+      );
+    throw new ImportFailure(
+      'interrupted',
+      `The upload ended before the file was complete (${(error as Error).message}).`,
+    );
   } finally {
     parser.destroy();
   }

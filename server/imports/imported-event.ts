@@ -10,7 +10,8 @@ import type { DeliveryCommand } from '../intake/delivery-command';
 import type { PathSegment } from '../intake/event-path';
 import type { EventSource } from '../intake/event-source';
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A copy of `target` with `value` at `path`; two objects placed at one spot (input and argument both `$`) merge. */
 function placeAt(target: unknown, path: readonly PathSegment[], value: unknown): unknown {
@@ -23,7 +24,12 @@ function placeAt(target: unknown, path: readonly PathSegment[], value: unknown):
   }
   const object: Record<string, unknown> = isRecord(target) ? { ...target } : {};
   // Defined, not assigned: a configured name is never a way to set a prototype.
-  Object.defineProperty(object, head, { value: placeAt(Object.hasOwn(object, head) ? object[head] : undefined, rest, value), enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(object, head, {
+    value: placeAt(Object.hasOwn(object, head) ? object[head] : undefined, rest, value),
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return object;
 }
 
@@ -31,6 +37,7 @@ export function importedEventOf(source: EventSource, command: DeliveryCommand): 
   const { mapping } = source;
   let event: unknown = {};
   if (mapping.input && command.input !== undefined) event = placeAt(event, mapping.input.segments, command.input);
-  if (mapping.message && command.message) event = placeAt(event, mapping.message.argument.segments, command.message.arg);
+  if (mapping.message && command.message)
+    event = placeAt(event, mapping.message.argument.segments, command.message.arg);
   return event;
 }

@@ -1,7 +1,13 @@
 /** Reading imports for /v1/imports: their progress, report, rejected lines and how their rows are delivered. */
 import { AppError, type FieldError } from '../api/errors';
 import type { ImportFailureCode } from './import-failure';
-import type { ImportDelivery, ImportFilter, ImportRecord, ImportRepository, RejectionRecord } from './import-repository';
+import type {
+  ImportDelivery,
+  ImportFilter,
+  ImportRecord,
+  ImportRepository,
+  RejectionRecord,
+} from './import-repository';
 
 /** Rejections shown in an import's report; the rest are a page away. */
 const REPORT_REJECTIONS = 100;
@@ -46,8 +52,16 @@ export function summaryOf(record: ImportRecord): ImportSummaryView {
     source: record.source,
     format: record.format,
     status: record.status,
-    failure: record.failureCode ? { code: record.failureCode as ImportFailureCode, detail: record.failureDetail ?? '' } : null,
-    counts: { lines: record.linesRead, rows: record.rowsRead, accepted: record.accepted, duplicates: record.duplicates, rejected: record.rejected },
+    failure: record.failureCode
+      ? { code: record.failureCode as ImportFailureCode, detail: record.failureDetail ?? '' }
+      : null,
+    counts: {
+      lines: record.linesRead,
+      rows: record.rowsRead,
+      accepted: record.accepted,
+      duplicates: record.duplicates,
+      rejected: record.rejected,
+    },
     actor: record.actor,
     startedAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
@@ -70,21 +84,38 @@ export function createImportsService(imports: ImportRepository) {
   return {
     async detail(id: string): Promise<ImportDetailView> {
       const record = await recordOrThrow(id);
-      const [delivery, rejections, rejectionsKept] = await Promise.all([imports.delivery(id), imports.rejections(id, { limit: REPORT_REJECTIONS }), imports.rejectionsKept(id)]);
+      const [delivery, rejections, rejectionsKept] = await Promise.all([
+        imports.delivery(id),
+        imports.rejections(id, { limit: REPORT_REJECTIONS }),
+        imports.rejectionsKept(id),
+      ]);
       return { ...summaryOf(record), delivery, rejections: rejections.map(rejectionView), rejectionsKept };
     },
 
     async list(filter: ImportFilter & { pageSize: number; pageToken?: string }): Promise<Page<ImportSummaryView>> {
-      const records = await imports.list({ ...filter, ...(filter.pageToken ? { beforeId: filter.pageToken } : {}), limit: filter.pageSize });
+      const records = await imports.list({
+        ...filter,
+        ...(filter.pageToken ? { beforeId: filter.pageToken } : {}),
+        limit: filter.pageSize,
+      });
       const last = records.at(-1);
-      return { items: records.map(summaryOf), nextPageToken: records.length === filter.pageSize && last ? last.id : null };
+      return {
+        items: records.map(summaryOf),
+        nextPageToken: records.length === filter.pageSize && last ? last.id : null,
+      };
     },
 
     async rejections(id: string, page: { pageSize: number; pageToken?: string }): Promise<Page<RejectionView>> {
       await recordOrThrow(id);
-      const list = await imports.rejections(id, { limit: page.pageSize, ...(page.pageToken ? { afterLine: Number(page.pageToken) } : {}) });
+      const list = await imports.rejections(id, {
+        limit: page.pageSize,
+        ...(page.pageToken ? { afterLine: Number(page.pageToken) } : {}),
+      });
       const last = list.at(-1);
-      return { items: list.map(rejectionView), nextPageToken: list.length === page.pageSize && last ? String(last.line) : null };
+      return {
+        items: list.map(rejectionView),
+        nextPageToken: list.length === page.pageSize && last ? String(last.line) : null,
+      };
     },
   };
 }

@@ -68,13 +68,18 @@ export function createDeadLettersService(deps: { inbox: InboxRepository; produce
   async function deadOrThrow(id: string): Promise<InboxRecord> {
     const record = await inbox.get(id);
     if (!record) throw AppError.notFound(`No inbox event with id "${id}".`, 'dead-letter-not-found');
-    if (record.status !== 'dead') throw AppError.conflict(`Inbox event ${id} is ${record.status}, not a dead letter.`, 'not-a-dead-letter');
+    if (record.status !== 'dead')
+      throw AppError.conflict(`Inbox event ${id} is ${record.status}, not a dead letter.`, 'not-a-dead-letter');
     return record;
   }
 
   return {
     async list(filter: DeadLetterFilter & { pageSize: number; pageToken?: string }): Promise<DeadLettersPage> {
-      const records = await inbox.listDead({ ...filter, ...(filter.pageToken ? { beforeId: filter.pageToken } : {}), limit: filter.pageSize });
+      const records = await inbox.listDead({
+        ...filter,
+        ...(filter.pageToken ? { beforeId: filter.pageToken } : {}),
+        limit: filter.pageSize,
+      });
       const last = records.at(-1);
       return { items: records.map(viewOf), nextPageToken: records.length === filter.pageSize && last ? last.id : null };
     },

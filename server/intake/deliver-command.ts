@@ -3,7 +3,12 @@
  * workflow id (from the business key) dedups starts, the update id (`<source>:<eventId>`) dedups
  * updates; a repeated signal carries the event id so the workflow can drop it (event-delivery.types.ts).
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import { grpcCodeOf, withinDeadline } from '../api/runs/temporal-errors';
 import { typedSearchAttributesOf, type DeliveryCommand } from './delivery-command';
 import type { EventDelivery } from './event-delivery.types';
@@ -42,7 +47,11 @@ export interface DeliverDeps {
   rpcMs: number;
 }
 
-export async function deliverCommand(deps: DeliverDeps, command: DeliveryCommand, delivery: EventDelivery): Promise<DeliveryOutcome> {
+export async function deliverCommand(
+  deps: DeliverDeps,
+  command: DeliveryCommand,
+  delivery: EventDelivery,
+): Promise<DeliveryOutcome> {
   const { client } = deps;
   const rpc = <T>(call: () => Promise<T>) => withinDeadline(client, deps.rpcMs, call);
   const startOptions = () => ({
@@ -82,7 +91,11 @@ export async function deliverCommand(deps: DeliverDeps, command: DeliveryCommand
         const message = command.message!;
         try {
           const handle = await rpc(() =>
-            client.workflow.signalWithStart(command.workflowType, { ...startOptions(), signal: message.name, signalArgs: [message.arg, delivery] }),
+            client.workflow.signalWithStart(command.workflowType, {
+              ...startOptions(),
+              signal: message.name,
+              signalArgs: [message.arg, delivery],
+            }),
           );
           return { outcome: 'signalled', runId: handle.signaledRunId };
         } catch (error) {
@@ -108,11 +121,19 @@ export async function deliverCommand(deps: DeliverDeps, command: DeliveryCommand
         const message = command.message!;
         const handle = client.workflow.getHandle(command.workflowId);
         try {
-          await rpc(() => handle.executeUpdate(message.name, { args: [message.arg], updateId: `${delivery.source}:${delivery.eventId}` }));
+          await rpc(() =>
+            handle.executeUpdate(message.name, {
+              args: [message.arg],
+              updateId: `${delivery.source}:${delivery.eventId}`,
+            }),
+          );
         } catch (error) {
           if (error instanceof WorkflowNotFoundError) return await whyNotFound(error);
           if (error instanceof WorkflowUpdateFailedError) {
-            throw new PermanentDeliveryError('update-rejected', `The run refused update "${message.name}": ${error.cause?.message ?? error.message}`);
+            throw new PermanentDeliveryError(
+              'update-rejected',
+              `The run refused update "${message.name}": ${error.cause?.message ?? error.message}`,
+            );
           }
           throw error;
         }
@@ -121,7 +142,8 @@ export async function deliverCommand(deps: DeliverDeps, command: DeliveryCommand
       }
     }
   } catch (error) {
-    if (grpcCodeOf(error) === GRPC_INVALID_ARGUMENT) throw new PermanentDeliveryError('rejected-by-temporal', (error as Error).message);
+    if (grpcCodeOf(error) === GRPC_INVALID_ARGUMENT)
+      throw new PermanentDeliveryError('rejected-by-temporal', (error as Error).message);
     throw error;
   }
 }

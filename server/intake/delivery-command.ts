@@ -34,7 +34,13 @@ const deliveryCommandSchema = z.object({
   workflowId: z.string().min(1),
   input: z.unknown().optional(),
   searchAttributes: z
-    .array(z.object({ name: z.string().min(1), type: z.enum(searchAttributeTypes), value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]) }))
+    .array(
+      z.object({
+        name: z.string().min(1),
+        type: z.enum(searchAttributeTypes),
+        value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+      }),
+    )
     .optional(),
   message: z.object({ name: z.string().min(1), arg: z.unknown() }).optional(),
 });
@@ -50,12 +56,19 @@ export function parseDeliveryCommand(stored: unknown): DeliveryCommand {
 }
 
 export function storeSearchAttributes(pairs: readonly SearchAttributePair[]): StoredSearchAttribute[] {
-  return pairs.map(({ key, value }) => ({ name: key.name, type: key.type, value: value instanceof Date ? value.toISOString() : value }));
+  return pairs.map(({ key, value }) => ({
+    name: key.name,
+    type: key.type,
+    value: value instanceof Date ? value.toISOString() : value,
+  }));
 }
 
 export function typedSearchAttributesOf(stored: readonly StoredSearchAttribute[]): SearchAttributePair[] {
   return stored.map(({ name, type, value }) => {
     const key = defineSearchAttributeKey(name, type);
-    return { key, value: type === SearchAttributeType.DATETIME ? new Date(String(value)) : value } as SearchAttributePair;
+    return {
+      key,
+      value: type === SearchAttributeType.DATETIME ? new Date(String(value)) : value,
+    } as SearchAttributePair;
   });
 }

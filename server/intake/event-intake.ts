@@ -53,7 +53,11 @@ export async function openEventIntake(deps: EventIntakeDeps): Promise<EventIntak
   const catalog = deps.catalog ?? PROCESS_CATALOG;
   const sources = deps.sources ?? (await loadEventSources({ file: config.eventSourcesFile, env: deps.env, catalog }));
   const inbox = createInboxRepository(deps.models.InboxEvent);
-  const producer = createIntakeProducer({ redisUrl: config.redisUrl, maxAttempts: config.intake.maxAttempts, ...(deps.queueName ? { queueName: deps.queueName } : {}) });
+  const producer = createIntakeProducer({
+    redisUrl: config.redisUrl,
+    maxAttempts: config.intake.maxAttempts,
+    ...(deps.queueName ? { queueName: deps.queueName } : {}),
+  });
   const registry = deps.connectors;
   const preparation: InputPreparation = {
     connectorDefaults: deps.connectorDefaults ?? {},

@@ -76,32 +76,54 @@ function refuseInfrastructureFields(fields: readonly string[], input: Configured
   if (fields.length === 0) return;
   const root = rootOf(input);
   throw invalidEvent(
-    fields.map((field) => ({ field: root ? `${root}.${field}` : field, message: 'chooses infrastructure, which this source does not allow (allowInfrastructureFields in event-sources.yaml)' })),
+    fields.map((field) => ({
+      field: root ? `${root}.${field}` : field,
+      message:
+        'chooses infrastructure, which this source does not allow (allowInfrastructureFields in event-sources.yaml)',
+    })),
   );
 }
 
 /** Maps and validates an event of the source; throws a 400 AppError naming the offending field. */
-export function mapEvent(source: EventSource, event: unknown, eventId: string, preparation: InputPreparation): MappedEvent {
+export function mapEvent(
+  source: EventSource,
+  event: unknown,
+  eventId: string,
+  preparation: InputPreparation,
+): MappedEvent {
   const { mapping } = source;
   const { process } = mapping;
   const businessKey = identifierOf(valueAt(event, mapping.businessKey.segments));
   if (businessKey === null) {
-    throw invalidEvent([{ field: rootOf(mapping.businessKey) || '(event)', message: `must be a non-empty string or a number (the business key of ${process.type})` }]);
+    throw invalidEvent([
+      {
+        field: rootOf(mapping.businessKey) || '(event)',
+        message: `must be a non-empty string or a number (the business key of ${process.type})`,
+      },
+    ]);
   }
 
   const command: DeliveryCommand = { mode: mapping.mode, workflowType: process.type, workflowId: '' };
   if (mapping.input) {
     const raw = required(valueAt(event, mapping.input.segments), mapping.input, `the ${process.type} input`);
     const prepare = (input: unknown): unknown => {
-      const withConnectors = process.choosesConnectors ? withDefaultConnectors(input, preparation.connectorDefaults) : input;
+      const withConnectors = process.choosesConnectors
+        ? withDefaultConnectors(input, preparation.connectorDefaults)
+        : input;
       return process.completeInput ? process.completeInput(withConnectors, preparation.deployment) : withConnectors;
     };
-    if (!mapping.allowInfrastructureFields) refuseInfrastructureFields(infrastructureChosen(process, raw, prepare), mapping.input);
+    if (!mapping.allowInfrastructureFields)
+      refuseInfrastructureFields(infrastructureChosen(process, raw, prepare), mapping.input);
     const completed = prepare(raw);
     const input = parseWith(process.inputSchema, completed, rootOf(mapping.input));
     const derivedKey = process.businessKey(input);
     if (derivedKey !== businessKey) {
-      throw invalidEvent([{ field: rootOf(mapping.businessKey) || '(event)', message: `must equal the business key ${process.type} derives from its input ("${derivedKey}")` }]);
+      throw invalidEvent([
+        {
+          field: rootOf(mapping.businessKey) || '(event)',
+          message: `must equal the business key ${process.type} derives from its input ("${derivedKey}")`,
+        },
+      ]);
     }
     command.workflowId = process.workflowId(input);
     command.input = input;
@@ -111,7 +133,11 @@ export function mapEvent(source: EventSource, event: unknown, eventId: string, p
   }
   if (mapping.message) {
     const { definition, argument, actor } = mapping.message;
-    const found = required(valueAt(event, argument.segments), argument, `the ${definition.name} ${mapping.message.kind} argument`);
+    const found = required(
+      valueAt(event, argument.segments),
+      argument,
+      `the ${definition.name} ${mapping.message.kind} argument`,
+    );
     const raw = actor ? withEventActor(definition, actor, argument, event, found) : found;
     const arg = definition.inputSchema ? parseWith(definition.inputSchema, raw, rootOf(argument)) : raw;
     command.message = { name: definition.name, arg: arg ?? null };

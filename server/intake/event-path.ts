@@ -24,11 +24,15 @@ export function parseEventPath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   for (const part of body.split('.')) {
     const match = SEGMENT.exec(part);
-    if (!match) throw new Error(`"${path}" is not a path: use names and [index] joined by dots, e.g. data.object.id or lines[0].sku`);
+    if (!match)
+      throw new Error(
+        `"${path}" is not a path: use names and [index] joined by dots, e.g. data.object.id or lines[0].sku`,
+      );
     segments.push(match[1]!);
     for (const index of match[2]!.matchAll(/\[(\d+)\]/g)) {
       const value = Number(index[1]);
-      if (value > MAX_PATH_INDEX) throw new Error(`the index [${index[1]}] in "${path}" is past the largest allowed, ${MAX_PATH_INDEX}`);
+      if (value > MAX_PATH_INDEX)
+        throw new Error(`the index [${index[1]}] in "${path}" is past the largest allowed, ${MAX_PATH_INDEX}`);
       segments.push(value);
     }
   }

@@ -69,7 +69,12 @@ function parseJson(rawBody: Buffer): unknown {
   try {
     return JSON.parse(rawBody.toString('utf8')) as unknown;
   } catch {
-    throw new AppError({ code: 'malformed-json', status: 400, title: 'Bad Request', detail: 'The request body is not valid JSON.' });
+    throw new AppError({
+      code: 'malformed-json',
+      status: 400,
+      title: 'Bad Request',
+      detail: 'The request body is not valid JSON.',
+    });
   }
 }
 
@@ -81,12 +86,18 @@ export function createEventReceiver(deps: EventReceiverDeps): EventReceiver {
   async function enqueue(inboxId: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not take the job within ${enqueueTimeoutMs} ms`)), enqueueTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not take the job within ${enqueueTimeoutMs} ms`)),
+        enqueueTimeoutMs,
+      );
     });
     try {
       await Promise.race([deps.producer.enqueue(inboxId), timeout]);
     } catch (error) {
-      getLogger().warn('event accepted but not enqueued; the sweeper will enqueue it', { inboxId, error: (error as Error).message });
+      getLogger().warn('event accepted but not enqueued; the sweeper will enqueue it', {
+        inboxId,
+        error: (error as Error).message,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -100,7 +111,8 @@ export function createEventReceiver(deps: EventReceiverDeps): EventReceiver {
         return await receiveChecked(source, incoming);
       } catch (error) {
         // The sender retries a 503; an event is never answered 2xx unless its row is committed.
-        if (error instanceof ConnectionError) throw AppError.unavailable('The inbox database is unreachable; retry later.', error);
+        if (error instanceof ConnectionError)
+          throw AppError.unavailable('The inbox database is unreachable; retry later.', error);
         throw error;
       }
     },
@@ -108,7 +120,8 @@ export function createEventReceiver(deps: EventReceiverDeps): EventReceiver {
 
   async function receiveChecked(source: EventSource, incoming: IncomingEvent): Promise<ReceivedEvent> {
     const problem = source.verifier.verify({ header: incoming.header, rawBody: incoming.rawBody, now: new Date() });
-    if (problem !== null) throw new AppError({ code: 'invalid-signature', status: 401, title: 'Unauthorized', detail: problem });
+    if (problem !== null)
+      throw new AppError({ code: 'invalid-signature', status: 401, title: 'Unauthorized', detail: problem });
     const event = parseJson(incoming.rawBody);
     const eventId = eventIdOf(source, incoming.header, event);
 

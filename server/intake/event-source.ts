@@ -31,7 +31,12 @@ export interface EventMapping {
    * The signal (signal, signalWithStart) or update (update) and the path of its argument; `actor`,
    * the path of the person deciding, for a message that is a person's decision (event-actor.ts).
    */
-  message: { kind: 'signal' | 'update'; definition: MessageDefinition; argument: ConfiguredPath; actor?: ConfiguredPath } | null;
+  message: {
+    kind: 'signal' | 'update';
+    definition: MessageDefinition;
+    argument: ConfiguredPath;
+    actor?: ConfiguredPath;
+  } | null;
   /** signal and update: `{businessKey}` is replaced. */
   workflowIdTemplate: string | null;
   /** The input may set fields that choose infrastructure (event-sources.yaml `allowInfrastructureFields`); absent: refused. */

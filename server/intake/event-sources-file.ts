@@ -20,7 +20,13 @@ import type { ProcessDefinition } from '../../workflows/catalog';
 import { actorPathOf } from './event-actor';
 import { parseEventPath } from './event-path';
 import type { ConfiguredPath, EventIdLocation, EventMapping, EventSource } from './event-source';
-import { bodyLimitBytes, eventSourcesFileSchema, referencedVariable, type EventSourceEntry, type ProcessMappingEntry } from './event-sources.schema';
+import {
+  bodyLimitBytes,
+  eventSourcesFileSchema,
+  referencedVariable,
+  type EventSourceEntry,
+  type ProcessMappingEntry,
+} from './event-sources.schema';
 import { hmacSignatureVerifier } from './signature/hmac-signature';
 import { sharedSecretVerifier } from './signature/shared-secret';
 import type { SignatureVerifier } from './signature/signature-verifier';
@@ -42,7 +48,12 @@ function configuredPath(text: string, at: string, problems: string[]): Configure
   }
 }
 
-function resolveSecrets(references: string | readonly string[], at: string, env: EnvSource, problems: string[]): string[] {
+function resolveSecrets(
+  references: string | readonly string[],
+  at: string,
+  env: EnvSource,
+  problems: string[],
+): string[] {
   const list = typeof references === 'string' ? [references] : references;
   return list.flatMap((reference) => {
     const variable = referencedVariable(reference);
@@ -87,10 +98,17 @@ function eventIdLocationOf(entry: EventSourceEntry, at: string, problems: string
 }
 
 /** Checks a mapping against the catalog: the process exists and declares the signal or update, and each mode has what it needs. */
-function mappingOf(entry: ProcessMappingEntry, at: string, catalog: readonly ProcessDefinition[], problems: string[]): EventMapping | null {
+function mappingOf(
+  entry: ProcessMappingEntry,
+  at: string,
+  catalog: readonly ProcessDefinition[],
+  problems: string[],
+): EventMapping | null {
   const process = catalog.find((candidate) => candidate.type === entry.type);
   if (!process) {
-    problems.push(`${at}.type: no workflow type "${entry.type}" in the catalog (known: ${catalog.map((p) => p.type).join(', ')})`);
+    problems.push(
+      `${at}.type: no workflow type "${entry.type}" in the catalog (known: ${catalog.map((p) => p.type).join(', ')})`,
+    );
     return null;
   }
   const starts = entry.mode === 'start' || entry.mode === 'signalWithStart';
@@ -102,7 +120,11 @@ function mappingOf(entry: ProcessMappingEntry, at: string, catalog: readonly Pro
   if (messageKind !== 'signal') misplaced('signal', `mode ${entry.mode} sends no signal`);
   if (messageKind !== 'update') misplaced('update', `mode ${entry.mode} sends no update`);
   if (messageKind === null) misplaced('argument', 'mode start sends no signal or update');
-  if (starts) misplaced('workflowId', `mode ${entry.mode} takes the workflow id from the process (its business key in the input)`);
+  if (starts)
+    misplaced(
+      'workflowId',
+      `mode ${entry.mode} takes the workflow id from the process (its business key in the input)`,
+    );
 
   let message: EventMapping['message'] = null;
   if (messageKind) {
@@ -111,17 +133,26 @@ function mappingOf(entry: ProcessMappingEntry, at: string, catalog: readonly Pro
     const definition = declared.find((candidate) => candidate.name === name);
     if (name === undefined) problems.push(`${at}.${messageKind}: mode ${entry.mode} needs the ${messageKind} to send`);
     else if (!definition) {
-      problems.push(`${at}.${messageKind}: "${process.type}" declares no ${messageKind} "${name}" (declared: ${declared.map((m) => m.name).join(', ') || 'none'})`);
+      problems.push(
+        `${at}.${messageKind}: "${process.type}" declares no ${messageKind} "${name}" (declared: ${declared.map((m) => m.name).join(', ') || 'none'})`,
+      );
     } else {
       const actor = actorPathOf(entry.actor, definition, at, problems);
-      message = { kind: messageKind, definition, argument: configuredPath(entry.argument ?? '$', `${at}.argument`, problems), ...(actor ? { actor } : {}) };
+      message = {
+        kind: messageKind,
+        definition,
+        argument: configuredPath(entry.argument ?? '$', `${at}.argument`, problems),
+        ...(actor ? { actor } : {}),
+      };
     }
   }
   if (!messageKind) actorPathOf(entry.actor, null, at, problems);
   let workflowIdTemplate: string | null = null;
   if (!starts) {
     if (entry.workflowId === undefined || !entry.workflowId.includes(WORKFLOW_ID_PLACEHOLDER)) {
-      problems.push(`${at}.workflowId: mode ${entry.mode} needs the workflow id of the run to reach, with ${WORKFLOW_ID_PLACEHOLDER} (e.g. purchase-${WORKFLOW_ID_PLACEHOLDER})`);
+      problems.push(
+        `${at}.workflowId: mode ${entry.mode} needs the workflow id of the run to reach, with ${WORKFLOW_ID_PLACEHOLDER} (e.g. purchase-${WORKFLOW_ID_PLACEHOLDER})`,
+      );
     } else workflowIdTemplate = entry.workflowId;
   }
   return {
@@ -136,7 +167,12 @@ function mappingOf(entry: ProcessMappingEntry, at: string, catalog: readonly Pro
 }
 
 /** Parses and checks the file's text; throws a ConfigError naming the file and every bad field, never a secret. */
-export function parseEventSourcesFile(text: string, env: EnvSource, catalog: readonly ProcessDefinition[], source = 'event-sources.yaml'): EventSource[] {
+export function parseEventSourcesFile(
+  text: string,
+  env: EnvSource,
+  catalog: readonly ProcessDefinition[],
+  source = 'event-sources.yaml',
+): EventSource[] {
   const fail = (problems: string[]) => new ConfigError(problems.map((problem) => `${source}: ${problem}`));
   const file = parseYamlConfig(text, eventSourcesFileSchema, source);
 
@@ -162,7 +198,11 @@ export function parseEventSourcesFile(text: string, env: EnvSource, catalog: rea
 }
 
 /** Reads the file (EVENT_SOURCES_FILE, else config/event-sources.yaml); no file at the default path means no sources. */
-export async function loadEventSources(options: { file: string | null; env: EnvSource; catalog: readonly ProcessDefinition[] }): Promise<EventSource[]> {
+export async function loadEventSources(options: {
+  file: string | null;
+  env: EnvSource;
+  catalog: readonly ProcessDefinition[];
+}): Promise<EventSource[]> {
   const path = resolve(options.file ?? DEFAULT_EVENT_SOURCES_FILE);
   let text: string;
   try {

@@ -90,7 +90,12 @@ export const eventSourceSchema = z.strictObject({
 });
 
 export const eventSourcesFileSchema = z.strictObject({
-  sources: z.record(z.string().regex(SOURCE_NAME, 'a source name is lowercase letters, digits, ".", "_" and "-", at most 60'), eventSourceSchema).nullish(),
+  sources: z
+    .record(
+      z.string().regex(SOURCE_NAME, 'a source name is lowercase letters, digits, ".", "_" and "-", at most 60'),
+      eventSourceSchema,
+    )
+    .nullish(),
 });
 
 export type EventSourceEntry = z.infer<typeof eventSourceSchema>;

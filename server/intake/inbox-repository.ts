@@ -72,7 +72,8 @@ function toRecord(row: InboxEvent): InboxRecord {
   };
 }
 
-const cut = (message: string) => (message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH - 1)}…` : message);
+const cut = (message: string) =>
+  message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH - 1)}…` : message;
 
 export type InboxRepository = ReturnType<typeof createInboxRepository>;
 
@@ -109,7 +110,14 @@ export function createInboxRepository(model: typeof InboxEvent) {
      */
     async insert(event: NewInboxEvent, now: Date): Promise<{ record: InboxRecord; created: boolean }> {
       try {
-        const row = await model.create({ ...event, importId: event.importId ?? null, status: 'pending', attempts: 0, lastError: null, nextAttemptAt: now });
+        const row = await model.create({
+          ...event,
+          importId: event.importId ?? null,
+          status: 'pending',
+          attempts: 0,
+          lastError: null,
+          nextAttemptAt: now,
+        });
         return { record: toRecord(row), created: true };
       } catch (error) {
         if (!(error instanceof UniqueConstraintError)) throw error;
@@ -131,30 +139,64 @@ export function createInboxRepository(model: typeof InboxEvent) {
      * all or none. Null when one of them is recorded already (a concurrent delivery won): nothing
      * was written, and the caller inserts them one by one, as insert() tells the new from the known.
      */
-    async insertAll(source: string, events: readonly NewInboxEvent[], now: Date): Promise<{ id: string; eventId: string }[] | null> {
-      if (events.some((event) => event.source !== source)) throw new Error('insertAll: every event must be of the one source');
+    async insertAll(
+      source: string,
+      events: readonly NewInboxEvent[],
+      now: Date,
+    ): Promise<{ id: string; eventId: string }[] | null> {
+      if (events.some((event) => event.source !== source))
+        throw new Error('insertAll: every event must be of the one source');
       if (events.length === 0) return [];
       try {
-        await model.bulkCreate(events.map((event) => ({ ...event, importId: event.importId ?? null, status: 'pending' as const, attempts: 0, lastError: null, nextAttemptAt: now })));
+        await model.bulkCreate(
+          events.map((event) => ({
+            ...event,
+            importId: event.importId ?? null,
+            status: 'pending' as const,
+            attempts: 0,
+            lastError: null,
+            nextAttemptAt: now,
+          })),
+        );
       } catch (error) {
         if (error instanceof UniqueConstraintError) return null;
         throw error;
       }
       // Read back rather than trust consecutive auto-increment ids, which concurrent inserts may interleave.
-      const rows = await model.findAll({ attributes: ['id', 'eventId'], where: { source, eventId: events.map((event) => event.eventId) } });
+      const rows = await model.findAll({
+        attributes: ['id', 'eventId'],
+        where: { source, eventId: events.map((event) => event.eventId) },
+      });
       return rows.map((row) => ({ id: String(row.id), eventId: row.eventId }));
     },
 
     markDone(id: string, outcome: { attempts: number; runId: string | null; outcome: string }): Promise<boolean> {
-      return updatePending(id, { status: 'done', attempts: outcome.attempts, runId: outcome.runId, outcome: outcome.outcome, lastError: null, nextAttemptAt: null });
+      return updatePending(id, {
+        status: 'done',
+        attempts: outcome.attempts,
+        runId: outcome.runId,
+        outcome: outcome.outcome,
+        lastError: null,
+        nextAttemptAt: null,
+      });
     },
 
     scheduleRetry(id: string, retry: { attempts: number; error: string; nextAttemptAt: Date }): Promise<boolean> {
-      return updatePending(id, { attempts: retry.attempts, lastError: cut(retry.error), nextAttemptAt: retry.nextAttemptAt });
+      return updatePending(id, {
+        attempts: retry.attempts,
+        lastError: cut(retry.error),
+        nextAttemptAt: retry.nextAttemptAt,
+      });
     },
 
     markDead(id: string, dead: { attempts: number; reason: string; error: string }): Promise<boolean> {
-      return updatePending(id, { status: 'dead', attempts: dead.attempts, deadReason: dead.reason, lastError: cut(dead.error), nextAttemptAt: null });
+      return updatePending(id, {
+        status: 'dead',
+        attempts: dead.attempts,
+        deadReason: dead.reason,
+        lastError: cut(dead.error),
+        nextAttemptAt: null,
+      });
     },
 
     /** Pending rows due before `before`, oldest due first: what the sweeper makes sure has a job. */
@@ -175,7 +217,13 @@ export function createInboxRepository(model: typeof InboxEvent) {
 
     /** True when at least `count` events are pending; reads at most `count` index entries. */
     async pendingAtLeast(count: number): Promise<boolean> {
-      const rows = await model.findAll({ attributes: ['id'], where: { status: 'pending' }, order: [['createdAt', 'ASC']], offset: count - 1, limit: 1 });
+      const rows = await model.findAll({
+        attributes: ['id'],
+        where: { status: 'pending' },
+        order: [['createdAt', 'ASC']],
+        offset: count - 1,
+        limit: 1,
+      });
       return rows.length > 0;
     },
 
@@ -184,7 +232,11 @@ export function createInboxRepository(model: typeof InboxEvent) {
     },
 
     async oldestPendingSince(): Promise<Date | null> {
-      const row = await model.findOne({ attributes: ['createdAt'], where: { status: 'pending' }, order: [['createdAt', 'ASC']] });
+      const row = await model.findOne({
+        attributes: ['createdAt'],
+        where: { status: 'pending' },
+        order: [['createdAt', 'ASC']],
+      });
       return row?.createdAt ?? null;
     },
 
@@ -215,10 +267,18 @@ export function createInboxRepository(model: typeof InboxEvent) {
     async revive(ids: readonly string[], now: Date): Promise<string[]> {
       if (ids.length === 0) return [];
       return model.sequelize!.transaction(async (transaction) => {
-        const rows = await model.findAll({ attributes: ['id'], where: { id: ids as string[], status: 'dead' }, lock: transaction.LOCK.UPDATE, transaction });
+        const rows = await model.findAll({
+          attributes: ['id'],
+          where: { id: ids as string[], status: 'dead' },
+          lock: transaction.LOCK.UPDATE,
+          transaction,
+        });
         const revived = rows.map((row) => String(row.id));
         if (revived.length > 0) {
-          await model.update({ status: 'pending', attempts: 0, deadReason: null, nextAttemptAt: now }, { where: { id: revived, status: 'dead' }, transaction });
+          await model.update(
+            { status: 'pending', attempts: 0, deadReason: null, nextAttemptAt: now },
+            { where: { id: revived, status: 'dead' }, transaction },
+          );
         }
         return revived;
       });

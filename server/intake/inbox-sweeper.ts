@@ -46,7 +46,8 @@ export function startInboxSweeper(options: InboxSweeperOptions): InboxSweeper {
     }
     // A row that has a live job (waiting behind a backlog) is looked at again only once overdue anew.
     await inbox.postpone(overdue, now);
-    if (requeued > 0) log.warn('inbox sweeper re-enqueued events whose jobs were lost', { requeued, overdue: overdue.length, found });
+    if (requeued > 0)
+      log.warn('inbox sweeper re-enqueued events whose jobs were lost', { requeued, overdue: overdue.length, found });
     return requeued;
   }
 

@@ -14,7 +14,13 @@ import { deliverCommand, PermanentDeliveryError } from './deliver-command';
 import { parseDeliveryCommand } from './delivery-command';
 import type { InboxRecord, InboxRepository } from './inbox-repository';
 import { intakeConsumerMetrics } from './intake-metrics';
-import { closeRedis, DELIVERY_BACKOFF_TYPE, INTAKE_QUEUE_NAME, openIntakeRedis, type DeliveryJobData } from './intake-queue';
+import {
+  closeRedis,
+  DELIVERY_BACKOFF_TYPE,
+  INTAKE_QUEUE_NAME,
+  openIntakeRedis,
+  type DeliveryJobData,
+} from './intake-queue';
 import { retryDelayMs, type RetryBackoff } from './retry-backoff';
 
 export interface IntakeConsumerOptions {
@@ -60,7 +66,15 @@ export function startIntakeConsumer(options: IntakeConsumerOptions): IntakeConsu
     // Settled meanwhile (a replay, or a second job for the row after a lost lock): not this job's to record.
     if (!(await inbox.markDead(row.id, { attempts: attempt, reason, error: message }))) return 'skipped';
     metrics.deliveries.inc({ source: row.source, outcome: 'dead' });
-    log.warn('event dead-lettered', { inboxId: row.id, source: row.source, eventId: row.eventId, workflowId: row.workflowId, attempt, reason, error: message });
+    log.warn('event dead-lettered', {
+      inboxId: row.id,
+      source: row.source,
+      eventId: row.eventId,
+      workflowId: row.workflowId,
+      attempt,
+      reason,
+      error: message,
+    });
     return 'dead';
   }
 
@@ -70,9 +84,23 @@ export function startIntakeConsumer(options: IntakeConsumerOptions): IntakeConsu
     if (error instanceof PermanentDeliveryError) return deadLetter(row, attempt, error.reason, message);
     if (attempt >= options.maxAttempts) return deadLetter(row, attempt, 'max-attempts', message);
     const delayMs = retryDelayMs(attempt, options.backoff);
-    if (!(await inbox.scheduleRetry(row.id, { attempts: attempt, error: message, nextAttemptAt: new Date(Date.now() + delayMs) }))) return 'skipped';
+    if (
+      !(await inbox.scheduleRetry(row.id, {
+        attempts: attempt,
+        error: message,
+        nextAttemptAt: new Date(Date.now() + delayMs),
+      }))
+    )
+      return 'skipped';
     metrics.deliveries.inc({ source: row.source, outcome: 'retry' });
-    log.info('event delivery failed; will retry', { inboxId: row.id, source: row.source, workflowId: row.workflowId, attempt, delayMs, error: message });
+    log.info('event delivery failed; will retry', {
+      inboxId: row.id,
+      source: row.source,
+      workflowId: row.workflowId,
+      attempt,
+      delayMs,
+      error: message,
+    });
     throw new DeliveryRetry(message, delayMs);
   }
 
@@ -85,19 +113,35 @@ export function startIntakeConsumer(options: IntakeConsumerOptions): IntakeConsu
     try {
       command = parseDeliveryCommand(row.command);
     } catch (error) {
-      return deadLetter(row, attempt, 'invalid-command', `The stored delivery command is invalid: ${(error as Error).message}`);
+      return deadLetter(
+        row,
+        attempt,
+        'invalid-command',
+        `The stored delivery command is invalid: ${(error as Error).message}`,
+      );
     }
     let outcome;
     try {
-      outcome = await deliverCommand({ client: options.client, taskQueue: options.taskQueue, rpcMs }, command, { source: row.source, eventId: row.eventId, inboxId: row.id });
+      outcome = await deliverCommand({ client: options.client, taskQueue: options.taskQueue, rpcMs }, command, {
+        source: row.source,
+        eventId: row.eventId,
+        inboxId: row.id,
+      });
     } catch (error) {
       return settleFailure(row, attempt, error);
     }
     // A database failure here fails the job for BullMQ to retry; the repeated call is deduplicated as described above.
-    if (!(await inbox.markDone(row.id, { attempts: attempt, runId: outcome.runId, outcome: outcome.outcome }))) return 'skipped';
+    if (!(await inbox.markDone(row.id, { attempts: attempt, runId: outcome.runId, outcome: outcome.outcome })))
+      return 'skipped';
     metrics.deliveries.inc({ source: row.source, outcome: outcome.outcome });
     metrics.latency.observe({ source: row.source }, Math.max(0, (Date.now() - row.createdAt.getTime()) / 1000));
-    log.debug('event delivered', { inboxId: row.id, source: row.source, workflowId: row.workflowId, outcome: outcome.outcome, runId: outcome.runId });
+    log.debug('event delivered', {
+      inboxId: row.id,
+      source: row.source,
+      workflowId: row.workflowId,
+      outcome: outcome.outcome,
+      runId: outcome.runId,
+    });
     return 'done';
   }
 

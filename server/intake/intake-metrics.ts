@@ -19,7 +19,8 @@ import { processMetricsRegistry } from '../metrics/process-metrics';
 import type { InboxRepository } from './inbox-repository';
 import type { IntakeProducer } from './intake-queue';
 
-export type ReceivedOutcome = 'accepted' | 'duplicate' | 'unauthorized' | 'invalid' | 'too-large' | 'throttled' | 'unavailable';
+export type ReceivedOutcome =
+  'accepted' | 'duplicate' | 'unauthorized' | 'invalid' | 'too-large' | 'throttled' | 'unavailable';
 
 export interface IntakeApiMetrics {
   received: Counter<'source' | 'outcome'>;

@@ -94,7 +94,9 @@ export function createIntakeProducer(options: IntakeQueueOptions): IntakeProduce
     queue,
     enqueue: add,
     async enqueueMany(inboxIds) {
-      await queue.addBulk(inboxIds.map((inboxId) => ({ name: JOB_NAME, data: { inboxId }, opts: jobOptions(inboxId) })));
+      await queue.addBulk(
+        inboxIds.map((inboxId) => ({ name: JOB_NAME, data: { inboxId }, opts: jobOptions(inboxId) })),
+      );
     },
     async ensureJob(inboxId) {
       const jobId = jobIdOf(inboxId);

@@ -12,7 +12,13 @@ const redact = winston.format((info) => redactSecrets(info) as typeof info);
 
 function formatFor(format: LogFormat): winston.Logform.Format {
   if (format === 'json') {
-    return winston.format.combine(addContext(), redact(), winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json());
+    return winston.format.combine(
+      addContext(),
+      redact(),
+      winston.format.timestamp(),
+      winston.format.errors({ stack: true }),
+      winston.format.json(),
+    );
   }
   return winston.format.combine(
     addContext(),
@@ -30,11 +36,19 @@ function formatFor(format: LogFormat): winston.Logform.Format {
   );
 }
 
-let root = winston.createLogger({ level: 'info', format: formatFor('json'), transports: [new winston.transports.Console()] });
+let root = winston.createLogger({
+  level: 'info',
+  format: formatFor('json'),
+  transports: [new winston.transports.Console()],
+});
 
 /** Configures the process-wide logger once, at start-up, from Config. */
 export function configureLogger(options: { level: string; format: LogFormat }): winston.Logger {
-  root.configure({ level: options.level, format: formatFor(options.format), transports: [new winston.transports.Console()] });
+  root.configure({
+    level: options.level,
+    format: formatFor(options.format),
+    transports: [new winston.transports.Console()],
+  });
   return root;
 }
 

@@ -1,4 +1,5 @@
-const SECRET_KEY = /pass(word)?|secret|token|authorization|api[-_]?key|master[-_]?key|private[-_]?key|credential|cookie/i;
+const SECRET_KEY =
+  /pass(word)?|secret|token|authorization|api[-_]?key|master[-_]?key|private[-_]?key|credential|cookie/i;
 
 /**
  * Masks values whose key names a secret, at any depth. Applied to every log line so that a
@@ -11,7 +12,10 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   const out: Record<string | symbol, unknown> = {};
   for (const key of Reflect.ownKeys(value)) {
     const child = (value as Record<string | symbol, unknown>)[key];
-    out[key] = typeof key === 'string' && SECRET_KEY.test(key) && child !== undefined ? '[redacted]' : redactSecrets(child, depth + 1);
+    out[key] =
+      typeof key === 'string' && SECRET_KEY.test(key) && child !== undefined
+        ? '[redacted]'
+        : redactSecrets(child, depth + 1);
   }
   return out;
 }

@@ -16,7 +16,13 @@ export const metricsPaths: ZodOpenApiPathsObject = {
       responses: {
         '200': {
           description: 'The metrics.',
-          content: { 'text/plain': { schema: z.string(), example: '# TYPE http_requests_total counter\nhttp_requests_total{method="GET",route="/v1/runs",status="200"} 3\n' } },
+          content: {
+            'text/plain': {
+              schema: z.string(),
+              example:
+                '# TYPE http_requests_total counter\nhttp_requests_total{method="GET",route="/v1/runs",status="200"} 3\n',
+            },
+          },
         },
         ...errorResponses(401, 403),
       },

@@ -28,11 +28,15 @@ export function metricsRouter({ metrics, authenticator, token }: MetricsRouteDep
   router.get('/metrics', async (req, res) => {
     res.locals.route = '/metrics';
     const credential = bearerCredentialOf(req);
-    if (credential === null) throw AppError.unauthorized('GET /metrics requires METRICS_TOKEN or an admin API key as "Authorization: Bearer <token>".');
+    if (credential === null)
+      throw AppError.unauthorized(
+        'GET /metrics requires METRICS_TOKEN or an admin API key as "Authorization: Bearer <token>".',
+      );
     if (token === null || !sameSecret(credential, token)) {
       const principal = await authenticator.authenticate(credential);
       if (!principal) throw AppError.unauthorized('The metrics token or API key is invalid, revoked or expired.');
-      if (!grants(principal.scopes, 'admin')) throw AppError.forbidden('GET /metrics requires the "admin" scope or METRICS_TOKEN.');
+      if (!grants(principal.scopes, 'admin'))
+        throw AppError.forbidden('GET /metrics requires the "admin" scope or METRICS_TOKEN.');
     }
     const body = await metrics.render();
     res.type(metrics.contentType).send(body);

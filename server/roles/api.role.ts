@@ -10,13 +10,32 @@ import { getLogger } from '../logging/logger';
 import { syncSchedulesFromConfig } from '../schedules/sync-from-config';
 import type { RunningRole } from './role';
 
-export async function startApiRole(config: Config, temporal: Client, models: Models, connectors: LoadedConnectors): Promise<RunningRole> {
+export async function startApiRole(
+  config: Config,
+  temporal: Client,
+  models: Models,
+  connectors: LoadedConnectors,
+): Promise<RunningRole> {
   // This role owns schedules: config/schedules.yaml is applied before the API answers (sync-from-config.ts).
   await syncSchedulesFromConfig({ config, client: temporal, connectorDefaults: connectors.defaults });
   // event-sources.yaml resolves `${VAR}` secrets from the environment of this process, as connectors.yaml does.
-  const intake = await openEventIntake({ config, models, connectors: connectors.registry, connectorDefaults: connectors.defaults, env: process.env });
+  const intake = await openEventIntake({
+    config,
+    models,
+    connectors: connectors.registry,
+    connectorDefaults: connectors.defaults,
+    env: process.env,
+  });
   const rateLimitRedis = openRateLimitRedis(config.redisUrl);
-  const app = createApp({ config, temporal, models, connectors: connectors.registry, connectorDefaults: connectors.defaults, rateLimitStore: { redis: rateLimitRedis }, intake });
+  const app = createApp({
+    config,
+    temporal,
+    models,
+    connectors: connectors.registry,
+    connectorDefaults: connectors.defaults,
+    rateLimitStore: { redis: rateLimitRedis },
+    intake,
+  });
   const server = await startApiServer(app, config.port).catch(async (error: unknown) => {
     await closeRateLimitRedis(rateLimitRedis);
     await intake.close();
@@ -31,7 +50,12 @@ export async function startApiRole(config: Config, temporal: Client, models: Mod
     done,
     stop(): Promise<void> {
       // In-flight requests finish within the grace time; the rate limit store closes after them.
-      if (!stopped) stopped = server.close(config.shutdownGraceSeconds * 1000).finally(() => closeRateLimitRedis(rateLimitRedis)).finally(() => intake.close()).finally(markDone);
+      if (!stopped)
+        stopped = server
+          .close(config.shutdownGraceSeconds * 1000)
+          .finally(() => closeRateLimitRedis(rateLimitRedis))
+          .finally(() => intake.close())
+          .finally(markDone);
       return stopped;
     },
   };

@@ -9,7 +9,11 @@ import { payloadCodecOf } from '../temporal/payload-codec';
 import { createJunctionWorker } from '../worker/worker';
 import type { RunningRole } from './role';
 
-export async function startWorkerRole(config: Config, connectors: ConnectorResolver, models?: Models): Promise<RunningRole> {
+export async function startWorkerRole(
+  config: Config,
+  connectors: ConnectorResolver,
+  models?: Models,
+): Promise<RunningRole> {
   // Read before the worker polls: a bad policy file stops the start (ConfigError) instead of failing purchase requests.
   const approvalPolicies = await loadApprovalPolicies(config.approvalPoliciesFile);
   const junctionWorker = await createJunctionWorker(
@@ -27,7 +31,10 @@ export async function startWorkerRole(config: Config, connectors: ConnectorResol
   getLogger().info('worker polling', {
     taskQueue: config.temporal.taskQueue,
     namespace: config.temporal.namespace,
-    approvalPolicies: { file: approvalPolicies.source, policies: approvalPolicies.policies.map((policy) => policy.name) },
+    approvalPolicies: {
+      file: approvalPolicies.source,
+      policies: approvalPolicies.policies.map((policy) => policy.name),
+    },
   });
   return { name: 'worker', done, stop: () => junctionWorker.shutdown() };
 }

@@ -40,7 +40,11 @@ export function specIssuesOf(error: z.ZodError): SpecIssue[] {
 }
 
 /** The input as the schedule will pass it, before validation: the connector defaults filled in. */
-export function completeScheduleInput(process: ProcessDefinition, input: unknown, connectorDefaults: StepConnectors = {}): unknown {
+export function completeScheduleInput(
+  process: ProcessDefinition,
+  input: unknown,
+  connectorDefaults: StepConnectors = {},
+): unknown {
   return process.choosesConnectors ? withDefaultConnectors(input, connectorDefaults) : input;
 }
 
@@ -48,12 +52,18 @@ export function resolveScheduleSpec(id: string, body: ScheduleBody, context: Spe
   const process = context.catalog.find((candidate) => candidate.type === body.workflow);
   if (!process) {
     const known = context.catalog.map((candidate) => candidate.type).join(', ');
-    return { success: false, issues: [{ path: ['workflow'], message: `unknown workflow type "${body.workflow}" (known: ${known})` }] };
+    return {
+      success: false,
+      issues: [{ path: ['workflow'], message: `unknown workflow type "${body.workflow}" (known: ${known})` }],
+    };
   }
   const requested = completeScheduleInput(process, body.input, context.connectorDefaults);
   const parsed = process.inputSchema.safeParse(requested);
   if (!parsed.success) {
-    return { success: false, issues: specIssuesOf(parsed.error).map((issue) => ({ ...issue, path: ['input', ...issue.path] })) };
+    return {
+      success: false,
+      issues: specIssuesOf(parsed.error).map((issue) => ({ ...issue, path: ['input', ...issue.path] })),
+    };
   }
   return { success: true, schedule: { spec: { id, ...body, input: parsed.data }, process } };
 }

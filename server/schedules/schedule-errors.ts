@@ -8,7 +8,10 @@ export function translateScheduleError(error: unknown, id: string): never {
   if (error instanceof AppError) throw error;
   if (error instanceof ScheduleNotFoundError) throw AppError.notFound(`No schedule "${id}".`, 'schedule-not-found');
   if (error instanceof ScheduleAlreadyRunning) {
-    throw AppError.conflict(`A schedule "${id}" already exists; PUT /v1/schedules/${id} replaces it.`, 'schedule-exists');
+    throw AppError.conflict(
+      `A schedule "${id}" already exists; PUT /v1/schedules/${id} replaces it.`,
+      'schedule-exists',
+    );
   }
   translateTemporalError(error);
 }
@@ -18,7 +21,10 @@ export function translateScheduleError(error: unknown, id: string): never {
  * server does not know) as a TypeError carrying the server's message. Returns the spec field it
  * concerns, or null when the error is something else.
  */
-export function rejectedSpecField(error: unknown, spec: Pick<ScheduleSpec, 'cron'>): 'cron' | 'every' | 'timezone' | null {
+export function rejectedSpecField(
+  error: unknown,
+  spec: Pick<ScheduleSpec, 'cron'>,
+): 'cron' | 'every' | 'timezone' | null {
   if (!(error instanceof TypeError)) return null;
   if (/time ?zone/i.test(error.message)) return 'timezone';
   return spec.cron !== undefined ? 'cron' : 'every';

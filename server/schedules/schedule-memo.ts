@@ -50,7 +50,9 @@ function canonicalJson(value: unknown): string {
  * its runs go to. Key order and undefined fields do not matter.
  */
 export function specHashOf(spec: ScheduleSpec, taskQueue: string): string {
-  return createHash('sha256').update(canonicalJson({ version: 1, spec, taskQueue })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ version: 1, spec, taskQueue }))
+    .digest('hex');
 }
 
 export function managedByOf(memo: Record<string, unknown> | undefined): ManagedBy | null {

@@ -9,7 +9,13 @@
  * - Runs go to the deployment's task queue and carry the process's initial search attributes
  *   (BusinessKey, …), like runs started through the API; Temporal adds TemporalScheduledById.
  */
-import type { ScheduleOptions, ScheduleOptionsStartWorkflowAction, ScheduleOverlapPolicy, ScheduleSpec as TemporalScheduleSpec, ScheduleUpdateOptions } from '@temporalio/client';
+import type {
+  ScheduleOptions,
+  ScheduleOptionsStartWorkflowAction,
+  ScheduleOverlapPolicy,
+  ScheduleSpec as TemporalScheduleSpec,
+  ScheduleUpdateOptions,
+} from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { ProcessDefinition } from '../../workflows/catalog';
 import { MANAGED_BY_MEMO_KEY, specMemo, type ManagedBy } from './schedule-memo';
@@ -52,7 +58,11 @@ export interface ActionContext {
 
 type StartWorkflowAction = ScheduleOptionsStartWorkflowAction<Workflow>;
 
-export function toScheduleAction(spec: ScheduleSpec, process: ProcessDefinition, context: ActionContext): StartWorkflowAction {
+export function toScheduleAction(
+  spec: ScheduleSpec,
+  process: ProcessDefinition,
+  context: ActionContext,
+): StartWorkflowAction {
   return {
     type: 'startWorkflow',
     workflowType: process.type,
@@ -95,7 +105,11 @@ export function toScheduleOptions(
  * For handle.update: the whole schedule is replaced, state included (a replace with `paused`
  * omitted unpauses; GET returns the live state in `spec.paused`, so a read-modify-write keeps it).
  */
-export function toScheduleUpdateOptions(spec: ScheduleSpec, process: ProcessDefinition, context: ActionContext): ScheduleUpdateOptions<StartWorkflowAction> {
+export function toScheduleUpdateOptions(
+  spec: ScheduleSpec,
+  process: ProcessDefinition,
+  context: ActionContext,
+): ScheduleUpdateOptions<StartWorkflowAction> {
   return {
     spec: toTemporalSpec(spec),
     action: toScheduleAction(spec, process, context),

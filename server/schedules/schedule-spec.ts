@@ -28,7 +28,14 @@ export const scheduleIdSchema = z
   .regex(SCHEDULE_ID_PATTERN, 'letters, digits, . _ - (max 100), starting with a letter or digit');
 
 /** Our names for Temporal's ScheduleOverlapPolicy, lower case like the rest of the API. */
-export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'] as const;
+export const OVERLAP_POLICIES = [
+  'skip',
+  'buffer_one',
+  'buffer_all',
+  'cancel_other',
+  'terminate_other',
+  'allow_all',
+] as const;
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 export const overlapPolicySchema = z.enum(OVERLAP_POLICIES);
 
@@ -71,7 +78,8 @@ const cronExpressionSchema = z
   .max(200)
   .refine((text) => !/^(CRON_)?TZ=/i.test(text), 'must not set a time zone: use the timezone field')
   .refine((text) => text.startsWith('@') || [5, 6, 7].includes(text.split('#')[0]!.trim().split(/\s+/).length), {
-    message: 'must have 5 to 7 fields (minute hour day-of-month month day-of-week [year]) or be a shorthand such as @daily',
+    message:
+      'must have 5 to 7 fields (minute hour day-of-month month day-of-week [year]) or be a shorthand such as @daily',
   });
 
 export const timezoneSchema = z
@@ -94,10 +102,12 @@ export const timezoneSchema = z
 
 export const everySchema = z.union([
   intervalSchema,
-  z.strictObject({ interval: intervalSchema, offset: offsetSchema.optional() }).refine(
-    ({ interval, offset }) => offset === undefined || (durationMs(offset) ?? 0) < (durationMs(interval) ?? Infinity),
-    { path: ['offset'], message: 'must be shorter than the interval' },
-  ),
+  z
+    .strictObject({ interval: intervalSchema, offset: offsetSchema.optional() })
+    .refine(
+      ({ interval, offset }) => offset === undefined || (durationMs(offset) ?? 0) < (durationMs(interval) ?? Infinity),
+      { path: ['offset'], message: 'must be shorter than the interval' },
+    ),
 ]);
 
 const specFields = {
@@ -126,7 +136,9 @@ function exactlyOneTiming(spec: { cron?: unknown; every?: unknown }, ctx: z.Refi
 export const scheduleSpecSchema = z.strictObject({ id: scheduleIdSchema, ...specFields }).superRefine(exactlyOneTiming);
 
 /** The body of PUT /v1/schedules/:id: the id may be repeated (a GET's spec sent back as is). */
-export const scheduleReplaceSchema = z.strictObject({ id: scheduleIdSchema.optional(), ...specFields }).superRefine(exactlyOneTiming);
+export const scheduleReplaceSchema = z
+  .strictObject({ id: scheduleIdSchema.optional(), ...specFields })
+  .superRefine(exactlyOneTiming);
 
 export type ScheduleSpec = z.output<typeof scheduleSpecSchema>;
 /** A spec without its id (PUT names it in the path). */

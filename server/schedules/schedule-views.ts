@@ -6,7 +6,11 @@
  * created outside Junction (Web UI, CLI); those are listed and can be paused, triggered, backfilled,
  * replaced or deleted like any other.
  */
-import type { ScheduleDescription, ScheduleExecutionResult, ScheduleExecutionStartWorkflowActionResult } from '@temporalio/client';
+import type {
+  ScheduleDescription,
+  ScheduleExecutionResult,
+  ScheduleExecutionStartWorkflowActionResult,
+} from '@temporalio/client';
 import { runLink } from '../api/runs/run-views';
 import { managedByOf, specMemoOf, type ManagedBy } from './schedule-memo';
 import type { ScheduleSpec } from './schedule-spec';
@@ -62,11 +66,19 @@ export function scheduleLink(id: string): string {
 }
 
 function runningActionView({ workflow }: ScheduleExecutionStartWorkflowActionResult): RunningActionView {
-  return { workflowId: workflow.workflowId, runId: workflow.firstExecutionRunId, links: { run: runLink(workflow.workflowId) } };
+  return {
+    workflowId: workflow.workflowId,
+    runId: workflow.firstExecutionRunId,
+    links: { run: runLink(workflow.workflowId) },
+  };
 }
 
 export function actionView(result: ScheduleExecutionResult): ScheduledActionView {
-  return { scheduledAt: result.scheduledAt.toISOString(), takenAt: result.takenAt.toISOString(), ...runningActionView(result.action) };
+  return {
+    scheduledAt: result.scheduledAt.toISOString(),
+    takenAt: result.takenAt.toISOString(),
+    ...runningActionView(result.action),
+  };
 }
 
 export function stateView(state: { paused: boolean; note?: string | undefined }): ScheduleState {
@@ -77,7 +89,12 @@ function editableSpec(description: ScheduleDescription, state: ScheduleState): S
   const memo = specMemoOf(description.action.memo);
   if (!memo) return null;
   const { note: _storedNote, ...stored } = memo.spec;
-  return { ...stored, input: description.action.args?.[0], paused: state.paused, ...(state.note === null ? {} : { note: state.note }) };
+  return {
+    ...stored,
+    input: description.action.args?.[0],
+    paused: state.paused,
+    ...(state.note === null ? {} : { note: state.note }),
+  };
 }
 
 export function toScheduleView(description: ScheduleDescription): ScheduleView {

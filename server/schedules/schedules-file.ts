@@ -16,7 +16,13 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config';
 import { fieldPath } from '../api/field-errors';
-import { resolveScheduleSpec, specIssuesOf, type ResolvedSchedule, type SpecContext, type SpecIssue } from './resolve-spec';
+import {
+  resolveScheduleSpec,
+  specIssuesOf,
+  type ResolvedSchedule,
+  type SpecContext,
+  type SpecIssue,
+} from './resolve-spec';
 import { scheduleSpecSchema } from './schedule-spec';
 
 export interface SchedulesFile {
@@ -40,12 +46,17 @@ const fileSchema = z.strictObject({ schedules: z.array(z.unknown()).default([]) 
 /** `schedules[2] (nightly)` — the index always, the id when the entry has a usable one. */
 export function entryLabel(index: number, raw: unknown): string {
   const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
-  return typeof id === 'string' && id.length > 0 && id.length <= 100 ? `schedules[${index}] (${id})` : `schedules[${index}]`;
+  return typeof id === 'string' && id.length > 0 && id.length <= 100
+    ? `schedules[${index}] (${id})`
+    : `schedules[${index}]`;
 }
 
 /** `schedules[0] (nightly).input.lines[0].sku: …`; an issue of the whole entry or file names just that. */
 function describeIssues(label: string, issues: readonly SpecIssue[]): string[] {
-  return issues.map((issue) => `${issue.path.length ? `${label ? `${label}.` : ''}${fieldPath('', issue.path)}` : label || '(file)'}: ${issue.message}`);
+  return issues.map(
+    (issue) =>
+      `${issue.path.length ? `${label ? `${label}.` : ''}${fieldPath('', issue.path)}` : label || '(file)'}: ${issue.message}`,
+  );
 }
 
 export function parseSchedulesFile(text: string, context: SpecContext, source = 'schedules.yaml'): SchedulesFile {
@@ -85,7 +96,11 @@ export function parseSchedulesFile(text: string, context: SpecContext, source = 
 }
 
 /** Reads the file; null when it does not exist and `required` is false. */
-export async function readSchedulesFile(path: string, context: SpecContext, options: { required: boolean }): Promise<SchedulesFile | null> {
+export async function readSchedulesFile(
+  path: string,
+  context: SpecContext,
+  options: { required: boolean },
+): Promise<SchedulesFile | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -22,7 +22,14 @@ import { rejectedSpecField, translateScheduleError } from './schedule-errors';
 import { managedByOf } from './schedule-memo';
 import { toScheduleOptions, toScheduleUpdateOptions, toTemporalOverlap } from './schedule-options';
 import type { OverlapPolicy, ScheduleBody, ScheduleSpec } from './schedule-spec';
-import { actionView, scheduleLink, stateView, toScheduleView, type ScheduleSummaryView, type ScheduleView } from './schedule-views';
+import {
+  actionView,
+  scheduleLink,
+  stateView,
+  toScheduleView,
+  type ScheduleSummaryView,
+  type ScheduleView,
+} from './schedule-views';
 import { completeScheduleInput, resolveScheduleSpec, type ResolvedSchedule } from './resolve-spec';
 import { infrastructureChosen, refuseInfrastructure } from '../api/runs/infrastructure-fields';
 import { checkInitiator } from '../api/runs/message-actor';
@@ -95,7 +102,9 @@ export interface SchedulesService {
 }
 
 const invalidPageToken = () =>
-  AppError.validation('The page token is invalid.', [{ field: 'pageToken', message: 'must be the nextPageToken of a previous page' }]);
+  AppError.validation('The page token is invalid.', [
+    { field: 'pageToken', message: 'must be the nextPageToken of a previous page' },
+  ]);
 
 export const managedByConfig = (id: string): AppError =>
   AppError.conflict(
@@ -113,11 +122,21 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
     const process = deps.catalog.find((candidate) => candidate.type === body.workflow);
     if (process) guards.process?.(process.type);
     // Every run the schedule starts gets this input: choosing infrastructure here is choosing it for them all.
-    const chosen = process ? infrastructureChosen(process, body.input, (input) => completeScheduleInput(process, input, deps.connectorDefaults)) : [];
+    const chosen = process
+      ? infrastructureChosen(process, body.input, (input) =>
+          completeScheduleInput(process, input, deps.connectorDefaults),
+        )
+      : [];
     if (chosen.length > 0) (guards.infrastructure ?? refuseInfrastructure)(chosen);
-    const resolved = resolveScheduleSpec(id, body, { catalog: deps.catalog, ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}) });
+    const resolved = resolveScheduleSpec(id, body, {
+      catalog: deps.catalog,
+      ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}),
+    });
     if (!resolved.success) {
-      throw AppError.validation('The schedule is invalid.', resolved.issues.map((issue) => ({ field: fieldPath('', issue.path), message: issue.message })));
+      throw AppError.validation(
+        'The schedule is invalid.',
+        resolved.issues.map((issue) => ({ field: fieldPath('', issue.path), message: issue.message })),
+      );
     }
     checkInitiator(resolved.schedule.process, resolved.schedule.spec.input, guards.person ?? null);
     return resolved.schedule;
@@ -126,7 +145,8 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
   /** A spec Temporal refused becomes a 400 naming the field; anything else is translated. */
   function writeFailed(error: unknown, spec: ScheduleSpec): never {
     const field = rejectedSpecField(error, spec);
-    if (field) throw AppError.validation('Temporal refused the schedule spec.', [{ field, message: (error as Error).message }]);
+    if (field)
+      throw AppError.validation('Temporal refused the schedule spec.', [{ field, message: (error as Error).message }]);
     translateScheduleError(error, spec.id);
   }
 
@@ -160,7 +180,11 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
       if (pageToken !== undefined && !token) throw invalidPageToken();
       try {
         const response = await rpc(() =>
-          client.workflowService.listSchedules({ namespace: client.options.namespace, maximumPageSize: pageSize, nextPageToken: token }),
+          client.workflowService.listSchedules({
+            namespace: client.options.namespace,
+            maximumPageSize: pageSize,
+            nextPageToken: token,
+          }),
         );
         const items = await Promise.all(response.schedules.map(summaryOf));
         const next = response.nextPageToken;
@@ -238,7 +262,9 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
 
     async backfill(id, { from, to, overlap }) {
       if (to.getTime() - from.getTime() > MAX_BACKFILL_RANGE_MS) {
-        throw AppError.validation('The backfill range is too long.', [{ field: 'to', message: 'must be at most 366 days after from' }]);
+        throw AppError.validation('The backfill range is too long.', [
+          { field: 'to', message: 'must be at most 366 days after from' },
+        ]);
       }
       let actions: number;
       try {
@@ -258,15 +284,27 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
       }
       if (actions > MAX_BACKFILL_ACTIONS) {
         throw AppError.validation('The backfill range holds too many scheduled times.', [
-          { field: 'to', message: `the range holds more than ${MAX_BACKFILL_ACTIONS} scheduled times; split it into smaller ranges` },
+          {
+            field: 'to',
+            message: `the range holds more than ${MAX_BACKFILL_ACTIONS} scheduled times; split it into smaller ranges`,
+          },
         ]);
       }
       try {
-        await rpc(() => handleOf(id).backfill({ start: from, end: to, ...(overlap ? { overlap: toTemporalOverlap(overlap) } : {}) }));
+        await rpc(() =>
+          handleOf(id).backfill({ start: from, end: to, ...(overlap ? { overlap: toTemporalOverlap(overlap) } : {}) }),
+        );
       } catch (error) {
         translateScheduleError(error, id);
       }
-      return { id, from: from.toISOString(), to: to.toISOString(), overlap: overlap ?? null, actions, links: { self: scheduleLink(id) } };
+      return {
+        id,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        overlap: overlap ?? null,
+        actions,
+        links: { self: scheduleLink(id) },
+      };
     },
   };
 }

@@ -37,14 +37,23 @@ export async function syncSchedulesFromConfig(options: SyncFromConfigOptions): P
   const path = resolve(explicit ?? DEFAULT_SCHEDULES_FILE);
   const file = await readSchedulesFile(
     path,
-    { catalog: options.catalog ?? PROCESS_CATALOG, ...(options.connectorDefaults ? { connectorDefaults: options.connectorDefaults } : {}) },
+    {
+      catalog: options.catalog ?? PROCESS_CATALOG,
+      ...(options.connectorDefaults ? { connectorDefaults: options.connectorDefaults } : {}),
+    },
     { required: explicit !== null },
   );
-  const report = await syncSchedules({ client: options.client, taskQueue: options.config.temporal.taskQueue, schedules: file?.schedules ?? [] });
+  const report = await syncSchedules({
+    client: options.client,
+    taskQueue: options.config.temporal.taskQueue,
+    schedules: file?.schedules ?? [],
+  });
   if (report.rejected.length) {
     throw new SchedulesFileError(
       path,
-      report.rejected.map((rejected) => `schedule "${rejected.id}".${rejected.field}: refused by Temporal: ${rejected.message}`),
+      report.rejected.map(
+        (rejected) => `schedule "${rejected.id}".${rejected.field}: refused by Temporal: ${rejected.message}`,
+      ),
     );
   }
   return report;

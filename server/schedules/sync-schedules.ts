@@ -11,7 +11,12 @@
  * Deletion finds `config` schedules by listing, which Temporal serves from its (eventually
  * consistent) visibility store: one created a moment ago may be noticed only at the next start.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  type Client,
+  type ScheduleDescription,
+} from '@temporalio/client';
 import { withinDeadline } from '../api/runs/temporal-errors';
 import { getLogger } from '../logging/logger';
 import type { ResolvedSchedule } from './resolve-spec';
@@ -52,7 +57,8 @@ class NoLongerConfigManaged extends Error {}
 
 function messageChain(error: unknown): string {
   const messages: string[] = [];
-  for (let current: unknown = error; current instanceof Error && messages.length < 4; current = current.cause) messages.push(current.message);
+  for (let current: unknown = error; current instanceof Error && messages.length < 4; current = current.cause)
+    messages.push(current.message);
   return messages.join(': ') || String(error);
 }
 
@@ -60,7 +66,14 @@ export async function syncSchedules(options: SyncSchedulesOptions): Promise<Sche
   const { client, taskQueue } = options;
   const rpcMs = options.rpcMs ?? 10_000;
   const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, rpcMs, call);
-  const report: ScheduleSyncReport = { created: [], updated: [], unchanged: [], deleted: [], conflicts: [], rejected: [] };
+  const report: ScheduleSyncReport = {
+    created: [],
+    updated: [],
+    unchanged: [],
+    deleted: [],
+    conflicts: [],
+    rejected: [],
+  };
 
   async function describe(id: string): Promise<ScheduleDescription | null> {
     try {

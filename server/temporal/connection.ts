@@ -32,6 +32,10 @@ export async function connectTemporalClient(config: Config): Promise<TemporalCli
     ...(apiKey ? { apiKey, tls: true } : {}),
     channelArgs: RECONNECT_CHANNEL_ARGS,
   });
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: temporalDataConverter(payloadCodecOf(config)) });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: temporalDataConverter(payloadCodecOf(config)),
+  });
   return { connection, client, close: () => connection.close() };
 }

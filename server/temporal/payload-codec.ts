@@ -92,7 +92,10 @@ export class EncryptionPayloadCodec implements PayloadCodec {
     cipher.setAAD(ADDITIONAL_DATA);
     const body = Buffer.concat([cipher.update(ProtoPayload.encode(payload).finish()), cipher.final()]);
     return {
-      metadata: { [METADATA_ENCODING_KEY]: utf8Encode(ENCRYPTED_ENCODING), [METADATA_KEY_ID]: utf8Encode(this.current.id) },
+      metadata: {
+        [METADATA_ENCODING_KEY]: utf8Encode(ENCRYPTED_ENCODING),
+        [METADATA_KEY_ID]: utf8Encode(this.current.id),
+      },
       data: Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]),
     };
   }
@@ -110,16 +113,24 @@ export class EncryptionPayloadCodec implements PayloadCodec {
     }
     const data = payload.data ? Buffer.from(payload.data) : Buffer.alloc(0);
     if (data.length < HEADER_BYTES || data[0] !== VERSION) {
-      throw new PayloadEncryptionError('malformed', `An encrypted payload is not in the expected format (version ${data[0] ?? 'missing'}).`);
+      throw new PayloadEncryptionError(
+        'malformed',
+        `An encrypted payload is not in the expected format (version ${data[0] ?? 'missing'}).`,
+      );
     }
-    const decipher = createDecipheriv('aes-256-gcm', key.key, data.subarray(1, 1 + IV_BYTES), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('aes-256-gcm', key.key, data.subarray(1, 1 + IV_BYTES), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(ADDITIONAL_DATA);
     decipher.setAuthTag(data.subarray(1 + IV_BYTES, HEADER_BYTES));
     let plaintext: Buffer;
     try {
       plaintext = Buffer.concat([decipher.update(data.subarray(HEADER_BYTES)), decipher.final()]);
     } catch {
-      throw new PayloadEncryptionError('tampered', `An encrypted payload (key id ${keyId}) failed authentication: it was altered.`);
+      throw new PayloadEncryptionError(
+        'tampered',
+        `An encrypted payload (key id ${keyId}) failed authentication: it was altered.`,
+      );
     }
     const decoded = ProtoPayload.decode(plaintext);
     return { metadata: decoded.metadata, data: decoded.data };

@@ -25,10 +25,14 @@ export interface TemporalRuntimeOptions {
  * and exports its metrics when asked. Must run once, before any worker or native connection is
  * created: a later call is ignored.
  */
-export function installTemporalRuntime(level: 'error' | 'warn' | 'info' | 'debug', options: TemporalRuntimeOptions = {}): void {
+export function installTemporalRuntime(
+  level: 'error' | 'warn' | 'info' | 'debug',
+  options: TemporalRuntimeOptions = {},
+): void {
   if (installed) return;
   installed = true;
-  const sdkLevel: LogLevel = level === 'debug' ? 'DEBUG' : level === 'info' ? 'INFO' : level === 'warn' ? 'WARN' : 'ERROR';
+  const sdkLevel: LogLevel =
+    level === 'debug' ? 'DEBUG' : level === 'info' ? 'INFO' : level === 'warn' ? 'WARN' : 'ERROR';
   Runtime.install({
     logger: new DefaultLogger(sdkLevel, (entry) => {
       getLogger().log(LEVELS[entry.level], entry.message, { ...entry.meta, source: 'temporal-sdk' });
@@ -37,7 +41,9 @@ export function installTemporalRuntime(level: 'error' | 'warn' | 'info' | 'debug
     telemetryOptions: {
       logging: { filter: { core: sdkLevel === 'DEBUG' ? 'DEBUG' : 'WARN', other: 'ERROR' }, forward: {} },
       // The SDK's default metric names and units, which Temporal's published SDK dashboards expect.
-      ...(options.prometheusBindAddress ? { metrics: { prometheus: { bindAddress: options.prometheusBindAddress } } } : {}),
+      ...(options.prometheusBindAddress
+        ? { metrics: { prometheus: { bindAddress: options.prometheusBindAddress } } }
+        : {}),
     },
   });
 }

@@ -1,5 +1,12 @@
 import type { PayloadCodec } from '@temporalio/common';
-import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type Logger, type WorkflowBundle } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  bundleWorkflowCode,
+  type Logger,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { ENCODED_FAILURE_CONVERTER_PATH, temporalDataConverter } from '../temporal/data-converter';
 import { activityLogContext } from './log-context.interceptor';
@@ -34,8 +41,15 @@ export interface WorkflowBundleOptions {
 const failureEncodingBundles = new WeakSet<WorkflowBundle>();
 
 /** Bundles the workflow code once (webpack; ~seconds) so several workers can share it. */
-export async function bundleWorkflows({ workflowsPath = require.resolve('../../workflows'), encodeFailures = false }: WorkflowBundleOptions = {}): Promise<WorkflowBundle> {
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: bundlerLogger(), ...(encodeFailures ? { failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH } : {}) });
+export async function bundleWorkflows({
+  workflowsPath = require.resolve('../../workflows'),
+  encodeFailures = false,
+}: WorkflowBundleOptions = {}): Promise<WorkflowBundle> {
+  const bundle = await bundleWorkflowCode({
+    workflowsPath,
+    logger: bundlerLogger(),
+    ...(encodeFailures ? { failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH } : {}),
+  });
   if (encodeFailures) failureEncodingBundles.add(bundle);
   return bundle;
 }
@@ -62,10 +76,15 @@ export interface JunctionWorker {
 }
 
 /** The activities are Junction's (createActivities); test fixtures pass their own. */
-export async function createJunctionWorker<A extends object = Activities>(settings: WorkerSettings, activities: A): Promise<JunctionWorker> {
+export async function createJunctionWorker<A extends object = Activities>(
+  settings: WorkerSettings,
+  activities: A,
+): Promise<JunctionWorker> {
   const codec = settings.payloadCodec ?? null;
   if (codec && settings.workflowBundle && !failureEncodingBundles.has(settings.workflowBundle)) {
-    throw new Error('An encrypting worker needs a workflow bundle from bundleWorkflows({ encodeFailures: true }): with any other, workflow failure messages would reach the history in clear.');
+    throw new Error(
+      'An encrypting worker needs a workflow bundle from bundleWorkflows({ encodeFailures: true }): with any other, workflow failure messages would reach the history in clear.',
+    );
   }
   const workflowBundle = settings.workflowBundle ?? (await bundleWorkflows({ encodeFailures: codec !== null }));
   const connection = await NativeConnection.connect({

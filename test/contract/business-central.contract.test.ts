@@ -29,7 +29,8 @@ const SPEC = 'business-central/BCOAS1.0.yaml';
 const credentials = { clientId: 'junction-s2s', clientSecret: 'geheim' };
 const companyId = randomUUID();
 const write = () => ({ idempotencyKey: randomUUID() });
-const isGet = (entitySet: string) => (r: HttpRequest) => r.method === 'GET' && r.url.split('?')[0] === `companies(${companyId})/${entitySet}`;
+const isGet = (entitySet: string) => (r: HttpRequest) =>
+  r.method === 'GET' && r.url.split('?')[0] === `companies(${companyId})/${entitySet}`;
 
 describe('Business Central connector against the BC API v1.0 spec (Prism)', function () {
   this.timeout(120_000);
@@ -46,15 +47,26 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
       const path = req.url.split('?')[0] ?? '';
       try {
         const response = await inner.request<T>(req);
-        exchanges.push({ method: req.method, path, status: response.status, violations: prismViolations(response.headers) });
+        exchanges.push({
+          method: req.method,
+          path,
+          status: response.status,
+          violations: prismViolations(response.headers),
+        });
         const steer = steers.findIndex((s) => s.when(req));
         return steer < 0 ? response : { ...response, data: steers.splice(steer, 1)[0]!.data(response.data) as T };
       } catch (error) {
-        exchanges.push({ method: req.method, path, status: error instanceof ConnectorError ? (error.status ?? 0) : 0, violations: [] });
+        exchanges.push({
+          method: req.method,
+          path,
+          status: error instanceof ConnectorError ? (error.status ?? 0) : 0,
+          violations: [],
+        });
         throw error;
       }
     };
-    const call = <T>(method: HttpRequest['method'], url: string, data?: unknown, opts?: object) => request<T>({ ...opts, method, url, data }).then((r) => r.data);
+    const call = <T>(method: HttpRequest['method'], url: string, data?: unknown, opts?: object) =>
+      request<T>({ ...opts, method, url, data }).then((r) => r.data);
     return {
       connector: inner.connector,
       request,
@@ -72,7 +84,15 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
   before(async () => {
     prism = await getPrismMock(SPEC);
     tokens = await new FakeOAuthTokenServer({ clients: { [credentials.clientId]: credentials.clientSecret } }).start();
-    const settings = { tenantId: 'contoso.onmicrosoft.com', environment: 'sandbox', companyId, baseUrl: prism.url, tokenUrl: tokens.tokenUrl, localCurrency: 'EUR', invoice: { send: true } };
+    const settings = {
+      tenantId: 'contoso.onmicrosoft.com',
+      environment: 'sandbox',
+      companyId,
+      baseUrl: prism.url,
+      tokenUrl: tokens.tokenUrl,
+      localCurrency: 'EUR',
+      invoice: { send: true },
+    };
     bc = createBusinessCentralConnector('erp.bc-contract', settings, credentials, { httpClientFor: recording });
   });
   after(async () => {
@@ -86,8 +106,12 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
   afterEach(function () {
     if (this.currentTest?.state !== 'passed') return;
     expect(exchanges, 'requests made').to.not.be.empty;
-    for (const exchange of exchanges) expect(exchange.violations, `${exchange.method} ${exchange.path}`).to.deep.equal([]);
-    expect(exchanges.every((e) => e.status >= 200 && e.status < 300), calls().join(', ')).to.equal(true);
+    for (const exchange of exchanges)
+      expect(exchange.violations, `${exchange.method} ${exchange.path}`).to.deep.equal([]);
+    expect(
+      exchanges.every((e) => e.status >= 200 && e.status < 300),
+      calls().join(', '),
+    ).to.equal(true);
   });
 
   it('healthCheck reads one customer id of the company', async () => {
@@ -109,20 +133,51 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
 
   it('getStock reads items by number with their inventory', async () => {
     // Prism's example item is numbered "string".
-    expect(await bc.getStock(['string', 'other'])).to.deep.equal([{ sku: 'string', available: 0 }, { sku: 'other', available: 0 }]);
+    expect(await bc.getStock(['string', 'other'])).to.deep.equal([
+      { sku: 'string', available: 0 },
+      { sku: 'other', available: 0 },
+    ]);
     expect(calls()).to.deep.equal(['GET ~/items']);
   });
 
   it('createSalesOrder creates the header, then its lines, then reads the totals', async () => {
     steerEmpty('salesOrders');
-    const order = await bc.createSalesOrder({ externalReference: 'order-4711', customerId: randomUUID(), currency: 'USD', lines: [{ sku: 'string', quantity: 2, unitAmount: 1999 }] }, write());
+    const order = await bc.createSalesOrder(
+      {
+        externalReference: 'order-4711',
+        customerId: randomUUID(),
+        currency: 'USD',
+        lines: [{ sku: 'string', quantity: 2, unitAmount: 1999 }],
+      },
+      write(),
+    );
     expect(order).to.include({ externalReference: 'order-4711', status: 'open' });
-    expect(calls()).to.deep.equal(['GET ~/salesOrders', 'GET ~/items', 'POST ~/salesOrders', `POST ~/salesOrders(${order.id})/salesOrderLines`, `GET ~/salesOrders(${order.id})`]);
+    expect(calls()).to.deep.equal([
+      'GET ~/salesOrders',
+      'GET ~/items',
+      'POST ~/salesOrders',
+      `POST ~/salesOrders(${order.id})/salesOrderLines`,
+      `GET ~/salesOrders(${order.id})`,
+    ]);
   });
 
   it('createSalesOrder completes an order found by its external document number', async () => {
-    const order = await bc.createSalesOrder({ externalReference: 'order-4711', customerId: randomUUID(), currency: 'EUR', lines: [{ sku: 'string', quantity: 1, unitAmount: 5 }] }, write());
-    expect(calls()).to.deep.equal(['GET ~/salesOrders', `GET ~/salesOrders(${order.id})/salesOrderLines`, 'GET ~/items', `POST ~/salesOrders(${order.id})/salesOrderLines`, `GET ~/salesOrders(${order.id})`]);
+    const order = await bc.createSalesOrder(
+      {
+        externalReference: 'order-4711',
+        customerId: randomUUID(),
+        currency: 'EUR',
+        lines: [{ sku: 'string', quantity: 1, unitAmount: 5 }],
+      },
+      write(),
+    );
+    expect(calls()).to.deep.equal([
+      'GET ~/salesOrders',
+      `GET ~/salesOrders(${order.id})/salesOrderLines`,
+      'GET ~/items',
+      `POST ~/salesOrders(${order.id})/salesOrderLines`,
+      `GET ~/salesOrders(${order.id})`,
+    ]);
   });
 
   it('cancelSalesOrder deletes the unposted order', async () => {
@@ -133,9 +188,16 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
 
   it('createInvoice ships and invoices the order, reads the posted invoice and sends it', async () => {
     const salesOrderId = randomUUID();
-    const example = (await (await fetch(`${prism.url}/companies(${companyId})/salesOrders(${salesOrderId})`, { headers: { authorization: 'Bearer t' } })).json()) as { customerId: string };
+    const example = (await (
+      await fetch(`${prism.url}/companies(${companyId})/salesOrders(${salesOrderId})`, {
+        headers: { authorization: 'Bearer t' },
+      })
+    ).json()) as { customerId: string };
     steerEmpty('salesInvoices');
-    const invoice = await bc.createInvoice({ salesOrderId, customerId: example.customerId, total: { amount: 0, currency: 'EUR' } }, write());
+    const invoice = await bc.createInvoice(
+      { salesOrderId, customerId: example.customerId, total: { amount: 0, currency: 'EUR' } },
+      write(),
+    );
     expect(invoice.issuedAt).to.match(/^\d{4}-\d{2}-\d{2}T/);
     expect(calls()).to.deep.equal([
       'GET ~/salesInvoices',
@@ -151,22 +213,38 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
     const path = `companies(${companyId})/salesInvoices(${id})`;
     const cancelPosted = () => exchanges.some((e) => e.method === 'POST' && e.path === `${path}/Microsoft.NAV.cancel`);
     // Prism's example status is "string" (open); after the action BC reads back Canceled.
-    steers.push({ when: (r) => r.method === 'GET' && r.url.split('?')[0] === path && cancelPosted(), data: (invoice) => ({ ...(invoice as object), status: 'Canceled' }) });
+    steers.push({
+      when: (r) => r.method === 'GET' && r.url.split('?')[0] === path && cancelPosted(),
+      data: (invoice) => ({ ...(invoice as object), status: 'Canceled' }),
+    });
     const invoice = await bc.cancelInvoice(id, { idempotencyKey: `${randomUUID()}:cancel-invoice` });
     expect(invoice.status).to.equal('cancelled');
-    expect(calls()).to.deep.equal([`GET ~/salesInvoices(${id})`, `POST ~/salesInvoices(${id})/Microsoft.NAV.cancel`, `GET ~/salesInvoices(${id})`]);
+    expect(calls()).to.deep.equal([
+      `GET ~/salesInvoices(${id})`,
+      `POST ~/salesInvoices(${id})/Microsoft.NAV.cancel`,
+      `GET ~/salesInvoices(${id})`,
+    ]);
   });
 
   it('cancelInvoice of an invoice BC shows Canceled already only reads it', async () => {
     const id = randomUUID();
-    steers.push({ when: (r) => r.method === 'GET' && r.url.split('?')[0] === `companies(${companyId})/salesInvoices(${id})`, data: (invoice) => ({ ...(invoice as object), status: 'Canceled' }) });
+    steers.push({
+      when: (r) => r.method === 'GET' && r.url.split('?')[0] === `companies(${companyId})/salesInvoices(${id})`,
+      data: (invoice) => ({ ...(invoice as object), status: 'Canceled' }),
+    });
     expect((await bc.cancelInvoice(id, write())).status).to.equal('cancelled');
     expect(calls()).to.deep.equal([`GET ~/salesInvoices(${id})`]);
   });
 
   it('listInvoices filters by invoice date and follows @odata.nextLink', async () => {
     // Prism never pages: the first answer is steered to carry a next link, which is then followed.
-    steers.push({ when: isGet('salesInvoices'), data: (page) => ({ ...(page as object), '@odata.nextLink': `https://api.businesscentral.dynamics.com/v2.0/t/sandbox/api/v1.0/companies(${companyId})/salesInvoices?$filter=status%20ne%20'Draft'&$skiptoken=x` }) });
+    steers.push({
+      when: isGet('salesInvoices'),
+      data: (page) => ({
+        ...(page as object),
+        '@odata.nextLink': `https://api.businesscentral.dynamics.com/v2.0/t/sandbox/api/v1.0/companies(${companyId})/salesInvoices?$filter=status%20ne%20'Draft'&$skiptoken=x`,
+      }),
+    });
     const window = { from: '2024-05-01T00:00:00Z', to: '2024-06-01T00:00:00Z' };
     const first = await bc.listInvoices(window, null);
     expect(first.items).to.have.length(1);
@@ -177,7 +255,17 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
   });
 
   it('createPurchaseOrder is UNSUPPORTED: v1.0 has no purchaseOrders entity', async () => {
-    const failure = await connectorFailureOf(bc.createPurchaseOrder({ externalReference: 'po-1', supplier: 'V1', currency: 'EUR', lines: [{ sku: 'x', quantity: 1, unitAmount: 1 }] }, write()));
+    const failure = await connectorFailureOf(
+      bc.createPurchaseOrder(
+        {
+          externalReference: 'po-1',
+          supplier: 'V1',
+          currency: 'EUR',
+          lines: [{ sku: 'x', quantity: 1, unitAmount: 1 }],
+        },
+        write(),
+      ),
+    );
     expect(failure.code).to.equal(ConnectorErrorCode.Unsupported);
     await bc.healthCheck(); // (every test must talk to Prism)
   });
@@ -193,7 +281,9 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
     expect(response.status).to.be.within(400, 499);
     const body = (await response.json()) as { validation?: PrismViolation[] };
     const violations = [...prismViolations(response.headers), ...(body.validation ?? [])];
-    expect(violations.map((v) => v.message).join('; ')).to.match(/if-match/).and.match(/displayName/);
+    expect(violations.map((v) => v.message).join('; '))
+      .to.match(/if-match/)
+      .and.match(/displayName/);
     await bc.healthCheck(); // (every test must talk to Prism)
   });
 });

@@ -15,12 +15,20 @@ describe('HubSpot public app: OAuth2 refresh-token credentials through the regis
   before(async () => {
     oauth = await new FakeOAuthTokenServer({ clients: { 'hubspot-app': 'app-secret' } }).start();
     hubspot = await HubSpotFake.start({ acceptToken: (token) => oauth.isValid(token) });
-    registry = new ConnectorRegistry({ config: loadConfig({ LOG_LEVEL: 'error' }, false) } as RegistryDeps).registerVendor(hubspotVendor);
+    registry = new ConnectorRegistry({
+      config: loadConfig({ LOG_LEVEL: 'error' }, false),
+    } as RegistryDeps).registerVendor(hubspotVendor);
     registry.defineInstance('crm.hubspot-public', {
       kind: 'crm',
       vendor: 'hubspot',
       settings: { baseUrl: hubspot.url },
-      credentials: () => ({ type: 'oauth2RefreshToken', tokenUrl: oauth.tokenUrl, clientId: 'hubspot-app', clientSecret: 'app-secret', refreshToken: oauth.grantRefreshToken() }),
+      credentials: () => ({
+        type: 'oauth2RefreshToken',
+        tokenUrl: oauth.tokenUrl,
+        clientId: 'hubspot-app',
+        clientSecret: 'app-secret',
+        refreshToken: oauth.grantRefreshToken(),
+      }),
     });
   });
 
@@ -43,7 +51,12 @@ describe('HubSpot public app: OAuth2 refresh-token credentials through the regis
   });
 
   it('when the credentials are neither a token nor a refresh-token flow, then the instance is refused', () => {
-    registry.defineInstance('crm.hubspot-bad', { kind: 'crm', vendor: 'hubspot', settings: { baseUrl: hubspot.url }, credentials: () => ({ type: 'basic', username: 'u', password: 'p' }) });
+    registry.defineInstance('crm.hubspot-bad', {
+      kind: 'crm',
+      vendor: 'hubspot',
+      settings: { baseUrl: hubspot.url },
+      credentials: () => ({ type: 'basic', username: 'u', password: 'p' }),
+    });
     expect(() => registry.resolve('crm', 'crm.hubspot-bad')).to.throw(/could not be created|credentials/);
   });
 });

@@ -20,7 +20,11 @@ describe('HubSpot rate limits against the HubSpot fake', function () {
   async function portal(options: HubSpotFakeOptions): Promise<{ fake: HubSpotFake; crm: HubSpotCrmConnector }> {
     const fake = await HubSpotFake.start(options);
     fakes.push(fake);
-    const instance = { name: 'crm.hubspot-limits', settings: { baseUrl: fake.url, timeoutMs: 5_000 }, credentials: { accessToken: fake.token } };
+    const instance = {
+      name: 'crm.hubspot-limits',
+      settings: { baseUrl: fake.url, timeoutMs: 5_000 },
+      credentials: { accessToken: fake.token },
+    };
     const crm = hubspotVendor.create(instance, {} as Parameters<typeof hubspotVendor.create>[1]) as HubSpotCrmConnector;
     connectors.push(crm);
     return { fake, crm };
@@ -111,7 +115,13 @@ describe('HubSpot rate limits against the HubSpot fake', function () {
 
   it('without the pace hook, the same calls reach a 429 on the fourth (the fake enforces the budget it announces)', async () => {
     const { fake } = await portal({ rateLimit: { max: 3, intervalMs: INTERVAL_MS } });
-    const http = createHttpClient({ connector: 'crm.hubspot-unpaced', baseURL: fake.url, timeoutMs: 5_000, headers: { Authorization: `Bearer ${fake.token}` }, describeError: describeHubSpotError });
+    const http = createHttpClient({
+      connector: 'crm.hubspot-unpaced',
+      baseURL: fake.url,
+      timeoutMs: 5_000,
+      headers: { Authorization: `Bearer ${fake.token}` },
+      describeError: describeHubSpotError,
+    });
     try {
       for (let i = 0; i < 3; i++) {
         const response = await http.request({ method: 'GET', url: '/crm/v3/objects/contacts', params: { limit: 1 } });

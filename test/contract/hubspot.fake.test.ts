@@ -9,12 +9,20 @@ const key = (step: string) => `hubspot-test-${randomBytes(6).toString('hex')}-${
 const email = () => `buyer-${randomBytes(4).toString('hex')}@shop.example`;
 
 function connectorFor(fake: HubSpotFake, token = fake.token): CrmConnector {
-  const instance = { name: 'crm.hubspot-test', settings: { baseUrl: fake.url, timeoutMs: 5_000 }, credentials: { accessToken: token } };
+  const instance = {
+    name: 'crm.hubspot-test',
+    settings: { baseUrl: fake.url, timeoutMs: 5_000 },
+    credentials: { accessToken: token },
+  };
   return hubspotVendor.create(instance, {} as Parameters<typeof hubspotVendor.create>[1]) as CrmConnector;
 }
 
 /** Reads the feed to its end, from the start or from `cursor`. */
-async function readFeed(crm: CrmConnector, pageSize: number, from: string | null = null): Promise<{ items: Contact[]; pages: number }> {
+async function readFeed(
+  crm: CrmConnector,
+  pageSize: number,
+  from: string | null = null,
+): Promise<{ items: Contact[]; pages: number }> {
   const items: Contact[] = [];
   let cursor = from;
   let pages = 0;
@@ -52,12 +60,31 @@ describe('HubSpot CRM connector against the HubSpot fake', () => {
 
   it('upserts a contact by email, updates it in place without blanking fields, and finds it by email', async () => {
     const address = email();
-    const created = await crm.upsertContact({ email: address, firstName: 'Ada', lastName: 'Lovelace', phone: '+44 20 1234' }, { idempotencyKey: key('c1') });
-    const updated = await crm.upsertContact({ email: address.toUpperCase(), company: 'Analytical Engines' }, { idempotencyKey: key('c2') });
-    expect(updated).to.include({ id: created.id, email: address, firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines' });
+    const created = await crm.upsertContact(
+      { email: address, firstName: 'Ada', lastName: 'Lovelace', phone: '+44 20 1234' },
+      { idempotencyKey: key('c1') },
+    );
+    const updated = await crm.upsertContact(
+      { email: address.toUpperCase(), company: 'Analytical Engines' },
+      { idempotencyKey: key('c2') },
+    );
+    expect(updated).to.include({
+      id: created.id,
+      email: address,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      company: 'Analytical Engines',
+    });
     expect(fake.store.count('contacts')).to.equal(1);
     const found = await crm.findContactByEmail(` ${address.toUpperCase()} `);
-    expect(found).to.include({ id: created.id, email: address, firstName: 'Ada', lastName: 'Lovelace', phone: '+44 20 1234', company: 'Analytical Engines' });
+    expect(found).to.include({
+      id: created.id,
+      email: address,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      phone: '+44 20 1234',
+      company: 'Analytical Engines',
+    });
     expect(Date.parse(found?.updatedAt ?? '')).to.be.a('number').and.not.NaN;
     expect(await crm.findContactByEmail(email())).to.equal(null);
     const upsert = fake.requests.find((r) => r.path.endsWith('/batch/upsert'));
@@ -68,8 +95,13 @@ describe('HubSpot CRM connector against the HubSpot fake', () => {
     const k = key('co');
     const first = await crm.upsertCompany({ name: 'Acme', domain: 'ACME.example' }, { idempotencyKey: k });
     expect(first).to.deep.equal({ id: first.id, name: 'Acme', domain: 'acme.example' });
-    expect(await crm.upsertCompany({ name: 'Acme', domain: 'acme.example' }, { idempotencyKey: k })).to.deep.equal(first);
-    const renamed = await crm.upsertCompany({ name: 'Acme Corp', domain: 'acme.example' }, { idempotencyKey: key('co2') });
+    expect(await crm.upsertCompany({ name: 'Acme', domain: 'acme.example' }, { idempotencyKey: k })).to.deep.equal(
+      first,
+    );
+    const renamed = await crm.upsertCompany(
+      { name: 'Acme Corp', domain: 'acme.example' },
+      { idempotencyKey: key('co2') },
+    );
     expect(renamed).to.include({ id: first.id, name: 'Acme Corp' });
     expect(fake.store.count('companies')).to.equal(1);
     expect(await crm.getAccount(first.id)).to.deep.equal({ id: first.id, name: 'Acme Corp', domain: 'acme.example' });
@@ -80,34 +112,62 @@ describe('HubSpot CRM connector against the HubSpot fake', () => {
   it('creates a deal associated with the contact, amount in major units; a replay returns the same deal', async () => {
     const contact = await crm.upsertContact({ email: email() }, { idempotencyKey: key('c') });
     const k = key('deal');
-    const deal = await crm.createDeal({ name: 'Order 1001', contactId: contact.id, amount: { amount: 12345, currency: 'EUR' } }, { idempotencyKey: k });
+    const deal = await crm.createDeal(
+      { name: 'Order 1001', contactId: contact.id, amount: { amount: 12345, currency: 'EUR' } },
+      { idempotencyKey: k },
+    );
     expect(deal.name).to.equal('Order 1001');
-    const again = await crm.createDeal({ name: 'Order 1001', contactId: contact.id, amount: { amount: 12345, currency: 'EUR' } }, { idempotencyKey: k });
+    const again = await crm.createDeal(
+      { name: 'Order 1001', contactId: contact.id, amount: { amount: 12345, currency: 'EUR' } },
+      { idempotencyKey: k },
+    );
     expect(again).to.deep.equal(deal);
     expect(fake.store.count('deals')).to.equal(1);
     const stored = fake.store.records.deals.get(deal.id);
-    expect(stored?.properties).to.include({ amount: '123.45', deal_currency_code: 'EUR', pipeline: 'default', dealstage: 'appointmentscheduled', junction_idempotency_key: k });
+    expect(stored?.properties).to.include({
+      amount: '123.45',
+      deal_currency_code: 'EUR',
+      pipeline: 'default',
+      dealstage: 'appointmentscheduled',
+      junction_idempotency_key: k,
+    });
     expect(stored?.associations).to.deep.equal([{ toId: contact.id, typeId: 3 }]);
   });
 
   it('when the deal’s contact does not exist, then NOT_FOUND and no deal', async () => {
-    const error = await connectorFailureOf(crm.createDeal({ name: 'Orphan', contactId: '424242', amount: { amount: 100, currency: 'EUR' } }, { idempotencyKey: key('d') }));
+    const error = await connectorFailureOf(
+      crm.createDeal(
+        { name: 'Orphan', contactId: '424242', amount: { amount: 100, currency: 'EUR' } },
+        { idempotencyKey: key('d') },
+      ),
+    );
     expect(error).to.include({ code: 'NOT_FOUND', retryable: false });
     expect(fake.store.count('deals')).to.equal(0);
   });
 
   it('when HubSpot rejects a property value, then INVALID_REQUEST, not retryable, with HubSpot’s message', async () => {
     const contact = await crm.upsertContact({ email: email() }, { idempotencyKey: key('c') });
-    const error = await connectorFailureOf(crm.createDeal({ name: 'In pounds', contactId: contact.id, amount: { amount: 500, currency: 'GBP' } }, { idempotencyKey: key('d') }));
+    const error = await connectorFailureOf(
+      crm.createDeal(
+        { name: 'In pounds', contactId: contact.id, amount: { amount: 500, currency: 'GBP' } },
+        { idempotencyKey: key('d') },
+      ),
+    );
     expect(error).to.include({ code: 'INVALID_REQUEST', retryable: false, status: 400 });
     expect(error.vendorMessage).to.contain('GBP was not one of the allowed options');
   });
 
   it('when an input is invalid, then INVALID_REQUEST before anything is sent', async () => {
     const before = fake.requests.length;
-    expect((await connectorFailureOf(crm.upsertContact({ email: 'not-an-email' }, { idempotencyKey: key('x') }))).code).to.equal('INVALID_REQUEST');
-    expect((await connectorFailureOf(crm.upsertCompany({ name: 'Acme' }, { idempotencyKey: '' }))).code).to.equal('INVALID_REQUEST');
-    expect((await connectorFailureOf(crm.listContactsChangedSince('bm90LWEtY3Vyc29y', 10))).vendorMessage).to.contain('cursor');
+    expect(
+      (await connectorFailureOf(crm.upsertContact({ email: 'not-an-email' }, { idempotencyKey: key('x') }))).code,
+    ).to.equal('INVALID_REQUEST');
+    expect((await connectorFailureOf(crm.upsertCompany({ name: 'Acme' }, { idempotencyKey: '' }))).code).to.equal(
+      'INVALID_REQUEST',
+    );
+    expect((await connectorFailureOf(crm.listContactsChangedSince('bm90LWEtY3Vyc29y', 10))).vendorMessage).to.contain(
+      'cursor',
+    );
     expect(fake.requests.length).to.equal(before);
   });
 
@@ -132,7 +192,9 @@ describe('HubSpot CRM connector against the HubSpot fake', () => {
       body: JSON.stringify({ filters: [{ propertyName: 'email', operator: 'EQ', value: 'a@b.example' }], limit: 10 }),
     });
     expect(response.status).to.equal(400);
-    expect(await response.json()).to.include({ status: 'error', category: 'VALIDATION_ERROR' }).and.to.have.property('correlationId');
+    expect(await response.json())
+      .to.include({ status: 'error', category: 'VALIDATION_ERROR' })
+      .and.to.have.property('correlationId');
   });
 });
 
@@ -183,9 +245,13 @@ describe('HubSpot contacts change feed (search paging) against the HubSpot fake'
     const { items } = await readFeed(connectorFor(tie), 40);
     expect(new Set(items.map((c) => c.id)).size).to.equal(251);
     expect(items).to.have.length(251);
-    const bodies = tie.requests.filter((r) => r.path.endsWith('/search')).map((r) => r.body as { after?: string; filterGroups: { filters: { values?: string[] }[] }[] });
+    const bodies = tie.requests
+      .filter((r) => r.path.endsWith('/search'))
+      .map((r) => r.body as { after?: string; filterGroups: { filters: { values?: string[] }[] }[] });
     expect(bodies.some((b) => b.after !== undefined)).to.equal(true);
-    expect(bodies.every((b) => b.filterGroups.every((g) => g.filters.every((f) => (f.values?.length ?? 0) <= 100)))).to.equal(true);
+    expect(
+      bodies.every((b) => b.filterGroups.every((g) => g.filters.every((f) => (f.values?.length ?? 0) <= 100))),
+    ).to.equal(true);
     await tie.close();
   });
 

@@ -29,7 +29,14 @@ export function recordingHttpClient(): RecordingHttpClient {
     exchanges,
     wrap(inner) {
       async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
-        const exchange: RecordedExchange = { method: req.method.toUpperCase(), url: req.url, requestHeaders: { ...req.headers }, violations: [], ...(req.params ? { params: req.params } : {}), ...(req.data !== undefined ? { data: req.data } : {}) };
+        const exchange: RecordedExchange = {
+          method: req.method.toUpperCase(),
+          url: req.url,
+          requestHeaders: { ...req.headers },
+          violations: [],
+          ...(req.params ? { params: req.params } : {}),
+          ...(req.data !== undefined ? { data: req.data } : {}),
+        };
         exchanges.push(exchange);
         try {
           const response = await inner.request<T>(req);
@@ -46,10 +53,14 @@ export function recordingHttpClient(): RecordingHttpClient {
         connector: inner.connector,
         request,
         get: async <T>(url: string, options?: Options) => (await request<T>({ ...options, method: 'GET', url })).data,
-        post: async <T>(url: string, data?: unknown, options?: Options) => (await request<T>({ ...options, method: 'POST', url, data })).data,
-        put: async <T>(url: string, data?: unknown, options?: Options) => (await request<T>({ ...options, method: 'PUT', url, data })).data,
-        patch: async <T>(url: string, data?: unknown, options?: Options) => (await request<T>({ ...options, method: 'PATCH', url, data })).data,
-        delete: async <T>(url: string, options?: Options) => (await request<T>({ ...options, method: 'DELETE', url })).data,
+        post: async <T>(url: string, data?: unknown, options?: Options) =>
+          (await request<T>({ ...options, method: 'POST', url, data })).data,
+        put: async <T>(url: string, data?: unknown, options?: Options) =>
+          (await request<T>({ ...options, method: 'PUT', url, data })).data,
+        patch: async <T>(url: string, data?: unknown, options?: Options) =>
+          (await request<T>({ ...options, method: 'PATCH', url, data })).data,
+        delete: async <T>(url: string, options?: Options) =>
+          (await request<T>({ ...options, method: 'DELETE', url })).data,
       };
       // Whatever else the interface grows (close(), …) stays the inner client's.
       return { ...inner, ...decorated };

@@ -6,7 +6,11 @@ import { connectorFailureOf } from '../support/expect-connector-error';
 import { salesforceConnectorFor } from '../support/salesforce-connector';
 
 /** Reads the feed until a page finds nothing new, from the start or from `cursor`. */
-async function readFeed(crm: CrmConnector, pageSize: number, from: string | null = null): Promise<{ items: Contact[]; pages: number; last: string | null }> {
+async function readFeed(
+  crm: CrmConnector,
+  pageSize: number,
+  from: string | null = null,
+): Promise<{ items: Contact[]; pages: number; last: string | null }> {
   const items: Contact[] = [];
   let cursor = from;
   let last = from;
@@ -34,10 +38,13 @@ describe('Salesforce contacts change feed (SOQL query locators) against the Sale
     // Batches of 5 stand in for Salesforce's 200..2000, so a few records span several batches.
     fake = await SalesforceFake.start({ batchSize: 5 });
     crm = salesforceConnectorFor(fake);
-    for (let i = 0; i < 10; i++) fake.store.seed('Contact', { Email: `early-${i}@shop.example`, LastName: 'Early' }, base + i * 1000);
+    for (let i = 0; i < 10; i++)
+      fake.store.seed('Contact', { Email: `early-${i}@shop.example`, LastName: 'Early' }, base + i * 1000);
     // Six contacts changed in the same second: only Id orders them.
-    for (let i = 0; i < 6; i++) fake.store.seed('Contact', { Email: `bulk-${i}@shop.example`, LastName: 'Bulk' }, base + 20_000);
-    for (let i = 0; i < 6; i++) fake.store.seed('Contact', { Email: `late-${i}@shop.example`, LastName: 'Late' }, base + 30_000 + i * 1000);
+    for (let i = 0; i < 6; i++)
+      fake.store.seed('Contact', { Email: `bulk-${i}@shop.example`, LastName: 'Bulk' }, base + 20_000);
+    for (let i = 0; i < 6; i++)
+      fake.store.seed('Contact', { Email: `late-${i}@shop.example`, LastName: 'Late' }, base + 30_000 + i * 1000);
     fake.store.seed('Contact', { LastName: 'No email' }, base + 40_000);
   });
   afterEach(() => fake.close());
@@ -52,8 +59,12 @@ describe('Salesforce contacts change feed (SOQL query locators) against the Sale
     expect(locatorReads()).to.have.length(4);
     expect(queries()).to.have.length(2);
     expect(queries()[0]?.headers['sforce-query-options']).to.equal('batchSize=200');
-    expect(queries()[0]?.query.q).to.equal('SELECT Id, Email, FirstName, LastName, Phone, Account.Name, LastModifiedDate FROM Contact ORDER BY LastModifiedDate, Id');
-    expect(queries()[1]?.query.q).to.match(/WHERE \(LastModifiedDate > 2025-03-01T08:00:40Z OR \(LastModifiedDate = 2025-03-01T08:00:40Z AND Id > '003\w{15}'\)\)/);
+    expect(queries()[0]?.query.q).to.equal(
+      'SELECT Id, Email, FirstName, LastName, Phone, Account.Name, LastModifiedDate FROM Contact ORDER BY LastModifiedDate, Id',
+    );
+    expect(queries()[1]?.query.q).to.match(
+      /WHERE \(LastModifiedDate > 2025-03-01T08:00:40Z OR \(LastModifiedDate = 2025-03-01T08:00:40Z AND Id > '003\w{15}'\)\)/,
+    );
   });
 
   it('when a page is smaller than Salesforce’s batch, then the rest is read from the (LastModifiedDate, Id) checkpoint, skipping no tie', async () => {
@@ -78,7 +89,10 @@ describe('Salesforce contacts change feed (SOQL query locators) against the Sale
     const first = await crm.listContactsChangedSince(null, 5);
     const moved = first.items[0]!;
     fake.setClock(base + 100_000);
-    await crm.upsertContact({ email: moved.email, lastName: 'Changed' }, { idempotencyKey: `feed-${randomBytes(4).toString('hex')}` });
+    await crm.upsertContact(
+      { email: moved.email, lastName: 'Changed' },
+      { idempotencyKey: `feed-${randomBytes(4).toString('hex')}` },
+    );
     fake.setClock(null);
     const rest = await readFeed(crm, 5, first.nextCursor);
     expect(new Set(ids([...first.items, ...rest.items])).size).to.equal(22);

@@ -28,7 +28,13 @@ export function sapPrismRecorder() {
     const inner = createHttpClient(options);
     async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
       const headers = service === 'materialStock' ? { ...req.headers, Prefer: 'dynamic=true' } : req.headers;
-      const exchange: Exchange = { service, method: req.method.toUpperCase(), url: req.url, csrfFetch: req.headers?.['x-csrf-token'] === 'Fetch', violations: [] };
+      const exchange: Exchange = {
+        service,
+        method: req.method.toUpperCase(),
+        url: req.url,
+        csrfFetch: req.headers?.['x-csrf-token'] === 'Fetch',
+        violations: [],
+      };
       state.exchanges.push(exchange);
       const response = await inner.request<T>({ ...req, ...(headers ? { headers } : {}) });
       exchange.status = response.status;
@@ -41,9 +47,12 @@ export function sapPrismRecorder() {
       ...inner,
       request,
       get: async <T>(url: string, o?: Options) => (await request<T>({ ...o, method: 'GET', url })).data,
-      post: async <T>(url: string, data?: unknown, o?: Options) => (await request<T>({ ...o, method: 'POST', url, data })).data,
-      put: async <T>(url: string, data?: unknown, o?: Options) => (await request<T>({ ...o, method: 'PUT', url, data })).data,
-      patch: async <T>(url: string, data?: unknown, o?: Options) => (await request<T>({ ...o, method: 'PATCH', url, data })).data,
+      post: async <T>(url: string, data?: unknown, o?: Options) =>
+        (await request<T>({ ...o, method: 'POST', url, data })).data,
+      put: async <T>(url: string, data?: unknown, o?: Options) =>
+        (await request<T>({ ...o, method: 'PUT', url, data })).data,
+      patch: async <T>(url: string, data?: unknown, o?: Options) =>
+        (await request<T>({ ...o, method: 'PATCH', url, data })).data,
       delete: async <T>(url: string, o?: Options) => (await request<T>({ ...o, method: 'DELETE', url })).data,
     };
     return client;
@@ -53,5 +62,6 @@ export function sapPrismRecorder() {
 
 /** `A_SalesOrder('x')/to_Item?…` → `A_SalesOrder(…)/to_Item`. */
 export const operationOf = (e: Exchange) => `${e.method} ${e.url.split('?')[0]?.replace(/\([^)]*\)/g, '(…)')}`;
-export const isLookup = (entitySet: string) => (e: Exchange) => e.method === 'GET' && e.url.startsWith(`${entitySet}?`) && e.url.includes('$filter=');
+export const isLookup = (entitySet: string) => (e: Exchange) =>
+  e.method === 'GET' && e.url.startsWith(`${entitySet}?`) && e.url.includes('$filter=');
 export const emptied: Rewrite = (_e, response) => ({ ...response, data: { d: { results: [] } } });

@@ -44,14 +44,23 @@ describe('SAP S/4HANA connector against the SAP specs (Prism)', function () {
   let passed = 0;
   let sap: SapS4hanaConnector;
   let urls: Record<SapService, string>;
-  const order: SalesOrderInput = { externalReference: 'order-4711', customerId: '17100001', currency: 'EUR', lines: [{ sku: 'TG11', quantity: 2, unitAmount: 1234 }] };
+  const order: SalesOrderInput = {
+    externalReference: 'order-4711',
+    customerId: '17100001',
+    currency: 'EUR',
+    lines: [{ sku: 'TG11', quantity: 2, unitAmount: 1234 }],
+  };
   const write = { idempotencyKey: 'contract-test' };
   const rewriteWhen = (match: (e: Exchange) => boolean, rewrite: Rewrite) => {
     state.rewrite = (e, response) => (match(e) ? rewrite(e, response) : response);
   };
 
   before(async () => {
-    const [businessPartner, salesOrder, materialStock] = await Promise.all([getPrismMock(SPECS.businessPartner), getPrismMock(SPECS.salesOrder), getPrismMock(SPECS.materialStock)]);
+    const [businessPartner, salesOrder, materialStock] = await Promise.all([
+      getPrismMock(SPECS.businessPartner),
+      getPrismMock(SPECS.salesOrder),
+      getPrismMock(SPECS.materialStock),
+    ]);
     urls = { businessPartner: businessPartner.url, salesOrder: salesOrder.url, materialStock: materialStock.url };
     const settings = {
       baseUrl: 'https://s4.invalid',
@@ -72,7 +81,9 @@ describe('SAP S/4HANA connector against the SAP specs (Prism)', function () {
   afterEach(function () {
     for (const exchange of state.exchanges) operations.add(operationOf(exchange));
     if (this.currentTest?.state !== 'passed') return;
-    const violated = state.exchanges.filter((e) => e.status === undefined || e.status >= 400 || e.violations.length > 0);
+    const violated = state.exchanges.filter(
+      (e) => e.status === undefined || e.status >= 400 || e.violations.length > 0,
+    );
     expect(violated, 'every answer 2xx with an empty sl-violations header').to.deep.equal([]);
     passed += 1;
   });
@@ -88,8 +99,15 @@ describe('SAP S/4HANA connector against the SAP specs (Prism)', function () {
 
   it('upserts a customer that exists: lookup by BusinessPartnerIDByExtSystem, CSRF token fetch, PATCH of the name', async () => {
     const customer = await sap.upsertCustomer({ email: 'buyer@example.com', name: 'Example Buyer GmbH' }, write);
-    expect(customer).to.include({ email: 'buyer@example.com', name: 'Example Buyer GmbH' }).and.have.property('id').that.is.a('string');
-    expect(state.exchanges.map(operationOf)).to.deep.equal(['GET A_BusinessPartner', 'GET A_BusinessPartner', 'PATCH A_BusinessPartner(…)']);
+    expect(customer)
+      .to.include({ email: 'buyer@example.com', name: 'Example Buyer GmbH' })
+      .and.have.property('id')
+      .that.is.a('string');
+    expect(state.exchanges.map(operationOf)).to.deep.equal([
+      'GET A_BusinessPartner',
+      'GET A_BusinessPartner',
+      'PATCH A_BusinessPartner(…)',
+    ]);
     expect(state.exchanges.map((e) => e.csrfFetch)).to.deep.equal([false, true, false]);
   });
 
@@ -117,13 +135,23 @@ describe('SAP S/4HANA connector against the SAP specs (Prism)', function () {
 
   it('cancels a sales order: reads header and items, PATCHes each open item with a reason for rejection', async () => {
     // The example item carries a rejection reason already; clear it so the PATCH is exercised.
-    rewriteWhen((e) => e.url.includes('/to_Item'), (_e, response) => {
-      const { d } = response.data as { d: { results: Record<string, unknown>[] } };
-      return { ...response, data: { d: { results: d.results.map((item) => ({ ...item, SalesDocumentRjcnReason: '' })) } } };
-    });
+    rewriteWhen(
+      (e) => e.url.includes('/to_Item'),
+      (_e, response) => {
+        const { d } = response.data as { d: { results: Record<string, unknown>[] } };
+        return {
+          ...response,
+          data: { d: { results: d.results.map((item) => ({ ...item, SalesDocumentRjcnReason: '' })) } },
+        };
+      },
+    );
     const cancelled = await sap.cancelSalesOrder('0000004711', write);
     expect(cancelled.status).to.equal('cancelled');
-    expect(state.exchanges.map(operationOf)).to.include.members(['GET A_SalesOrder(…)', 'GET A_SalesOrder(…)/to_Item', 'PATCH A_SalesOrderItem(…)']);
+    expect(state.exchanges.map(operationOf)).to.include.members([
+      'GET A_SalesOrder(…)',
+      'GET A_SalesOrder(…)/to_Item',
+      'PATCH A_SalesOrderItem(…)',
+    ]);
   });
 
   it('reads stock with a $filter per material and stock type', async () => {
@@ -142,14 +170,23 @@ describe('SAP S/4HANA connector against the SAP specs (Prism)', function () {
 
   describe('each spec validates at all (caveat 1: a schema that fails to compile validates nothing)', () => {
     const invalid: Record<SapService, { path: string; init: RequestInit }> = {
-      businessPartner: { path: '/A_BusinessPartner', init: { method: 'POST', body: JSON.stringify({ BusinessPartner: 'ELEVENCHARS' }) } },
-      salesOrder: { path: '/A_SalesOrder', init: { method: 'POST', body: JSON.stringify({ SoldToParty: '17100001' }) } },
+      businessPartner: {
+        path: '/A_BusinessPartner',
+        init: { method: 'POST', body: JSON.stringify({ BusinessPartner: 'ELEVENCHARS' }) },
+      },
+      salesOrder: {
+        path: '/A_SalesOrder',
+        init: { method: 'POST', body: JSON.stringify({ SoldToParty: '17100001' }) },
+      },
       materialStock: { path: '/A_MatlStkInAcctMod?$top=-1', init: { method: 'GET' } },
     };
     for (const service of Object.keys(invalid) as SapService[]) {
       it(`${SPECS[service]} rejects an invalid request with 4xx and sl-violations`, async () => {
         const { path, init } = invalid[service];
-        const headers = { Authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'Content-Type': 'application/json' };
+        const headers = {
+          Authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+          'Content-Type': 'application/json',
+        };
         const response = await fetch(`${urls[service]}${path}`, { ...init, headers });
         expect(response.status).to.be.within(400, 499);
         expect(prismViolations(response.headers)).to.have.length.greaterThan(0);
@@ -162,7 +199,13 @@ describe('SAP S/4HANA connector against the SAP specs (Prism)', function () {
     if (passed < (this.test?.parent?.total() ?? Infinity)) return;
     const expected = [
       ...['GET A_BusinessPartner', 'POST A_BusinessPartner', 'PATCH A_BusinessPartner(…)'],
-      ...['GET A_SalesOrder', 'POST A_SalesOrder', 'GET A_SalesOrder(…)', 'GET A_SalesOrder(…)/to_Item', 'PATCH A_SalesOrderItem(…)'],
+      ...[
+        'GET A_SalesOrder',
+        'POST A_SalesOrder',
+        'GET A_SalesOrder(…)',
+        'GET A_SalesOrder(…)/to_Item',
+        'PATCH A_SalesOrderItem(…)',
+      ],
       'GET A_MatlStkInAcctMod',
     ];
     expect([...operations], 'every operation the connector uses went through Prism').to.include.members(expected);

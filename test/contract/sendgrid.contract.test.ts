@@ -22,7 +22,9 @@ const message = (): EmailMessage => ({
   subject: `Order ${randomBytes(3).toString('hex')} confirmed`,
   text: 'Thank you for your order.\nTotal: €44.98',
   html: '<p>Thank you for your order.</p>',
-  attachments: [{ filename: 'invoice.txt', contentType: 'text/plain', contentBase64: Buffer.from('INV-000001').toString('base64') }],
+  attachments: [
+    { filename: 'invoice.txt', contentType: 'text/plain', contentBase64: Buffer.from('INV-000001').toString('base64') },
+  ],
 });
 
 interface SentBody {
@@ -58,9 +60,15 @@ describe('SendGrid connector contract (Prism, tsg_mail_v3.json; MariaDB outbox)'
   before(async () => {
     [prism, db] = await Promise.all([getPrismMock(SPEC), createTestDatabase('sendgrid')]);
     recorder = recordingHttpClient();
-    sendgrid = createSendGridConnector('email.contract', { baseUrl: prism.url, from: 'Shop <no-reply@shop.example>' }, { apiKey: API_KEY }, db.models, {
-      decorateHttp: (http) => recorder.wrap(http),
-    });
+    sendgrid = createSendGridConnector(
+      'email.contract',
+      { baseUrl: prism.url, from: 'Shop <no-reply@shop.example>' },
+      { apiKey: API_KEY },
+      db.models,
+      {
+        decorateHttp: (http) => recorder.wrap(http),
+      },
+    );
   });
 
   after(() => db?.destroy());
@@ -72,17 +80,27 @@ describe('SendGrid connector contract (Prism, tsg_mail_v3.json; MariaDB outbox)'
       body: JSON.stringify({ personalizations: [{ to: [{ email: 'not-an-address' }] }], subject: '' }),
     });
     expect(response.status).to.be.within(400, 499);
-    expect(prismViolations(response.headers).map((v) => v.location.join('.'))).to.include.members(['request.body', 'request.body.personalizations.0.to.0.email', 'request.body.subject']);
+    expect(prismViolations(response.headers).map((v) => v.location.join('.'))).to.include.members([
+      'request.body',
+      'request.body.personalizations.0.to.0.email',
+      'request.body.subject',
+    ]);
   });
 
   it('the spec types the top-level custom_args as a string: the connector puts the key in the personalization instead', async () => {
     const response = await fetch(`${prism.url}/v3/mail/send`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ personalizations: [{ to: [{ email: 'a@b.example' }] }], from: { email: 'no-reply@shop.example' }, custom_args: { junction_idempotency_key: 'k' } }),
+      body: JSON.stringify({
+        personalizations: [{ to: [{ email: 'a@b.example' }] }],
+        from: { email: 'no-reply@shop.example' },
+        custom_args: { junction_idempotency_key: 'k' },
+      }),
     });
     expect(response.status).to.be.within(400, 499);
-    expect(prismViolations(response.headers).map((v) => v.location.join('.'))).to.deep.equal(['request.body.custom_args']);
+    expect(prismViolations(response.headers).map((v) => v.location.join('.'))).to.deep.equal([
+      'request.body.custom_args',
+    ]);
   });
 
   it('send with text, html, an attachment and custom_args: POST /v3/mail/send answers 202 and conforms', async () => {
@@ -94,7 +112,10 @@ describe('SendGrid connector contract (Prism, tsg_mail_v3.json; MariaDB outbox)'
     expect(exchange!.requestHeaders['Content-Type']).to.equal('application/json');
     const body = exchange!.data as SentBody;
     expect(body.personalizations).to.deep.equal([
-      { to: [{ email: 'ada@customer.example' }, { email: 'grace@customer.example' }], custom_args: { junction_idempotency_key: idempotencyKey } },
+      {
+        to: [{ email: 'ada@customer.example' }, { email: 'grace@customer.example' }],
+        custom_args: { junction_idempotency_key: idempotencyKey },
+      },
     ]);
     expect(body.from).to.deep.equal({ email: 'no-reply@shop.example', name: 'Shop' });
     expect(body.subject).to.equal(sent.subject);
@@ -102,7 +123,14 @@ describe('SendGrid connector contract (Prism, tsg_mail_v3.json; MariaDB outbox)'
       { type: 'text/plain', value: sent.text },
       { type: 'text/html', value: sent.html },
     ]);
-    expect(body.attachments).to.deep.equal([{ content: sent.attachments![0]!.contentBase64, type: 'text/plain', filename: 'invoice.txt', disposition: 'attachment' }]);
+    expect(body.attachments).to.deep.equal([
+      {
+        content: sent.attachments![0]!.contentBase64,
+        type: 'text/plain',
+        filename: 'invoice.txt',
+        disposition: 'attachment',
+      },
+    ]);
     // Prism sends no X-Message-Id (the spec does not list it): the Message-ID we set stands in.
     expect(body.headers).to.deep.equal({ 'Message-ID': messageIdFor(idempotencyKey, 'shop.example') });
     expect(messageId).to.equal(messageIdFor(idempotencyKey, 'shop.example'));
@@ -119,7 +147,12 @@ describe('SendGrid connector contract (Prism, tsg_mail_v3.json; MariaDB outbox)'
 
   it('when an earlier attempt stopped before "sent", then the retry sends under the Message-ID recorded then', async () => {
     const idempotencyKey = key();
-    await db.models.EmailOutboxEntry.create({ idempotencyKey, connector: 'email.contract', messageId: '<crashed-attempt@shop.example>', status: 'sending' });
+    await db.models.EmailOutboxEntry.create({
+      idempotencyKey,
+      connector: 'email.contract',
+      messageId: '<crashed-attempt@shop.example>',
+      status: 'sending',
+    });
     const { messageId } = await sendgrid.send(message(), { idempotencyKey });
     expect(messageId).to.equal('<crashed-attempt@shop.example>');
     const [exchange] = conformingExchanges();
@@ -127,10 +160,15 @@ describe('SendGrid connector contract (Prism, tsg_mail_v3.json; MariaDB outbox)'
   });
 
   it('a message with html only sends only the html part; an empty one is INVALID_REQUEST without a call', async () => {
-    await sendgrid.send({ to: ['ada@customer.example'], subject: 'Html only', text: '', html: '<p>Hi</p>' }, { idempotencyKey: key() });
+    await sendgrid.send(
+      { to: ['ada@customer.example'], subject: 'Html only', text: '', html: '<p>Hi</p>' },
+      { idempotencyKey: key() },
+    );
     const [exchange] = conformingExchanges();
     expect((exchange!.data as SentBody).content).to.deep.equal([{ type: 'text/html', value: '<p>Hi</p>' }]);
-    const error = await connectorFailureOf(sendgrid.send({ to: ['ada@customer.example'], subject: 'Empty', text: '' }, { idempotencyKey: key() }));
+    const error = await connectorFailureOf(
+      sendgrid.send({ to: ['ada@customer.example'], subject: 'Empty', text: '' }, { idempotencyKey: key() }),
+    );
     expect(error.toDetails()).to.include({ code: 'INVALID_REQUEST', retryable: false });
     expect(conformingExchanges()).to.have.length(0);
   });

@@ -35,7 +35,10 @@ describe('Stripe connector contract (Prism, stripe-payments.slim.prism.json)', f
     for (const exchange of fresh) {
       expect(exchange.error, `${operationOf(exchange)} failed`).to.equal(undefined);
       expect(exchange.violations, `${operationOf(exchange)} violates the spec`).to.deep.equal([]);
-      if (exchange.method === 'POST') expect(exchange.requestHeaders['Idempotency-Key'], `${operationOf(exchange)} carries the key`).to.be.a('string').and.not.equal('');
+      if (exchange.method === 'POST')
+        expect(exchange.requestHeaders['Idempotency-Key'], `${operationOf(exchange)} carries the key`)
+          .to.be.a('string')
+          .and.not.equal('');
     }
     return fresh;
   }
@@ -43,7 +46,12 @@ describe('Stripe connector contract (Prism, stripe-payments.slim.prism.json)', f
   before(async () => {
     prism = await getPrismMock(SPEC);
     recorder = recordingHttpClient();
-    stripe = createStripeConnector('payment.contract', { baseUrl: prism.url, pageSize: 25 }, { secretKey: SECRET_KEY }, { decorateHttp: (http) => recorder.wrap(http) });
+    stripe = createStripeConnector(
+      'payment.contract',
+      { baseUrl: prism.url, pageSize: 25 },
+      { secretKey: SECRET_KEY },
+      { decorateHttp: (http) => recorder.wrap(http) },
+    );
   });
 
   it('validation is on: a malformed request is rejected with a 4xx and sl-violations', async () => {
@@ -54,25 +62,38 @@ describe('Stripe connector contract (Prism, stripe-payments.slim.prism.json)', f
     });
     expect(response.status).to.be.within(400, 499);
     const violations = prismViolations(response.headers);
-    expect(violations.map((v) => v.location.join('.'))).to.include.members(['request.body.amount', 'request.body.capture_method']);
+    expect(violations.map((v) => v.location.join('.'))).to.include.members([
+      'request.body.amount',
+      'request.body.capture_method',
+    ]);
   });
 
   it('authorize: POST /v1/payment_intents, form-encoded, conforms', async () => {
     const payment = await stripe.authorize(
-      { amount: { amount: 4498, currency: 'EUR' }, paymentMethodToken: 'pm_card_visa', customerReference: 'order-1001', description: 'Order 1001' },
+      {
+        amount: { amount: 4498, currency: 'EUR' },
+        paymentMethodToken: 'pm_card_visa',
+        customerReference: 'order-1001',
+        description: 'Order 1001',
+      },
       { idempotencyKey: 'contract-authorize' },
     );
     expect(payment.id).to.be.a('string');
     const [create] = conformingExchanges();
     expect(operationOf(create!)).to.equal('POST /v1/payment_intents');
-    expect(String(create!.data)).to.contain('metadata%5Breference%5D=order-1001').and.contain('capture_method=manual').and.contain('confirm=true');
+    expect(String(create!.data))
+      .to.contain('metadata%5Breference%5D=order-1001')
+      .and.contain('capture_method=manual')
+      .and.contain('confirm=true');
     expect(create!.requestHeaders['Content-Type']).to.equal('application/x-www-form-urlencoded');
   });
 
   it('capture, partial and whole: POST /v1/payment_intents/{intent}/capture conforms', async () => {
     await stripe.capture('pi_contract', 1000, { idempotencyKey: 'contract-capture-partial' });
     await stripe.capture('pi_contract', null, { idempotencyKey: 'contract-capture-all' });
-    const captures = conformingExchanges().filter((e) => operationOf(e) === 'POST /v1/payment_intents/{intent}/capture');
+    const captures = conformingExchanges().filter(
+      (e) => operationOf(e) === 'POST /v1/payment_intents/{intent}/capture',
+    );
     expect(captures.map((e) => String(e.data))).to.deep.equal(['amount_to_capture=1000', '']);
   });
 
@@ -86,7 +107,10 @@ describe('Stripe connector contract (Prism, stripe-payments.slim.prism.json)', f
     await stripe.refund('pi_contract', null, { idempotencyKey: 'contract-refund-rest' });
     const exchanges = conformingExchanges();
     const refunds = exchanges.filter((e) => operationOf(e) === 'POST /v1/refunds');
-    expect(refunds.map((e) => String(e.data))).to.deep.equal(['payment_intent=pi_contract&amount=500', 'payment_intent=pi_contract']);
+    expect(refunds.map((e) => String(e.data))).to.deep.equal([
+      'payment_intent=pi_contract&amount=500',
+      'payment_intent=pi_contract',
+    ]);
     expect(exchanges.map(operationOf)).to.include.members(['GET /v1/payment_intents/{intent}', 'GET /v1/refunds']);
     const listRefunds = exchanges.find((e) => operationOf(e) === 'GET /v1/refunds');
     expect(listRefunds!.params).to.include({ payment_intent: 'pi_contract', limit: '100' });

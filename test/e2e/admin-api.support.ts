@@ -21,7 +21,10 @@ export async function auditRowOf(db: TestDatabase, reply: Reply): Promise<Record
     const row = await db.models.AuditEntry.findOne({ where: { requestId } });
     if (row) {
       const json = row.toJSON() as Record<string, unknown>;
-      return { ...json, details: typeof json.details === 'string' ? (JSON.parse(json.details) as unknown) : json.details };
+      return {
+        ...json,
+        details: typeof json.details === 'string' ? (JSON.parse(json.details) as unknown) : json.details,
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

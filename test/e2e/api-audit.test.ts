@@ -44,7 +44,10 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
     });
   }
 
-  async function auditPage(query: string, bearer = admin.key): Promise<{ items: AuditItem[]; nextPageToken: string | null }> {
+  async function auditPage(
+    query: string,
+    bearer = admin.key,
+  ): Promise<{ items: AuditItem[]; nextPageToken: string | null }> {
     const reply = await call(server.url, 'GET', `/v1/audit${query}`, { bearer });
     expect(reply.status, reply.text).to.equal(200);
     return reply.body as unknown as { items: AuditItem[]; nextPageToken: string | null };
@@ -65,7 +68,10 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
     const temporal = new Client({ connection, namespace: temporalServer.namespace });
     const taskQueue = uniqueId('api-audit');
     worker = await startMessagesWorker(temporalServer, taskQueue);
-    const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue, JUNCTION_MASTER_KEY: MASTER_KEY }, false);
+    const config = loadConfig(
+      { TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue, JUNCTION_MASTER_KEY: MASTER_KEY },
+      false,
+    );
     server = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [messagesProcessDef] }), 0);
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     admin = await keys.createKey({ name: 'audit-admin', scopes: ['admin'] });
@@ -82,7 +88,9 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
   describe('what a row holds', () => {
     it('records who, what, when, the request id and the outcome, with the path but not its query string', async () => {
       const started = Date.now();
-      const reply = await api('POST', `/v1/keys?api_key=${QUERY_SECRET}`, { body: { name: 'recorded', scopes: ['runs:read'] } });
+      const reply = await api('POST', `/v1/keys?api_key=${QUERY_SECRET}`, {
+        body: { name: 'recorded', scopes: ['runs:read'] },
+      });
       expect(reply.status, reply.text).to.equal(201);
       const [item] = await auditListing(`?requestId=${requestIdOf(reply)}`, [reply]);
       expect(item).to.deep.include({
@@ -109,7 +117,10 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
       expectProblem(invalid, 400);
       const anonymous = await api('POST', '/v1/keys', { bearer: null, body: { name: 'anon', scopes: ['admin'] } });
       expectProblem(anonymous, 401);
-      const forbidden = await api('POST', '/v1/keys', { bearer: writer.key, body: { name: 'escalation', scopes: ['admin'] } });
+      const forbidden = await api('POST', '/v1/keys', {
+        bearer: writer.key,
+        body: { name: 'escalation', scopes: ['admin'] },
+      });
       expectProblem(forbidden, 403);
       const missing = await api('POST', '/v1/keys/987654/revoke');
       expectProblem(missing, 404);
@@ -118,12 +129,21 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
       const conflict = await api('POST', `/v1/keys/${victim.body.id}/revoke`);
       expectProblem(conflict, 409);
 
-      const start = await api('POST', '/v1/runs', { bearer: writer.key, body: { type: 'messagesFixture', input: 'alice@example.com' } });
+      const start = await api('POST', '/v1/runs', {
+        bearer: writer.key,
+        body: { type: 'messagesFixture', input: 'alice@example.com' },
+      });
       expect(start.status, start.text).to.equal(202);
       const workflowId = String(start.body.workflowId);
-      const refused = await api('POST', `/v1/runs/${workflowId}/updates/decide`, { bearer: writer.key, body: { approver: 'mallory@example.com' } });
+      const refused = await api('POST', `/v1/runs/${workflowId}/updates/decide`, {
+        bearer: writer.key,
+        body: { approver: 'mallory@example.com' },
+      });
       expectProblem(refused, 422);
-      const accepted = await api('POST', `/v1/runs/${workflowId}/updates/decide`, { bearer: writer.key, body: { approver: 'alice@example.com' } });
+      const accepted = await api('POST', `/v1/runs/${workflowId}/updates/decide`, {
+        bearer: writer.key,
+        body: { approver: 'alice@example.com' },
+      });
       expect(accepted.status, accepted.text).to.equal(200);
 
       // A real database failure: inserts into api_keys now fail on a column without a default.
@@ -149,7 +169,10 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
         [refused, 'runs.update', 422, `audit-writer (${writer.prefix})`],
         [broken, 'keys.create', 500, `audit-admin (${admin.prefix})`],
       ];
-      const failures = await auditListing('?outcome=failure', expected.map(([reply]) => reply));
+      const failures = await auditListing(
+        '?outcome=failure',
+        expected.map(([reply]) => reply),
+      );
       for (const [reply, action, statusCode, actor] of expected) {
         const item = failures.find((row) => row.requestId === requestIdOf(reply));
         expect(item, `${action} ${statusCode}`).to.deep.include({ action, statusCode, actor, outcome: 'failure' });
@@ -166,17 +189,27 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
         settings,
         credentials: { username: 'shop', password: SMTP_PASSWORD },
       });
-      const created = await api('POST', '/v1/connectors', { bearer: writer.key, body: smtp('email.audited', { url: 'smtp://127.0.0.1:2525', from: 'Shop <shop@shop.example>' }) });
+      const created = await api('POST', '/v1/connectors', {
+        bearer: writer.key,
+        body: smtp('email.audited', { url: 'smtp://127.0.0.1:2525', from: 'Shop <shop@shop.example>' }),
+      });
       expect(created.status, created.text).to.equal(201);
-      const refused = await api('POST', '/v1/connectors', { bearer: writer.key, body: smtp('email.refused', { url: 'http://not-smtp.example', from: 'Shop <shop@shop.example>' }) });
+      const refused = await api('POST', '/v1/connectors', {
+        bearer: writer.key,
+        body: smtp('email.refused', { url: 'http://not-smtp.example', from: 'Shop <shop@shop.example>' }),
+      });
       expectProblem(refused, 400);
-      const patched = await api('PATCH', '/v1/connectors/email.audited', { bearer: writer.key, body: { credentials: { username: 'shop', password: `${SMTP_PASSWORD}-2` } } });
+      const patched = await api('PATCH', '/v1/connectors/email.audited', {
+        bearer: writer.key,
+        body: { credentials: { username: 'shop', password: `${SMTP_PASSWORD}-2` } },
+      });
       expect(patched.status, patched.text).to.equal(200);
       const rows = await auditListing('?action=connectors.*', [created, refused, patched]);
       expect(rows.map((row) => row.requestId)).to.include.members([created, refused, patched].map(requestIdOf));
       expect(JSON.stringify(rows)).not.to.contain(SMTP_PASSWORD);
       expect(JSON.stringify(await db.models.AuditEntry.findAll())).not.to.contain(SMTP_PASSWORD);
-      for (const key of [admin.key, writer.key]) expect(JSON.stringify(await db.models.AuditEntry.findAll())).not.to.contain(key);
+      for (const key of [admin.key, writer.key])
+        expect(JSON.stringify(await db.models.AuditEntry.findAll())).not.to.contain(key);
     });
   });
 
@@ -189,7 +222,9 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
       const first = await api('POST', '/v1/keys', { body: { name: 'filter-a', scopes: ['runs:read'] } });
       const revoke = await api('POST', `/v1/keys/${first.body.id}/revoke`);
       byAdmin = [first, revoke];
-      byWriter = [await api('POST', '/v1/keys', { bearer: writer.key, body: { name: 'filter-b', scopes: ['runs:read'] } })];
+      byWriter = [
+        await api('POST', '/v1/keys', { bearer: writer.key, body: { name: 'filter-b', scopes: ['runs:read'] } }),
+      ];
       byAnonymous = await api('POST', '/v1/keys/1/revoke', { bearer: null });
       for (const reply of [...byAdmin, ...byWriter, byAnonymous]) await auditRowOf(db, reply);
     });
@@ -198,8 +233,14 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
       const adminActor = `audit-admin (${admin.prefix})`;
       for (const actor of [String(admin.id), 'audit-admin', admin.prefix, adminActor]) {
         const items = (await auditPage(`?actor=${encodeURIComponent(actor)}&pageSize=200`)).items;
-        expect(items.map((item) => item.requestId), actor).to.include.members(byAdmin.map(requestIdOf));
-        expect(items.every((item) => item.actor === adminActor), actor).to.equal(true);
+        expect(
+          items.map((item) => item.requestId),
+          actor,
+        ).to.include.members(byAdmin.map(requestIdOf));
+        expect(
+          items.every((item) => item.actor === adminActor),
+          actor,
+        ).to.equal(true);
       }
       const writerItems = (await auditPage(`?actor=${writer.id}&pageSize=200`)).items;
       expect(writerItems.map((item) => item.requestId)).to.include(requestIdOf(byWriter[0]!));
@@ -234,7 +275,11 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
       expect(window.map((item) => item.requestId)).to.include(requestIdOf(byAdmin[0]!));
       expect(window.every((item) => item.at >= firstAt && item.at < secondAt)).to.equal(true);
       if (secondAt !== firstAt) expect(window.map((item) => item.requestId)).not.to.include(requestIdOf(byAdmin[1]!));
-      const later = (await auditPage(`?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString().replace('Z', '+00:00'))}`)).items;
+      const later = (
+        await auditPage(
+          `?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString().replace('Z', '+00:00'))}`,
+        )
+      ).items;
       expect(later).to.deep.equal([]);
     });
 
@@ -243,7 +288,10 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
       expect(all.length).to.be.greaterThan(5);
       for (let i = 1; i < all.length; i++) {
         const [newer, older] = [all[i - 1]!, all[i]!];
-        expect(newer.at > older.at || (newer.at === older.at && newer.id > older.id), `${newer.id} before ${older.id}`).to.equal(true);
+        expect(
+          newer.at > older.at || (newer.at === older.at && newer.id > older.id),
+          `${newer.id} before ${older.id}`,
+        ).to.equal(true);
       }
       const paged: number[] = [];
       let token: string | null = null;
@@ -256,7 +304,12 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
       expect(paged).to.deep.equal(all.map((item) => item.id));
 
       const firstPage = await auditPage('?pageSize=1');
-      const reused = await call(server.url, 'GET', `/v1/audit?pageSize=1&outcome=failure&pageToken=${firstPage.nextPageToken}`, { bearer: admin.key });
+      const reused = await call(
+        server.url,
+        'GET',
+        `/v1/audit?pageSize=1&outcome=failure&pageToken=${firstPage.nextPageToken}`,
+        { bearer: admin.key },
+      );
       expectInvalid(reused, ['pageToken']);
     });
 
@@ -274,7 +327,8 @@ describe('API audit (e2e): every mutating call is recorded, GET /v1/audit filter
         ['?user=someone', ['user']],
         [`?actor=${'a'.repeat(256)}`, ['actor']],
       ];
-      for (const [query, fields] of cases) expectInvalid(await call(server.url, 'GET', `/v1/audit${query}`, { bearer: admin.key }), fields);
+      for (const [query, fields] of cases)
+        expectInvalid(await call(server.url, 'GET', `/v1/audit${query}`, { bearer: admin.key }), fields);
     });
 
     it('answers 401 without a credential and 403 to a key without admin', async () => {

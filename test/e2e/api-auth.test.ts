@@ -20,14 +20,28 @@ interface Reply {
   body: Record<string, unknown>;
 }
 
-async function call(url: string, method: string, path: string, options: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function call(
+  url: string,
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   if (options.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   const response = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }
 
 function expectProblem(reply: Reply, status: number): void {
@@ -70,7 +84,13 @@ describe('API authentication, errors and health (e2e)', function () {
       },
     });
     const withContext = winston.format((info) => Object.assign(info, { ...currentLogContext(), ...info }));
-    replaceLogger(winston.createLogger({ level: 'debug', format: winston.format.combine(withContext(), winston.format.json()), transports: [new winston.transports.Stream({ stream: sink })] }));
+    replaceLogger(
+      winston.createLogger({
+        level: 'debug',
+        format: winston.format.combine(withContext(), winston.format.json()),
+        transports: [new winston.transports.Stream({ stream: sink })],
+      }),
+    );
 
     db = await createTestDatabase('api_auth');
     const temporalServer = await getDevServer();
@@ -135,8 +155,15 @@ describe('API authentication, errors and health (e2e)', function () {
       const valid = await keys.createKey({ name: 'valid', scopes: ['runs:read'] });
       const revoked = await keys.createKey({ name: 'revoked', scopes: ['runs:read'] });
       await keys.revokeKey(revoked.id);
-      const expired = await keys.createKey({ name: 'expired', scopes: ['runs:read'], expiresAt: new Date(Date.now() - 1000) });
-      const wrongSecret = `${valid.key.slice(0, -4)}AAAA` === valid.key ? `${valid.key.slice(0, -4)}BBBB` : `${valid.key.slice(0, -4)}AAAA`;
+      const expired = await keys.createKey({
+        name: 'expired',
+        scopes: ['runs:read'],
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      const wrongSecret =
+        `${valid.key.slice(0, -4)}AAAA` === valid.key
+          ? `${valid.key.slice(0, -4)}BBBB`
+          : `${valid.key.slice(0, -4)}AAAA`;
       const attempts: Record<string, string>[] = [
         { authorization: 'Basic dXNlcjpwYXNz' },
         { authorization: 'Bearer' },
@@ -174,7 +201,18 @@ describe('API authentication, errors and health (e2e)', function () {
     it('accepts a key created with `npm run keys -- create`, printed alone on the last line', async () => {
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', 'server/api/keys.cli.ts', 'create', '--name', 'from-cli', '--scopes', 'runs:read', '--expires-in-days', '2'],
+        [
+          '--import',
+          'tsx',
+          'server/api/keys.cli.ts',
+          'create',
+          '--name',
+          'from-cli',
+          '--scopes',
+          'runs:read',
+          '--expires-in-days',
+          '2',
+        ],
         { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'info' } },
       );
       const lines = stdout.trimEnd().split('\n');
@@ -184,9 +222,13 @@ describe('API authentication, errors and health (e2e)', function () {
     });
 
     it('exits with 2 and usage on bad arguments to the keys CLI', async () => {
-      const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/api/keys.cli.ts', 'create', '--name', 'x'], {
-        env: { ...process.env, DATABASE_URL: db.url },
-      }).then(
+      const failure = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'server/api/keys.cli.ts', 'create', '--name', 'x'],
+        {
+          env: { ...process.env, DATABASE_URL: db.url },
+        },
+      ).then(
         () => null,
         (error: { code: number; stderr: string }) => error,
       );
@@ -244,10 +286,18 @@ describe('API authentication, errors and health (e2e)', function () {
     });
 
     it('audits a refused mutating call as a failure by an anonymous actor', async () => {
-      const reply = await call(url, 'POST', '/v1/runs', { body: { type: 'orderToCash', input: {} }, headers: { 'x-request-id': `audit-anon-${Date.now()}` } });
+      const reply = await call(url, 'POST', '/v1/runs', {
+        body: { type: 'orderToCash', input: {} },
+        headers: { 'x-request-id': `audit-anon-${Date.now()}` },
+      });
       expectProblem(reply, 401);
       const row = await auditRowFor(db, reply.headers.get('x-request-id')!);
-      expect(row.toJSON()).to.include({ actor: 'anonymous', action: 'runs.start', outcome: 'failure', statusCode: 401 });
+      expect(row.toJSON()).to.include({
+        actor: 'anonymous',
+        action: 'runs.start',
+        outcome: 'failure',
+        statusCode: 401,
+      });
     });
 
     it('audits a failed call with the key as actor and the action name', async () => {

@@ -49,8 +49,15 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
   const logText: string[] = [];
 
   /** Calls this suite's API, or another server's when `url` is given. */
-  function call(method: string, path: string, { url, ...options }: KeyedCallOptions & { url?: string } = {}): Promise<Reply> {
-    return keyedCall(() => url ?? server.url, () => connectorsKey)(method, path, options);
+  function call(
+    method: string,
+    path: string,
+    { url, ...options }: KeyedCallOptions & { url?: string } = {},
+  ): Promise<Reply> {
+    return keyedCall(
+      () => url ?? server.url,
+      () => connectorsKey,
+    )(method, path, options);
   }
 
   async function auditRows(requestId: string | null) {
@@ -79,14 +86,26 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
         done();
       },
     });
-    replaceLogger(winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] }));
+    replaceLogger(
+      winston.createLogger({
+        level: 'debug',
+        format: winston.format.json(),
+        transports: [new winston.transports.Stream({ stream: sink })],
+      }),
+    );
     db = await createTestDatabase('api_connectors');
     // The connector routes never call Temporal: a lazy connection that is never used is enough.
     connection = Connection.lazy({ address: '127.0.0.1:1' });
     temporal = new Client({ connection });
-    const config = loadConfig({ JUNCTION_MASTER_KEY: MASTER_KEY, SMTP_URL: `smtp://mailer:${ENV_SMTP_PASSWORD}@127.0.0.1:2525` }, false);
+    const config = loadConfig(
+      { JUNCTION_MASTER_KEY: MASTER_KEY, SMTP_URL: `smtp://mailer:${ENV_SMTP_PASSWORD}@127.0.0.1:2525` },
+      false,
+    );
     registry = createDefaultRegistry({ config, models: db.models });
-    server = await startApiServer(createApp({ config, temporal, models: db.models, connectors: registry, timeouts: { connectorTestMs: 5_000 } }), 0);
+    server = await startApiServer(
+      createApp({ config, temporal, models: db.models, connectors: registry, timeouts: { connectorTestMs: 5_000 } }),
+      0,
+    );
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     adminKey = (await keys.createKey({ name: 'ops-admin', scopes: ['admin'] })).key;
     connectorsKey = (await keys.createKey({ name: 'integrations', scopes: ['connectors:write'] })).key;
@@ -112,7 +131,10 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
   describe('authorization', () => {
     it('answers 401 without a key and 403 to a key without connectors:write, reads included; admin may', async () => {
       expectProblem(await call('GET', '/v1/connectors', { key: null }), 401);
-      const post = await call('POST', '/v1/connectors', { key: null, body: { name: 'crm.x', kind: 'crm', vendor: 'sandbox' } });
+      const post = await call('POST', '/v1/connectors', {
+        key: null,
+        body: { name: 'crm.x', kind: 'crm', vendor: 'sandbox' },
+      });
       expectProblem(post, 401);
       for (const [method, path] of [
         ['GET', '/v1/connectors'],
@@ -124,7 +146,12 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
       }
       expect((await call('GET', '/v1/connectors', { key: adminKey })).status).to.equal(200);
       const [row] = await auditRows(post.headers.get('x-request-id'));
-      expect(row).to.deep.include({ action: 'connectors.create', outcome: 'failure', statusCode: 401, actor: 'anonymous' });
+      expect(row).to.deep.include({
+        action: 'connectors.create',
+        outcome: 'failure',
+        statusCode: 401,
+        actor: 'anonymous',
+      });
     });
   });
 
@@ -135,7 +162,14 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
       const items = reply.body.items as Record<string, unknown>[];
       expect(items.map((item) => item.name)).to.include.members(['crm.main', 'email.main', 'erp.main', 'payment.main']);
       const email = items.find((item) => item.name === 'email.main')!;
-      expect(email).to.deep.include({ kind: 'email', vendor: 'smtp', source: 'default', enabled: true, hasCredentials: false, credentialFields: [] });
+      expect(email).to.deep.include({
+        kind: 'email',
+        vendor: 'smtp',
+        source: 'default',
+        enabled: true,
+        hasCredentials: false,
+        credentialFields: [],
+      });
       expect((email.settings as { url: string }).url).to.equal('smtp://mailer:***@127.0.0.1:2525');
       expect(reply.text).not.to.contain(ENV_SMTP_PASSWORD);
       expect(email.links).to.deep.equal({ self: '/v1/connectors/email.main', test: '/v1/connectors/email.main/test' });
@@ -171,27 +205,48 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
 
   describe('creating', () => {
     it('creates an instance (201, Location), shows it as a database instance, and this process resolves it at once', async () => {
-      const reply = await call('POST', '/v1/connectors', { body: { name: 'crm.eu', kind: 'crm', vendor: 'sandbox', settings: { pageSize: 10 } } });
+      const reply = await call('POST', '/v1/connectors', {
+        body: { name: 'crm.eu', kind: 'crm', vendor: 'sandbox', settings: { pageSize: 10 } },
+      });
       expect(reply.status, reply.text).to.equal(201);
       expect(reply.headers.get('location')).to.equal('/v1/connectors/crm.eu');
-      expect(reply.body).to.deep.include({ name: 'crm.eu', kind: 'crm', vendor: 'sandbox', source: 'database', overrides: null, enabled: true, settings: { pageSize: 10 }, hasCredentials: false });
+      expect(reply.body).to.deep.include({
+        name: 'crm.eu',
+        kind: 'crm',
+        vendor: 'sandbox',
+        source: 'database',
+        overrides: null,
+        enabled: true,
+        settings: { pageSize: 10 },
+        hasCredentials: false,
+      });
       expect((await call('GET', '/v1/connectors/crm.eu')).body).to.deep.include({ name: 'crm.eu', source: 'database' });
       expect(registry.describeInstance('crm.eu')?.source).to.equal('database');
       expect(registry.resolve('crm', 'crm.eu')).to.include({ name: 'crm.eu', vendor: 'sandbox' });
       const [audit] = await auditRows(reply.headers.get('x-request-id'));
-      expect(audit).to.deep.include({ action: 'connectors.create', target: 'crm.eu', outcome: 'success', statusCode: 201 });
+      expect(audit).to.deep.include({
+        action: 'connectors.create',
+        target: 'crm.eu',
+        outcome: 'success',
+        statusCode: 201,
+      });
     });
 
     it('stores credentials sealed by the vault and returns only their field names, anywhere', async () => {
       const reply = await call('POST', '/v1/connectors', { body: smtpBody('email.relay', deadPort) });
       expect(reply.status, reply.text).to.equal(201);
-      expect(reply.body).to.deep.include({ hasCredentials: true, credentialFields: ['password', 'username'], credentialsKeyId: createVault({ masterKey: MASTER_KEY, previousMasterKeys: [] }).currentKeyId });
+      expect(reply.body).to.deep.include({
+        hasCredentials: true,
+        credentialFields: ['password', 'username'],
+        credentialsKeyId: createVault({ masterKey: MASTER_KEY, previousMasterKeys: [] }).currentKeyId,
+      });
       expect(reply.text).not.to.contain(SMTP_PASSWORD);
 
       const row = await db.models.ConnectorInstance.findByPk('email.relay');
       expect(row?.credentialsCiphertext?.toString('latin1')).not.to.contain(SMTP_PASSWORD);
       expect(JSON.stringify(row?.settings)).not.to.contain(SMTP_PASSWORD);
-      for (const path of ['/v1/connectors', '/v1/connectors/email.relay']) expect((await call('GET', path)).text).not.to.contain(SMTP_PASSWORD);
+      for (const path of ['/v1/connectors', '/v1/connectors/email.relay'])
+        expect((await call('GET', path)).text).not.to.contain(SMTP_PASSWORD);
 
       const [audit] = await auditRows(reply.headers.get('x-request-id'));
       expect(audit?.details).to.deep.include({ kind: 'email', vendor: 'smtp', credentials: 'replaced' });
@@ -203,11 +258,28 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
         [{ name: 'crm.x', kind: 'crm', vendor: 'hubspotty' }, ['vendor']],
         [{ name: 'CRM X', kind: 'crm', vendor: 'sandbox' }, ['name']],
         [{ name: 'erp.x', kind: 'crm', vendor: 'sandbox' }, ['kind']],
-        [{ name: 'crm.x', kind: 'crm', vendor: 'sandbox', settings: { pageSize: 0, bogus: true } }, ['settings.pageSize', 'settings.bogus']],
-        [{ name: 'crm.x', kind: 'crm', vendor: 'sandbox', credentials: { token: 'sandbox-token-secret' } }, ['credentials']],
-        [smtpBody('email.x', deadPort, { settings: { url: 'http://relay.example', from: 'a@b.example' } }), ['settings.url']],
-        [smtpBody('email.x', deadPort, { settings: { url: `smtp://shop:${SMTP_PASSWORD}@relay.example`, from: 'a@b.example' } }), ['settings.url']],
-        [smtpBody('email.x', deadPort, { credentials: { username: 'shop', pasword: SMTP_PASSWORD } }), ['credentials.password', 'credentials.pasword']],
+        [
+          { name: 'crm.x', kind: 'crm', vendor: 'sandbox', settings: { pageSize: 0, bogus: true } },
+          ['settings.pageSize', 'settings.bogus'],
+        ],
+        [
+          { name: 'crm.x', kind: 'crm', vendor: 'sandbox', credentials: { token: 'sandbox-token-secret' } },
+          ['credentials'],
+        ],
+        [
+          smtpBody('email.x', deadPort, { settings: { url: 'http://relay.example', from: 'a@b.example' } }),
+          ['settings.url'],
+        ],
+        [
+          smtpBody('email.x', deadPort, {
+            settings: { url: `smtp://shop:${SMTP_PASSWORD}@relay.example`, from: 'a@b.example' },
+          }),
+          ['settings.url'],
+        ],
+        [
+          smtpBody('email.x', deadPort, { credentials: { username: 'shop', pasword: SMTP_PASSWORD } }),
+          ['credentials.password', 'credentials.pasword'],
+        ],
         [{ name: 'crm.x', kind: 'crm', vendor: 'sandbox', colour: 'blue' }, ['colour']],
       ];
       for (const [body, expected] of cases) {
@@ -222,7 +294,9 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
     it('refuses a name that exists: 409, pointing at PUT for file and default instances', async () => {
       const again = await call('POST', '/v1/connectors', { body: { name: 'crm.eu', kind: 'crm', vendor: 'sandbox' } });
       expectProblem(again, 409, 'connector-exists');
-      const overDefault = await call('POST', '/v1/connectors', { body: { name: 'crm.main', kind: 'crm', vendor: 'sandbox' } });
+      const overDefault = await call('POST', '/v1/connectors', {
+        body: { name: 'crm.main', kind: 'crm', vendor: 'sandbox' },
+      });
       expectProblem(overDefault, 409, 'connector-exists');
       expect(overDefault.body.detail).to.contain('PUT /v1/connectors/crm.main');
     });
@@ -230,10 +304,14 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
 
   describe('changing and deleting', () => {
     it('PUT overrides a default instance in the database (201, then 200); DELETE falls back to the default', async () => {
-      const put = await call('PUT', '/v1/connectors/crm.main', { body: { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 7 } } });
+      const put = await call('PUT', '/v1/connectors/crm.main', {
+        body: { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 7 } },
+      });
       expect(put.status, put.text).to.equal(201);
       expect(put.body).to.deep.include({ source: 'database', overrides: 'default', settings: { pageSize: 7 } });
-      const again = await call('PUT', '/v1/connectors/crm.main', { body: { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 8 } } });
+      const again = await call('PUT', '/v1/connectors/crm.main', {
+        body: { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 8 } },
+      });
       expect(again.status).to.equal(200);
       expect(registry.describeInstance('crm.main')?.definition.settings).to.deep.equal({ pageSize: 8 });
 
@@ -242,16 +320,27 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
       expect((await call('GET', '/v1/connectors/crm.main')).body).to.deep.include({ source: 'default', settings: {} });
       expect(registry.describeInstance('crm.main')?.source).to.equal('default');
       const [audit] = await auditRows(deleted.headers.get('x-request-id'));
-      expect(audit).to.deep.include({ action: 'connectors.delete', target: 'crm.main', outcome: 'success', statusCode: 204 });
+      expect(audit).to.deep.include({
+        action: 'connectors.delete',
+        target: 'crm.main',
+        outcome: 'success',
+        statusCode: 204,
+      });
       expect(audit?.details).to.deep.include({ fallback: 'default' });
     });
 
     it('refuses to PATCH or DELETE an instance that only a file or the defaults define (409), and answers 404 for unknown ones', async () => {
-      expectProblem(await call('PATCH', '/v1/connectors/email.main', { body: { enabled: false } }), 409, 'connector-not-editable');
+      expectProblem(
+        await call('PATCH', '/v1/connectors/email.main', { body: { enabled: false } }),
+        409,
+        'connector-not-editable',
+      );
       expectProblem(await call('DELETE', '/v1/connectors/email.main'), 409, 'connector-not-editable');
       expectProblem(await call('PATCH', '/v1/connectors/crm.nowhere', { body: { enabled: false } }), 404);
       expectProblem(await call('DELETE', '/v1/connectors/crm.nowhere'), 404);
-      const mismatch = await call('PUT', '/v1/connectors/crm.eu', { body: { name: 'crm.other', kind: 'crm', vendor: 'sandbox' } });
+      const mismatch = await call('PUT', '/v1/connectors/crm.eu', {
+        body: { name: 'crm.other', kind: 'crm', vendor: 'sandbox' },
+      });
       expect(fields(mismatch)).to.deep.equal(['name']);
     });
 
@@ -260,21 +349,34 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
       const built = registry.resolve('email', 'email.patch');
       const sealedBefore = (await db.models.ConnectorInstance.findByPk('email.patch'))?.credentialsCiphertext;
 
-      const merged = await call('PATCH', '/v1/connectors/email.patch', { body: { settings: { from: 'Billing <billing@shop.example>', connectionTimeoutMs: null } } });
+      const merged = await call('PATCH', '/v1/connectors/email.patch', {
+        body: { settings: { from: 'Billing <billing@shop.example>', connectionTimeoutMs: null } },
+      });
       expect(merged.status, merged.text).to.equal(200);
-      expect(merged.body.settings).to.deep.equal({ url: `smtp://127.0.0.1:${deadPort}`, from: 'Billing <billing@shop.example>' });
+      expect(merged.body.settings).to.deep.equal({
+        url: `smtp://127.0.0.1:${deadPort}`,
+        from: 'Billing <billing@shop.example>',
+      });
       expect(merged.body).to.deep.include({ hasCredentials: true, credentialFields: ['password', 'username'] });
-      expect((await db.models.ConnectorInstance.findByPk('email.patch'))?.credentialsCiphertext?.equals(sealedBefore!)).to.equal(true);
+      expect(
+        (await db.models.ConnectorInstance.findByPk('email.patch'))?.credentialsCiphertext?.equals(sealedBefore!),
+      ).to.equal(true);
       expect(registry.resolve('email', 'email.patch'), 'rebuilt after the change').not.to.equal(built);
 
-      const replaced = await call('PATCH', '/v1/connectors/email.patch', { body: { credentials: { username: 'billing', password: `${SMTP_PASSWORD}-2` } } });
+      const replaced = await call('PATCH', '/v1/connectors/email.patch', {
+        body: { credentials: { username: 'billing', password: `${SMTP_PASSWORD}-2` } },
+      });
       expect(replaced.body).to.deep.include({ hasCredentials: true });
-      expect((await db.models.ConnectorInstance.findByPk('email.patch'))?.credentialsCiphertext?.equals(sealedBefore!)).to.equal(false);
+      expect(
+        (await db.models.ConnectorInstance.findByPk('email.patch'))?.credentialsCiphertext?.equals(sealedBefore!),
+      ).to.equal(false);
       const [audit] = await auditRows(replaced.headers.get('x-request-id'));
       expect(audit).to.deep.include({ action: 'connectors.update', target: 'email.patch' });
       expect(audit?.details).to.deep.include({ credentials: 'replaced' });
 
-      const cleared = await call('PATCH', '/v1/connectors/email.patch', { body: { credentials: null, enabled: false } });
+      const cleared = await call('PATCH', '/v1/connectors/email.patch', {
+        body: { credentials: null, enabled: false },
+      });
       expect(cleared.body).to.deep.include({ hasCredentials: false, credentialFields: [], enabled: false });
       expect(() => registry.resolve('email', 'email.patch')).to.throw('disabled');
 
@@ -290,29 +392,63 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
 
       const kept = await call('PATCH', '/v1/connectors/email.moved', { body: { settings: { url: elsewhere } } });
       expectProblem(kept, 422, 'credentials-required');
-      expect(kept.body.errors).to.deep.equal([{ field: 'settings.url', message: 'changed: send the credentials again in the same request, or "credentials": null to drop them' }]);
-      const put = await call('PUT', '/v1/connectors/email.moved', { body: { kind: 'email', vendor: 'smtp', settings: { ...smtpBody('x', deadPort).settings, url: elsewhere } } });
+      expect(kept.body.errors).to.deep.equal([
+        {
+          field: 'settings.url',
+          message: 'changed: send the credentials again in the same request, or "credentials": null to drop them',
+        },
+      ]);
+      const put = await call('PUT', '/v1/connectors/email.moved', {
+        body: { kind: 'email', vendor: 'smtp', settings: { ...smtpBody('x', deadPort).settings, url: elsewhere } },
+      });
       expectProblem(put, 422, 'credentials-required');
-      expect((await call('GET', '/v1/connectors/email.moved')).body.settings).to.deep.include({ url: `smtp://127.0.0.1:${deadPort}` });
+      expect((await call('GET', '/v1/connectors/email.moved')).body.settings).to.deep.include({
+        url: `smtp://127.0.0.1:${deadPort}`,
+      });
 
-      const unchangedUrl = await call('PATCH', '/v1/connectors/email.moved', { body: { settings: { from: 'Billing <billing@shop.example>' } } });
+      const unchangedUrl = await call('PATCH', '/v1/connectors/email.moved', {
+        body: { settings: { from: 'Billing <billing@shop.example>' } },
+      });
       expect(unchangedUrl.status, 'other settings change without credentials').to.equal(200);
 
-      const dropped = await call('PATCH', '/v1/connectors/email.moved', { body: { settings: { url: elsewhere }, credentials: null } });
+      const dropped = await call('PATCH', '/v1/connectors/email.moved', {
+        body: { settings: { url: elsewhere }, credentials: null },
+      });
       expect(dropped.status, dropped.text).to.equal(200);
       expect(dropped.body).to.deep.include({ hasCredentials: false });
-      expect((await auditRows(dropped.headers.get('x-request-id')))[0]?.details).to.deep.include({ credentials: 'cleared' });
+      expect((await auditRows(dropped.headers.get('x-request-id')))[0]?.details).to.deep.include({
+        credentials: 'cleared',
+      });
 
-      const resent = await call('PATCH', '/v1/connectors/email.moved', { body: { settings: { url: `smtp://127.0.0.1:${deadPort}` }, credentials: { username: 'shop', password: SMTP_PASSWORD } } });
+      const resent = await call('PATCH', '/v1/connectors/email.moved', {
+        body: {
+          settings: { url: `smtp://127.0.0.1:${deadPort}` },
+          credentials: { username: 'shop', password: SMTP_PASSWORD },
+        },
+      });
       expect(resent.status, resent.text).to.equal(200);
-      expect((await auditRows(resent.headers.get('x-request-id')))[0]?.details).to.deep.include({ credentials: 'replaced' });
+      expect((await auditRows(resent.headers.get('x-request-id')))[0]?.details).to.deep.include({
+        credentials: 'replaced',
+      });
     });
 
     it('refuses what only the operator chooses: a Redis URL for the rate limit, and SMTP URL options that move the connection (400 naming the field)', async () => {
-      const redis = await call('POST', '/v1/connectors', { body: { name: 'crm.redis', kind: 'crm', vendor: 'hubspot', settings: { rateLimit: { points: 10, durationSeconds: 1, redisUrl: 'redis://10.0.0.7:6379' } }, credentials: { accessToken: 'pat-1' } } });
+      const redis = await call('POST', '/v1/connectors', {
+        body: {
+          name: 'crm.redis',
+          kind: 'crm',
+          vendor: 'hubspot',
+          settings: { rateLimit: { points: 10, durationSeconds: 1, redisUrl: 'redis://10.0.0.7:6379' } },
+          credentials: { accessToken: 'pat-1' },
+        },
+      });
       expectProblem(redis, 400);
       expect(fields(redis)).to.deep.equal(['settings.rateLimit.redisUrl']);
-      const rerouted = await call('POST', '/v1/connectors', { body: smtpBody('email.rerouted', deadPort, { settings: { url: `smtp://relay.example.net:587?host=127.0.0.1&port=3306`, from: 'Shop <shop@shop.example>' } }) });
+      const rerouted = await call('POST', '/v1/connectors', {
+        body: smtpBody('email.rerouted', deadPort, {
+          settings: { url: `smtp://relay.example.net:587?host=127.0.0.1&port=3306`, from: 'Shop <shop@shop.example>' },
+        }),
+      });
       expectProblem(rerouted, 400);
       expect(fields(rerouted)).to.deep.equal(['settings.url', 'settings.url']);
       expect(await db.models.ConnectorInstance.count({ where: { name: ['crm.redis', 'email.rerouted'] } })).to.equal(0);
@@ -327,9 +463,13 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
           throw new Error('not built in this test');
         },
       });
-      const reply = await call('PUT', '/v1/connectors/email.switch', { body: { kind: 'email', vendor: 'other-smtp', settings: {} } });
+      const reply = await call('PUT', '/v1/connectors/email.switch', {
+        body: { kind: 'email', vendor: 'other-smtp', settings: {} },
+      });
       expectProblem(reply, 400);
-      expect(reply.body.errors).to.deep.equal([{ field: 'credentials', message: 'must be given again when the vendor changes' }]);
+      expect(reply.body.errors).to.deep.equal([
+        { field: 'credentials', message: 'must be given again when the vendor changes' },
+      ]);
     });
   });
 
@@ -357,7 +497,12 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
     });
 
     it('answers ok:false CONNECTOR_MISCONFIGURED for an instance that cannot be built, and 404 for an unknown one', async () => {
-      await db.models.ConnectorInstance.create({ name: 'crm.orphan', kind: 'crm', vendor: 'removed-plugin', settings: {} });
+      await db.models.ConnectorInstance.create({
+        name: 'crm.orphan',
+        kind: 'crm',
+        vendor: 'removed-plugin',
+        settings: {},
+      });
       const reply = await call('POST', '/v1/connectors/crm.orphan/test');
       expect(reply.body).to.deep.include({ ok: false });
       expect(reply.body.error).to.deep.include({ code: 'CONNECTOR_MISCONFIGURED' });
@@ -370,16 +515,25 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
       const config = loadConfig({}, false);
       const keyless = await startApiServer(createApp({ config, temporal, models: db.models }), 0);
       try {
-        const refused = await call('POST', '/v1/connectors', { url: keyless.url, body: smtpBody('email.keyless', deadPort) });
+        const refused = await call('POST', '/v1/connectors', {
+          url: keyless.url,
+          body: smtpBody('email.keyless', deadPort),
+        });
         expectProblem(refused, 409, 'vault-not-configured');
         expect(refused.body.detail).to.contain('JUNCTION_MASTER_KEY');
         expect(await db.models.ConnectorInstance.findByPk('email.keyless')).to.equal(null);
 
         const { credentials: _credentials, ...withoutCredentials } = smtpBody('email.keyless', deadPort);
-        expect((await call('POST', '/v1/connectors', { url: keyless.url, body: withoutCredentials })).status).to.equal(201);
+        expect((await call('POST', '/v1/connectors', { url: keyless.url, body: withoutCredentials })).status).to.equal(
+          201,
+        );
 
         const sealed = await call('GET', '/v1/connectors/email.relay', { url: keyless.url });
-        expect(sealed.body).to.deep.include({ hasCredentials: true, credentialFields: [], credentialsError: 'unknown-key' });
+        expect(sealed.body).to.deep.include({
+          hasCredentials: true,
+          credentialFields: [],
+          credentialsError: 'unknown-key',
+        });
       } finally {
         await keyless.close();
       }

@@ -1,4 +1,10 @@
-import { Agent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
@@ -37,7 +43,12 @@ function expectProblem(reply: Reply, status: number, code?: string): void {
 }
 
 /** One request on its own connection whose body the test writes when it wants (node:http, not fetch). */
-function openRequest(url: string, method: string, path: string, headers: Record<string, string | number>): { req: ClientRequest; reply: Promise<RawReply> } {
+function openRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | number>,
+): { req: ClientRequest; reply: Promise<RawReply> } {
   const req = httpRequest(`${url}${path}`, { method, headers, agent: false });
   const reply = new Promise<RawReply>((resolve, reject) => {
     req.on('error', reject);
@@ -68,7 +79,10 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
 
   async function startApp(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<RunningApiServer> {
     // No worker polls this queue: started runs stay RUNNING and progress queries go unanswered.
-    const config = loadConfig({ TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: uniqueId('hardening'), ...env }, false);
+    const config = loadConfig(
+      { TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: uniqueId('hardening'), ...env },
+      false,
+    );
     const server = await startApiServer(createApp({ config, temporal, models: db.models, ...deps }), 0);
     servers.push(server);
     return server;
@@ -81,13 +95,26 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
     return prefix;
   }
 
-  async function call(server: RunningApiServer, method: string, path: string, options: { key?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  async function call(
+    server: RunningApiServer,
+    method: string,
+    path: string,
+    options: { key?: string; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
-    const response = await fetch(server.url + path, { method, headers, ...(options.body === undefined ? {} : { body: options.body }) });
+    const response = await fetch(server.url + path, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
     const text = await response.text();
     const isJson = /json/.test(response.headers.get('content-type') ?? '');
-    return { status: response.status, headers: response.headers, body: text && isJson ? (JSON.parse(text) as Record<string, unknown>) : { text } };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text && isJson ? (JSON.parse(text) as Record<string, unknown>) : { text },
+    };
   }
 
   const newKey = async (scopes: Parameters<ApiKeysService['createKey']>[0]['scopes'] = ['runs:read', 'runs:write']) =>
@@ -149,11 +176,24 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
 
     it('answers a JSON body past 256 kB with 413 problem+json, whether it declares its length or not', async () => {
       const admin = await newKey(['admin']);
-      const huge = JSON.stringify({ name: 'crm.big', kind: 'crm', vendor: 'hubspot', settings: { blob: 'x'.repeat(257 * 1024) } });
-      expectProblem(await call(server, 'POST', '/v1/connectors', { key: admin, body: huge, headers: json }), 413, 'payload-too-large');
+      const huge = JSON.stringify({
+        name: 'crm.big',
+        kind: 'crm',
+        vendor: 'hubspot',
+        settings: { blob: 'x'.repeat(257 * 1024) },
+      });
+      expectProblem(
+        await call(server, 'POST', '/v1/connectors', { key: admin, body: huge, headers: json }),
+        413,
+        'payload-too-large',
+      );
 
       // Chunked: no Content-Length, so the limit must hold while the body streams in.
-      const { req, reply } = openRequest(server.url, 'POST', '/v1/connectors', { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+      const { req, reply } = openRequest(server.url, 'POST', '/v1/connectors', {
+        authorization: `Bearer ${admin}`,
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+      });
       for (let i = 0; i < 40; i++) req.write('x'.repeat(8 * 1024));
       req.end();
       const chunked = await reply;
@@ -164,29 +204,79 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
 
     it('takes a body just under the limit (the refusal is the limit, not the size of the request)', async () => {
       const admin = await newKey(['admin']);
-      const justUnder = JSON.stringify({ name: 'crm.big', kind: 'crm', vendor: 'no-such-vendor', settings: { blob: 'x'.repeat(250 * 1024) } });
-      expectProblem(await call(server, 'POST', '/v1/connectors', { key: admin, body: justUnder, headers: json }), 400, 'validation-error');
+      const justUnder = JSON.stringify({
+        name: 'crm.big',
+        kind: 'crm',
+        vendor: 'no-such-vendor',
+        settings: { blob: 'x'.repeat(250 * 1024) },
+      });
+      expectProblem(
+        await call(server, 'POST', '/v1/connectors', { key: admin, body: justUnder, headers: json }),
+        400,
+        'validation-error',
+      );
     });
 
     it('takes a run input up to 1 MB (a fan-out to thousands of recipients) and refuses more', async () => {
       const underRunLimit = JSON.stringify({ type: 'orderToCash', input: { blob: 'x'.repeat(1000 * 1024) } });
-      expectProblem(await call(server, 'POST', '/v1/runs', { key, body: underRunLimit, headers: json }), 400, 'validation-error');
+      expectProblem(
+        await call(server, 'POST', '/v1/runs', { key, body: underRunLimit, headers: json }),
+        400,
+        'validation-error',
+      );
       const overRunLimit = JSON.stringify({ type: 'orderToCash', input: { blob: 'x'.repeat(1025 * 1024) } });
-      expectProblem(await call(server, 'POST', '/v1/runs', { key, body: overRunLimit, headers: json }), 413, 'payload-too-large');
+      expectProblem(
+        await call(server, 'POST', '/v1/runs', { key, body: overRunLimit, headers: json }),
+        413,
+        'payload-too-large',
+      );
     });
 
     it('answers a body that is not JSON with 415 problem+json on every route that takes a body', async () => {
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
-      expectProblem(await call(server, 'POST', '/v1/runs', { key, body: 'type=orderToCash', headers: form }), 415, 'unsupported-media-type');
-      expectProblem(await call(server, 'POST', '/v1/runs', { key, body: '{"type":"orderToCash"}', headers: { 'content-type': 'text/plain' } }), 415);
+      expectProblem(
+        await call(server, 'POST', '/v1/runs', { key, body: 'type=orderToCash', headers: form }),
+        415,
+        'unsupported-media-type',
+      );
+      expectProblem(
+        await call(server, 'POST', '/v1/runs', {
+          key,
+          body: '{"type":"orderToCash"}',
+          headers: { 'content-type': 'text/plain' },
+        }),
+        415,
+      );
       const admin = await newKey(['admin']);
-      expectProblem(await call(server, 'POST', '/v1/connectors', { key: admin, body: '<connector/>', headers: { 'content-type': 'application/xml' } }), 415);
-      expectProblem(await call(server, 'POST', '/v1/runs/order-x/signals/cancelOrder', { key, body: 'x', headers: { 'content-type': 'text/plain' } }), 415);
+      expectProblem(
+        await call(server, 'POST', '/v1/connectors', {
+          key: admin,
+          body: '<connector/>',
+          headers: { 'content-type': 'application/xml' },
+        }),
+        415,
+      );
+      expectProblem(
+        await call(server, 'POST', '/v1/runs/order-x/signals/cancelOrder', {
+          key,
+          body: 'x',
+          headers: { 'content-type': 'text/plain' },
+        }),
+        415,
+      );
     });
 
     it('accepts application/*+json, and a request without a body reaches validation (400, not 415)', async () => {
       const body = JSON.stringify({ type: 'orderToCash', input: {} });
-      expectProblem(await call(server, 'POST', '/v1/runs', { key, body, headers: { 'content-type': 'application/vnd.junction+json' } }), 400, 'validation-error');
+      expectProblem(
+        await call(server, 'POST', '/v1/runs', {
+          key,
+          body,
+          headers: { 'content-type': 'application/vnd.junction+json' },
+        }),
+        400,
+        'validation-error',
+      );
       expectProblem(await call(server, 'POST', '/v1/runs', { key }), 400, 'validation-error');
     });
   });
@@ -225,8 +315,15 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
     });
 
     it('counts calls without a valid key per client address, apart from the budgets of keys', async () => {
-      const server = await startApp({ API_RATE_LIMIT_ANONYMOUS: '3' }, { rateLimitStore: { redis, keyPrefix: redisPrefix() } });
-      const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer jk_AAAAAAAAAAAA_' + 'A'.repeat(32) }, { authorization: 'Basic dXNlcjpwYXNz' }];
+      const server = await startApp(
+        { API_RATE_LIMIT_ANONYMOUS: '3' },
+        { rateLimitStore: { redis, keyPrefix: redisPrefix() } },
+      );
+      const attempts: Record<string, string>[] = [
+        {},
+        { authorization: 'Bearer jk_AAAAAAAAAAAA_' + 'A'.repeat(32) },
+        { authorization: 'Basic dXNlcjpwYXNz' },
+      ];
       for (const headers of attempts) expectProblem(await call(server, 'GET', '/v1/workflows', { headers }), 401);
       const refused = await call(server, 'GET', '/v1/workflows', { headers: { authorization: 'Bearer guess' } });
       expectProblem(refused, 429, 'rate-limited');
@@ -243,7 +340,10 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
       expectProblem(await call(direct, 'GET', '/v1/workflows', forwardedFor('203.0.113.2')), 401);
       expectProblem(await call(direct, 'GET', '/v1/workflows', forwardedFor('203.0.113.3')), 429, 'rate-limited');
 
-      const behindProxy = await startApp({ ...limits, TRUST_PROXY: 'loopback' }, { rateLimitStore: { redis, keyPrefix: redisPrefix() } });
+      const behindProxy = await startApp(
+        { ...limits, TRUST_PROXY: 'loopback' },
+        { rateLimitStore: { redis, keyPrefix: redisPrefix() } },
+      );
       expectProblem(await call(behindProxy, 'GET', '/v1/workflows', forwardedFor('203.0.113.1')), 401);
       expectProblem(await call(behindProxy, 'GET', '/v1/workflows', forwardedFor('203.0.113.1')), 401);
       expectProblem(await call(behindProxy, 'GET', '/v1/workflows', forwardedFor('203.0.113.1')), 429, 'rate-limited');
@@ -253,7 +353,10 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
     it('when Redis is unreachable, still limits (per process) and answers without waiting for it', async () => {
       const unreachable = openRateLimitRedis('redis://127.0.0.1:1');
       try {
-        const server = await startApp({ API_RATE_LIMIT: '2' }, { rateLimitStore: { redis: unreachable, keyPrefix: redisPrefix() } });
+        const server = await startApp(
+          { API_RATE_LIMIT: '2' },
+          { rateLimitStore: { redis: unreachable, keyPrefix: redisPrefix() } },
+        );
         const key = await newKey();
         const started = Date.now();
         expect((await call(server, 'GET', '/v1/workflows', { key })).status).to.equal(200);
@@ -267,7 +370,11 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
   });
 
   describe('CORS', () => {
-    const preflight = (origin: string) => ({ origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' });
+    const preflight = (origin: string) => ({
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    });
 
     it('is closed by default: no CORS header on a preflight or a call from any origin', async () => {
       const server = await startApp();
@@ -275,7 +382,10 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
       const pre = await call(server, 'OPTIONS', '/v1/runs', { headers: preflight('https://ops.example.com') });
       expect(pre.headers.get('access-control-allow-origin')).to.equal(null);
       expect(pre.headers.get('access-control-allow-methods')).to.equal(null);
-      const actual = await call(server, 'GET', '/v1/workflows', { key, headers: { origin: 'https://ops.example.com' } });
+      const actual = await call(server, 'GET', '/v1/workflows', {
+        key,
+        headers: { origin: 'https://ops.example.com' },
+      });
       expect(actual.status).to.equal(200);
       expect(actual.headers.get('access-control-allow-origin')).to.equal(null);
     });
@@ -287,16 +397,23 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
       expect(pre.status).to.equal(204);
       expect(pre.headers.get('access-control-allow-origin')).to.equal('https://ops.example.com');
       expect(pre.headers.get('access-control-allow-methods')).to.contain('POST');
-      expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).to.contain('authorization').and.to.contain('idempotency-key');
+      expect(pre.headers.get('access-control-allow-headers')?.toLowerCase())
+        .to.contain('authorization')
+        .and.to.contain('idempotency-key');
       expect(pre.headers.get('access-control-allow-credentials')).to.equal(null);
 
       const actual = await call(server, 'GET', '/v1/workflows', { key, headers: { origin: 'http://localhost:5173' } });
       expect(actual.headers.get('access-control-allow-origin')).to.equal('http://localhost:5173');
-      expect(actual.headers.get('access-control-expose-headers')).to.contain('X-Request-Id').and.to.contain('Retry-After');
+      expect(actual.headers.get('access-control-expose-headers'))
+        .to.contain('X-Request-Id')
+        .and.to.contain('Retry-After');
 
       const stranger = await call(server, 'OPTIONS', '/v1/runs', { headers: preflight('https://evil.example') });
       expect(stranger.headers.get('access-control-allow-origin')).to.equal(null);
-      const strangerCall = await call(server, 'GET', '/v1/workflows', { key, headers: { origin: 'https://evil.example' } });
+      const strangerCall = await call(server, 'GET', '/v1/workflows', {
+        key,
+        headers: { origin: 'https://evil.example' },
+      });
       expect(strangerCall.headers.get('access-control-allow-origin')).to.equal(null);
     });
   });
@@ -307,7 +424,11 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
       const server = await startApp({ API_REQUEST_TIMEOUT_MS: '500' }, { timeouts: { queryMs: 3_000 } });
       const key = await newKey();
       const workflowId = uniqueId('order-timeout');
-      await temporal.workflow.start('orderToCash', { taskQueue: uniqueId('no-worker'), workflowId, args: [newOrderInput()] });
+      await temporal.workflow.start('orderToCash', {
+        taskQueue: uniqueId('no-worker'),
+        workflowId,
+        args: [newOrderInput()],
+      });
 
       const before = Date.now();
       const reply = await call(server, 'GET', `/v1/runs/${workflowId}`, { key });
@@ -327,7 +448,11 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
     it('answers 503 problem+json to a client that trickles its body, and closes that connection', async () => {
       const server = await startApp({ API_REQUEST_TIMEOUT_MS: '300' });
       const key = await newKey();
-      const { req, reply } = openRequest(server.url, 'POST', '/v1/runs', { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': 100 });
+      const { req, reply } = openRequest(server.url, 'POST', '/v1/runs', {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'content-length': 100,
+      });
       req.write('{"type":');
       const answered = await reply;
       req.destroy();
@@ -351,7 +476,11 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
           resolve();
         }),
       );
-      const { req, reply } = openRequest(server.url, 'POST', '/v1/runs', { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      const { req, reply } = openRequest(server.url, 'POST', '/v1/runs', {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
       req.write(body.slice(0, 20));
       await received;
 
@@ -400,7 +529,11 @@ describe('API hardening: headers, body limits, rate limits, CORS, timeouts, grac
     it('drops a request still unfinished when the grace time is up', async () => {
       const server = await startApp();
       const key = await newKey();
-      const { req, reply } = openRequest(server.url, 'POST', '/v1/runs', { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': 100 });
+      const { req, reply } = openRequest(server.url, 'POST', '/v1/runs', {
+        authorization: `Bearer ${key}`,
+        'content-type': 'application/json',
+        'content-length': 100,
+      });
       const received = new Promise<void>((resolve) => server.server.once('request', () => resolve()));
       req.write('{"type":');
       await received;

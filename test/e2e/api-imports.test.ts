@@ -55,12 +55,27 @@ interface ImportReport {
 
 type FileBody = string | AsyncIterable<Uint8Array>;
 
-async function postImport(baseUrl: string, query: Record<string, string>, body: FileBody, options: { bearer?: string; contentType?: string } = {}): Promise<Reply> {
+async function postImport(
+  baseUrl: string,
+  query: Record<string, string>,
+  body: FileBody,
+  options: { bearer?: string; contentType?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { 'content-type': options.contentType ?? 'text/csv' };
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-  const response = await fetch(`${baseUrl}/v1/imports?${new URLSearchParams(query).toString()}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+  const response = await fetch(`${baseUrl}/v1/imports?${new URLSearchParams(query).toString()}`, {
+    method: 'POST',
+    headers,
+    body,
+    duplex: 'half',
+  } as RequestInit);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    text,
+  };
 }
 
 const reportOf = (reply: Reply) => reply.body as unknown as ImportReport;
@@ -112,13 +127,22 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
   async function runsByWorkflowId(keyPrefix: string): Promise<Map<string, number>> {
     const runs = new Map<string, number>();
     for await (const execution of temporal.workflow.list({ query: `WorkflowType = 'intakeRecorder'` })) {
-      if (execution.workflowId.startsWith(workflowIdOf(keyPrefix))) runs.set(execution.workflowId, (runs.get(execution.workflowId) ?? 0) + 1);
+      if (execution.workflowId.startsWith(workflowIdOf(keyPrefix)))
+        runs.set(execution.workflowId, (runs.get(execution.workflowId) ?? 0) + 1);
     }
     return runs;
   }
 
   before(async () => {
-    stack = await startIntakeStack({ label: 'api_imports', prefix, redisUrl: REDIS_URL, queueName, sourcesYaml: sourcesYaml(), secrets: SECRETS, consumerConcurrency: 20 });
+    stack = await startIntakeStack({
+      label: 'api_imports',
+      prefix,
+      redisUrl: REDIS_URL,
+      queueName,
+      sourcesYaml: sourcesYaml(),
+      secrets: SECRETS,
+      consumerConcurrency: 20,
+    });
     ({ db, temporal, config, catalog, intake, api } = stack);
     writerKey = await stack.createKey('ops', ['runs:read', 'runs:write']);
     readerKey = await stack.createKey('dashboard', ['runs:read']);
@@ -131,9 +155,15 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
   it('imports 5,000 CSV rows: malformed lines and rows the input schema refuses are reported by line and field, the rest accepted, and they become exactly one run per business key', async () => {
     // 4,997 events for 1,000 business keys (five per key), then three repeats.
     const kinds = ['created', 'paid', 'packed', 'shipped', 'closed'];
-    const rows = Array.from({ length: 4997 }, (_, i) => ({ eventId: `evt-${i}`, kind: kinds[i % 5]!, key: `bulk-${Math.floor(i / 5)}`, amount: String(100 + i) }));
+    const rows = Array.from({ length: 4997 }, (_, i) => ({
+      eventId: `evt-${i}`,
+      kind: kinds[i % 5]!,
+      key: `bulk-${Math.floor(i / 5)}`,
+      amount: String(100 + i),
+    }));
     const lineOf = (index: number) => index + 2;
-    const csvRow = (row: { eventId: string; kind: string; key: string; amount: string }) => `${row.eventId},${row.kind},${row.key},${row.amount}`;
+    const csvRow = (row: { eventId: string; kind: string; key: string; amount: string }) =>
+      `${row.eventId},${row.kind},${row.key},${row.amount}`;
     const lines = rows.map(csvRow);
     const malformed = [100, 1200, 2500, 3999];
     for (const index of malformed) lines[index] += ',one-cell-too-many';
@@ -158,35 +188,61 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
 
     const byLine = new Map(report.rejections.map((rejection) => [rejection.line, rejection]));
     expect([...byLine.keys()]).to.deep.equal([...[100, 700, 1200, 1500, 2000, 2500, 3001, 3999, 4500].map(lineOf)]);
-    for (const index of [...malformed, 4500]) expect(byLine.get(lineOf(index))!.code, `line ${lineOf(index)}`).to.equal('malformed-line');
-    expect(byLine.get(lineOf(700))).to.deep.include({ code: 'invalid-row', errors: [{ field: 'order.amount', message: 'is not a number' }] });
+    for (const index of [...malformed, 4500])
+      expect(byLine.get(lineOf(index))!.code, `line ${lineOf(index)}`).to.equal('malformed-line');
+    expect(byLine.get(lineOf(700))).to.deep.include({
+      code: 'invalid-row',
+      errors: [{ field: 'order.amount', message: 'is not a number' }],
+    });
     expect(byLine.get(lineOf(1500))).to.deep.include({ code: 'invalid-row', eventId: 'evt-1500' });
     expect(byLine.get(lineOf(1500))!.errors!.map((error) => error.field)).to.deep.equal(['order.amount']);
     expect(byLine.get(lineOf(3001))!.errors!.map((error) => error.field)).to.deep.equal(['kind']);
-    expect(byLine.get(lineOf(2000))).to.deep.include({ code: 'missing-event-id', errors: [{ field: 'eventId', message: 'must be a non-empty string (at most 255 characters) or a number' }] });
+    expect(byLine.get(lineOf(2000))).to.deep.include({
+      code: 'missing-event-id',
+      errors: [{ field: 'eventId', message: 'must be a non-empty string (at most 255 characters) or a number' }],
+    });
     // Nothing is written for a rejected row.
-    for (const eventId of ['evt-100', 'evt-700', 'evt-1500', 'evt-3001', 'evt-4500']) expect(await intake.inbox.find('orders', eventId), eventId).to.equal(null);
+    for (const eventId of ['evt-100', 'evt-700', 'evt-1500', 'evt-3001', 'evt-4500'])
+      expect(await intake.inbox.find('orders', eventId), eventId).to.equal(null);
 
     const audit = await auditRowOf(db, reply);
-    expect(audit).to.include({ action: 'imports.create', target: report.id, outcome: 'success', statusCode: 202, actor: audit.actor });
+    expect(audit).to.include({
+      action: 'imports.create',
+      target: report.id,
+      outcome: 'success',
+      statusCode: 202,
+      actor: audit.actor,
+    });
     expect(audit.details).to.include({ accepted: 4988, rejected: 9 });
 
     const delivered = await settledImport(report.id, 4988);
     const deliveredMs = Date.now() - started;
     expect(delivered.delivery).to.deep.equal({ pending: 0, done: 4988, dead: 0 });
-    const runs = await eventually('a run per key listed', async () => {
-      const found = await runsByWorkflowId('bulk-');
-      return found.size >= 1000 ? found : undefined;
-    }, 60_000, 1_000);
+    const runs = await eventually(
+      'a run per key listed',
+      async () => {
+        const found = await runsByWorkflowId('bulk-');
+        return found.size >= 1000 ? found : undefined;
+      },
+      60_000,
+      1_000,
+    );
     expect(runs.size).to.equal(1000);
-    expect([...runs.values()].every((count) => count === 1), 'one run per business key').to.equal(true);
+    expect(
+      [...runs.values()].every((count) => count === 1),
+      'one run per business key',
+    ).to.equal(true);
     // Each key's run got its accepted events once; a repeated row did nothing.
-    expect([...(await recorded('bulk-2')).events].sort()).to.deep.equal(['evt-10', 'evt-11', 'evt-12', 'evt-13', 'evt-14'].map((id) => `orders/${id}`).sort());
+    expect([...(await recorded('bulk-2')).events].sort()).to.deep.equal(
+      ['evt-10', 'evt-11', 'evt-12', 'evt-13', 'evt-14'].map((id) => `orders/${id}`).sort(),
+    );
     expect((await recorded('bulk-2')).repeats).to.equal(0);
     expect((await recorded('bulk-20')).events).to.not.include('orders/evt-100');
     expect((await recorded('bulk-20')).events).to.have.length(4);
     expect((await recorded('bulk-300')).events).to.not.include('orders/evt-1500');
-    console.log(`      5,000-row CSV import read and stored in ${importMs} ms; 4,988 events delivered into 1,000 runs after ${deliveredMs} ms`);
+    console.log(
+      `      5,000-row CSV import read and stored in ${importMs} ms; 4,988 events delivered into 1,000 runs after ${deliveredMs} ms`,
+    );
   });
 
   it('imports NDJSON the same way, and a second sending of the same file is all duplicates', async () => {
@@ -198,7 +254,10 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
       JSON.stringify({ eventId: 'nd-4', kind: 'paid', order: { key: 'nd-a', amount: 5 } }),
     ];
     const file = lines.join('\r\n');
-    const first = await postImport(api.url, { source: 'orders' }, file, { bearer: writerKey, contentType: 'application/x-ndjson' });
+    const first = await postImport(api.url, { source: 'orders' }, file, {
+      bearer: writerKey,
+      contentType: 'application/x-ndjson',
+    });
     expect(first.status, first.text).to.equal(202);
     const report = reportOf(first);
     expect(report.counts).to.deep.equal({ lines: 5, rows: 4, accepted: 2, duplicates: 0, rejected: 2 });
@@ -212,7 +271,10 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     expect((await recorded('nd-a')).events).to.have.members(['orders/nd-1', 'orders/nd-4']);
 
     const rows = await db.models.InboxEvent.count();
-    const again = await postImport(api.url, { source: 'orders' }, file, { bearer: writerKey, contentType: 'application/jsonl' });
+    const again = await postImport(api.url, { source: 'orders' }, file, {
+      bearer: writerKey,
+      contentType: 'application/jsonl',
+    });
     expect(again.status, again.text).to.equal(202);
     expect(reportOf(again).counts).to.deep.equal({ lines: 5, rows: 4, accepted: 0, duplicates: 2, rejected: 2 });
     expect(await db.models.InboxEvent.count()).to.equal(rows);
@@ -221,23 +283,46 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
   it('reads the event id from a named column for a source whose events carry it in a header, and requires one', async () => {
     const file = 'id,key,amount:number\nshop-1,sh-1,7\nshop-2,sh-2,8\n';
     expectInvalid(await postImport(api.url, { source: 'shop' }, file, { bearer: writerKey }), ['eventIdPath']);
-    expectInvalid(await postImport(api.url, { source: 'shop', eventIdPath: 'a..b' }, file, { bearer: writerKey }), ['eventIdPath']);
+    expectInvalid(await postImport(api.url, { source: 'shop', eventIdPath: 'a..b' }, file, { bearer: writerKey }), [
+      'eventIdPath',
+    ]);
     // The mapping's input is the whole event, which the process's strict schema refuses with the id column in it: a column-per-field file needs its id elsewhere.
     const refused = await postImport(api.url, { source: 'shop', eventIdPath: 'id' }, file, { bearer: writerKey });
     expect(refused.status, refused.text).to.equal(202);
-    expect(reportOf(refused).rejections.map((rejection) => rejection.errors)).to.deep.equal([[{ field: 'id', message: 'is not allowed here' }], [{ field: 'id', message: 'is not allowed here' }]]);
+    expect(reportOf(refused).rejections.map((rejection) => rejection.errors)).to.deep.equal([
+      [{ field: 'id', message: 'is not allowed here' }],
+      [{ field: 'id', message: 'is not allowed here' }],
+    ]);
 
-    const ndjson = [{ key: 'sh-1', amount: 7 }, { key: 'sh-2', amount: 8 }].map((event) => JSON.stringify(event)).join('\n');
-    const byKey = await postImport(api.url, { source: 'shop', eventIdPath: 'key' }, ndjson, { bearer: writerKey, contentType: 'application/x-ndjson' });
+    const ndjson = [
+      { key: 'sh-1', amount: 7 },
+      { key: 'sh-2', amount: 8 },
+    ]
+      .map((event) => JSON.stringify(event))
+      .join('\n');
+    const byKey = await postImport(api.url, { source: 'shop', eventIdPath: 'key' }, ndjson, {
+      bearer: writerKey,
+      contentType: 'application/x-ndjson',
+    });
     expect(byKey.status, byKey.text).to.equal(202);
     expect(reportOf(byKey).counts.accepted).to.equal(2);
-    expect(await intake.inbox.find('shop', 'sh-2')).to.include({ importId: reportOf(byKey).id, workflowId: workflowIdOf('sh-2') });
+    expect(await intake.inbox.find('shop', 'sh-2')).to.include({
+      importId: reportOf(byKey).id,
+      workflowId: workflowIdOf('sh-2'),
+    });
     await settledImport(reportOf(byKey).id, 2);
     expect((await recorded('sh-1')).input).to.deep.equal({ key: 'sh-1', amount: 7 });
   });
 
-  it('lists imports newest first a page at a time, and pages through an import\'s rejected lines', async () => {
-    const file = ['eventId,kind,order.key,order.amount:number', 'pg-1,created,pg-a,1', 'pg-2,created', 'pg-3,created', 'pg-4,created', 'pg-5,created,pg-a,x'].join('\n');
+  it("lists imports newest first a page at a time, and pages through an import's rejected lines", async () => {
+    const file = [
+      'eventId,kind,order.key,order.amount:number',
+      'pg-1,created,pg-a,1',
+      'pg-2,created',
+      'pg-3,created',
+      'pg-4,created',
+      'pg-5,created,pg-a,x',
+    ].join('\n');
     const created = reportOf(await postImport(api.url, { source: 'orders' }, file, { bearer: writerKey }));
     expect(created.counts.rejected).to.equal(4);
 
@@ -246,14 +331,28 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     const items = first.body.items as { id: string; status: string }[];
     expect(items[0]!.id).to.equal(created.id);
     expect(items).to.have.length(2);
-    const second = await call(api.url, 'GET', `/v1/imports?pageSize=2&source=orders&pageToken=${String(first.body.nextPageToken)}`, { bearer: readerKey });
-    expect((second.body.items as { id: string }[]).every((item) => Number(item.id) < Number(items[1]!.id))).to.equal(true);
-    expect((await call(api.url, 'GET', '/v1/imports?status=running', { bearer: readerKey })).body.items).to.deep.equal([]);
+    const second = await call(
+      api.url,
+      'GET',
+      `/v1/imports?pageSize=2&source=orders&pageToken=${String(first.body.nextPageToken)}`,
+      { bearer: readerKey },
+    );
+    expect((second.body.items as { id: string }[]).every((item) => Number(item.id) < Number(items[1]!.id))).to.equal(
+      true,
+    );
+    expect((await call(api.url, 'GET', '/v1/imports?status=running', { bearer: readerKey })).body.items).to.deep.equal(
+      [],
+    );
 
     const page1 = await call(api.url, 'GET', `${created.links.rejections}?pageSize=3`, { bearer: readerKey });
     expect(page1.status, page1.text).to.equal(200);
     expect((page1.body.items as Rejection[]).map((rejection) => rejection.line)).to.deep.equal([3, 4, 5]);
-    const page2 = await call(api.url, 'GET', `${created.links.rejections}?pageSize=3&pageToken=${String(page1.body.nextPageToken)}`, { bearer: readerKey });
+    const page2 = await call(
+      api.url,
+      'GET',
+      `${created.links.rejections}?pageSize=3&pageToken=${String(page1.body.nextPageToken)}`,
+      { bearer: readerKey },
+    );
     expect((page2.body.items as Rejection[]).map((rejection) => rejection.line)).to.deep.equal([6]);
     expect(page2.body.nextPageToken).to.equal(null);
     expectProblem(await call(api.url, 'GET', '/v1/imports/999999', { bearer: readerKey }), 404, 'import-not-found');
@@ -268,24 +367,41 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     expectProblem(await postImport(api.url, { source: 'orders' }, file, { bearer: readerKey }), 403, 'forbidden');
     expectInvalid(await postImport(api.url, { source: 'nowhere' }, file, { bearer: writerKey }), ['source']);
     expectInvalid(await postImport(api.url, {}, file, { bearer: writerKey }), ['source']);
-    expectProblem(await postImport(api.url, { source: 'orders' }, file, { bearer: writerKey, contentType: 'application/json' }), 415, 'unsupported-media-type');
-    expectProblem(await postImport(api.url, { source: 'orders' }, file, { bearer: writerKey, contentType: 'text/csv; charset=latin1' }), 415, 'unsupported-media-type');
+    expectProblem(
+      await postImport(api.url, { source: 'orders' }, file, { bearer: writerKey, contentType: 'application/json' }),
+      415,
+      'unsupported-media-type',
+    );
+    expectProblem(
+      await postImport(api.url, { source: 'orders' }, file, {
+        bearer: writerKey,
+        contentType: 'text/csv; charset=latin1',
+      }),
+      415,
+      'unsupported-media-type',
+    );
     expectProblem(await call(api.url, 'POST', '/v1/imports?source=orders', { bearer: writerKey }), 400, 'missing-file');
 
     // A declared length over the 200 MiB limit is refused before a byte of the file is read.
-    const declared = await new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
-      const req = httpRequest(`${api.url}/v1/imports?source=orders`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${writerKey}`, 'content-type': 'text/csv', 'content-length': String(200 * 1024 * 1024 + 1) },
-      });
-      req.on('response', (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
-      });
-      req.on('error', reject);
-      req.write(file);
-    });
+    const declared = await new Promise<{ status: number; body: string; connection: string | undefined }>(
+      (resolve, reject) => {
+        const req = httpRequest(`${api.url}/v1/imports?source=orders`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${writerKey}`,
+            'content-type': 'text/csv',
+            'content-length': String(200 * 1024 * 1024 + 1),
+          },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+        });
+        req.on('error', reject);
+        req.write(file);
+      },
+    );
     expect(declared.status, declared.body).to.equal(413);
     expect(JSON.parse(declared.body)).to.include({ type: '/problems/payload-too-large' });
     expect(declared.connection).to.equal('close');
@@ -306,7 +422,12 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     before(async () => {
       limited = await openIntakeApi({
         label: 'api_imports_lim',
-        config: loadConfig({ TEMPORAL_NAMESPACE: config.temporal.namespace, TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, REDIS_URL, INTAKE_BACKLOG_LIMIT: '20' }),
+        config: loadConfig({
+          TEMPORAL_NAMESPACE: config.temporal.namespace,
+          TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+          REDIS_URL,
+          INTAKE_BACKLOG_LIMIT: '20',
+        }),
         temporal,
         catalog,
         sourcesYaml: sourcesYaml(),
@@ -324,7 +445,10 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     });
 
     const file = (count: number, from = 0) =>
-      ['eventId,kind,order.key,order.amount:number', ...Array.from({ length: count }, (_, i) => `lim-${from + i},created,lim-${from + i},1`)].join('\n');
+      [
+        'eventId,kind,order.key,order.amount:number',
+        ...Array.from({ length: count }, (_, i) => `lim-${from + i},created,lim-${from + i},1`),
+      ].join('\n');
 
     const consume = () =>
       startIntakeConsumer({
@@ -342,11 +466,16 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     it('pauses at the backlog limit while nothing delivers, and goes on once consumers drain the backlog', async () => {
       const reply = postImport(limitedApi.url, { source: 'orders' }, file(50), { bearer: limitedKey });
       // Two batches of ten fill the backlog (limit 20); the third waits.
-      const paused = await eventually('import paused at the backlog', async () => {
-        const list = await call(limitedApi.url, 'GET', '/v1/imports?status=running', { bearer: limitedKey });
-        const running = (list.body.items as { id: string; counts: ImportReport['counts'] }[])[0];
-        return running && running.counts.accepted === 20 ? running : undefined;
-      }, 5_000, 100);
+      const paused = await eventually(
+        'import paused at the backlog',
+        async () => {
+          const list = await call(limitedApi.url, 'GET', '/v1/imports?status=running', { bearer: limitedKey });
+          const running = (list.body.items as { id: string; counts: ImportReport['counts'] }[])[0];
+          return running && running.counts.accepted === 20 ? running : undefined;
+        },
+        5_000,
+        100,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const still = await call(limitedApi.url, 'GET', `/v1/imports/${paused.id}`, { bearer: limitedKey });
       expect(still.body).to.deep.include({ status: 'running' });
@@ -358,7 +487,12 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
       expect(done.status, done.text).to.equal(202);
       expect(reportOf(done)).to.deep.include({ id: paused.id, status: 'completed' });
       expect(reportOf(done).counts).to.include({ accepted: 50, duplicates: 0, rejected: 0 });
-      await eventually('all delivered', async () => ((await limitedDb.models.InboxEvent.count({ where: { status: 'done' } })) === 50 ? true : undefined), 60_000);
+      await eventually(
+        'all delivered',
+        async () =>
+          (await limitedDb.models.InboxEvent.count({ where: { status: 'done' } })) === 50 ? true : undefined,
+        60_000,
+      );
     });
 
     it('when the backlog does not drain, stops with 429 saying how far it got; a new import is then refused up front with nothing written; once drained, the file sent again accepts the rest as its first rows are duplicates', async () => {
@@ -380,7 +514,11 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
 
       const imports = await limitedDb.models.EventImport.count();
       const rows = await limitedDb.models.InboxEvent.count();
-      expectProblem(await postImport(limitedApi.url, { source: 'orders' }, file(5, 500), { bearer: limitedKey }), 429, 'backlog-full');
+      expectProblem(
+        await postImport(limitedApi.url, { source: 'orders' }, file(5, 500), { bearer: limitedKey }),
+        429,
+        'backlog-full',
+      );
       expect(await limitedDb.models.EventImport.count()).to.equal(imports);
       expect(await limitedDb.models.InboxEvent.count()).to.equal(rows);
 
@@ -395,13 +533,20 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
       // The consumer is still delivering the previous test's rows; a backlog at its limit would refuse this import up front.
       await eventually('backlog drained', async () => ((await pendingRows()) === 0 ? true : undefined), 60_000);
       // About 1 KB a row: some 60 rows fit under this app's limit of 64 KiB, half of them read ahead by the parser when the limit is hit.
-      const lines = ['eventId,kind,order.key,order.amount:number', ...Array.from({ length: 400 }, (_, i) => `big-${i},created-${'x'.repeat(1_000)},big-${i},1`)];
-      const reply = await postImport(limitedApi.url, { source: 'orders' }, streamed(lines, 1_024), { bearer: limitedKey });
+      const lines = [
+        'eventId,kind,order.key,order.amount:number',
+        ...Array.from({ length: 400 }, (_, i) => `big-${i},created-${'x'.repeat(1_000)},big-${i},1`),
+      ];
+      const reply = await postImport(limitedApi.url, { source: 'orders' }, streamed(lines, 1_024), {
+        bearer: limitedKey,
+      });
       expectProblem(reply, 413, 'import-too-large');
       const report = reply.body.import as ImportReport;
       expect(report.failure!.code).to.equal('too-large');
       expect(report.counts.accepted).to.be.greaterThan(0);
-      expect(await limitedDb.models.InboxEvent.count({ where: { importId: report.id } })).to.equal(report.counts.accepted);
+      expect(await limitedDb.models.InboxEvent.count({ where: { importId: report.id } })).to.equal(
+        report.counts.accepted,
+      );
     });
   });
 
@@ -412,7 +557,15 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
 
     before(async () => {
       // No consumer: the rows stay pending, the test measures the import alone.
-      memory = await openIntakeApi({ label: 'api_imports_mem', config, temporal, catalog, sourcesYaml: sourcesYaml(), secrets: SECRETS, queueName: uniqueId('import-e2e-mem') });
+      memory = await openIntakeApi({
+        label: 'api_imports_mem',
+        config,
+        temporal,
+        catalog,
+        sourcesYaml: sourcesYaml(),
+        secrets: SECRETS,
+        queueName: uniqueId('import-e2e-mem'),
+      });
       memoryApi = memory.api;
       memoryKey = await memory.createKey('ops', ['runs:write', 'runs:read']);
     });
@@ -426,7 +579,8 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
       const gc = runInNewContext('gc') as () => void;
       const memo = 'm'.repeat(1_000);
       const rows = (function* () {
-        for (let i = 0; i < 50_000; i++) yield JSON.stringify({ eventId: `mem-${i}`, kind: 'created', order: { key: `mem-${i}`, amount: 1 }, memo });
+        for (let i = 0; i < 50_000; i++)
+          yield JSON.stringify({ eventId: `mem-${i}`, kind: 'created', order: { key: `mem-${i}`, amount: 1 }, memo });
       })();
       gc();
       const baseline = process.memoryUsage().heapUsed;
@@ -441,14 +595,19 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
         }
       })();
       const started = Date.now();
-      const reply = await postImport(memoryApi.url, { source: 'orders' }, streamed(rows), { bearer: memoryKey, contentType: 'application/x-ndjson' });
+      const reply = await postImport(memoryApi.url, { source: 'orders' }, streamed(rows), {
+        bearer: memoryKey,
+        contentType: 'application/x-ndjson',
+      });
       done = true;
       await sampler;
       const seconds = (Date.now() - started) / 1000;
       expect(reply.status, reply.text).to.equal(202);
       expect(reportOf(reply).counts).to.include({ rows: 50_000, accepted: 50_000 });
       const growthMb = (peakLive - baseline) / 1024 / 1024;
-      console.log(`      50,000 rows (${((50_000 * (memo.length + 80)) / 1e6).toFixed(0)} MB) in ${seconds.toFixed(1)} s (${(50_000 / seconds).toFixed(0)} rows/s); live heap growth at most ${growthMb.toFixed(1)} MB`);
+      console.log(
+        `      50,000 rows (${((50_000 * (memo.length + 80)) / 1e6).toFixed(0)} MB) in ${seconds.toFixed(1)} s (${(50_000 / seconds).toFixed(0)} rows/s); live heap growth at most ${growthMb.toFixed(1)} MB`,
+      );
       expect(growthMb).to.be.below(30);
     });
   });

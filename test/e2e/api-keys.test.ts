@@ -21,10 +21,19 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
   let adminKey: string;
   let writerKey: string;
 
-  const api = (method: string, path: string, options: { bearer?: string | null; body?: unknown } = {}): Promise<Reply> =>
-    call(server.url, method, path, { ...(options.bearer === null ? {} : { bearer: options.bearer ?? adminKey }), ...(options.body === undefined ? {} : { body: options.body }) });
+  const api = (
+    method: string,
+    path: string,
+    options: { bearer?: string | null; body?: unknown } = {},
+  ): Promise<Reply> =>
+    call(server.url, method, path, {
+      ...(options.bearer === null ? {} : { bearer: options.bearer ?? adminKey }),
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
 
-  async function createThroughApi(body: Record<string, unknown>): Promise<Reply & { body: Record<string, unknown> & { key: string; id: number } }> {
+  async function createThroughApi(
+    body: Record<string, unknown>,
+  ): Promise<Reply & { body: Record<string, unknown> & { key: string; id: number } }> {
     const reply = await api('POST', '/v1/keys', { body });
     expect(reply.status, reply.text).to.equal(201);
     return reply as Reply & { body: Record<string, unknown> & { key: string; id: number } };
@@ -41,7 +50,12 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
     replica = await startApiServer(createApp({ config, temporal, models: db.models }), 0);
     keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     adminKey = (await keys.createKey({ name: 'ops-admin', scopes: ['admin'] })).key;
-    writerKey = (await keys.createKey({ name: 'erp-writer', scopes: ['runs:read', 'runs:write', 'schedules:write', 'connectors:write'] })).key;
+    writerKey = (
+      await keys.createKey({
+        name: 'erp-writer',
+        scopes: ['runs:read', 'runs:write', 'schedules:write', 'connectors:write'],
+      })
+    ).key;
   });
 
   after(async () => {
@@ -58,7 +72,15 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
       const [, prefix, secret] = KEY_SHAPE.exec(key)!;
       expect(reply.headers.get('location')).to.equal(`/v1/keys/${id}`);
       expect(reply.headers.get('cache-control')).to.equal('no-store');
-      expect(reply.body).to.deep.include({ name: 'shop-backend', prefix, scopes: ['runs:read', 'runs:write'], actsAs: null, status: 'active', revokedAt: null, lastUsedAt: null });
+      expect(reply.body).to.deep.include({
+        name: 'shop-backend',
+        prefix,
+        scopes: ['runs:read', 'runs:write'],
+        actsAs: null,
+        status: 'active',
+        revokedAt: null,
+        lastUsedAt: null,
+      });
       expect(Date.parse(String(reply.body.expiresAt)) - Date.now()).to.be.within(90 * DAY_MS - 60_000, 90 * DAY_MS);
       expect(reply.body.links).to.deep.equal({ self: `/v1/keys/${id}`, revoke: `/v1/keys/${id}/revoke` });
 
@@ -68,7 +90,10 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
       expect(JSON.stringify(row!.toJSON())).not.to.contain(secret!);
 
       expect((await call(server.url, 'GET', '/v1/workflows', { bearer: key })).status).to.equal(200);
-      expectProblem(await call(server.url, 'POST', '/v1/keys', { bearer: key, body: { name: 'x', scopes: ['admin'] } }), 403);
+      expectProblem(
+        await call(server.url, 'POST', '/v1/keys', { bearer: key, body: { name: 'x', scopes: ['admin'] } }),
+        403,
+      );
     });
 
     it('never shows the key, its secret or its hash again: not in GET /v1/keys/:id, the listing or the audit row', async () => {
@@ -77,7 +102,19 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
       const hash = (await db.models.ApiKey.findByPk(created.body.id))!.secretHash;
       const single = await api('GET', `/v1/keys/${created.body.id}`);
       expect(single.status).to.equal(200);
-      expect(Object.keys(single.body).sort()).to.deep.equal(['actsAs', 'createdAt', 'expiresAt', 'id', 'lastUsedAt', 'links', 'name', 'prefix', 'revokedAt', 'scopes', 'status']);
+      expect(Object.keys(single.body).sort()).to.deep.equal([
+        'actsAs',
+        'createdAt',
+        'expiresAt',
+        'id',
+        'lastUsedAt',
+        'links',
+        'name',
+        'prefix',
+        'revokedAt',
+        'scopes',
+        'status',
+      ]);
       const listing = await api('GET', '/v1/keys?pageSize=100');
       const audit = JSON.stringify(await auditRowOf(db, created));
       for (const text of [single.text, listing.text, audit]) {
@@ -94,18 +131,37 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
       expect(expiresAt).to.be.within(before + 30 * DAY_MS, Date.now() + 30 * DAY_MS);
       const at = new Date(Date.now() + 7 * DAY_MS);
       at.setUTCMilliseconds(0);
-      const explicit = await createThroughApi({ name: 'a-week', scopes: ['runs:read'], expiresAt: at.toISOString().replace('.000Z', '+00:00') });
+      const explicit = await createThroughApi({
+        name: 'a-week',
+        scopes: ['runs:read'],
+        expiresAt: at.toISOString().replace('.000Z', '+00:00'),
+      });
       expect(explicit.body.expiresAt).to.equal(at.toISOString());
     });
 
     it('when the scopes are limited to processes of the catalog, then 201 with the scopes as given; an unknown process is a 400 naming the scope', async () => {
-      const reply = await createThroughApi({ name: 'shop-orders', scopes: ['runs:write:orderToCash', 'runs:read:orderToCash', 'runs:infrastructure', 'runs:read:*'] });
-      expect(reply.body.scopes).to.deep.equal(['runs:write:orderToCash', 'runs:read:orderToCash', 'runs:infrastructure', 'runs:read:*']);
+      const reply = await createThroughApi({
+        name: 'shop-orders',
+        scopes: ['runs:write:orderToCash', 'runs:read:orderToCash', 'runs:infrastructure', 'runs:read:*'],
+      });
+      expect(reply.body.scopes).to.deep.equal([
+        'runs:write:orderToCash',
+        'runs:read:orderToCash',
+        'runs:infrastructure',
+        'runs:read:*',
+      ]);
       const shown = await api('GET', `/v1/keys/${reply.body.id}`);
-      expect(shown.body.scopes).to.deep.equal(['runs:write:orderToCash', 'runs:read:orderToCash', 'runs:infrastructure', 'runs:read:*']);
+      expect(shown.body.scopes).to.deep.equal([
+        'runs:write:orderToCash',
+        'runs:read:orderToCash',
+        'runs:infrastructure',
+        'runs:read:*',
+      ]);
       const unknown = await api('POST', '/v1/keys', { body: { name: 'typo', scopes: ['runs:write:orderToKash'] } });
       expectInvalid(unknown, ['scopes[0]']);
-      expect((unknown.body.errors as { message: string }[])[0]!.message).to.contain('"runs:write:orderToKash" names no workflow type of the catalog');
+      expect((unknown.body.errors as { message: string }[])[0]!.message).to.contain(
+        '"runs:write:orderToKash" names no workflow type of the catalog',
+      );
     });
 
     it('answers 400 naming each invalid field', async () => {
@@ -125,7 +181,15 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
         [{ name: 'far-expiry', scopes: ['runs:read'], expiresAt: '2999-01-01T00:00:00Z' }, ['expiresAt']],
         [{ name: 'zero-days', scopes: ['runs:read'], expiresInDays: 0 }, ['expiresInDays']],
         [{ name: 'half-days', scopes: ['runs:read'], expiresInDays: 1.5 }, ['expiresInDays']],
-        [{ name: 'both', scopes: ['runs:read'], expiresInDays: 1, expiresAt: new Date(Date.now() + DAY_MS).toISOString() }, ['expiresInDays']],
+        [
+          {
+            name: 'both',
+            scopes: ['runs:read'],
+            expiresInDays: 1,
+            expiresAt: new Date(Date.now() + DAY_MS).toISOString(),
+          },
+          ['expiresInDays'],
+        ],
         [{ name: 'extra', scopes: ['runs:read'], secret: 'mine' }, ['secret']],
         [['not', 'an', 'object'], ['(body)']],
       ];
@@ -146,7 +210,11 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
     it('answers 401 on every route without a credential, or with an unknown one', async () => {
       for (const [method, path, body] of routes) {
         expectProblem(await api(method, path, { bearer: null, body }), 401, 'unauthorized');
-        expectProblem(await api(method, path, { bearer: `jk_AAAAAAAAAAAA_${'B'.repeat(32)}`, body }), 401, 'unauthorized');
+        expectProblem(
+          await api(method, path, { bearer: `jk_AAAAAAAAAAAA_${'B'.repeat(32)}`, body }),
+          401,
+          'unauthorized',
+        );
       }
     });
 
@@ -164,10 +232,16 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
     it('gets one key by id, 404 for an unknown id and 400 naming id for a malformed one', async () => {
       const created = await createThroughApi({ name: 'readable', scopes: ['schedules:write'] });
       const reply = await api('GET', `/v1/keys/${created.body.id}`);
-      expect(reply.body).to.deep.include({ id: created.body.id, name: 'readable', scopes: ['schedules:write'], status: 'active' });
+      expect(reply.body).to.deep.include({
+        id: created.body.id,
+        name: 'readable',
+        scopes: ['schedules:write'],
+        status: 'active',
+      });
       expect(reply.body.createdAt).to.equal(created.body.createdAt);
       expectProblem(await api('GET', '/v1/keys/999999'), 404, 'key-not-found');
-      for (const bad of ['abc', '0', '-1', '1.5', '99999999999']) expectInvalid(await api('GET', `/v1/keys/${bad}`), ['id']);
+      for (const bad of ['abc', '0', '-1', '1.5', '99999999999'])
+        expectInvalid(await api('GET', `/v1/keys/${bad}`), ['id']);
     });
 
     it('lists newest first in pages whose tokens are bound to the status filter', async () => {
@@ -193,14 +267,21 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
       expect(pages).to.equal(Math.ceil(allIds.length / 2));
 
       const first = await api('GET', '/v1/keys?pageSize=1');
-      expectInvalid(await api('GET', `/v1/keys?pageSize=1&status=revoked&pageToken=${String(first.body.nextPageToken)}`), ['pageToken']);
+      expectInvalid(
+        await api('GET', `/v1/keys?pageSize=1&status=revoked&pageToken=${String(first.body.nextPageToken)}`),
+        ['pageToken'],
+      );
       expectInvalid(await api('GET', '/v1/keys?pageToken=bm90LWEtdG9rZW4'), ['pageToken']);
     });
 
     it('filters by status, and refuses an unknown status, page size or parameter naming it', async () => {
       const revoked = await createThroughApi({ name: 'to-filter-revoked', scopes: ['runs:read'] });
       await api('POST', `/v1/keys/${revoked.body.id}/revoke`);
-      const expired = await keys.createKey({ name: 'to-filter-expired', scopes: ['runs:read'], expiresAt: new Date(Date.now() - 1_000) });
+      const expired = await keys.createKey({
+        name: 'to-filter-expired',
+        scopes: ['runs:read'],
+        expiresAt: new Date(Date.now() - 1_000),
+      });
       const statuses = async (status: string) => {
         const reply = await api('GET', `/v1/keys?status=${status}&pageSize=100`);
         expect(reply.status, reply.text).to.equal(200);
@@ -251,7 +332,11 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
     });
 
     it('refuses a key the moment it expires, without any revocation', async () => {
-      const created = await keys.createKey({ name: 'short-lived', scopes: ['runs:read'], expiresAt: new Date(Date.now() + 1_500) });
+      const created = await keys.createKey({
+        name: 'short-lived',
+        scopes: ['runs:read'],
+        expiresAt: new Date(Date.now() + 1_500),
+      });
       expect((await call(server.url, 'GET', '/v1/workflows', { bearer: created.key })).status).to.equal(200);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, created.expiresAt!.getTime() - Date.now()) + 50));
       expectProblem(await call(server.url, 'GET', '/v1/workflows', { bearer: created.key }), 401);
@@ -270,13 +355,35 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
     it('audits creations and revocations, failed ones included, naming the key by id and prefix', async () => {
       const created = await createThroughApi({ name: 'audited', scopes: ['runs:read'], expiresAt: null });
       const createRow = await auditRowOf(db, created);
-      expect(createRow).to.deep.include({ action: 'keys.create', target: String(created.body.id), outcome: 'success', statusCode: 201 });
+      expect(createRow).to.deep.include({
+        action: 'keys.create',
+        target: String(created.body.id),
+        outcome: 'success',
+        statusCode: 201,
+      });
       expect(createRow.actor).to.match(/^ops-admin \([0-9A-Za-z]{12}\)$/);
-      expect(createRow.details).to.deep.include({ name: 'audited', prefix: created.body.prefix, scopes: ['runs:read'], actsAs: null, expiresAt: null, method: 'POST', path: '/v1/keys', route: '/v1/keys' });
+      expect(createRow.details).to.deep.include({
+        name: 'audited',
+        prefix: created.body.prefix,
+        scopes: ['runs:read'],
+        actsAs: null,
+        expiresAt: null,
+        method: 'POST',
+        path: '/v1/keys',
+        route: '/v1/keys',
+      });
 
       const invalid = await api('POST', '/v1/keys', { body: { name: 'audited-bad', scopes: ['nope'] } });
-      expect(await auditRowOf(db, invalid)).to.deep.include({ action: 'keys.create', target: null, outcome: 'failure', statusCode: 400 });
-      const forbidden = await api('POST', '/v1/keys', { bearer: writerKey, body: { name: 'audited-forbidden', scopes: ['admin'] } });
+      expect(await auditRowOf(db, invalid)).to.deep.include({
+        action: 'keys.create',
+        target: null,
+        outcome: 'failure',
+        statusCode: 400,
+      });
+      const forbidden = await api('POST', '/v1/keys', {
+        bearer: writerKey,
+        body: { name: 'audited-forbidden', scopes: ['admin'] },
+      });
       const forbiddenRow = await auditRowOf(db, forbidden);
       expect(forbiddenRow).to.deep.include({ action: 'keys.create', outcome: 'failure', statusCode: 403 });
       expect(forbiddenRow.actor).to.match(/^erp-writer \(/);
@@ -284,10 +391,24 @@ describe('API keys (e2e): /v1/keys create, list, get, revoke', function () {
       await api('POST', `/v1/keys/${created.body.id}/revoke`);
       const again = await api('POST', `/v1/keys/${created.body.id}/revoke`);
       const againRow = await auditRowOf(db, again);
-      expect(againRow).to.deep.include({ action: 'keys.revoke', target: String(created.body.id), outcome: 'failure', statusCode: 409 });
-      expect(againRow.details).to.deep.include({ alreadyRevoked: true, route: '/v1/keys/:id/revoke', path: `/v1/keys/${created.body.id}/revoke` });
+      expect(againRow).to.deep.include({
+        action: 'keys.revoke',
+        target: String(created.body.id),
+        outcome: 'failure',
+        statusCode: 409,
+      });
+      expect(againRow.details).to.deep.include({
+        alreadyRevoked: true,
+        route: '/v1/keys/:id/revoke',
+        path: `/v1/keys/${created.body.id}/revoke`,
+      });
       const missing = await api('POST', '/v1/keys/999999/revoke');
-      expect(await auditRowOf(db, missing)).to.deep.include({ action: 'keys.revoke', target: '999999', outcome: 'failure', statusCode: 404 });
+      expect(await auditRowOf(db, missing)).to.deep.include({
+        action: 'keys.revoke',
+        target: '999999',
+        outcome: 'failure',
+        statusCode: 404,
+      });
     });
   });
 });

@@ -36,7 +36,10 @@ describe('API metrics: GET /metrics in the Prometheus format (e2e)', function ()
   let previousLogger: Logger;
   const workflowIds: string[] = [];
 
-  async function call(path: string, options: { key?: string; method?: string; body?: unknown; target?: RunningApiServer } = {}) {
+  async function call(
+    path: string,
+    options: { key?: string; method?: string; body?: unknown; target?: RunningApiServer } = {},
+  ) {
     const headers: Record<string, string> = {};
     if (options.key) headers.authorization = `Bearer ${options.key}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -62,7 +65,10 @@ describe('API metrics: GET /metrics in the Prometheus format (e2e)', function ()
     connection = await Connection.connect({ address: temporalServer.address });
     temporal = new Client({ connection, namespace: temporalServer.namespace });
     // No worker polls this queue: started runs stay RUNNING, which is all the run counter needs.
-    const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: uniqueId('api-metrics'), METRICS_TOKEN }, false);
+    const config = loadConfig(
+      { TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: uniqueId('api-metrics'), METRICS_TOKEN },
+      false,
+    );
     server = await startApiServer(createApp({ config, temporal, models: db.models, timeouts: { queryMs: 300 } }), 0);
     keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     adminKey = (await keys.createKey({ name: 'ops', scopes: ['admin'] })).key;
@@ -70,7 +76,11 @@ describe('API metrics: GET /metrics in the Prometheus format (e2e)', function ()
   });
 
   after(async () => {
-    for (const workflowId of workflowIds) await temporal.workflow.getHandle(workflowId).terminate('test done').catch(() => undefined);
+    for (const workflowId of workflowIds)
+      await temporal.workflow
+        .getHandle(workflowId)
+        .terminate('test done')
+        .catch(() => undefined);
     await server?.close();
     await connection?.close();
     await db?.destroy();
@@ -104,7 +114,8 @@ describe('API metrics: GET /metrics in the Prometheus format (e2e)', function ()
   describe('content', () => {
     it('counts and times requests by method, route pattern and status, never by raw path', async () => {
       const before = await scrape();
-      const at = (exposition: string, labels: Record<string, string>) => sample(exposition, 'http_requests_total', labels) ?? 0;
+      const at = (exposition: string, labels: Record<string, string>) =>
+        sample(exposition, 'http_requests_total', labels) ?? 0;
       const listed = { method: 'GET', route: '/v1/workflows', status: '200' };
       const missingRun = { method: 'GET', route: '/v1/runs/:workflowId', status: '404' };
       const unmatched = { method: 'GET', route: 'unmatched', status: '404' };
@@ -123,30 +134,48 @@ describe('API metrics: GET /metrics in the Prometheus format (e2e)', function ()
 
       // The histogram has the same labels; its count matches the counter and +Inf bucket holds every request.
       expect(sample(after, 'http_request_duration_seconds_count', listed)).to.equal(at(after, listed));
-      expect(sample(after, 'http_request_duration_seconds_bucket', { ...listed, le: '+Inf' })).to.equal(at(after, listed));
+      expect(sample(after, 'http_request_duration_seconds_bucket', { ...listed, le: '+Inf' })).to.equal(
+        at(after, listed),
+      );
       expect(sample(after, 'http_request_duration_seconds_sum', listed)).to.be.above(0);
       // A refusal by authorize (401 without a key) counts under the route it was refused on.
       expect((await call('/v1/workflows')).status).to.equal(401);
-      expect(sample(await scrape(), 'http_requests_total', { method: 'GET', route: '/v1/workflows', status: '401' })).to.be.at.least(1);
+      expect(
+        sample(await scrape(), 'http_requests_total', { method: 'GET', route: '/v1/workflows', status: '401' }),
+      ).to.be.at.least(1);
     });
 
     it('counts runs started by type, and not the starts that were refused', async () => {
       const counted = async () => sample(await scrape(), 'junction_runs_started_total', { type: 'orderToCash' }) ?? 0;
       const before = await counted();
       for (let i = 0; i < 2; i++) {
-        const started = await call('/v1/runs', { key: writerKey, method: 'POST', body: { type: 'orderToCash', input: newOrderInput() } });
+        const started = await call('/v1/runs', {
+          key: writerKey,
+          method: 'POST',
+          body: { type: 'orderToCash', input: newOrderInput() },
+        });
         expect(started.status, started.text).to.equal(202);
         workflowIds.push((JSON.parse(started.text) as { workflowId: string }).workflowId);
       }
-      expect((await call('/v1/runs', { key: writerKey, method: 'POST', body: { type: 'orderToCash', input: {} } })).status).to.equal(400);
-      expect((await call('/v1/runs', { key: writerKey, method: 'POST', body: { type: 'noSuchProcess', input: {} } })).status).to.equal(404);
+      expect(
+        (await call('/v1/runs', { key: writerKey, method: 'POST', body: { type: 'orderToCash', input: {} } })).status,
+      ).to.equal(400);
+      expect(
+        (await call('/v1/runs', { key: writerKey, method: 'POST', body: { type: 'noSuchProcess', input: {} } })).status,
+      ).to.equal(404);
       expect((await counted()) - before).to.equal(2);
       expect(await scrape()).not.to.contain('type="noSuchProcess"');
     });
 
     it("includes the process's own health (prom-client default metrics)", async () => {
       const exposition = await scrape();
-      for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_active_handles_total']) {
+      for (const name of [
+        'process_cpu_user_seconds_total',
+        'process_resident_memory_bytes',
+        'nodejs_eventloop_lag_seconds',
+        'nodejs_heap_size_used_bytes',
+        'nodejs_active_handles_total',
+      ]) {
         expect(exposition, name).to.match(new RegExp(`^${name} \\d`, 'm'));
       }
     });
@@ -156,7 +185,9 @@ describe('API metrics: GET /metrics in the Prometheus format (e2e)', function ()
       const other = await startApiServer(createApp({ config, temporal, models: db.models }), 0);
       try {
         const exposition = await scrape(other);
-        expect(sample(exposition, 'http_requests_total', { method: 'GET', route: '/v1/workflows', status: '200' })).to.equal(null);
+        expect(
+          sample(exposition, 'http_requests_total', { method: 'GET', route: '/v1/workflows', status: '200' }),
+        ).to.equal(null);
         expect(exposition).to.match(/^process_resident_memory_bytes \d/m);
       } finally {
         await other.close();

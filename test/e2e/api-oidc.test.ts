@@ -69,14 +69,21 @@ describe('OIDC bearer tokens (e2e): JWTs verified against a JWKS, beside API key
   const servers: RunningApiServer[] = [];
 
   async function startApp(env: Record<string, string>): Promise<RunningApiServer> {
-    const app = createApp({ config: loadConfig({ OIDC_JWKS_URL: jwksUrl, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, ...env }, false), temporal, models: db.models });
+    const app = createApp({
+      config: loadConfig({ OIDC_JWKS_URL: jwksUrl, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE, ...env }, false),
+      temporal,
+      models: db.models,
+    });
     const running = await startApiServer(app, 0);
     servers.push(running);
     return running;
   }
 
   /** A token as the identity provider issues it; `claims` and `header` override the defaults. */
-  function token(claims: JWTPayload & { scope?: unknown; scp?: unknown }, options: { key?: SigningKey; kid?: string; expiresIn?: string | number } = {}): Promise<string> {
+  function token(
+    claims: JWTPayload & { scope?: unknown; scp?: unknown },
+    options: { key?: SigningKey; kid?: string; expiresIn?: string | number } = {},
+  ): Promise<string> {
     const key = options.key ?? rs;
     return new SignJWT({ sub: 'alice@ops', scope: 'runs:read', ...claims })
       .setProtectedHeader({ alg: key.alg, kid: options.kid ?? key.kid, typ: 'at+jwt' })
@@ -135,11 +142,17 @@ describe('OIDC bearer tokens (e2e): JWTs verified against a JWKS, beside API key
       expectProblem(refused, 403);
       expect(refused.body.detail).to.equal('This token lacks "runs:read:notificationFanout".');
       // runs:write:order:to:cash is not a scope: it is dropped, and the token may start nothing.
-      expectProblem(await call(server.url, 'POST', '/v1/runs', { bearer: orders, body: { type: 'orderToCash', input: {} } }), 403);
+      expectProblem(
+        await call(server.url, 'POST', '/v1/runs', { bearer: orders, body: { type: 'orderToCash', input: {} } }),
+        403,
+      );
     });
 
     it('keeps API keys working beside tokens', async () => {
-      const key = await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'beside-oidc', scopes: ['runs:read'] });
+      const key = await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({
+        name: 'beside-oidc',
+        scopes: ['runs:read'],
+      });
       expect((await get('/v1/workflows', key.key)).status).to.equal(200);
     });
   });
@@ -166,11 +179,22 @@ describe('OIDC bearer tokens (e2e): JWTs verified against a JWKS, beside API key
       const [header, payload] = good.split('.');
       const refused: [string, string][] = [
         ['signed by a stranger under a known kid', await token({}, { key: stranger })],
-        ['tampered payload', `${header}.${base64url({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), scope: 'admin' })}.${good.split('.')[2]}`],
+        [
+          'tampered payload',
+          `${header}.${base64url({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), scope: 'admin' })}.${good.split('.')[2]}`,
+        ],
         ['unknown kid', await token({}, { kid: 'rs-unknown' })],
         ['alg none', `${base64url({ alg: 'none', kid: 'rs-1' })}.${payload}.AAAA`],
         ['alg none, empty signature', `${base64url({ alg: 'none', kid: 'rs-1' })}.${payload}.`],
-        ['HS256 with the public key as secret', await new SignJWT({ sub: 'mallory', scope: 'admin' }).setProtectedHeader({ alg: 'HS256', kid: 'rs-1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(Buffer.from(JSON.stringify(rs.publicJwk)))],
+        [
+          'HS256 with the public key as secret',
+          await new SignJWT({ sub: 'mallory', scope: 'admin' })
+            .setProtectedHeader({ alg: 'HS256', kid: 'rs-1' })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setExpirationTime('5m')
+            .sign(Buffer.from(JSON.stringify(rs.publicJwk))),
+        ],
       ];
       for (const [why, bearer] of refused) expect((await get('/v1/workflows', bearer)).status, why).to.equal(401);
 
@@ -181,7 +205,10 @@ describe('OIDC bearer tokens (e2e): JWTs verified against a JWKS, beside API key
 
     it('answers 403 to a valid token without the route scope, naming the scope', async () => {
       const reader = await token({ scope: 'runs:read runs:write' });
-      const reply = await call(server.url, 'POST', '/v1/keys', { bearer: reader, body: { name: 'x', scopes: ['admin'] } });
+      const reply = await call(server.url, 'POST', '/v1/keys', {
+        bearer: reader,
+        body: { name: 'x', scopes: ['admin'] },
+      });
       expectProblem(reply, 403, 'forbidden');
       expect(reply.body.detail).to.equal('This token lacks the "admin" scope.');
     });
@@ -207,16 +234,31 @@ describe('OIDC bearer tokens (e2e): JWTs verified against a JWKS, beside API key
   describe('audit', () => {
     it('names the token subject as the actor of a call, successful or refused, and GET /v1/audit finds it', async () => {
       const admin = await token({ sub: 'ops-lead-7', scope: 'admin' });
-      const created = await call(server.url, 'POST', '/v1/keys', { bearer: admin, body: { name: 'made-by-oidc', scopes: ['runs:read'] } });
+      const created = await call(server.url, 'POST', '/v1/keys', {
+        bearer: admin,
+        body: { name: 'made-by-oidc', scopes: ['runs:read'] },
+      });
       expect(created.status, created.text).to.equal(201);
       const row = await auditRowOf(db, created);
-      expect(row).to.deep.include({ actor: 'oidc:ops-lead-7', action: 'keys.create', outcome: 'success', statusCode: 201 });
+      expect(row).to.deep.include({
+        actor: 'oidc:ops-lead-7',
+        action: 'keys.create',
+        outcome: 'success',
+        statusCode: 201,
+      });
       expect(row.details).to.deep.include({ principal: { kind: 'oidc', subject: 'ops-lead-7', issuer: ISSUER } });
 
       const reader = await token({ sub: 'ops-viewer-3', scope: 'runs:read' });
-      const refused = await call(server.url, 'POST', '/v1/keys', { bearer: reader, body: { name: 'not-allowed', scopes: ['admin'] } });
+      const refused = await call(server.url, 'POST', '/v1/keys', {
+        bearer: reader,
+        body: { name: 'not-allowed', scopes: ['admin'] },
+      });
       expectProblem(refused, 403);
-      expect(await auditRowOf(db, refused)).to.deep.include({ actor: 'oidc:ops-viewer-3', outcome: 'failure', statusCode: 403 });
+      expect(await auditRowOf(db, refused)).to.deep.include({
+        actor: 'oidc:ops-viewer-3',
+        outcome: 'failure',
+        statusCode: 403,
+      });
 
       const found = await get('/v1/audit?actor=ops-lead-7', admin);
       expect(found.status, found.text).to.equal(200);
@@ -241,8 +283,15 @@ describe('OIDC bearer tokens (e2e): JWTs verified against a JWKS, beside API key
 
     it('is off by default and on with all three settings, with the scope claim and every asymmetric algorithm by default', () => {
       expect(loadConfig({}, false).oidc).to.equal(null);
-      expect(loadConfig(base, false).oidc).to.deep.include({ jwksUrl: base.OIDC_JWKS_URL, issuer: ISSUER, audience: AUDIENCE, scopesClaim: 'scope' });
-      expect(loadConfig(base, false).oidc!.algorithms).to.include.members(['RS256', 'ES256', 'EdDSA']).and.not.include('HS256');
+      expect(loadConfig(base, false).oidc).to.deep.include({
+        jwksUrl: base.OIDC_JWKS_URL,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        scopesClaim: 'scope',
+      });
+      expect(loadConfig(base, false).oidc!.algorithms)
+        .to.include.members(['RS256', 'ES256', 'EdDSA'])
+        .and.not.include('HS256');
     });
 
     it('refuses a partial setting, naming what is missing, and a bad URL or algorithm, naming the variable', () => {
@@ -250,12 +299,19 @@ describe('OIDC bearer tokens (e2e): JWTs verified against a JWKS, beside API key
         'OIDC_ISSUER: is required when OIDC_JWKS_URL is set',
         'OIDC_AUDIENCE: is required when OIDC_JWKS_URL is set',
       ]);
-      expect(problemsOf({ OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE })).to.deep.equal(['OIDC_JWKS_URL: is required when OIDC_ISSUER and OIDC_AUDIENCE are set']);
+      expect(problemsOf({ OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE })).to.deep.equal([
+        'OIDC_JWKS_URL: is required when OIDC_ISSUER and OIDC_AUDIENCE are set',
+      ]);
       expect(problemsOf({ ...base, OIDC_JWKS_URL: 'ftp://idp.example/certs' })[0]).to.match(/^OIDC_JWKS_URL: /);
       expect(problemsOf({ ...base, OIDC_ALLOWED_ALGS: 'RS256,HS256' })[0]).to.match(/^OIDC_ALLOWED_ALGS/);
-      expect(problemsOf({ ...base, NODE_ENV: 'production', OIDC_JWKS_URL: 'http://idp.example/certs', JUNCTION_MASTER_KEY: 'x'.repeat(32) })).to.deep.equal([
-        'OIDC_JWKS_URL: must use https:// in production',
-      ]);
+      expect(
+        problemsOf({
+          ...base,
+          NODE_ENV: 'production',
+          OIDC_JWKS_URL: 'http://idp.example/certs',
+          JUNCTION_MASTER_KEY: 'x'.repeat(32),
+        }),
+      ).to.deep.equal(['OIDC_JWKS_URL: must use https:// in production']);
     });
   });
 });

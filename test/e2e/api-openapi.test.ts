@@ -12,7 +12,11 @@ import { responseCheck, type ResponseCheckMode } from '../../server/api/openapi/
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-type Operation = { summary?: string; operationId?: string; responses: Record<string, { content?: Record<string, { example?: unknown }> }> };
+type Operation = {
+  summary?: string;
+  operationId?: string;
+  responses: Record<string, { content?: Record<string, { example?: unknown }> }>;
+};
 
 function operationsOf(document: OpenApiDocument): [string, Operation][] {
   return Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
@@ -35,7 +39,14 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
     const temporalServer = await getDevServer();
     connection = await Connection.connect({ address: temporalServer.address });
     const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace });
-    server = await startApiServer(createApp({ config, temporal: new Client({ connection, namespace: temporalServer.namespace }), models: db.models }), 0);
+    server = await startApiServer(
+      createApp({
+        config,
+        temporal: new Client({ connection, namespace: temporalServer.namespace }),
+        models: db.models,
+      }),
+      0,
+    );
     const response = await fetch(`${server.url}/openapi.json`);
     expect(response.status).to.equal(200);
     expect(response.headers.get('content-type')).to.match(/^application\/json/);
@@ -86,16 +97,28 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
       expect(success, name).to.not.be.empty;
     }
     for (const [name, operation] of operations) {
-      const successes = Object.entries(operation.responses).filter(([status, response]) => status.startsWith('2') && response.content);
+      const successes = Object.entries(operation.responses).filter(
+        ([status, response]) => status.startsWith('2') && response.content,
+      );
       for (const [status, response] of successes) {
-        expect(Object.values(response.content ?? {}).some((media) => media.example !== undefined), `${name} ${status} has an example`).to.equal(true);
+        expect(
+          Object.values(response.content ?? {}).some((media) => media.example !== undefined),
+          `${name} ${status} has an example`,
+        ).to.equal(true);
       }
     }
   });
 
   it('generates the input schema of POST /v1/runs from the same zod schema that validates it', () => {
     const start = document.paths?.['/v1/runs']?.post;
-    const body = (start?.requestBody as { content: Record<string, { schema: { required?: string[]; properties: Record<string, { maxLength?: number }> } }> }).content['application/json']!.schema;
+    const body = (
+      start?.requestBody as {
+        content: Record<
+          string,
+          { schema: { required?: string[]; properties: Record<string, { maxLength?: number }> } }
+        >;
+      }
+    ).content['application/json']!.schema;
     expect(body.required).to.include('type');
     expect(body.properties.type?.maxLength).to.equal(100);
     expect(body.properties).to.have.keys('type', 'input', 'businessKey');
@@ -117,11 +140,20 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
       openapi: '3.1.0',
       info: { title: 't', version: '1' },
       paths: {
-        '/things/{id}': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: shapeSchema } } } } } },
+        '/things/{id}': {
+          get: {
+            responses: { '200': { description: 'ok', content: { 'application/json': { schema: shapeSchema } } } },
+          },
+        },
       },
     }) as OpenApiDocument;
 
-    async function serve(mode: ResponseCheckMode, body: unknown, status = 200, path = '/things/1'): Promise<{ status: number; body: Record<string, unknown> }> {
+    async function serve(
+      mode: ResponseCheckMode,
+      body: unknown,
+      status = 200,
+      path = '/things/1',
+    ): Promise<{ status: number; body: Record<string, unknown> }> {
       const app = express();
       app.use(responseCheck(checkedDocument, mode));
       app.get('/things/:id', (_req, res) => {
@@ -154,7 +186,9 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
       expect(await serve('log', { id: 7 })).to.deep.equal({ status: 200, body: { id: 7 } });
       const undocumentedRoute = await serve('strict', { id: 'a' }, 200, '/v1/secret-things/1');
       expect(undocumentedRoute.status).to.equal(500);
-      expect(String(undocumentedRoute.body.detail)).to.contain('GET /v1/secret-things/{id} is not in the OpenAPI document');
+      expect(String(undocumentedRoute.body.detail)).to.contain(
+        'GET /v1/secret-things/{id} is not in the OpenAPI document',
+      );
     });
   });
 });

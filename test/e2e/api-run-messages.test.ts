@@ -14,7 +14,9 @@ const messagesProcessDef = messagesProcess('messages');
 /** The same process with its `decide` update declared a person's decision (MessageDefinition.actor). */
 const boundProcessDef = {
   ...messagesProcessDef,
-  updates: messagesProcessDef.updates.map((update) => (update.name === 'decide' ? { ...update, actor: { field: 'approver' } } : update)),
+  updates: messagesProcessDef.updates.map((update) =>
+    update.name === 'decide' ? { ...update, actor: { field: 'approver' } } : update,
+  ),
 };
 
 describe('API run messages (e2e): signals, updates and queries declared in the catalog', function () {
@@ -30,7 +32,10 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
   let writerKey: string;
   let readerKey: string;
 
-  const call = keyedCall(() => server.url, () => writerKey);
+  const call = keyedCall(
+    () => server.url,
+    () => writerKey,
+  );
 
   async function startFixture(approver: string): Promise<string> {
     const reply = await call('POST', '/v1/runs', { body: { type: 'messagesFixture', input: approver } });
@@ -47,7 +52,10 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
     worker = await startMessagesWorker(temporalServer, taskQueue);
     const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue });
     server = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [messagesProcessDef] }), 0);
-    boundServer = await startApiServer(createApp({ config, temporal, models: db.models, catalog: [boundProcessDef] }), 0);
+    boundServer = await startApiServer(
+      createApp({ config, temporal, models: db.models, catalog: [boundProcessDef] }),
+      0,
+    );
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     writerKey = (await keys.createKey({ name: 'approvals', scopes: ['runs:read', 'runs:write'] })).key;
     readerKey = (await keys.createKey({ name: 'dashboard', scopes: ['runs:read'] })).key;
@@ -75,24 +83,48 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
 
   it('answers an accepted update with its result at once, and a refused one with 422 leaving the run unchanged', async () => {
     const workflowId = await startFixture('alice@example.com');
-    const refused = await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'mallory@example.com' } });
+    const refused = await call('POST', `/v1/runs/${workflowId}/updates/decide`, {
+      body: { approver: 'mallory@example.com' },
+    });
     expectProblem(refused, 422, 'update-rejected');
     expect(refused.body.detail).to.equal('mallory@example.com is not the pending approver');
-    expect((await call('GET', `/v1/runs/${workflowId}/queries/state`)).body.result).to.deep.equal({ notes: [], decidedBy: null });
+    expect((await call('GET', `/v1/runs/${workflowId}/queries/state`)).body.result).to.deep.equal({
+      notes: [],
+      decidedBy: null,
+    });
 
-    const accepted = await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'alice@example.com' } });
+    const accepted = await call('POST', `/v1/runs/${workflowId}/updates/decide`, {
+      body: { approver: 'alice@example.com' },
+    });
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
-    expect(accepted.body).to.deep.include({ workflowId, update: 'decide', result: { decidedBy: 'alice@example.com', notes: 0 } });
-    expect(await temporal.workflow.getHandle(workflowId).result()).to.deep.equal({ decidedBy: 'alice@example.com', notes: [] });
+    expect(accepted.body).to.deep.include({
+      workflowId,
+      update: 'decide',
+      result: { decidedBy: 'alice@example.com', notes: 0 },
+    });
+    expect(await temporal.workflow.getHandle(workflowId).result()).to.deep.equal({
+      decidedBy: 'alice@example.com',
+      notes: [],
+    });
 
     // Closed now: messages that change a run are refused, its queries still answer.
-    expectProblem(await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'alice@example.com' } }), 409, 'run-not-running');
-    expectProblem(await call('POST', `/v1/runs/${workflowId}/signals/note`, { body: { text: 'late' } }), 409, 'run-not-running');
+    expectProblem(
+      await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'alice@example.com' } }),
+      409,
+      'run-not-running',
+    );
+    expectProblem(
+      await call('POST', `/v1/runs/${workflowId}/signals/note`, { body: { text: 'late' } }),
+      409,
+      'run-not-running',
+    );
   });
 
   it('validates the argument against the declared schema and names the field', async () => {
     const workflowId = await startFixture('alice@example.com');
-    const badUpdate = await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'not-an-email' } });
+    const badUpdate = await call('POST', `/v1/runs/${workflowId}/updates/decide`, {
+      body: { approver: 'not-an-email' },
+    });
     expectProblem(badUpdate, 400, 'validation-error');
     expect(badUpdate.body.errors).to.deep.equal([{ field: 'approver', message: 'Invalid email address' }]);
     const extra = await call('POST', `/v1/runs/${workflowId}/signals/note`, { body: { text: 'x', colour: 'red' } });
@@ -107,11 +139,24 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
     const unknownSignal = await call('POST', `/v1/runs/${workflowId}/signals/launch`, { body: {} });
     expectProblem(unknownSignal, 404, 'unknown-signal');
     expect(unknownSignal.body.detail).to.contain('known: note');
-    expectProblem(await call('POST', `/v1/runs/${workflowId}/updates/note`, { body: { text: 'x' } }), 404, 'unknown-update');
+    expectProblem(
+      await call('POST', `/v1/runs/${workflowId}/updates/note`, { body: { text: 'x' } }),
+      404,
+      'unknown-update',
+    );
     expectProblem(await call('GET', `/v1/runs/${workflowId}/queries/secrets`), 404, 'unknown-query');
     expectProblem(await call('GET', `/v1/runs/${uniqueId('nobody')}/queries/state`), 404, 'run-not-found');
-    expectProblem(await call('POST', `/v1/runs/${workflowId}/signals/${encodeURIComponent('no te')}`, { body: {} }), 400);
-    expectProblem(await call('POST', `/v1/runs/${workflowId}/updates/decide`, { key: readerKey, body: { approver: 'alice@example.com' } }), 403);
+    expectProblem(
+      await call('POST', `/v1/runs/${workflowId}/signals/${encodeURIComponent('no te')}`, { body: {} }),
+      400,
+    );
+    expectProblem(
+      await call('POST', `/v1/runs/${workflowId}/updates/decide`, {
+        key: readerKey,
+        body: { approver: 'alice@example.com' },
+      }),
+      403,
+    );
   });
 
   it('audits signals and updates, refused ones included', async () => {
@@ -126,8 +171,11 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
     expect(rows.map((row) => row.toJSON())).to.have.length(1);
     expect(rows[0]!.toJSON()).to.include({ outcome: 'failure', statusCode: 422 });
   });
-  describe('a message declared a person\'s decision (catalog actor): bound to the caller', () => {
-    const bound = keyedCall(() => boundServer.url, () => aliceKey);
+  describe("a message declared a person's decision (catalog actor): bound to the caller", () => {
+    const bound = keyedCall(
+      () => boundServer.url,
+      () => aliceKey,
+    );
 
     it('when the caller acts for a person, then the actor field is filled in from the credential and the body may leave it out', async () => {
       const workflowId = await startFixture('alice@example.com');
@@ -138,11 +186,23 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
 
     it('when the body names someone else, then 403 actor-mismatch naming whom the credential acts for, and the run is unchanged', async () => {
       const workflowId = await startFixture('alice@example.com');
-      const mismatch = await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { key: malloryKey, body: { approver: 'alice@example.com' } });
+      const mismatch = await bound('POST', `/v1/runs/${workflowId}/updates/decide`, {
+        key: malloryKey,
+        body: { approver: 'alice@example.com' },
+      });
       expectProblem(mismatch, 403, 'actor-mismatch');
-      expect(mismatch.body.detail).to.equal('This credential acts for mallory@example.com; it may not send "decide" as alice@example.com. Leave approver out, or send mallory@example.com.');
-      expectProblem(await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 42 } }), 403, 'actor-mismatch');
-      expect((await call('GET', `/v1/runs/${workflowId}/queries/state`)).body.result).to.deep.equal({ notes: [], decidedBy: null });
+      expect(mismatch.body.detail).to.equal(
+        'This credential acts for mallory@example.com; it may not send "decide" as alice@example.com. Leave approver out, or send mallory@example.com.',
+      );
+      expectProblem(
+        await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 42 } }),
+        403,
+        'actor-mismatch',
+      );
+      expect((await call('GET', `/v1/runs/${workflowId}/queries/state`)).body.result).to.deep.equal({
+        notes: [],
+        decidedBy: null,
+      });
     });
 
     it('when the credential acts for nobody, then 403 personal-credential-required, whatever the body says', async () => {
@@ -159,7 +219,11 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
       const refused = await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { key: malloryKey });
       expectProblem(refused, 422, 'update-rejected');
       expect(refused.body.detail).to.equal('mallory@example.com is not the pending approver');
-      expectProblem(await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { body: ['alice@example.com'] }), 400, 'validation-error');
+      expectProblem(
+        await bound('POST', `/v1/runs/${workflowId}/updates/decide`, { body: ['alice@example.com'] }),
+        400,
+        'validation-error',
+      );
       expectProblem(await bound('POST', `/v1/runs/${uniqueId('nobody')}/updates/decide`), 404, 'run-not-found');
     });
   });

@@ -34,7 +34,10 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
   let previousLogger: Logger;
   const started = new Set<string>();
 
-  const call = keyedCall(() => server.url, () => writerKey);
+  const call = keyedCall(
+    () => server.url,
+    () => writerKey,
+  );
 
   async function startOrder(input = newOrderInput(), headers: Record<string, string> = {}): Promise<Reply> {
     started.add(orderWorkflowId(input.orderId));
@@ -49,7 +52,10 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
     connection = await Connection.connect({ address: temporalServer.address });
     temporal = new Client({ connection, namespace: temporalServer.namespace });
     // No worker polls this queue: started runs stay RUNNING, which is all these tests need.
-    const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: uniqueId('api-runs') });
+    const config = loadConfig({
+      TEMPORAL_NAMESPACE: temporalServer.namespace,
+      TEMPORAL_TASK_QUEUE: uniqueId('api-runs'),
+    });
     server = await startApiServer(createApp({ config, temporal, models: db.models, timeouts: { queryMs: 300 } }), 0);
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     writerKey = (await keys.createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] })).key;
@@ -59,7 +65,12 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
 
   after(async () => {
     await Promise.all(
-      [...started].map((workflowId) => temporal.workflow.getHandle(workflowId).terminate('test cleanup').catch(() => undefined)),
+      [...started].map((workflowId) =>
+        temporal.workflow
+          .getHandle(workflowId)
+          .terminate('test cleanup')
+          .catch(() => undefined),
+      ),
     );
     await server?.close();
     await connection?.close();
@@ -121,7 +132,9 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const input = newOrderInput();
       const badEmail = await startOrder({ ...input, customer: { ...input.customer, email: 'not-an-email' } });
       expectProblem(badEmail, 400);
-      expect(badEmail.body.errors).to.deep.include.members([{ field: 'input.customer.email', message: 'Invalid email address' }]);
+      expect(badEmail.body.errors).to.deep.include.members([
+        { field: 'input.customer.email', message: 'Invalid email address' },
+      ]);
 
       const { lines: _lines, ...withoutLines } = input;
       const noLines = await call('POST', '/v1/runs', { body: { type: 'orderToCash', input: withoutLines } });
@@ -129,15 +142,22 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       expect((noLines.body.errors as { field: string }[]).map((e) => e.field)).to.deep.equal(['input.lines']);
 
       const badLine = await startOrder({ ...input, lines: [{ sku: 'SKU-1', quantity: 0, unitAmount: 1 }] });
-      expect((badLine.body.errors as { field: string }[]).map((e) => e.field)).to.deep.equal(['input.lines[0].quantity']);
+      expect((badLine.body.errors as { field: string }[]).map((e) => e.field)).to.deep.equal([
+        'input.lines[0].quantity',
+      ]);
 
-      const error = await temporal.workflow.getHandle(orderWorkflowId(input.orderId)).describe().catch((e: unknown) => e);
+      const error = await temporal.workflow
+        .getHandle(orderWorkflowId(input.orderId))
+        .describe()
+        .catch((e: unknown) => e);
       expect(error).to.be.instanceOf(WorkflowNotFoundError);
     });
 
     it('refuses a businessKey that disagrees with the input and a body without a type', async () => {
       const input = newOrderInput();
-      const mismatch = await call('POST', '/v1/runs', { body: { type: 'orderToCash', input, businessKey: 'someone-else' } });
+      const mismatch = await call('POST', '/v1/runs', {
+        body: { type: 'orderToCash', input, businessKey: 'someone-else' },
+      });
       expectProblem(mismatch, 400);
       expect((mismatch.body.errors as { field: string }[])[0]!.field).to.equal('businessKey');
       const noType = await call('POST', '/v1/runs', { body: { input } });
@@ -152,19 +172,36 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
     });
 
     it('answers 403 to a key without runs:write', async () => {
-      expectProblem(await call('POST', '/v1/runs', { key: readerKey, body: { type: 'orderToCash', input: newOrderInput() } }), 403);
+      expectProblem(
+        await call('POST', '/v1/runs', { key: readerKey, body: { type: 'orderToCash', input: newOrderInput() } }),
+        403,
+      );
     });
 
     it('audits a successful start with the workflow id as target', async () => {
       const reply = await startOrder();
       const requestId = reply.headers.get('x-request-id')!;
-      const row = await eventually(() => db.models.AuditEntry.findOne({ where: { requestId } }), (r) => r !== null, 3000);
-      expect(row?.toJSON()).to.include({ action: 'runs.start', target: reply.body.workflowId, outcome: 'success', statusCode: 202 });
+      const row = await eventually(
+        () => db.models.AuditEntry.findOne({ where: { requestId } }),
+        (r) => r !== null,
+        3000,
+      );
+      expect(row?.toJSON()).to.include({
+        action: 'runs.start',
+        target: reply.body.workflowId,
+        outcome: 'success',
+        statusCode: 202,
+      });
     });
 
     it('answers 503 when Temporal is unreachable, without hanging', async () => {
       const dead = await Connection.lazy({ address: '127.0.0.1:1' });
-      const app = createApp({ config: loadConfig({}), temporal: new Client({ connection: dead }), models: db.models, timeouts: { rpcMs: 500 } });
+      const app = createApp({
+        config: loadConfig({}),
+        temporal: new Client({ connection: dead }),
+        models: db.models,
+        timeouts: { rpcMs: 500 },
+      });
       const offline = await startApiServer(app, 0);
       try {
         const response = await fetch(`${offline.url}/v1/runs`, {
@@ -187,8 +224,19 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const startedReply = await startOrder(input);
       const reply = await call('GET', `/v1/runs/${orderWorkflowId(input.orderId)}`, { key: readerKey });
       expect(reply.status).to.equal(200);
-      expect(reply.body).to.include({ workflowId: orderWorkflowId(input.orderId), runId: startedReply.body.runId, type: 'orderToCash', status: 'RUNNING', closeTime: null, progress: null });
-      expect(reply.body.searchAttributes).to.include({ BusinessKey: input.orderId, CustomerEmail: input.customer.email, OrderTotal: 44.98 });
+      expect(reply.body).to.include({
+        workflowId: orderWorkflowId(input.orderId),
+        runId: startedReply.body.runId,
+        type: 'orderToCash',
+        status: 'RUNNING',
+        closeTime: null,
+        progress: null,
+      });
+      expect(reply.body.searchAttributes).to.include({
+        BusinessKey: input.orderId,
+        CustomerEmail: input.customer.email,
+        OrderTotal: 44.98,
+      });
       expect(Date.parse(String(reply.body.startTime))).to.be.closeTo(Date.now(), 60_000);
     });
 
@@ -211,13 +259,18 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const input = newOrderInput();
       await startOrder(input);
       const reply = await eventually(
-        () => call('GET', `/v1/runs?type=orderToCash&businessKey=${encodeURIComponent(input.orderId)}`, { key: readerKey }),
+        () =>
+          call('GET', `/v1/runs?type=orderToCash&businessKey=${encodeURIComponent(input.orderId)}`, { key: readerKey }),
         (r) => (r.body.items as unknown[] | undefined)?.length === 1,
       );
       expect(reply.status).to.equal(200);
       const items = reply.body.items as Record<string, unknown>[];
       expect(items).to.have.length(1);
-      expect(items[0]).to.include({ workflowId: orderWorkflowId(input.orderId), type: 'orderToCash', status: 'RUNNING' });
+      expect(items[0]).to.include({
+        workflowId: orderWorkflowId(input.orderId),
+        type: 'orderToCash',
+        status: 'RUNNING',
+      });
       expect(reply.body.nextPageToken).to.equal(null);
     });
 
@@ -231,13 +284,19 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
         const reply = await call('GET', `/v1/runs?${query}`);
         return (reply.body.items as { workflowId: string }[]).map((item) => item.workflowId);
       };
-      await eventually(() => listed('status=RUNNING&pageSize=100'), (found) => ids.every((id) => found.includes(id)));
+      await eventually(
+        () => listed('status=RUNNING&pageSize=100'),
+        (found) => ids.every((id) => found.includes(id)),
+      );
 
       const seen: string[] = [];
       let token: string | null = null;
       // Running runs list newest first, so ours come within the first pages even on a shared server.
       for (let page = 0; page < 20 && !ids.every((id) => seen.includes(id)); page++) {
-        const reply: Reply = await call('GET', `/v1/runs?status=RUNNING&pageSize=1${token ? `&pageToken=${token}` : ''}`);
+        const reply: Reply = await call(
+          'GET',
+          `/v1/runs?status=RUNNING&pageSize=1${token ? `&pageToken=${token}` : ''}`,
+        );
         expect(reply.status).to.equal(200);
         const items = reply.body.items as { workflowId: string }[];
         expect(items.length).to.be.at.most(1);
@@ -247,13 +306,19 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       }
       expect(seen).to.include.members(ids);
       const firstPage = await call('GET', '/v1/runs?status=RUNNING&pageSize=1');
-      const otherFilters = await call('GET', `/v1/runs?status=COMPLETED&pageSize=1&pageToken=${String(firstPage.body.nextPageToken)}`);
+      const otherFilters = await call(
+        'GET',
+        `/v1/runs?status=COMPLETED&pageSize=1&pageToken=${String(firstPage.body.nextPageToken)}`,
+      );
       expectProblem(otherFilters, 400);
       expect(await listed(`status=TERMINATED&businessKey=${encodeURIComponent(a.orderId)}`)).to.deep.equal([]);
     });
 
     it('treats quotes in a business key as data, not query syntax', async () => {
-      const reply = await call('GET', `/v1/runs?businessKey=${encodeURIComponent("x' OR WorkflowType = 'orderToCash")}`);
+      const reply = await call(
+        'GET',
+        `/v1/runs?businessKey=${encodeURIComponent("x' OR WorkflowType = 'orderToCash")}`,
+      );
       expect(reply.status).to.equal(200);
       expect(reply.body.items).to.deep.equal([]);
     });
@@ -263,16 +328,29 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const input = newOrderInput();
       await startOrder(input);
       const key = `businessKey=${encodeURIComponent(input.orderId)}`;
-      const found = await eventually(() => call('GET', `/v1/runs?${key}&startedAfter=${before}`), (r) => (r.body.items as unknown[]).length === 1);
+      const found = await eventually(
+        () => call('GET', `/v1/runs?${key}&startedAfter=${before}`),
+        (r) => (r.body.items as unknown[]).length === 1,
+      );
       expect((found.body.items as { workflowId: string }[])[0]?.workflowId).to.equal(orderWorkflowId(input.orderId));
       expect((await call('GET', `/v1/runs?${key}&startedBefore=${before}`)).body.items).to.deep.equal([]);
-      expect((await call('GET', `/v1/runs?${key}&startedAfter=${encodeURIComponent('2026-01-01T00:00:00+01:00')}&startedBefore=${new Date(Date.now() + 60_000).toISOString()}`)).body.items).to.have.length(1);
+      expect(
+        (
+          await call(
+            'GET',
+            `/v1/runs?${key}&startedAfter=${encodeURIComponent('2026-01-01T00:00:00+01:00')}&startedBefore=${new Date(Date.now() + 60_000).toISOString()}`,
+          )
+        ).body.items,
+      ).to.have.length(1);
       expectProblem(await call('GET', '/v1/runs?startedAfter=yesterday'), 400);
 
       const raw = `query=${encodeURIComponent(`CustomerEmail = '${input.customer.email}'`)}`;
       const forbidden = await call('GET', `/v1/runs?${raw}`);
       expectProblem(forbidden, 403);
-      const byAdmin = await eventually(() => call('GET', `/v1/runs?${raw}`, { key: adminKey }), (r) => (r.body.items as unknown[] | undefined)?.length === 1);
+      const byAdmin = await eventually(
+        () => call('GET', `/v1/runs?${raw}`, { key: adminKey }),
+        (r) => (r.body.items as unknown[] | undefined)?.length === 1,
+      );
       expect((byAdmin.body.items as { workflowId: string }[])[0]?.workflowId).to.equal(orderWorkflowId(input.orderId));
       const malformed = await call('GET', `/v1/runs?query=${encodeURIComponent('WorkflowType = ')}`, { key: adminKey });
       expectProblem(malformed, 400);
@@ -280,7 +358,15 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
     });
 
     it('refuses an unknown type, an unknown status, a bad page size and a forged page token', async () => {
-      for (const query of ['type=launchRockets', 'status=SLEEPING', 'pageSize=0', 'pageSize=1000', 'pageToken=%27%3B', 'pageToken=abcd', `pageToken=${Buffer.from('{"RunID":"x"}').toString('base64url')}`]) {
+      for (const query of [
+        'type=launchRockets',
+        'status=SLEEPING',
+        'pageSize=0',
+        'pageSize=1000',
+        'pageToken=%27%3B',
+        'pageToken=abcd',
+        `pageToken=${Buffer.from('{"RunID":"x"}').toString('base64url')}`,
+      ]) {
         const reply = await call('GET', `/v1/runs?${query}`);
         expectProblem(reply, 400);
         expect((reply.body.errors as unknown[]).length, query).to.be.greaterThan(0);
@@ -306,12 +392,18 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const paged: string[] = [];
       let token: string | null = null;
       do {
-        const page: Reply = await call('GET', `/v1/runs/${workflowId}/history?pageSize=1${token ? `&pageToken=${token}` : ''}`);
+        const page: Reply = await call(
+          'GET',
+          `/v1/runs/${workflowId}/history?pageSize=1${token ? `&pageToken=${token}` : ''}`,
+        );
         paged.push(...(page.body.events as { eventId: string }[]).map((event) => event.eventId));
         token = page.body.nextPageToken as string | null;
       } while (token && paged.length <= events.length);
       expect(paged).to.deep.equal(events.map((event) => event.eventId));
-      const otherRun = await call('GET', `/v1/runs/${uniqueId('order-x')}/history?pageToken=${String(first.body.nextPageToken)}`);
+      const otherRun = await call(
+        'GET',
+        `/v1/runs/${uniqueId('order-x')}/history?pageToken=${String(first.body.nextPageToken)}`,
+      );
       expectProblem(otherRun, 400);
       expectProblem(await call('GET', `/v1/runs/${uniqueId('order-missing')}/history`), 404);
     });
@@ -326,13 +418,22 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const noReason = await call('POST', `/v1/runs/${workflowId}/terminate`, { key: adminKey, body: {} });
       expectProblem(noReason, 400);
       expect((noReason.body.errors as { field: string }[])[0]?.field).to.equal('reason');
-      const done = await call('POST', `/v1/runs/${workflowId}/terminate`, { key: adminKey, body: { reason: 'ticket OPS-42' } });
+      const done = await call('POST', `/v1/runs/${workflowId}/terminate`, {
+        key: adminKey,
+        body: { reason: 'ticket OPS-42' },
+      });
       expect(done.status).to.equal(202);
       expect(done.body).to.deep.equal({ workflowId, status: 'terminated' });
       const description = await temporal.workflow.getHandle(workflowId).describe();
       expect(description.status.name).to.equal('TERMINATED');
-      expectProblem(await call('POST', `/v1/runs/${workflowId}/terminate`, { key: adminKey, body: { reason: 'again' } }), 409);
-      expectProblem(await call('POST', `/v1/runs/${uniqueId('order-missing')}/terminate`, { key: adminKey, body: { reason: 'x' } }), 404);
+      expectProblem(
+        await call('POST', `/v1/runs/${workflowId}/terminate`, { key: adminKey, body: { reason: 'again' } }),
+        409,
+      );
+      expectProblem(
+        await call('POST', `/v1/runs/${uniqueId('order-missing')}/terminate`, { key: adminKey, body: { reason: 'x' } }),
+        404,
+      );
     });
   });
 

@@ -15,7 +15,14 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
   });
 
   after(async () => {
-    await Promise.all([...schedules].map((id) => stack?.temporal.schedule.getHandle(id).delete().catch(() => undefined)));
+    await Promise.all(
+      [...schedules].map((id) =>
+        stack?.temporal.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => undefined),
+      ),
+    );
     await stack?.close();
   });
 
@@ -24,7 +31,10 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
       const table = await junction(['workflows', 'list']);
       expect(table.code).to.equal(0);
       expect(table.stdout).to.match(/TYPE.*DESCRIPTION.*SIGNALS.*UPDATES.*QUERIES/);
-      expect(table.stdout).to.contain('orderToCash').and.contain('purchaseApproval').and.match(/approve, reject/);
+      expect(table.stdout)
+        .to.contain('orderToCash')
+        .and.contain('purchaseApproval')
+        .and.match(/approve, reject/);
       const json = await junction(['workflows', 'list', '--json'], { key: stack.readerKey });
       expect(json.stdout).to.equal(`${(await stack.apiGet('/v1/workflows')).text}\n`);
     });
@@ -40,8 +50,23 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
       expect(passing.stdout).to.match(/^erp\.main: ok \(\d+ ms\)\n$/);
 
       const name = `email.cli-${Date.now().toString(36)}`;
-      const spec = { name, kind: 'email', vendor: 'smtp', settings: { url: `smtp://127.0.0.1:${await closedPort()}`, from: 'Ops <ops@corp.example>', connectionTimeoutMs: 2000 } };
-      const created = await junction(['connectors', 'create', '--file', await stack.writeTemp(`${name}.yaml`, toYaml(spec)), '--quiet']);
+      const spec = {
+        name,
+        kind: 'email',
+        vendor: 'smtp',
+        settings: {
+          url: `smtp://127.0.0.1:${await closedPort()}`,
+          from: 'Ops <ops@corp.example>',
+          connectionTimeoutMs: 2000,
+        },
+      };
+      const created = await junction([
+        'connectors',
+        'create',
+        '--file',
+        await stack.writeTemp(`${name}.yaml`, toYaml(spec)),
+        '--quiet',
+      ]);
       expect(created.code, created.stderr).to.equal(0);
       expect(created.stdout).to.equal(`${name}\n`);
       const failing = await junction(['connectors', 'test', name, '--json']);
@@ -59,15 +84,34 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
     it('schedules: create from YAML, list, show, pause, unpause, trigger, backfill, delete', async () => {
       const id = uniqueId('cli-schedule');
       schedules.add(id);
-      const spec = { id, description: 'CLI test', workflow: 'orderToCash', input: newOrderInput(), every: '1h', overlap: 'allow_all' };
-      const created = await junction(['schedules', 'create', '--file', await stack.writeTemp(`${id}.yaml`, toYaml(spec))]);
+      const spec = {
+        id,
+        description: 'CLI test',
+        workflow: 'orderToCash',
+        input: newOrderInput(),
+        every: '1h',
+        overlap: 'allow_all',
+      };
+      const created = await junction([
+        'schedules',
+        'create',
+        '--file',
+        await stack.writeTemp(`${id}.yaml`, toYaml(spec)),
+      ]);
       expect(created.code, created.stderr).to.equal(0);
-      expect(created.stdout).to.match(/Timing\s+every 1h \(UTC\)/).and.match(/State\s+active/);
+      expect(created.stdout)
+        .to.match(/Timing\s+every 1h \(UTC\)/)
+        .and.match(/State\s+active/);
 
-      const listed = await stack.eventually(() => junction(['schedules', 'list', '--quiet']), (result) => result.stdout.split('\n').includes(id));
+      const listed = await stack.eventually(
+        () => junction(['schedules', 'list', '--quiet']),
+        (result) => result.stdout.split('\n').includes(id),
+      );
       expect(listed.stdout.split('\n')).to.include(id);
       const table = await junction(['schedules', 'list']);
-      expect(table.stdout).to.match(/ID.*WORKFLOW.*STATE/).and.contain(id);
+      expect(table.stdout)
+        .to.match(/ID.*WORKFLOW.*STATE/)
+        .and.contain(id);
 
       const paused = await junction(['schedules', 'pause', id, '--note', 'maintenance']);
       expect(paused.stdout).to.equal(`${id}: paused (maintenance)\n`);
@@ -97,9 +141,25 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
   describe('keys and audit', () => {
     it('keys create prints the new key once; it works until keys revoke; a second revoke exits 5; audit list names both', async () => {
       const name = uniqueId('cli-key');
-      const created = await junction(['keys', 'create', '--name', name, '--scopes', 'runs:read,runs:write', '--expires-in-days', '30', '--json']);
+      const created = await junction([
+        'keys',
+        'create',
+        '--name',
+        name,
+        '--scopes',
+        'runs:read,runs:write',
+        '--expires-in-days',
+        '30',
+        '--json',
+      ]);
       expect(created.code, created.stderr).to.equal(0);
-      const body = JSON.parse(created.stdout) as { id: number; key: string; prefix: string; scopes: string[]; expiresAt: string };
+      const body = JSON.parse(created.stdout) as {
+        id: number;
+        key: string;
+        prefix: string;
+        scopes: string[];
+        expiresAt: string;
+      };
       expect(body.scopes).to.deep.equal(['runs:read', 'runs:write']);
       expect(Date.parse(body.expiresAt) - Date.now()).to.be.within(29.9 * 86_400_000, 30 * 86_400_000);
       const id = String(body.id);
@@ -108,12 +168,24 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
       const quiet = await junction(['keys', 'create', '--name', `${name}-quiet`, '--scopes', 'runs:read', '--quiet']);
       expect(quiet.stdout).to.match(/^jk_[A-Za-z0-9]+_[A-Za-z0-9]+\n$/);
       expect(quiet.stderr).to.equal('');
-      const human = await junction(['keys', 'create', '--name', `${name}-human`, '--scopes', 'admin', '--never-expires']);
-      expect(human.stdout).to.match(/Key\s+jk_/).and.match(/Expires\s+never/);
+      const human = await junction([
+        'keys',
+        'create',
+        '--name',
+        `${name}-human`,
+        '--scopes',
+        'admin',
+        '--never-expires',
+      ]);
+      expect(human.stdout)
+        .to.match(/Key\s+jk_/)
+        .and.match(/Expires\s+never/);
       expect(human.stderr).to.equal('Store the key now: it is not shown again.\n');
 
       const listed = await junction(['keys', 'list']);
-      expect(listed.stdout).to.match(/ID.*NAME.*PREFIX.*SCOPES.*STATUS/).and.match(new RegExp(`${name}\\s*│\\s*${body.prefix}\\s*│\\s*runs:read, runs:write\\s*│\\s*active`));
+      expect(listed.stdout)
+        .to.match(/ID.*NAME.*PREFIX.*SCOPES.*STATUS/)
+        .and.match(new RegExp(`${name}\\s*│\\s*${body.prefix}\\s*│\\s*runs:read, runs:write\\s*│\\s*active`));
       expect(listed.stdout).not.to.contain(body.key);
 
       const revoked = await junction(['keys', 'revoke', id]);
@@ -127,19 +199,40 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
       expect((await junction(['keys', 'show', id, '--json'])).stdout).to.contain('"status":"revoked"');
       expect((await junction(['keys', 'show', 'twelve'])).code).to.equal(2);
       expect((await junction(['keys', 'show', '4000000000'])).code).to.equal(4);
-      expect((await junction(['keys', 'create', '--name', 'x', '--scopes', 'runs:read', '--expires-in-days', '3', '--expires-at', '2031-01-01T00:00:00Z'])).code).to.equal(2);
+      expect(
+        (
+          await junction([
+            'keys',
+            'create',
+            '--name',
+            'x',
+            '--scopes',
+            'runs:read',
+            '--expires-in-days',
+            '3',
+            '--expires-at',
+            '2031-01-01T00:00:00Z',
+          ])
+        ).code,
+      ).to.equal(2);
 
       // Audit rows are written as each response finishes: the last one may trail the answer by a moment.
-      const trail = await stack.eventually(() => junction(['audit', 'list', '--target', id, '--json']), (result) => result.stdout.includes('"statusCode":409'));
+      const trail = await stack.eventually(
+        () => junction(['audit', 'list', '--target', id, '--json']),
+        (result) => result.stdout.includes('"statusCode":409'),
+      );
       expect(trail.code, trail.stderr).to.equal(0);
-      const entries = (JSON.parse(trail.stdout) as { items: { action: string; outcome: string; statusCode: number }[] }).items;
+      const entries = (JSON.parse(trail.stdout) as { items: { action: string; outcome: string; statusCode: number }[] })
+        .items;
       expect(entries.map((entry) => `${entry.action}:${entry.outcome}:${entry.statusCode}`)).to.deep.equal([
         'keys.revoke:failure:409',
         'keys.revoke:success:200',
         'keys.create:success:201',
       ]);
       const table = await junction(['audit', 'list', '--action', 'keys.*', '--outcome', 'failure']);
-      expect(table.stdout).to.match(/AT \(UTC\).*ACTOR.*ACTION.*TARGET.*OUTCOME/).and.match(new RegExp(`keys\\.revoke\\s*│\\s*${id}\\s*│\\s*failure\\s*│\\s*409`));
+      expect(table.stdout)
+        .to.match(/AT \(UTC\).*ACTOR.*ACTION.*TARGET.*OUTCOME/)
+        .and.match(new RegExp(`keys\\.revoke\\s*│\\s*${id}\\s*│\\s*failure\\s*│\\s*409`));
       expect((await junction(['audit', 'list'], { key: stack.readerKey })).code).to.equal(3);
     });
   });

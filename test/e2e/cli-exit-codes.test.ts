@@ -54,7 +54,13 @@ describe('junction CLI (e2e): exit codes and error lines', function () {
     const badJson = await junction(['runs', 'start', 'orderToCash', '--input', '{"orderId": ']);
     expect(badJson.code).to.equal(2);
     expect(badJson.stderr).to.match(/^junction: --input: the argument is not valid JSON/);
-    const missingFile = await junction(['runs', 'start', 'orderToCash', '--input', `@${join(tmpdir(), uniqueId('junction-cli-missing'), 'input.json')}`]);
+    const missingFile = await junction([
+      'runs',
+      'start',
+      'orderToCash',
+      '--input',
+      `@${join(tmpdir(), uniqueId('junction-cli-missing'), 'input.json')}`,
+    ]);
     expect(missingFile.code).to.equal(2);
     expect(missingFile.stderr).to.contain('cannot read').and.contain('ENOENT');
     expect((await junction(['runs', 'list', '--colour'])).code).to.equal(2);
@@ -63,7 +69,13 @@ describe('junction CLI (e2e): exit codes and error lines', function () {
     // Every call that reaches the API's /v1 mutations is audited, refused ones included: none did.
     expect(await stack.db.models.AuditEntry.count()).to.equal(auditedBefore);
     // The API's 400 for an input that does not match the schema is a usage error too, naming the field.
-    const invalid = await junction(['runs', 'start', 'orderToCash', '--input', JSON.stringify({ ...newOrderInput(), currency: 'euro' })]);
+    const invalid = await junction([
+      'runs',
+      'start',
+      'orderToCash',
+      '--input',
+      JSON.stringify({ ...newOrderInput(), currency: 'euro' }),
+    ]);
     expect(invalid.code).to.equal(2);
     expect(invalid.stderr).to.contain('input.currency').and.contain('HTTP 400');
   });
@@ -72,7 +84,8 @@ describe('junction CLI (e2e): exit codes and error lines', function () {
     const config = loadConfig({ TEMPORAL_NAMESPACE: (await getDevServer()).namespace, API_RATE_LIMIT: '2' }, false);
     const limited = await startApiServer(createApp({ config, temporal: stack.temporal, models: stack.db.models }), 0);
     try {
-      for (let call = 0; call < 2; call++) expect((await junction(['workflows', 'list', '--quiet'], { url: limited.url })).code).to.equal(0);
+      for (let call = 0; call < 2; call++)
+        expect((await junction(['workflows', 'list', '--quiet'], { url: limited.url })).code).to.equal(0);
       const refused = await junction(['workflows', 'list'], { url: limited.url });
       expect(refused.code).to.equal(7);
       expect(refused.stderr).to.match(/\(HTTP 429, retry after \d+ s, requestId [\w-]+\)\n$/);
@@ -84,7 +97,15 @@ describe('junction CLI (e2e): exit codes and error lines', function () {
   it('a 503 (Temporal unreachable behind the API) exits 6', async () => {
     const deadTemporal = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
     const config = loadConfig({ TEMPORAL_NAMESPACE: 'default' }, false);
-    const degraded = await startApiServer(createApp({ config, temporal: new Client({ connection: deadTemporal }), models: stack.db.models, timeouts: { rpcMs: 1_000 } }), 0);
+    const degraded = await startApiServer(
+      createApp({
+        config,
+        temporal: new Client({ connection: deadTemporal }),
+        models: stack.db.models,
+        timeouts: { rpcMs: 1_000 },
+      }),
+      0,
+    );
     try {
       const result = await junction(['runs', 'show', 'order-anything'], { url: degraded.url });
       expect(result.code, result.stderr).to.equal(6);

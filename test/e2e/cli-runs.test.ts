@@ -38,7 +38,14 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
   });
 
   after(async () => {
-    await Promise.all([...openRuns].map((id) => stack?.temporal.workflow.getHandle(id).terminate('test cleanup').catch(() => undefined)));
+    await Promise.all(
+      [...openRuns].map((id) =>
+        stack?.temporal.workflow
+          .getHandle(id)
+          .terminate('test cleanup')
+          .catch(() => undefined),
+      ),
+    );
     await stack?.close();
   });
 
@@ -46,12 +53,23 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
     it('start --wait follows an order to completion: the id on stdout, progress lines on stderr, exit code 0', async () => {
       const input = newOrderInput();
       const file = await stack.writeTemp(`${input.orderId}.json`, JSON.stringify(input));
-      const result = await junction(['runs', 'start', 'orderToCash', '--input', `@${file}`, '--wait', '--poll-interval', '200']);
+      const result = await junction([
+        'runs',
+        'start',
+        'orderToCash',
+        '--input',
+        `@${file}`,
+        '--wait',
+        '--poll-interval',
+        '200',
+      ]);
       expect(result.code, result.stderr).to.equal(0);
       const workflowId = `order-${input.orderId}`;
       const [firstLine, ...details] = result.stdout.split('\n');
       expect(firstLine).to.equal(workflowId);
-      expect(details.join('\n')).to.match(/Status\s+COMPLETED/).and.match(/Steps done\s+7: /);
+      expect(details.join('\n'))
+        .to.match(/Status\s+COMPLETED/)
+        .and.match(/Steps done\s+7: /);
       // Not a terminal: plain timestamped lines, one per change of the progress.
       expect(result.stderr).to.contain(`Started orderToCash ${workflowId}`);
       expect(result.stderr).to.match(new RegExp(`\\[\\d\\d:\\d\\d:\\d\\d\\] ${workflowId}  COMPLETED  7 steps done`));
@@ -62,15 +80,29 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
 
     it('start --wait exits 1 for a run that fails, and shows the failure chain and compensations', async () => {
       const input = newOrderInput({ payment: { token: 'tok_declined' } });
-      const result = await junction(['runs', 'start', 'orderToCash', '--input', JSON.stringify(input), '--wait', '--poll-interval', '200']);
+      const result = await junction([
+        'runs',
+        'start',
+        'orderToCash',
+        '--input',
+        JSON.stringify(input),
+        '--wait',
+        '--poll-interval',
+        '200',
+      ]);
       expect(result.code, result.stderr).to.equal(1);
-      expect(result.stdout).to.match(/Status\s+FAILED/).and.contain('Failure:').and.contain('caused by: ');
+      expect(result.stdout)
+        .to.match(/Status\s+FAILED/)
+        .and.contain('Failure:')
+        .and.contain('caused by: ');
       expect(result.stdout).to.match(/Compensations\s+cancelSalesOrder done, notifyCustomer done/);
     });
 
     it('start reads the input from stdin; --json prints exactly the API’s 202 body', async () => {
       const { input } = purchaseRequest();
-      const result = await junction(['runs', 'start', 'purchaseApproval', '--input', '-', '--json'], { stdin: JSON.stringify(input) });
+      const result = await junction(['runs', 'start', 'purchaseApproval', '--input', '-', '--json'], {
+        stdin: JSON.stringify(input),
+      });
       expect(result.code, result.stderr).to.equal(0);
       expect(result.stderr).to.equal('');
       const body = JSON.parse(result.stdout) as { workflowId: string; runId: string; links: { self: string } };
@@ -85,7 +117,17 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
       const orders = [newOrderInput(), newOrderInput()];
       for (const input of orders) {
         // Both closed before listing, so the newest-first order cannot change between the calls below.
-        const started = await junction(['runs', 'start', 'orderToCash', '--input', JSON.stringify(input), '--wait', '--quiet', '--poll-interval', '200']);
+        const started = await junction([
+          'runs',
+          'start',
+          'orderToCash',
+          '--input',
+          JSON.stringify(input),
+          '--wait',
+          '--quiet',
+          '--poll-interval',
+          '200',
+        ]);
         expect(started.code, started.stderr).to.equal(0);
         expect(started.stdout).to.equal(`order-${input.orderId}\n`);
         expect(started.stderr).to.equal('');
@@ -110,13 +152,26 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
       const expected = await stack.apiGet('/v1/runs?type=orderToCash&status=COMPLETED&pageSize=20');
       expect(JSON.parse(json.stdout)).to.deep.equal(JSON.parse(expected.text));
 
-      const paged = JSON.parse((await junction(['runs', 'list', '--type', 'orderToCash', '--limit', '3', '--page-size', '2', '--json'])).stdout) as {
+      const paged = JSON.parse(
+        (await junction(['runs', 'list', '--type', 'orderToCash', '--limit', '3', '--page-size', '2', '--json']))
+          .stdout,
+      ) as {
         items: { workflowId: string }[];
         nextPageToken: string | null;
       };
       expect(paged.items.map((run) => run.workflowId)).to.deep.equal(ids.slice(0, 3));
       expect(paged.nextPageToken).to.be.a('string');
-      const next = await junction(['runs', 'list', '--type', 'orderToCash', '--limit', '1', '--page-token', paged.nextPageToken ?? '', '--quiet']);
+      const next = await junction([
+        'runs',
+        'list',
+        '--type',
+        'orderToCash',
+        '--limit',
+        '1',
+        '--page-token',
+        paged.nextPageToken ?? '',
+        '--quiet',
+      ]);
       expect(next.code, next.stderr).to.equal(0);
       expect(next.stdout).to.equal(`${ids[3]}\n`);
       // Without --quiet, the token to continue with is named on stderr.
@@ -127,11 +182,17 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
 
     it('show prints the run; --json equals GET /v1/runs/:id', async () => {
       const input = newOrderInput();
-      expect((await junction(['runs', 'start', 'orderToCash', '--input', JSON.stringify(input), '--wait', '--quiet'])).code).to.equal(0);
+      expect(
+        (await junction(['runs', 'start', 'orderToCash', '--input', JSON.stringify(input), '--wait', '--quiet'])).code,
+      ).to.equal(0);
       const workflowId = `order-${input.orderId}`;
       const shown = await junction(['runs', 'show', workflowId]);
       expect(shown.code).to.equal(0);
-      expect(shown.stdout).to.match(/Workflow ID\s+order-/).and.match(/Type\s+orderToCash/).and.match(/Steps done\s+7: upsertCustomer, checkStock/).and.contain('Result');
+      expect(shown.stdout)
+        .to.match(/Workflow ID\s+order-/)
+        .and.match(/Type\s+orderToCash/)
+        .and.match(/Steps done\s+7: upsertCustomer, checkStock/)
+        .and.contain('Result');
       expect(shown.stdout).to.contain(`BusinessKey=${input.orderId}`);
       const json = await junction(['runs', 'show', workflowId, '--json']);
       expect(JSON.parse(json.stdout)).to.deep.equal(JSON.parse((await stack.apiGet(`/v1/runs/${workflowId}`)).text));
@@ -149,17 +210,25 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
         () => junction(['runs', 'query', workflowId, 'progress', '--json']),
         (result) => result.stdout.includes('"pending"'),
       );
-      expect((JSON.parse(pending.stdout) as { result: { pending: { approver: string } } }).result.pending.approver).to.equal(approver);
+      expect(
+        (JSON.parse(pending.stdout) as { result: { pending: { approver: string } } }).result.pending.approver,
+      ).to.equal(approver);
 
       // Decisions are bound to the key's person (actsAs): mallory's own key is refused by the process, alan's is answered.
       const keys = createApiKeysService({ apiKeys: stack.db.models.ApiKey });
-      const personalKey = async (person: string) => (await keys.createKey({ name: `approvals: ${person}`, scopes: ['runs:write'], actsAs: person })).key;
-      const refused = await junction(['runs', 'update', workflowId, 'approve', '--data', '{}'], { key: await personalKey('mallory@corp.example') });
+      const personalKey = async (person: string) =>
+        (await keys.createKey({ name: `approvals: ${person}`, scopes: ['runs:write'], actsAs: person })).key;
+      const refused = await junction(['runs', 'update', workflowId, 'approve', '--data', '{}'], {
+        key: await personalKey('mallory@corp.example'),
+      });
       expect(refused.code).to.equal(5);
       expect(refused.stdout).to.equal('');
       expect(refused.stderr).to.match(/^junction: Update rejected: .*\(HTTP 422, requestId [\w-]+\)\n$/);
 
-      const accepted = await junction(['runs', 'update', workflowId, 'approve', '--data', JSON.stringify({ approver }), '--json'], { key: await personalKey(approver) });
+      const accepted = await junction(
+        ['runs', 'update', workflowId, 'approve', '--data', JSON.stringify({ approver }), '--json'],
+        { key: await personalKey(approver) },
+      );
       expect(accepted.code, accepted.stderr).to.equal(0);
       expect(JSON.parse(accepted.stdout)).to.deep.include({ workflowId, update: 'approve' });
 
@@ -171,7 +240,9 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
 
     it('cancel asks a waiting run to stop (watch then exits 1), and a second cancel is refused with exit code 5', async () => {
       const { input } = purchaseRequest();
-      const workflowId = (await junction(['runs', 'start', 'purchaseApproval', '--input', JSON.stringify(input), '--quiet'])).stdout.trim();
+      const workflowId = (
+        await junction(['runs', 'start', 'purchaseApproval', '--input', JSON.stringify(input), '--quiet'])
+      ).stdout.trim();
       openRuns.add(workflowId);
       const cancelled = await junction(['runs', 'cancel', workflowId]);
       expect(cancelled.code, cancelled.stderr).to.equal(0);
@@ -187,13 +258,17 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
 
     it('watch --timeout gives up with exit code 8 and Ctrl-C with 130 while the run goes on; signal to an undeclared name exits 4', async () => {
       const { input } = purchaseRequest();
-      const workflowId = (await junction(['runs', 'start', 'purchaseApproval', '--input', JSON.stringify(input), '--quiet'])).stdout.trim();
+      const workflowId = (
+        await junction(['runs', 'start', 'purchaseApproval', '--input', JSON.stringify(input), '--quiet'])
+      ).stdout.trim();
       openRuns.add(workflowId);
       const watched = await junction(['runs', 'watch', workflowId, '--timeout', '1', '--poll-interval', '200']);
       expect(watched.code).to.equal(8);
       expect(watched.stderr).to.contain(`${workflowId} is still RUNNING after 1 s`);
       expect((await stack.temporal.workflow.getHandle(workflowId).describe()).status.name).to.equal('RUNNING');
-      const interrupted = await junction(['runs', 'watch', workflowId, '--poll-interval', '200'], { interruptOnStderr: /WAITING_FOR_APPROVAL/ });
+      const interrupted = await junction(['runs', 'watch', workflowId, '--poll-interval', '200'], {
+        interruptOnStderr: /WAITING_FOR_APPROVAL/,
+      });
       expect(interrupted.code).to.equal(130);
       expect(interrupted.stderr).to.contain(`Stopped watching ${workflowId}; the run goes on.`);
       expect((await stack.temporal.workflow.getHandle(workflowId).describe()).status.name).to.equal('RUNNING');
@@ -213,7 +288,10 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
       const taskQueue = uniqueId('cli-messages');
       fixtureWorker = await startMessagesWorker(temporalServer, taskQueue);
       const config = loadConfig({ TEMPORAL_NAMESPACE: temporalServer.namespace, TEMPORAL_TASK_QUEUE: taskQueue });
-      fixtureApi = await startApiServer(createApp({ config, temporal: stack.temporal, models: stack.db.models, catalog: [messagesProcessDef] }), 0);
+      fixtureApi = await startApiServer(
+        createApp({ config, temporal: stack.temporal, models: stack.db.models, catalog: [messagesProcessDef] }),
+        0,
+      );
     });
 
     after(async () => {
@@ -223,7 +301,9 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
 
     it('signal delivers --data (202) and the query shows its effect; data that fails the signal’s schema exits 2', async () => {
       const url = fixtureApi.url;
-      const workflowId = (await junction(['runs', 'start', 'messagesFixture', '--input', '"alice@example.com"', '--quiet'], { url })).stdout.trim();
+      const workflowId = (
+        await junction(['runs', 'start', 'messagesFixture', '--input', '"alice@example.com"', '--quiet'], { url })
+      ).stdout.trim();
       openRuns.add(workflowId);
       const signalled = await junction(['runs', 'signal', workflowId, 'note', '--data', '{"text":"urgent"}'], { url });
       expect(signalled.code, signalled.stderr).to.equal(0);
@@ -234,7 +314,10 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
       const invalid = await junction(['runs', 'signal', workflowId, 'note', '--data', '{"text":""}'], { url });
       expect(invalid.code).to.equal(2);
       expect(invalid.stderr).to.contain('HTTP 400');
-      const decided = await junction(['runs', 'update', workflowId, 'decide', '--data', '{"approver":"alice@example.com"}'], { url });
+      const decided = await junction(
+        ['runs', 'update', workflowId, 'decide', '--data', '{"approver":"alice@example.com"}'],
+        { url },
+      );
       expect(decided.code, decided.stderr).to.equal(0);
       expect(JSON.parse(decided.stdout)).to.deep.equal({ decidedBy: 'alice@example.com', notes: 1 });
       openRuns.delete(workflowId);

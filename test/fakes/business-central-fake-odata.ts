@@ -20,7 +20,11 @@ function parseClause(text: string): Clause {
   const match = CLAUSE.exec(text.trim());
   if (!match) throw new FilterError(`Could not parse the filter clause "${text}"`);
   const [, field = '', op = 'eq', literal = ''] = match;
-  const value = literal.startsWith("'") ? literal.slice(1, -1).replace(/''/g, "'") : /^-?\d+(\.\d+)?$/.test(literal) ? Number(literal) : literal;
+  const value = literal.startsWith("'")
+    ? literal.slice(1, -1).replace(/''/g, "'")
+    : /^-?\d+(\.\d+)?$/.test(literal)
+      ? Number(literal)
+      : literal;
   return { field, op: op as Op, value };
 }
 
@@ -42,7 +46,10 @@ function splitOutsideQuotes(text: string, keyword: string): string[] {
 }
 
 function compare(actual: unknown, clause: Clause): boolean {
-  const left = typeof actual === 'string' && typeof clause.value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(clause.value) ? actual.slice(0, 10) : actual;
+  const left =
+    typeof actual === 'string' && typeof clause.value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(clause.value)
+      ? actual.slice(0, 10)
+      : actual;
   const right = clause.value;
   switch (clause.op) {
     case 'eq':
@@ -67,5 +74,7 @@ export function parseFilter(filter: string | null): (record: FakeRecord) => bool
   const ands = splitOutsideQuotes(filter, ' and ');
   if (ors.length > 1 && ands.length > 1) throw new FilterError('The fake does not mix and/or');
   const clauses = (ors.length > 1 ? ors : ands).map(parseClause);
-  return ors.length > 1 ? (r) => clauses.some((c) => compare(r[c.field], c)) : (r) => clauses.every((c) => compare(r[c.field], c));
+  return ors.length > 1
+    ? (r) => clauses.some((c) => compare(r[c.field], c))
+    : (r) => clauses.every((c) => compare(r[c.field], c));
 }

@@ -18,7 +18,14 @@ export function bcError(status: number, code: string, message: string): FakeAnsw
 
 export const TAX_RATE = 0.19;
 const round2 = (value: number) => Math.round(value * 100) / 100;
-const ENTITY_SETS = ['customers', 'items', 'salesOrders', 'salesOrderLines', 'salesInvoices', 'salesCreditMemos'] as const;
+const ENTITY_SETS = [
+  'customers',
+  'items',
+  'salesOrders',
+  'salesOrderLines',
+  'salesInvoices',
+  'salesCreditMemos',
+] as const;
 export type EntitySet = (typeof ENTITY_SETS)[number];
 
 export class BcFakeStore {
@@ -46,12 +53,28 @@ export class BcFakeStore {
 
   /** An invoice as if posted in BC's UI on `invoiceDate`, not from an order. */
   addPostedInvoice(invoiceDate: string, totalExcludingTax: number): FakeRecord {
-    return this.insert('salesInvoices', { number: this.number('PSI'), invoiceDate, orderId: '00000000-0000-0000-0000-000000000000', currencyCode: '', pricesIncludeTax: false, ...this.totals(totalExcludingTax), status: 'Open' });
+    return this.insert('salesInvoices', {
+      number: this.number('PSI'),
+      invoiceDate,
+      orderId: '00000000-0000-0000-0000-000000000000',
+      currencyCode: '',
+      pricesIncludeTax: false,
+      ...this.totals(totalExcludingTax),
+      status: 'Open',
+    });
   }
 
   /** An unposted invoice (status Draft), as created in BC's UI or by POST salesInvoices. */
   addDraftInvoice(totalExcludingTax: number): FakeRecord {
-    return this.insert('salesInvoices', { number: this.number('S-INV'), invoiceDate: this.workDate, orderId: '00000000-0000-0000-0000-000000000000', currencyCode: '', pricesIncludeTax: false, ...this.totals(totalExcludingTax), status: 'Draft' });
+    return this.insert('salesInvoices', {
+      number: this.number('S-INV'),
+      invoiceDate: this.workDate,
+      orderId: '00000000-0000-0000-0000-000000000000',
+      currencyCode: '',
+      pricesIncludeTax: false,
+      ...this.totals(totalExcludingTax),
+      status: 'Draft',
+    });
   }
 
   insert(set: EntitySet, fields: FakeRecord): FakeRecord {
@@ -62,21 +85,55 @@ export class BcFakeStore {
 
   /** POST rules per entity set; answers a 4xx for what BC refuses. */
   create(set: EntitySet, body: FakeRecord, parentId?: string): FakeRecord | FakeAnswer {
-    if (set === 'customers') return this.insert(set, { number: this.number('C'), displayName: body.displayName ?? '', email: body.email ?? '', blocked: ' ' });
+    if (set === 'customers')
+      return this.insert(set, {
+        number: this.number('C'),
+        displayName: body.displayName ?? '',
+        email: body.email ?? '',
+        blocked: ' ',
+      });
     if (set === 'salesOrders') {
       const customer = this.sets.customers.get(String(body.customerId));
-      if (!customer) return bcError(400, 'Internal_RecordNotFound', `The Customer does not exist. Identification fields and values: Id='${String(body.customerId)}'`);
-      if (customer.blocked === 'All') return bcError(400, 'Application_DialogException', `You cannot create this type of document when Customer ${String(customer.number)} is blocked with type All`);
+      if (!customer)
+        return bcError(
+          400,
+          'Internal_RecordNotFound',
+          `The Customer does not exist. Identification fields and values: Id='${String(body.customerId)}'`,
+        );
+      if (customer.blocked === 'All')
+        return bcError(
+          400,
+          'Application_DialogException',
+          `You cannot create this type of document when Customer ${String(customer.number)} is blocked with type All`,
+        );
       const reference = String(body.externalDocumentNumber ?? '').toUpperCase(); // a Code[35] field
-      return this.insert(set, { number: this.number('S-ORD'), externalDocumentNumber: reference, customerId: customer.id, currencyCode: body.currencyCode ?? '', pricesIncludeTax: false, ...this.totals(0), status: 'Draft' });
+      return this.insert(set, {
+        number: this.number('S-ORD'),
+        externalDocumentNumber: reference,
+        customerId: customer.id,
+        currencyCode: body.currencyCode ?? '',
+        pricesIncludeTax: false,
+        ...this.totals(0),
+        status: 'Draft',
+      });
     }
     if (set === 'salesOrderLines' && parentId !== undefined) {
       const order = this.sets.salesOrders.get(parentId);
       if (!order) return bcError(404, 'BadRequest_NotFound', 'The sales order does not exist.');
-      if (!this.sets.items.has(String(body.itemId))) return bcError(400, 'Internal_RecordNotFound', 'The Item does not exist.');
+      if (!this.sets.items.has(String(body.itemId)))
+        return bcError(400, 'Internal_RecordNotFound', 'The Item does not exist.');
       const sequence = typeof body.sequence === 'number' ? body.sequence : (this.linesOf(parentId).length + 1) * 10_000;
-      const line = { id: `${parentId}-${sequence}`, documentId: parentId, sequence, itemId: body.itemId, lineType: 'Item', quantity: body.quantity, unitPrice: body.unitPrice };
-      if (this.sets.salesOrderLines.has(line.id)) return bcError(400, 'Internal_EntityWithSameKeyExists', 'The record already exists.');
+      const line = {
+        id: `${parentId}-${sequence}`,
+        documentId: parentId,
+        sequence,
+        itemId: body.itemId,
+        lineType: 'Item',
+        quantity: body.quantity,
+        unitPrice: body.unitPrice,
+      };
+      if (this.sets.salesOrderLines.has(line.id))
+        return bcError(400, 'Internal_EntityWithSameKeyExists', 'The record already exists.');
       this.sets.salesOrderLines.set(line.id, line);
       this.retotal(order);
       return line;
@@ -104,7 +161,14 @@ export class BcFakeStore {
       if (item) item.inventory = Number(item.inventory) - Number(line.quantity);
     }
     const { id: _id, number: _number, status: _status, externalDocumentNumber, ...rest } = order;
-    this.insert('salesInvoices', { ...rest, number: this.number('PSI'), externalDocumentNumber, invoiceDate: this.workDate, orderId, status: 'Open' });
+    this.insert('salesInvoices', {
+      ...rest,
+      number: this.number('PSI'),
+      externalDocumentNumber,
+      invoiceDate: this.workDate,
+      orderId,
+      status: 'Open',
+    });
     this.deleteOrder(orderId);
     return { status: 204 };
   }
@@ -117,9 +181,22 @@ export class BcFakeStore {
   cancelInvoice(invoiceId: string): FakeAnswer {
     const invoice = this.sets.salesInvoices.get(invoiceId);
     if (!invoice) return bcError(404, 'BadRequest_NotFound', 'The invoice does not exist.');
-    if (invoice.status === 'Draft' || invoice.status === 'In Review') return bcError(400, 'Application_DialogException', 'The action can be applied to a posted invoice only.');
-    if (invoice.status === 'Canceled') return bcError(400, 'Application_DialogException', 'The invoice cannot be canceled because it has already been canceled.');
-    const { customerId, currencyCode, pricesIncludeTax, totalAmountExcludingTax, totalTaxAmount, totalAmountIncludingTax } = invoice;
+    if (invoice.status === 'Draft' || invoice.status === 'In Review')
+      return bcError(400, 'Application_DialogException', 'The action can be applied to a posted invoice only.');
+    if (invoice.status === 'Canceled')
+      return bcError(
+        400,
+        'Application_DialogException',
+        'The invoice cannot be canceled because it has already been canceled.',
+      );
+    const {
+      customerId,
+      currencyCode,
+      pricesIncludeTax,
+      totalAmountExcludingTax,
+      totalTaxAmount,
+      totalAmountIncludingTax,
+    } = invoice;
     this.insert('salesCreditMemos', {
       number: this.number('PSCM'),
       creditMemoDate: this.workDate,
@@ -143,7 +220,10 @@ export class BcFakeStore {
   }
 
   private retotal(order: FakeRecord): void {
-    const net = this.linesOf(String(order.id)).reduce((sum, line) => sum + Number(line.quantity) * Number(line.unitPrice), 0);
+    const net = this.linesOf(String(order.id)).reduce(
+      (sum, line) => sum + Number(line.quantity) * Number(line.unitPrice),
+      0,
+    );
     Object.assign(order, this.totals(net), { '@odata.etag': this.etag() });
   }
 

@@ -71,7 +71,8 @@ export class BusinessCentralFake {
       return send(res, bcError(401, 'Unauthorized', 'The credentials provided are incorrect'));
     }
     const prefix = `/api/v1.0/companies(${this.options.companyId})`;
-    if (!url.pathname.startsWith(prefix)) return send(res, bcError(404, 'BadRequest_NotFound', 'The company does not exist.'));
+    if (!url.pathname.startsWith(prefix))
+      return send(res, bcError(404, 'BadRequest_NotFound', 'The company does not exist.'));
     const path = decodeURIComponent(url.pathname.slice(prefix.length + 1));
     const ifMatch = typeof req.headers['if-match'] === 'string' ? req.headers['if-match'] : undefined;
     this.requests.push({ method, path, query: url.searchParams, ifMatch });
@@ -79,20 +80,39 @@ export class BusinessCentralFake {
       const body = text === '' ? {} : (JSON.parse(text) as FakeRecord);
       const failure = this.failures.findIndex((f) => f.matches(this.requests.at(-1)!, body));
       if (failure >= 0) return send(res, this.failures.splice(failure, 1)[0]!.answer);
-      return send(res, this.route(method, path, url.searchParams, body, ifMatch, typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined));
+      return send(
+        res,
+        this.route(
+          method,
+          path,
+          url.searchParams,
+          body,
+          ifMatch,
+          typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined,
+        ),
+      );
     } catch (error) {
       if (error instanceof FilterError) return send(res, bcError(400, 'BadRequest', error.message));
       throw error;
     }
   }
 
-  private route(method: string, path: string, query: URLSearchParams, body: FakeRecord, ifMatch: string | undefined, prefer: string | undefined): FakeAnswer {
+  private route(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: FakeRecord,
+    ifMatch: string | undefined,
+    prefer: string | undefined,
+  ): FakeAnswer {
     const [, set = '', id, child] = ROUTE.exec(path) ?? [];
     if (!BcFakeStore.isEntitySet(set)) return bcError(404, 'BadRequest_NotFound', `No resource ${path}`);
     if (child === 'Microsoft.NAV.shipAndInvoice' && method === 'POST' && id) return this.store.shipAndInvoice(id);
-    if (child === 'Microsoft.NAV.cancel' && method === 'POST' && id && set === 'salesInvoices') return this.store.cancelInvoice(id);
+    if (child === 'Microsoft.NAV.cancel' && method === 'POST' && id && set === 'salesInvoices')
+      return this.store.cancelInvoice(id);
     if (child === 'Microsoft.NAV.send' && method === 'POST' && id) {
-      if (!this.store.sets.salesInvoices.has(id)) return bcError(404, 'BadRequest_NotFound', 'The invoice does not exist.');
+      if (!this.store.sets.salesInvoices.has(id))
+        return bcError(404, 'BadRequest_NotFound', 'The invoice does not exist.');
       this.store.sent.push(id);
       return { status: 204 };
     }
@@ -107,7 +127,8 @@ export class BusinessCentralFake {
     const record = this.store.sets[set].get(id);
     if (!record) return bcError(404, 'BadRequest_NotFound', `The ${set} record does not exist.`);
     if (method === 'GET') return { status: 200, body: record };
-    if (ifMatch !== '*' && ifMatch !== record['@odata.etag']) return bcError(412, 'Request_EntityChanged', 'Another user has already changed the record.');
+    if (ifMatch !== '*' && ifMatch !== record['@odata.etag'])
+      return bcError(412, 'Request_EntityChanged', 'Another user has already changed the record.');
     if (method === 'PATCH') return { status: 200, body: this.store.patch(record, body) };
     if (method === 'DELETE' && set === 'salesOrders') {
       this.store.deleteOrder(id);
@@ -117,7 +138,12 @@ export class BusinessCentralFake {
   }
 
   /** `$filter`, `$top`, and pages of `odata.maxpagesize` linked by `$skiptoken`. */
-  private collection(records: FakeRecord[], path: string, query: URLSearchParams, prefer: string | undefined): FakeAnswer {
+  private collection(
+    records: FakeRecord[],
+    path: string,
+    query: URLSearchParams,
+    prefer: string | undefined,
+  ): FakeAnswer {
     const matching = records.filter(parseFilter(query.get('$filter')));
     const top = query.has('$top') ? Number(query.get('$top')) : Infinity;
     const pageSize = Number(/odata\.maxpagesize=(\d+)/.exec(prefer ?? '')?.[1] ?? 20_000);
@@ -133,7 +159,9 @@ export class BusinessCentralFake {
 }
 
 function created(result: FakeRecord | FakeAnswer): FakeAnswer {
-  return 'status' in result && typeof result.status === 'number' ? (result as FakeAnswer) : { status: 201, body: result };
+  return 'status' in result && typeof result.status === 'number'
+    ? (result as FakeAnswer)
+    : { status: 201, body: result };
 }
 
 function send(res: ServerResponse, answer: FakeAnswer): void {

@@ -9,7 +9,8 @@ import { allowEgressTo } from '../../connectors/egress/egress-policy';
 /** Allows the listening server's own address; call the result when the server stops. */
 export function allowListeningServer(server: { address(): AddressInfo | string | null }): () => void {
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('allowListeningServer: the server is not listening on a TCP port');
+  if (address === null || typeof address === 'string')
+    throw new Error('allowListeningServer: the server is not listening on a TCP port');
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return allowEgressTo(`${host}:${address.port}`);
 }

@@ -61,7 +61,9 @@ export class HubSpotFakeRateLimit {
         ? 'DAILY'
         : this.admitted.length >= this.max
           ? 'TEN_SECONDLY_ROLLING'
-          : isSearch && this.options.searchPerSecond !== undefined && this.searches.length >= this.options.searchPerSecond
+          : isSearch &&
+              this.options.searchPerSecond !== undefined &&
+              this.searches.length >= this.options.searchPerSecond
             ? 'SECONDLY'
             : undefined;
     if (policy !== undefined) return this.reject(policy);
@@ -103,5 +105,12 @@ export class HubSpotFakeRateLimit {
 /** HubSpot's 429 body for each limit. */
 export function rateLimitBody(policy: HubSpotPolicy, correlationId: string): Record<string, string> {
   const limit = { TEN_SECONDLY_ROLLING: 'ten_secondly_rolling', SECONDLY: 'secondly', DAILY: 'daily' }[policy];
-  return { status: 'error', message: `You have reached your ${limit} limit.`, errorType: 'RATE_LIMIT', category: 'RATE_LIMITS', correlationId, policyName: policy };
+  return {
+    status: 'error',
+    message: `You have reached your ${limit} limit.`,
+    errorType: 'RATE_LIMIT',
+    category: 'RATE_LIMITS',
+    correlationId,
+    policyName: policy,
+  };
 }

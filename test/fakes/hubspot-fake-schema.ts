@@ -26,11 +26,30 @@ export interface PropertyDefinition {
 }
 
 /** The portal: default properties plus the custom unique `junction_idempotency_key`. */
-export function portalProperties(currencies: readonly string[]): Record<FakeObjectType, Record<string, PropertyDefinition>> {
-  const system = { hs_object_id: { readOnly: true, kind: 'number' }, createdate: { readOnly: true, kind: 'datetime' } } as const;
+export function portalProperties(
+  currencies: readonly string[],
+): Record<FakeObjectType, Record<string, PropertyDefinition>> {
+  const system = {
+    hs_object_id: { readOnly: true, kind: 'number' },
+    createdate: { readOnly: true, kind: 'datetime' },
+  } as const;
   return {
-    contacts: { ...system, lastmodifieddate: { readOnly: true, kind: 'datetime' }, email: { unique: true, kind: 'email' }, firstname: {}, lastname: {}, phone: {}, company: {} },
-    companies: { ...system, hs_lastmodifieddate: { readOnly: true, kind: 'datetime' }, name: {}, domain: {}, junction_idempotency_key: { unique: true } },
+    contacts: {
+      ...system,
+      lastmodifieddate: { readOnly: true, kind: 'datetime' },
+      email: { unique: true, kind: 'email' },
+      firstname: {},
+      lastname: {},
+      phone: {},
+      company: {},
+    },
+    companies: {
+      ...system,
+      hs_lastmodifieddate: { readOnly: true, kind: 'datetime' },
+      name: {},
+      domain: {},
+      junction_idempotency_key: { unique: true },
+    },
     deals: {
       ...system,
       hs_lastmodifieddate: { readOnly: true, kind: 'datetime' },
@@ -44,11 +63,24 @@ export function portalProperties(currencies: readonly string[]): Record<FakeObje
   };
 }
 
-export const MODIFIED_PROPERTY: Record<FakeObjectType, string> = { contacts: 'lastmodifieddate', companies: 'hs_lastmodifieddate', deals: 'hs_lastmodifieddate' };
+export const MODIFIED_PROPERTY: Record<FakeObjectType, string> = {
+  contacts: 'lastmodifieddate',
+  companies: 'hs_lastmodifieddate',
+  deals: 'hs_lastmodifieddate',
+};
 export const DEFAULT_SEARCH_PROPERTIES: Record<FakeObjectType, string[]> = {
   contacts: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
   companies: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
-  deals: ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'],
+  deals: [
+    'amount',
+    'closedate',
+    'createdate',
+    'dealname',
+    'dealstage',
+    'hs_lastmodifieddate',
+    'hs_object_id',
+    'pipeline',
+  ],
 };
 
 interface Invalid {
@@ -59,19 +91,37 @@ interface Invalid {
 
 /** The 400 HubSpot gives for bad property values (its message embeds a JSON list). */
 export function invalidProperties(problems: Invalid[]): HubSpotFakeError {
-  const detail = JSON.stringify(problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name })));
+  const detail = JSON.stringify(
+    problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name })),
+  );
   return new HubSpotFakeError(400, 'VALIDATION_ERROR', `Property values were not valid: ${detail}`);
 }
 
-export function validateProperties(definitions: Record<string, PropertyDefinition>, properties: Record<string, string>): void {
+export function validateProperties(
+  definitions: Record<string, PropertyDefinition>,
+  properties: Record<string, string>,
+): void {
   const problems: Invalid[] = [];
   for (const [name, value] of Object.entries(properties)) {
     const def = definitions[name];
-    if (def === undefined) problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
-    else if (def.readOnly) problems.push({ name, error: 'READ_ONLY_VALUE', message: `${name} is a read only property; its value cannot be set.` });
-    else if (def.options && !def.options.includes(value)) problems.push({ name, error: 'INVALID_OPTION', message: `${value} was not one of the allowed options: [${def.options.join(', ')}]` });
-    else if (def.kind === 'number' && !/^-?\d+(\.\d+)?$/.test(value)) problems.push({ name, error: 'INVALID_DECIMAL', message: `${value} was not a valid number.` });
-    else if (def.kind === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) problems.push({ name, error: 'INVALID_EMAIL', message: `Email address ${value} is invalid` });
+    if (def === undefined)
+      problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
+    else if (def.readOnly)
+      problems.push({
+        name,
+        error: 'READ_ONLY_VALUE',
+        message: `${name} is a read only property; its value cannot be set.`,
+      });
+    else if (def.options && !def.options.includes(value))
+      problems.push({
+        name,
+        error: 'INVALID_OPTION',
+        message: `${value} was not one of the allowed options: [${def.options.join(', ')}]`,
+      });
+    else if (def.kind === 'number' && !/^-?\d+(\.\d+)?$/.test(value))
+      problems.push({ name, error: 'INVALID_DECIMAL', message: `${value} was not a valid number.` });
+    else if (def.kind === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value))
+      problems.push({ name, error: 'INVALID_EMAIL', message: `Email address ${value} is invalid` });
   }
   if (problems.length > 0) throw invalidProperties(problems);
 }
@@ -87,8 +137,14 @@ const filter = z.strictObject({
 export type FakeFilter = z.infer<typeof filter>;
 
 export const searchBody = z.strictObject({
-  filterGroups: z.array(z.strictObject({ filters: z.array(filter).min(1).max(6) })).max(5).optional(),
-  sorts: z.array(z.strictObject({ propertyName: z.string().min(1), direction: z.enum(['ASCENDING', 'DESCENDING']) })).max(1).optional(),
+  filterGroups: z
+    .array(z.strictObject({ filters: z.array(filter).min(1).max(6) }))
+    .max(5)
+    .optional(),
+  sorts: z
+    .array(z.strictObject({ propertyName: z.string().min(1), direction: z.enum(['ASCENDING', 'DESCENDING']) }))
+    .max(1)
+    .optional(),
   properties: z.array(z.string().min(1)).optional(),
   limit: z.number().int().min(1).max(200).optional(),
   after: z.string().regex(/^\d+$/).optional(),
@@ -102,14 +158,31 @@ export const createBody = z.strictObject({
     .array(
       z.strictObject({
         to: z.strictObject({ id: z.string().min(1) }),
-        types: z.array(z.strictObject({ associationCategory: z.enum(['HUBSPOT_DEFINED', 'USER_DEFINED']), associationTypeId: z.number().int() })).min(1),
+        types: z
+          .array(
+            z.strictObject({
+              associationCategory: z.enum(['HUBSPOT_DEFINED', 'USER_DEFINED']),
+              associationTypeId: z.number().int(),
+            }),
+          )
+          .min(1),
       }),
     )
     .optional(),
 });
 export const updateBody = z.strictObject({ properties: propertyValues });
 export const batchUpsertBody = z.strictObject({
-  inputs: z.array(z.strictObject({ idProperty: z.string().min(1), id: z.string().min(1), properties: propertyValues, objectWriteTraceId: z.string().optional() })).min(1).max(100),
+  inputs: z
+    .array(
+      z.strictObject({
+        idProperty: z.string().min(1),
+        id: z.string().min(1),
+        properties: propertyValues,
+        objectWriteTraceId: z.string().optional(),
+      }),
+    )
+    .min(1)
+    .max(100),
 });
 
 /** Parses a body or throws HubSpot's generic 400 naming the first problem. */
@@ -117,5 +190,9 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new HubSpotFakeError(400, 'VALIDATION_ERROR', `Invalid input JSON: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+  throw new HubSpotFakeError(
+    400,
+    'VALIDATION_ERROR',
+    `Invalid input JSON: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+  );
 }

@@ -7,8 +7,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { batchUpsertBody, createBody, HubSpotFakeError, OBJECT_TYPES, parseBody, searchBody, updateBody, type FakeObjectType } from './hubspot-fake-schema';
-import { HubSpotFakeRateLimit, rateLimitBody, type HubSpotFakeRateLimitOptions, type HubSpotPolicy } from './hubspot-fake-rate-limit';
+import {
+  batchUpsertBody,
+  createBody,
+  HubSpotFakeError,
+  OBJECT_TYPES,
+  parseBody,
+  searchBody,
+  updateBody,
+  type FakeObjectType,
+} from './hubspot-fake-schema';
+import {
+  HubSpotFakeRateLimit,
+  rateLimitBody,
+  type HubSpotFakeRateLimitOptions,
+  type HubSpotPolicy,
+} from './hubspot-fake-rate-limit';
 import { HubSpotFakeStore, notFound, type FakeRecord } from './hubspot-fake-store';
 import { listen, type ListeningServer } from './listen';
 
@@ -42,7 +56,11 @@ export class HubSpotFake {
   private constructor(private readonly options: HubSpotFakeOptions) {
     this.token = options.token ?? `pat-na1-${randomUUID()}`;
     this.rateLimit = new HubSpotFakeRateLimit(options.rateLimit);
-    this.store = new HubSpotFakeStore({ currencies: options.currencies ?? ['EUR', 'USD'], searchResultCap: options.searchResultCap ?? 10_000, now: () => this.now() });
+    this.store = new HubSpotFakeStore({
+      currencies: options.currencies ?? ['EUR', 'USD'],
+      searchResultCap: options.searchResultCap ?? 10_000,
+      now: () => this.now(),
+    });
   }
 
   static async start(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
@@ -86,28 +104,49 @@ export class HubSpotFake {
       this.requests.push({ method: req.method ?? 'GET', path: url.pathname, body });
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
       if (bearer !== this.token && !this.options.acceptToken?.(bearer)) {
-        throw new HubSpotFakeError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
+        throw new HubSpotFakeError(
+          401,
+          'INVALID_AUTHENTICATION',
+          'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+        );
       }
       const throttle = this.throttles.shift();
-      if (throttle) return this.tooManyRequests(res, this.rateLimit.reject(throttle.policy ?? 'TEN_SECONDLY_ROLLING'), throttle.retryAfterSeconds);
+      if (throttle)
+        return this.tooManyRequests(
+          res,
+          this.rateLimit.reject(throttle.policy ?? 'TEN_SECONDLY_ROLLING'),
+          throttle.retryAfterSeconds,
+        );
       const verdict = this.rateLimit.admit(req.method === 'POST' && url.pathname.endsWith('/search'));
       if (verdict.policy !== undefined) return this.tooManyRequests(res, verdict);
       limitHeaders = verdict.headers;
       this.send(res, 200, this.route(req.method ?? 'GET', url, body), limitHeaders);
     } catch (error) {
-      const failure = error instanceof HubSpotFakeError ? error : new HubSpotFakeError(500, 'INTERNAL_ERROR', 'internal error');
-      this.send(res, failure.status, { status: 'error', message: failure.message, correlationId: randomUUID(), category: failure.category }, limitHeaders);
+      const failure =
+        error instanceof HubSpotFakeError ? error : new HubSpotFakeError(500, 'INTERNAL_ERROR', 'internal error');
+      this.send(
+        res,
+        failure.status,
+        { status: 'error', message: failure.message, correlationId: randomUUID(), category: failure.category },
+        limitHeaders,
+      );
     }
   }
 
   private route(method: string, url: URL, body: unknown): unknown {
     const match = /^\/crm\/v3\/objects\/([a-z]+)(?:\/([^/]+))?(?:\/([a-z]+))?$/.exec(url.pathname);
     const type = match?.[1] as FakeObjectType | undefined;
-    if (!match || !type || !OBJECT_TYPES.includes(type)) throw new HubSpotFakeError(404, 'OBJECT_NOT_FOUND', `Unable to route ${method} ${url.pathname}`);
+    if (!match || !type || !OBJECT_TYPES.includes(type))
+      throw new HubSpotFakeError(404, 'OBJECT_NOT_FOUND', `Unable to route ${method} ${url.pathname}`);
     const [, , id, action] = match;
     const properties = (url.searchParams.get('properties') ?? '').split(',').filter(Boolean);
     const view = (r: FakeRecord, props: string[]) => this.view(type, r, props);
-    if (method === 'GET' && id === undefined) return { results: [...this.store.records[type].values()].slice(0, Number(url.searchParams.get('limit') ?? 10)).map((r) => view(r, properties)) };
+    if (method === 'GET' && id === undefined)
+      return {
+        results: [...this.store.records[type].values()]
+          .slice(0, Number(url.searchParams.get('limit') ?? 10))
+          .map((r) => view(r, properties)),
+      };
     if (method === 'GET' && id !== undefined && action === undefined) {
       const record = this.store.get(type, decodeURIComponent(id), url.searchParams.get('idProperty') ?? undefined);
       if (!record) throw notFound();
@@ -115,7 +154,9 @@ export class HubSpotFake {
     }
     if (method === 'POST' && id === undefined) {
       const request = parseBody(createBody, body);
-      const associations = (request.associations ?? []).flatMap((a) => a.types.map((t) => ({ toId: a.to.id, typeId: t.associationTypeId })));
+      const associations = (request.associations ?? []).flatMap((a) =>
+        a.types.map((t) => ({ toId: a.to.id, typeId: t.associationTypeId })),
+      );
       return view(this.store.create(type, request.properties, associations), Object.keys(request.properties));
     }
     if (method === 'PATCH' && id !== undefined && action === undefined) {
@@ -126,7 +167,10 @@ export class HubSpotFake {
       const request = parseBody(searchBody, body);
       const page = this.store.search(type, request);
       const props = this.store.searchProperties(type, request.properties);
-      const next = page.nextAfter === undefined ? {} : { paging: { next: { after: page.nextAfter, link: `${this.url}${url.pathname}?after=${page.nextAfter}` } } };
+      const next =
+        page.nextAfter === undefined
+          ? {}
+          : { paging: { next: { after: page.nextAfter, link: `${this.url}${url.pathname}?after=${page.nextAfter}` } } };
       return { total: page.total, results: page.results.map((r) => view(r, props)), ...next };
     }
     if (method === 'POST' && id === 'batch' && action === 'upsert') return this.batchUpsert(type, body);
@@ -138,20 +182,42 @@ export class HubSpotFake {
     const results = parseBody(batchUpsertBody, body).inputs.map((input) => {
       const existing = this.store.get(type, input.id, input.idProperty);
       const properties = { ...input.properties, [input.idProperty]: input.id };
-      if (existing) return { ...this.view(type, this.store.update(type, existing.id, properties), Object.keys(properties)), new: false };
+      if (existing)
+        return {
+          ...this.view(type, this.store.update(type, existing.id, properties), Object.keys(properties)),
+          new: false,
+        };
       return { ...this.view(type, this.store.create(type, properties), Object.keys(properties)), new: true };
     });
     return { status: 'COMPLETE', results, startedAt, completedAt: new Date(this.now()).toISOString() };
   }
 
   private view(type: FakeObjectType, record: FakeRecord, properties: string[]): Record<string, unknown> {
-    const names = new Set([...properties, 'hs_object_id', 'createdate', type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate']);
+    const names = new Set([
+      ...properties,
+      'hs_object_id',
+      'createdate',
+      type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate',
+    ]);
     const values = Object.fromEntries([...names].map((name) => [name, this.store.value(type, record, name)]));
-    return { id: record.id, properties: values, createdAt: new Date(record.createdAt).toISOString(), updatedAt: new Date(record.updatedAt).toISOString(), archived: false };
+    return {
+      id: record.id,
+      properties: values,
+      createdAt: new Date(record.createdAt).toISOString(),
+      updatedAt: new Date(record.updatedAt).toISOString(),
+      archived: false,
+    };
   }
 
-  private tooManyRequests(res: ServerResponse, verdict: { policy?: HubSpotPolicy; headers: Record<string, string> }, retryAfterSeconds?: number): void {
-    const headers = retryAfterSeconds === undefined ? verdict.headers : { ...verdict.headers, 'Retry-After': String(retryAfterSeconds) };
+  private tooManyRequests(
+    res: ServerResponse,
+    verdict: { policy?: HubSpotPolicy; headers: Record<string, string> },
+    retryAfterSeconds?: number,
+  ): void {
+    const headers =
+      retryAfterSeconds === undefined
+        ? verdict.headers
+        : { ...verdict.headers, 'Retry-After': String(retryAfterSeconds) };
     this.send(res, 429, rateLimitBody(verdict.policy ?? 'TEN_SECONDLY_ROLLING', randomUUID()), headers);
   }
 

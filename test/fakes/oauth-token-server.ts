@@ -59,7 +59,9 @@ export class FakeOAuthTokenServer {
   constructor(private readonly options: OAuthTokenServerOptions = {}) {}
 
   async start(): Promise<this> {
-    this.server = await listen((req, res) => void this.handle(req.method ?? 'GET', readBody(req), req.headers.authorization, res));
+    this.server = await listen(
+      (req, res) => void this.handle(req.method ?? 'GET', readBody(req), req.headers.authorization, res),
+    );
     return this;
   }
 
@@ -97,7 +99,12 @@ export class FakeOAuthTokenServer {
     for (let i = 0; i < times; i += 1) this.failures.push({ status, body });
   }
 
-  private async handle(method: string, bodyPromise: Promise<string>, authorization: string | undefined, res: ServerResponse): Promise<void> {
+  private async handle(
+    method: string,
+    bodyPromise: Promise<string>,
+    authorization: string | undefined,
+    res: ServerResponse,
+  ): Promise<void> {
     const form = Object.fromEntries(new URLSearchParams(await bodyPromise));
     if (this.options.delayMs) await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
     let clientAuth: TokenRequestRecord['clientAuth'] = 'none';
@@ -105,7 +112,10 @@ export class FakeOAuthTokenServer {
     let clientSecret = form.client_secret;
     if (authorization?.startsWith('Basic ')) {
       clientAuth = 'basic';
-      const [id, secret] = Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':').map((p) => decodeURIComponent(p.replace(/\+/g, ' ')));
+      const [id, secret] = Buffer.from(authorization.slice(6), 'base64')
+        .toString('utf8')
+        .split(':')
+        .map((p) => decodeURIComponent(p.replace(/\+/g, ' ')));
       clientId = id;
       clientSecret = secret;
     } else if (clientId !== undefined) {
@@ -119,16 +129,23 @@ export class FakeOAuthTokenServer {
     if (method !== 'POST') return sendJson(res, 405, { error: 'invalid_request' });
 
     const clients = this.options.clients ?? {};
-    const authenticateClient = () => clientId !== undefined && clientId in clients && clients[clientId] === clientSecret;
+    const authenticateClient = () =>
+      clientId !== undefined && clientId in clients && clients[clientId] === clientSecret;
 
     switch (form.grant_type) {
       case 'client_credentials':
-        if (!authenticateClient()) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+        if (!authenticateClient())
+          return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
         return this.issue(res);
       case 'refresh_token': {
-        if (!authenticateClient()) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+        if (!authenticateClient())
+          return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
         const presented = form.refresh_token ?? '';
-        if (!this.refreshTokens.has(presented)) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'refresh token is invalid or expired' });
+        if (!this.refreshTokens.has(presented))
+          return sendJson(res, 400, {
+            error: 'invalid_grant',
+            error_description: 'refresh token is invalid or expired',
+          });
         if (!this.options.rotateRefreshTokens) return this.issue(res);
         this.refreshTokens.delete(presented);
         return this.issue(res, this.grantRefreshToken());
@@ -152,11 +169,16 @@ export class FakeOAuthTokenServer {
     const [header, claims] = [decodePart(parts[0]), decodePart(parts[1])];
     record.jwt = { header, claims };
     if (header.alg !== 'RS256') return 'unsupported alg';
-    const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), trust.publicKey, Buffer.from(parts[2] ?? '', 'base64url'));
+    const signed = verify(
+      'RSA-SHA256',
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      trust.publicKey,
+      Buffer.from(parts[2] ?? '', 'base64url'),
+    );
     if (!signed) return 'signature invalid';
     const now = Math.floor(Date.now() / 1000);
     if (claims.iss !== trust.issuer) return 'wrong issuer';
-    if (claims.sub !== trust.subject) return 'user hasn\'t approved this consumer';
+    if (claims.sub !== trust.subject) return "user hasn't approved this consumer";
     if (claims.aud !== trust.audience) return 'audience invalid';
     if (typeof claims.exp !== 'number' || claims.exp <= now || claims.exp > now + 180) return 'expiration invalid';
     return undefined;

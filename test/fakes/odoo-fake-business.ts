@@ -27,7 +27,12 @@ export class OdooFakeBusiness {
       button_draft: (moves) => (this.resetToDraft(moves), null),
       button_cancel: (moves) => (this.cancelMoves(moves), null),
     },
-    'purchase.order': { button_confirm: (orders) => (orders.forEach((order) => order.state === 'draft' && (order.state = 'purchase')), true) },
+    'purchase.order': {
+      button_confirm: (orders) => (
+        orders.forEach((order) => order.state === 'draft' && (order.state = 'purchase')),
+        true
+      ),
+    },
   };
 
   constructor(
@@ -40,16 +45,35 @@ export class OdooFakeBusiness {
   created(model: string, record: OdooRecord): void {
     const stamp = odooDatetime(this.now());
     if (model === 'sale.order') Object.assign(record, { name: this.next('S', 5), state: 'draft', create_date: stamp });
-    if (model === 'purchase.order') Object.assign(record, { name: this.next('P', 5), state: 'draft', create_date: stamp, currency_id: record.currency_id ?? this.companyCurrency() });
-    if (model === 'account.move') Object.assign(record, { name: '/', state: 'draft', create_date: stamp, currency_id: record.currency_id ?? this.companyCurrency() });
+    if (model === 'purchase.order')
+      Object.assign(record, {
+        name: this.next('P', 5),
+        state: 'draft',
+        create_date: stamp,
+        currency_id: record.currency_id ?? this.companyCurrency(),
+      });
+    if (model === 'account.move')
+      Object.assign(record, {
+        name: '/',
+        state: 'draft',
+        create_date: stamp,
+        currency_id: record.currency_id ?? this.companyCurrency(),
+      });
     this.recompute(model, record);
   }
 
   recompute(model: string, record: OdooRecord): void {
     const total = (lineModel: string, link: string, qty: string) =>
-      round2([...this.orm.table(lineModel).values()].filter((l) => l[link] === record.id).reduce((sum, l) => sum + Number(l[qty] ?? 0) * Number(l.price_unit ?? 0), 0));
+      round2(
+        [...this.orm.table(lineModel).values()]
+          .filter((l) => l[link] === record.id)
+          .reduce((sum, l) => sum + Number(l[qty] ?? 0) * Number(l.price_unit ?? 0), 0),
+      );
     if (model === 'sale.order') {
-      const pricelist = typeof record.pricelist_id === 'number' ? this.orm.table('product.pricelist').get(record.pricelist_id) : undefined;
+      const pricelist =
+        typeof record.pricelist_id === 'number'
+          ? this.orm.table('product.pricelist').get(record.pricelist_id)
+          : undefined;
       record.currency_id = (pricelist?.currency_id as number | undefined) ?? this.companyCurrency();
       record.amount_total = total('sale.order.line', 'order_id', 'product_uom_qty');
     }
@@ -69,7 +93,8 @@ export class OdooFakeBusiness {
 
   /** Quotation → order; reserves what internal stock there is for each line. */
   private confirmSale(order: OdooRecord): boolean {
-    if (order.state !== 'draft' && order.state !== 'sent') throw new OdooFakeError('odoo.exceptions.UserError', `Some orders are not in a state requiring confirmation.`);
+    if (order.state !== 'draft' && order.state !== 'sent')
+      throw new OdooFakeError('odoo.exceptions.UserError', `Some orders are not in a state requiring confirmation.`);
     for (const line of this.lines(order)) {
       let wanted = Number(line.product_uom_qty);
       const taken: { quant: OdooRecord; quantity: number }[] = [];
@@ -89,11 +114,19 @@ export class OdooFakeBusiness {
 
   private cancelSale(orders: OdooRecord[], context: Record<string, unknown>): unknown {
     if (!context.disable_cancel_warning && orders.some((order) => order.state === 'sale')) {
-      return { type: 'ir.actions.act_window', name: 'Cancel Sales Order', res_model: 'sale.order.cancel', view_mode: 'form', target: 'new', context: { default_order_id: orders[0]?.id } };
+      return {
+        type: 'ir.actions.act_window',
+        name: 'Cancel Sales Order',
+        res_model: 'sale.order.cancel',
+        view_mode: 'form',
+        target: 'new',
+        context: { default_order_id: orders[0]?.id },
+      };
     }
     for (const order of orders) {
       for (const line of this.lines(order)) {
-        for (const { quant, quantity } of this.reservations.get(line.id) ?? []) quant.reserved_quantity = Number(quant.reserved_quantity) - quantity;
+        for (const { quant, quantity } of this.reservations.get(line.id) ?? [])
+          quant.reserved_quantity = Number(quant.reserved_quantity) - quantity;
         this.reservations.delete(line.id);
       }
       order.state = 'cancel';
@@ -102,15 +135,25 @@ export class OdooFakeBusiness {
   }
 
   private post(move: OdooRecord): void {
-    if (move.state !== 'draft') throw new OdooFakeError('odoo.exceptions.UserError', 'Only draft journal entries can be posted.');
-    if (![...this.orm.table('account.move.line').values()].some((line) => line.move_id === move.id)) throw new OdooFakeError('odoo.exceptions.UserError', 'You need to add a line before posting.');
+    if (move.state !== 'draft')
+      throw new OdooFakeError('odoo.exceptions.UserError', 'Only draft journal entries can be posted.');
+    if (![...this.orm.table('account.move.line').values()].some((line) => line.move_id === move.id))
+      throw new OdooFakeError('odoo.exceptions.UserError', 'You need to add a line before posting.');
     const year = new Date(this.now()).getUTCFullYear();
-    Object.assign(move, { state: 'posted', name: `INV/${year}/${this.next(`INV/${year}/`, 5).slice(`INV/${year}/`.length)}`, invoice_date: odooDatetime(this.now()).slice(0, 10) });
+    Object.assign(move, {
+      state: 'posted',
+      name: `INV/${year}/${this.next(`INV/${year}/`, 5).slice(`INV/${year}/`.length)}`,
+      invoice_date: odooDatetime(this.now()).slice(0, 10),
+    });
   }
 
   /** button_draft: only posted or cancelled moves go back to draft; the name stays (posted before). */
   private resetToDraft(moves: OdooRecord[]): void {
-    if (moves.some((move) => move.state !== 'posted' && move.state !== 'cancel')) throw new OdooFakeError('odoo.exceptions.UserError', 'Only posted/cancelled journal entries can be reset to draft.');
+    if (moves.some((move) => move.state !== 'posted' && move.state !== 'cancel'))
+      throw new OdooFakeError(
+        'odoo.exceptions.UserError',
+        'Only posted/cancelled journal entries can be reset to draft.',
+      );
     for (const move of moves) move.state = 'draft';
   }
 
@@ -119,12 +162,15 @@ export class OdooFakeBusiness {
    * cancelled move) is refused. Checked before any change: Odoo rolls the whole call back.
    */
   private cancelMoves(moves: OdooRecord[]): void {
-    if (moves.some((move) => move.state !== 'posted' && move.state !== 'draft')) throw new OdooFakeError('odoo.exceptions.UserError', 'Only draft journal entries can be cancelled.');
+    if (moves.some((move) => move.state !== 'posted' && move.state !== 'draft'))
+      throw new OdooFakeError('odoo.exceptions.UserError', 'Only draft journal entries can be cancelled.');
     for (const move of moves) move.state = 'cancel';
   }
 
   private internalQuants(productId: number): OdooRecord[] {
     const locations = this.orm.table('stock.location');
-    return [...this.orm.table('stock.quant').values()].filter((q) => q.product_id === productId && locations.get(q.location_id as number)?.usage === 'internal');
+    return [...this.orm.table('stock.quant').values()].filter(
+      (q) => q.product_id === productId && locations.get(q.location_id as number)?.usage === 'internal',
+    );
   }
 }

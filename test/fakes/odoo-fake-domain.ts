@@ -41,7 +41,8 @@ export function matchesDomain(orm: DomainModels, model: string, record: Row, dom
 }
 
 function leaf(orm: DomainModels, model: string, record: Row, term: unknown): boolean {
-  if (!Array.isArray(term) || term.length !== 3 || typeof term[0] !== 'string' || !OPERATORS.has(term[1] as string)) throw valueError(`Invalid leaf ${JSON.stringify(term)}`);
+  if (!Array.isArray(term) || term.length !== 3 || typeof term[0] !== 'string' || !OPERATORS.has(term[1] as string))
+    throw valueError(`Invalid leaf ${JSON.stringify(term)}`);
   const [path, operator, expected] = term as [string, string, unknown];
   const segments = path.split('.');
   let current = model;
@@ -52,7 +53,8 @@ function leaf(orm: DomainModels, model: string, record: Row, term: unknown): boo
     if (!def) throw valueError(`Invalid field '${name}' on model '${current}'`);
     value = row?.[name];
     if (index < segments.length - 1) {
-      if (def.type !== 'many2one' || !def.relation) throw valueError(`Invalid field path '${path}' on model '${model}'`);
+      if (def.type !== 'many2one' || !def.relation)
+        throw valueError(`Invalid field path '${path}' on model '${model}'`);
       row = typeof value === 'number' ? orm.table(def.relation).get(value) : undefined;
       current = def.relation;
     }
@@ -61,7 +63,10 @@ function leaf(orm: DomainModels, model: string, record: Row, term: unknown): boo
 }
 
 function likePattern(pattern: string, anchored: boolean, caseless: boolean): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
   return new RegExp(anchored ? `^${body}$` : body, caseless ? 'is' : 's');
 }
 
@@ -79,7 +84,10 @@ function compare(actual: unknown, operator: string, expected: unknown): boolean 
     case '=like':
     case 'ilike':
     case 'like':
-      return typeof actual === 'string' && likePattern(String(expected), operator.startsWith('='), operator.endsWith('ilike')).test(actual);
+      return (
+        typeof actual === 'string' &&
+        likePattern(String(expected), operator.startsWith('='), operator.endsWith('ilike')).test(actual)
+      );
     default: {
       if (actual === false || actual === undefined) return false;
       const [a, b] = [actual as string | number, expected as string | number];

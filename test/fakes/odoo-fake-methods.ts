@@ -16,14 +16,20 @@ function typeError(message: string): OdooFakeError {
 }
 
 function positional(method: string, args: unknown[], count: number): void {
-  if (args.length !== count) throw typeError(`${method}() takes ${count + 1} positional arguments but ${args.length + 1} were given`);
+  if (args.length !== count)
+    throw typeError(`${method}() takes ${count + 1} positional arguments but ${args.length + 1} were given`);
 }
 
 function records(orm: OdooFakeOrm, model: string, ids: unknown): OdooRecord[] {
-  if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id))) throw typeError(`expected a list of ids, got ${JSON.stringify(ids)}`);
+  if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id)))
+    throw typeError(`expected a list of ids, got ${JSON.stringify(ids)}`);
   return ids.map((id) => {
     const record = orm.table(model).get(id as number);
-    if (!record) throw new OdooFakeError('odoo.exceptions.MissingError', `Record does not exist or has been deleted.\n(Record: ${model}(${String(id)},), User: 2)`);
+    if (!record)
+      throw new OdooFakeError(
+        'odoo.exceptions.MissingError',
+        `Record does not exist or has been deleted.\n(Record: ${model}(${String(id)},), User: 2)`,
+      );
     return record;
   });
 }
@@ -37,27 +43,42 @@ function isValues(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-export function runOrmMethod(orm: OdooFakeOrm, business: OdooFakeBusiness, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): unknown {
+export function runOrmMethod(
+  orm: OdooFakeOrm,
+  business: OdooFakeBusiness,
+  model: string,
+  method: string,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+): unknown {
   orm.fields(model);
   const businessMethod = business.methods[model]?.[method];
   const allowed = businessMethod ? ['context'] : KWARGS[method];
   if (!allowed) throw new OdooFakeError('builtins.AttributeError', `The method '${model}.${method}' does not exist`);
-  for (const name of Object.keys(kwargs)) if (!allowed.includes(name)) throw typeError(`${method}() got an unexpected keyword argument '${name}'`);
+  for (const name of Object.keys(kwargs))
+    if (!allowed.includes(name)) throw typeError(`${method}() got an unexpected keyword argument '${name}'`);
   const context = isValues(kwargs.context) ? kwargs.context : {};
   if (businessMethod) {
     positional(method, args, 1);
     return businessMethod(records(orm, model, args[0]), context);
   }
   const fields = kwargs.fields === undefined ? [] : kwargs.fields;
-  if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string')) throw typeError('fields must be a list of field names');
+  if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string'))
+    throw typeError('fields must be a list of field names');
   switch (method) {
     case 'search_read':
     case 'search': {
       positional(method, args, 1);
       const { offset = 0, limit } = kwargs;
-      if (!Number.isInteger(offset) || (limit !== undefined && limit !== null && limit !== false && !Number.isInteger(limit))) throw typeError('offset and limit must be integers');
+      if (
+        !Number.isInteger(offset) ||
+        (limit !== undefined && limit !== null && limit !== false && !Number.isInteger(limit))
+      )
+        throw typeError('offset and limit must be integers');
       const order = typeof kwargs.order === 'string' ? kwargs.order : undefined;
-      const found = orm.sort(model, orm.search(model, domainOf(args[0])), order).slice(offset as number, typeof limit === 'number' ? (offset as number) + limit : undefined);
+      const found = orm
+        .sort(model, orm.search(model, domainOf(args[0])), order)
+        .slice(offset as number, typeof limit === 'number' ? (offset as number) + limit : undefined);
       return method === 'search' ? found.map((r) => r.id) : found.map((r) => orm.present(model, r, fields as string[]));
     }
     case 'search_count':

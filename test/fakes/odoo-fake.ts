@@ -24,7 +24,11 @@ export interface OdooFakeOptions {
 const envelope = z.strictObject({
   jsonrpc: z.literal('2.0'),
   method: z.literal('call'),
-  params: z.strictObject({ service: z.enum(['common', 'object']), method: z.string().min(1), args: z.array(z.unknown()) }),
+  params: z.strictObject({
+    service: z.enum(['common', 'object']),
+    method: z.string().min(1),
+    args: z.array(z.unknown()),
+  }),
   id: z.union([z.number(), z.string()]),
 });
 
@@ -40,13 +44,20 @@ export class OdooFake {
   readonly calls: string[] = [];
   url = '';
   private clock: number | null = null;
-  private readonly injected: ({ kind: 'http'; status: number; retryAfterSeconds?: number } | { kind: 'rpc'; model: string; method: string; error: OdooFakeError })[] = [];
+  private readonly injected: (
+    | { kind: 'http'; status: number; retryAfterSeconds?: number }
+    | { kind: 'rpc'; model: string; method: string; error: OdooFakeError }
+  )[] = [];
   private listening: ListeningServer | null = null;
 
   private constructor(private readonly options: OdooFakeOptions) {
     this.db = options.db ?? 'junction-test';
     this.login = options.login ?? 'integration@shop.example';
-    this.business = new OdooFakeBusiness(this.orm, () => this.clock ?? Date.now(), () => this.currencyId('EUR'));
+    this.business = new OdooFakeBusiness(
+      this.orm,
+      () => this.clock ?? Date.now(),
+      () => this.currencyId('EUR'),
+    );
     for (const name of ['EUR', 'USD', 'GBP']) this.orm.insert('res.currency', { name });
     this.orm.insert('product.pricelist', { name: 'Public Pricelist', currency_id: this.currencyId('EUR') });
     this.orm.insert('product.pricelist', { name: 'USD Pricelist', currency_id: this.currencyId('USD') });
@@ -85,9 +96,20 @@ export class OdooFake {
   seedProduct(sku: string, onHand = 0, reserved = 0): OdooRecord {
     const product = this.orm.insert('product.product', { name: `Product ${sku}`, default_code: sku });
     const [stock, customers] = [...this.orm.table('stock.location').values()];
-    if (onHand > 0) this.orm.insert('stock.quant', { product_id: product.id, location_id: stock?.id, quantity: onHand, reserved_quantity: reserved });
+    if (onHand > 0)
+      this.orm.insert('stock.quant', {
+        product_id: product.id,
+        location_id: stock?.id,
+        quantity: onHand,
+        reserved_quantity: reserved,
+      });
     // Stock at a customer's is not ours: getStock must not count it.
-    this.orm.insert('stock.quant', { product_id: product.id, location_id: customers?.id, quantity: 7, reserved_quantity: 0 });
+    this.orm.insert('stock.quant', {
+      product_id: product.id,
+      location_id: customers?.id,
+      quantity: 7,
+      reserved_quantity: 0,
+    });
     return product;
   }
 
@@ -99,7 +121,8 @@ export class OdooFake {
 
   /** The next `count` requests get an HTTP error from the reverse proxy (429 Too Many Requests by default). */
   proxyErrorNext(count = 1, status = 429, retryAfterSeconds?: number): void {
-    for (let i = 0; i < count; i++) this.injected.push({ kind: 'http', status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+    for (let i = 0; i < count; i++)
+      this.injected.push({ kind: 'http', status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -112,11 +135,14 @@ export class OdooFake {
     }
     const raw = await new Promise<string>((resolve) => {
       const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req
+        .on('data', (chunk: Buffer) => chunks.push(chunk))
+        .on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     });
     let id: unknown = null;
     try {
-      if (req.method !== 'POST' || req.url !== '/jsonrpc') throw Object.assign(new OdooFakeError('werkzeug.exceptions.NotFound', '404 Not Found'), { http: 404 });
+      if (req.method !== 'POST' || req.url !== '/jsonrpc')
+        throw Object.assign(new OdooFakeError('werkzeug.exceptions.NotFound', '404 Not Found'), { http: 404 });
       let body: unknown;
       try {
         body = JSON.parse(raw);
@@ -124,15 +150,34 @@ export class OdooFake {
         throw Object.assign(new OdooFakeError('werkzeug.exceptions.BadRequest', 'Invalid JSON data'), { http: 400 });
       }
       const parsed = envelope.safeParse(body);
-      if (!parsed.success) throw Object.assign(new OdooFakeError('werkzeug.exceptions.BadRequest', `Invalid JSON-RPC request: ${parsed.error.issues[0]?.path.join('.')}`), { http: 400 });
+      if (!parsed.success)
+        throw Object.assign(
+          new OdooFakeError(
+            'werkzeug.exceptions.BadRequest',
+            `Invalid JSON-RPC request: ${parsed.error.issues[0]?.path.join('.')}`,
+          ),
+          { http: 400 },
+        );
       id = parsed.data.id;
       const result = this.dispatch(parsed.data.params.service, parsed.data.params.method, parsed.data.params.args);
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, result }));
     } catch (error) {
       const failure = error instanceof OdooFakeError ? error : new OdooFakeError('builtins.Exception', String(error));
       const status = (failure as { http?: number }).http ?? 200;
-      const data = { name: failure.exception, debug: `Traceback (most recent call last):\n  ...\n${failure.exception}: ${failure.message}`, message: failure.message, arguments: [failure.message], context: {} };
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: status === 404 ? 404 : 200, message: 'Odoo Server Error', data } }));
+      const data = {
+        name: failure.exception,
+        debug: `Traceback (most recent call last):\n  ...\n${failure.exception}: ${failure.message}`,
+        message: failure.message,
+        arguments: [failure.message],
+        context: {},
+      };
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id,
+          error: { code: status === 404 ? 404 : 200, message: 'Odoo Server Error', data },
+        }),
+      );
     }
   }
 
@@ -140,23 +185,54 @@ export class OdooFake {
     this.calls.push(`${service}.${method}`);
     if (service === 'common') {
       if (method === 'version') return { server_version: '17.0', protocol_version: 1 };
-      if (method !== 'authenticate' && method !== 'login') throw new OdooFakeError('builtins.AttributeError', `'common' service has no method '${method}'`);
-      if (args.length !== (method === 'authenticate' ? 4 : 3)) throw new OdooFakeError('builtins.TypeError', `${method}() takes ${method === 'authenticate' ? 4 : 3} positional arguments but ${args.length} were given`);
+      if (method !== 'authenticate' && method !== 'login')
+        throw new OdooFakeError('builtins.AttributeError', `'common' service has no method '${method}'`);
+      if (args.length !== (method === 'authenticate' ? 4 : 3))
+        throw new OdooFakeError(
+          'builtins.TypeError',
+          `${method}() takes ${method === 'authenticate' ? 4 : 3} positional arguments but ${args.length} were given`,
+        );
       return args[0] === this.db && args[1] === this.login && args[2] === this.apiKey ? INTEGRATION_UID : false;
     }
-    if (method !== 'execute_kw') throw new OdooFakeError('builtins.AttributeError', `'object' service has no method '${method}' here; use execute_kw`);
-    if (args.length < 6 || args.length > 7) throw new OdooFakeError('builtins.TypeError', `execute_kw() takes 6 or 7 positional arguments but ${args.length} were given`);
+    if (method !== 'execute_kw')
+      throw new OdooFakeError(
+        'builtins.AttributeError',
+        `'object' service has no method '${method}' here; use execute_kw`,
+      );
+    if (args.length < 6 || args.length > 7)
+      throw new OdooFakeError(
+        'builtins.TypeError',
+        `execute_kw() takes 6 or 7 positional arguments but ${args.length} were given`,
+      );
     const [db, uid, password, model, modelMethod, positional, kwargs = {}] = args;
-    if (db !== this.db || uid !== INTEGRATION_UID || password !== this.apiKey) throw new OdooFakeError('odoo.exceptions.AccessDenied', 'Access Denied');
-    if (typeof model !== 'string' || typeof modelMethod !== 'string' || !Array.isArray(positional) || kwargs === null || typeof kwargs !== 'object' || Array.isArray(kwargs)) {
-      throw new OdooFakeError('builtins.TypeError', 'execute_kw(db, uid, password, model, method, args: list, kwargs: dict)');
+    if (db !== this.db || uid !== INTEGRATION_UID || password !== this.apiKey)
+      throw new OdooFakeError('odoo.exceptions.AccessDenied', 'Access Denied');
+    if (
+      typeof model !== 'string' ||
+      typeof modelMethod !== 'string' ||
+      !Array.isArray(positional) ||
+      kwargs === null ||
+      typeof kwargs !== 'object' ||
+      Array.isArray(kwargs)
+    ) {
+      throw new OdooFakeError(
+        'builtins.TypeError',
+        'execute_kw(db, uid, password, model, method, args: list, kwargs: dict)',
+      );
     }
     this.calls.push(`${model}.${modelMethod}`);
     const injected = this.injected.findIndex((i) => i.kind === 'rpc' && i.model === model && i.method === modelMethod);
     if (injected >= 0) throw (this.injected.splice(injected, 1)[0] as { error: OdooFakeError }).error;
-    if (modelMethod.startsWith('_')) throw new OdooFakeError('odoo.exceptions.AccessError', `Private methods (such as ${modelMethod}) cannot be called remotely.`);
+    if (modelMethod.startsWith('_'))
+      throw new OdooFakeError(
+        'odoo.exceptions.AccessError',
+        `Private methods (such as ${modelMethod}) cannot be called remotely.`,
+      );
     if (this.options.deniedModels?.includes(model)) {
-      throw new OdooFakeError('odoo.exceptions.AccessError', `You are not allowed to access '${model}' records.\n\nThis operation is allowed for the following groups:\n\t- Purchase/User\n\nContact your administrator to request access if necessary.`);
+      throw new OdooFakeError(
+        'odoo.exceptions.AccessError',
+        `You are not allowed to access '${model}' records.\n\nThis operation is allowed for the following groups:\n\t- Purchase/User\n\nContact your administrator to request access if necessary.`,
+      );
     }
     return runOrmMethod(this.orm, this.business, model, modelMethod, positional, kwargs as Record<string, unknown>);
   }

@@ -33,20 +33,37 @@ interface SubResult {
 }
 
 const halted = (referenceId: string): SubResult => ({
-  body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }],
+  body: [
+    {
+      errorCode: 'PROCESSING_HALTED',
+      message: 'The transaction was rolled back since another operation in the same transaction failed.',
+    },
+  ],
   httpHeaders: {},
   httpStatusCode: 400,
   referenceId,
 });
 
-export function runComposite(body: unknown, store: SalesforceFakeStore, route: (method: string, url: string, body: unknown) => Answer): { compositeResponse: SubResult[] } {
+export function runComposite(
+  body: unknown,
+  store: SalesforceFakeStore,
+  route: (method: string, url: string, body: unknown) => Answer,
+): { compositeResponse: SubResult[] } {
   const parsed = compositeBody.safeParse(body);
-  if (!parsed.success) throw new SalesforceFakeError(400, 'JSON_PARSER_ERROR', `Invalid composite request: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`);
+  if (!parsed.success)
+    throw new SalesforceFakeError(
+      400,
+      'JSON_PARSER_ERROR',
+      `Invalid composite request: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`,
+    );
   const { allOrNone = false, compositeRequest } = parsed.data;
   const before = store.snapshot();
   const results: SubResult[] = [];
   const outputs = new Map<string, Record<string, unknown>>();
-  const resolve = (text: string) => text.replace(/@\{(\w+)\.(\w+)\}/g, (whole, ref: string, field: string) => String(outputs.get(ref)?.[field] ?? whole));
+  const resolve = (text: string) =>
+    text.replace(/@\{(\w+)\.(\w+)\}/g, (whole, ref: string, field: string) =>
+      String(outputs.get(ref)?.[field] ?? whole),
+    );
   let failed = false;
   for (const sub of compositeRequest) {
     if (failed && allOrNone) {
@@ -57,14 +74,29 @@ export function runComposite(body: unknown, store: SalesforceFakeStore, route: (
       const subBody: unknown = sub.body === undefined ? undefined : JSON.parse(resolve(JSON.stringify(sub.body)));
       const answer = route(sub.method, resolve(sub.url), subBody);
       outputs.set(sub.referenceId, (answer.body ?? {}) as Record<string, unknown>);
-      results.push({ body: answer.body ?? null, httpHeaders: answer.headers ?? {}, httpStatusCode: answer.status, referenceId: sub.referenceId });
+      results.push({
+        body: answer.body ?? null,
+        httpHeaders: answer.headers ?? {},
+        httpStatusCode: answer.status,
+        referenceId: sub.referenceId,
+      });
     } catch (error) {
-      const failure = error instanceof SalesforceFakeError ? error : new SalesforceFakeError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred.');
-      results.push({ body: failure.body(), httpHeaders: {}, httpStatusCode: failure.status, referenceId: sub.referenceId });
+      const failure =
+        error instanceof SalesforceFakeError
+          ? error
+          : new SalesforceFakeError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred.');
+      results.push({
+        body: failure.body(),
+        httpHeaders: {},
+        httpStatusCode: failure.status,
+        referenceId: sub.referenceId,
+      });
       failed = true;
     }
   }
   if (!failed || !allOrNone) return { compositeResponse: results };
   store.records = before;
-  return { compositeResponse: results.map((result) => (result.httpStatusCode < 300 ? halted(result.referenceId) : result)) };
+  return {
+    compositeResponse: results.map((result) => (result.httpStatusCode < 300 ? halted(result.referenceId) : result)),
+  };
 }

@@ -53,14 +53,20 @@ export class SalesforceFakeOAuth {
     if (grant === 'client_credentials') {
       let [id, secret] = [form.get('client_id'), form.get('client_secret')];
       if (authorization?.startsWith('Basic ')) {
-        [id = null, secret = null] = Buffer.from(authorization.slice(6), 'base64').toString('utf8').split(':').map((p) => decodeURIComponent(p.replace(/\+/g, ' ')));
+        [id = null, secret = null] = Buffer.from(authorization.slice(6), 'base64')
+          .toString('utf8')
+          .split(':')
+          .map((p) => decodeURIComponent(p.replace(/\+/g, ' ')));
       }
-      if (id !== this.options.clientId || secret !== this.options.clientSecret) return { status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } };
+      if (id !== this.options.clientId || secret !== this.options.clientSecret)
+        return { status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } };
       return this.issue(instanceUrl, true);
     }
     if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
       const problem = this.checkAssertion(form.get('assertion') ?? '');
-      return problem === undefined ? this.issue(instanceUrl, false) : { status: 400, body: { error: 'invalid_grant', error_description: problem } };
+      return problem === undefined
+        ? this.issue(instanceUrl, false)
+        : { status: 400, body: { error: 'invalid_grant', error_description: problem } };
     }
     return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
   }
@@ -71,12 +77,21 @@ export class SalesforceFakeOAuth {
     if (trust === undefined || parts.length !== 3) return 'invalid assertion';
     const [header, claims] = [decodePart(parts[0]), decodePart(parts[1])];
     if (header.alg !== 'RS256') return 'invalid assertion';
-    if (!verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), trust.publicKey, Buffer.from(parts[2] ?? '', 'base64url'))) return 'invalid assertion';
+    if (
+      !verify(
+        'RSA-SHA256',
+        Buffer.from(`${parts[0]}.${parts[1]}`),
+        trust.publicKey,
+        Buffer.from(parts[2] ?? '', 'base64url'),
+      )
+    )
+      return 'invalid assertion';
     const now = Math.floor(Date.now() / 1000);
     if (claims.iss !== this.options.clientId) return 'invalid client credentials';
     if (claims.aud !== trust.audience) return 'audience is invalid';
     if (claims.sub !== trust.username) return "user hasn't approved this consumer";
-    if (typeof claims.exp !== 'number' || claims.exp <= now || claims.exp > now + 180) return 'expired authorization code';
+    if (typeof claims.exp !== 'number' || claims.exp <= now || claims.exp > now + 180)
+      return 'expired authorization code';
     return undefined;
   }
 
@@ -85,10 +100,20 @@ export class SalesforceFakeOAuth {
     this.valid.add(accessToken);
     const id = `${instanceUrl}/id/${ORG_ID}/${USER_ID}`;
     const issuedAt = String(Date.now());
-    const signature = createHmac('sha256', this.signingKey).update(id + issuedAt).digest('base64');
+    const signature = createHmac('sha256', this.signingKey)
+      .update(id + issuedAt)
+      .digest('base64');
     return {
       status: 200,
-      body: { access_token: accessToken, ...(signed ? { signature } : {}), scope: 'api', instance_url: instanceUrl, id, token_type: 'Bearer', ...(signed ? { issued_at: issuedAt } : {}) },
+      body: {
+        access_token: accessToken,
+        ...(signed ? { signature } : {}),
+        scope: 'api',
+        instance_url: instanceUrl,
+        id,
+        token_type: 'Bearer',
+        ...(signed ? { issued_at: issuedAt } : {}),
+      },
     };
   }
 }

@@ -25,10 +25,23 @@ const system: Record<string, FieldDef> = {
 };
 const idempotency: FieldDef = { type: 'string', label: 'Junction Idempotency Key', externalId: true };
 
-export const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'] as const;
+export const STAGES = [
+  'Prospecting',
+  'Qualification',
+  'Needs Analysis',
+  'Proposal/Price Quote',
+  'Negotiation/Review',
+  'Closed Won',
+  'Closed Lost',
+] as const;
 
 export const ORG_SCHEMA: Record<SObjectType, Record<string, FieldDef>> = {
-  Account: { ...system, Name: { type: 'string', label: 'Account Name', required: true }, Website: { type: 'string', label: 'Website' }, Junction_Idempotency_Key__c: idempotency },
+  Account: {
+    ...system,
+    Name: { type: 'string', label: 'Account Name', required: true },
+    Website: { type: 'string', label: 'Website' },
+    Junction_Idempotency_Key__c: idempotency,
+  },
   Contact: {
     ...system,
     Email: { type: 'email', label: 'Email' },
@@ -60,7 +73,12 @@ export const RELATIONSHIPS: Partial<Record<SObjectType, Record<string, { idField
   Contact: { Account: { idField: 'AccountId', type: 'Account' } },
 };
 
-export const KEY_PREFIXES: Record<SObjectType, string> = { Account: '001', Contact: '003', Opportunity: '006', OpportunityContactRole: '00K' };
+export const KEY_PREFIXES: Record<SObjectType, string> = {
+  Account: '001',
+  Contact: '003',
+  Opportunity: '006',
+  OpportunityContactRole: '00K',
+};
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CHECKSUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
@@ -90,7 +108,13 @@ export class SalesforceFakeError extends Error {
   }
 
   body(): { message: string; errorCode: string; fields?: string[] }[] {
-    return [{ message: this.message, errorCode: this.errorCode, ...(this.status === 400 || this.fields.length > 0 ? { fields: this.fields } : {}) }];
+    return [
+      {
+        message: this.message,
+        errorCode: this.errorCode,
+        ...(this.status === 400 || this.fields.length > 0 ? { fields: this.fields } : {}),
+      },
+    ];
   }
 }
 

@@ -8,7 +8,12 @@
 
 export class SoqlSyntaxError extends Error {}
 
-export type SoqlValue = { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'dateTime'; value: number } | { kind: 'null' } | { kind: 'boolean'; value: boolean };
+export type SoqlValue =
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'dateTime'; value: number }
+  | { kind: 'null' }
+  | { kind: 'boolean'; value: boolean };
 export type SoqlCondition =
   | { op: 'logic'; operator: 'AND' | 'OR'; left: SoqlCondition; right: SoqlCondition }
   | { op: 'compare'; field: string; comparator: '=' | '!=' | '<' | '<=' | '>' | '>='; value: SoqlValue }
@@ -23,7 +28,16 @@ export interface SoqlQuery {
 
 type Token = { type: 'word'; text: string } | { type: 'symbol'; text: string } | { type: 'literal'; value: SoqlValue };
 
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+};
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2})/;
 
 function readString(soql: string, start: number): { value: string; end: number } {
@@ -44,7 +58,9 @@ function readString(soql: string, start: number): { value: string; end: number }
       value += String.fromCharCode(parseInt(soql.slice(i + 2, i + 6), 16));
       i += 5;
     } else {
-      throw new SoqlSyntaxError(`Invalid string literal '${soql.slice(start, i + 2)}'. Illegal character sequence '\\${next}' in string literal.`);
+      throw new SoqlSyntaxError(
+        `Invalid string literal '${soql.slice(start, i + 2)}'. Illegal character sequence '\\${next}' in string literal.`,
+      );
     }
   }
   throw new SoqlSyntaxError('unexpected token: unterminated string literal');
@@ -104,7 +120,8 @@ class Parser {
     }
     if (this.acceptKeyword('LIMIT')) {
       const limit = this.literal();
-      if (limit.kind !== 'number' || !Number.isInteger(limit.value) || limit.value < 0) throw new SoqlSyntaxError('LIMIT must be a non-negative integer');
+      if (limit.kind !== 'number' || !Number.isInteger(limit.value) || limit.value < 0)
+        throw new SoqlSyntaxError('LIMIT must be a non-negative integer');
       query.limit = limit.value;
     }
     const extra = this.tokens[this.position];
@@ -141,7 +158,8 @@ class Parser {
     }
     if (not) throw new SoqlSyntaxError('unexpected token: NOT');
     const token = this.next();
-    if (token?.type !== 'symbol' || !['=', '!=', '<', '<=', '>', '>='].includes(token.text)) throw new SoqlSyntaxError(`unexpected token: ${describe(token)}`);
+    if (token?.type !== 'symbol' || !['=', '!=', '<', '<=', '>', '>='].includes(token.text))
+      throw new SoqlSyntaxError(`unexpected token: ${describe(token)}`);
     return { op: 'compare', field, comparator: token.text as '=', value: this.literal() };
   }
 
@@ -184,7 +202,8 @@ class Parser {
   }
 
   private keyword(keyword: string): void {
-    if (!this.acceptKeyword(keyword)) throw new SoqlSyntaxError(`unexpected token: ${describe(this.tokens[this.position])}`);
+    if (!this.acceptKeyword(keyword))
+      throw new SoqlSyntaxError(`unexpected token: ${describe(this.tokens[this.position])}`);
   }
 }
 

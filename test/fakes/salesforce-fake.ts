@@ -29,7 +29,14 @@ export class SalesforceFake {
   readonly store = new SalesforceFakeStore(() => this.now());
   readonly oauth: SalesforceFakeOAuth;
   /** Every API request (not token requests), for assertions on what a connector sent. */
-  readonly requests: { method: string; path: string; query: Record<string, string>; headers: Record<string, string | undefined>; body: unknown; status?: number }[] = [];
+  readonly requests: {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    headers: Record<string, string | undefined>;
+    body: unknown;
+    status?: number;
+  }[] = [];
   private clock: number | null = null;
   private apiUsage = 0;
   private limitExceeded = 0;
@@ -40,7 +47,11 @@ export class SalesforceFake {
   private constructor(private readonly options: SalesforceFakeOptions) {
     this.clientId = options.clientId ?? '3MVG9fakeConsumerKey';
     this.clientSecret = options.clientSecret ?? 'fake-consumer-secret';
-    this.oauth = new SalesforceFakeOAuth({ clientId: this.clientId, clientSecret: this.clientSecret, ...(options.jwt ? { jwt: options.jwt } : {}) });
+    this.oauth = new SalesforceFakeOAuth({
+      clientId: this.clientId,
+      clientSecret: this.clientSecret,
+      ...(options.jwt ? { jwt: options.jwt } : {}),
+    });
   }
 
   static async start(options: SalesforceFakeOptions = {}): Promise<SalesforceFake> {
@@ -92,24 +103,37 @@ export class SalesforceFake {
       const answer = this.oauth.token(new URLSearchParams(raw), req.headers.authorization, this.url);
       return this.send(res, { status: answer.status, body: answer.body }, false);
     }
-    const entry: SalesforceFake['requests'][number] = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers } as Record<string, string | undefined>, body: undefined };
+    const entry: SalesforceFake['requests'][number] = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers } as Record<string, string | undefined>,
+      body: undefined,
+    };
     this.requests.push(entry);
     let answer: Answer;
     try {
       const token = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : '';
-      if (!this.oauth.isValid(token)) throw new SalesforceFakeError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+      if (!this.oauth.isValid(token))
+        throw new SalesforceFakeError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
       this.apiUsage += 1;
       if (this.limitExceeded > 0) {
         this.limitExceeded -= 1;
         throw new SalesforceFakeError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
       }
       if (raw !== '') {
-        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) throw new SalesforceFakeError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+          throw new SalesforceFakeError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
         entry.body = JSON.parse(raw);
       }
       answer = this.route(entry.method, url, entry.body, req.headers['sforce-query-options']);
     } catch (error) {
-      const failure = error instanceof SalesforceFakeError ? error : error instanceof SyntaxError ? new SalesforceFakeError(400, 'JSON_PARSER_ERROR', 'Unexpected character in JSON body') : new SalesforceFakeError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred.');
+      const failure =
+        error instanceof SalesforceFakeError
+          ? error
+          : error instanceof SyntaxError
+            ? new SalesforceFakeError(400, 'JSON_PARSER_ERROR', 'Unexpected character in JSON body')
+            : new SalesforceFakeError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred.');
       answer = { status: failure.status, body: failure.body() };
     }
     entry.status = answer.status;
@@ -124,13 +148,19 @@ export class SalesforceFake {
     const type = a as SObjectType;
     const isType = resource === 'sobjects' && ORG_SCHEMA[type] !== undefined;
     const fields = url.searchParams.get('fields')?.split(',');
-    if (method === 'GET' && resource === 'query' && a === undefined) return this.query(version, url.searchParams.get('q') ?? '', queryOptions);
-    if (method === 'GET' && resource === 'query' && a !== undefined && b === undefined) return this.queryMore(version, a);
+    if (method === 'GET' && resource === 'query' && a === undefined)
+      return this.query(version, url.searchParams.get('q') ?? '', queryOptions);
+    if (method === 'GET' && resource === 'query' && a !== undefined && b === undefined)
+      return this.queryMore(version, a);
     if (method === 'POST' && resource === 'composite' && a === undefined) return this.composite(body);
     if (!isType) throw notFound();
     if (method === 'POST' && b === undefined) {
       const record = this.store.create(type, body);
-      return { status: 201, body: { id: record.Id, success: true, errors: [] }, headers: { Location: `/services/data/${version}/sobjects/${type}/${record.Id}` } };
+      return {
+        status: 201,
+        body: { id: record.Id, success: true, errors: [] },
+        headers: { Location: `/services/data/${version}/sobjects/${type}/${record.Id}` },
+      };
     }
     if (b !== undefined && c === undefined) {
       const record = this.store.get(type, b);
@@ -143,13 +173,31 @@ export class SalesforceFake {
     }
     if (b !== undefined && c !== undefined) {
       const matches = this.store.byExternalId(type, b, c);
-      if (matches.length > 1) return { status: 300, body: matches.map((r) => `/services/data/${version}/sobjects/${type}/${r.Id}`) };
+      if (matches.length > 1)
+        return { status: 300, body: matches.map((r) => `/services/data/${version}/sobjects/${type}/${r.Id}`) };
       if (method === 'GET' && !matches[0]) throw notFound();
       if (method === 'GET') return { status: 200, body: this.render(version, type, matches[0]!, fields) };
-      if (method === 'PATCH' && matches[0]) return { status: 200, body: { id: this.store.update(type, matches[0].Id, body).Id, success: true, errors: [], created: false } };
-      if (method === 'PATCH') return { status: 201, body: { id: this.store.create(type, { ...(body as object), [b]: c }).Id, success: true, errors: [], created: true } };
+      if (method === 'PATCH' && matches[0])
+        return {
+          status: 200,
+          body: { id: this.store.update(type, matches[0].Id, body).Id, success: true, errors: [], created: false },
+        };
+      if (method === 'PATCH')
+        return {
+          status: 201,
+          body: {
+            id: this.store.create(type, { ...(body as object), [b]: c }).Id,
+            success: true,
+            errors: [],
+            created: true,
+          },
+        };
     }
-    throw new SalesforceFakeError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,PATCH,HEAD,DELETE`);
+    throw new SalesforceFakeError(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `HTTP Method '${method}' not allowed. Allowed are GET,PATCH,HEAD,DELETE`,
+    );
   }
 
   private query(version: string, soql: string, queryOptions?: string | string[]): Answer {
@@ -163,7 +211,8 @@ export class SalesforceFake {
 
   private queryMore(version: string, locatorAndOffset: string): Answer {
     const [locator = '', offset = ''] = locatorAndOffset.split('-');
-    if (!this.locators.has(locator) || !/^\d+$/.test(offset)) throw new SalesforceFakeError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    if (!this.locators.has(locator) || !/^\d+$/.test(offset))
+      throw new SalesforceFakeError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
     return this.batch(version, locator, Number(offset), this.options.batchSize ?? 2000);
   }
 
@@ -171,32 +220,63 @@ export class SalesforceFake {
     const { type, fields, ids } = this.locators.get(locator)!;
     const records = ids.slice(offset, offset + size).flatMap((id) => this.store.get(type, id) ?? []);
     const done = offset + size >= ids.length;
-    return { status: 200, body: { totalSize: ids.length, done, ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${locator}-${offset + size}` }), records: records.map((r) => this.render(version, type, r, fields)) } };
+    return {
+      status: 200,
+      body: {
+        totalSize: ids.length,
+        done,
+        ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${locator}-${offset + size}` }),
+        records: records.map((r) => this.render(version, type, r, fields)),
+      },
+    };
   }
 
   private composite(body: unknown): Answer {
     const change = this.beforeComposite;
     this.beforeComposite = undefined;
     change?.();
-    return { status: 200, body: runComposite(body, this.store, (method, url, subBody) => this.route(method, new URL(url, this.url), subBody)) };
+    return {
+      status: 200,
+      body: runComposite(body, this.store, (method, url, subBody) =>
+        this.route(method, new URL(url, this.url), subBody),
+      ),
+    };
   }
 
-  private render(version: string, type: SObjectType, record: FakeRecord, fields = Object.keys(ORG_SCHEMA[type])): Record<string, unknown> {
-    const attributes = (t: SObjectType, id: string) => ({ type: t, url: `/services/data/${version}/sobjects/${t}/${id}` });
+  private render(
+    version: string,
+    type: SObjectType,
+    record: FakeRecord,
+    fields = Object.keys(ORG_SCHEMA[type]),
+  ): Record<string, unknown> {
+    const attributes = (t: SObjectType, id: string) => ({
+      type: t,
+      url: `/services/data/${version}/sobjects/${t}/${id}`,
+    });
     const out: Record<string, unknown> = { attributes: attributes(type, record.Id) };
     for (const field of fields) {
       const def = this.store.fieldDef(type, field);
       const value = this.store.value(type, record, field);
-      const shown = def.type === 'datetime' && typeof value === 'number' ? new Date(value).toISOString().replace('Z', '+0000') : value;
+      const shown =
+        def.type === 'datetime' && typeof value === 'number'
+          ? new Date(value).toISOString().replace('Z', '+0000')
+          : value;
       const [head, tail] = field.split('.');
       if (tail === undefined) out[field] = shown;
-      else out[head!] = value === null && !record[`${head}Id`] ? null : { attributes: attributes(head as SObjectType, String(record[`${head}Id`])), [tail]: shown };
+      else
+        out[head!] =
+          value === null && !record[`${head}Id`]
+            ? null
+            : { attributes: attributes(head as SObjectType, String(record[`${head}Id`])), [tail]: shown };
     }
     return out;
   }
 
   private send(res: ServerResponse, answer: Answer, api: boolean): void {
-    const headers: Record<string, string> = { ...(answer.body !== undefined ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}), ...answer.headers };
+    const headers: Record<string, string> = {
+      ...(answer.body !== undefined ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}),
+      ...answer.headers,
+    };
     if (api) headers['Sforce-Limit-Info'] = `api-usage=${this.apiUsage}/${API_LIMIT}`;
     res.writeHead(answer.status, headers);
     res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));

@@ -45,7 +45,10 @@ interface Order extends Row {
   items: Item[];
 }
 
-const error = (status: number, code: string, value: string): FakeAnswer => ({ status, body: { error: { code, message: { lang: 'en', value } } } });
+const error = (status: number, code: string, value: string): FakeAnswer => ({
+  status,
+  body: { error: { code, message: { lang: 'en', value } } },
+});
 const notFound = (type: string) => error(404, '/IWBEP/CM_MGW_RT/020', `Resource not found for segment '${type}'`);
 /** The host a system behind a reverse proxy names in its `__next` links. */
 export const INTERNAL_HOST = 'https://s4-internal.example:44300';
@@ -76,16 +79,32 @@ export class SapFakeStore {
     const { method, path } = req;
     const key = /^(\w+)\((.*)\)(\/\w+)?$/.exec(path);
     const entitySet = key?.[1] ?? path;
-    const keys = Object.fromEntries([...(key?.[2] ?? '').matchAll(/(?:(\w+)=)?'((?:[^']|'')*)'/g)].map(([, name = 'id', value = '']) => [name, value]));
+    const keys = Object.fromEntries(
+      [...(key?.[2] ?? '').matchAll(/(?:(\w+)=)?'((?:[^']|'')*)'/g)].map(([, name = 'id', value = '']) => [
+        name,
+        value,
+      ]),
+    );
     if (method === 'GET' && path === 'A_BusinessPartner') return this.collection(req, [...this.partners.values()]);
     if (method === 'POST' && path === 'A_BusinessPartner') return this.createPartner(req.body as Row);
-    if (method === 'PATCH' && entitySet === 'A_BusinessPartner') return this.patch(this.partners.get(keys.id ?? ''), req);
-    if (method === 'GET' && path === 'A_SalesOrder') return this.collection(req, [...this.orders.values()].map((o) => this.header(o)));
+    if (method === 'PATCH' && entitySet === 'A_BusinessPartner')
+      return this.patch(this.partners.get(keys.id ?? ''), req);
+    if (method === 'GET' && path === 'A_SalesOrder')
+      return this.collection(
+        req,
+        [...this.orders.values()].map((o) => this.header(o)),
+      );
     if (method === 'POST' && path === 'A_SalesOrder') return this.createOrder(req.body as Row);
     const order = this.orders.get(keys.id ?? keys.SalesOrder ?? '');
-    if (method === 'GET' && entitySet === 'A_SalesOrder' && key?.[3] === '/to_Item') return order ? this.collection(req, order.items) : notFound('A_SalesOrderType');
-    if (method === 'GET' && entitySet === 'A_SalesOrder') return order ? { status: 200, body: { d: this.withMetadata(this.header(order)) } } : notFound('A_SalesOrderType');
-    if (method === 'PATCH' && entitySet === 'A_SalesOrderItem') return this.patch(order?.items.find((i) => i.SalesOrderItem === keys.SalesOrderItem), req);
+    if (method === 'GET' && entitySet === 'A_SalesOrder' && key?.[3] === '/to_Item')
+      return order ? this.collection(req, order.items) : notFound('A_SalesOrderType');
+    if (method === 'GET' && entitySet === 'A_SalesOrder')
+      return order ? { status: 200, body: { d: this.withMetadata(this.header(order)) } } : notFound('A_SalesOrderType');
+    if (method === 'PATCH' && entitySet === 'A_SalesOrderItem')
+      return this.patch(
+        order?.items.find((i) => i.SalesOrderItem === keys.SalesOrderItem),
+        req,
+      );
     if (method === 'GET' && path === 'A_MatlStkInAcctMod') return this.collection(req, this.stock);
     return error(405, '/IWBEP/CM_MGW_RT/021', `${method} ${path} is not supported by the fake`);
   }
@@ -98,10 +117,17 @@ export class SapFakeStore {
     let next: string | undefined;
     if (this.serverPageSize !== undefined && page.length > this.serverPageSize) {
       page = page.slice(0, this.serverPageSize);
-      const query = new URLSearchParams({ 'sap-client': req.query.get('sap-client') ?? '', $filter: req.query.get('$filter') ?? '', $skiptoken: String(skip + this.serverPageSize) });
+      const query = new URLSearchParams({
+        'sap-client': req.query.get('sap-client') ?? '',
+        $filter: req.query.get('$filter') ?? '',
+        $skiptoken: String(skip + this.serverPageSize),
+      });
       next = `${INTERNAL_HOST}/sap/opu/odata/sap/${req.service}/${req.path}?${query.toString()}`;
     }
-    return { status: 200, body: { d: { results: page.map((row) => this.withMetadata(row)), ...(next ? { __next: next } : {}) } } };
+    return {
+      status: 200,
+      body: { d: { results: page.map((row) => this.withMetadata(row)), ...(next ? { __next: next } : {}) } },
+    };
   }
 
   private createPartner(body: Row): FakeAnswer {
@@ -124,7 +150,8 @@ export class SapFakeStore {
   private createOrder(body: Row): FakeAnswer {
     if (body.SalesOrder !== '') return error(400, 'V1/003', 'Sales order numbers are assigned internally');
     const soldTo = String(body.SoldToParty ?? '');
-    if (!this.partners.has(soldTo)) return error(400, 'V1/302', `Sold-to party ${soldTo} not defined for sales area 1010/10/00`);
+    if (!this.partners.has(soldTo))
+      return error(400, 'V1/302', `Sold-to party ${soldTo} not defined for sales area 1010/10/00`);
     const items = results(body.to_Item);
     if (items.length === 0) return error(400, 'V1/555', 'The sales document is not complete: no items');
     const id = String(1000 + ++this.sequence);
@@ -153,7 +180,8 @@ export class SapFakeStore {
 
   private patch(entity: Row | undefined, req: StoreRequest): FakeAnswer {
     if (!entity) return notFound(req.path);
-    if (req.ifMatch !== '*' && req.ifMatch !== entity.etag) return error(412, '/IWBEP/CM_MGW_RT/098', 'Precondition failed: the entity was changed in the meantime');
+    if (req.ifMatch !== '*' && req.ifMatch !== entity.etag)
+      return error(412, '/IWBEP/CM_MGW_RT/098', 'Precondition failed: the entity was changed in the meantime');
     Object.assign(entity, (req.body as { d?: Row } | undefined)?.d ?? req.body, { etag: this.etag() });
     return { status: 204 };
   }
@@ -165,7 +193,10 @@ export class SapFakeStore {
       SoldToParty: order.SoldToParty,
       PurchaseOrderByCustomer: order.PurchaseOrderByCustomer,
       TransactionCurrency: order.TransactionCurrency,
-      TotalNetAmount: scaledToDecimal(order.items.reduce((sum, item) => sum + item.net, 0n), 3),
+      TotalNetAmount: scaledToDecimal(
+        order.items.reduce((sum, item) => sum + item.net, 0n),
+        3,
+      ),
       OverallSDDocumentRejectionSts: rejected === 0 ? 'A' : rejected === order.items.length ? 'C' : 'B',
     };
   }

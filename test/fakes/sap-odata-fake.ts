@@ -26,7 +26,8 @@ export interface SapFakeRequest {
   csrfToken: string | undefined;
 }
 
-const SERVICE_ROOT = /^\/sap\/opu\/odata\/sap\/(API_BUSINESS_PARTNER|API_SALES_ORDER_SRV|API_MATERIAL_STOCK_SRV)\/(.*)$/;
+const SERVICE_ROOT =
+  /^\/sap\/opu\/odata\/sap\/(API_BUSINESS_PARTNER|API_SALES_ORDER_SRV|API_MATERIAL_STOCK_SRV)\/(.*)$/;
 const SESSION_COOKIE = 'SAP_SESSIONID_J01_100';
 
 export function odataError(status: number, code: string, message: string): FakeAnswer {
@@ -82,12 +83,24 @@ export class SapODataFake {
     const method = req.method ?? 'GET';
     const csrfToken = header(req, 'x-csrf-token');
     if (!match) return send(res, odataError(404, '/IWFND/MED/170', `No service found for ${url.pathname}`));
-    const request: SapFakeRequest = { method, service: match[1] ?? '', path: decodeURIComponent(match[2] ?? ''), query: url.searchParams, csrfToken };
+    const request: SapFakeRequest = {
+      method,
+      service: match[1] ?? '',
+      path: decodeURIComponent(match[2] ?? ''),
+      query: url.searchParams,
+      csrfToken,
+    };
     this.requests.push(request);
 
     const expected = `Basic ${Buffer.from(`${this.options.username}:${this.options.password}`).toString('base64')}`;
-    if (req.headers.authorization !== expected) return send(res, { status: 401, text: 'Logon failed', headers: { 'www-authenticate': 'Basic realm="SAP NetWeaver"' } });
-    if (url.searchParams.get('sap-client') !== this.options.client) return send(res, odataError(400, '/IWFND/CM_BEC/026', 'Client is not valid'));
+    if (req.headers.authorization !== expected)
+      return send(res, {
+        status: 401,
+        text: 'Logon failed',
+        headers: { 'www-authenticate': 'Basic realm="SAP NetWeaver"' },
+      });
+    if (url.searchParams.get('sap-client') !== this.options.client)
+      return send(res, odataError(400, '/IWFND/CM_BEC/026', 'Client is not valid'));
 
     const extra: Record<string, string | string[]> = {};
     if (method === 'GET' && csrfToken?.toLowerCase() === 'fetch') {
@@ -96,15 +109,24 @@ export class SapODataFake {
       const token = randomBytes(12).toString('base64');
       this.sessions.set(session, token);
       extra['x-csrf-token'] = token;
-      extra['set-cookie'] = [`${SESSION_COOKIE}=${session}; path=/; HttpOnly`, `sap-usercontext=sap-client=${this.options.client}; path=/; expires=Wed, 21 Oct 2099 07:28:00 GMT`];
+      extra['set-cookie'] = [
+        `${SESSION_COOKIE}=${session}; path=/; HttpOnly`,
+        `sap-usercontext=sap-client=${this.options.client}; path=/; expires=Wed, 21 Oct 2099 07:28:00 GMT`,
+      ];
     } else if (method !== 'GET') {
       const session = /(?:^|;\s*)SAP_SESSIONID_J01_100=([^;]+)/.exec(header(req, 'cookie') ?? '')?.[1];
       const known = session === undefined ? undefined : this.sessions.get(session);
-      if (known === undefined || known !== csrfToken) return send(res, { status: 403, text: 'CSRF token validation failed', headers: { 'x-csrf-token': 'Required' } });
+      if (known === undefined || known !== csrfToken)
+        return send(res, {
+          status: 403,
+          text: 'CSRF token validation failed',
+          headers: { 'x-csrf-token': 'Required' },
+        });
     }
 
     const failureAt = this.failures.findIndex((f) => f.method === method);
-    if (failureAt >= 0) return send(res, this.failures.splice(failureAt, 1)[0]?.answer ?? odataError(500, 'FAKE', 'no answer'));
+    if (failureAt >= 0)
+      return send(res, this.failures.splice(failureAt, 1)[0]?.answer ?? odataError(500, 'FAKE', 'no answer'));
 
     let body: unknown;
     try {

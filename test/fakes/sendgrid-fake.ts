@@ -41,9 +41,18 @@ export async function startSendGridFake(): Promise<SendGridFake> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ authorization: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as SendGridMailBody });
-      const answer = next.shift() ?? { status: 202, headers: { 'X-Message-Id': `sg-${randomBytes(8).toString('hex')}` } };
-      res.writeHead(answer.status, { ...(answer.body !== undefined ? { 'content-type': 'application/json' } : {}), ...answer.headers });
+      received.push({
+        authorization: req.headers.authorization,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as SendGridMailBody,
+      });
+      const answer = next.shift() ?? {
+        status: 202,
+        headers: { 'X-Message-Id': `sg-${randomBytes(8).toString('hex')}` },
+      };
+      res.writeHead(answer.status, {
+        ...(answer.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...answer.headers,
+      });
       res.end(answer.body !== undefined ? JSON.stringify(answer.body) : undefined);
     });
   });

@@ -8,7 +8,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StripeErrorBody, StripePaymentIntent, StripeRefund } from '../../connectors/payment/stripe/stripe.schemas';
+import type {
+  StripeErrorBody,
+  StripePaymentIntent,
+  StripeRefund,
+} from '../../connectors/payment/stripe/stripe.schemas';
 import { allowListeningServer } from './egress-allowance';
 
 type Form = { [key: string]: string | Form };
@@ -32,7 +36,10 @@ export interface StripeFake {
   readonly intents: ReadonlyMap<string, StripePaymentIntent>;
   readonly refunds: readonly StripeRefund[];
   /** The next `times` requests get this answer before reaching any state. */
-  failNext(answer: { status: number; error: StripeErrorBody['error']; headers?: Record<string, string> }, times?: number): void;
+  failNext(
+    answer: { status: number; error: StripeErrorBody['error']; headers?: Record<string, string> },
+    times?: number,
+  ): void;
   /** The next write is carried out and stored under its key, then its connection is cut before the answer. */
   loseNextAnswer(): void;
   /** `created` (epoch seconds) of objects created from now on; null: the real clock. */
@@ -48,8 +55,20 @@ class StripeFailure extends Error {
     super(error.message);
   }
 }
-const invalid = (message: string, code?: string, param?: string) => new StripeFailure(400, { type: 'invalid_request_error', message, ...(code ? { code } : {}), ...(param ? { param } : {}) });
-const missing = (id: string) => new StripeFailure(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${id}'`, param: 'intent' });
+const invalid = (message: string, code?: string, param?: string) =>
+  new StripeFailure(400, {
+    type: 'invalid_request_error',
+    message,
+    ...(code ? { code } : {}),
+    ...(param ? { param } : {}),
+  });
+const missing = (id: string) =>
+  new StripeFailure(404, {
+    type: 'invalid_request_error',
+    code: 'resource_missing',
+    message: `No such payment_intent: '${id}'`,
+    param: 'intent',
+  });
 
 /** `metadata[reference]=x` → { metadata: { reference: 'x' } }. */
 function parseForm(raw: string): Form {
@@ -85,7 +104,8 @@ function integer(form: Form | URLSearchParams, key: string, required = false): n
 /** Stripe's list semantics: newest first, the page after `starting_after`, `limit` 1–100 (default 10). */
 function page<T extends { id: string }>(items: T[], query: URLSearchParams, path: string) {
   const limit = integer(query, 'limit') ?? 10;
-  if (limit < 1 || limit > 100) throw invalid('This value must be between 1 and 100.', 'parameter_invalid_integer', 'limit');
+  if (limit < 1 || limit > 100)
+    throw invalid('This value must be between 1 and 100.', 'parameter_invalid_integer', 'limit');
   const after = query.get('starting_after');
   const start = after ? items.findIndex((item) => item.id === after) + 1 : 0;
   if (after && start === 0) throw invalid(`No such object: '${after}'`, 'resource_missing', 'starting_after');
@@ -105,7 +125,8 @@ export async function startStripeFake(): Promise<StripeFake> {
   let sequence = 0;
   const now = () => clock ?? Math.floor(Date.now() / 1000);
   const nextId = (prefix: string) => `${prefix}_fake${String(++sequence).padStart(8, '0')}`;
-  const newestFirst = <T extends { created: number; id: string }>(items: T[]) => [...items].sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
+  const newestFirst = <T extends { created: number; id: string }>(items: T[]) =>
+    [...items].sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
 
   function intentOf(id: string): StripePaymentIntent {
     const intent = intents.get(id);
@@ -114,23 +135,48 @@ export async function startStripeFake(): Promise<StripeFake> {
   }
 
   function unexpectedState(intent: StripePaymentIntent, action: string): StripeFailure {
-    return invalid(`This PaymentIntent could not be ${action} because it has a status of ${intent.status}.`, 'payment_intent_unexpected_state');
+    return invalid(
+      `This PaymentIntent could not be ${action} because it has a status of ${intent.status}.`,
+      'payment_intent_unexpected_state',
+    );
   }
 
   function createIntent(form: Form): StripePaymentIntent {
     const amount = integer(form, 'amount', true)!;
     const currency = text(form, 'currency');
-    if (amount < 1) throw invalid('This value must be greater than or equal to 1.', 'parameter_invalid_integer', 'amount');
-    if (!currency || !/^[a-z]{3}$/.test(currency)) throw invalid(`Invalid currency: ${currency ?? ''}.`, 'parameter_invalid_string', 'currency');
+    if (amount < 1)
+      throw invalid('This value must be greater than or equal to 1.', 'parameter_invalid_integer', 'amount');
+    if (!currency || !/^[a-z]{3}$/.test(currency))
+      throw invalid(`Invalid currency: ${currency ?? ''}.`, 'parameter_invalid_string', 'currency');
     const confirm = text(form, 'confirm') === 'true';
     const automatic = typeof form.automatic_payment_methods === 'object' ? form.automatic_payment_methods : {};
     // Since 2023-08-16 automatic payment methods are on by default; confirming them needs a return_url or no redirects.
-    if (confirm && text(automatic, 'enabled') !== 'false' && text(automatic, 'allow_redirects') !== 'never' && !text(form, 'return_url')) {
-      throw invalid('You must provide a `return_url` when confirming a PaymentIntent with automatic payment methods that may redirect.', 'parameter_missing', 'return_url');
+    if (
+      confirm &&
+      text(automatic, 'enabled') !== 'false' &&
+      text(automatic, 'allow_redirects') !== 'never' &&
+      !text(form, 'return_url')
+    ) {
+      throw invalid(
+        'You must provide a `return_url` when confirming a PaymentIntent with automatic payment methods that may redirect.',
+        'parameter_missing',
+        'return_url',
+      );
     }
     const paymentMethod = text(form, 'payment_method');
-    if (confirm && !paymentMethod) throw invalid('You must provide a payment method to confirm this PaymentIntent.', 'parameter_missing', 'payment_method');
-    const metadata = typeof form.metadata === 'object' ? (Object.fromEntries(Object.entries(form.metadata).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {};
+    if (confirm && !paymentMethod)
+      throw invalid(
+        'You must provide a payment method to confirm this PaymentIntent.',
+        'parameter_missing',
+        'payment_method',
+      );
+    const metadata =
+      typeof form.metadata === 'object'
+        ? (Object.fromEntries(Object.entries(form.metadata).filter(([, v]) => typeof v === 'string')) as Record<
+            string,
+            string
+          >)
+        : {};
     const manual = text(form, 'capture_method') === 'manual';
     const intent: StripePaymentIntent = {
       id: nextId('pi'),
@@ -158,18 +204,31 @@ export async function startStripeFake(): Promise<StripeFake> {
     }
     const declined =
       paymentMethod === 'pm_card_chargeDeclined'
-        ? { type: 'card_error' as const, code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' }
+        ? {
+            type: 'card_error' as const,
+            code: 'card_declined',
+            decline_code: 'generic_decline',
+            message: 'Your card was declined.',
+          }
         : paymentMethod === 'pm_card_authenticationRequired' && text(form, 'error_on_requires_action') === 'true'
-          ? { type: 'card_error' as const, code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' }
+          ? {
+              type: 'card_error' as const,
+              code: 'authentication_required',
+              decline_code: 'authentication_required',
+              message: 'Your card was declined. This transaction requires authentication.',
+            }
           : undefined;
-    if (declined) Object.assign(intent, { status: 'requires_payment_method', amount_capturable: 0, last_payment_error: declined });
+    if (declined)
+      Object.assign(intent, { status: 'requires_payment_method', amount_capturable: 0, last_payment_error: declined });
     intents.set(intent.id, intent);
     if (declined) throw new StripeFailure(402, declined);
     return intent;
   }
 
   function refundedOf(intentId: string): number {
-    return refunds.filter((r) => r.payment_intent === intentId && r.status === 'succeeded').reduce((sum, r) => sum + r.amount, 0);
+    return refunds
+      .filter((r) => r.payment_intent === intentId && r.status === 'succeeded')
+      .reduce((sum, r) => sum + r.amount, 0);
   }
 
   /** Routes one request; throws StripeFailure for Stripe's error answers. */
@@ -188,12 +247,27 @@ export async function startStripeFake(): Promise<StripeFake> {
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const intent = intentOf(text(form, 'payment_intent') ?? '');
-      if (intent.status !== 'succeeded') throw invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`);
+      if (intent.status !== 'succeeded')
+        throw invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`);
       const remaining = (intent.amount_received ?? 0) - refundedOf(intent.id);
-      if (remaining === 0) throw invalid(`Charge for ${intent.id} has already been refunded.`, 'charge_already_refunded');
+      if (remaining === 0)
+        throw invalid(`Charge for ${intent.id} has already been refunded.`, 'charge_already_refunded');
       const amount = integer(form, 'amount') ?? remaining;
-      if (amount > remaining) throw invalid(`Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`, 'amount_too_large', 'amount');
-      const refund: StripeRefund = { id: nextId('re'), object: 'refund', amount, created: now(), currency: intent.currency, payment_intent: intent.id, status: 'succeeded' };
+      if (amount > remaining)
+        throw invalid(
+          `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`,
+          'amount_too_large',
+          'amount',
+        );
+      const refund: StripeRefund = {
+        id: nextId('re'),
+        object: 'refund',
+        amount,
+        created: now(),
+        currency: intent.currency,
+        payment_intent: intent.id,
+        status: 'succeeded',
+      };
       refunds.push(refund);
       return refund;
     }
@@ -202,15 +276,23 @@ export async function startStripeFake(): Promise<StripeFake> {
       const intent = intentOf(decodeURIComponent(match[1]!));
       if (intent.status !== 'requires_capture') throw unexpectedState(intent, 'captured');
       const amount = integer(form, 'amount_to_capture') ?? intent.amount;
-      if (amount > intent.amount) throw invalid('The amount to capture exceeds the capturable amount.', 'amount_too_large', 'amount_to_capture');
+      if (amount > intent.amount)
+        throw invalid('The amount to capture exceeds the capturable amount.', 'amount_too_large', 'amount_to_capture');
       return Object.assign(intent, { status: 'succeeded', amount_received: amount, amount_capturable: 0 });
     }
     if (match && method === 'POST' && match[2] === 'cancel') {
       const intent = intentOf(decodeURIComponent(match[1]!));
       if (intent.status === 'succeeded' || intent.status === 'canceled') throw unexpectedState(intent, 'canceled');
-      return Object.assign(intent, { status: 'canceled', amount_capturable: 0, cancellation_reason: text(form, 'cancellation_reason') ?? null });
+      return Object.assign(intent, {
+        status: 'canceled',
+        amount_capturable: 0,
+        cancellation_reason: text(form, 'cancellation_reason') ?? null,
+      });
     }
-    throw new StripeFailure(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}).` });
+    throw new StripeFailure(404, {
+      type: 'invalid_request_error',
+      message: `Unrecognized request URL (${method}: ${path}).`,
+    });
   }
 
   function answer(method: string, path: string, query: URLSearchParams, form: Form): Answer {
@@ -218,7 +300,8 @@ export async function startStripeFake(): Promise<StripeFake> {
       // A snapshot: later transitions must not change what a replay answers.
       return { status: 200, body: structuredClone(route(method, path, query, form)) };
     } catch (error) {
-      if (error instanceof StripeFailure) return { status: error.status, body: { error: error.error } satisfies StripeErrorBody };
+      if (error instanceof StripeFailure)
+        return { status: error.status, body: { error: error.error } satisfies StripeErrorBody };
       throw error;
     }
   }
@@ -229,7 +312,13 @@ export async function startStripeFake(): Promise<StripeFake> {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://stripe.fake');
     const method = req.method ?? 'GET';
-    requests.push({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body: decodeURIComponent(raw.replace(/\+/g, ' ')) });
+    requests.push({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: decodeURIComponent(raw.replace(/\+/g, ' ')),
+    });
     const send = ({ status, body, headers }: Answer) => {
       res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${sequence}`, ...headers });
       res.end(JSON.stringify(body));
@@ -237,7 +326,12 @@ export async function startStripeFake(): Promise<StripeFake> {
     const failure = failures.shift();
     if (failure) return send(failure);
     if (req.headers.authorization !== `Bearer ${secretKey}`) {
-      return send({ status: 401, body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided: sk_test_****' } } satisfies StripeErrorBody });
+      return send({
+        status: 401,
+        body: {
+          error: { type: 'invalid_request_error', message: 'Invalid API Key provided: sk_test_****' },
+        } satisfies StripeErrorBody,
+      });
     }
     const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
     const fingerprint = `${method} ${url.pathname} ${raw}`;

@@ -61,9 +61,15 @@ export class FakeVendorApi {
 
   private async answer(req: IncomingMessage): Promise<ScriptedResponse> {
     const authorization = req.headers.authorization;
-    this.received.push({ method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://x').pathname, authorization, at: Date.now() });
+    this.received.push({
+      method: req.method ?? 'GET',
+      path: new URL(req.url ?? '/', 'http://x').pathname,
+      authorization,
+      at: Date.now(),
+    });
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
-    if (this.authorize && !this.authorize(token)) return { status: 401, body: { error: 'invalid_token', error_description: 'The access token is invalid' } };
+    if (this.authorize && !this.authorize(token))
+      return { status: 401, body: { error: 'invalid_token', error_description: 'The access token is invalid' } };
     const response = this.queued.shift() ?? this.fallback;
     if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
     return response;

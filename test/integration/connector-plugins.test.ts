@@ -16,7 +16,11 @@ const FIXTURE = resolve(__dirname, '../fixtures/junction-plugin-example');
 const MASTER_KEY = 'plugin-test-master-key-0123456789abcdef';
 
 /** Plays the fictional Example CRM of the fixture plugin and records what it was sent. */
-function startExampleCrm(): Promise<{ server: Server; url: string; requests: { method: string; url: string; headers: IncomingHttpHeaders }[] }> {
+function startExampleCrm(): Promise<{
+  server: Server;
+  url: string;
+  requests: { method: string; url: string; headers: IncomingHttpHeaders }[];
+}> {
   const requests: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
   const server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
@@ -24,12 +28,18 @@ function startExampleCrm(): Promise<{ server: Server; url: string; requests: { m
     if (req.url === '/v1/ping') return res.end('{"ok":true}');
     if (req.method === 'PUT' && req.url?.startsWith('/v1/contacts/')) {
       const email = decodeURIComponent(req.url.slice('/v1/contacts/'.length));
-      return res.end(JSON.stringify({ id: 'c-1', email, first_name: 'Ada', last_name: null, updated_at: '2025-01-01T00:00:00Z' }));
+      return res.end(
+        JSON.stringify({ id: 'c-1', email, first_name: 'Ada', last_name: null, updated_at: '2025-01-01T00:00:00Z' }),
+      );
     }
     res.statusCode = 404;
     res.end('{"error":"not found"}');
   });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests })));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () =>
+      done({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests }),
+    ),
+  );
 }
 
 describe('connector plugins and connectors.yaml at start-up (integration, MariaDB)', function () {
@@ -40,10 +50,20 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
   let config: Config;
   const opened: LoadedConnectors[] = [];
 
-  async function load(yaml: string, env: Record<string, string> = {}, options: { refreshIntervalMs?: number } = {}): Promise<LoadedConnectors> {
+  async function load(
+    yaml: string,
+    env: Record<string, string> = {},
+    options: { refreshIntervalMs?: number } = {},
+  ): Promise<LoadedConnectors> {
     const file = join(dir, `connectors-${opened.length}-${Math.random().toString(36).slice(2)}.yaml`);
     await writeFile(file, yaml);
-    const loaded = await loadConnectors({ config, models: db.models, env, file, refreshIntervalMs: options.refreshIntervalMs ?? 0 });
+    const loaded = await loadConnectors({
+      config,
+      models: db.models,
+      env,
+      file,
+      refreshIntervalMs: options.refreshIntervalMs ?? 0,
+    });
     opened.push(loaded);
     return loaded;
   }
@@ -85,19 +105,32 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
   });
 
   it('loads the plugin listed in connectors.yaml; its instance gets credentials from ${ENV} and talks to the vendor', async () => {
-    const loaded = await load(`plugins: ['${FIXTURE}']\n${egressAllowingCrm()}instances:${exampleInstance('crm.example')}\n`, { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' });
+    const loaded = await load(
+      `plugins: ['${FIXTURE}']\n${egressAllowingCrm()}instances:${exampleInstance('crm.example')}\n`,
+      { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' },
+    );
     expect(loaded.plugins).to.deep.equal([{ plugin: FIXTURE, vendors: ['crm/example'] }]);
     expect(loaded.registry.listVendors()).to.deep.include({ kind: 'crm', vendor: 'example' });
 
     const connector = loaded.registry.resolve('crm', 'crm.example');
     expect(connector).to.include({ kind: 'crm', vendor: 'example', name: 'crm.example' });
     await connector.healthCheck();
-    const contact = await connector.upsertContact({ email: 'ada@example.test', firstName: 'Ada' }, { idempotencyKey: 'order-1/upsertContact' });
-    expect(contact).to.deep.equal({ id: 'c-1', email: 'ada@example.test', firstName: 'Ada', updatedAt: '2025-01-01T00:00:00Z' });
+    const contact = await connector.upsertContact(
+      { email: 'ada@example.test', firstName: 'Ada' },
+      { idempotencyKey: 'order-1/upsertContact' },
+    );
+    expect(contact).to.deep.equal({
+      id: 'c-1',
+      email: 'ada@example.test',
+      firstName: 'Ada',
+      updatedAt: '2025-01-01T00:00:00Z',
+    });
     const [ping, put] = crm.requests.slice(-2);
     expect(ping?.headers['x-api-key']).to.equal('key-from-env-123');
     expect(put?.headers['idempotency-key']).to.equal('order-1/upsertContact');
-    const unsupported = await connector.createDeal({ name: 'd', contactId: 'c-1', amount: { amount: 1, currency: 'EUR' } }, { idempotencyKey: 'k' }).catch((e: unknown) => e);
+    const unsupported = await connector
+      .createDeal({ name: 'd', contactId: 'c-1', amount: { amount: 1, currency: 'EUR' } }, { idempotencyKey: 'k' })
+      .catch((e: unknown) => e);
     expect(unsupported).to.have.property('code', 'UNSUPPORTED');
   });
 
@@ -105,11 +138,26 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
     const sealed = createVault(config).seal('crm.vaulted', { apiKey: 'key-from-vault-456' });
     await db.models.ConnectorInstance.bulkCreate([
       { name: 'crm.main', kind: 'crm', vendor: 'sandbox', settings: { pageSize: 5 } },
-      { name: 'crm.vaulted', kind: 'crm', vendor: 'example', settings: { baseUrl: crm.url }, credentialsCiphertext: sealed.ciphertext, credentialsKeyId: sealed.keyId },
+      {
+        name: 'crm.vaulted',
+        kind: 'crm',
+        vendor: 'example',
+        settings: { baseUrl: crm.url },
+        credentialsCiphertext: sealed.ciphertext,
+        credentialsKeyId: sealed.keyId,
+      },
     ]);
-    const loaded = await load(`plugins: ['${FIXTURE}']\n${egressAllowingCrm()}instances:${exampleInstance('crm.main')}${exampleInstance('crm.eu')}\n`, { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' });
+    const loaded = await load(
+      `plugins: ['${FIXTURE}']\n${egressAllowingCrm()}instances:${exampleInstance('crm.main')}${exampleInstance('crm.eu')}\n`,
+      { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' },
+    );
     const sources = Object.fromEntries(loaded.registry.listInstances().map((i) => [i.name, `${i.source}:${i.vendor}`]));
-    expect(sources).to.deep.include({ 'crm.main': 'database:sandbox', 'crm.eu': 'config:example', 'crm.vaulted': 'database:example', 'erp.main': 'default:sandbox' });
+    expect(sources).to.deep.include({
+      'crm.main': 'database:sandbox',
+      'crm.eu': 'config:example',
+      'crm.vaulted': 'database:example',
+      'erp.main': 'default:sandbox',
+    });
 
     await loaded.registry.resolve('crm', 'crm.vaulted').healthCheck();
     expect(crm.requests.at(-1)?.headers['x-api-key']).to.equal('key-from-vault-456');
@@ -120,15 +168,26 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
     const env = { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' };
     const before = crm.requests.length;
     const refused = await load(instances, env);
-    const error = await refused.registry.resolve('crm', 'crm.example').healthCheck().catch((e: unknown) => e);
+    const error = await refused.registry
+      .resolve('crm', 'crm.example')
+      .healthCheck()
+      .catch((e: unknown) => e);
     expect(error).to.include({ code: 'DESTINATION_REFUSED', retryable: false });
     expect(crm.requests.length, 'requests that reached the vendor').to.equal(before);
 
     const otherPort = `127.0.0.1:${Number(new URL(crm.url).port) === 65535 ? 65534 : Number(new URL(crm.url).port) + 1}`;
     const elsewhere = await load(`egress: { allow: ['${otherPort}'] }\n${instances}`, env);
-    expect(await elsewhere.registry.resolve('crm', 'crm.example').healthCheck().catch((e: unknown) => e)).to.include({ code: 'DESTINATION_REFUSED' });
+    expect(
+      await elsewhere.registry
+        .resolve('crm', 'crm.example')
+        .healthCheck()
+        .catch((e: unknown) => e),
+    ).to.include({ code: 'DESTINATION_REFUSED' });
 
-    config = loadConfig({ DATABASE_URL: db.url, JUNCTION_MASTER_KEY: MASTER_KEY, CONNECTOR_EGRESS_ALLOW: new URL(crm.url).host }, false);
+    config = loadConfig(
+      { DATABASE_URL: db.url, JUNCTION_MASTER_KEY: MASTER_KEY, CONNECTOR_EGRESS_ALLOW: new URL(crm.url).host },
+      false,
+    );
     try {
       await (await load(instances, env)).registry.resolve('crm', 'crm.example').healthCheck();
     } finally {
@@ -140,7 +199,9 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
   it('when egress.allow holds something that is not a destination, then start-up fails naming the entry', async () => {
     const error = await loadFailure("egress: { allow: ['https://api.example.test', '*.com'] }\n");
     expect(error).to.be.instanceOf(ConnectorsFileError);
-    expect(error.message).to.contain('egress.allow[0]: "https://api.example.test" must be a host').and.contain('egress.allow[1]: "*.com": a wildcard must name a domain');
+    expect(error.message)
+      .to.contain('egress.allow[0]: "https://api.example.test" must be a host')
+      .and.contain('egress.allow[1]: "*.com": a wildcard must name a domain');
   });
 
   it('picks up rows saved by other processes within the refresh interval', async () => {
@@ -148,7 +209,8 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
     expect(loaded.registry.describeInstance('crm.later')).to.equal(undefined);
     await db.models.ConnectorInstance.create({ name: 'crm.later', kind: 'crm', vendor: 'sandbox', settings: {} });
     const deadline = Date.now() + 5_000;
-    while (!loaded.registry.describeInstance('crm.later') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!loaded.registry.describeInstance('crm.later') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(loaded.registry.describeInstance('crm.later')?.source).to.equal('database');
   });
 
@@ -161,10 +223,21 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
   });
 
   it('when an instance uses a vendor no plugin registered, or fails its vendor schema, then start-up fails naming it', async () => {
-    const unknown = await loadFailure(`instances:${exampleInstance('crm.example')}\n`, { EXAMPLE_URL: crm.url, EXAMPLE_API_KEY: 'key-from-env-123' });
-    expect(unknown.message).to.contain('instances.crm.example.vendor: no crm vendor "example" is registered').and.contain('is its plugin listed?');
-    const invalid = await loadFailure(`plugins: ['${FIXTURE}']\ninstances:${exampleInstance('crm.example')}\n`, { EXAMPLE_URL: 'not a url', EXAMPLE_API_KEY: 'short' });
-    expect(invalid.message).to.contain('instances.crm.example.settings.baseUrl: Invalid URL').and.contain('instances.crm.example.credentials.apiKey:').and.not.contain('short');
+    const unknown = await loadFailure(`instances:${exampleInstance('crm.example')}\n`, {
+      EXAMPLE_URL: crm.url,
+      EXAMPLE_API_KEY: 'key-from-env-123',
+    });
+    expect(unknown.message)
+      .to.contain('instances.crm.example.vendor: no crm vendor "example" is registered')
+      .and.contain('is its plugin listed?');
+    const invalid = await loadFailure(`plugins: ['${FIXTURE}']\ninstances:${exampleInstance('crm.example')}\n`, {
+      EXAMPLE_URL: 'not a url',
+      EXAMPLE_API_KEY: 'short',
+    });
+    expect(invalid.message)
+      .to.contain('instances.crm.example.settings.baseUrl: Invalid URL')
+      .and.contain('instances.crm.example.credentials.apiKey:')
+      .and.not.contain('short');
   });
 
   it('accepts a plugin that exports a vendors array, resolved relative to the file', async () => {
@@ -173,21 +246,51 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
       join(dir, 'plugins', 'array-plugin', 'index.js'),
       `exports.vendors = [{ kind: 'erp', vendor: 'array-erp', create: ({ name }) => ({ kind: 'erp', vendor: 'array-erp', name, unsupported: [], healthCheck: async () => {} }) }];`,
     );
-    const loaded = await load(`plugins: ['./plugins/array-plugin']\ninstances:\n  erp.array: { kind: erp, vendor: array-erp }\n`);
+    const loaded = await load(
+      `plugins: ['./plugins/array-plugin']\ninstances:\n  erp.array: { kind: erp, vendor: array-erp }\n`,
+    );
     expect(loaded.plugins).to.deep.equal([{ plugin: './plugins/array-plugin', vendors: ['erp/array-erp'] }]);
     await loaded.registry.resolve('erp', 'erp.array').healthCheck();
   });
 
   describe('a bad plugin fails start-up with a message naming it', () => {
     const cases: [string, string, RegExp][] = [
-      ['missing', '', /Connector plugin "\.\/plugins\/missing" cannot be loaded: not found from .* \(is it installed\?\)/],
-      ['throws', 'throw new Error("boom at load");', /"\.\/plugins\/throws" cannot be loaded: require failed: boom at load/],
-      ['broken-dependency', "require('@acme/not-installed-dependency');", /"\.\/plugins\/broken-dependency" cannot be loaded: require failed: Cannot find module '@acme\/not-installed-dependency'/],
-      ['empty', 'exports.something = 1;', /"\.\/plugins\/empty" cannot be loaded: it exports neither registerJunctionConnectors\(host\) nor a vendors array/],
-      ['bad-kind', "exports.vendors = [{ kind: 'hr', vendor: 'x', create() {} }];", /"\.\/plugins\/bad-kind" cannot be loaded: vendor hr\/x: kind must be one of crm, erp, email, payment/],
+      [
+        'missing',
+        '',
+        /Connector plugin "\.\/plugins\/missing" cannot be loaded: not found from .* \(is it installed\?\)/,
+      ],
+      [
+        'throws',
+        'throw new Error("boom at load");',
+        /"\.\/plugins\/throws" cannot be loaded: require failed: boom at load/,
+      ],
+      [
+        'broken-dependency',
+        "require('@acme/not-installed-dependency');",
+        /"\.\/plugins\/broken-dependency" cannot be loaded: require failed: Cannot find module '@acme\/not-installed-dependency'/,
+      ],
+      [
+        'empty',
+        'exports.something = 1;',
+        /"\.\/plugins\/empty" cannot be loaded: it exports neither registerJunctionConnectors\(host\) nor a vendors array/,
+      ],
+      [
+        'bad-kind',
+        "exports.vendors = [{ kind: 'hr', vendor: 'x', create() {} }];",
+        /"\.\/plugins\/bad-kind" cannot be loaded: vendor hr\/x: kind must be one of crm, erp, email, payment/,
+      ],
       ['no-create', "exports.vendors = [{ kind: 'crm', vendor: 'x' }];", /vendor crm\/x: create must be a function/],
-      ['shadowing', "exports.registerJunctionConnectors = (host) => host.registerVendor({ kind: 'crm', vendor: 'sandbox', create() {} });", /vendor crm\/sandbox is already registered/],
-      ['register-throws', 'exports.registerJunctionConnectors = () => { throw new Error("cannot register"); };', /registerJunctionConnectors failed: cannot register/],
+      [
+        'shadowing',
+        "exports.registerJunctionConnectors = (host) => host.registerVendor({ kind: 'crm', vendor: 'sandbox', create() {} });",
+        /vendor crm\/sandbox is already registered/,
+      ],
+      [
+        'register-throws',
+        'exports.registerJunctionConnectors = () => { throw new Error("cannot register"); };',
+        /registerJunctionConnectors failed: cannot register/,
+      ],
       ['nothing', 'exports.registerJunctionConnectors = () => {};', /it registered no vendor/],
     ];
     for (const [name, source, message] of cases) {
@@ -205,7 +308,12 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
 
   it('an explicit CONNECTORS_FILE must exist; the default file is optional', async () => {
     const missing = join(dir, 'nope.yaml');
-    const error = await loadConnectors({ config: loadConfig({ DATABASE_URL: db.url, CONNECTORS_FILE: missing }, false), models: db.models, env: {}, refreshIntervalMs: 0 }).catch((e: unknown) => e);
+    const error = await loadConnectors({
+      config: loadConfig({ DATABASE_URL: db.url, CONNECTORS_FILE: missing }, false),
+      models: db.models,
+      env: {},
+      refreshIntervalMs: 0,
+    }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ConnectorsFileError);
     expect((error as Error).message).to.contain(missing);
     const loaded = await loadConnectors({ config, models: db.models, env: {}, file: undefined, refreshIntervalMs: 0 });

@@ -36,7 +36,11 @@ describe('customerSync cursor store (MariaDB, table sync_cursors)', function () 
     await store.save({ syncName, cursor: 'c1', tail: [], version: 1, workflowId: 'wf-a' });
     await store.save({ syncName, cursor: 'c2', tail: [], version: 2, workflowId: 'wf-a' });
     await store.save({ syncName, cursor: 'c2', tail: ['1@2025-01-01T00:00:00.000Z'], version: 3, workflowId: 'wf-a' });
-    expect(await store.load(syncName)).to.deep.equal({ cursor: 'c2', tail: ['1@2025-01-01T00:00:00.000Z'], version: 3 });
+    expect(await store.load(syncName)).to.deep.equal({
+      cursor: 'c2',
+      tail: ['1@2025-01-01T00:00:00.000Z'],
+      version: 3,
+    });
   });
 
   it('when a save is retried after it landed, then the retry changes nothing and does not fail', async () => {
@@ -53,7 +57,9 @@ describe('customerSync cursor store (MariaDB, table sync_cursors)', function () 
     await store.save({ syncName, cursor: 'c1', tail: [], version: 1, workflowId: 'wf-scheduled' });
     await store.save({ syncName, cursor: 'c2', tail: [], version: 2, workflowId: 'wf-scheduled' });
     // A manual run loaded version 1 before the scheduled run saved version 2.
-    const failure = await conflictOf(store.save({ syncName, cursor: 'c1-other', tail: [], version: 2, workflowId: 'wf-manual' }));
+    const failure = await conflictOf(
+      store.save({ syncName, cursor: 'c1-other', tail: [], version: 2, workflowId: 'wf-manual' }),
+    );
     expect(failure.type).to.equal('SyncCursorConflict');
     expect(failure.nonRetryable).to.equal(true);
     expect(failure.message).to.contain('wf-scheduled');

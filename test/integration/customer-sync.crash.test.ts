@@ -61,17 +61,38 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
 
   before(async function () {
     let server: { address: string; namespace: string };
-    [db, smtp, hubspot, server] = await Promise.all([createTestDatabase('sync_10k'), startSmtpSink(), HubSpotFake.start(), getDevServer()]);
+    [db, smtp, hubspot, server] = await Promise.all([
+      createTestDatabase('sync_10k'),
+      startSmtpSink(),
+      HubSpotFake.start(),
+      getDevServer(),
+    ]);
     // One millisecond apart, a day ago: the change feed's order is the seeding order.
     const from = Date.now() - 86_400_000;
     for (let i = 0; i < TOTAL; i++) {
-      seededIds.push(hubspot.store.seed('contacts', { email: `contact-${i}@crm.example`, firstname: 'Contact', lastname: `No ${i}` }, from + i).id);
+      seededIds.push(
+        hubspot.store.seed(
+          'contacts',
+          { email: `contact-${i}@crm.example`, firstname: 'Contact', lastname: `No ${i}` },
+          from + i,
+        ).id,
+      );
     }
     workDir = await mkdtemp(join(tmpdir(), 'junction-sync-'));
     const connectorsFile = join(workDir, 'connectors.yaml');
     await writeFile(
       connectorsFile,
-      ['instances:', '  crm.hubspot:', '    kind: crm', '    vendor: hubspot', '    settings:', `      baseUrl: ${hubspot.url}`, '    credentials:', "      accessToken: '${HUBSPOT_TOKEN}'", ''].join('\n'),
+      [
+        'instances:',
+        '  crm.hubspot:',
+        '    kind: crm',
+        '    vendor: hubspot',
+        '    settings:',
+        `      baseUrl: ${hubspot.url}`,
+        '    credentials:',
+        "      accessToken: '${HUBSPOT_TOKEN}'",
+        '',
+      ].join('\n'),
     );
     workerEnv = {
       DATABASE_URL: db.url,
@@ -90,7 +111,12 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
     connection = await Connection.connect({ address: server.address });
     client = new Client({ connection, namespace: server.namespace });
     api = await startApiServer(createApp({ config, temporal: client, models: db.models }), 0);
-    key = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'ops', scopes: ['runs:read', 'runs:write', 'runs:infrastructure'] })).key;
+    key = (
+      await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({
+        name: 'ops',
+        scopes: ['runs:read', 'runs:write', 'runs:infrastructure'],
+      })
+    ).key;
   });
 
   after(async function () {
@@ -125,7 +151,9 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
   /** The page activity in flight and the position it last heartbeated to the server, if any. */
   async function heartbeatedPage(handle: WorkflowHandle): Promise<HeartbeatedPage | null> {
     const description = await handle.describe();
-    const pending = (description.raw.pendingActivities ?? []).find((activity) => activity.activityType?.name === 'syncContactPage');
+    const pending = (description.raw.pendingActivities ?? []).find(
+      (activity) => activity.activityType?.name === 'syncContactPage',
+    );
     const data = pending?.heartbeatDetails?.payloads?.[0]?.data;
     return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as HeartbeatedPage) : null;
   }
@@ -148,7 +176,14 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
       body: JSON.stringify({
         type: 'customerSync',
         // Two upserts at a time keep a page in flight for about a second, so the kill lands inside one.
-        input: { syncName, connectors: { crm: 'crm.hubspot', erp: 'erp.main', email: 'email.main' }, pageSize: PAGE_SIZE, pagesPerRun: PAGES_PER_RUN, concurrency: 2, reportTo: ['ops@shop.example'] },
+        input: {
+          syncName,
+          connectors: { crm: 'crm.hubspot', erp: 'erp.main', email: 'email.main' },
+          pageSize: PAGE_SIZE,
+          pagesPerRun: PAGES_PER_RUN,
+          concurrency: 2,
+          reportTo: ['ops@shop.example'],
+        },
       }),
     });
     expect(response.status).to.equal(202);
@@ -160,9 +195,13 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
     let killPoint: { heartbeated: HeartbeatedPage; customers: number; progress: Progress | null } | null = null;
     const syncStartedAt = Date.now();
     while (!killPoint) {
-      if (Date.now() - syncStartedAt > 300_000) throw new Error('no page with a heartbeated position was seen within 5 minutes');
+      if (Date.now() - syncStartedAt > 300_000)
+        throw new Error('no page with a heartbeated position was seen within 5 minutes');
       const customers = (await countErpCustomers(db.models, 'erp.main')).customers;
-      if (customers === TOTAL) throw new Error('the sync finished before a page had heartbeated its position: pages are shorter than HEARTBEAT_EVERY_MS here');
+      if (customers === TOTAL)
+        throw new Error(
+          'the sync finished before a page had heartbeated its position: pages are shorter than HEARTBEAT_EVERY_MS here',
+        );
       // Progress is read first: between seeing the heartbeated page and the kill nothing may wait.
       const progress = customers >= 2_500 ? (await getRun(workflowId)).progress : null;
       const heartbeated = progress ? await heartbeatedPage(handle) : null;
@@ -172,7 +211,9 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
     await workers[0]?.crash();
     const killedAt = Date.now();
     expect(killPoint.progress?.status).to.equal('RUNNING');
-    expect(killPoint.progress?.details?.synced).to.be.a('number').within(1, TOTAL - 1);
+    expect(killPoint.progress?.details?.synced)
+      .to.be.a('number')
+      .within(1, TOTAL - 1);
 
     await startWorker('worker-2');
     const secondReadyAt = Date.now();
@@ -185,13 +226,29 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
     const finishedAt = Date.now();
 
     expect(run.status).to.equal('COMPLETED');
-    expect(run.result?.totals).to.deep.equal({ pages: TOTAL / PAGE_SIZE, listed: TOTAL, synced: TOTAL, skipped: 0, failed: 0 });
+    expect(run.result?.totals).to.deep.equal({
+      pages: TOTAL / PAGE_SIZE,
+      listed: TOTAL,
+      synced: TOTAL,
+      skipped: 0,
+      failed: 0,
+    });
     expect(run.result?.runs).to.equal(TOTAL / PAGE_SIZE / PAGES_PER_RUN);
 
     // Every contact is one customer, written once: one receipt per idempotency key that did work.
-    expect(await countErpCustomers(db.models, 'erp.main')).to.deep.equal({ customers: TOTAL, distinctEmails: TOTAL, upsertWrites: TOTAL });
-    const customers = await db.models.SandboxRecord.findAll({ where: { instance: 'erp.main', collection: 'customers' }, attributes: ['data'] });
-    const linked = customers.map((row) => (typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data).crmContactId);
+    expect(await countErpCustomers(db.models, 'erp.main')).to.deep.equal({
+      customers: TOTAL,
+      distinctEmails: TOTAL,
+      upsertWrites: TOTAL,
+    });
+    const customers = await db.models.SandboxRecord.findAll({
+      where: { instance: 'erp.main', collection: 'customers' },
+      attributes: ['data'],
+    });
+    const linked = customers.map(
+      (row) =>
+        (typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data).crmContactId,
+    );
     expect(new Set(linked)).to.have.property('size', TOTAL);
     expect([...new Set(linked)].sort()).to.deep.equal([...seededIds].sort());
 
@@ -200,7 +257,9 @@ describe(`customerSync over ${TOTAL} HubSpot contacts with a worker killed mid-r
     expect(histories).to.have.length(TOTAL / PAGE_SIZE / PAGES_PER_RUN);
     const retried = histories.flatMap((history) => {
       const attempts = activityAttempts(history, 'syncContactPage');
-      return activityResults<SyncContactPageResult>(history, 'syncContactPage').filter((_, i) => (attempts[i] ?? 1) > 1);
+      return activityResults<SyncContactPageResult>(history, 'syncContactPage').filter(
+        (_, i) => (attempts[i] ?? 1) > 1,
+      );
     });
     expect(retried).to.have.length.at.least(1);
     expect(Math.max(...retried.map((page) => page.resumed))).to.be.at.least(killPoint.heartbeated.done.length);

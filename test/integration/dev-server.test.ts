@@ -47,7 +47,10 @@ describe('time-skipping environment (test support)', function () {
       for (const name of Object.keys(CUSTOM_SEARCH_ATTRIBUTES)) {
         const outcome = await env.connection.operatorService
           .addSearchAttributes({ namespace: 'default', searchAttributes: { [name]: 2 } })
-          .then(() => 'added', (error: Error) => error.message);
+          .then(
+            () => 'added',
+            (error: Error) => error.message,
+          );
         expect(outcome, name).to.match(/ALREADY_EXISTS/);
       }
     } finally {

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { createHttpClient, type CircuitBreakerOptions, type HttpClient, type RateLimitOptions } from '../../connectors/http';
+import {
+  createHttpClient,
+  type CircuitBreakerOptions,
+  type HttpClient,
+  type RateLimitOptions,
+} from '../../connectors/http';
 import type { ConnectorError } from '../../connectors/connector-error';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { FakeVendorApi } from '../fakes/vendor-api-server';
@@ -48,7 +53,10 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
     return redis;
   }
 
-  function client(connector: string, extra: { rateLimit?: RateLimitOptions; circuitBreaker?: CircuitBreakerOptions }): HttpClient {
+  function client(
+    connector: string,
+    extra: { rateLimit?: RateLimitOptions; circuitBreaker?: CircuitBreakerOptions },
+  ): HttpClient {
     const created = createHttpClient({ connector, baseURL: api.url, timeoutMs: 2000, ...extra });
     clients.push(created);
     return created;
@@ -58,8 +66,12 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
     it('when two processes share a budget of 5 per second, then 10 quick calls take at least a second', async () => {
       const connector = `crm.rl-${randomUUID()}`;
       const [a, b] = [
-        client(connector, { rateLimit: { points: 5, durationSeconds: 1, redis: await processRedis(), keyPrefix, maxWaitMs: 3000 } }),
-        client(connector, { rateLimit: { points: 5, durationSeconds: 1, redis: await processRedis(), keyPrefix, maxWaitMs: 3000 } }),
+        client(connector, {
+          rateLimit: { points: 5, durationSeconds: 1, redis: await processRedis(), keyPrefix, maxWaitMs: 3000 },
+        }),
+        client(connector, {
+          rateLimit: { points: 5, durationSeconds: 1, redis: await processRedis(), keyPrefix, maxWaitMs: 3000 },
+        }),
       ];
       const started = Date.now();
       const { ok } = await settle(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).get('/contacts')));
@@ -72,9 +84,20 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
 
     it('when waiting would exceed maxWaitMs, then the excess fails with a retryable RATE_LIMITED and retryAfterMs, unsent', async () => {
       const connector = `crm.rl-${randomUUID()}`;
-      const options = (redis: Redis): RateLimitOptions => ({ points: 5, durationSeconds: 2, redis, keyPrefix, maxWaitMs: 0 });
-      const [a, b] = [client(connector, { rateLimit: options(await processRedis()) }), client(connector, { rateLimit: options(await processRedis()) })];
-      const { ok, failures } = await settle(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).get('/contacts')));
+      const options = (redis: Redis): RateLimitOptions => ({
+        points: 5,
+        durationSeconds: 2,
+        redis,
+        keyPrefix,
+        maxWaitMs: 0,
+      });
+      const [a, b] = [
+        client(connector, { rateLimit: options(await processRedis()) }),
+        client(connector, { rateLimit: options(await processRedis()) }),
+      ];
+      const { ok, failures } = await settle(
+        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).get('/contacts')),
+      );
       expect(ok).to.equal(5);
       expect(api.hits).to.equal(5);
       expect(failures).to.have.length(5);
@@ -87,7 +110,9 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
 
     it('when given a Redis URL, then the client opens its own connection and close() releases it', async () => {
       const connector = `crm.rl-${randomUUID()}`;
-      const own = client(connector, { rateLimit: { points: 2, durationSeconds: 2, redis: REDIS_URL, keyPrefix, maxWaitMs: 0 } });
+      const own = client(connector, {
+        rateLimit: { points: 2, durationSeconds: 2, redis: REDIS_URL, keyPrefix, maxWaitMs: 0 },
+      });
       await sleep(100); // connected before the first call, so Redis (not the per-process fallback) counts
       const { ok, failures } = await settle([own.get('/a'), own.get('/b'), own.get('/c')]);
       expect(ok).to.equal(2);
@@ -100,7 +125,9 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
       const closed = await listen(() => undefined);
       const deadRedisUrl = closed.url.replace('http:', 'redis:');
       await closed.close();
-      const limited = client(`crm.rl-${randomUUID()}`, { rateLimit: { points: 2, durationSeconds: 2, redis: deadRedisUrl, keyPrefix, maxWaitMs: 0 } });
+      const limited = client(`crm.rl-${randomUUID()}`, {
+        rateLimit: { points: 2, durationSeconds: 2, redis: deadRedisUrl, keyPrefix, maxWaitMs: 0 },
+      });
       const { ok, failures } = await settle([limited.get('/a'), limited.get('/b'), limited.get('/c')]);
       expect(ok).to.equal(2);
       expect(failures.map((f) => f.code)).to.deep.equal(['RATE_LIMITED']);
@@ -132,7 +159,11 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
       await openCircuit(guarded);
       api.always({ status: 200, body: { ok: true }, delayMs: 100 });
       await sleep(550);
-      const { ok, failures } = await settle([guarded.get('/contacts'), guarded.get('/contacts'), guarded.get('/contacts')]);
+      const { ok, failures } = await settle([
+        guarded.get('/contacts'),
+        guarded.get('/contacts'),
+        guarded.get('/contacts'),
+      ]);
       expect(ok, 'the probe').to.equal(1);
       expect(failures.map((f) => f.code)).to.deep.equal(['VENDOR_UNAVAILABLE', 'VENDOR_UNAVAILABLE']);
       expect(api.hits).to.equal(4);
@@ -157,9 +188,11 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
     it('when the vendor answers 404 and 400, then the circuit stays closed', async () => {
       const guarded = client(`crm.cb-${randomUUID()}`, { circuitBreaker: breaker });
       api.always({ status: 404 });
-      for (let i = 0; i < 6; i += 1) expect((await connectorFailureOf(guarded.get('/missing'))).code).to.equal('NOT_FOUND');
+      for (let i = 0; i < 6; i += 1)
+        expect((await connectorFailureOf(guarded.get('/missing'))).code).to.equal('NOT_FOUND');
       api.always({ status: 400, body: { message: 'bad field' } });
-      for (let i = 0; i < 6; i += 1) expect((await connectorFailureOf(guarded.post('/contacts', {}))).code).to.equal('INVALID_REQUEST');
+      for (let i = 0; i < 6; i += 1)
+        expect((await connectorFailureOf(guarded.post('/contacts', {}))).code).to.equal('INVALID_REQUEST');
       expect(api.hits).to.equal(12);
     });
 
@@ -167,7 +200,13 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
       const guarded = client(`crm.cb-${randomUUID()}`, { circuitBreaker: breaker });
       api.always({ status: 429, headers: { 'retry-after': '2' }, body: { message: 'slow down' } });
       for (let i = 0; i < 3; i += 1) {
-        expect((await connectorFailureOf(guarded.get('/contacts'))).toDetails()).to.deep.equal({ code: 'RATE_LIMITED', retryable: true, status: 429, vendorMessage: 'slow down', retryAfterMs: 2000 });
+        expect((await connectorFailureOf(guarded.get('/contacts'))).toDetails()).to.deep.equal({
+          code: 'RATE_LIMITED',
+          retryable: true,
+          status: 429,
+          vendorMessage: 'slow down',
+          retryAfterMs: 2000,
+        });
       }
       expect((await connectorFailureOf(guarded.get('/contacts'))).code).to.equal('VENDOR_UNAVAILABLE');
       expect(api.hits).to.equal(3);
@@ -175,7 +214,10 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
 
     it('when the circuit is open, then a rate-limited client fails fast without spending budget', async () => {
       const connector = `crm.cb-${randomUUID()}`;
-      const guarded = client(connector, { circuitBreaker: breaker, rateLimit: { points: 10, durationSeconds: 5, redis: await processRedis(), keyPrefix, maxWaitMs: 0 } });
+      const guarded = client(connector, {
+        circuitBreaker: breaker,
+        rateLimit: { points: 10, durationSeconds: 5, redis: await processRedis(), keyPrefix, maxWaitMs: 0 },
+      });
       await openCircuit(guarded);
       await connectorFailureOf(guarded.get('/contacts'));
       const checker = await processRedis();

@@ -40,9 +40,24 @@ describe('Imports that do not finish (MariaDB, Redis): a broken upload and a dea
     const config = loadConfig({ TEMPORAL_NAMESPACE: server.namespace, REDIS_URL });
     const catalog = [intakeRecorderProcess(uniqueId('interrupted'))];
     // No consumer: what the import accepted stays pending, countable.
-    intake = await openEventIntake({ config, models: db.models, catalog, env: SECRETS, sources: parseEventSourcesFile(SOURCES, SECRETS, catalog), queueName: uniqueId('imports-interrupted') });
-    api = await startApiServer(createApp({ config, temporal, models: db.models, catalog, intake, importLimits: { batchRows: 50 } }), 0);
-    key = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'ops', scopes: ['runs:read', 'runs:write'] })).key;
+    intake = await openEventIntake({
+      config,
+      models: db.models,
+      catalog,
+      env: SECRETS,
+      sources: parseEventSourcesFile(SOURCES, SECRETS, catalog),
+      queueName: uniqueId('imports-interrupted'),
+    });
+    api = await startApiServer(
+      createApp({ config, temporal, models: db.models, catalog, intake, importLimits: { batchRows: 50 } }),
+      0,
+    );
+    key = (
+      await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({
+        name: 'ops',
+        scopes: ['runs:read', 'runs:write'],
+      })
+    ).key;
   });
 
   after(async () => {
@@ -56,12 +71,17 @@ describe('Imports that do not finish (MariaDB, Redis): a broken upload and a dea
   const line = (i: number) => `${JSON.stringify({ eventId: `cut-${i}`, order: { key: `cut-${i}`, amount: 1 } })}\n`;
 
   it('when the client breaks off the upload, then the import is failed as interrupted and exactly the rows it accepted are in the inbox', async () => {
-    const req = httpRequest(`${api.url}/v1/imports?source=orders`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' } });
+    const req = httpRequest(`${api.url}/v1/imports?source=orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+    });
     req.on('error', () => undefined);
     for (let i = 0; i < 300; i++) req.write(line(i));
     const imported = await eventually('rows accepted', async () => {
       const row = await db.models.EventImport.findOne({ order: [['id', 'DESC']] });
-      return row && (await db.models.InboxEvent.count({ where: { importId: String(row.id) } })) >= 250 ? row : undefined;
+      return row && (await db.models.InboxEvent.count({ where: { importId: String(row.id) } })) >= 250
+        ? row
+        : undefined;
     });
     req.destroy();
 
@@ -78,17 +98,30 @@ describe('Imports that do not finish (MariaDB, Redis): a broken upload and a dea
     expect(failed.rejected).to.equal(0);
   });
 
-  it('when an import\'s process died, then once its row has not moved for the stale time it is shown as failed (interrupted)', async () => {
+  it("when an import's process died, then once its row has not moved for the stale time it is shown as failed (interrupted)", async () => {
     const repository = createImportRepository(db.models);
     const alive = await repository.create({ source: 'orders', format: 'csv', actor: 'ops (test)' });
     const dead = await repository.create({ source: 'orders', format: 'csv', actor: 'ops (test)' });
     await repository.saveProgress(dead.id, { linesRead: 10, rowsRead: 9, accepted: 9, duplicates: 0, rejected: 0 });
-    await db.sequelize.query('UPDATE imports SET updated_at = ? WHERE id = ?', { replacements: [new Date(Date.now() - IMPORT_STALE_AFTER_MS - 1_000), dead.id] });
+    await db.sequelize.query('UPDATE imports SET updated_at = ? WHERE id = ?', {
+      replacements: [new Date(Date.now() - IMPORT_STALE_AFTER_MS - 1_000), dead.id],
+    });
 
     const shown = await fetch(`${api.url}/v1/imports/${dead.id}`, { headers: { authorization: `Bearer ${key}` } });
-    const body = (await shown.json()) as { status: string; failure: { code: string } | null; counts: { accepted: number }; finishedAt: string | null };
+    const body = (await shown.json()) as {
+      status: string;
+      failure: { code: string } | null;
+      counts: { accepted: number };
+      finishedAt: string | null;
+    };
     expect(shown.status).to.equal(200);
-    expect(body).to.deep.include({ status: 'failed', failure: { code: 'interrupted', detail: 'The import stopped without finishing (its API process ended or lost the database).' } });
+    expect(body).to.deep.include({
+      status: 'failed',
+      failure: {
+        code: 'interrupted',
+        detail: 'The import stopped without finishing (its API process ended or lost the database).',
+      },
+    });
     expect(body.counts.accepted).to.equal(9);
     expect(body.finishedAt).to.be.a('string');
     // A running import that saved its progress within the stale time is left alone.

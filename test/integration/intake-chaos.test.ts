@@ -71,18 +71,30 @@ class Senders {
     let n = 0;
     while (!this.stopped) {
       const repeat = this.answered.length > 20 && Math.random() < 0.2;
-      const event = repeat ? this.answered[Math.floor(Math.random() * this.answered.length)]! : { key: `${this.tag}${Math.floor(Math.random() * KEYS)}`, eventId: `${this.tag}-${sender}-${n++}` };
-      const body = JSON.stringify({ kind: repeat ? 'retried' : 'changed', order: { key: event.key, amount: 1 + (n % 50) } });
+      const event = repeat
+        ? this.answered[Math.floor(Math.random() * this.answered.length)]!
+        : { key: `${this.tag}${Math.floor(Math.random() * KEYS)}`, eventId: `${this.tag}-${sender}-${n++}` };
+      const body = JSON.stringify({
+        kind: repeat ? 'retried' : 'changed',
+        order: { key: event.key, amount: 1 + (n % 50) },
+      });
       const response = await fetch(`${this.url}/v1/events/chaos-shop`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'X-Shop-Hmac': hmacBase64(body, SECRET), 'X-Shop-Event-Id': event.eventId },
+        headers: {
+          'content-type': 'application/json',
+          'X-Shop-Hmac': hmacBase64(body, SECRET),
+          'X-Shop-Event-Id': event.eventId,
+        },
         body,
       }).catch((error: unknown) => ({ status: 0, text: () => Promise.resolve(String(error)) }));
       if (response.status === 202 && !repeat) {
         this.accepted.set(event.eventId, event.key);
         this.answered.push(event);
       } else if (response.status === 200 && repeat) this.repeats += 1;
-      else this.unexpected.push(`${event.eventId} (${repeat ? 'repeat' : 'new'}): ${response.status} ${await response.text()}`);
+      else
+        this.unexpected.push(
+          `${event.eventId} (${repeat ? 'repeat' : 'new'}): ${response.status} ${await response.text()}`,
+        );
       await sleep(pauseMs);
     }
   }
@@ -140,7 +152,10 @@ describe('Event intake under failure: consumer killed, Temporal stopped for 30 s
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../support/intake-recorder.workflow'), logger: bundlerLogger() }),
+      workflowBundle: await bundleWorkflowCode({
+        workflowsPath: require.resolve('../support/intake-recorder.workflow'),
+        logger: bundlerLogger(),
+      }),
     });
     workerRunning = worker.run();
   }
@@ -153,7 +168,10 @@ describe('Event intake under failure: consumer killed, Temporal stopped for 30 s
   }
 
   async function statusCounts(source: string): Promise<Record<string, number>> {
-    const rows = (await db.models.InboxEvent.count({ where: { source }, group: ['status'] })) as unknown as { status: string; count: number }[];
+    const rows = (await db.models.InboxEvent.count({ where: { source }, group: ['status'] })) as unknown as {
+      status: string;
+      count: number;
+    }[];
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   }
 
@@ -180,7 +198,15 @@ describe('Event intake under failure: consumer killed, Temporal stopped for 30 s
       LOG_LEVEL: 'info',
       SHUTDOWN_GRACE_SECONDS: '5',
     };
-    config = loadConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, TEMPORAL_TASK_QUEUE: taskQueue, REDIS_URL, INTAKE_BACKLOG_LIMIT: '100000' }, false);
+    config = loadConfig(
+      {
+        TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        REDIS_URL,
+        INTAKE_BACKLOG_LIMIT: '100000',
+      },
+      false,
+    );
     const catalog = [intakeRecorderProcess(prefix)];
     const yaml = `
 sources:
@@ -190,9 +216,20 @@ sources:
     process: { type: intakeRecorder, mode: signalWithStart, businessKey: order.key, input: order, signal: recordEvent }
 `;
     const env = { CHAOS_SECRET: SECRET };
-    intake = await openEventIntake({ config, models: db.models, catalog, env, sources: parseEventSourcesFile(yaml, env, catalog) });
+    intake = await openEventIntake({
+      config,
+      models: db.models,
+      catalog,
+      env,
+      sources: parseEventSourcesFile(yaml, env, catalog),
+    });
     api = await startApiServer(createApp({ config, temporal, models: db.models, catalog, intake }), 0);
-    writerKey = (await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({ name: 'ops', scopes: ['runs:read', 'runs:write'] })).key;
+    writerKey = (
+      await createApiKeysService({ apiKeys: db.models.ApiKey }).createKey({
+        name: 'ops',
+        scopes: ['runs:read', 'runs:write'],
+      })
+    ).key;
   });
 
   after(async function () {
@@ -264,7 +301,10 @@ sources:
     await ensureWorker();
 
     // Every accepted event is in the inbox, delivered, and nothing else is.
-    const rows = await db.models.InboxEvent.findAll({ where: { source: 'chaos-shop' }, attributes: ['eventId', 'status', 'outcome', 'businessKey', 'attempts'] });
+    const rows = await db.models.InboxEvent.findAll({
+      where: { source: 'chaos-shop' },
+      attributes: ['eventId', 'status', 'outcome', 'businessKey', 'attempts'],
+    });
     expect(rows.length, 'inbox rows').to.equal(senders.accepted.size);
     const notDone = rows.filter((row) => row.status !== 'done' || row.outcome !== 'signalled');
     expect(notDone.map((row) => `${row.eventId}: ${row.status}/${row.outcome}`)).to.deep.equal([]);
@@ -298,7 +338,12 @@ sources:
     expect(requeued, 'jobs re-enqueued by the sweeper').to.be.at.least(pendingAtFlush);
     // The intake-only process serves its own metrics (INTAKE_METRICS_PORT): what it delivered, and the shared backlog.
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const counter = (outcome: string) => Number(new RegExp(`junction_intake_deliveries_total\\{source="chaos-shop",outcome="${outcome}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    const counter = (outcome: string) =>
+      Number(
+        new RegExp(`junction_intake_deliveries_total\\{source="chaos-shop",outcome="${outcome}"\\} (\\d+)`).exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
     expect(counter('signalled'), 'signalled by consumer-2').to.be.greaterThan(0).and.at.most(senders.accepted.size);
     expect(counter('retry'), 'retries by consumer-2').to.be.greaterThan(0);
     expect(metrics).to.match(/^junction_intake_backlog 0$/m);
@@ -313,14 +358,22 @@ sources:
 
   it('when Temporal stays down past INTAKE_MAX_ATTEMPTS, then the events become dead letters, and a bulk replay turns them into runs', async function () {
     for (const consumer of consumers) await consumer.stop();
-    await startConsumer('consumer-3', { INTAKE_MAX_ATTEMPTS: '3', INTAKE_RETRY_BASE_MS: '100', INTAKE_RETRY_MAX_MS: '300' });
+    await startConsumer('consumer-3', {
+      INTAKE_MAX_ATTEMPTS: '3',
+      INTAKE_RETRY_BASE_MS: '100',
+      INTAKE_RETRY_MAX_MS: '300',
+    });
     await stopTemporal();
     const keys = Array.from({ length: 20 }, (_, i) => `${prefix}-dead${i}`);
     for (const key of keys) {
       const body = JSON.stringify({ kind: 'changed', order: { key, amount: 7 } });
       const response = await fetch(`${api.url}/v1/events/chaos-shop`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'X-Shop-Hmac': hmacBase64(body, SECRET), 'X-Shop-Event-Id': `evt-${key}` },
+        headers: {
+          'content-type': 'application/json',
+          'X-Shop-Hmac': hmacBase64(body, SECRET),
+          'X-Shop-Event-Id': `evt-${key}`,
+        },
         body,
       });
       expect(response.status).to.equal(202);
@@ -335,7 +388,9 @@ sources:
       500,
     );
     expect(dead.every((row) => row.deadReason === 'max-attempts' && row.attempts === 3)).to.equal(true);
-    const listed = await fetch(`${api.url}/v1/dead-letters?source=chaos-shop&reason=max-attempts&pageSize=100`, { headers: { authorization: `Bearer ${writerKey}` } });
+    const listed = await fetch(`${api.url}/v1/dead-letters?source=chaos-shop&reason=max-attempts&pageSize=100`, {
+      headers: { authorization: `Bearer ${writerKey}` },
+    });
     expect(((await listed.json()) as { items: unknown[] }).items).to.have.length(20);
 
     await startTemporal();

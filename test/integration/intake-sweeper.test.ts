@@ -19,7 +19,15 @@ describe('Inbox sweeper (MariaDB, Redis): pending events whose jobs were lost ge
 
   async function insert(eventId: string, dueAgoMs: number): Promise<string> {
     const { record } = await inbox.insert(
-      { source: 'sweep-test', eventId, payload: { eventId }, workflowType: 'intakeRecorder', workflowId: `w-${eventId}`, businessKey: eventId, command: { mode: 'start', workflowType: 'intakeRecorder', workflowId: `w-${eventId}`, input: {} } },
+      {
+        source: 'sweep-test',
+        eventId,
+        payload: { eventId },
+        workflowType: 'intakeRecorder',
+        workflowId: `w-${eventId}`,
+        businessKey: eventId,
+        command: { mode: 'start', workflowType: 'intakeRecorder', workflowId: `w-${eventId}`, input: {} },
+      },
       new Date(Date.now() - dueAgoMs),
     );
     return record.id;
@@ -61,7 +69,10 @@ describe('Inbox sweeper (MariaDB, Redis): pending events whose jobs were lost ge
     // A job that failed for good and was kept (as BullMQ does without removeOnFail), taken and failed by hand.
     const raw = new Queue(queueName, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }) });
     await raw.add('deliver', { inboxId: failed }, { jobId: jobIdOf(failed), attempts: 1 });
-    const taker = new Worker(queueName, null, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), autorun: false });
+    const taker = new Worker(queueName, null, {
+      connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }),
+      autorun: false,
+    });
     const job = await taker.getNextJob('test-token');
     expect(job?.id).to.equal(jobIdOf(failed));
     await job!.moveToFailed(new Error('database down'), 'test-token');

@@ -28,7 +28,10 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
   let stack: ApiStack;
   let key: string;
   const schedules: string[] = [];
-  const call = keyedCall(() => stack.api.url, () => key);
+  const call = keyedCall(
+    () => stack.api.url,
+    () => key,
+  );
 
   before(async function () {
     stack = await startApiStack({ label: 'recon_e2e' });
@@ -36,33 +39,57 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
   });
 
   after(async function () {
-    await Promise.all(schedules.map((id) => stack.temporal.schedule.getHandle(id).delete().catch(() => undefined)));
+    await Promise.all(
+      schedules.map((id) =>
+        stack.temporal.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => undefined),
+      ),
+    );
     await stack?.close();
   });
 
   // A scheduled or backfilled run may not have started yet when it is first asked for.
   const closedRun = (workflowId: string) => waitForRun<RunView>(call, workflowId, undefined, { untilFound: true });
 
-  const reportMails = (window: { from: string; to: string }) => stack.smtp.messages.filter((m) => m.subject?.startsWith(`Invoice reconciliation ${window.from} to ${window.to}:`));
+  const reportMails = (window: { from: string; to: string }) =>
+    stack.smtp.messages.filter((m) => m.subject?.startsWith(`Invoice reconciliation ${window.from} to ${window.to}:`));
 
   it('when a business system starts a window twice, then one run reconciles it, GET /v1/runs/:id shows the report, and the report query answers it too', async () => {
     const { window } = await seedReconciliationFixtures(stack.registry, uniqueId('API'));
     const input = { window, reportTo: ['finance@shop.example'] };
-    const first = await call<{ workflowId: string; existing?: boolean }>('POST', '/v1/runs', { body: { type: 'invoiceReconciliation', input } });
+    const first = await call<{ workflowId: string; existing?: boolean }>('POST', '/v1/runs', {
+      body: { type: 'invoiceReconciliation', input },
+    });
     expect(first.status, JSON.stringify(first.body)).to.equal(202);
     expect(first.body.workflowId).to.equal(reconciliationWorkflowId(window));
 
     const run = await closedRun(first.body.workflowId);
     expect(run.status).to.equal('COMPLETED');
-    expect(run.result?.summary.counts).to.deep.equal({ unknown_payment: 2, unpaid: 3, underpaid: 1, overpaid: 1, matched: 2 });
-    expect(run.searchAttributes).to.include({ BusinessKey: first.body.workflowId.replace('reconciliation-', ''), ProcessStatus: 'COMPLETED' });
+    expect(run.result?.summary.counts).to.deep.equal({
+      unknown_payment: 2,
+      unpaid: 3,
+      underpaid: 1,
+      overpaid: 1,
+      matched: 2,
+    });
+    expect(run.searchAttributes).to.include({
+      BusinessKey: first.body.workflowId.replace('reconciliation-', ''),
+      ProcessStatus: 'COMPLETED',
+    });
     expect(run.progress?.details).to.include({ rowCount: 9 });
 
-    const again = await call<{ workflowId: string; existing?: boolean }>('POST', '/v1/runs', { body: { type: 'invoiceReconciliation', input } });
+    const again = await call<{ workflowId: string; existing?: boolean }>('POST', '/v1/runs', {
+      body: { type: 'invoiceReconciliation', input },
+    });
     expect(again.status).to.equal(202);
     expect(again.body).to.include({ workflowId: first.body.workflowId, existing: true });
 
-    const query = await call<{ result: ReconciliationReport }>('GET', `/v1/runs/${encodeURIComponent(first.body.workflowId)}/queries/report`);
+    const query = await call<{ result: ReconciliationReport }>(
+      'GET',
+      `/v1/runs/${encodeURIComponent(first.body.workflowId)}/queries/report`,
+    );
     expect(query.status).to.equal(200);
     expect(query.body.result).to.deep.equal(run.result);
     expect(reportMails(window)).to.have.length(1);
@@ -71,7 +98,14 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
   it('when a schedule with period previousDay fires twice, then both runs reconcile the previous UTC day of their scheduled time and one report email goes out', async () => {
     const id = uniqueId('reconcile-daily');
     schedules.push(id);
-    const created = await call('POST', '/v1/schedules', { body: { id, workflow: 'invoiceReconciliation', input: { period: 'previousDay', reportTo: ['finance@shop.example'] }, every: '2s' } });
+    const created = await call('POST', '/v1/schedules', {
+      body: {
+        id,
+        workflow: 'invoiceReconciliation',
+        input: { period: 'previousDay', reportTo: ['finance@shop.example'] },
+        every: '2s',
+      },
+    });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const deadline = Date.now() + 30_000;
     let actions: ScheduleView['info']['recentActions'] = [];
@@ -87,7 +121,12 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
       const scheduledAt = new Date(actions[index]?.scheduledAt ?? 0);
       expect(run.status).to.equal('COMPLETED');
       expect(run.result?.window).to.deep.equal(previousPeriod('previousDay', scheduledAt));
-      expect(run.searchAttributes).to.include({ BusinessKey: reconciliationReportKey(previousPeriod('previousDay', scheduledAt)).replace(/^reconciliation-|:report$/g, '') });
+      expect(run.searchAttributes).to.include({
+        BusinessKey: reconciliationReportKey(previousPeriod('previousDay', scheduledAt)).replace(
+          /^reconciliation-|:report$/g,
+          '',
+        ),
+      });
     }
     // Both firings fell on the same UTC day (unless this test straddles midnight): one window, one email.
     const windows = new Set(runs.map((run) => JSON.stringify(run.result?.window)));
@@ -99,16 +138,32 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
   it('when a schedule is backfilled for a day long past, then the run reconciles the day before that scheduled time, not before today', async () => {
     const id = uniqueId('reconcile-backfill');
     schedules.push(id);
-    const created = await call('POST', '/v1/schedules', { body: { id, workflow: 'invoiceReconciliation', input: { period: 'previousDay', reportTo: ['finance@shop.example'] }, cron: '0 2 * * *' } });
+    const created = await call('POST', '/v1/schedules', {
+      body: {
+        id,
+        workflow: 'invoiceReconciliation',
+        input: { period: 'previousDay', reportTo: ['finance@shop.example'] },
+        cron: '0 2 * * *',
+      },
+    });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const DAY = 86_400_000;
     const today = Math.floor(Date.now() / DAY) * DAY;
     const scheduledAt = new Date(today - 10 * DAY + 2 * 3_600_000);
-    const backfill = await call('POST', `/v1/schedules/${id}/backfill`, { body: { from: new Date(today - 10 * DAY).toISOString(), to: new Date(today - 9 * DAY).toISOString(), overlap: 'allow_all' } });
+    const backfill = await call('POST', `/v1/schedules/${id}/backfill`, {
+      body: {
+        from: new Date(today - 10 * DAY).toISOString(),
+        to: new Date(today - 9 * DAY).toISOString(),
+        overlap: 'allow_all',
+      },
+    });
     expect(backfill.status, JSON.stringify(backfill.body)).to.equal(202);
 
     const run = await closedRun(`schedule-${id}-${scheduledAt.toISOString().replace('.000Z', 'Z')}`);
     expect(run.status).to.equal('COMPLETED');
-    expect(run.result?.window).to.deep.equal({ from: new Date(today - 11 * DAY).toISOString(), to: new Date(today - 10 * DAY).toISOString() });
+    expect(run.result?.window).to.deep.equal({
+      from: new Date(today - 11 * DAY).toISOString(),
+      to: new Date(today - 10 * DAY).toISOString(),
+    });
   });
 });

@@ -21,9 +21,13 @@ describe('keys CLI (integration): npm run keys against a real database', functio
   /** Runs server/api/keys.cli.ts as `npm run keys` does (tsx), against the test database. */
   async function keysCli(...args: string[]): Promise<CliRun> {
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/api/keys.cli.ts', ...args], {
-        env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'info' },
-      });
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'server/api/keys.cli.ts', ...args],
+        {
+          env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'info' },
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -64,7 +68,9 @@ describe('keys CLI (integration): npm run keys against a real database', functio
 
     const second = await keysCli('bootstrap-admin');
     expect(second.code, second.stderr).to.equal(0);
-    expect(second.stdout).to.contain(`an active admin key exists (#${created!.id} "first-admin", prefix ${created!.prefix})`);
+    expect(second.stdout).to.contain(
+      `an active admin key exists (#${created!.id} "first-admin", prefix ${created!.prefix})`,
+    );
     expect(second.stdout + second.stderr).not.to.match(KEY_SHAPE);
     expect(await adminKeys()).to.have.length(1);
   });
@@ -81,14 +87,21 @@ describe('keys CLI (integration): npm run keys against a real database', functio
     const revoked = await keys.createKey({ name: 'revoked-admin', scopes: ['admin'] });
     await keys.revokeKey(revoked.id);
     await keys.createKey({ name: 'expired-admin', scopes: ['admin'], expiresAt: new Date(Date.now() - 1_000) });
-    await keys.createKey({ name: 'writer', scopes: ['runs:read', 'runs:write', 'schedules:write', 'connectors:write'] });
+    await keys.createKey({
+      name: 'writer',
+      scopes: ['runs:read', 'runs:write', 'schedules:write', 'connectors:write'],
+    });
     const run = await keysCli('bootstrap-admin');
     expect(run.code, run.stderr).to.equal(0);
     expect(await keys.verifyKey(lastLine(run.stdout))).to.deep.include({ name: 'admin', scopes: ['admin'] });
   });
 
   it('three bootstrap-admin processes started together leave exactly one admin key', async () => {
-    const runs = await Promise.all([keysCli('bootstrap-admin'), keysCli('bootstrap-admin'), keysCli('bootstrap-admin')]);
+    const runs = await Promise.all([
+      keysCli('bootstrap-admin'),
+      keysCli('bootstrap-admin'),
+      keysCli('bootstrap-admin'),
+    ]);
     for (const run of runs) expect(run.code, run.stderr).to.equal(0);
     expect(runs.filter((run) => KEY_SHAPE.test(run.stdout))).to.have.length(1);
     expect(runs.filter((run) => run.stdout.includes('an active admin key exists'))).to.have.length(2);
@@ -97,7 +110,9 @@ describe('keys CLI (integration): npm run keys against a real database', functio
 
   it('concurrent bootstraps in one process, each on its own connection, also create exactly one key (the named lock)', async () => {
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => bootstrapAdminKey({ keys, apiKeys: db.models.ApiKey }, { name: 'admin', expiresAt: null, force: false })),
+      Array.from({ length: 5 }, () =>
+        bootstrapAdminKey({ keys, apiKeys: db.models.ApiKey }, { name: 'admin', expiresAt: null, force: false }),
+      ),
     );
     expect(results.filter((result) => 'created' in result)).to.have.length(1);
     expect(await adminKeys()).to.have.length(1);

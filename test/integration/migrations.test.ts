@@ -7,7 +7,15 @@ import { createMigrator, migrateUp } from '../../server/db/migrate';
 import { createSequelize } from '../../server/db/sequelize';
 import { getLogger } from '../../server/logging/logger';
 
-const TABLES = ['api_keys', 'connector_instances', 'audit_log', 'event_inbox', 'email_outbox', 'sandbox_records', 'sandbox_faults'];
+const TABLES = [
+  'api_keys',
+  'connector_instances',
+  'audit_log',
+  'event_inbox',
+  'email_outbox',
+  'sandbox_records',
+  'sandbox_faults',
+];
 
 /** The configured server, with a database name of our own so that nothing else is touched. */
 function uniqueDatabaseUrl(): string {

@@ -19,7 +19,10 @@ describe('orderToCash end to end: API → Temporal dev server → worker → san
   this.timeout(120_000);
   let stack: ApiStack;
   let key: string;
-  const call = keyedCall(() => stack.api.url, () => key);
+  const call = keyedCall(
+    () => stack.api.url,
+    () => key,
+  );
 
   before(async function () {
     stack = await startApiStack({ label: 'o2c_e2e' });
@@ -30,7 +33,8 @@ describe('orderToCash end to end: API → Temporal dev server → worker → san
     await stack?.close();
   });
 
-  const post = (input: OrderToCashInput) => call<{ workflowId: string; runId: string }>('POST', '/v1/runs', { body: { type: 'orderToCash', input } });
+  const post = (input: OrderToCashInput) =>
+    call<{ workflowId: string; runId: string }>('POST', '/v1/runs', { body: { type: 'orderToCash', input } });
 
   const waitForClose = (workflowId: string) => waitForRun<RunView>(call, workflowId);
 
@@ -44,7 +48,12 @@ describe('orderToCash end to end: API → Temporal dev server → worker → san
     expect(run.status).to.equal('COMPLETED');
     expect(run.progress?.status).to.equal('COMPLETED');
     expect(run.progress?.stepsDone).to.have.length(7);
-    expect(run.searchAttributes).to.include({ BusinessKey: input.orderId, CustomerEmail: input.customer.email, OrderTotal: 44.98, ProcessStatus: 'COMPLETED' });
+    expect(run.searchAttributes).to.include({
+      BusinessKey: input.orderId,
+      CustomerEmail: input.customer.email,
+      OrderTotal: 44.98,
+      ProcessStatus: 'COMPLETED',
+    });
 
     const mail = await stack.smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').to.contain(input.customer.email);
@@ -71,7 +80,9 @@ describe('orderToCash end to end: API → Temporal dev server → worker → san
 
     await stack.smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`);
     await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would arrive within this
-    expect(stack.smtp.messages.filter((m) => m.subject === `Your order ${input.orderId} is confirmed`)).to.have.length(1);
+    expect(stack.smtp.messages.filter((m) => m.subject === `Your order ${input.orderId} is confirmed`)).to.have.length(
+      1,
+    );
     expect(await countSandboxRecords(stack.db.models, 'erp.main', 'salesOrders')).to.equal(ordersBefore + 1);
     expect(await countSandboxRecords(stack.db.models, 'payment.main', 'payments')).to.equal(paymentsBefore + 1);
     const payment = await stack.db.models.SandboxRecord.findOne({ where: { id: run.result?.paymentId ?? '' } });
@@ -85,7 +96,10 @@ describe('orderToCash end to end: API → Temporal dev server → worker → san
     expect(run.status).to.equal('FAILED');
     expect(run.failure?.message).to.contain('authorizePayment');
     expect(run.searchAttributes).to.include({ ProcessStatus: 'FAILED' });
-    expect(run.progress?.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['cancelSalesOrder:done', 'notifyCustomer:done']);
+    expect(run.progress?.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal([
+      'cancelSalesOrder:done',
+      'notifyCustomer:done',
+    ]);
     const mail = await stack.smtp.waitFor((m) => m.subject === `Your order ${input.orderId} could not be completed`);
     expect(mail.text).to.contain('declined');
   });

@@ -23,7 +23,15 @@ import {
   type RunView,
 } from '../support/vendor-stacks';
 
-const ALL_STEPS = ['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment', 'createInvoice', 'capturePayment', 'sendConfirmation'];
+const ALL_STEPS = [
+  'upsertCustomer',
+  'checkStock',
+  'createSalesOrder',
+  'authorizePayment',
+  'createInvoice',
+  'capturePayment',
+  'sendConfirmation',
+];
 
 function expectCompleted(run: RunView): void {
   expect(run.status, JSON.stringify(run.failure)).to.equal('COMPLETED');
@@ -32,7 +40,11 @@ function expectCompleted(run: RunView): void {
 }
 
 /** Posting a finished order again starts nothing: the API answers with the same run. */
-async function expectSameRunWhenPostedAgain(harness: Harness, input: Parameters<Harness['post']>[0], run: RunView): Promise<void> {
+async function expectSameRunWhenPostedAgain(
+  harness: Harness,
+  input: Parameters<Harness['post']>[0],
+  run: RunView,
+): Promise<void> {
   const again = await harness.post(input);
   expect(again.status).to.equal(202);
   expect(again.body.runId).to.equal(run.runId);
@@ -40,7 +52,12 @@ async function expectSameRunWhenPostedAgain(harness: Harness, input: Parameters<
 
 function expectOneCapturedPayment(stripe: StripeFake, run: RunView): void {
   expect([...stripe.intents.values()]).to.have.length(1);
-  expect(stripe.intents.get(run.result?.paymentId ?? '')).to.include({ status: 'succeeded', amount: 4498, amount_received: 4498, currency: 'eur' });
+  expect(stripe.intents.get(run.result?.paymentId ?? '')).to.include({
+    status: 'succeeded',
+    amount: 4498,
+    amount_received: 4498,
+    currency: 'eur',
+  });
 }
 
 function sendGridSubjects(sendgrid: SendGridFake): (string | undefined)[] {
@@ -74,21 +91,35 @@ describe('orderToCash end to end on vendor connectors: HubSpot + SAP S/4HANA + S
 
   it('stores the credentials encrypted, not in clear', async () => {
     const rows = await harness.db.models.ConnectorInstance.findAll();
-    expect(rows.map((row) => row.get('name')).sort()).to.deep.equal(['crm.hubspot', 'email.sendgrid', 'erp.sap', 'payment.stripe']);
+    expect(rows.map((row) => row.get('name')).sort()).to.deep.equal([
+      'crm.hubspot',
+      'email.sendgrid',
+      'erp.sap',
+      'payment.stripe',
+    ]);
     const stored = JSON.stringify(rows.map((row) => row.toJSON()));
-    for (const secret of [hubspot.token, 'geheim', stripe.secretKey, 'SG.fake-key']) expect(stored).to.not.contain(secret);
+    for (const secret of [hubspot.token, 'geheim', stripe.secretKey, 'SG.fake-key'])
+      expect(stored).to.not.contain(secret);
   });
 
   // SAP S/4HANA bills sales orders in its own billing run (billing due list); its connector declares
   // createInvoice unsupported, so the API starts the run with `invoicing: erp-billing-run`.
-  it('when a shop posts an order, then it completes with the invoice left to SAP\'s billing run: one partner, one order, one captured payment, one confirmation', async () => {
+  it("when a shop posts an order, then it completes with the invoice left to SAP's billing run: one partner, one order, one captured payment, one confirmation", async () => {
     const input = newOrderInput({ payment: { token: 'pm_card_visa' }, connectors });
     const started = await harness.post(input);
     expect(started.status).to.equal(202);
     const run = await harness.waitForClose(started.body.workflowId);
 
     expect(run.status, JSON.stringify(run.failure)).to.equal('COMPLETED');
-    expect(run.progress?.stepsDone).to.deep.equal(['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment', 'invoiceByErpBillingRun', 'capturePayment', 'sendConfirmation']);
+    expect(run.progress?.stepsDone).to.deep.equal([
+      'upsertCustomer',
+      'checkStock',
+      'createSalesOrder',
+      'authorizePayment',
+      'invoiceByErpBillingRun',
+      'capturePayment',
+      'sendConfirmation',
+    ]);
     expect(run.result?.invoiceId).to.equal(null);
     expect(hubspot.store.count('contacts')).to.equal(1);
     expect(hubspot.store.findBy('contacts', 'email', input.customer.email)).to.not.equal(undefined);
@@ -106,7 +137,7 @@ describe('orderToCash end to end on vendor connectors: HubSpot + SAP S/4HANA + S
     expect(stripe.intents.size).to.equal(1);
   });
 
-  it('when Stripe refuses the payment method, then the run fails for good without retrying, GET /v1/runs shows Stripe\'s message, and SAP\'s order is rejected', async () => {
+  it("when Stripe refuses the payment method, then the run fails for good without retrying, GET /v1/runs shows Stripe's message, and SAP's order is rejected", async () => {
     const input = newOrderInput({ payment: { token: 'pm_does_not_exist' }, connectors });
     const started = await harness.post(input);
     const run = await harness.waitForClose(started.body.workflowId);
@@ -114,16 +145,29 @@ describe('orderToCash end to end on vendor connectors: HubSpot + SAP S/4HANA + S
     expect(run.status).to.equal('FAILED');
     expect(run.progress?.failure).to.include({ step: 'authorizePayment' });
     const chain: RunFailureView[] = [];
-    for (let failure: RunFailureView | null | undefined = run.failure; failure; failure = failure.cause) chain.push(failure);
+    for (let failure: RunFailureView | null | undefined = run.failure; failure; failure = failure.cause)
+      chain.push(failure);
     expect(chain[0]?.message).to.contain("No such PaymentMethod: 'pm_does_not_exist'");
-    const vendorFailure = chain.find((failure) => typeof failure.details === 'object' && failure.details !== null && 'vendorMessage' in failure.details);
+    const vendorFailure = chain.find(
+      (failure) =>
+        typeof failure.details === 'object' && failure.details !== null && 'vendorMessage' in failure.details,
+    );
     expect(vendorFailure?.message).to.contain("No such PaymentMethod: 'pm_does_not_exist'");
-    expect(vendorFailure?.details).to.deep.include({ retryable: false, status: 400, vendorMessage: "No such PaymentMethod: 'pm_does_not_exist'" });
+    expect(vendorFailure?.details).to.deep.include({
+      retryable: false,
+      status: 400,
+      vendorMessage: "No such PaymentMethod: 'pm_does_not_exist'",
+    });
     // One attempt: a validation error is not retried.
     const history = await harness.client.workflow.getHandle(started.body.workflowId).fetchHistory();
-    const attempts = history.events?.filter((event) => event.activityTaskStartedEventAttributes).map((event) => event.activityTaskStartedEventAttributes?.attempt) ?? [];
+    const attempts =
+      history.events
+        ?.filter((event) => event.activityTaskStartedEventAttributes)
+        .map((event) => event.activityTaskStartedEventAttributes?.attempt) ?? [];
     expect(attempts.every((attempt) => attempt === 1)).to.equal(true);
-    const order = [...sap.store.orders.values()].find((candidate) => candidate.PurchaseOrderByCustomer === input.orderId);
+    const order = [...sap.store.orders.values()].find(
+      (candidate) => candidate.PurchaseOrderByCustomer === input.orderId,
+    );
     expect(order?.items.every((item) => item.SalesDocumentRjcnReason !== '')).to.equal(true);
   });
 });
@@ -139,7 +183,12 @@ describe('orderToCash end to end on vendor connectors: Salesforce + Business Cen
 
   before(async function () {
     harness = await startHarness('o2c_vendors_b');
-    [salesforce, bc, stripe, sendgrid] = await Promise.all([startSalesforce(harness.define), startBusinessCentral(harness.define), startStripe(harness.define), startSendGrid(harness.define)]);
+    [salesforce, bc, stripe, sendgrid] = await Promise.all([
+      startSalesforce(harness.define),
+      startBusinessCentral(harness.define),
+      startStripe(harness.define),
+      startSendGrid(harness.define),
+    ]);
   });
 
   after(async function () {
@@ -148,7 +197,10 @@ describe('orderToCash end to end on vendor connectors: Salesforce + Business Cen
   });
 
   it('when a shop posts an order, then it completes: one contact, customer, invoiced order and captured payment, and a confirmation via SendGrid', async () => {
-    const input = newOrderInput({ payment: { token: 'pm_card_visa' }, connectors: { crm: 'crm.salesforce', erp: 'erp.bc', payment: 'payment.stripe', email: 'email.sendgrid' } });
+    const input = newOrderInput({
+      payment: { token: 'pm_card_visa' },
+      connectors: { crm: 'crm.salesforce', erp: 'erp.bc', payment: 'payment.stripe', email: 'email.sendgrid' },
+    });
     const started = await harness.post(input);
     expect(started.status).to.equal(202);
     const run = await harness.waitForClose(started.body.workflowId);
@@ -162,7 +214,11 @@ describe('orderToCash end to end on vendor connectors: Salesforce + Business Cen
     const invoices = [...bc.bc.store.sets.salesInvoices.values()];
     expect(invoices).to.have.length(1);
     // externalDocumentNumber is a Code field: BC stores it in upper case.
-    expect(invoices[0]).to.include({ id: run.result?.invoiceId, orderId: run.result?.salesOrderId, externalDocumentNumber: input.orderId.toUpperCase() });
+    expect(invoices[0]).to.include({
+      id: run.result?.invoiceId,
+      orderId: run.result?.salesOrderId,
+      externalDocumentNumber: input.orderId.toUpperCase(),
+    });
     expect(bc.bc.store.sets.salesOrders.size).to.equal(0);
     expectOneCapturedPayment(stripe, run);
 
@@ -186,7 +242,12 @@ describe('orderToCash end to end on vendor connectors: Salesforce + Odoo + Strip
 
   before(async function () {
     harness = await startHarness('o2c_vendors_c');
-    [salesforce, odoo, stripe, smtp] = await Promise.all([startSalesforce(harness.define), startOdoo(harness.define), startStripe(harness.define), startSmtp(harness.define)]);
+    [salesforce, odoo, stripe, smtp] = await Promise.all([
+      startSalesforce(harness.define),
+      startOdoo(harness.define),
+      startStripe(harness.define),
+      startSmtp(harness.define),
+    ]);
   });
 
   after(async function () {
@@ -195,7 +256,10 @@ describe('orderToCash end to end on vendor connectors: Salesforce + Odoo + Strip
   });
 
   it('when a shop posts an order, then it completes: one contact, customer, sales order, invoice and captured payment, and a confirmation via SMTP', async () => {
-    const input = newOrderInput({ payment: { token: 'pm_card_visa' }, connectors: { crm: 'crm.salesforce', erp: 'erp.odoo', payment: 'payment.stripe', email: 'email.smtp' } });
+    const input = newOrderInput({
+      payment: { token: 'pm_card_visa' },
+      connectors: { crm: 'crm.salesforce', erp: 'erp.odoo', payment: 'payment.stripe', email: 'email.smtp' },
+    });
     const started = await harness.post(input);
     expect(started.status).to.equal(202);
     const run = await harness.waitForClose(started.body.workflowId);
@@ -205,7 +269,10 @@ describe('orderToCash end to end on vendor connectors: Salesforce + Odoo + Strip
     const partners = [...odoo.orm.table('res.partner').values()].filter((p) => p.email === input.customer.email);
     expect(partners).to.have.length(1);
     expect(odoo.count('sale.order')).to.equal(1);
-    expect(odoo.orm.table('sale.order').get(Number(run.result?.salesOrderId))).to.include({ state: 'sale', client_order_ref: input.orderId });
+    expect(odoo.orm.table('sale.order').get(Number(run.result?.salesOrderId))).to.include({
+      state: 'sale',
+      client_order_ref: input.orderId,
+    });
     expect(odoo.count('account.move')).to.equal(1);
     expectOneCapturedPayment(stripe, run);
 

@@ -50,11 +50,19 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
   let readKey: string;
   let shopKey: string;
   let writeOnlyKey: string;
-  const keyed = keyedCall(() => api.url, () => shopKey);
+  const keyed = keyedCall(
+    () => api.url,
+    () => shopKey,
+  );
 
   before(async function () {
     // An encrypting worker runs only a bundle whose workflow code encodes its failures (createJunctionWorker checks).
-    const [database, sink, server, bundle] = await Promise.all([createTestDatabase('payload_enc'), startSmtpSink(), getDevServer(), bundleWorkflows({ encodeFailures: true })]);
+    const [database, sink, server, bundle] = await Promise.all([
+      createTestDatabase('payload_enc'),
+      startSmtpSink(),
+      getDevServer(),
+      bundleWorkflows({ encodeFailures: true }),
+    ]);
     db = database;
     smtp = sink;
     config = loadConfig(
@@ -72,12 +80,26 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     );
     registry = createDefaultRegistry({ config, models: db.models });
     worker = await createJunctionWorker(
-      { address: server.address, namespace: server.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle, payloadCodec: payloadCodecOf(config) },
-      createActivities({ connectors: registry, models: db.models, approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile) }),
+      {
+        address: server.address,
+        namespace: server.namespace,
+        taskQueue: config.temporal.taskQueue,
+        shutdownGraceSeconds: 5,
+        workflowBundle: bundle,
+        payloadCodec: payloadCodecOf(config),
+      },
+      createActivities({
+        connectors: registry,
+        models: db.models,
+        approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile),
+      }),
     );
     void worker.run();
     clients = await connectTemporalClient(config);
-    api = await startApiServer(createApp({ config, temporal: clients.client, models: db.models, connectors: registry }), 0);
+    api = await startApiServer(
+      createApp({ config, temporal: clients.client, models: db.models, connectors: registry }),
+      0,
+    );
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     readKey = (await keys.createKey({ name: 'ops-ui', scopes: ['runs:read'] })).key;
     shopKey = (await keys.createKey({ name: 'shop', scopes: ['runs:read', 'runs:write'] })).key;
@@ -108,7 +130,11 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     return events;
   }
 
-  const codecCall = (path: string, payloads: JSONPayload[], options: { key?: string | null; headers?: Record<string, string> } = {}) =>
+  const codecCall = (
+    path: string,
+    payloads: JSONPayload[],
+    options: { key?: string | null; headers?: Record<string, string> } = {},
+  ) =>
     call<{ payloads: JSONPayload[] }>(api.url, 'POST', path, {
       body: { payloads },
       headers: { 'x-namespace': config.temporal.namespace, ...options.headers },
@@ -124,10 +150,20 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     const started = await keyed<{ workflowId: string }>('POST', '/v1/runs', { body: { type: 'orderToCash', input } });
     expect(started.status, started.text).to.equal(202);
     workflowId = started.body.workflowId;
-    const readable = await waitForRun<RunView>(keyedCall(() => api.url, () => readKey), started.body.workflowId, undefined, { timeoutMs: 90_000 });
+    const readable = await waitForRun<RunView>(
+      keyedCall(
+        () => api.url,
+        () => readKey,
+      ),
+      started.body.workflowId,
+      undefined,
+      { timeoutMs: 90_000 },
+    );
     expect(readable.status).to.equal('COMPLETED');
     expect(readable.result?.salesOrderId).to.be.a('string').and.not.equal('');
-    expect(readable.result?.confirmationMessageId).to.equal((await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`)).messageId);
+    expect(readable.result?.confirmationMessageId).to.equal(
+      (await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`)).messageId,
+    );
 
     const events = await rawHistory(started.body.workflowId);
     const startedEvent = events[0]!.workflowExecutionStartedEventAttributes!;
@@ -135,35 +171,71 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     expect(Buffer.from(startedInput.metadata!.encoding!).toString()).to.equal('binary/encrypted');
 
     // Temporal indexes search attributes, so no codec can encrypt them: CustomerEmail stays readable there, by design.
-    const searchAttributes = Buffer.from(proto.api.common.v1.SearchAttributes.encode(startedEvent.searchAttributes ?? {}).finish()).toString('latin1');
+    const searchAttributes = Buffer.from(
+      proto.api.common.v1.SearchAttributes.encode(startedEvent.searchAttributes ?? {}).finish(),
+    ).toString('latin1');
     expect(searchAttributes).to.contain(input.customer.email);
     const withoutSearchAttributes = events.map((event) => {
-      const copy = proto.api.history.v1.HistoryEvent.fromObject(proto.api.history.v1.HistoryEvent.toObject(proto.api.history.v1.HistoryEvent.create(event)));
-      if (copy.workflowExecutionStartedEventAttributes) copy.workflowExecutionStartedEventAttributes.searchAttributes = null;
-      if (copy.upsertWorkflowSearchAttributesEventAttributes) copy.upsertWorkflowSearchAttributesEventAttributes.searchAttributes = null;
+      const copy = proto.api.history.v1.HistoryEvent.fromObject(
+        proto.api.history.v1.HistoryEvent.toObject(proto.api.history.v1.HistoryEvent.create(event)),
+      );
+      if (copy.workflowExecutionStartedEventAttributes)
+        copy.workflowExecutionStartedEventAttributes.searchAttributes = null;
+      if (copy.upsertWorkflowSearchAttributesEventAttributes)
+        copy.upsertWorkflowSearchAttributesEventAttributes.searchAttributes = null;
       return copy;
     });
-    const bytes = Buffer.from(proto.api.history.v1.History.encode({ events: withoutSearchAttributes }).finish()).toString('latin1');
+    const bytes = Buffer.from(
+      proto.api.history.v1.History.encode({ events: withoutSearchAttributes }).finish(),
+    ).toString('latin1');
     expect(bytes.length).to.be.greaterThan(1000);
-    for (const secret of [input.customer.email, input.customer.lastName, 'tok_visa', 'SKU-1', readable.result!.salesOrderId]) {
+    for (const secret of [
+      input.customer.email,
+      input.customer.lastName,
+      'tok_visa',
+      'SKU-1',
+      readable.result!.salesOrderId,
+    ]) {
       expect(bytes, secret).not.to.contain(secret);
     }
     // Every payload is encrypted except the SDK's own patch markers (a patch id, written by the core SDK, not through the codec).
-    const plainEvents = withoutSearchAttributes.filter((event) => Buffer.from(proto.api.history.v1.HistoryEvent.encode(event).finish()).toString('latin1').includes('json/plain'));
-    expect(plainEvents.map((event) => event.markerRecordedEventAttributes?.markerName ?? `event type ${event.eventType}`).filter((name) => name !== 'core_patch')).to.deep.equal([]);
+    const plainEvents = withoutSearchAttributes.filter((event) =>
+      Buffer.from(proto.api.history.v1.HistoryEvent.encode(event).finish()).toString('latin1').includes('json/plain'),
+    );
+    expect(
+      plainEvents
+        .map((event) => event.markerRecordedEventAttributes?.markerName ?? `event type ${event.eventType}`)
+        .filter((name) => name !== 'core_patch'),
+    ).to.deep.equal([]);
     expect(bytes).to.contain('binary/encrypted');
   });
 
   it('when an order fails, then its failure messages and stack traces are ciphertext in the history, and GET /v1/runs/:id shows them decoded', async () => {
     const declined = newOrderInput({ payment: { token: 'tok_declined_card' } });
-    const started = await keyed<{ workflowId: string }>('POST', '/v1/runs', { body: { type: 'orderToCash', input: declined } });
+    const started = await keyed<{ workflowId: string }>('POST', '/v1/runs', {
+      body: { type: 'orderToCash', input: declined },
+    });
     expect(started.status, started.text).to.equal(202);
-    const run = await waitForRun<RunView>(keyedCall(() => api.url, () => readKey), started.body.workflowId, undefined, { timeoutMs: 90_000 });
+    const run = await waitForRun<RunView>(
+      keyedCall(
+        () => api.url,
+        () => readKey,
+      ),
+      started.body.workflowId,
+      undefined,
+      { timeoutMs: 90_000 },
+    );
     expect(run.status).to.equal('FAILED');
-    expect(run.failure?.message).to.equal(`Order ${declined.orderId} failed at authorizePayment: payment.main: payment declined: Your card was declined.`);
+    expect(run.failure?.message).to.equal(
+      `Order ${declined.orderId} failed at authorizePayment: payment.main: payment declined: Your card was declined.`,
+    );
 
     const events = await rawHistory(started.body.workflowId);
-    const failures = events.flatMap((event) => [event.workflowExecutionFailedEventAttributes?.failure, event.activityTaskFailedEventAttributes?.failure].filter((failure) => failure));
+    const failures = events.flatMap((event) =>
+      [event.workflowExecutionFailedEventAttributes?.failure, event.activityTaskFailedEventAttributes?.failure].filter(
+        (failure) => failure,
+      ),
+    );
     expect(failures.length, 'the run failed, and so did an activity').to.be.at.least(2);
     for (const failure of failures) {
       for (let link = failure; link; link = link.cause) {
@@ -173,7 +245,8 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
       }
     }
     const bytes = Buffer.from(proto.api.history.v1.History.encode({ events }).finish()).toString('latin1');
-    for (const clear of ['failed at authorizePayment', 'payment declined', 'card was declined', 'at async', '.ts:']) expect(bytes, clear).not.to.contain(clear);
+    for (const clear of ['failed at authorizePayment', 'payment declined', 'card was declined', 'at async', '.ts:'])
+      expect(bytes, clear).not.to.contain(clear);
   });
 
   it('when the Web UI posts a payload from that history to /codec/decode, then it gets the order input back', async () => {
@@ -186,11 +259,30 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
 
   it('when the Temporal CLI shows the run with --codec-endpoint and a runs:read key, then it prints the decoded input', async () => {
     const show = (codecArgs: string[]) =>
-      promisify(execFile)(TEMPORAL_CLI_PATH, ['workflow', 'show', '--address', config.temporal.address!, '--namespace', config.temporal.namespace, '--workflow-id', workflowId, '--output', 'json', ...codecArgs]);
-    const inputOf = (stdout: string): JSONPayload => (JSON.parse(stdout) as { events: { workflowExecutionStartedEventAttributes?: { input: { payloads: JSONPayload[] } } }[] }).events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
+      promisify(execFile)(TEMPORAL_CLI_PATH, [
+        'workflow',
+        'show',
+        '--address',
+        config.temporal.address!,
+        '--namespace',
+        config.temporal.namespace,
+        '--workflow-id',
+        workflowId,
+        '--output',
+        'json',
+        ...codecArgs,
+      ]);
+    const inputOf = (stdout: string): JSONPayload =>
+      (
+        JSON.parse(stdout) as {
+          events: { workflowExecutionStartedEventAttributes?: { input: { payloads: JSONPayload[] } } }[];
+        }
+      ).events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
     const withoutCodec = inputOf((await show([])).stdout);
     expect(Buffer.from(withoutCodec.metadata!.encoding!, 'base64').toString()).to.equal('binary/encrypted');
-    const decoded = inputOf((await show(['--codec-endpoint', `${api.url}/codec`, '--codec-auth', `Bearer ${readKey}`])).stdout);
+    const decoded = inputOf(
+      (await show(['--codec-endpoint', `${api.url}/codec`, '--codec-auth', `Bearer ${readKey}`])).stdout,
+    );
     expect(defaultPayloadConverter.fromPayload(JSONToPayload(decoded))).to.deep.equal(input);
   });
 
@@ -198,7 +290,9 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     const plain = payloadToJSON(defaultPayloadConverter.toPayload({ note: 'typed into the Web UI' }));
     const encoded = await codecCall('/codec/encode', [plain], { key: shopKey });
     expect(encoded.status, encoded.text).to.equal(200);
-    expect(Buffer.from(encoded.body.payloads[0]!.metadata!.encoding!, 'base64').toString()).to.equal('binary/encrypted');
+    expect(Buffer.from(encoded.body.payloads[0]!.metadata!.encoding!, 'base64').toString()).to.equal(
+      'binary/encrypted',
+    );
     expect(Buffer.from(encoded.body.payloads[0]!.data!, 'base64').toString('latin1')).not.to.contain('typed into');
     const decoded = await codecCall('/codec/decode', [encoded.body.payloads[0]!, plain]);
     expect(decoded.status, decoded.text).to.equal(200);
@@ -211,7 +305,10 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     data[data.length - 1] = data[data.length - 1]! ^ 0x01;
     const altered = await codecCall('/codec/decode', [{ ...tampered, data: data.toString('base64') }]);
     expectProblem(altered, 400, 'payload-tampered');
-    const foreign = { ...tampered, metadata: { ...tampered.metadata, 'encryption-key-id': Buffer.from('0000000000000000').toString('base64') } };
+    const foreign = {
+      ...tampered,
+      metadata: { ...tampered.metadata, 'encryption-key-id': Buffer.from('0000000000000000').toString('base64') },
+    };
     const unknown = (await codecCall('/codec/decode', [foreign])) as unknown as Reply;
     expectProblem(unknown, 400, 'payload-unknown-key');
     expect(unknown.body.detail).to.contain('0000000000000000').and.contain('JUNCTION_PREVIOUS_MASTER_KEYS');
@@ -221,9 +318,21 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     const payload = payloadToJSON(startedInput);
     expectProblem(await codecCall('/codec/decode', [payload], { key: null }), 401);
     expectProblem(await codecCall('/codec/decode', [payload], { key: writeOnlyKey }), 403);
-    expectProblem(await codecCall('/codec/encode', [payloadToJSON(defaultPayloadConverter.toPayload({ forged: true }))], { key: readKey }), 403);
-    expectProblem(await codecCall('/codec/decode', [payload], { headers: { 'x-namespace': 'someone-else' } }), 400, 'namespace-mismatch');
-    const notPayloads = await call(api.url, 'POST', '/codec/decode', { bearer: readKey, body: { payloads: [{ data: 'not base64!' }] } });
+    expectProblem(
+      await codecCall('/codec/encode', [payloadToJSON(defaultPayloadConverter.toPayload({ forged: true }))], {
+        key: readKey,
+      }),
+      403,
+    );
+    expectProblem(
+      await codecCall('/codec/decode', [payload], { headers: { 'x-namespace': 'someone-else' } }),
+      400,
+      'namespace-mismatch',
+    );
+    const notPayloads = await call(api.url, 'POST', '/codec/decode', {
+      bearer: readKey,
+      body: { payloads: [{ data: 'not base64!' }] },
+    });
     expectProblem(notPayloads, 400, 'validation-error');
   });
 
@@ -231,19 +340,31 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
     const preflight = (origin: string) =>
       fetch(`${api.url}/codec/decode`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,x-namespace',
+        },
       });
     const allowed = await preflight(UI_ORIGIN);
     expect(allowed.status).to.equal(204);
     expect(allowed.headers.get('access-control-allow-origin')).to.equal(UI_ORIGIN);
-    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).to.contain('x-namespace').and.contain('authorization');
+    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase())
+      .to.contain('x-namespace')
+      .and.contain('authorization');
     const other = await preflight('https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).to.equal(null);
   });
 
   it('when encryption is off, then there is no codec endpoint', async () => {
-    const off = loadConfig({ TEMPORAL_ADDRESS: config.temporal.address!, DATABASE_URL: db.url, LOG_LEVEL: 'error' }, false);
-    const plainApi = await startApiServer(createApp({ config: off, temporal: clients.client, models: db.models, connectors: registry }), 0);
+    const off = loadConfig(
+      { TEMPORAL_ADDRESS: config.temporal.address!, DATABASE_URL: db.url, LOG_LEVEL: 'error' },
+      false,
+    );
+    const plainApi = await startApiServer(
+      createApp({ config: off, temporal: clients.client, models: db.models, connectors: registry }),
+      0,
+    );
     try {
       const reply = await call(plainApi.url, 'POST', '/codec/decode', { bearer: readKey, body: { payloads: [] } });
       expect(reply.status).to.equal(404);

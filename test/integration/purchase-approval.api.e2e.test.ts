@@ -2,12 +2,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { PurchaseApprovalRequest, PurchaseApprovalResult } from '../../workflows/purchase-approval/purchase-approval.types';
+import type {
+  PurchaseApprovalRequest,
+  PurchaseApprovalResult,
+} from '../../workflows/purchase-approval/purchase-approval.types';
 import type { Progress } from '../../workflows/shared/progress';
 import { expectProblem, keyedCall, waitForRun as pollRun, type Reply } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { uniqueId } from '../support/order-fixtures';
-import { defaultPolicyYaml, LINES, purchasePeople, recipientsOf, type PurchasePeople } from '../workflows/fixtures/purchase-approval.harness';
+import {
+  defaultPolicyYaml,
+  LINES,
+  purchasePeople,
+  recipientsOf,
+  type PurchasePeople,
+} from '../workflows/fixtures/purchase-approval.harness';
 
 interface RunView {
   status: string;
@@ -24,10 +33,19 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
   let policyDir: string;
   let key: string;
   /** Each approver's own key (actsAs), as an approval app would hold it for them. */
-  const keyOf: Record<keyof PurchasePeople, string> = { requester: '', first: '', firstManager: '', second: '', secondManager: '' };
+  const keyOf: Record<keyof PurchasePeople, string> = {
+    requester: '',
+    first: '',
+    firstManager: '',
+    second: '',
+    secondManager: '',
+  };
   const tag = uniqueId('pa-e2e').toLowerCase();
   const people = purchasePeople(tag);
-  const keyed = keyedCall(() => stack.api.url, () => key);
+  const keyed = keyedCall(
+    () => stack.api.url,
+    () => key,
+  );
 
   before(async function () {
     policyDir = await mkdtemp(join(tmpdir(), 'junction-policies-'));
@@ -48,7 +66,8 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     );
     stack = await startApiStack({ label: 'purchase_e2e', env: { APPROVAL_POLICIES_FILE: file } });
     key = await stack.createKey('procurement', ['runs:read', 'runs:write']);
-    for (const person of Object.keys(keyOf) as (keyof PurchasePeople)[]) keyOf[person] = await stack.createKey(`approvals app: ${person}`, ['runs:write'], people[person]);
+    for (const person of Object.keys(keyOf) as (keyof PurchasePeople)[])
+      keyOf[person] = await stack.createKey(`approvals app: ${person}`, ['runs:write'], people[person]);
   });
 
   after(async function () {
@@ -59,7 +78,10 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
   const call = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> => keyed(method, path, { body });
 
   /** A request as a procurement system posts it: who approves is the server's policy. */
-  function newRequest(size: keyof typeof LINES, overrides: Partial<PurchaseApprovalRequest> = {}): PurchaseApprovalRequest {
+  function newRequest(
+    size: keyof typeof LINES,
+    overrides: Partial<PurchaseApprovalRequest> = {},
+  ): PurchaseApprovalRequest {
     return {
       requestId: uniqueId('PO-REQ'),
       requester: { email: people.requester, name: 'Grace Hopper' },
@@ -78,7 +100,8 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     return String(reply.body.workflowId);
   }
 
-  const waitForRun = (workflowId: string, ready: (run: RunView) => boolean) => pollRun<RunView>(keyed, workflowId, ready);
+  const waitForRun = (workflowId: string, ready: (run: RunView) => boolean) =>
+    pollRun<RunView>(keyed, workflowId, ready);
 
   /** A decision sent with `as`'s own key. */
   const decide = (workflowId: string, update: 'approve' | 'reject', as: keyof PurchasePeople | null, body?: unknown) =>
@@ -91,14 +114,23 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     const waiting = await waitForRun(workflowId, (run) => run.progress?.pending?.step === 1);
     expect(waiting.progress?.pending).to.deep.include({ step: 1, steps: 2, approver: people.first, escalated: false });
     expect(waiting.searchAttributes).to.include({ BusinessKey: request.requestId });
-    const stillWaiting = await waitForRun(workflowId, (run) => run.searchAttributes.ProcessStatus === 'WAITING_FOR_APPROVAL');
+    const stillWaiting = await waitForRun(
+      workflowId,
+      (run) => run.searchAttributes.ProcessStatus === 'WAITING_FOR_APPROVAL',
+    );
 
     // The second approver's own key, but not their turn: the workflow's validator refuses it.
     const early = await decide(workflowId, 'approve', 'second', { comment: 'me first' });
     expectProblem(early, 422, 'update-rejected');
-    expect(early.body.detail).to.equal(`${people.second} may not decide step 1 of 2: it is waiting for ${people.first}.`);
+    expect(early.body.detail).to.equal(
+      `${people.second} may not decide step 1 of 2: it is waiting for ${people.first}.`,
+    );
     // The procurement system's key acts for nobody; the second approver's key may not speak for the first.
-    expectProblem(await decide(workflowId, 'approve', null, { approver: people.first }), 403, 'personal-credential-required');
+    expectProblem(
+      await decide(workflowId, 'approve', null, { approver: people.first }),
+      403,
+      'personal-credential-required',
+    );
     const impersonated = await decide(workflowId, 'approve', 'second', { approver: people.first });
     expectProblem(impersonated, 403, 'actor-mismatch');
     expect(impersonated.body.detail).to.contain(`acts for ${people.second}`).and.contain(`as ${people.first}`);
@@ -116,7 +148,11 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     expect((first.body.result as { pending: unknown }).pending).to.deep.include({ step: 2, approver: people.second });
 
     // As in life, the second approver acts on the email asking them.
-    await stack.smtp.waitFor((m) => m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`) === true && recipientsOf(m).includes(people.second));
+    await stack.smtp.waitFor(
+      (m) =>
+        m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`) === true &&
+        recipientsOf(m).includes(people.second),
+    );
     const second = await decide(workflowId, 'approve', 'second', { approver: people.second.toUpperCase() });
     expect(second.status, second.text).to.equal(200);
     expect(second.body.result).to.deep.include({ status: 'approved', pending: null });
@@ -124,15 +160,34 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     const done = await waitForRun(workflowId, (run) => run.status !== 'RUNNING');
     expect(done.status).to.equal('COMPLETED');
     expect(done.searchAttributes).to.include({ ProcessStatus: 'COMPLETED', BusinessKey: request.requestId });
-    expect(done.progress?.stepsDone).to.deep.equal(['approvalPolicy', 'approval-1', 'approval-2', 'createPurchaseOrder', 'notifyRequester']);
-    expect(done.result).to.deep.include({ decision: 'approved', decidedBy: [people.first, people.second], automatic: false, policy: 'default' });
+    expect(done.progress?.stepsDone).to.deep.equal([
+      'approvalPolicy',
+      'approval-1',
+      'approval-2',
+      'createPurchaseOrder',
+      'notifyRequester',
+    ]);
+    expect(done.result).to.deep.include({
+      decision: 'approved',
+      decidedBy: [people.first, people.second],
+      automatic: false,
+      policy: 'default',
+    });
     const order = await stack.db.models.SandboxRecord.findOne({ where: { id: done.result?.purchaseOrderId ?? '' } });
     expect(order?.instance).to.equal('erp.main');
-    expect(order?.data).to.deep.include({ externalReference: request.requestId, supplier: 'ACME Office Supplies', currency: 'EUR' });
+    expect(order?.data).to.deep.include({
+      externalReference: request.requestId,
+      supplier: 'ACME Office Supplies',
+      currency: 'EUR',
+    });
 
-    const asks = stack.smtp.messages.filter((m) => m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`));
+    const asks = stack.smtp.messages.filter((m) =>
+      m.subject?.startsWith(`Approval needed: purchase request ${request.requestId}`),
+    );
     expect(asks.map(recipientsOf)).to.deep.equal([[people.first], [people.second]]);
-    const mail = await stack.smtp.waitFor((m) => m.subject === `Your purchase request ${request.requestId} is approved`);
+    const mail = await stack.smtp.waitFor(
+      (m) => m.subject === `Your purchase request ${request.requestId} is approved`,
+    );
     expect(recipientsOf(mail)).to.deep.equal([people.requester]);
     expect(mail.text).to.contain(done.result?.purchaseOrderId).and.contain('€15,000.00');
 
@@ -153,9 +208,15 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     expect(rejected.body.result).to.deep.include({ status: 'rejected', reason: 'Order from the framework supplier.' });
 
     const done = await waitForRun(workflowId, (run) => run.status !== 'RUNNING');
-    expect(done.result).to.deep.include({ decision: 'rejected', reason: 'Order from the framework supplier.', decidedBy: [people.first] });
+    expect(done.result).to.deep.include({
+      decision: 'rejected',
+      reason: 'Order from the framework supplier.',
+      decidedBy: [people.first],
+    });
     expect(done.result?.purchaseOrderId).to.equal(undefined);
-    const mail = await stack.smtp.waitFor((m) => m.subject === `Your purchase request ${request.requestId} was rejected`);
+    const mail = await stack.smtp.waitFor(
+      (m) => m.subject === `Your purchase request ${request.requestId} was rejected`,
+    );
     expect(recipientsOf(mail)).to.deep.equal([people.requester]);
     expect(mail.text).to.contain('Reason: Order from the framework supplier.');
   });
@@ -165,8 +226,18 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
     const escalated = await waitForRun(workflowId, (run) => run.progress?.pending?.escalated === true);
     expect(escalated.progress?.pending).to.deep.include({ approver: people.firstManager, escalatedFrom: people.first });
     const requestId = workflowId.replace(/^purchase-/, '');
-    expect(recipientsOf(await stack.smtp.waitFor((m) => m.subject === `Reminder: purchase request ${requestId} is waiting for your approval`))).to.deep.equal([people.first]);
-    expect(recipientsOf(await stack.smtp.waitFor((m) => m.subject === `Escalated: purchase request ${requestId} needs your approval`))).to.deep.equal([people.firstManager]);
+    expect(
+      recipientsOf(
+        await stack.smtp.waitFor(
+          (m) => m.subject === `Reminder: purchase request ${requestId} is waiting for your approval`,
+        ),
+      ),
+    ).to.deep.equal([people.first]);
+    expect(
+      recipientsOf(
+        await stack.smtp.waitFor((m) => m.subject === `Escalated: purchase request ${requestId} needs your approval`),
+      ),
+    ).to.deep.equal([people.firstManager]);
 
     const approved = await decide(workflowId, 'approve', 'firstManager');
     expect(approved.status, approved.text).to.equal(200);
@@ -176,7 +247,12 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
 
   it('lists purchaseApproval in the catalog: approve and reject need only a reason from the caller; policy and approvers are not accepted', async () => {
     const reply = await call('GET', '/v1/workflows');
-    type Entry = { type: string; description: string; inputSchema: { properties: Record<string, { not?: unknown }> }; updates: { name: string; inputSchema: { required?: string[] } }[] };
+    type Entry = {
+      type: string;
+      description: string;
+      inputSchema: { properties: Record<string, { not?: unknown }> };
+      updates: { name: string; inputSchema: { required?: string[] } }[];
+    };
     const entry = (reply.body.items as Entry[]).find((item) => item.type === 'purchaseApproval');
     expect(entry?.updates.map((update) => update.name)).to.deep.equal(['approve', 'reject']);
     expect(entry?.updates[0]?.inputSchema.required).to.equal(undefined);

@@ -24,13 +24,23 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
     salesOrder: { salesOrganization: '1010', distributionChannel: '10', division: '00' },
     customer: { country: 'DE' },
   });
-  const order = (lines: SalesOrderInput['lines'], externalReference = `order-${randomUUID().slice(0, 18)}`): SalesOrderInput => ({ externalReference, customerId, currency: 'EUR', lines });
+  const order = (
+    lines: SalesOrderInput['lines'],
+    externalReference = `order-${randomUUID().slice(0, 18)}`,
+  ): SalesOrderInput => ({ externalReference, customerId, currency: 'EUR', lines });
 
   /** As activities get it: through the registry, settings and credentials checked by the vendor's schemas. */
   const registryWith = (instanceSettings: Record<string, unknown>) => {
     // The SAP factory uses no database models; the registry reads the configuration (REDIS_URL).
-    const registry = new ConnectorRegistry({ config: loadConfig({ LOG_LEVEL: 'error' }, false) } as RegistryDeps).registerVendor(sapS4hanaVendor);
-    return registry.defineInstance('erp.sap-test', { kind: 'erp', vendor: 'sap-s4hana', settings: instanceSettings, credentials: () => credentials });
+    const registry = new ConnectorRegistry({
+      config: loadConfig({ LOG_LEVEL: 'error' }, false),
+    } as RegistryDeps).registerVendor(sapS4hanaVendor);
+    return registry.defineInstance('erp.sap-test', {
+      kind: 'erp',
+      vendor: 'sap-s4hana',
+      settings: instanceSettings,
+      credentials: () => credentials,
+    });
   };
 
   before(async () => {
@@ -45,7 +55,10 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
   it('when a customer is upserted twice under new keys, then one business partner exists and is renamed', async () => {
     const email = `${randomUUID()}@example.org`;
     const first = await sap.upsertCustomer({ email, name: 'Erste GmbH' }, write());
-    const second = await sap.upsertCustomer({ email: email.toUpperCase(), name: 'Zweite GmbH', crmContactId: 'c-1' }, write());
+    const second = await sap.upsertCustomer(
+      { email: email.toUpperCase(), name: 'Zweite GmbH', crmContactId: 'c-1' },
+      write(),
+    );
     expect(second).to.deep.equal({ id: first.id, email, name: 'Zweite GmbH', crmContactId: 'c-1' });
     const partner = fake.store.partners.get(first.id);
     expect(partner).to.include({ OrganizationBPName1: 'Zweite GmbH', EmailAddress: email });
@@ -61,7 +74,10 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
     await fresh.createSalesOrder(order([{ sku: 'TG11', quantity: 2, unitAmount: 100 }]), write());
     expect(fresh.services.salesOrder.csrfFetches).to.equal(1);
     expect(fake.csrfFetches - fetchesBefore).to.equal(1);
-    const tokens = fake.writes('POST').slice(postsBefore).map((r) => r.csrfToken);
+    const tokens = fake
+      .writes('POST')
+      .slice(postsBefore)
+      .map((r) => r.csrfToken);
     expect(tokens).to.have.length(2);
     expect(tokens[0]).to.be.a('string').and.not.equal('Fetch');
     expect(tokens[1]).to.equal(tokens[0]);
@@ -82,7 +98,9 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
     fake.failNext('POST', csrfRequired);
     fake.failNext('POST', csrfRequired);
     const postsBefore = fake.writes('POST').length;
-    const failure = await connectorFailureOf(sap.createSalesOrder(order([{ sku: 'TG11', quantity: 1, unitAmount: 100 }]), write()));
+    const failure = await connectorFailureOf(
+      sap.createSalesOrder(order([{ sku: 'TG11', quantity: 1, unitAmount: 100 }]), write()),
+    );
     expect(failure).to.include({ code: 'FORBIDDEN', retryable: false, status: 403 });
     expect(fake.writes('POST').length - postsBefore).to.equal(2);
   });
@@ -90,7 +108,9 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
   it('when a 403 is a missing authorisation, then it is not retried and SAP says why', async () => {
     fake.failNext('POST', odataError(403, '/IWBEP/CM_MGW_RT/005', 'No authorization to create sales orders'));
     const postsBefore = fake.writes('POST').length;
-    const failure = await connectorFailureOf(sap.createSalesOrder(order([{ sku: 'TG11', quantity: 1, unitAmount: 100 }]), write()));
+    const failure = await connectorFailureOf(
+      sap.createSalesOrder(order([{ sku: 'TG11', quantity: 1, unitAmount: 100 }]), write()),
+    );
     expect(failure).to.include({ code: 'FORBIDDEN', vendorMessage: 'No authorization to create sales orders' });
     expect(fake.writes('POST').length - postsBefore).to.equal(1);
   });
@@ -107,28 +127,54 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
   });
 
   it('when lines carry cents, then SAP receives exact decimal prices and the total is its net value in minor units', async () => {
-    const created = await sap.createSalesOrder(order([{ sku: 'TG11', quantity: 3, unitAmount: 1999 }, { sku: 'TG12', quantity: 7, unitAmount: 1 }]), write());
+    const created = await sap.createSalesOrder(
+      order([
+        { sku: 'TG11', quantity: 3, unitAmount: 1999 },
+        { sku: 'TG12', quantity: 7, unitAmount: 1 },
+      ]),
+      write(),
+    );
     expect(created).to.include({ status: 'open' });
     expect(created.total).to.deep.equal({ amount: 3 * 1999 + 7, currency: 'EUR' });
   });
 
   it('when the sold-to party is unknown, then a 400 becomes INVALID_REQUEST, non-retryable, with the OData message', async () => {
-    const failure = await connectorFailureOf(sap.createSalesOrder({ ...order([{ sku: 'TG11', quantity: 1, unitAmount: 100 }]), customerId: '9999999' }, write()));
-    expect(failure).to.include({ code: 'INVALID_REQUEST', retryable: false, status: 400, vendorMessage: 'Sold-to party 9999999 not defined for sales area 1010/10/00' });
+    const failure = await connectorFailureOf(
+      sap.createSalesOrder(
+        { ...order([{ sku: 'TG11', quantity: 1, unitAmount: 100 }]), customerId: '9999999' },
+        write(),
+      ),
+    );
+    expect(failure).to.include({
+      code: 'INVALID_REQUEST',
+      retryable: false,
+      status: 400,
+      vendorMessage: 'Sold-to party 9999999 not defined for sales area 1010/10/00',
+    });
   });
 
   it('when an order is cancelled, then every item is rejected with the reason, across pages, and a second cancel changes nothing', async () => {
-    const created = await sap.createSalesOrder(order(['A', 'B', 'C'].map((sku) => ({ sku, quantity: 1, unitAmount: 100 }))), write());
+    const created = await sap.createSalesOrder(
+      order(['A', 'B', 'C'].map((sku) => ({ sku, quantity: 1, unitAmount: 100 }))),
+      write(),
+    );
     const cancelled = await sap.cancelSalesOrder(created.id, write());
     expect(cancelled).to.deep.equal({ ...created, status: 'cancelled' });
-    expect(fake.store.orders.get(created.id)?.items.map((item) => item.SalesDocumentRjcnReason)).to.deep.equal(['10', '10', '10']);
+    expect(fake.store.orders.get(created.id)?.items.map((item) => item.SalesDocumentRjcnReason)).to.deep.equal([
+      '10',
+      '10',
+      '10',
+    ]);
     const patchesBefore = fake.writes('PATCH').length;
     expect(await sap.cancelSalesOrder(created.id, write())).to.include({ status: 'cancelled' });
     expect(fake.writes('PATCH').length).to.equal(patchesBefore);
   });
 
   it('when the order to cancel does not exist, then NOT_FOUND', async () => {
-    expect(await connectorFailureOf(sap.cancelSalesOrder('404404', write()))).to.include({ code: 'NOT_FOUND', retryable: false });
+    expect(await connectorFailureOf(sap.cancelSalesOrder('404404', write()))).to.include({
+      code: 'NOT_FOUND',
+      retryable: false,
+    });
   });
 
   it('when stock spans plants, storage locations and pages, then unrestricted normal stock is summed exactly per SKU', async () => {
@@ -136,8 +182,17 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
       ...{ Material, Plant: '1010', StorageLocation: '101A', InventoryStockType: '01', InventorySpecialStockType: '' },
       ...{ MatlWrhsStkQtyInMatlBaseUnit: qty, ...more },
     });
-    fake.store.stock.push(row('MZ-1', '10.5'), row('MZ-1', '2.5', { Plant: '1710' }), row('MZ-1', '1', { StorageLocation: '101B' }), row('MZ-1', '99', { InventoryStockType: '07' }));
-    fake.store.stock.push(row('MZ-1', '50', { InventorySpecialStockType: 'K' }), row('MZ-2', '0.999'), row("O'NEIL", '4'));
+    fake.store.stock.push(
+      row('MZ-1', '10.5'),
+      row('MZ-1', '2.5', { Plant: '1710' }),
+      row('MZ-1', '1', { StorageLocation: '101B' }),
+      row('MZ-1', '99', { InventoryStockType: '07' }),
+    );
+    fake.store.stock.push(
+      row('MZ-1', '50', { InventorySpecialStockType: 'K' }),
+      row('MZ-2', '0.999'),
+      row("O'NEIL", '4'),
+    );
     const getsBefore = fake.requests.filter((r) => r.path === 'A_MatlStkInAcctMod').length;
     const levels = await sap.getStock(['MZ-1', 'MZ-2', "O'NEIL", 'NONE']);
     expect(levels).to.deep.equal([
@@ -153,9 +208,19 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
   it('when SAP pages on the server with __next links on its internal host, then they are followed on the configured URL', async () => {
     fake.store.serverPageSize = 1;
     try {
-      fake.store.stock.push(...['1', '2', '3'].map((qty) => ({ Material: 'NX-1', Plant: '1010', InventoryStockType: '01', InventorySpecialStockType: '', MatlWrhsStkQtyInMatlBaseUnit: qty })));
+      fake.store.stock.push(
+        ...['1', '2', '3'].map((qty) => ({
+          Material: 'NX-1',
+          Plant: '1010',
+          InventoryStockType: '01',
+          InventorySpecialStockType: '',
+          MatlWrhsStkQtyInMatlBaseUnit: qty,
+        })),
+      );
       expect(await sap.getStock(['NX-1'])).to.deep.equal([{ sku: 'NX-1', available: 6 }]);
-      expect(fake.requests.some((r) => r.query.has('$skiptoken') && r.query.get('sap-client') === '100')).to.equal(true);
+      expect(fake.requests.some((r) => r.query.has('$skiptoken') && r.query.get('sap-client') === '100')).to.equal(
+        true,
+      );
     } finally {
       fake.store.serverPageSize = undefined;
     }
@@ -177,8 +242,13 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
 
   it('when settings lack the sales area or misspell a field, then CONNECTOR_MISCONFIGURED names them, never the password', async () => {
     const { salesOrder: _omitted, ...incomplete } = settings();
-    const failure = await connectorFailureOf(Promise.resolve().then(() => registryWith({ ...incomplete, baseURL: fake.url }).resolve('erp', 'erp.sap-test')));
+    const failure = await connectorFailureOf(
+      Promise.resolve().then(() => registryWith({ ...incomplete, baseURL: fake.url }).resolve('erp', 'erp.sap-test')),
+    );
     expect(failure).to.include({ code: 'CONNECTOR_MISCONFIGURED', retryable: false });
-    expect(failure.message).to.contain('settings.salesOrder').and.contain('settings.baseURL').and.not.contain(credentials.password);
+    expect(failure.message)
+      .to.contain('settings.salesOrder')
+      .and.contain('settings.baseURL')
+      .and.not.contain(credentials.password);
   });
 });

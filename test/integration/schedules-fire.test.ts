@@ -22,9 +22,17 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
   let key: string;
   const schedules: string[] = [];
   const runs: string[] = [];
-  const call = keyedCall(() => stack.api.url, () => key);
+  const call = keyedCall(
+    () => stack.api.url,
+    () => key,
+  );
 
-  async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  async function waitFor<T>(
+    read: () => Promise<T>,
+    done: (value: T) => boolean,
+    what: string,
+    timeoutMs = 60_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await read();
@@ -41,8 +49,22 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
   });
 
   after(async function () {
-    await Promise.all(schedules.map((id) => stack.temporal.schedule.getHandle(id).delete().catch(() => undefined)));
-    await Promise.all(runs.map((id) => stack.temporal.workflow.getHandle(id).terminate('test cleanup').catch(() => undefined)));
+    await Promise.all(
+      schedules.map((id) =>
+        stack.temporal.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => undefined),
+      ),
+    );
+    await Promise.all(
+      runs.map((id) =>
+        stack.temporal.workflow
+          .getHandle(id)
+          .terminate('test cleanup')
+          .catch(() => undefined),
+      ),
+    );
     await stack?.close();
   });
 
@@ -55,13 +77,19 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
 
     // Nobody triggers it: the first action is the schedule's own, due within two seconds.
-    const fired = await waitFor(() => call<ScheduleView>('GET', `/v1/schedules/${id}`), (reply) => reply.body.info.recentActions.length > 0, 'the first scheduled action');
+    const fired = await waitFor(
+      () => call<ScheduleView>('GET', `/v1/schedules/${id}`),
+      (reply) => reply.body.info.recentActions.length > 0,
+      'the first scheduled action',
+    );
     // One firing is enough for the test; stop it before it places more orders.
     expect((await call('DELETE', `/v1/schedules/${id}`)).status).to.equal(204);
     const actions = fired.body.info.recentActions;
     runs.push(...actions.map((action) => action.workflowId));
     const first = actions[0]!;
-    expect(first.workflowId).to.equal(`schedule-${id}-${new Date(first.scheduledAt).toISOString().replace('.000Z', 'Z')}`);
+    expect(first.workflowId).to.equal(
+      `schedule-${id}-${new Date(first.scheduledAt).toISOString().replace('.000Z', 'Z')}`,
+    );
     expect(new Date(first.scheduledAt).getTime() % 2_000).to.equal(0);
 
     const run = await waitForRun<RunView>(call, first.workflowId, undefined, { untilFound: true });

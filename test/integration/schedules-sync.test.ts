@@ -33,7 +33,13 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
   let dir: string;
   let previousLogger: Logger;
   const run = uniqueId('sync');
-  const ids = { hourly: `${run}-hourly`, nightly: `${run}-nightly`, apiOwned: `${run}-api`, contested: `${run}-contested`, bad: `${run}-bad` };
+  const ids = {
+    hourly: `${run}-hourly`,
+    nightly: `${run}-nightly`,
+    apiOwned: `${run}-api`,
+    contested: `${run}-contested`,
+    bad: `${run}-bad`,
+  };
   const input = newOrderInput();
 
   /** Writes the file and syncs it, as the API role does at start-up. */
@@ -52,7 +58,8 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
   const describe_ = (id: string): Promise<ScheduleDescription> => client.schedule.getHandle(id).describe();
   const configIdsListed = async (): Promise<string[]> => {
     const found: string[] = [];
-    for await (const summary of client.schedule.list()) if (summary.memo?.managedBy === 'config') found.push(summary.scheduleId);
+    for await (const summary of client.schedule.list())
+      if (summary.memo?.managedBy === 'config') found.push(summary.scheduleId);
     return found;
   };
 
@@ -68,28 +75,57 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
   });
 
   after(async () => {
-    await Promise.all(Object.values(ids).map((id) => client.schedule.getHandle(id).delete().catch(() => undefined)));
+    await Promise.all(
+      Object.values(ids).map((id) =>
+        client.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => undefined),
+      ),
+    );
     await connection?.close();
     await rm(dir, { recursive: true, force: true });
     replaceLogger(previousLogger);
   });
 
   it('creates the declared schedules marked config-managed, then updates a changed one, deletes a removed one and never touches API schedules', async () => {
-    const first = await sync(`schedules:${entry(ids.hourly, 'every: 1h')}${entry(ids.nightly, "cron: '0 2 * * *'", '\n    timezone: Europe/Berlin')}`);
+    const first = await sync(
+      `schedules:${entry(ids.hourly, 'every: 1h')}${entry(ids.nightly, "cron: '0 2 * * *'", '\n    timezone: Europe/Berlin')}`,
+    );
     expect(first.created).to.deep.equal([ids.hourly, ids.nightly]);
     expect([first.updated, first.deleted, first.conflicts]).to.deep.equal([[], [], []]);
     for (const id of [ids.hourly, ids.nightly]) {
       const description = await describe_(id);
       expect(description.memo).to.deep.equal({ managedBy: 'config' });
       expect(specMemoOf(description.action.memo)?.spec.id).to.equal(id);
-      expect(description.action).to.include({ workflowType: 'orderToCash', taskQueue: config.temporal.taskQueue, workflowId: `schedule-${id}` });
+      expect(description.action).to.include({
+        workflowType: 'orderToCash',
+        taskQueue: config.temporal.taskQueue,
+        workflowId: `schedule-${id}`,
+      });
       expect(description.action.args).to.deep.equal([input]);
     }
     expect((await describe_(ids.nightly)).spec.timezone).to.equal('Europe/Berlin');
 
     // An API schedule of its own, and one whose id the file will claim later.
-    await api.create({ id: ids.apiOwned, workflow: 'orderToCash', input, every: '1h', timezone: 'UTC', overlap: 'skip', paused: false });
-    await api.create({ id: ids.contested, workflow: 'orderToCash', input, every: '3h', timezone: 'UTC', overlap: 'skip', paused: false });
+    await api.create({
+      id: ids.apiOwned,
+      workflow: 'orderToCash',
+      input,
+      every: '1h',
+      timezone: 'UTC',
+      overlap: 'skip',
+      paused: false,
+    });
+    await api.create({
+      id: ids.contested,
+      workflow: 'orderToCash',
+      input,
+      every: '3h',
+      timezone: 'UTC',
+      overlap: 'skip',
+      paused: false,
+    });
     const apiOwnedBefore = await describe_(ids.apiOwned);
     const contestedBefore = await describe_(ids.contested);
 
@@ -97,7 +133,13 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
     expect(await eventually(configIdsListed, (listed) => listed.includes(ids.nightly))).to.include(ids.nightly);
 
     const second = await sync(`schedules:${entry(ids.hourly, 'every: 2h')}${entry(ids.contested, 'every: 4h')}`);
-    expect(second).to.deep.include({ created: [], updated: [ids.hourly], deleted: [ids.nightly], conflicts: [ids.contested], rejected: [] });
+    expect(second).to.deep.include({
+      created: [],
+      updated: [ids.hourly],
+      deleted: [ids.nightly],
+      conflicts: [ids.contested],
+      rejected: [],
+    });
     expect((await describe_(ids.hourly)).spec.intervals?.map((interval) => interval.every)).to.deep.equal([7_200_000]);
     const gone = await describe_(ids.nightly).catch((error: unknown) => error);
     expect(gone).to.be.instanceOf(ScheduleNotFoundError);
@@ -131,10 +173,14 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
   });
 
   it('a spec Temporal refuses fails start-up with a configuration error naming the schedule and field', async () => {
-    const error = await sync(`schedules:${entry(ids.hourly, 'every: 2h', '\n    overlap: buffer_one')}${entry(ids.bad, "cron: '61 * * * *'")}`).catch((e: unknown) => e);
+    const error = await sync(
+      `schedules:${entry(ids.hourly, 'every: 2h', '\n    overlap: buffer_one')}${entry(ids.bad, "cron: '61 * * * *'")}`,
+    ).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(SchedulesFileError);
     expect((error as SchedulesFileError).problems).to.have.length(1);
-    expect((error as SchedulesFileError).problems[0]).to.match(new RegExp(`: schedule "${ids.bad}"\\.cron: refused by Temporal: .*[Mm]inute`));
+    expect((error as SchedulesFileError).problems[0]).to.match(
+      new RegExp(`: schedule "${ids.bad}"\\.cron: refused by Temporal: .*[Mm]inute`),
+    );
     expect(await describe_(ids.bad).catch((e: unknown) => e)).to.be.instanceOf(ScheduleNotFoundError);
   });
 

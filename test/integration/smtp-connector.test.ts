@@ -42,8 +42,10 @@ async function startSmtpServer(options: { requireAuth?: boolean; allowed?: boole
       callback(new Error('Invalid username or password'));
     },
     onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('reject')) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
-      if (address.address.startsWith('later')) return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+      if (address.address.startsWith('reject'))
+        return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+      if (address.address.startsWith('later'))
+        return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
       return callback();
     },
     onData(stream, _session, callback) {
@@ -78,7 +80,6 @@ async function closedPortUrl(): Promise<{ url: string; release: () => void }> {
   return { url: server.url, release: allowEgressTo(new URL(server.url).host) };
 }
 
-
 const key = () => `email-${randomBytes(6).toString('hex')}`;
 const FROM = 'Shop <no-reply@shop.example>';
 
@@ -90,7 +91,11 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
   const opened: SmtpEmailConnector[] = [];
 
   function connector(url: string): SmtpEmailConnector {
-    const created = new SmtpEmailConnector(`email.t-${randomBytes(3).toString('hex')}`, { url, from: FROM, connectionTimeoutMs: 2000, socketTimeoutMs: 5000 }, db.models);
+    const created = new SmtpEmailConnector(
+      `email.t-${randomBytes(3).toString('hex')}`,
+      { url, from: FROM, connectionTimeoutMs: 2000, socketTimeoutMs: 5000 },
+      db.models,
+    );
     opened.push(created);
     return created;
   }
@@ -100,7 +105,13 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
     subject,
     text: 'Thank you for your order.\nTotal: €44.98',
     html: '<p>Thank you for your order.</p>',
-    attachments: [{ filename: 'invoice.txt', contentType: 'text/plain', contentBase64: Buffer.from('INV-000001').toString('base64') }],
+    attachments: [
+      {
+        filename: 'invoice.txt',
+        contentType: 'text/plain',
+        contentBase64: Buffer.from('INV-000001').toString('base64'),
+      },
+    ],
   });
 
   before(async () => {
@@ -126,7 +137,9 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
     expect(mail!.text?.trim()).to.equal(sent.text);
     expect(mail!.html).to.contain('Thank you for your order.');
     expect(mail!.from?.text).to.contain('no-reply@shop.example');
-    expect(mail!.attachments.map((a) => [a.filename, a.content.toString()])).to.deep.equal([['invoice.txt', 'INV-000001']]);
+    expect(mail!.attachments.map((a) => [a.filename, a.content.toString()])).to.deep.equal([
+      ['invoice.txt', 'INV-000001'],
+    ]);
     const to = Array.isArray(mail!.to) ? mail!.to : [mail!.to];
     expect(to.flatMap((address) => address?.value.map((v) => v.address) ?? [])).to.deep.equal(['ada@customer.example']);
   });
@@ -144,7 +157,12 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
 
   it('when an earlier attempt stopped before "sent", then the retry sends with the Message-ID recorded then', async () => {
     const idempotencyKey = key();
-    await db.models.EmailOutboxEntry.create({ idempotencyKey, connector: 'email.crashed', messageId: '<crashed-attempt@shop.example>', status: 'sending' });
+    await db.models.EmailOutboxEntry.create({
+      idempotencyKey,
+      connector: 'email.crashed',
+      messageId: '<crashed-attempt@shop.example>',
+      status: 'sending',
+    });
     const sent = message('retry@customer.example');
     const { messageId } = await mailer.send(sent, { idempotencyKey });
     expect(messageId).to.equal('<crashed-attempt@shop.example>');
@@ -181,9 +199,13 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
     try {
       for (const url of [unlisted.url, unlisted.url.replace('127.0.0.1', 'localhost')]) {
         const refused = connector(url);
-        const error = await connectorFailureOf(refused.send(message('ada@customer.example'), { idempotencyKey: key() }));
+        const error = await connectorFailureOf(
+          refused.send(message('ada@customer.example'), { idempotencyKey: key() }),
+        );
         expect(error.toDetails()).to.deep.equal({ code: 'DESTINATION_REFUSED', retryable: false });
-        expect(error.message).to.contain(`:${new URL(unlisted.url).port} refused`).and.contain('CONNECTOR_EGRESS_ALLOW');
+        expect(error.message)
+          .to.contain(`:${new URL(unlisted.url).port} refused`)
+          .and.contain('CONNECTOR_EGRESS_ALLOW');
         expect((await connectorFailureOf(refused.healthCheck())).code).to.equal('DESTINATION_REFUSED');
       }
       expect(unlisted.connections, 'sessions opened to the unlisted server').to.equal(0);
@@ -203,12 +225,18 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
       winston.createLogger({
         level: 'debug',
         format: winston.format.json(),
-        transports: [new winston.transports.Stream({ stream: new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }) })],
+        transports: [
+          new winston.transports.Stream({
+            stream: new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }),
+          }),
+        ],
       }),
     );
     try {
       const withCredentials = connector(authServer.url.replace('smtp://', 'smtp://shop:hunter2@'));
-      const error = await connectorFailureOf(withCredentials.send(message('ada@customer.example'), { idempotencyKey: key() }));
+      const error = await connectorFailureOf(
+        withCredentials.send(message('ada@customer.example'), { idempotencyKey: key() }),
+      );
       expect(error.toDetails()).to.include({ code: 'UNAUTHORIZED', retryable: false });
       expect(JSON.stringify(error.toDetails()) + error.message).not.to.contain('hunter2');
       expect(lines.join('\n')).to.contain('***').and.not.contain('hunter2');
@@ -221,7 +249,9 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
   it('when the message is invalid, then INVALID_REQUEST without contacting the server', async () => {
     const error = await connectorFailureOf(mailer.send({ to: [], subject: 'x', text: 'y' }, { idempotencyKey: key() }));
     expect(error.toDetails()).to.include({ code: 'INVALID_REQUEST', retryable: false });
-    const injected = await connectorFailureOf(mailer.send({ to: ['a@b.example'], subject: 'x\r\nBcc: evil@example.com', text: 'y' }, { idempotencyKey: key() }));
+    const injected = await connectorFailureOf(
+      mailer.send({ to: ['a@b.example'], subject: 'x\r\nBcc: evil@example.com', text: 'y' }, { idempotencyKey: key() }),
+    );
     expect(injected.code).to.equal('INVALID_REQUEST');
   });
 

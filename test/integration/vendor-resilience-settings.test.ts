@@ -16,7 +16,10 @@ describe('vendor instance settings configure the shared HTTP protection (registr
 
   before(async () => {
     [db, stripe] = await Promise.all([createTestDatabase('resilience'), startStripeFake()]);
-    registry = createDefaultRegistry({ config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }, false), models: db.models });
+    registry = createDefaultRegistry({
+      config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }, false),
+      models: db.models,
+    });
   });
 
   after(async () => {
@@ -45,7 +48,12 @@ describe('vendor instance settings configure the shared HTTP protection (registr
 
   it('when the rate limit settings are invalid, then resolving the instance names the field', async () => {
     const name = `payment.${uniqueId('bad')}`;
-    registry.defineInstance(name, { kind: 'payment', vendor: 'stripe', settings: { baseUrl: stripe.url, rateLimit: { points: 0, durationSeconds: 1 } }, credentials: () => ({ secretKey: stripe.secretKey }) });
+    registry.defineInstance(name, {
+      kind: 'payment',
+      vendor: 'stripe',
+      settings: { baseUrl: stripe.url, rateLimit: { points: 0, durationSeconds: 1 } },
+      credentials: () => ({ secretKey: stripe.secretKey }),
+    });
     const error = (() => {
       try {
         registry.resolve('payment', name);

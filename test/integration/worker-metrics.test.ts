@@ -24,7 +24,8 @@ async function waitForLogLine(child: ManagedChild, logFile: string, text: string
     const log = await readFile(logFile, 'utf8').catch(() => '');
     if (log.includes(text)) return;
     if (child.hasExited()) throw new Error(`${child.name} exited before logging ${text}; see ${logFile}`);
-    if (Date.now() > deadline) throw new Error(`${child.name} did not log ${text} within ${timeoutMs} ms; see ${logFile}`);
+    if (Date.now() > deadline)
+      throw new Error(`${child.name} did not log ${text} within ${timeoutMs} ms; see ${logFile}`);
     await sleep(200);
   }
 }
@@ -50,7 +51,12 @@ describe('worker metrics: the Temporal SDK metrics of a worker process (WORKER_M
   let taskQueue: string;
 
   before(async function () {
-    const [database, sink, temporalServer, port] = await Promise.all([createTestDatabase('worker_metrics'), startSmtpSink(), getDevServer(), findFreePort()]);
+    const [database, sink, temporalServer, port] = await Promise.all([
+      createTestDatabase('worker_metrics'),
+      startSmtpSink(),
+      getDevServer(),
+      findFreePort(),
+    ]);
     db = database;
     smtp = sink;
     metricsPort = port;
@@ -89,7 +95,11 @@ describe('worker metrics: the Temporal SDK metrics of a worker process (WORKER_M
   });
 
   it('serves temporal_* metrics in the Prometheus format, with the outcome of a workflow it ran', async () => {
-    const handle = await client.workflow.start('orderToCash', { taskQueue, workflowId: uniqueId('order-metrics'), args: [newOrderInput()] });
+    const handle = await client.workflow.start('orderToCash', {
+      taskQueue,
+      workflowId: uniqueId('order-metrics'),
+      args: [newOrderInput()],
+    });
     await handle.result();
 
     // The exporter publishes what the worker recorded; give its collection a moment to catch up.
@@ -99,19 +109,31 @@ describe('worker metrics: the Temporal SDK metrics of a worker process (WORKER_M
       expect(response.status).to.equal(200);
       expect(response.headers.get('content-type')).to.match(/^text\/plain/);
       exposition = await response.text();
-      if (samples(exposition, 'temporal_workflow_completed', { workflow_type: 'orderToCash', task_queue: taskQueue }).length > 0) break;
+      if (
+        samples(exposition, 'temporal_workflow_completed', { workflow_type: 'orderToCash', task_queue: taskQueue })
+          .length > 0
+      )
+        break;
       await sleep(500);
     }
-    const completed = samples(exposition, 'temporal_workflow_completed', { workflow_type: 'orderToCash', task_queue: taskQueue });
+    const completed = samples(exposition, 'temporal_workflow_completed', {
+      workflow_type: 'orderToCash',
+      task_queue: taskQueue,
+    });
     expect(completed, exposition.slice(0, 2_000)).to.have.length(1);
     expect(valueOf(completed[0]!)).to.equal(1);
 
     // Activities ran on this worker and were timed, by activity type.
-    const activityLatency = samples(exposition, 'temporal_activity_execution_latency_count', { task_queue: taskQueue, workflow_type: 'orderToCash' });
+    const activityLatency = samples(exposition, 'temporal_activity_execution_latency_count', {
+      task_queue: taskQueue,
+      workflow_type: 'orderToCash',
+    });
     expect(activityLatency.length).to.be.at.least(3);
     expect(activityLatency.every((line) => valueOf(line) >= 1)).to.equal(true);
     // The worker's own capacity gauges and the SDK's gRPC requests are there too.
-    expect(samples(exposition, 'temporal_worker_task_slots_available', { task_queue: taskQueue }).length).to.be.at.least(1);
+    expect(
+      samples(exposition, 'temporal_worker_task_slots_available', { task_queue: taskQueue }).length,
+    ).to.be.at.least(1);
     expect(samples(exposition, 'temporal_request', { namespace: 'default' }).length).to.be.at.least(1);
   });
 

@@ -34,10 +34,16 @@ const ISSUER = 'https://idp.junction.test/realms/ops';
 const AUDIENCE = 'junction-api';
 
 /** An identity provider's JWKS endpoint serving one signing key. */
-async function startIdentityProvider(): Promise<{ jwksUrl: string; sign(claims: Record<string, unknown>): Promise<string>; stop(): Promise<void> }> {
+async function startIdentityProvider(): Promise<{
+  jwksUrl: string;
+  sign(claims: Record<string, unknown>): Promise<string>;
+  stop(): Promise<void>;
+}> {
   const { privateKey, publicKey } = (await generateKeyPair('RS256')) as { privateKey: CryptoKey; publicKey: CryptoKey };
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  const server: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+  const server: Server = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+  );
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return {
     jwksUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}/certs`,
@@ -63,11 +69,17 @@ describe('security: approvals are decided by server policy and bound to the call
   let alanKey: string;
   let margaretKey: string;
   let bobKey: string;
-  const as = (bearer: string): KeyedCall => (method, path, options = {}) => call(stack.api.url, method, path, { ...options, bearer });
+  const as =
+    (bearer: string): KeyedCall =>
+    (method, path, options = {}) =>
+      call(stack.api.url, method, path, { ...options, bearer });
 
   before(async () => {
     idp = await startIdentityProvider();
-    stack = await startApiStack({ label: 'sec_approvals', env: { OIDC_JWKS_URL: idp.jwksUrl, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE } });
+    stack = await startApiStack({
+      label: 'sec_approvals',
+      env: { OIDC_JWKS_URL: idp.jwksUrl, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE },
+    });
     system = await stack.createKey('procurement', ['runs:read', 'runs:write']);
     admin = await stack.createKey('ops admin', ['admin']);
     alanKey = await stack.createKey('approvals app: alan', ['runs:write'], ALAN);
@@ -105,13 +117,17 @@ describe('security: approvals are decided by server policy and bound to the call
     const lenient = request({ policy: { oneApproverFrom: 9e15 } });
     const refused = await start(lenient);
     expectProblem(refused, 400, 'validation-error');
-    expect(refused.body.errors).to.deep.equal([{ field: 'input.policy', message: 'is set by the approval policy on the server, not by the request' }]);
+    expect(refused.body.errors).to.deep.equal([
+      { field: 'input.policy', message: 'is set by the approval policy on the server, not by the request' },
+    ]);
     expectProblem(await as(system)('GET', `/v1/runs/purchase-${lenient.requestId}`), 404);
 
     const ownChain = request({ approvers: [{ email: 'grace@example.com', managerEmail: 'grace@example.com' }] });
     const chainRefused = await start(ownChain);
     expectProblem(chainRefused, 400, 'validation-error');
-    expect(chainRefused.body.errors).to.deep.equal([{ field: 'input.approvers', message: 'is set by the approval policy on the server, not by the request' }]);
+    expect(chainRefused.body.errors).to.deep.equal([
+      { field: 'input.approvers', message: 'is set by the approval policy on the server, not by the request' },
+    ]);
     expectProblem(await as(system)('GET', `/v1/runs/purchase-${ownChain.requestId}`), 404);
   });
 
@@ -127,7 +143,12 @@ describe('security: approvals are decided by server policy and bound to the call
   });
 
   it('when the requester is an approver of the chain, then their link is skipped and their own key cannot decide', async () => {
-    const started = await start(request({ requester: { email: ALAN, name: 'Alan Turing' }, lines: [{ sku: 'CHAIR', quantity: 4, unitAmount: 45_000 }] }));
+    const started = await start(
+      request({
+        requester: { email: ALAN, name: 'Alan Turing' },
+        lines: [{ sku: 'CHAIR', quantity: 4, unitAmount: 45_000 }],
+      }),
+    );
     const workflowId = String(started.body.workflowId);
     expect(await pendingOf(workflowId)).to.deep.include({ step: 1, steps: 1, approver: MARGARET });
     const self = await decide(alanKey, workflowId);
@@ -158,7 +179,11 @@ describe('security: approvals are decided by server policy and bound to the call
     // The legitimate path: each approver with the key issued to them, with or without naming themselves.
     const first = await decide(alanKey, workflowId, { comment: 'within budget' });
     expect(first.status, first.text).to.equal(200);
-    expect((first.body.result as PurchaseApprovalResult).decisions[0]).to.deep.include({ step: 1, approver: ALAN, decision: 'approved' });
+    expect((first.body.result as PurchaseApprovalResult).decisions[0]).to.deep.include({
+      step: 1,
+      approver: ALAN,
+      decision: 'approved',
+    });
     expect((await auditRowOf(stack.db, first)).details).to.deep.include({ update: 'approve', actsFor: ALAN });
     const second = await decide(margaretKey, workflowId, { approver: MARGARET });
     expect(second.status, second.text).to.equal(200);
@@ -177,9 +202,22 @@ describe('security: approvals are decided by server policy and bound to the call
     const workflowId = String(started.body.workflowId);
     await pendingOf(workflowId);
 
-    expectProblem(await decide(await idp.sign({}), workflowId, { approver: ALAN }), 403, 'personal-credential-required');
-    expectProblem(await decide(await idp.sign({ email: 'bob@example.com' }), workflowId, { approver: ALAN }), 403, 'actor-mismatch');
-    const rejected = await decide(await idp.sign({ email: 'Alan@Example.com' }), workflowId, { comment: 'Not this quarter.' }, 'reject');
+    expectProblem(
+      await decide(await idp.sign({}), workflowId, { approver: ALAN }),
+      403,
+      'personal-credential-required',
+    );
+    expectProblem(
+      await decide(await idp.sign({ email: 'bob@example.com' }), workflowId, { approver: ALAN }),
+      403,
+      'actor-mismatch',
+    );
+    const rejected = await decide(
+      await idp.sign({ email: 'Alan@Example.com' }),
+      workflowId,
+      { comment: 'Not this quarter.' },
+      'reject',
+    );
     expect(rejected.status, rejected.text).to.equal(200);
     expect(rejected.body.result).to.deep.include({ status: 'rejected', reason: 'Not this quarter.' });
     const done = await waitForRun<RunView>(as(system), workflowId);
@@ -190,14 +228,26 @@ describe('security: approvals are decided by server policy and bound to the call
     const inGracesName = request();
     const refused = await as(alanKey)('POST', '/v1/runs', { body: { type: 'purchaseApproval', input: inGracesName } });
     expectProblem(refused, 403, 'initiator-mismatch');
-    expect(refused.body.errors).to.deep.equal([{ field: 'input.requester.email', message: `must be ${ALAN}, the person this credential acts for` }]);
+    expect(refused.body.errors).to.deep.equal([
+      { field: 'input.requester.email', message: `must be ${ALAN}, the person this credential acts for` },
+    ]);
     expectProblem(await as(system)('GET', `/v1/runs/purchase-${inGracesName.requestId}`), 404);
 
     const scheduler = await stack.createKey('approvals app: alan (schedules)', ['schedules:write', 'runs:write'], ALAN);
-    const schedule = await as(scheduler)('POST', '/v1/schedules', { body: { id: uniqueId('sec-initiator'), workflow: 'purchaseApproval', input: request(), every: '1h', paused: true } });
+    const schedule = await as(scheduler)('POST', '/v1/schedules', {
+      body: {
+        id: uniqueId('sec-initiator'),
+        workflow: 'purchaseApproval',
+        input: request(),
+        every: '1h',
+        paused: true,
+      },
+    });
     expectProblem(schedule, 403, 'initiator-mismatch');
 
-    const own = await as(alanKey)('POST', '/v1/runs', { body: { type: 'purchaseApproval', input: request({ requester: { email: ALAN, name: 'Alan Turing' } }) } });
+    const own = await as(alanKey)('POST', '/v1/runs', {
+      body: { type: 'purchaseApproval', input: request({ requester: { email: ALAN, name: 'Alan Turing' } }) },
+    });
     expect(own.status, own.text).to.equal(202);
     // The requester's own link (alan, manager ada) is skipped: margaret decides first.
     expect(await pendingOf(String(own.body.workflowId))).to.deep.include({ step: 1, approver: MARGARET });
@@ -207,18 +257,31 @@ describe('security: approvals are decided by server policy and bound to the call
     const dir = await mkdtemp(join(tmpdir(), 'junction-policies-'));
     try {
       const file = join(dir, 'approval-policies.yaml');
-      await writeFile(file, 'policies:\n  default:\n    thresholds: { EUR: { oneApproverFrom: 9000000000000000, twoApproversFrom: 1 } }\n    approvers: []\n');
+      await writeFile(
+        file,
+        'policies:\n  default:\n    thresholds: { EUR: { oneApproverFrom: 9000000000000000, twoApproversFrom: 1 } }\n    approvers: []\n',
+      );
       const temporal = await getDevServer();
       const exit = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/main.ts', 'worker'], {
         cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: stack.db.url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, TEMPORAL_TASK_QUEUE: uniqueId('sec-policies'), APPROVAL_POLICIES_FILE: file, LOG_LEVEL: 'error' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          DATABASE_URL: stack.db.url,
+          TEMPORAL_ADDRESS: temporal.address,
+          TEMPORAL_NAMESPACE: temporal.namespace,
+          TEMPORAL_TASK_QUEUE: uniqueId('sec-policies'),
+          APPROVAL_POLICIES_FILE: file,
+          LOG_LEVEL: 'error',
+        },
         timeout: 60_000,
       }).then(
         () => ({ code: 0, stderr: '' }),
         (error: { code?: number; stderr?: string }) => ({ code: error.code ?? -1, stderr: error.stderr ?? '' }),
       );
       expect(exit.code, exit.stderr).to.equal(78);
-      expect(exit.stderr).to.contain(`${file}: policies.default.thresholds.EUR.twoApproversFrom: must be greater than oneApproverFrom`);
+      expect(exit.stderr).to.contain(
+        `${file}: policies.default.thresholds.EUR.twoApproversFrom: must be greater than oneApproverFrom`,
+      );
       expect(exit.stderr).to.contain(`${file}: policies.default.approvers: must name at least two approvers`);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -24,7 +24,9 @@ interface HealthAnswer {
 }
 
 /** A TCP service on loopback that no allow-list entry names, counting the connections it gets. */
-async function startUnlistedService(greeting?: string): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
+async function startUnlistedService(
+  greeting?: string,
+): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
   let connections = 0;
   const server: Server = createTcpServer((socket) => {
     connections += 1;
@@ -60,20 +62,49 @@ describe('security: connector credentials bound to their destinations, egress gu
     expect(reply.status, reply.text).to.equal(200);
     return reply.body;
   };
-  const odoo = (name: string, baseUrl: string) => ({ name, kind: 'erp', vendor: 'odoo', settings: { baseUrl, db: 'prod', login: 'integration@shop.example', timeoutMs: 3000 }, credentials: { apiKey: 'odoo-key' } });
-  const smtp = (name: string, url: string) => ({ name, kind: 'email', vendor: 'smtp', settings: { url, from: 'Shop <shop@shop.example>', connectionTimeoutMs: 3000 } });
+  const odoo = (name: string, baseUrl: string) => ({
+    name,
+    kind: 'erp',
+    vendor: 'odoo',
+    settings: { baseUrl, db: 'prod', login: 'integration@shop.example', timeoutMs: 3000 },
+    credentials: { apiKey: 'odoo-key' },
+  });
+  const smtp = (name: string, url: string) => ({
+    name,
+    kind: 'email',
+    vendor: 'smtp',
+    settings: { url, from: 'Shop <shop@shop.example>', connectionTimeoutMs: 3000 },
+  });
 
   before(async () => {
-    stack = await startApiStack({ label: 'sec_destinations', worker: false, env: { JUNCTION_MASTER_KEY: randomBytes(32).toString('base64') } });
+    stack = await startApiStack({
+      label: 'sec_destinations',
+      worker: false,
+      env: { JUNCTION_MASTER_KEY: randomBytes(32).toString('base64') },
+    });
     // As server/main.ts does at start-up: the operator's list is empty but for the SMTP relay SMTP_URL names.
     configureEgress({ allow: stack.config.egressAllow, smtpUrl: stack.config.smtp.url });
-    admin = keyedCall(() => stack.api.url, () => adminKey);
-    attacker = keyedCall(() => stack.api.url, () => attackerKey);
+    admin = keyedCall(
+      () => stack.api.url,
+      () => adminKey,
+    );
+    attacker = keyedCall(
+      () => stack.api.url,
+      () => attackerKey,
+    );
     const adminKey = await stack.createKey('ops', ['admin']);
     const attackerKey = await stack.createKey('integrations', ['connectors:write']);
     stripe = await startStripeFake();
     cleanups.push(() => stripe.close());
-    const created = await admin('POST', '/v1/connectors', { body: { name: 'payment.stripe', kind: 'payment', vendor: 'stripe', settings: { baseUrl: stripe.url, timeoutMs: 3000 }, credentials: { secretKey: stripe.secretKey } } });
+    const created = await admin('POST', '/v1/connectors', {
+      body: {
+        name: 'payment.stripe',
+        kind: 'payment',
+        vendor: 'stripe',
+        settings: { baseUrl: stripe.url, timeoutMs: 3000 },
+        credentials: { secretKey: stripe.secretKey },
+      },
+    });
     expect(created.status, created.text).to.equal(201);
   });
 
@@ -90,10 +121,19 @@ describe('security: connector credentials bound to their destinations, egress gu
       cleanups.push(() => collector.stop());
       const before = await stack.db.models.ConnectorInstance.findByPk('payment.stripe');
 
-      const patch = await attacker('PATCH', '/v1/connectors/payment.stripe', { body: { settings: { baseUrl: collector.url } } });
+      const patch = await attacker('PATCH', '/v1/connectors/payment.stripe', {
+        body: { settings: { baseUrl: collector.url } },
+      });
       expectProblem(patch, 422, 'credentials-required');
-      expect(patch.body.errors).to.deep.equal([{ field: 'settings.baseUrl', message: 'changed: send the credentials again in the same request, or "credentials": null to drop them' }]);
-      const put = await attacker('PUT', '/v1/connectors/payment.stripe', { body: { kind: 'payment', vendor: 'stripe', settings: { baseUrl: collector.url } } });
+      expect(patch.body.errors).to.deep.equal([
+        {
+          field: 'settings.baseUrl',
+          message: 'changed: send the credentials again in the same request, or "credentials": null to drop them',
+        },
+      ]);
+      const put = await attacker('PUT', '/v1/connectors/payment.stripe', {
+        body: { kind: 'payment', vendor: 'stripe', settings: { baseUrl: collector.url } },
+      });
       expectProblem(put, 422, 'credentials-required');
 
       const after = await stack.db.models.ConnectorInstance.findByPk('payment.stripe');
@@ -101,32 +141,53 @@ describe('security: connector credentials bound to their destinations, egress gu
       expect(after?.credentialsCiphertext?.equals(before!.credentialsCiphertext!)).to.equal(true);
       const seen = stripe.requests.length;
       expect(await test(attacker, 'payment.stripe')).to.deep.include({ ok: true });
-      expect(stripe.requests.slice(seen).map((r) => r.headers.authorization)).to.deep.equal([`Bearer ${stripe.secretKey}`]);
+      expect(stripe.requests.slice(seen).map((r) => r.headers.authorization)).to.deep.equal([
+        `Bearer ${stripe.secretKey}`,
+      ]);
       expect(collector.hits).to.equal(0);
     });
 
     it('when the attacker drops the credentials to move a connector, then the secret is gone with them (audited as cleared): nothing left to steal', async () => {
       const other = await startSmtpSink();
       cleanups.push(() => other.close());
-      expect((await admin('POST', '/v1/connectors', { body: { ...smtp('email.dropped', stack.smtp.url), credentials: { username: 'finance', password: 'relay-secret' } } })).status).to.equal(201);
-      const moved = await attacker('PATCH', '/v1/connectors/email.dropped', { body: { settings: { url: other.url }, credentials: null } });
+      expect(
+        (
+          await admin('POST', '/v1/connectors', {
+            body: {
+              ...smtp('email.dropped', stack.smtp.url),
+              credentials: { username: 'finance', password: 'relay-secret' },
+            },
+          })
+        ).status,
+      ).to.equal(201);
+      const moved = await attacker('PATCH', '/v1/connectors/email.dropped', {
+        body: { settings: { url: other.url }, credentials: null },
+      });
       expect(moved.status, moved.text).to.equal(200);
       expect(moved.body).to.deep.include({ hasCredentials: false, credentialFields: [] });
       const row = await stack.db.models.ConnectorInstance.findByPk('email.dropped');
       expect(row?.credentialsCiphertext ?? null).to.equal(null);
-      const audit = await stack.db.models.AuditEntry.findOne({ where: { requestId: moved.headers.get('x-request-id') } });
+      const audit = await stack.db.models.AuditEntry.findOne({
+        where: { requestId: moved.headers.get('x-request-id') },
+      });
       expect(audit?.details).to.deep.include({ credentials: 'cleared' });
       // Stripe cannot run without its key: dropping it is refused, the stored one stays where it is.
-      const stripeDrop = await attacker('PATCH', '/v1/connectors/payment.stripe', { body: { settings: { baseUrl: other.url.replace('smtp:', 'http:') }, credentials: null } });
+      const stripeDrop = await attacker('PATCH', '/v1/connectors/payment.stripe', {
+        body: { settings: { baseUrl: other.url.replace('smtp:', 'http:') }, credentials: null },
+      });
       expectProblem(stripeDrop, 400);
     });
 
     it('when an admin re-points the connector with its credentials to an allowed destination, then it is saved, audited as replaced, and /test reaches the new destination only', async () => {
       const next = await startStripeFake();
       cleanups.push(() => next.close());
-      const reply = await admin('PATCH', '/v1/connectors/payment.stripe', { body: { settings: { baseUrl: next.url }, credentials: { secretKey: next.secretKey } } });
+      const reply = await admin('PATCH', '/v1/connectors/payment.stripe', {
+        body: { settings: { baseUrl: next.url }, credentials: { secretKey: next.secretKey } },
+      });
       expect(reply.status, reply.text).to.equal(200);
-      const audit = await stack.db.models.AuditEntry.findOne({ where: { requestId: reply.headers.get('x-request-id') } });
+      const audit = await stack.db.models.AuditEntry.findOne({
+        where: { requestId: reply.headers.get('x-request-id') },
+      });
       expect(audit?.details).to.deep.include({ credentials: 'replaced', destinationsChanged: ['settings.baseUrl'] });
       const seenOld = stripe.requests.length;
       expect(await test(admin, 'payment.stripe')).to.deep.include({ ok: true });
@@ -135,9 +196,16 @@ describe('security: connector credentials bound to their destinations, egress gu
     });
 
     it('when an SMTP connector with credentials is moved to another relay without them, then 422: outgoing mail and its AUTH stay where they were', async () => {
-      const created = await admin('POST', '/v1/connectors', { body: { ...smtp('email.finance', stack.smtp.url), credentials: { username: 'finance', password: 'relay-secret' } } });
+      const created = await admin('POST', '/v1/connectors', {
+        body: {
+          ...smtp('email.finance', stack.smtp.url),
+          credentials: { username: 'finance', password: 'relay-secret' },
+        },
+      });
       expect(created.status, created.text).to.equal(201);
-      const moved = await attacker('PATCH', '/v1/connectors/email.finance', { body: { settings: { url: 'smtp://mx.attacker.example:25' } } });
+      const moved = await attacker('PATCH', '/v1/connectors/email.finance', {
+        body: { settings: { url: 'smtp://mx.attacker.example:25' } },
+      });
       expectProblem(moved, 422, 'credentials-required');
       expect(fields(moved)).to.deep.equal(['settings.url']);
     });
@@ -146,9 +214,13 @@ describe('security: connector credentials bound to their destinations, egress gu
       // Mail content follows a connector that needs no credentials: the scope allows it, so it must at least be visible.
       const elsewhere = await startSmtpSink();
       cleanups.push(() => elsewhere.close());
-      const reply = await attacker('PUT', '/v1/connectors/email.main', { body: { kind: 'email', vendor: 'smtp', settings: { url: elsewhere.url, from: 'Shop <shop@shop.example>' } } });
+      const reply = await attacker('PUT', '/v1/connectors/email.main', {
+        body: { kind: 'email', vendor: 'smtp', settings: { url: elsewhere.url, from: 'Shop <shop@shop.example>' } },
+      });
       expect(reply.status, reply.text).to.equal(201);
-      const audit = await stack.db.models.AuditEntry.findOne({ where: { requestId: reply.headers.get('x-request-id') } });
+      const audit = await stack.db.models.AuditEntry.findOne({
+        where: { requestId: reply.headers.get('x-request-id') },
+      });
       expect(audit?.details).to.deep.include({ created: true, destinationsChanged: ['settings.url'] });
       expect((await admin('DELETE', '/v1/connectors/email.main')).status).to.equal(204);
     });
@@ -158,12 +230,16 @@ describe('security: connector credentials bound to their destinations, egress gu
     it('when a connector created through the API points at a loopback service nobody allowed, then /test answers DESTINATION_REFUSED and the service saw no connection', async () => {
       const service = await startUnlistedService('SSH-2.0-OpenSSH_9.6\r\n');
       cleanups.push(() => service.close());
-      const created = await attacker('POST', '/v1/connectors', { body: odoo('erp.scan-service', `http://127.0.0.1:${service.port}`) });
+      const created = await attacker('POST', '/v1/connectors', {
+        body: odoo('erp.scan-service', `http://127.0.0.1:${service.port}`),
+      });
       expect(created.status, created.text).to.equal(201);
       const answer = await test(attacker, 'erp.scan-service');
       expect(answer).to.deep.include({ ok: false });
       expect(answer.error).to.deep.include({ code: 'DESTINATION_REFUSED', retryable: false });
-      expect(answer.error?.message).to.contain(`127.0.0.1:${service.port} refused: 127.0.0.1 is a loopback address`).and.not.contain('SSH');
+      expect(answer.error?.message)
+        .to.contain(`127.0.0.1:${service.port} refused: 127.0.0.1 is a loopback address`)
+        .and.not.contain('SSH');
       expect(service.connections()).to.equal(0);
     });
 
@@ -186,10 +262,14 @@ describe('security: connector credentials bound to their destinations, egress gu
         expect((await attacker('POST', '/v1/connectors', { body: odoo(instance, url) })).status).to.equal(201);
         const answer = await test(attacker, instance);
         expect(answer.error, name).to.deep.include({ code: 'DESTINATION_REFUSED', retryable: false });
-        answers[name] = (answer.error?.message ?? '').replace(instance, '<name>').replace(/:\d+ refused/, ':<port> refused');
+        answers[name] = (answer.error?.message ?? '')
+          .replace(instance, '<name>')
+          .replace(/:\d+ refused/, ':<port> refused');
       }
       // An open database, an open HTTP port and a closed port: the same words, whatever listens.
-      expect(answers.mariadb).to.equal('<name>: connection to 127.0.0.1:<port> refused: 127.0.0.1 is a loopback address; the operator can allow it in CONNECTOR_EGRESS_ALLOW or connectors.yaml egress.allow');
+      expect(answers.mariadb).to.equal(
+        '<name>: connection to 127.0.0.1:<port> refused: 127.0.0.1 is a loopback address; the operator can allow it in CONNECTOR_EGRESS_ALLOW or connectors.yaml egress.allow',
+      );
       expect(answers.api).to.equal(answers.mariadb);
       expect(answers.closed).to.equal(answers.mariadb);
       expect(answers.localhost).to.contain('it resolves to a loopback address');
@@ -199,7 +279,10 @@ describe('security: connector credentials bound to their destinations, egress gu
     it('when an SMTP connector points at an unlisted loopback port, then /test refuses it, while the relay SMTP_URL names still answers', async () => {
       const service = await startUnlistedService('220 internal.example ESMTP\r\n');
       cleanups.push(() => service.close());
-      expect((await attacker('POST', '/v1/connectors', { body: smtp('email.scan', `smtp://127.0.0.1:${service.port}`) })).status).to.equal(201);
+      expect(
+        (await attacker('POST', '/v1/connectors', { body: smtp('email.scan', `smtp://127.0.0.1:${service.port}`) }))
+          .status,
+      ).to.equal(201);
       const answer = await test(attacker, 'email.scan');
       expect(answer.error).to.deep.include({ code: 'DESTINATION_REFUSED', retryable: false });
       expect(service.connections()).to.equal(0);
@@ -207,7 +290,11 @@ describe('security: connector credentials bound to their destinations, egress gu
     });
 
     it('when an SMTP URL asks nodemailer to connect elsewhere through its query (?host=, ?port=, ?proxy=), then 400 naming the field', async () => {
-      for (const url of ['smtp://relay.example.net?host=127.0.0.1', 'smtp://relay.example.net:587?port=3306', 'smtp://relay.example.net?proxy=socks5://127.0.0.1:1080']) {
+      for (const url of [
+        'smtp://relay.example.net?host=127.0.0.1',
+        'smtp://relay.example.net:587?port=3306',
+        'smtp://relay.example.net?proxy=socks5://127.0.0.1:1080',
+      ]) {
         const reply = await attacker('POST', '/v1/connectors', { body: smtp('email.rerouted', url) });
         expectProblem(reply, 400);
         expect(fields(reply), url).to.deep.equal(['settings.url']);
@@ -216,15 +303,35 @@ describe('security: connector credentials bound to their destinations, egress gu
     });
   });
 
-  describe("vendors with known hosts keep their credentials there", () => {
+  describe('vendors with known hosts keep their credentials there', () => {
     it("when a Stripe base URL merely starts like Stripe's host (api.stripe.com.attacker.example), then 422 at save and nothing is stored", async () => {
-      for (const baseUrl of ['https://api.stripe.com.attacker.example', 'https://api.stripe.com@attacker.example', 'http://api.stripe.com']) {
-        const reply = await attacker('POST', '/v1/connectors', { body: { name: 'payment.lookalike', kind: 'payment', vendor: 'stripe', settings: { baseUrl }, credentials: { secretKey: 'sk_live_attacker_wants_this' } } });
+      for (const baseUrl of [
+        'https://api.stripe.com.attacker.example',
+        'https://api.stripe.com@attacker.example',
+        'http://api.stripe.com',
+      ]) {
+        const reply = await attacker('POST', '/v1/connectors', {
+          body: {
+            name: 'payment.lookalike',
+            kind: 'payment',
+            vendor: 'stripe',
+            settings: { baseUrl },
+            credentials: { secretKey: 'sk_live_attacker_wants_this' },
+          },
+        });
         expectProblem(reply, 422, 'destination-not-allowed');
         expect(fields(reply), baseUrl).to.deep.equal(['settings.baseUrl']);
       }
       expect(await stack.db.models.ConnectorInstance.findByPk('payment.lookalike')).to.equal(null);
-      const legit = await admin('POST', '/v1/connectors', { body: { name: 'payment.lookalike', kind: 'payment', vendor: 'stripe', settings: { baseUrl: 'https://api.stripe.com' }, credentials: { secretKey: 'sk_test_legit' } } });
+      const legit = await admin('POST', '/v1/connectors', {
+        body: {
+          name: 'payment.lookalike',
+          kind: 'payment',
+          vendor: 'stripe',
+          settings: { baseUrl: 'https://api.stripe.com' },
+          credentials: { secretKey: 'sk_test_legit' },
+        },
+      });
       expect(legit.status, legit.text).to.equal(201);
     });
 
@@ -235,7 +342,12 @@ describe('security: connector credentials bound to their destinations, egress gu
           kind: 'crm',
           vendor: 'salesforce',
           settings: { instanceUrl: 'https://acme.my.salesforce.com' },
-          credentials: { type: 'oauth2ClientCredentials', tokenUrl: 'https://login.attacker.example/services/oauth2/token', clientId: 'c', clientSecret: 's' },
+          credentials: {
+            type: 'oauth2ClientCredentials',
+            tokenUrl: 'https://login.attacker.example/services/oauth2/token',
+            clientId: 'c',
+            clientSecret: 's',
+          },
         },
       });
       expectProblem(reply, 422, 'destination-not-allowed');
@@ -255,10 +367,24 @@ describe('security: connector credentials bound to their destinations, egress gu
       const release = allowListeningServer(server);
       cleanups.push(() => new Promise<void>((resolve) => (release(), server.close(() => resolve()))));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      expect((await admin('POST', '/v1/connectors', { body: { name: 'payment.html', kind: 'payment', vendor: 'stripe', settings: { baseUrl: url, timeoutMs: 3000 }, credentials: { secretKey: 'sk_test_html' } } })).status).to.equal(201);
+      expect(
+        (
+          await admin('POST', '/v1/connectors', {
+            body: {
+              name: 'payment.html',
+              kind: 'payment',
+              vendor: 'stripe',
+              settings: { baseUrl: url, timeoutMs: 3000 },
+              credentials: { secretKey: 'sk_test_html' },
+            },
+          })
+        ).status,
+      ).to.equal(201);
       const answer = await test(attacker, 'payment.html');
       expect(answer.error?.code).to.equal('VENDOR_UNAVAILABLE');
-      expect(answer.error?.vendorMessage).to.have.length.at.most(200).and.match(/^Internal error/);
+      expect(answer.error?.vendorMessage)
+        .to.have.length.at.most(200)
+        .and.match(/^Internal error/);
       expect(answer.error?.message).to.have.length.at.most(200);
       expect(JSON.stringify(answer)).not.to.match(/[<>]/);
     });
@@ -269,23 +395,42 @@ describe('security: connector credentials bound to their destinations, egress gu
       await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
       const release = allowListeningServer(relay);
       cleanups.push(() => new Promise<void>((resolve) => (release(), relay.close(() => resolve()))));
-      expect((await admin('POST', '/v1/connectors', { body: smtp('email.banner', `smtp://127.0.0.1:${(relay.address() as AddressInfo).port}`) })).status).to.equal(201);
+      expect(
+        (
+          await admin('POST', '/v1/connectors', {
+            body: smtp('email.banner', `smtp://127.0.0.1:${(relay.address() as AddressInfo).port}`),
+          })
+        ).status,
+      ).to.equal(201);
       const answer = await test(attacker, 'email.banner');
       expect(answer.ok).to.equal(false);
-      expect(answer.error?.vendorMessage).to.match(/^554 refused refused/).and.have.length.at.most(200);
+      expect(answer.error?.vendorMessage)
+        .to.match(/^554 refused refused/)
+        .and.have.length.at.most(200);
       expect(answer.error?.message).to.have.length.at.most(200);
       expect(JSON.stringify(answer)).not.to.match(/[<>]/);
     });
   });
 
   it('when a connectors:write key names a Redis for a rate limit, then 400 naming the field: only the operator chooses Redis', async () => {
-    const body = { name: 'crm.redis', kind: 'crm', vendor: 'hubspot', settings: { rateLimit: { points: 10, durationSeconds: 1, redisUrl: 'redis://127.0.0.1:6379/0' } }, credentials: { accessToken: 'pat-1' } };
+    const body = {
+      name: 'crm.redis',
+      kind: 'crm',
+      vendor: 'hubspot',
+      settings: { rateLimit: { points: 10, durationSeconds: 1, redisUrl: 'redis://127.0.0.1:6379/0' } },
+      credentials: { accessToken: 'pat-1' },
+    };
     const created = await attacker('POST', '/v1/connectors', { body });
     expectProblem(created, 400);
     expect(fields(created)).to.deep.equal(['settings.rateLimit.redisUrl']);
     const { redisUrl: _redis, ...rateLimit } = body.settings.rateLimit;
-    expect((await attacker('POST', '/v1/connectors', { body: { ...body, settings: { rateLimit } } })).status, 'the same limit on the operator\'s Redis').to.equal(201);
-    const patched = await attacker('PATCH', '/v1/connectors/crm.redis', { body: { settings: { rateLimit: { redisUrl: 'redis://10.0.0.7:6379' } } } });
+    expect(
+      (await attacker('POST', '/v1/connectors', { body: { ...body, settings: { rateLimit } } })).status,
+      "the same limit on the operator's Redis",
+    ).to.equal(201);
+    const patched = await attacker('PATCH', '/v1/connectors/crm.redis', {
+      body: { settings: { rateLimit: { redisUrl: 'redis://10.0.0.7:6379' } } },
+    });
     expectProblem(patched, 400);
     expect(fields(patched)).to.deep.equal(['settings.rateLimit.redisUrl']);
   });

@@ -52,7 +52,11 @@ describe('security: the codec endpoint, encrypted failures, webhook event ids an
     const workflowsPath = require.resolve('./fixtures/failing-notice.workflow');
 
     before(async () => {
-      const [database, server, bundle] = await Promise.all([createTestDatabase('sec_codec'), getDevServer(), bundleWorkflows({ workflowsPath, encodeFailures: true })]);
+      const [database, server, bundle] = await Promise.all([
+        createTestDatabase('sec_codec'),
+        getDevServer(),
+        bundleWorkflows({ workflowsPath, encodeFailures: true }),
+      ]);
       db = database;
       config = loadConfig(
         {
@@ -68,12 +72,22 @@ describe('security: the codec endpoint, encrypted failures, webhook event ids an
       );
       // Wired as the worker and API roles wire it: payloadCodecOf, createJunctionWorker, connectTemporalClient.
       worker = await createJunctionWorker(
-        { address: server.address, namespace: server.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle, payloadCodec: payloadCodecOf(config) },
+        {
+          address: server.address,
+          namespace: server.namespace,
+          taskQueue: config.temporal.taskQueue,
+          shutdownGraceSeconds: 5,
+          workflowBundle: bundle,
+          payloadCodec: payloadCodecOf(config),
+        },
         createFailingNoticeActivities(),
       );
       void worker.run();
       clients = await connectTemporalClient(config);
-      api = await startApiServer(createApp({ config, temporal: clients.client, models: db.models, catalog: [failingNoticeProcess(prefix)] }), 0);
+      api = await startApiServer(
+        createApp({ config, temporal: clients.client, models: db.models, catalog: [failingNoticeProcess(prefix)] }),
+        0,
+      );
       const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
       readKey = (await keys.createKey({ name: 'ops-ui', scopes: ['runs:read'] })).key;
       writeKey = (await keys.createKey({ name: 'operator', scopes: ['runs:read', 'runs:write'] })).key;
@@ -86,8 +100,17 @@ describe('security: the codec endpoint, encrypted failures, webhook event ids an
       await db?.destroy();
     });
 
-    const codec = (direction: 'encode' | 'decode', payloads: JSONPayload[], key: string, headers: Record<string, string> = {}) =>
-      call<{ payloads: JSONPayload[] }>(api.url, 'POST', `/codec/${direction}`, { bearer: key, body: { payloads }, headers });
+    const codec = (
+      direction: 'encode' | 'decode',
+      payloads: JSONPayload[],
+      key: string,
+      headers: Record<string, string> = {},
+    ) =>
+      call<{ payloads: JSONPayload[] }>(api.url, 'POST', `/codec/${direction}`, {
+        bearer: key,
+        body: { payloads },
+        headers,
+      });
     const plain = (value: unknown) => payloadToJSON(defaultPayloadConverter.toPayload(value));
 
     it('when a runs:read key asks /codec/encode to encrypt a payload (one the worker would trust as ours), then 403; a runs:write key gets ciphertext, which runs:read decodes', async () => {
@@ -98,10 +121,15 @@ describe('security: the codec endpoint, encrypted failures, webhook event ids an
 
       const encoded = await codec('encode', [forged], writeKey);
       expect(encoded.status, encoded.text).to.equal(200);
-      expect(Buffer.from(encoded.body.payloads[0]!.metadata!.encoding!, 'base64').toString()).to.equal('binary/encrypted');
+      expect(Buffer.from(encoded.body.payloads[0]!.metadata!.encoding!, 'base64').toString()).to.equal(
+        'binary/encrypted',
+      );
       const decoded = await codec('decode', encoded.body.payloads, readKey);
       expect(decoded.status, decoded.text).to.equal(200);
-      expect(defaultPayloadConverter.fromPayload(JSONToPayload(decoded.body.payloads[0]!))).to.deep.equal({ orderId: 'forged', payment: { token: 'tok_visa' } });
+      expect(defaultPayloadConverter.fromPayload(JSONToPayload(decoded.body.payloads[0]!))).to.deep.equal({
+        orderId: 'forged',
+        payment: { token: 'tok_visa' },
+      });
     });
 
     it('when a request names another namespace in X-Namespace, then the codec refuses it, for encode and decode; its own namespace, or no header, is served', async () => {
@@ -109,20 +137,50 @@ describe('security: the codec endpoint, encrypted failures, webhook event ids an
       for (const direction of ['encode', 'decode'] as const) {
         const other = await codec(direction, [payload], writeKey, { 'x-namespace': 'other' });
         expectProblem(other, 400, 'namespace-mismatch');
-        expect((other.body as unknown as { detail: string }).detail).to.equal(`This codec serves namespace "${config.temporal.namespace}", not "other".`);
-        expect((await codec(direction, [payload], writeKey, { 'x-namespace': config.temporal.namespace })).status).to.equal(200);
+        expect((other.body as unknown as { detail: string }).detail).to.equal(
+          `This codec serves namespace "${config.temporal.namespace}", not "other".`,
+        );
+        expect(
+          (await codec(direction, [payload], writeKey, { 'x-namespace': config.temporal.namespace })).status,
+        ).to.equal(200);
         expect((await codec(direction, [payload], writeKey)).status).to.equal(200);
       }
     });
 
     it('when a caller trickles a codec request body, then the API request timeout answers 503 for it, as on /v1', async () => {
       const timeoutMs = 500;
-      const strict = loadConfig({ TEMPORAL_ADDRESS: config.temporal.address!, TEMPORAL_NAMESPACE: config.temporal.namespace, TEMPORAL_PAYLOAD_ENCRYPTION: 'on', JUNCTION_MASTER_KEY: MASTER_KEY, DATABASE_URL: db.url, LOG_LEVEL: 'error', API_REQUEST_TIMEOUT_MS: String(timeoutMs) }, false);
-      const slowApi = await startApiServer(createApp({ config: strict, temporal: clients.client, models: db.models, catalog: [failingNoticeProcess(prefix)] }), 0);
+      const strict = loadConfig(
+        {
+          TEMPORAL_ADDRESS: config.temporal.address!,
+          TEMPORAL_NAMESPACE: config.temporal.namespace,
+          TEMPORAL_PAYLOAD_ENCRYPTION: 'on',
+          JUNCTION_MASTER_KEY: MASTER_KEY,
+          DATABASE_URL: db.url,
+          LOG_LEVEL: 'error',
+          API_REQUEST_TIMEOUT_MS: String(timeoutMs),
+        },
+        false,
+      );
+      const slowApi = await startApiServer(
+        createApp({
+          config: strict,
+          temporal: clients.client,
+          models: db.models,
+          catalog: [failingNoticeProcess(prefix)],
+        }),
+        0,
+      );
       try {
         const started = Date.now();
         const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-          const req = httpRequest(`${slowApi.url}/codec/decode`, { method: 'POST', headers: { authorization: `Bearer ${readKey}`, 'content-type': 'application/json', 'content-length': '1000' } });
+          const req = httpRequest(`${slowApi.url}/codec/decode`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${readKey}`,
+              'content-type': 'application/json',
+              'content-length': '1000',
+            },
+          });
           req.on('response', (res) => {
             let body = '';
             res.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -135,28 +193,52 @@ describe('security: the codec endpoint, encrypted failures, webhook event ids an
         const elapsed = Date.now() - started;
         expect(answer.status, answer.body).to.equal(503);
         expect(JSON.parse(answer.body)).to.include({ type: '/problems/request-timeout' });
-        expect(elapsed).to.be.at.least(timeoutMs - 50).and.below(timeoutMs + 5_000);
+        expect(elapsed)
+          .to.be.at.least(timeoutMs - 50)
+          .and.below(timeoutMs + 5_000);
       } finally {
         await slowApi.close();
       }
     });
 
-    it('when a run fails with a customer\'s email in its messages, then its stored history holds only ciphertext for them, and GET /v1/runs/:id shows them decoded', async () => {
+    it("when a run fails with a customer's email in its messages, then its stored history holds only ciphertext for them, and GET /v1/runs/:id shows them decoded", async () => {
       const email = `${uniqueId('grace').toLowerCase()}@customer.example`;
-      const operator = keyedCall(() => api.url, () => writeKey);
-      const started = await operator<{ workflowId: string }>('POST', '/v1/runs', { body: { type: 'failingNotice', input: { key: uniqueId('n'), email } } });
+      const operator = keyedCall(
+        () => api.url,
+        () => writeKey,
+      );
+      const started = await operator<{ workflowId: string }>('POST', '/v1/runs', {
+        body: { type: 'failingNotice', input: { key: uniqueId('n'), email } },
+      });
       expect(started.status, started.text).to.equal(202);
-      const run = await waitForRun<{ status: string; failure?: FailureView }>(keyedCall(() => api.url, () => readKey), started.body.workflowId);
+      const run = await waitForRun<{ status: string; failure?: FailureView }>(
+        keyedCall(
+          () => api.url,
+          () => readKey,
+        ),
+        started.body.workflowId,
+      );
       expect(run.status).to.equal('FAILED');
       // Decoded through the API's client (the same data converter as the worker's).
       expect(run.failure).to.deep.include({ message: `The notice to ${email} was not sent`, type: 'NoticeFailed' });
-      expect(run.failure!.cause!.cause).to.deep.include({ message: `Mailbox ${email} refused the notice`, type: 'MailboxRefused' });
+      expect(run.failure!.cause!.cause).to.deep.include({
+        message: `Mailbox ${email} refused the notice`,
+        type: 'MailboxRefused',
+      });
 
-      const history = await call<{ events: Record<string, { failure?: Record<string, unknown> }>[] }>(api.url, 'GET', `/v1/runs/${started.body.workflowId}/history`, { bearer: readKey });
+      const history = await call<{ events: Record<string, { failure?: Record<string, unknown> }>[] }>(
+        api.url,
+        'GET',
+        `/v1/runs/${started.body.workflowId}/history`,
+        { bearer: readKey },
+      );
       expect(history.status, history.text).to.equal(200);
       expect(history.text, 'the email anywhere in the stored history').not.to.contain(email);
       const failureOf = (type: string) => history.body.events.find((event) => event[type])?.[type]?.failure;
-      for (const failure of [failureOf('workflowExecutionFailedEventAttributes'), failureOf('activityTaskFailedEventAttributes')]) {
+      for (const failure of [
+        failureOf('workflowExecutionFailedEventAttributes'),
+        failureOf('activityTaskFailedEventAttributes'),
+      ]) {
         expect(failure, 'a failure event').to.not.equal(undefined);
         expect(failure).to.include({ message: 'Encoded failure' });
         const encoding = (failure!.encodedAttributes as { metadata: Record<string, string> }).metadata.encoding!;
@@ -168,7 +250,14 @@ describe('security: the codec endpoint, encrypted failures, webhook event ids an
       const server = await getDevServer();
       const unsafe = await bundleWorkflows({ workflowsPath });
       const refused = await createJunctionWorker(
-        { address: server.address, namespace: server.namespace, taskQueue: uniqueId('sec-unsafe'), shutdownGraceSeconds: 1, workflowBundle: unsafe, payloadCodec: payloadCodecOf(config) },
+        {
+          address: server.address,
+          namespace: server.namespace,
+          taskQueue: uniqueId('sec-unsafe'),
+          shutdownGraceSeconds: 1,
+          workflowBundle: unsafe,
+          payloadCodec: payloadCodecOf(config),
+        },
         createFailingNoticeActivities(),
       ).catch((error: unknown) => error);
       expect(refused).to.be.instanceOf(Error);
@@ -212,7 +301,11 @@ sources:
     const post = async (source: string, body: string, webhookId: string) => {
       const response = await fetch(`${stack.api.url}/v1/events/${source}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'X-Shop-Hmac': hmacBase64(body, SECRETS.SHOP_SECRET), 'X-Shop-Webhook-Id': webhookId },
+        headers: {
+          'content-type': 'application/json',
+          'X-Shop-Hmac': hmacBase64(body, SECRETS.SHOP_SECRET),
+          'X-Shop-Webhook-Id': webhookId,
+        },
         body,
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -228,27 +321,41 @@ sources:
       const dir = await mkdtemp(join(tmpdir(), 'junction-sec-sources-'));
       try {
         const file = join(dir, 'event-sources.yaml');
-        await writeFile(file, `
+        await writeFile(
+          file,
+          `
 sources:
   orders:
     signature: { scheme: hmac-sha256, header: X-Shop-Hmac, secret: '\${SHOP_SECRET}' }
     eventId: { header: X-Shop-Webhook-Id }
     process: { type: orderToCash, mode: start, businessKey: orderId }
-`);
-        const refused = await loadEventSources({ file, env: SECRETS, catalog: PROCESS_CATALOG }).catch((error: unknown) => error);
+`,
+        );
+        const refused = await loadEventSources({ file, env: SECRETS, catalog: PROCESS_CATALOG }).catch(
+          (error: unknown) => error,
+        );
         expect(refused).to.be.instanceOf(ConfigError);
         const problems = [...(refused as ConfigError).problems];
         expect(problems).to.have.length(1);
-        expect(problems[0]).to.contain(`${file}: sources.orders.eventId.header: the hmac-sha256 signature does not cover the X-Shop-Webhook-Id header`);
+        expect(problems[0]).to.contain(
+          `${file}: sources.orders.eventId.header: the hmac-sha256 signature does not cover the X-Shop-Webhook-Id header`,
+        );
 
-        await writeFile(file, `
+        await writeFile(
+          file,
+          `
 sources:
   orders:
     signature: { scheme: hmac-sha256, header: X-Shop-Hmac, secret: '\${SHOP_SECRET}' }
     eventId: { path: orderId }
     process: { type: orderToCash, mode: start, businessKey: orderId }
-`);
-        expect((await loadEventSources({ file, env: SECRETS, catalog: PROCESS_CATALOG })).map((source) => source.eventId.kind)).to.deep.equal(['path']);
+`,
+        );
+        expect(
+          (await loadEventSources({ file, env: SECRETS, catalog: PROCESS_CATALOG })).map(
+            (source) => source.eventId.kind,
+          ),
+        ).to.deep.equal(['path']);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -264,19 +371,44 @@ sources:
       expect(replayed.body).to.include({ duplicate: true, eventId: `evt-${key}`, inboxId: first.body.inboxId });
 
       const next = uniqueId('replay');
-      expect((await post('shop', JSON.stringify({ eventId: `evt-${next}`, order: { key: next, amount: 6 } }), 'webhook-id-3')).status).to.equal(202);
-      expect(await stack.db.models.InboxEvent.count({ where: { source: 'shop', eventId: [`evt-${key}`, `evt-${next}`] } })).to.equal(2);
-      await eventually('both runs listed', async () => ((await runsOf(key)) === 1 && (await runsOf(next)) === 1 ? true : undefined), 60_000, 500);
+      expect(
+        (
+          await post(
+            'shop',
+            JSON.stringify({ eventId: `evt-${next}`, order: { key: next, amount: 6 } }),
+            'webhook-id-3',
+          )
+        ).status,
+      ).to.equal(202);
+      expect(
+        await stack.db.models.InboxEvent.count({ where: { source: 'shop', eventId: [`evt-${key}`, `evt-${next}`] } }),
+      ).to.equal(2);
+      await eventually(
+        'both runs listed',
+        async () => ((await runsOf(key)) === 1 && (await runsOf(next)) === 1 ? true : undefined),
+        60_000,
+        500,
+      );
     });
 
-    it('when a source declares it trusts an unsigned header id, then a replay under a new id is a new event (what the operator accepted), and only the process\'s own dedup by business key keeps it to one run', async () => {
+    it("when a source declares it trusts an unsigned header id, then a replay under a new id is a new event (what the operator accepted), and only the process's own dedup by business key keeps it to one run", async () => {
       const key = uniqueId('legacy');
       const body = JSON.stringify({ order: { key, amount: 5 } });
       const before = await inboxRows('legacy');
       expect((await post('legacy', body, `${key}-1`)).status).to.equal(202);
       expect((await post('legacy', body, `${key}-2`)).status).to.equal(202);
       expect(await inboxRows('legacy')).to.equal(before + 2);
-      await eventually('both deliveries done', async () => ((await stack.db.models.InboxEvent.count({ where: { source: 'legacy', businessKey: key, status: 'done' } })) === 2 ? true : undefined), 60_000, 500);
+      await eventually(
+        'both deliveries done',
+        async () =>
+          (await stack.db.models.InboxEvent.count({
+            where: { source: 'legacy', businessKey: key, status: 'done' },
+          })) === 2
+            ? true
+            : undefined,
+        60_000,
+        500,
+      );
       expect(await runsOf(key)).to.equal(1);
     });
 
@@ -285,12 +417,22 @@ sources:
       const file = ['eventId,order.key,order.amount:number,junk[50000000]', ...rows].join('\n');
       const inboxBefore = await stack.db.models.InboxEvent.count();
       const started = performance.now();
-      const response = await fetch(`${stack.api.url}/v1/imports?source=shop`, { method: 'POST', headers: { authorization: `Bearer ${writerKey}`, 'content-type': 'text/csv' }, body: file });
+      const response = await fetch(`${stack.api.url}/v1/imports?source=shop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${writerKey}`, 'content-type': 'text/csv' },
+        body: file,
+      });
       const elapsedMs = performance.now() - started;
-      const problem = (await response.json()) as { type: string; detail: string; import: { status: string; counts: { accepted: number } } };
+      const problem = (await response.json()) as {
+        type: string;
+        detail: string;
+        import: { status: string; counts: { accepted: number } };
+      };
       expect(response.status, JSON.stringify(problem)).to.equal(400);
       expect(problem.type).to.equal('/problems/import-invalid-header');
-      expect(problem.detail).to.contain('Column "junk[50000000]": the index [50000000] in "junk[50000000]" is past the largest allowed, 999');
+      expect(problem.detail).to.contain(
+        'Column "junk[50000000]": the index [50000000] in "junk[50000000]" is past the largest allowed, 999',
+      );
       expect(problem.import).to.deep.include({ status: 'failed' });
       expect(problem.import.counts.accepted).to.equal(0);
       expect(await stack.db.models.InboxEvent.count()).to.equal(inboxBefore);

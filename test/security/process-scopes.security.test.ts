@@ -30,7 +30,12 @@ interface ScheduleView {
 }
 
 function fanoutInput(eventId: string, subject = 'Scheduled notice') {
-  return { eventId, subject, text: 'Hello {{name}}', recipients: [{ email: `${eventId.toLowerCase()}@recipient.example`, name: 'Grace' }] };
+  return {
+    eventId,
+    subject,
+    text: 'Hello {{name}}',
+    recipients: [{ email: `${eventId.toLowerCase()}@recipient.example`, name: 'Grace' }],
+  };
 }
 
 describe('security: scopes per process, schedules and infrastructure fields through the API', function () {
@@ -41,14 +46,21 @@ describe('security: scopes per process, schedules and infrastructure fields thro
   before(async () => {
     stack = await startApiStack({ label: 'sec_scopes' });
     const adminKey = await stack.createKey('ops', ['admin']);
-    admin = keyedCall(() => stack.api.url, () => adminKey);
+    admin = keyedCall(
+      () => stack.api.url,
+      () => adminKey,
+    );
   });
 
   after(async () => {
     await stack?.close();
   });
 
-  const as = (key: string): KeyedCall => keyedCall(() => stack.api.url, () => key);
+  const as = (key: string): KeyedCall =>
+    keyedCall(
+      () => stack.api.url,
+      () => key,
+    );
   const runOf = (workflowId: string) => admin('GET', `/v1/runs/${encodeURIComponent(workflowId)}`);
 
   describe('a key limited to orderToCash', () => {
@@ -59,7 +71,9 @@ describe('security: scopes per process, schedules and infrastructure fields thro
     before(async () => {
       orderKey = as(await stack.createKey('shop', ['runs:write:orderToCash', 'runs:read:orderToCash']));
       fanoutEventId = uniqueId('sec-scopes-fanout');
-      const started = await admin('POST', '/v1/runs', { body: { type: 'notificationFanout', input: fanoutInput(fanoutEventId) } });
+      const started = await admin('POST', '/v1/runs', {
+        body: { type: 'notificationFanout', input: fanoutInput(fanoutEventId) },
+      });
       expect(started.status, started.text).to.equal(202);
       fanoutId = String(started.body.workflowId);
     });
@@ -78,7 +92,9 @@ describe('security: scopes per process, schedules and infrastructure fields thro
 
     it('when it starts a notificationFanout, then 403 naming runs:write:notificationFanout and no run exists', async () => {
       const eventId = uniqueId('sec-scopes-refused');
-      const reply = await orderKey('POST', '/v1/runs', { body: { type: 'notificationFanout', input: fanoutInput(eventId) } });
+      const reply = await orderKey('POST', '/v1/runs', {
+        body: { type: 'notificationFanout', input: fanoutInput(eventId) },
+      });
       expectLacks(reply, 'runs:write:notificationFanout');
       expectProblem(await runOf(notificationWorkflowId(eventId)), 404, 'run-not-found');
     });
@@ -92,16 +108,22 @@ describe('security: scopes per process, schedules and infrastructure fields thro
       expectLacks(await orderKey('POST', `${path}/updates/anything`, { body: {} }), 'runs:write:notificationFanout');
       expectLacks(await orderKey('POST', `${path}/cancel`), 'runs:write:notificationFanout');
       const events = await admin<{ events: { eventType: string }[] }>('GET', `${path}/history?pageSize=1000`);
-      expect(events.body.events.map((event) => event.eventType)).not.to.include('EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED');
+      expect(events.body.events.map((event) => event.eventType)).not.to.include(
+        'EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED',
+      );
     });
 
     it('when it lists runs, then only orderToCash runs are listed; type=notificationFanout is refused', async () => {
       // The admin sees the fan-out run under its business key, so a listing that leaked would show it.
-      const seen = await waitForListing(admin, `businessKey=${fanoutEventId}`, (items) => items.some((run) => run.type === 'notificationFanout'));
+      const seen = await waitForListing(admin, `businessKey=${fanoutEventId}`, (items) =>
+        items.some((run) => run.type === 'notificationFanout'),
+      );
       // Its child batches (notificationBatch, outside the catalog) carry the business key too.
       expect(seen.map((run) => run.type)).to.include('notificationFanout');
       const order = newOrderInput();
-      expect((await orderKey('POST', '/v1/runs', { body: { type: 'orderToCash', input: order } })).status).to.equal(202);
+      expect((await orderKey('POST', '/v1/runs', { body: { type: 'orderToCash', input: order } })).status).to.equal(
+        202,
+      );
       const leaked = await orderKey<{ items: RunSummary[] }>('GET', `/v1/runs?businessKey=${fanoutEventId}`);
       expect(leaked.status, leaked.text).to.equal(200);
       expect(leaked.body.items).to.deep.equal([]);
@@ -114,7 +136,10 @@ describe('security: scopes per process, schedules and infrastructure fields thro
     });
 
     it('when it reads the catalog, then it sees orderToCash only; a key with runs:read sees every process', async () => {
-      const limited = await orderKey<{ items: { type: string; infrastructureFields: string[] }[] }>('GET', '/v1/workflows');
+      const limited = await orderKey<{ items: { type: string; infrastructureFields: string[] }[] }>(
+        'GET',
+        '/v1/workflows',
+      );
       expect(limited.body.items.map((entry) => entry.type)).to.deep.equal(['orderToCash']);
       expect(limited.body.items[0]!.infrastructureFields).to.have.members(['connectors', 'invoicing']);
       const everything = await admin<{ items: unknown[] }>('GET', '/v1/workflows');
@@ -128,12 +153,20 @@ describe('security: scopes per process, schedules and infrastructure fields thro
     let existingId: string;
     const created: string[] = [];
 
-    const spec = (id: string, subject = 'Scheduled notice') => ({ id, workflow: 'notificationFanout', input: fanoutInput(uniqueId('sec-sched'), subject), every: '1h', paused: true });
+    const spec = (id: string, subject = 'Scheduled notice') => ({
+      id,
+      workflow: 'notificationFanout',
+      input: fanoutInput(uniqueId('sec-sched'), subject),
+      every: '1h',
+      paused: true,
+    });
     const scheduleOf = (id: string) => admin<ScheduleView>('GET', `/v1/schedules/${id}`);
 
     before(async () => {
       scheduler = as(await stack.createKey('scheduler', ['schedules:write', 'runs:read', 'runs:write:orderToCash']));
-      fanoutScheduler = as(await stack.createKey('fanout-scheduler', ['schedules:write', 'runs:read', 'runs:write:notificationFanout']));
+      fanoutScheduler = as(
+        await stack.createKey('fanout-scheduler', ['schedules:write', 'runs:read', 'runs:write:notificationFanout']),
+      );
       existingId = uniqueId('sec-sched-existing');
       const reply = await admin('POST', '/v1/schedules', { body: spec(existingId) });
       expect(reply.status, reply.text).to.equal(201);
@@ -151,11 +184,17 @@ describe('security: scopes per process, schedules and infrastructure fields thro
     });
 
     it('when it replaces, unpauses, triggers or backfills a fan-out schedule, then 403 and the schedule neither changes nor starts a run', async () => {
-      expectLacks(await scheduler('PUT', `/v1/schedules/${existingId}`, { body: spec(existingId, 'Hijacked') }), 'runs:write:notificationFanout');
+      expectLacks(
+        await scheduler('PUT', `/v1/schedules/${existingId}`, { body: spec(existingId, 'Hijacked') }),
+        'runs:write:notificationFanout',
+      );
       expectLacks(await scheduler('POST', `/v1/schedules/${existingId}/unpause`), 'runs:write:notificationFanout');
       expectLacks(await scheduler('POST', `/v1/schedules/${existingId}/trigger`), 'runs:write:notificationFanout');
       const backfill = { from: new Date(Date.now() - 3 * 3_600_000).toISOString(), to: new Date().toISOString() };
-      expectLacks(await scheduler('POST', `/v1/schedules/${existingId}/backfill`, { body: backfill }), 'runs:write:notificationFanout');
+      expectLacks(
+        await scheduler('POST', `/v1/schedules/${existingId}/backfill`, { body: backfill }),
+        'runs:write:notificationFanout',
+      );
       const view = (await scheduleOf(existingId)).body;
       expect(view.spec!.input.subject).to.equal('Scheduled notice');
       expect(view.state.paused).to.equal(true);
@@ -181,13 +220,18 @@ describe('security: scopes per process, schedules and infrastructure fields thro
       expect(replace.status, replace.text).to.equal(200);
       const trigger = await fanoutScheduler('POST', `/v1/schedules/${id}/trigger`);
       expect(trigger.status, trigger.text).to.equal(202);
-      const backfill = await fanoutScheduler('POST', `/v1/schedules/${id}/backfill`, { body: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() } });
+      const backfill = await fanoutScheduler('POST', `/v1/schedules/${id}/backfill`, {
+        body: { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date().toISOString() },
+      });
       expect(backfill.status, backfill.text).to.equal(202);
       const unpause = await fanoutScheduler('POST', `/v1/schedules/${id}/unpause`);
       expect(unpause.status, unpause.text).to.equal(200);
       const pause = await fanoutScheduler('POST', `/v1/schedules/${id}/pause`);
       expect(pause.status, pause.text).to.equal(200);
-      const started = await eventuallyValue(async () => (await scheduleOf(id)).body, (view) => view.info.recentActions.length > 0);
+      const started = await eventuallyValue(
+        async () => (await scheduleOf(id)).body,
+        (view) => view.info.recentActions.length > 0,
+      );
       expect(started.info.recentActions.length).to.be.greaterThan(0);
     });
 
@@ -200,7 +244,7 @@ describe('security: scopes per process, schedules and infrastructure fields thro
     });
   });
 
-  describe('infrastructure fields of a run\'s input', () => {
+  describe("infrastructure fields of a run's input", () => {
     let writer: KeyedCall;
     let operator: KeyedCall;
 
@@ -213,7 +257,9 @@ describe('security: scopes per process, schedules and infrastructure fields thro
       const order = newOrderInput({ connectors: { payment: 'payment.main' } });
       const reply = await writer('POST', '/v1/runs', { body: { type: 'orderToCash', input: order } });
       expectLacks(reply, 'runs:infrastructure');
-      expect(reply.body.errors).to.deep.equal([{ field: 'input.connectors', message: 'chooses infrastructure: needs the "runs:infrastructure" scope' }]);
+      expect(reply.body.errors).to.deep.equal([
+        { field: 'input.connectors', message: 'chooses infrastructure: needs the "runs:infrastructure" scope' },
+      ]);
       expectProblem(await runOf(orderWorkflowId(order.orderId)), 404, 'run-not-found');
     });
 
@@ -225,10 +271,16 @@ describe('security: scopes per process, schedules and infrastructure fields thro
       expectProblem(await runOf(orderWorkflowId(order.orderId)), 404, 'run-not-found');
     });
 
-    it('when a schedule\'s input picks connectors without the scope, then 403 and nothing is scheduled', async () => {
+    it("when a schedule's input picks connectors without the scope, then 403 and nothing is scheduled", async () => {
       const id = uniqueId('sec-sched-infra');
       const reply = await writer('POST', '/v1/schedules', {
-        body: { id, workflow: 'orderToCash', input: newOrderInput({ connectors: { payment: 'payment.main' } }), every: '1h', paused: true },
+        body: {
+          id,
+          workflow: 'orderToCash',
+          input: newOrderInput({ connectors: { payment: 'payment.main' } }),
+          every: '1h',
+          paused: true,
+        },
       });
       expectLacks(reply, 'runs:infrastructure');
       expectProblem(await admin('GET', `/v1/schedules/${id}`), 404);
@@ -245,6 +297,13 @@ describe('security: scopes per process, schedules and infrastructure fields thro
   });
 });
 
-async function waitForListing(caller: KeyedCall, query: string, done: (items: RunSummary[]) => boolean): Promise<RunSummary[]> {
-  return eventuallyValue(async () => (await caller<{ items: RunSummary[] }>('GET', `/v1/runs?${query}`)).body.items, done);
+async function waitForListing(
+  caller: KeyedCall,
+  query: string,
+  done: (items: RunSummary[]) => boolean,
+): Promise<RunSummary[]> {
+  return eventuallyValue(
+    async () => (await caller<{ items: RunSummary[] }>('GET', `/v1/runs?${query}`)).body.items,
+    done,
+  );
 }

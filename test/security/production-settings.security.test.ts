@@ -22,7 +22,12 @@ async function startProduction(env: Record<string, string>): Promise<Exit> {
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/main.ts', 'api'], {
       cwd: REPO_ROOT,
       // An unreachable database: a process that got past the configuration would fail differently.
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: 'mysql://root@127.0.0.1:1/none', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        DATABASE_URL: 'mysql://root@127.0.0.1:1/none',
+        ...env,
+      },
       timeout: 30_000,
     });
     return { code: 0, stderr: '' };
@@ -66,18 +71,37 @@ describe('security: production refuses unsafe settings at start-up', function ()
   });
 
   it('when the settings are safe, then the same production configuration loads (the legitimate path)', () => {
-    expect(problemsOf({ NODE_ENV: 'production', JUNCTION_MASTER_KEY: MASTER_KEY, SMTP_URL: 'smtps://relay.example:465?requireTLS=true', OIDC_JWKS_URL: 'https://idp.example/certs', OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'junction' })).to.deep.equal([]);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        JUNCTION_MASTER_KEY: MASTER_KEY,
+        SMTP_URL: 'smtps://relay.example:465?requireTLS=true',
+        OIDC_JWKS_URL: 'https://idp.example/certs',
+        OIDC_ISSUER: 'https://idp.example',
+        OIDC_AUDIENCE: 'junction',
+      }),
+    ).to.deep.equal([]);
   });
 
   it('when SMTP_URL weakens TLS outside production, then a staging relay with a self-signed certificate still works', () => {
-    expect(problemsOf({ NODE_ENV: 'development', SMTP_URL: 'smtps://relay.staging:465?tls.rejectUnauthorized=false&ignoreTLS=true&debug=true' })).to.deep.equal([]);
+    expect(
+      problemsOf({
+        NODE_ENV: 'development',
+        SMTP_URL: 'smtps://relay.staging:465?tls.rejectUnauthorized=false&ignoreTLS=true&debug=true',
+      }),
+    ).to.deep.equal([]);
   });
 
   it('when SMTP_URL reroutes the connection (host, port, proxy) or lets messages read files, then it is refused in every environment', () => {
     for (const nodeEnv of ['development', 'production']) {
-      const problems = problemsOf({ NODE_ENV: nodeEnv, JUNCTION_MASTER_KEY: MASTER_KEY, SMTP_URL: 'smtp://relay.example:587?host=127.0.0.1&proxy=socks5://10.0.0.1:1080&disableFileAccess=false' });
+      const problems = problemsOf({
+        NODE_ENV: nodeEnv,
+        JUNCTION_MASTER_KEY: MASTER_KEY,
+        SMTP_URL: 'smtp://relay.example:587?host=127.0.0.1&proxy=socks5://10.0.0.1:1080&disableFileAccess=false',
+      });
       expect(problems, nodeEnv).to.have.length(3);
-      for (const problem of problems) expect(problem).to.match(/^SMTP_URL: the "(host|proxy|disableFileAccess)" option is not allowed/);
+      for (const problem of problems)
+        expect(problem).to.match(/^SMTP_URL: the "(host|proxy|disableFileAccess)" option is not allowed/);
     }
   });
 });

@@ -1,7 +1,9 @@
 import type { Page } from '../../connectors/spi';
 
 /** Reads a paged listing to its end (at most 50 pages, so a cursor bug cannot loop forever). */
-export async function allPages<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<{ items: T[]; pages: number }> {
+export async function allPages<T>(
+  fetch: (cursor: string | null) => Promise<Page<T>>,
+): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
   let cursor: string | null = null;
   let pages = 0;

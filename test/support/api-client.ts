@@ -16,11 +16,20 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call<T = Record<string, unknown>>(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
+export async function call<T = Record<string, unknown>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(baseUrl + path, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T, text };
 }
@@ -32,7 +41,11 @@ export interface KeyedCallOptions {
   headers?: Record<string, string>;
 }
 
-export type KeyedCall = <T = Record<string, unknown>>(method: string, path: string, options?: KeyedCallOptions) => Promise<Reply<T>>;
+export type KeyedCall = <T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options?: KeyedCallOptions,
+) => Promise<Reply<T>>;
 
 /**
  * `call` bound to one server and a default key. Both are read at call time, so a suite can bind

@@ -45,9 +45,18 @@ export interface ApiStack {
 // Bundling takes seconds; every stack in a mocha process can run the same bundle.
 let bundle: Promise<WorkflowBundle> | undefined;
 
-export async function startApiStack({ label, worker: withWorker = true, smtp: smtpOptions, env = {} }: ApiStackOptions): Promise<ApiStack> {
+export async function startApiStack({
+  label,
+  worker: withWorker = true,
+  smtp: smtpOptions,
+  env = {},
+}: ApiStackOptions): Promise<ApiStack> {
   if (withWorker) bundle ??= bundleWorkflows();
-  const [db, smtp, temporalServer] = await Promise.all([createTestDatabase(label), startSmtpSink(smtpOptions), getDevServer()]);
+  const [db, smtp, temporalServer] = await Promise.all([
+    createTestDatabase(label),
+    startSmtpSink(smtpOptions),
+    getDevServer(),
+  ]);
   const config = loadConfig(
     {
       TEMPORAL_ADDRESS: temporalServer.address,
@@ -64,8 +73,17 @@ export async function startApiStack({ label, worker: withWorker = true, smtp: sm
   let worker: JunctionWorker | null = null;
   if (bundle && withWorker) {
     worker = await createJunctionWorker(
-      { address: temporalServer.address, namespace: temporalServer.namespace, taskQueue: config.temporal.taskQueue, shutdownGraceSeconds: 5, workflowBundle: await bundle },
-      createActivities({ connectors: registry, approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile) }),
+      {
+        address: temporalServer.address,
+        namespace: temporalServer.namespace,
+        taskQueue: config.temporal.taskQueue,
+        shutdownGraceSeconds: 5,
+        workflowBundle: await bundle,
+      },
+      createActivities({
+        connectors: registry,
+        approvalPolicies: await loadApprovalPolicies(config.approvalPoliciesFile),
+      }),
     );
     void worker.run();
   }
@@ -81,7 +99,8 @@ export async function startApiStack({ label, worker: withWorker = true, smtp: sm
     registry,
     temporal,
     api,
-    createKey: async (name, scopes, actsAs) => (await keys.createKey({ name, scopes, ...(actsAs ? { actsAs } : {}) })).key,
+    createKey: async (name, scopes, actsAs) =>
+      (await keys.createKey({ name, scopes, ...(actsAs ? { actsAs } : {}) })).key,
     async close() {
       await api.close();
       await worker?.shutdown();

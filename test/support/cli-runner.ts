@@ -52,7 +52,8 @@ export async function runJunction(args: readonly string[], options: CliRunOption
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   try {
     const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-    if (signal === 'SIGKILL') throw new Error(`junction ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr: ${stderr}`);
+    if (signal === 'SIGKILL')
+      throw new Error(`junction ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr: ${stderr}`);
     return { code, stdout, stderr };
   } finally {
     clearTimeout(timer);

@@ -37,7 +37,11 @@ export interface CliStack {
   /** A file in the stack's temporary folder. */
   writeTemp(name: string, content: string): Promise<string>;
   /** Repeats a CLI call until `done` (visibility and audit rows trail the calls that cause them). */
-  eventually(read: () => Promise<CliResult>, done: (result: CliResult) => boolean, timeoutMs?: number): Promise<CliResult>;
+  eventually(
+    read: () => Promise<CliResult>,
+    done: (result: CliResult) => boolean,
+    timeoutMs?: number,
+  ): Promise<CliResult>;
   close(): Promise<void>;
 }
 

@@ -32,7 +32,12 @@ export interface SeededContact {
  * `count` contacts in a sandbox CRM instance, one millisecond apart starting at `from` (so the
  * change feed has a stable order), inserted 1000 rows per statement.
  */
-export async function seedSandboxContacts(models: Models, crm: string, count: number, options: { prefix?: string; from?: Date } = {}): Promise<SeededContact[]> {
+export async function seedSandboxContacts(
+  models: Models,
+  crm: string,
+  count: number,
+  options: { prefix?: string; from?: Date } = {},
+): Promise<SeededContact[]> {
   const prefix = options.prefix ?? randomBytes(3).toString('hex');
   const start = (options.from ?? new Date()).getTime();
   const seeded: SeededContact[] = [];
@@ -72,8 +77,18 @@ export async function countErpCustomers(models: Models, erp: string): Promise<Er
   const where = { instance: erp, collection: customers.name };
   const [total, distinct, writes] = await Promise.all([
     models.SandboxRecord.count({ where }),
-    models.SandboxRecord.findOne({ where, attributes: [[fn('COUNT', fn('DISTINCT', col('natural_key'))), 'n']], raw: true }) as Promise<unknown>,
-    models.SandboxRecord.count({ where: { instance: erp, collection: 'receipts', idempotencyKey: { [Op.like]: 'upsertCustomer:customer-sync:%' } } }),
+    models.SandboxRecord.findOne({
+      where,
+      attributes: [[fn('COUNT', fn('DISTINCT', col('natural_key'))), 'n']],
+      raw: true,
+    }) as Promise<unknown>,
+    models.SandboxRecord.count({
+      where: { instance: erp, collection: 'receipts', idempotencyKey: { [Op.like]: 'upsertCustomer:customer-sync:%' } },
+    }),
   ]);
-  return { customers: total, distinctEmails: Number((distinct as { n?: unknown } | null)?.n ?? 0), upsertWrites: writes };
+  return {
+    customers: total,
+    distinctEmails: Number((distinct as { n?: unknown } | null)?.n ?? 0),
+    upsertWrites: writes,
+  };
 }

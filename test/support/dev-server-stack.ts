@@ -15,10 +15,24 @@ export interface DevServerStack extends SandboxConnectors {
 }
 
 export async function startDevServerStack(databaseName: string, taskQueue: string): Promise<DevServerStack> {
-  const [server, connectors, bundle] = await Promise.all([getDevServer(), startSandboxConnectors(databaseName), sharedWorkflowBundle()]);
+  const [server, connectors, bundle] = await Promise.all([
+    getDevServer(),
+    startSandboxConnectors(databaseName),
+    sharedWorkflowBundle(),
+  ]);
   const worker = await createJunctionWorker(
-    { address: server.address, namespace: server.namespace, taskQueue, shutdownGraceSeconds: 5, workflowBundle: bundle },
-    createActivities({ connectors: connectors.registry, models: connectors.db.models, approvalPolicies: await loadApprovalPolicies(null) }),
+    {
+      address: server.address,
+      namespace: server.namespace,
+      taskQueue,
+      shutdownGraceSeconds: 5,
+      workflowBundle: bundle,
+    },
+    createActivities({
+      connectors: connectors.registry,
+      models: connectors.db.models,
+      approvalPolicies: await loadApprovalPolicies(null),
+    }),
   );
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });

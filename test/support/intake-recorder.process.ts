@@ -4,7 +4,10 @@ import type { ProcessDefinition } from '../../workflows/catalog';
 import { defineProcess } from '../../workflows/process-definition';
 import { BusinessKey } from '../../workflows/shared/search-attributes';
 
-export const recorderInputSchema = z.strictObject({ key: z.string().min(1).max(100), amount: z.number().int().positive() });
+export const recorderInputSchema = z.strictObject({
+  key: z.string().min(1).max(100),
+  amount: z.number().int().positive(),
+});
 
 /** Workflow ids are `<prefix>-<key>`: give each suite its own prefix on the shared dev server. */
 export function intakeRecorderProcess(workflowIdPrefix: string): ProcessDefinition {
@@ -17,9 +20,19 @@ export function intakeRecorderProcess(workflowIdPrefix: string): ProcessDefiniti
     initialSearchAttributes: (input) => [{ key: BusinessKey, value: input.key }],
     queries: [{ name: 'recorded', description: 'the events acted on and the repeats ignored' }],
     signals: [
-      { name: 'recordEvent', description: 'an event for the run', inputSchema: z.looseObject({ kind: z.string().min(1) }) },
+      {
+        name: 'recordEvent',
+        description: 'an event for the run',
+        inputSchema: z.looseObject({ kind: z.string().min(1) }),
+      },
       { name: 'finish', description: 'ends the run' },
     ],
-    updates: [{ name: 'setNote', description: 'adds a note; refused when it starts with "refuse"', inputSchema: z.strictObject({ note: z.string().min(1) }) }],
+    updates: [
+      {
+        name: 'setNote',
+        description: 'adds a note; refused when it starts with "refuse"',
+        inputSchema: z.strictObject({ note: z.string().min(1) }),
+      },
+    ],
   });
 }

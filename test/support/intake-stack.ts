@@ -44,11 +44,23 @@ export interface IntakeApi {
   close(): Promise<void>;
 }
 
-export async function openIntakeApi({ label, config, temporal, catalog, sourcesYaml, secrets, queueName, importLimits }: IntakeApiOptions): Promise<IntakeApi> {
+export async function openIntakeApi({
+  label,
+  config,
+  temporal,
+  catalog,
+  sourcesYaml,
+  secrets,
+  queueName,
+  importLimits,
+}: IntakeApiOptions): Promise<IntakeApi> {
   const db = await createTestDatabase(label);
   const sources = parseEventSourcesFile(sourcesYaml, secrets, catalog);
   const intake = await openEventIntake({ config, models: db.models, catalog, env: secrets, sources, queueName });
-  const api = await startApiServer(createApp({ config, temporal, models: db.models, catalog, intake, ...(importLimits ? { importLimits } : {}) }), 0);
+  const api = await startApiServer(
+    createApp({ config, temporal, models: db.models, catalog, intake, ...(importLimits ? { importLimits } : {}) }),
+    0,
+  );
   const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
   return {
     db,
@@ -86,7 +98,16 @@ export interface IntakeStack extends IntakeApi {
   consumer: IntakeConsumer;
 }
 
-export async function startIntakeStack({ label, prefix, redisUrl, queueName, sourcesYaml, secrets, consumerConcurrency, env = {} }: IntakeStackOptions): Promise<IntakeStack> {
+export async function startIntakeStack({
+  label,
+  prefix,
+  redisUrl,
+  queueName,
+  sourcesYaml,
+  secrets,
+  consumerConcurrency,
+  env = {},
+}: IntakeStackOptions): Promise<IntakeStack> {
   const server = await getDevServer();
   const connection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection, namespace: server.namespace });
@@ -96,10 +117,18 @@ export async function startIntakeStack({ label, prefix, redisUrl, queueName, sou
     connection: workerConnection,
     namespace: server.namespace,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./intake-recorder.workflow'), logger: bundlerLogger() }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: require.resolve('./intake-recorder.workflow'),
+      logger: bundlerLogger(),
+    }),
   });
   const workerRunning = worker.run();
-  const config = loadConfig({ TEMPORAL_NAMESPACE: server.namespace, TEMPORAL_TASK_QUEUE: taskQueue, REDIS_URL: redisUrl, ...env });
+  const config = loadConfig({
+    TEMPORAL_NAMESPACE: server.namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    REDIS_URL: redisUrl,
+    ...env,
+  });
   const catalog = [intakeRecorderProcess(prefix)];
   const intakeApi = await openIntakeApi({ label, config, temporal, catalog, sourcesYaml, secrets, queueName });
   const consumer = startIntakeConsumer({

@@ -36,11 +36,16 @@ async function start(specRelativePath: string): Promise<{ mock: PrismMock; child
   const port = await findFreePort();
   const logFile = join(REPO_ROOT, '.data', 'test', `prism-${port}.log`);
   const prism = join(REPO_ROOT, 'node_modules', '.bin', 'prism');
-  const child = spawnManaged(`prism ${specRelativePath}`, prism, { args: ['mock', '-h', '127.0.0.1', '-p', String(port), '--errors', spec], logFile });
+  const child = spawnManaged(`prism ${specRelativePath}`, prism, {
+    args: ['mock', '-h', '127.0.0.1', '-p', String(port), '--errors', spec],
+    logFile,
+  });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.hasExited()) throw new Error(`prism exited during start-up (${describeExit(await child.exited)}); see ${logFile}`);
-    if (await portAcceptsConnections(port, '127.0.0.1')) return { mock: { url: `http://127.0.0.1:${port}`, spec }, child, release: allowEgressTo(`127.0.0.1:${port}`) };
+    if (child.hasExited())
+      throw new Error(`prism exited during start-up (${describeExit(await child.exited)}); see ${logFile}`);
+    if (await portAcceptsConnections(port, '127.0.0.1'))
+      return { mock: { url: `http://127.0.0.1:${port}`, spec }, child, release: allowEgressTo(`127.0.0.1:${port}`) };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await child.stop(5_000);

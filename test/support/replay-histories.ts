@@ -50,14 +50,22 @@ export function itReplaysRecordedHistories(suite: RecordedHistories): void {
 
   for (const file of files) {
     it(`replays ${file} without a determinism violation`, async () => {
-      await Worker.runReplayHistory({ workflowBundle: await sharedWorkflowBundle() }, loadHistory(file), workflowIdOf(file));
+      await Worker.runReplayHistory(
+        { workflowBundle: await sharedWorkflowBundle() },
+        loadHistory(file),
+        workflowIdOf(file),
+      );
     });
   }
 
   for (const change of suite.changes) {
     it(change.title, async () => {
       const changed = await bundleTestWorkflows(change.workflowsPath, change.webpackConfigHook);
-      const error = await Worker.runReplayHistory({ workflowBundle: changed }, loadHistory(change.history), workflowIdOf(change.history)).then(
+      const error = await Worker.runReplayHistory(
+        { workflowBundle: changed },
+        loadHistory(change.history),
+        workflowIdOf(change.history),
+      ).then(
         () => null,
         (e: unknown) => e,
       );

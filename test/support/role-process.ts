@@ -26,7 +26,12 @@ export interface RoleProcess {
 }
 
 /** `env` is the process's whole configuration (DATABASE_URL, REDIS_URL, TEMPORAL_*, INTAKE_*, CONNECTORS_FILE …): nothing else of ours leaks in. */
-export function startRoleProcess(role: ProcessRole, name: string, env: Record<string, string>, logFile: string): RoleProcess {
+export function startRoleProcess(
+  role: ProcessRole,
+  name: string,
+  env: Record<string, string>,
+  logFile: string,
+): RoleProcess {
   const child = spawnManaged(name, process.execPath, {
     args: ['--import', 'tsx', join(REPO_ROOT, 'server', 'main.ts'), role],
     cwd: REPO_ROOT,
@@ -43,7 +48,8 @@ export function startRoleProcess(role: ProcessRole, name: string, env: Record<st
         const log = await readFile(logFile, 'utf8').catch(() => '');
         if (log.includes(readyLine)) return;
         if (child.hasExited()) throw new Error(`${name} exited before logging ${readyLine}; see ${logFile}`);
-        if (Date.now() > deadline) throw new Error(`${name} did not log ${readyLine} within ${timeoutMs} ms; see ${logFile}`);
+        if (Date.now() > deadline)
+          throw new Error(`${name} did not log ${readyLine} within ${timeoutMs} ms; see ${logFile}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     },

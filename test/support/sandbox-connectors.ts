@@ -13,9 +13,15 @@ export interface SandboxConnectors {
 }
 
 /** The default connector registry on a fresh MariaDB database and a real SMTP sink, as activities see it in tests. */
-export async function startSandboxConnectors(databaseName: string, smtpOptions: Parameters<typeof startSmtpSink>[0] = {}): Promise<SandboxConnectors> {
+export async function startSandboxConnectors(
+  databaseName: string,
+  smtpOptions: Parameters<typeof startSmtpSink>[0] = {},
+): Promise<SandboxConnectors> {
   const [db, smtp] = await Promise.all([createTestDatabase(databaseName), startSmtpSink(smtpOptions)]);
-  const registry = createDefaultRegistry({ config: loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false), models: db.models });
+  const registry = createDefaultRegistry({
+    config: loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false),
+    models: db.models,
+  });
   return {
     db,
     smtp,

@@ -49,7 +49,8 @@ export async function startSmtpSink(options: { rejectRecipients?: RegExp } = {})
       for (;;) {
         const found = messages.find(predicate);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching email within ${timeoutMs} ms (received ${messages.length})`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching email within ${timeoutMs} ms (received ${messages.length})`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

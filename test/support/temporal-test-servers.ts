@@ -30,7 +30,9 @@ let devServer: Promise<RunningDevServer> | null = null;
 
 function assertInstalled(path: string): void {
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: run \`npm run bootstrap\` (npm test does it first) to install the Temporal tools`);
+    throw new Error(
+      `${path} is missing: run \`npm run bootstrap\` (npm test does it first) to install the Temporal tools`,
+    );
   }
 }
 

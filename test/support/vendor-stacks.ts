@@ -31,7 +31,13 @@ export interface RunView {
     compensations: { step: string; outcome: string }[];
     failure?: { step: string; type: string | null; message: string };
   } | null;
-  result?: { salesOrderId: string; invoiceId: string | null; paymentId: string; customerId: string; confirmationMessageId: string };
+  result?: {
+    salesOrderId: string;
+    invoiceId: string | null;
+    paymentId: string;
+    customerId: string;
+    confirmationMessageId: string;
+  };
   failure?: RunFailureView;
 }
 
@@ -72,7 +78,10 @@ export async function startHarness(name: string): Promise<Harness> {
   // The suite's orders name their connector instances (input.connectors): that choice needs runs:infrastructure.
   const key = await stack.createKey('shop', ['runs:read', 'runs:write', 'runs:infrastructure']);
   const adminKey = await stack.createKey('ops', ['connectors:write']);
-  const call = keyedCall(() => stack.api.url, () => key);
+  const call = keyedCall(
+    () => stack.api.url,
+    () => key,
+  );
   const { db, registry } = stack;
 
   return {
@@ -86,7 +95,8 @@ export async function startHarness(name: string): Promise<Harness> {
       const reply = await call('POST', '/v1/connectors', { key: adminKey, body: { name: instance, ...spec } });
       if (reply.status !== 201) throw new Error(`POST /v1/connectors ${instance}: ${reply.status} ${reply.text}`);
     },
-    post: (input) => call<{ workflowId: string; runId: string }>('POST', '/v1/runs', { body: { type: 'orderToCash', input } }),
+    post: (input) =>
+      call<{ workflowId: string; runId: string }>('POST', '/v1/runs', { body: { type: 'orderToCash', input } }),
     waitForClose: (workflowId) => waitForRun<RunView>(call, workflowId),
     close: () => stack.close(),
   };
@@ -97,58 +107,109 @@ export const ORDER_SKUS = ['SKU-1', 'SKU-2'];
 
 export async function startStripe(define: DefineInstance): Promise<StripeFake> {
   const stripe = await startStripeFake();
-  await define('payment.stripe', { kind: 'payment', vendor: 'stripe', settings: { baseUrl: stripe.url, timeoutMs: 5000 }, credentials: { secretKey: stripe.secretKey } });
+  await define('payment.stripe', {
+    kind: 'payment',
+    vendor: 'stripe',
+    settings: { baseUrl: stripe.url, timeoutMs: 5000 },
+    credentials: { secretKey: stripe.secretKey },
+  });
   return stripe;
 }
 
 export async function startSendGrid(define: DefineInstance): Promise<SendGridFake> {
   const sendgrid = await startSendGridFake();
-  await define('email.sendgrid', { kind: 'email', vendor: 'sendgrid', settings: { baseUrl: sendgrid.url, from: 'Shop <no-reply@shop.example>', timeoutMs: 5000 }, credentials: { apiKey: 'SG.fake-key' } });
+  await define('email.sendgrid', {
+    kind: 'email',
+    vendor: 'sendgrid',
+    settings: { baseUrl: sendgrid.url, from: 'Shop <no-reply@shop.example>', timeoutMs: 5000 },
+    credentials: { apiKey: 'SG.fake-key' },
+  });
   return sendgrid;
 }
 
 export async function startSmtp(define: DefineInstance): Promise<SmtpSink> {
   const smtp = await startSmtpSink();
-  await define('email.smtp', { kind: 'email', vendor: 'smtp', settings: { url: smtp.url, from: 'Shop <no-reply@shop.example>' } });
+  await define('email.smtp', {
+    kind: 'email',
+    vendor: 'smtp',
+    settings: { url: smtp.url, from: 'Shop <no-reply@shop.example>' },
+  });
   return smtp;
 }
 
 export async function startHubSpot(define: DefineInstance): Promise<HubSpotFake> {
   const hubspot = await HubSpotFake.start();
-  await define('crm.hubspot', { kind: 'crm', vendor: 'hubspot', settings: { baseUrl: hubspot.url, timeoutMs: 5000 }, credentials: { accessToken: hubspot.token } });
+  await define('crm.hubspot', {
+    kind: 'crm',
+    vendor: 'hubspot',
+    settings: { baseUrl: hubspot.url, timeoutMs: 5000 },
+    credentials: { accessToken: hubspot.token },
+  });
   return hubspot;
 }
 
 export async function startSalesforce(define: DefineInstance): Promise<SalesforceFake> {
   const salesforce = await SalesforceFake.start();
-  await define('crm.salesforce', { kind: 'crm', vendor: 'salesforce', settings: { instanceUrl: salesforce.url, timeoutMs: 5000 }, credentials: { ...clientCredentials(salesforce) } });
+  await define('crm.salesforce', {
+    kind: 'crm',
+    vendor: 'salesforce',
+    settings: { instanceUrl: salesforce.url, timeoutMs: 5000 },
+    credentials: { ...clientCredentials(salesforce) },
+  });
   return salesforce;
 }
 
 export async function startSap(define: DefineInstance): Promise<SapODataFake> {
   const sap = await new SapODataFake({ username: 'JUNCTION_COMM', password: 'geheim', client: '100' }).start();
   for (const Material of ORDER_SKUS) {
-    sap.store.stock.push({ Material, Plant: '1010', StorageLocation: '101A', InventoryStockType: '01', InventorySpecialStockType: '', MatlWrhsStkQtyInMatlBaseUnit: '100' });
+    sap.store.stock.push({
+      Material,
+      Plant: '1010',
+      StorageLocation: '101A',
+      InventoryStockType: '01',
+      InventorySpecialStockType: '',
+      MatlWrhsStkQtyInMatlBaseUnit: '100',
+    });
   }
   await define('erp.sap', {
     kind: 'erp',
     vendor: 'sap-s4hana',
-    settings: { baseUrl: sap.url, client: '100', username: 'JUNCTION_COMM', salesOrder: { salesOrganization: '1010', distributionChannel: '10', division: '00' }, customer: { country: 'DE' } },
+    settings: {
+      baseUrl: sap.url,
+      client: '100',
+      username: 'JUNCTION_COMM',
+      salesOrder: { salesOrganization: '1010', distributionChannel: '10', division: '00' },
+      customer: { country: 'DE' },
+    },
     credentials: { password: 'geheim' },
   });
   return sap;
 }
 
-export async function startBusinessCentral(define: DefineInstance): Promise<{ bc: BusinessCentralFake; close(): Promise<void> }> {
+export async function startBusinessCentral(
+  define: DefineInstance,
+): Promise<{ bc: BusinessCentralFake; close(): Promise<void> }> {
   const credentials = { clientId: 'junction-s2s', clientSecret: 'geheim' };
   const companyId = randomUUID();
-  const tokens = await new FakeOAuthTokenServer({ clients: { [credentials.clientId]: credentials.clientSecret } }).start();
-  const bc = await new BusinessCentralFake({ companyId, isValidToken: (token) => token !== undefined && tokens.isValid(token) }).start();
+  const tokens = await new FakeOAuthTokenServer({
+    clients: { [credentials.clientId]: credentials.clientSecret },
+  }).start();
+  const bc = await new BusinessCentralFake({
+    companyId,
+    isValidToken: (token) => token !== undefined && tokens.isValid(token),
+  }).start();
   for (const sku of ORDER_SKUS) bc.store.addItem(sku, 100);
   await define('erp.bc', {
     kind: 'erp',
     vendor: 'business-central',
-    settings: { tenantId: 'contoso.onmicrosoft.com', environment: 'production', companyId, baseUrl: bc.apiRoot, tokenUrl: tokens.tokenUrl, localCurrency: 'EUR' },
+    settings: {
+      tenantId: 'contoso.onmicrosoft.com',
+      environment: 'production',
+      companyId,
+      baseUrl: bc.apiRoot,
+      tokenUrl: tokens.tokenUrl,
+      localCurrency: 'EUR',
+    },
     credentials,
   });
   return {
@@ -163,6 +224,11 @@ export async function startBusinessCentral(define: DefineInstance): Promise<{ bc
 export async function startOdoo(define: DefineInstance): Promise<OdooFake> {
   const odoo = await OdooFake.start();
   for (const sku of ORDER_SKUS) odoo.seedProduct(sku, 100);
-  await define('erp.odoo', { kind: 'erp', vendor: 'odoo', settings: { baseUrl: odoo.url, db: odoo.db, login: odoo.login, timeoutMs: 5000 }, credentials: { apiKey: odoo.apiKey } });
+  await define('erp.odoo', {
+    kind: 'erp',
+    vendor: 'odoo',
+    settings: { baseUrl: odoo.url, db: odoo.db, login: odoo.login, timeoutMs: 5000 },
+    credentials: { apiKey: odoo.apiKey },
+  });
   return odoo;
 }

@@ -14,6 +14,9 @@ export function sharedWorkflowBundle(): Promise<WorkflowBundle> {
 }
 
 /** Bundles a deliberately different set of workflows (a test fixture), logging like the production bundle. */
-export function bundleTestWorkflows(workflowsPath: string, webpackConfigHook?: BundleOptions['webpackConfigHook']): Promise<WorkflowBundle> {
+export function bundleTestWorkflows(
+  workflowsPath: string,
+  webpackConfigHook?: BundleOptions['webpackConfigHook'],
+): Promise<WorkflowBundle> {
   return bundleWorkflowCode({ workflowsPath, logger: bundlerLogger(), webpackConfigHook });
 }

@@ -22,7 +22,10 @@ export interface WorkflowHarness extends SandboxConnectors {
   close(): Promise<void>;
 }
 
-export async function startWorkflowHarness(databaseName: string, smtpOptions?: Parameters<typeof startSandboxConnectors>[1]): Promise<WorkflowHarness> {
+export async function startWorkflowHarness(
+  databaseName: string,
+  smtpOptions?: Parameters<typeof startSandboxConnectors>[1],
+): Promise<WorkflowHarness> {
   const [env, connectors, bundle, approvalPolicies] = await Promise.all([
     createTimeSkippingEnv(),
     startSandboxConnectors(databaseName, smtpOptions),
@@ -34,7 +37,13 @@ export async function startWorkflowHarness(databaseName: string, smtpOptions?: P
     env,
     bundle,
     newWorker: (taskQueue, { models, maxCachedWorkflows } = {}) =>
-      Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ connectors: connectors.registry, models, approvalPolicies }), maxCachedWorkflows }),
+      Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: bundle,
+        activities: createActivities({ connectors: connectors.registry, models, approvalPolicies }),
+        maxCachedWorkflows,
+      }),
     async close() {
       await env.teardown();
       await connectors.close();

@@ -20,7 +20,15 @@ describe('API key format', () => {
 
   it('rejects strings that cannot be keys before any lookup', () => {
     const { key } = generateKey();
-    for (const bad of ['', 'jk_', key.slice(0, -1), `${key}x`, key.replace('jk_', 'xx_'), `${key.slice(0, 20)}-${key.slice(21)}`, ` ${key}`]) {
+    for (const bad of [
+      '',
+      'jk_',
+      key.slice(0, -1),
+      `${key}x`,
+      key.replace('jk_', 'xx_'),
+      `${key.slice(0, 20)}-${key.slice(21)}`,
+      ` ${key}`,
+    ]) {
       expect(parseKey(bad), bad).to.equal(null);
     }
   });
@@ -47,7 +55,9 @@ describe('API key format', () => {
 
 describe('keys CLI arguments', () => {
   it('reads create with scopes and an expiry', () => {
-    expect(parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:read, runs:write', '--expires-in-days', '30'])).to.deep.equal({
+    expect(
+      parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:read, runs:write', '--expires-in-days', '30']),
+    ).to.deep.equal({
       kind: 'create',
       name: 'shop',
       scopes: ['runs:read', 'runs:write'],
@@ -97,14 +107,27 @@ describe('API keys service', () => {
   it('verifies a valid key into a principal with its name, prefix and scopes', async () => {
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     const created = await keys.createKey({ name: 'erp', scopes: ['runs:read'] });
-    expect(await keys.verifyKey(created.key)).to.deep.equal({ keyId: created.id, name: 'erp', prefix: created.prefix, scopes: ['runs:read'], actsAs: null });
+    expect(await keys.verifyKey(created.key)).to.deep.equal({
+      keyId: created.id,
+      name: 'erp',
+      prefix: created.prefix,
+      scopes: ['runs:read'],
+      actsAs: null,
+    });
   });
 
   it('stores and verifies process-limited scopes as given', async () => {
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
-    const created = await keys.createKey({ name: 'shop-orders', scopes: ['runs:write:orderToCash', 'runs:read:*', 'runs:infrastructure'] });
+    const created = await keys.createKey({
+      name: 'shop-orders',
+      scopes: ['runs:write:orderToCash', 'runs:read:*', 'runs:infrastructure'],
+    });
     expect(created.scopes).to.deep.equal(['runs:write:orderToCash', 'runs:read:*', 'runs:infrastructure']);
-    expect((await keys.verifyKey(created.key))?.scopes).to.deep.equal(['runs:write:orderToCash', 'runs:read:*', 'runs:infrastructure']);
+    expect((await keys.verifyKey(created.key))?.scopes).to.deep.equal([
+      'runs:write:orderToCash',
+      'runs:read:*',
+      'runs:infrastructure',
+    ]);
   });
 
   it('refuses a wrong secret for a known prefix, an unknown prefix, and garbage', async () => {
@@ -119,7 +142,11 @@ describe('API keys service', () => {
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
     const revoked = await keys.createKey({ name: 'old', scopes: ['admin'] });
     const expired = await keys.createKey({ name: 'temp', scopes: ['admin'], expiresAt: new Date(Date.now() - 1000) });
-    const future = await keys.createKey({ name: 'later', scopes: ['admin'], expiresAt: new Date(Date.now() + 86_400_000) });
+    const future = await keys.createKey({
+      name: 'later',
+      scopes: ['admin'],
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     expect(await keys.revokeKey(revoked.id)).to.equal(true);
     expect(await keys.revokeKey(revoked.id)).to.equal(true);
     expect(await keys.revokeKey(999_999)).to.equal(false);
@@ -150,8 +177,15 @@ describe('API keys service', () => {
 
   it('refuses a key request without a name or with an unknown scope', async () => {
     const keys = createApiKeysService({ apiKeys: db.models.ApiKey });
-    for (const request of [{ name: ' ', scopes: ['admin'] }, { name: 'x', scopes: ['root'] }, { name: 'x', scopes: [] }]) {
-      const error = await keys.createKey(request).then(() => null, (e: unknown) => e);
+    for (const request of [
+      { name: ' ', scopes: ['admin'] },
+      { name: 'x', scopes: ['root'] },
+      { name: 'x', scopes: [] },
+    ]) {
+      const error = await keys.createKey(request).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(AppError);
       expect((error as AppError).status).to.equal(400);
     }

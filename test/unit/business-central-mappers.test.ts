@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { majorToMinor as majorToMinorUnits, minorToMajor as minorToMajorUnits, plainDecimal } from '../../connectors/money';
+import {
+  majorToMinor as majorToMinorUnits,
+  minorToMajor as minorToMajorUnits,
+  plainDecimal,
+} from '../../connectors/money';
 import { firstDayFrom, invoiceWindowFilter } from '../../connectors/erp/business-central/mappers/to-invoice';
 import { documentReference } from '../../connectors/erp/business-central/mappers/to-sales-order';
 import { toStockLevels } from '../../connectors/erp/business-central/mappers/to-stock-level';
@@ -27,7 +31,9 @@ describe('Business Central mappers', () => {
   it('when an external reference becomes an external document number, then it is upper case and at most 35 characters', () => {
     expect(documentReference('order-4711')).to.equal('ORDER-4711');
     const long = documentReference(`order-${'x'.repeat(40)}`);
-    expect(long).to.have.length(35).and.match(/^ORDER-X{16}~[0-9A-F]{12}$/);
+    expect(long)
+      .to.have.length(35)
+      .and.match(/^ORDER-X{16}~[0-9A-F]{12}$/);
     expect(documentReference(`order-${'x'.repeat(40)}y`)).to.not.equal(long);
   });
 
@@ -41,7 +47,10 @@ describe('Business Central mappers', () => {
   });
 
   it('when inventory is mapped, then whole units count, negatives are 0, and SKUs keep their spelling', () => {
-    const items = [{ id: 'a', number: 'TG-11', inventory: 4.75 }, { id: 'b', number: 'TG-12', inventory: -2 }];
+    const items = [
+      { id: 'a', number: 'TG-11', inventory: 4.75 },
+      { id: 'b', number: 'TG-12', inventory: -2 },
+    ];
     expect(toStockLevels(['tg-11', 'TG-12', 'x'.repeat(21)], items)).to.deep.equal([
       { sku: 'tg-11', available: 4 },
       { sku: 'TG-12', available: 0 },

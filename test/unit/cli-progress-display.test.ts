@@ -4,7 +4,9 @@ import type { RunView } from '../../cli/api-types';
 import { progressDisplay } from '../../cli/output/progress-display';
 
 /** A stream that keeps what is written; `isTTY` and `columns` make it look like a terminal. */
-function capture(terminal: { columns: number } | null): Writable & { text: () => string; isTTY?: boolean; columns?: number } {
+function capture(
+  terminal: { columns: number } | null,
+): Writable & { text: () => string; isTTY?: boolean; columns?: number } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -12,7 +14,11 @@ function capture(terminal: { columns: number } | null): Writable & { text: () =>
       done();
     },
   });
-  return Object.assign(stream, { text: () => chunks.join('') }, terminal ? { isTTY: true, columns: terminal.columns } : {});
+  return Object.assign(
+    stream,
+    { text: () => chunks.join('') },
+    terminal ? { isTTY: true, columns: terminal.columns } : {},
+  );
 }
 
 function view(stepsDone: string[], details?: Record<string, unknown>): RunView {
@@ -26,7 +32,13 @@ function view(stepsDone: string[], details?: Record<string, unknown>): RunView {
     searchAttributes: {},
     links: { self: '/v1/runs/sync-crm-main' },
     taskQueue: 'q',
-    progress: { status: 'RUNNING', currentStep: 'syncPage', stepsDone, compensations: [], ...(details ? { details } : {}) },
+    progress: {
+      status: 'RUNNING',
+      currentStep: 'syncPage',
+      stepsDone,
+      compensations: [],
+      ...(details ? { details } : {}),
+    },
   };
 }
 

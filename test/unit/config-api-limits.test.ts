@@ -36,26 +36,46 @@ describe('loadConfig: API limits and metrics settings', function () {
   it('when the limits, timeout and metrics settings are set, then they are parsed', function () {
     const token = 'm'.repeat(40);
     const config = loadConfig(
-      { API_RATE_LIMIT: '120', API_RATE_LIMIT_ANONYMOUS: '10', API_REQUEST_TIMEOUT_MS: '5000', METRICS_TOKEN: token, WORKER_METRICS_PORT: '9464' },
+      {
+        API_RATE_LIMIT: '120',
+        API_RATE_LIMIT_ANONYMOUS: '10',
+        API_REQUEST_TIMEOUT_MS: '5000',
+        METRICS_TOKEN: token,
+        WORKER_METRICS_PORT: '9464',
+      },
       false,
     );
-    expect(config.api).to.include({ rateLimitPerMinute: 120, anonymousRateLimitPerMinute: 10, requestTimeoutMs: 5000, metricsToken: token });
+    expect(config.api).to.include({
+      rateLimitPerMinute: 120,
+      anonymousRateLimitPerMinute: 10,
+      requestTimeoutMs: 5000,
+      metricsToken: token,
+    });
     expect(config.workerMetricsAddress).to.equal('127.0.0.1:9464');
   });
 
   it('when the address budget and the key lifetime are set, then they are parsed; a lifetime of 0 means keys do not expire by default', function () {
-    expect(loadConfig({ API_RATE_LIMIT_PER_ADDRESS: '300', API_KEY_DEFAULT_LIFETIME_DAYS: '30' }, false).api).to.include({ addressRateLimitPerMinute: 300, keyDefaultLifetimeDays: 30 });
+    expect(
+      loadConfig({ API_RATE_LIMIT_PER_ADDRESS: '300', API_KEY_DEFAULT_LIFETIME_DAYS: '30' }, false).api,
+    ).to.include({ addressRateLimitPerMinute: 300, keyDefaultLifetimeDays: 30 });
     expect(loadConfig({ API_KEY_DEFAULT_LIFETIME_DAYS: '0' }, false).api.keyDefaultLifetimeDays).to.equal(null);
   });
 
   it('when WORKER_METRICS_HOST is an IPv6 address, then the bind address brackets it', function () {
-    expect(loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '::' }, false).workerMetricsAddress).to.equal('[::]:9464');
-    expect(loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '0.0.0.0' }, false).workerMetricsAddress).to.equal('0.0.0.0:9464');
+    expect(loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '::' }, false).workerMetricsAddress).to.equal(
+      '[::]:9464',
+    );
+    expect(
+      loadConfig({ WORKER_METRICS_PORT: '9464', WORKER_METRICS_HOST: '0.0.0.0' }, false).workerMetricsAddress,
+    ).to.equal('0.0.0.0:9464');
   });
 
   it('when TRUST_PROXY is a hop count, then it is a number; when it lists addresses, then a list', function () {
     expect(loadConfig({ TRUST_PROXY: '1' }, false).api.trustProxy).to.equal(1);
-    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }, false).api.trustProxy).to.deep.equal(['loopback', '10.0.0.0/8']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }, false).api.trustProxy).to.deep.equal([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
   });
 
   for (const [variable, value, message] of [

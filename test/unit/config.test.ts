@@ -17,7 +17,15 @@ describe('loadConfig', function () {
     expect(config.port).to.equal(3000);
     expect(config.databaseUrl).to.equal('mysql://root@127.0.0.1:3306/junction');
     expect(config.redisUrl).to.equal('redis://127.0.0.1:6379');
-    expect(config.temporal).to.deep.equal({ address: null, namespace: 'default', taskQueue: 'junction', apiKey: null, uiPort: 8233, payloadEncryption: false, uiOrigin: 'http://127.0.0.1:8233' });
+    expect(config.temporal).to.deep.equal({
+      address: null,
+      namespace: 'default',
+      taskQueue: 'junction',
+      apiKey: null,
+      uiPort: 8233,
+      payloadEncryption: false,
+      uiOrigin: 'http://127.0.0.1:8233',
+    });
     expect(config.smtp.url).to.equal(null);
     expect(config.masterKey).to.equal(null);
     expect(config.log).to.deep.equal({ level: 'info', format: 'pretty' });

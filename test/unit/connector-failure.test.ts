@@ -14,29 +14,48 @@ async function failureOf(error: unknown): Promise<unknown> {
 
 describe('connector errors become Temporal failures (activities/connector-failure)', () => {
   it('when a vendor refuses for a business reason, then the failure is non-retryable and carries the code as its type', async () => {
-    const failure = await failureOf(new ConnectorError('payment.main: payment declined', { code: 'PAYMENT_DECLINED', vendorMessage: 'Your card was declined.', status: 402 }));
+    const failure = await failureOf(
+      new ConnectorError('payment.main: payment declined', {
+        code: 'PAYMENT_DECLINED',
+        vendorMessage: 'Your card was declined.',
+        status: 402,
+      }),
+    );
     expect(failure).to.be.instanceOf(ApplicationFailure);
     const app = failure as ApplicationFailure;
     expect(app.type).to.equal('PAYMENT_DECLINED');
     expect(app.nonRetryable).to.equal(true);
     expect(app.message).to.equal('payment.main: payment declined: Your card was declined.');
-    expect(app.details).to.deep.equal([{ code: 'PAYMENT_DECLINED', retryable: false, status: 402, vendorMessage: 'Your card was declined.' }]);
+    expect(app.details).to.deep.equal([
+      { code: 'PAYMENT_DECLINED', retryable: false, status: 402, vendorMessage: 'Your card was declined.' },
+    ]);
   });
 
   it('when a vendor rate-limits with Retry-After, then the failure retries after that delay', async () => {
-    const app = (await failureOf(new ConnectorError('crm.main: rate limited', { code: 'RATE_LIMITED', status: 429, retryAfterMs: 7_000 }))) as ApplicationFailure;
+    const app = (await failureOf(
+      new ConnectorError('crm.main: rate limited', { code: 'RATE_LIMITED', status: 429, retryAfterMs: 7_000 }),
+    )) as ApplicationFailure;
     expect(app.nonRetryable).to.equal(false);
     expect(app.nextRetryDelay).to.equal(7_000);
   });
 
   it('when a vendor is unavailable without Retry-After, then the retry policy decides the delay', async () => {
-    const app = (await failureOf(new ConnectorError('erp.main: 503', { code: 'VENDOR_UNAVAILABLE', status: 503 }))) as ApplicationFailure;
+    const app = (await failureOf(
+      new ConnectorError('erp.main: 503', { code: 'VENDOR_UNAVAILABLE', status: 503 }),
+    )) as ApplicationFailure;
     expect(app.nonRetryable).to.equal(false);
     expect(app.nextRetryDelay).to.equal(undefined);
   });
 
   it('when a validation or auth error occurs, then it is never retried', async () => {
-    for (const code of ['INVALID_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'OUT_OF_STOCK'] as const) {
+    for (const code of [
+      'INVALID_REQUEST',
+      'UNAUTHORIZED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'CONFLICT',
+      'OUT_OF_STOCK',
+    ] as const) {
       const app = (await failureOf(new ConnectorError(`x: ${code}`, { code }))) as ApplicationFailure;
       expect(app.nonRetryable, code).to.equal(true);
     }

@@ -52,7 +52,13 @@ describe('connectors.yaml', () => {
       const file = parseConnectorsFile(FULL, env, 'test.yaml');
       expect(file.plugins).to.deep.equal(['@acme/junction-connector-foo']);
       expect(file.defaults).to.deep.equal({ crm: 'crm.eu', email: 'email.main' });
-      expect(file.instances['crm.eu']).to.deep.equal({ kind: 'crm', vendor: 'sandbox', settings: { pageSize: 50 }, credentials: undefined, enabled: true });
+      expect(file.instances['crm.eu']).to.deep.equal({
+        kind: 'crm',
+        vendor: 'sandbox',
+        settings: { pageSize: 50 },
+        credentials: undefined,
+        enabled: true,
+      });
       expect(file.instances['email.relay']).to.deep.equal({
         kind: 'email',
         vendor: 'smtp',
@@ -85,9 +91,13 @@ instances:
 
     it('when a referenced variable is unset, then the file is refused naming the field and the variable', () => {
       const error = fileError(FULL, { RELAY_HOST: 'relay.example', RELAY_USER: 'shop' });
-      expect(error.problems).to.deep.equal(['instances.email.relay.credentials.password: environment variable RELAY_PASSWORD is not set']);
+      expect(error.problems).to.deep.equal([
+        'instances.email.relay.credentials.password: environment variable RELAY_PASSWORD is not set',
+      ]);
       const settings = fileError(FULL, { RELAY_USER: 'shop', RELAY_PASSWORD: 'x' });
-      expect(settings.problems).to.deep.equal(['instances.email.relay.settings.url: environment variable RELAY_HOST is not set']);
+      expect(settings.problems).to.deep.equal([
+        'instances.email.relay.settings.url: environment variable RELAY_HOST is not set',
+      ]);
     });
 
     it('when a literal URL carries a password, then the file is refused; from a reference it is fine', () => {
@@ -101,18 +111,29 @@ instances:
       expect(literal.problems).to.have.length(1);
       expect(literal.problems[0]).to.match(/^instances\.email\.relay\.settings\.url: must not carry a password/);
       expect(literal.message).not.to.contain('hunter2');
-      const referenced = parseConnectorsFile(`
+      const referenced = parseConnectorsFile(
+        `
 instances:
   email.relay: { kind: email, vendor: smtp, settings: { url: '\${SMTP_URL}', from: 'a@b.example' } }
-`, { SMTP_URL: 'smtp://shop:hunter2@relay.example:587' });
+`,
+        { SMTP_URL: 'smtp://shop:hunter2@relay.example:587' },
+      );
       expect(referenced.instances['email.relay']?.settings.url).to.equal('smtp://shop:hunter2@relay.example:587');
     });
 
     it('names malformed names, kinds, unknown keys, bad defaults and invalid YAML', () => {
-      expect(fileError('instances:\n  CRM.Main: { kind: crm, vendor: sandbox }\n').problems[0]).to.match(/^instances\.CRM\.Main: /);
-      expect(fileError('instances:\n  crm.eu: { kind: erp, vendor: sandbox }\n').problems).to.deep.equal(["instances.crm.eu.kind: must match the name's prefix (crm)"]);
-      expect(fileError('instances:\n  crm.eu: { kind: crm, vendor: sandbox, setings: {} }\n').problems).to.deep.equal(['instances.crm.eu.setings: is not allowed here']);
-      expect(fileError('defaults:\n  crm: erp.main\n').problems).to.deep.equal(['defaults.crm: "erp.main" is not a crm instance']);
+      expect(fileError('instances:\n  CRM.Main: { kind: crm, vendor: sandbox }\n').problems[0]).to.match(
+        /^instances\.CRM\.Main: /,
+      );
+      expect(fileError('instances:\n  crm.eu: { kind: erp, vendor: sandbox }\n').problems).to.deep.equal([
+        "instances.crm.eu.kind: must match the name's prefix (crm)",
+      ]);
+      expect(fileError('instances:\n  crm.eu: { kind: crm, vendor: sandbox, setings: {} }\n').problems).to.deep.equal([
+        'instances.crm.eu.setings: is not allowed here',
+      ]);
+      expect(fileError('defaults:\n  crm: erp.main\n').problems).to.deep.equal([
+        'defaults.crm: "erp.main" is not a crm instance',
+      ]);
       expect(fileError('plugin: [x]\n').problems).to.deep.equal(['plugin: is not allowed here']);
       expect(fileError('instances: [\n').problems[0]).to.match(/^not valid YAML/);
     });
@@ -138,7 +159,11 @@ instances:
       expect(registry.describeInstance('crm.main')?.source).to.equal('config');
       const fromFile = registry.resolve('crm', 'crm.main');
 
-      registry.defineInstance('crm.main', { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 20 }, revision: 'r1' }, 'database');
+      registry.defineInstance(
+        'crm.main',
+        { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 20 }, revision: 'r1' },
+        'database',
+      );
       const fromDatabase = registry.resolve('crm', 'crm.main');
       expect(fromDatabase, 'rebuilt for the database definition').not.to.equal(fromFile);
       expect(registry.listInstances().find((i) => i.name === 'crm.main')?.source).to.equal('database');
@@ -148,7 +173,10 @@ instances:
       expect(registry.resolve('crm', 'crm.main')).to.equal(fromDatabase);
 
       // A refresh that brings the same revision keeps the built connector.
-      registry.replaceLayer('database', new Map([['crm.main', { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 20 }, revision: 'r1' }]]));
+      registry.replaceLayer(
+        'database',
+        new Map([['crm.main', { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 20 }, revision: 'r1' }]]),
+      );
       expect(registry.resolve('crm', 'crm.main')).to.equal(fromDatabase);
 
       expect(registry.removeInstance('crm.main', 'database')).to.equal(true);
@@ -160,7 +188,11 @@ instances:
     it('a refresh read before a one-by-one change does not undo it', () => {
       const registry = createDefaultRegistry({ config, models });
       const since = registry.currentGeneration();
-      registry.defineInstance('crm.new', { kind: 'crm', vendor: 'sandbox', settings: {}, revision: 'saved' }, 'database');
+      registry.defineInstance(
+        'crm.new',
+        { kind: 'crm', vendor: 'sandbox', settings: {}, revision: 'saved' },
+        'database',
+      );
       registry.replaceLayer('database', new Map(), since);
       expect(registry.describeInstance('crm.new')?.definition.revision).to.equal('saved');
       registry.replaceLayer('database', new Map());
@@ -197,8 +229,14 @@ instances:
   describe('step defaults', () => {
     it('fills the instances a run input does not name, keeping those it does', () => {
       const input = { orderId: 'A-1', connectors: { erp: 'erp.us' } };
-      expect(withDefaultConnectors(input, { crm: 'crm.eu', erp: 'erp.eu' })).to.deep.equal({ orderId: 'A-1', connectors: { crm: 'crm.eu', erp: 'erp.us' } });
-      expect(withDefaultConnectors({ orderId: 'A-2' }, { crm: 'crm.eu' })).to.deep.equal({ orderId: 'A-2', connectors: { crm: 'crm.eu' } });
+      expect(withDefaultConnectors(input, { crm: 'crm.eu', erp: 'erp.eu' })).to.deep.equal({
+        orderId: 'A-1',
+        connectors: { crm: 'crm.eu', erp: 'erp.us' },
+      });
+      expect(withDefaultConnectors({ orderId: 'A-2' }, { crm: 'crm.eu' })).to.deep.equal({
+        orderId: 'A-2',
+        connectors: { crm: 'crm.eu' },
+      });
     });
 
     it('leaves inputs alone when there are no defaults, or the input is not an object or has malformed connectors', () => {

@@ -43,7 +43,14 @@ describe('egress address classes (what a connector may reach without the operato
     });
   }
 
-  for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1']) {
+  for (const address of [
+    '93.184.216.34',
+    '8.8.8.8',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+  ]) {
     it(`when the address is public (${address}), then it is reachable`, () => {
       expect(addressRange(address)).to.equal('unicast');
       expect(isPublicUnicast(address)).to.equal(true);

@@ -3,11 +3,23 @@ import { loadConfig } from '../../config';
 import { AllowList, allowListProblems, parseAllowEntry } from '../../connectors/egress/allow-list';
 
 const list = (...entries: string[]) => AllowList.parse(entries, 'test');
-const allows = (allowList: AllowList, destination: { host: string; port: number; address?: string }) => allowList.allowing(destination) !== undefined;
+const allows = (allowList: AllowList, destination: { host: string; port: number; address?: string }) =>
+  allowList.allowing(destination) !== undefined;
 
 describe('egress allow-list entries (CONNECTOR_EGRESS_ALLOW, connectors.yaml egress.allow)', () => {
   it('parses each kind of entry: host, *.domain, host:port, IP, IP:port, [v6]:port, bare IPv6 and CIDR', () => {
-    const kinds = ['sap.corp.example', '*.corp.example', 'sap.corp.example:8443', '10.1.2.3', '10.1.2.3:8443', '[fd00::5]:8443', 'fd00::5', '10.0.0.0/8', 'fd00::/8', 'localhost:1025'].map((text) => {
+    const kinds = [
+      'sap.corp.example',
+      '*.corp.example',
+      'sap.corp.example:8443',
+      '10.1.2.3',
+      '10.1.2.3:8443',
+      '[fd00::5]:8443',
+      'fd00::5',
+      '10.0.0.0/8',
+      'fd00::/8',
+      'localhost:1025',
+    ].map((text) => {
       const entry = parseAllowEntry(text);
       return typeof entry === 'string' ? entry : [entry.kind, 'port' in entry ? entry.port : null];
     });
@@ -26,7 +38,22 @@ describe('egress allow-list entries (CONNECTOR_EGRESS_ALLOW, connectors.yaml egr
   });
 
   it('when an entry is not a destination, then it is refused with a message naming it', () => {
-    expect(allowListProblems(['https://sap.corp.example', 'sap.corp.example:0', 'sap.corp.example:99999', '*.com', '*', '10.0.0.0/33', '0.0.0.0/0', 'bad host', '[sap.corp]:80', '127.1', 'a..b', ''])).to.deep.equal([
+    expect(
+      allowListProblems([
+        'https://sap.corp.example',
+        'sap.corp.example:0',
+        'sap.corp.example:99999',
+        '*.com',
+        '*',
+        '10.0.0.0/33',
+        '0.0.0.0/0',
+        'bad host',
+        '[sap.corp]:80',
+        '127.1',
+        'a..b',
+        '',
+      ]),
+    ).to.deep.equal([
       '"https://sap.corp.example" must be a host, *.domain, host:port, an IP address or a CIDR block, not a URL',
       '"sap.corp.example:0": port 0 is outside 1–65535',
       '"sap.corp.example:99999": port 99999 is outside 1–65535',
@@ -43,8 +70,13 @@ describe('egress allow-list entries (CONNECTOR_EGRESS_ALLOW, connectors.yaml egr
   });
 
   it('when CONNECTOR_EGRESS_ALLOW holds a bad entry, then start-up fails naming the variable and the entry', () => {
-    expect(() => loadConfig({ CONNECTOR_EGRESS_ALLOW: 'sap.corp.example, http://10.0.0.1' }, false)).to.throw(/CONNECTOR_EGRESS_ALLOW: "http:\/\/10\.0\.0\.1" must be a host/);
-    expect(loadConfig({ CONNECTOR_EGRESS_ALLOW: ' sap.corp.example , 10.0.0.0/8 ' }, false).egressAllow).to.deep.equal(['sap.corp.example', '10.0.0.0/8']);
+    expect(() => loadConfig({ CONNECTOR_EGRESS_ALLOW: 'sap.corp.example, http://10.0.0.1' }, false)).to.throw(
+      /CONNECTOR_EGRESS_ALLOW: "http:\/\/10\.0\.0\.1" must be a host/,
+    );
+    expect(loadConfig({ CONNECTOR_EGRESS_ALLOW: ' sap.corp.example , 10.0.0.0/8 ' }, false).egressAllow).to.deep.equal([
+      'sap.corp.example',
+      '10.0.0.0/8',
+    ]);
   });
 
   it('a host:port entry opens that port only, never the whole host', () => {
@@ -60,7 +92,9 @@ describe('egress allow-list entries (CONNECTOR_EGRESS_ALLOW, connectors.yaml egr
     expect(allows(allowList, { host: 'SAP.corp.example.', port: 443, address: '10.1.2.3' })).to.equal(true);
     expect(allows(allowList, { host: 'erp.odoo.corp.example', port: 8069, address: '10.1.2.4' })).to.equal(true);
     expect(allows(allowList, { host: 'odoo.corp.example', port: 8069, address: '10.1.2.4' })).to.equal(false);
-    expect(allows(allowList, { host: 'sap.corp.example.attacker.example', port: 443, address: '10.1.2.3' })).to.equal(false);
+    expect(allows(allowList, { host: 'sap.corp.example.attacker.example', port: 443, address: '10.1.2.3' })).to.equal(
+      false,
+    );
     expect(allows(allowList, { host: 'evil-odoo.corp.example', port: 443, address: '10.1.2.3' })).to.equal(false);
   });
 

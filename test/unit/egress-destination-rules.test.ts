@@ -22,15 +22,41 @@ describe('destination rules of connector definitions', () => {
     expect(matchesHostPattern('evilsalesforce.com', '*.salesforce.com')).to.equal(false);
   });
 
-  it("each vendor with known hosts accepts its own https endpoints, defaults included", () => {
-    expect(vendorHostIssues(stripeVendor, { baseUrl: 'https://api.stripe.com' }, { secretKey: 'sk' }, none)).to.deep.equal([]);
-    expect(vendorHostIssues(sendgridVendor, { baseUrl: 'https://api.eu.sendgrid.com' }, {}, none)).to.deep.equal([]);
-    expect(vendorHostIssues(hubspotVendor, { baseUrl: 'https://api.hubapi.com' }, { type: 'oauth2RefreshToken', tokenUrl: 'https://api.hubapi.com/oauth/v1/token' }, none)).to.deep.equal([]);
+  it('each vendor with known hosts accepts its own https endpoints, defaults included', () => {
     expect(
-      vendorHostIssues(salesforceVendor, { instanceUrl: 'https://acme.my.salesforce.com' }, { type: 'jwtBearer', tokenUrl: 'https://login.salesforce.com/services/oauth2/token', audience: 'https://login.salesforce.com' }, none),
+      vendorHostIssues(stripeVendor, { baseUrl: 'https://api.stripe.com' }, { secretKey: 'sk' }, none),
+    ).to.deep.equal([]);
+    expect(vendorHostIssues(sendgridVendor, { baseUrl: 'https://api.eu.sendgrid.com' }, {}, none)).to.deep.equal([]);
+    expect(
+      vendorHostIssues(
+        hubspotVendor,
+        { baseUrl: 'https://api.hubapi.com' },
+        { type: 'oauth2RefreshToken', tokenUrl: 'https://api.hubapi.com/oauth/v1/token' },
+        none,
+      ),
     ).to.deep.equal([]);
     expect(
-      vendorHostIssues(businessCentralVendor, { scope: 'https://api.businesscentral.dynamics.com/.default', tokenUrl: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token' }, {}, none),
+      vendorHostIssues(
+        salesforceVendor,
+        { instanceUrl: 'https://acme.my.salesforce.com' },
+        {
+          type: 'jwtBearer',
+          tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
+          audience: 'https://login.salesforce.com',
+        },
+        none,
+      ),
+    ).to.deep.equal([]);
+    expect(
+      vendorHostIssues(
+        businessCentralVendor,
+        {
+          scope: 'https://api.businesscentral.dynamics.com/.default',
+          tokenUrl: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token',
+        },
+        {},
+        none,
+      ),
     ).to.deep.equal([]);
   });
 
@@ -51,19 +77,44 @@ describe('destination rules of connector definitions', () => {
 
   it("an operator's entry naming the URL's host (and port) overrides the vendor's hosts", () => {
     const proxy = AllowList.parse(['stripe-proxy.corp.example:8443'], 'test');
-    expect(vendorHostIssues(stripeVendor, { baseUrl: 'https://stripe-proxy.corp.example:8443/' }, {}, proxy)).to.deep.equal([]);
-    expect(fieldsOf(vendorHostIssues(stripeVendor, { baseUrl: 'https://stripe-proxy.corp.example/' }, {}, proxy))).to.deep.equal(['settings.baseUrl']);
+    expect(
+      vendorHostIssues(stripeVendor, { baseUrl: 'https://stripe-proxy.corp.example:8443/' }, {}, proxy),
+    ).to.deep.equal([]);
+    expect(
+      fieldsOf(vendorHostIssues(stripeVendor, { baseUrl: 'https://stripe-proxy.corp.example/' }, {}, proxy)),
+    ).to.deep.equal(['settings.baseUrl']);
   });
 
-  it('a changed destination is any URL of the settings that differs, appears or disappears, and the vendor\'s destination settings', () => {
-    const before = { tenantId: 'contoso.onmicrosoft.com', baseUrl: 'https://api.businesscentral.dynamics.com/v2.0/x', localCurrency: 'EUR' };
+  it("a changed destination is any URL of the settings that differs, appears or disappears, and the vendor's destination settings", () => {
+    const before = {
+      tenantId: 'contoso.onmicrosoft.com',
+      baseUrl: 'https://api.businesscentral.dynamics.com/v2.0/x',
+      localCurrency: 'EUR',
+    };
     expect(changedDestinations(businessCentralVendor, before, { ...before, localCurrency: 'USD' })).to.deep.equal([]);
-    expect(changedDestinations(businessCentralVendor, before, { ...before, tenantId: 'attacker.onmicrosoft.com' })).to.deep.equal(['settings.tenantId']);
-    expect(changedDestinations(businessCentralVendor, before, { ...before, baseUrl: 'https://api.businesscentral.dynamics.com/v2.0/y' })).to.deep.equal(['settings.baseUrl']);
-    expect(changedDestinations(businessCentralVendor, before, { ...before, tokenUrl: 'https://login.microsoftonline.com/other/oauth2/v2.0/token' })).to.deep.equal(['settings.tokenUrl']);
+    expect(
+      changedDestinations(businessCentralVendor, before, { ...before, tenantId: 'attacker.onmicrosoft.com' }),
+    ).to.deep.equal(['settings.tenantId']);
+    expect(
+      changedDestinations(businessCentralVendor, before, {
+        ...before,
+        baseUrl: 'https://api.businesscentral.dynamics.com/v2.0/y',
+      }),
+    ).to.deep.equal(['settings.baseUrl']);
+    expect(
+      changedDestinations(businessCentralVendor, before, {
+        ...before,
+        tokenUrl: 'https://login.microsoftonline.com/other/oauth2/v2.0/token',
+      }),
+    ).to.deep.equal(['settings.tokenUrl']);
     const { baseUrl: _dropped, ...withoutBase } = before;
     expect(changedDestinations(businessCentralVendor, before, withoutBase)).to.deep.equal(['settings.baseUrl']);
     const sap = { baseUrl: 'https://s4.corp.example', serviceUrls: { salesOrder: 'https://apim.corp.example/so' } };
-    expect(changedDestinations(sapS4hanaVendor, sap, { ...sap, serviceUrls: { salesOrder: 'https://apim.attacker.example/so' } })).to.deep.equal(['settings.serviceUrls.salesOrder']);
+    expect(
+      changedDestinations(sapS4hanaVendor, sap, {
+        ...sap,
+        serviceUrls: { salesOrder: 'https://apim.attacker.example/so' },
+      }),
+    ).to.deep.equal(['settings.serviceUrls.salesOrder']);
   });
 });

@@ -48,7 +48,13 @@ describe('egress guard of the shared HTTP client (real loopback servers)', () =>
   let other: CountingServer;
   const releases: (() => void)[] = [];
   const allow = (entry: string) => releases.push(allowEgressTo(entry));
-  const client = (baseURL: string) => createHttpClient({ connector: 'crm.egress-test', baseURL, timeoutMs: 2000, headers: { Authorization: 'Bearer sk_live_secret' } });
+  const client = (baseURL: string) =>
+    createHttpClient({
+      connector: 'crm.egress-test',
+      baseURL,
+      timeoutMs: 2000,
+      headers: { Authorization: 'Bearer sk_live_secret' },
+    });
 
   beforeEach(async () => {
     [vendor, other] = await Promise.all([startServer(), startServer()]);
@@ -107,7 +113,11 @@ describe('egress guard of the shared HTTP client (real loopback servers)', () =>
   it('when a request names an absolute URL of another origin, then it is refused and nothing is sent there', async () => {
     allow(`127.0.0.1:${vendor.port}`);
     allow(`127.0.0.1:${other.port}`);
-    for (const url of [`${other.url}/steal`, `//127.0.0.1:${other.port}/steal`, ` HTTP://127.0.0.1:${other.port}/steal`]) {
+    for (const url of [
+      `${other.url}/steal`,
+      `//127.0.0.1:${other.port}/steal`,
+      ` HTTP://127.0.0.1:${other.port}/steal`,
+    ]) {
       const error = await connectorFailureOf(client(vendor.url).get(url));
       expect(error.toDetails(), url).to.deep.equal({ code: 'DESTINATION_REFUSED', retryable: false });
     }
@@ -117,8 +127,15 @@ describe('egress guard of the shared HTTP client (real loopback servers)', () =>
 
   it('when an OAuth token URL points at an unlisted loopback port, then the client secret is never sent there', async () => {
     allow(`127.0.0.1:${vendor.port}`);
-    const auth = oauth2ClientCredentials({ connector: 'crm.egress-test', tokenUrl: `${other.url}/oauth2/token`, clientId: 'app', clientSecret: 'cs_secret' });
-    const error = await connectorFailureOf(createHttpClient({ connector: 'crm.egress-test', baseURL: vendor.url, timeoutMs: 2000, auth }).get('/v1/ping'));
+    const auth = oauth2ClientCredentials({
+      connector: 'crm.egress-test',
+      tokenUrl: `${other.url}/oauth2/token`,
+      clientId: 'app',
+      clientSecret: 'cs_secret',
+    });
+    const error = await connectorFailureOf(
+      createHttpClient({ connector: 'crm.egress-test', baseURL: vendor.url, timeoutMs: 2000, auth }).get('/v1/ping'),
+    );
     expect(error.toDetails()).to.deep.equal({ code: 'DESTINATION_REFUSED', retryable: false });
     expect(error.message).to.contain('token request failed');
     expect(other.connections).to.equal(0);

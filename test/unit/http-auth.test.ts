@@ -36,7 +36,13 @@ describe('HTTP auth token flows', () => {
         done();
       },
     });
-    replaceLogger(winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] }));
+    replaceLogger(
+      winston.createLogger({
+        level: 'debug',
+        format: winston.format.json(),
+        transports: [new winston.transports.Stream({ stream: sink })],
+      }),
+    );
   });
 
   after(() => replaceLogger(previousLogger));
@@ -64,7 +70,13 @@ describe('HTTP auth token flows', () => {
 
   describe('OAuth2 client credentials', () => {
     function credentials(tokenUrl: string, extra: Partial<Parameters<typeof oauth2ClientCredentials>[0]> = {}) {
-      return oauth2ClientCredentials({ connector: 'crm.auth-test', tokenUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...extra });
+      return oauth2ClientCredentials({
+        connector: 'crm.auth-test',
+        tokenUrl,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        ...extra,
+      });
     }
 
     it('when ten calls start together without a token, then one token is fetched and every call carries it', async () => {
@@ -87,7 +99,11 @@ describe('HTTP auth token flows', () => {
       await sleep(600);
       await client.get('/contacts');
       expect(tokens.requests).to.have.length(2);
-      expect(api.received.map((r) => r.authorization)).to.deep.equal([`Bearer ${tokens.issued[0]}`, `Bearer ${tokens.issued[0]}`, `Bearer ${tokens.issued[1]}`]);
+      expect(api.received.map((r) => r.authorization)).to.deep.equal([
+        `Bearer ${tokens.issued[0]}`,
+        `Bearer ${tokens.issued[0]}`,
+        `Bearer ${tokens.issued[1]}`,
+      ]);
       expect(api.hits, 'no call was rejected').to.equal(3);
     });
 
@@ -124,7 +140,12 @@ describe('HTTP auth token flows', () => {
       const { tokens, api } = await vendor();
       const client = clientOf(api, credentials(tokens.tokenUrl, { clientSecret: 'wrong-secret' }));
       const error = await connectorFailureOf(client.get('/contacts'));
-      expect(error.toDetails()).to.deep.equal({ code: 'UNAUTHORIZED', retryable: false, status: 401, vendorMessage: 'invalid_client: Client authentication failed' });
+      expect(error.toDetails()).to.deep.equal({
+        code: 'UNAUTHORIZED',
+        retryable: false,
+        status: 401,
+        vendorMessage: 'invalid_client: Client authentication failed',
+      });
       expect(error.message).to.equal('crm.auth-test: token request refused: HTTP 401 from POST /oauth2/token');
       expect(api.hits).to.equal(0);
     });
@@ -141,7 +162,12 @@ describe('HTTP auth token flows', () => {
       tokens.failNext(503, { message: 'maintenance' });
       const client = clientOf(api, credentials(tokens.tokenUrl));
       const error = await connectorFailureOf(client.get('/contacts'));
-      expect(error.toDetails()).to.deep.equal({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 503, vendorMessage: 'maintenance' });
+      expect(error.toDetails()).to.deep.equal({
+        code: 'VENDOR_UNAVAILABLE',
+        retryable: true,
+        status: 503,
+        vendorMessage: 'maintenance',
+      });
       expect(await client.get('/contacts')).to.deep.equal({ ok: true });
       expect(tokens.requests).to.have.length(2);
     });
@@ -162,11 +188,21 @@ describe('HTTP auth token flows', () => {
 
     it('sends scope, audience and extra parameters, and the credentials as HTTP Basic when asked', async () => {
       const { tokens, api } = await vendor();
-      const auth = credentials(tokens.tokenUrl, { scope: 'crm.read crm.write', audience: 'https://api.vendor.test', extraParams: { resource: 'r1' }, clientAuth: 'basic' });
+      const auth = credentials(tokens.tokenUrl, {
+        scope: 'crm.read crm.write',
+        audience: 'https://api.vendor.test',
+        extraParams: { resource: 'r1' },
+        clientAuth: 'basic',
+      });
       await clientOf(api, auth).get('/contacts');
       const [request] = tokens.requests;
       expect(request?.clientAuth).to.equal('basic');
-      expect(request?.form).to.deep.equal({ grant_type: 'client_credentials', scope: 'crm.read crm.write', audience: 'https://api.vendor.test', resource: 'r1' });
+      expect(request?.form).to.deep.equal({
+        grant_type: 'client_credentials',
+        scope: 'crm.read crm.write',
+        audience: 'https://api.vendor.test',
+        resource: 'r1',
+      });
     });
 
     it('never logs the client secret or a token, on success or failure', async () => {
@@ -208,7 +244,9 @@ describe('HTTP auth token flows', () => {
       // The server forgets each refresh token it rotated out, so success proves the newest was used.
       expect(tokens.requests.map((r) => r.form.refresh_token)).to.deep.equal([initial, rotated[0], rotated[1]]);
       expect(rotated).to.have.length(3);
-      expect(tokens.requests.every((r) => r.grantType === 'refresh_token' && r.form.client_secret === CLIENT_SECRET)).to.equal(true);
+      expect(
+        tokens.requests.every((r) => r.grantType === 'refresh_token' && r.form.client_secret === CLIENT_SECRET),
+      ).to.equal(true);
       expectNoSecretsLogged([initial, ...rotated, ...tokens.issued, CLIENT_SECRET]);
     });
 
@@ -216,7 +254,14 @@ describe('HTTP auth token flows', () => {
       const { tokens, api } = await vendor();
       const refreshToken = tokens.grantRefreshToken();
       let told = 0;
-      const auth = oauth2RefreshToken({ connector: 'crm.auth-test', tokenUrl: tokens.tokenUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken, onRefreshTokenRotated: () => void (told += 1) });
+      const auth = oauth2RefreshToken({
+        connector: 'crm.auth-test',
+        tokenUrl: tokens.tokenUrl,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        refreshToken,
+        onRefreshTokenRotated: () => void (told += 1),
+      });
       const client = clientOf(api, auth);
       await client.get('/contacts');
       tokens.revokeAccessTokens();
@@ -227,14 +272,30 @@ describe('HTTP auth token flows', () => {
 
     it('when the refresh token was revoked, then UNAUTHORIZED (invalid_grant) is not retryable', async () => {
       const { tokens, api } = await vendor();
-      const auth = oauth2RefreshToken({ connector: 'crm.auth-test', tokenUrl: tokens.tokenUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refreshToken: 'rt_revoked' });
+      const auth = oauth2RefreshToken({
+        connector: 'crm.auth-test',
+        tokenUrl: tokens.tokenUrl,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        refreshToken: 'rt_revoked',
+      });
       const error = await connectorFailureOf(clientOf(api, auth).get('/contacts'));
-      expect(error.toDetails()).to.deep.equal({ code: 'UNAUTHORIZED', retryable: false, status: 400, vendorMessage: 'invalid_grant: refresh token is invalid or expired' });
+      expect(error.toDetails()).to.deep.equal({
+        code: 'UNAUTHORIZED',
+        retryable: false,
+        status: 400,
+        vendorMessage: 'invalid_grant: refresh token is invalid or expired',
+      });
     });
 
     it('when the client is public, then no client secret is sent', async () => {
       const { tokens, api } = await vendor({ clients: { 'public-app': undefined } });
-      const auth = oauth2RefreshToken({ connector: 'crm.auth-test', tokenUrl: tokens.tokenUrl, clientId: 'public-app', refreshToken: tokens.grantRefreshToken() });
+      const auth = oauth2RefreshToken({
+        connector: 'crm.auth-test',
+        tokenUrl: tokens.tokenUrl,
+        clientId: 'public-app',
+        refreshToken: tokens.grantRefreshToken(),
+      });
       await clientOf(api, auth).get('/contacts');
       expect(tokens.requests[0]?.form).to.have.keys(['grant_type', 'refresh_token', 'client_id']);
     });
@@ -253,11 +314,21 @@ describe('HTTP auth token flows', () => {
     });
 
     async function salesforceLike() {
-      return vendor({ expiresInSeconds: null, jwt: { publicKey, issuer: CLIENT_ID, subject: USERNAME, audience: AUDIENCE } });
+      return vendor({
+        expiresInSeconds: null,
+        jwt: { publicKey, issuer: CLIENT_ID, subject: USERNAME, audience: AUDIENCE },
+      });
     }
 
     function bearer(tokenUrl: string, keyPem = privateKeyPem) {
-      return jwtBearer({ connector: 'crm.auth-test', tokenUrl, clientId: CLIENT_ID, username: USERNAME, privateKeyPem: keyPem, audience: AUDIENCE });
+      return jwtBearer({
+        connector: 'crm.auth-test',
+        tokenUrl,
+        clientId: CLIENT_ID,
+        username: USERNAME,
+        privateKeyPem: keyPem,
+        audience: AUDIENCE,
+      });
     }
 
     it('when the assertion is signed with the registered key, then the server verifies it and the call succeeds', async () => {
@@ -287,9 +358,16 @@ describe('HTTP auth token flows', () => {
 
     it('when the assertion is signed with another key, then UNAUTHORIZED is not retryable', async () => {
       const { tokens, api } = await salesforceLike();
-      const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+      const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs1', format: 'pem' })
+        .toString();
       const error = await connectorFailureOf(clientOf(api, bearer(tokens.tokenUrl, otherKey)).get('/contacts'));
-      expect(error.toDetails()).to.deep.equal({ code: 'UNAUTHORIZED', retryable: false, status: 400, vendorMessage: 'invalid_grant: signature invalid' });
+      expect(error.toDetails()).to.deep.equal({
+        code: 'UNAUTHORIZED',
+        retryable: false,
+        status: 400,
+        vendorMessage: 'invalid_grant: signature invalid',
+      });
       expect(api.hits).to.equal(0);
     });
 
@@ -297,11 +375,23 @@ describe('HTTP auth token flows', () => {
       const { tokens, api } = await salesforceLike();
       const client = clientOf(api, bearer(tokens.tokenUrl));
       tokens.failNext(401, { error: 'invalid_client' });
-      expect((await connectorFailureOf(client.get('/contacts'))).toDetails()).to.include({ code: 'UNAUTHORIZED', retryable: false, status: 401 });
+      expect((await connectorFailureOf(client.get('/contacts'))).toDetails()).to.include({
+        code: 'UNAUTHORIZED',
+        retryable: false,
+        status: 401,
+      });
       tokens.failNext(503, 'Service Unavailable');
-      expect((await connectorFailureOf(client.get('/contacts'))).toDetails()).to.include({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 503 });
+      expect((await connectorFailureOf(client.get('/contacts'))).toDetails()).to.include({
+        code: 'VENDOR_UNAVAILABLE',
+        retryable: true,
+        status: 503,
+      });
       expect(await client.get('/contacts')).to.deep.equal({ ok: true });
-      expectNoSecretsLogged([...tokens.requests.map((r) => r.form.assertion ?? 'x'), ...tokens.issued, privateKeyPem.split('\n')[1] ?? 'x']);
+      expectNoSecretsLogged([
+        ...tokens.requests.map((r) => r.form.assertion ?? 'x'),
+        ...tokens.issued,
+        privateKeyPem.split('\n')[1] ?? 'x',
+      ]);
     });
 
     it('when the key is not a PEM private key, then CONNECTOR_MISCONFIGURED at construction, without quoting it', () => {
@@ -321,7 +411,10 @@ describe('HTTP auth token flows', () => {
     it('when renewBeforeMs is set, then the token is renewed that long before it expires', async () => {
       let clock = 0;
       let calls = 0;
-      const cache = new TokenCache(async () => ({ accessToken: `t${(calls += 1)}`, expiresInMs: 3_600_000 }), { renewBeforeMs: 60_000, now: () => clock });
+      const cache = new TokenCache(async () => ({ accessToken: `t${(calls += 1)}`, expiresInMs: 3_600_000 }), {
+        renewBeforeMs: 60_000,
+        now: () => clock,
+      });
       expect(await cache.accessToken()).to.equal('t1');
       clock = 3_539_999;
       expect(await cache.accessToken()).to.equal('t1');
@@ -353,13 +446,21 @@ describe('HTTP auth token flows', () => {
 
     it('builds the static schemes from settings', async () => {
       expect(await headersOf({ type: 'bearer', token: 'tok' })).to.deep.equal({ Authorization: 'Bearer tok' });
-      expect(await headersOf({ type: 'basic', username: 'u', password: 'p' })).to.deep.equal({ Authorization: `Basic ${Buffer.from('u:p').toString('base64')}` });
+      expect(await headersOf({ type: 'basic', username: 'u', password: 'p' })).to.deep.equal({
+        Authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+      });
       expect(await headersOf({ type: 'apiKey', header: 'X-API-Key', key: 'k' })).to.deep.equal({ 'X-API-Key': 'k' });
     });
 
     it('builds a client-credentials flow that works against the token server', async () => {
       const { tokens, api } = await vendor();
-      const settings: AuthSettings = { type: 'oauth2ClientCredentials', tokenUrl: tokens.tokenUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scope: 'read' };
+      const settings: AuthSettings = {
+        type: 'oauth2ClientCredentials',
+        tokenUrl: tokens.tokenUrl,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        scope: 'read',
+      };
       expect(authSettingsSchema.parse(settings)).to.deep.equal(settings);
       await clientOf(api, authFromSettings(settings, { connector: 'crm.auth-test' })).get('/contacts');
       expect(tokens.requests[0]?.form).to.include({ grant_type: 'client_credentials', scope: 'read' });
@@ -371,16 +472,31 @@ describe('HTTP auth token flows', () => {
           authFromSettings(settings, { connector: 'crm.settings' });
         } catch (error) {
           expect(error).to.be.instanceOf(ConnectorError);
-          expect((error as ConnectorError).toDetails()).to.deep.equal({ code: 'CONNECTOR_MISCONFIGURED', retryable: false });
+          expect((error as ConnectorError).toDetails()).to.deep.equal({
+            code: 'CONNECTOR_MISCONFIGURED',
+            retryable: false,
+          });
           return (error as ConnectorError).message;
         }
         return expect.fail('should have thrown');
       };
-      const plainHttp = attempt({ type: 'oauth2ClientCredentials', tokenUrl: 'http://vendor.example/token', clientId: 'c', clientSecret: 'leaky-secret-1' });
+      const plainHttp = attempt({
+        type: 'oauth2ClientCredentials',
+        tokenUrl: 'http://vendor.example/token',
+        clientId: 'c',
+        clientSecret: 'leaky-secret-1',
+      });
       expect(plainHttp).to.contain('auth.tokenUrl').and.not.to.contain('leaky-secret-1');
-      const missing = attempt({ type: 'oauth2RefreshToken', tokenUrl: 'https://vendor.example/token', clientId: 'c', refreshToken: 42 });
+      const missing = attempt({
+        type: 'oauth2RefreshToken',
+        tokenUrl: 'https://vendor.example/token',
+        clientId: 'c',
+        refreshToken: 42,
+      });
       expect(missing).to.contain('auth.refreshToken');
-      expect(attempt({ type: 'saml', token: 'leaky-secret-2' })).to.contain('auth.type').and.not.to.contain('leaky-secret-2');
+      expect(attempt({ type: 'saml', token: 'leaky-secret-2' }))
+        .to.contain('auth.type')
+        .and.not.to.contain('leaky-secret-2');
     });
   });
 });

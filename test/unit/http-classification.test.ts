@@ -6,25 +6,46 @@ import { expect } from 'chai';
 import winston from 'winston';
 import { ConnectorError } from '../../connectors/connector-error';
 import { allowEgressTo } from '../../connectors/egress/egress-policy';
-import { classifyHttpError, createHttpClient, MAX_RETRY_AFTER_MS, parseRetryAfter, retryAfterFromHeaders } from '../../connectors/http';
+import {
+  classifyHttpError,
+  createHttpClient,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  retryAfterFromHeaders,
+} from '../../connectors/http';
 import { getLogger, replaceLogger } from '../../server/logging/logger';
 import { connectorFailureOf } from '../support/expect-connector-error';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 
 function responseError(status: number, data: unknown = '', headers: Record<string, string> = {}): AxiosError {
-  const config = { method: 'post', url: '/v1/orders?secret=1', baseURL: 'https://vendor.test', headers: new AxiosHeaders({ Authorization: 'Bearer sk_live' }) } as InternalAxiosRequestConfig;
-  return new AxiosError(`Request failed with status code ${status}`, status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST', config, {}, {
-    status,
-    statusText: '',
-    headers,
+  const config = {
+    method: 'post',
+    url: '/v1/orders?secret=1',
+    baseURL: 'https://vendor.test',
+    headers: new AxiosHeaders({ Authorization: 'Bearer sk_live' }),
+  } as InternalAxiosRequestConfig;
+  return new AxiosError(
+    `Request failed with status code ${status}`,
+    status >= 500 ? 'ERR_BAD_RESPONSE' : 'ERR_BAD_REQUEST',
     config,
-    data,
-  });
+    {},
+    {
+      status,
+      statusText: '',
+      headers,
+      config,
+      data,
+    },
+  );
 }
 
 function systemError(code: string): AxiosError {
-  return new AxiosError(`connect ${code}`, code, { method: 'get', url: '/ping', headers: new AxiosHeaders() } as InternalAxiosRequestConfig);
+  return new AxiosError(`connect ${code}`, code, {
+    method: 'get',
+    url: '/ping',
+    headers: new AxiosHeaders(),
+  } as InternalAxiosRequestConfig);
 }
 
 function classify(error: unknown): ConnectorError {
@@ -69,7 +90,13 @@ describe('HTTP error classification', () => {
   describe('classifyHttpError', () => {
     it('when the vendor rate-limits, then RATE_LIMITED retries after Retry-After', () => {
       const error = classify(responseError(429, { message: 'slow down' }, { 'retry-after': '2' }));
-      expect(error.toDetails()).to.deep.equal({ code: 'RATE_LIMITED', retryable: true, status: 429, vendorMessage: 'slow down', retryAfterMs: 2000 });
+      expect(error.toDetails()).to.deep.equal({
+        code: 'RATE_LIMITED',
+        retryable: true,
+        status: 429,
+        vendorMessage: 'slow down',
+        retryAfterMs: 2000,
+      });
     });
 
     it('when a 429 has no reset hint, then it is retryable without a delay of its own', () => {
@@ -85,7 +112,9 @@ describe('HTTP error classification', () => {
         expect(error.code, String(status)).to.equal('VENDOR_UNAVAILABLE');
         expect(error.retryable).to.equal(true);
       }
-      expect(classify(responseError(503, '', { 'Retry-After': 'Tue, 01 Jan 2030 00:01:00 GMT' })).retryAfterMs).to.equal(60_000);
+      expect(
+        classify(responseError(503, '', { 'Retry-After': 'Tue, 01 Jan 2030 00:01:00 GMT' })).retryAfterMs,
+      ).to.equal(60_000);
     });
 
     it('when the vendor answers 408, then TIMEOUT is retryable', () => {
@@ -93,7 +122,15 @@ describe('HTTP error classification', () => {
     });
 
     it('maps client errors to non-retryable codes', () => {
-      const expected: Record<number, string> = { 400: 'INVALID_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 410: 'INVALID_REQUEST', 422: 'INVALID_REQUEST' };
+      const expected: Record<number, string> = {
+        400: 'INVALID_REQUEST',
+        401: 'UNAUTHORIZED',
+        403: 'FORBIDDEN',
+        404: 'NOT_FOUND',
+        409: 'CONFLICT',
+        410: 'INVALID_REQUEST',
+        422: 'INVALID_REQUEST',
+      };
       for (const [status, code] of Object.entries(expected)) {
         const error = classify(responseError(Number(status), '', { 'retry-after': '5' }));
         expect(error.code, status).to.equal(code);
@@ -106,8 +143,12 @@ describe('HTTP error classification', () => {
       const message = (data: unknown) => classify(responseError(400, data)).vendorMessage;
       expect(message('plain text failure')).to.equal('plain text failure');
       expect(message({ error: 'bad_thing' })).to.equal('bad_thing');
-      expect(message({ error: { message: 'Your card number is incorrect.' } })).to.equal('Your card number is incorrect.');
-      expect(message({ error: 'invalid_grant', error_description: 'Token expired' })).to.equal('invalid_grant: Token expired');
+      expect(message({ error: { message: 'Your card number is incorrect.' } })).to.equal(
+        'Your card number is incorrect.',
+      );
+      expect(message({ error: 'invalid_grant', error_description: 'Token expired' })).to.equal(
+        'invalid_grant: Token expired',
+      );
       expect(message('{"message":"from a JSON string"}')).to.equal('from a JSON string');
       expect(message('<html><body><h1>Bad Gateway</h1></body></html>')).to.equal('Bad Gateway');
       expect(message({ unrelated: true })).to.equal(undefined);
@@ -201,7 +242,13 @@ describe('createHttpClient against a local server', () => {
         done();
       },
     });
-    replaceLogger(winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: sink })] }));
+    replaceLogger(
+      winston.createLogger({
+        level: 'debug',
+        format: winston.format.json(),
+        transports: [new winston.transports.Stream({ stream: sink })],
+      }),
+    );
   });
 
   after(async () => {
@@ -212,9 +259,13 @@ describe('createHttpClient against a local server', () => {
   });
 
   function client(timeoutMs = 1000) {
-    return createHttpClient({ connector: 'crm.http-test', baseURL, timeoutMs, headers: { Authorization: 'Bearer sk_test_secret' } });
+    return createHttpClient({
+      connector: 'crm.http-test',
+      baseURL,
+      timeoutMs,
+      headers: { Authorization: 'Bearer sk_test_secret' },
+    });
   }
-
 
   it('returns the typed body of a successful response', async () => {
     const body = await client().get<{ id: string; name: string }>('/ok');
@@ -226,17 +277,34 @@ describe('createHttpClient against a local server', () => {
 
   it('when the server answers 429 with Retry-After: 2, then RATE_LIMITED with retryAfterMs 2000', async () => {
     const error = await connectorFailureOf(client().get('/rate-limited'));
-    expect(error.toDetails()).to.deep.equal({ code: 'RATE_LIMITED', retryable: true, status: 429, vendorMessage: 'Too many requests', retryAfterMs: 2000 });
+    expect(error.toDetails()).to.deep.equal({
+      code: 'RATE_LIMITED',
+      retryable: true,
+      status: 429,
+      vendorMessage: 'Too many requests',
+      retryAfterMs: 2000,
+    });
   });
 
   it('when the server answers 503, then VENDOR_UNAVAILABLE retryable after its Retry-After', async () => {
     const error = await connectorFailureOf(client().post('/unavailable', { a: 1 }));
-    expect(error.toDetails()).to.deep.equal({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 503, vendorMessage: 'Service Unavailable', retryAfterMs: 1000 });
+    expect(error.toDetails()).to.deep.equal({
+      code: 'VENDOR_UNAVAILABLE',
+      retryable: true,
+      status: 503,
+      vendorMessage: 'Service Unavailable',
+      retryAfterMs: 1000,
+    });
   });
 
   it('when the server answers 500, then VENDOR_UNAVAILABLE retryable with the vendor message', async () => {
     const error = await connectorFailureOf(client().get('/boom'));
-    expect(error.toDetails()).to.deep.equal({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 500, vendorMessage: 'Internal error' });
+    expect(error.toDetails()).to.deep.equal({
+      code: 'VENDOR_UNAVAILABLE',
+      retryable: true,
+      status: 500,
+      vendorMessage: 'Internal error',
+    });
   });
 
   it('when the server answers 404, then NOT_FOUND is not retryable', async () => {
@@ -246,7 +314,12 @@ describe('createHttpClient against a local server', () => {
 
   it('when the server answers 401, then UNAUTHORIZED is not retryable', async () => {
     const error = await connectorFailureOf(client().get('/private'));
-    expect(error.toDetails()).to.deep.equal({ code: 'UNAUTHORIZED', retryable: false, status: 401, vendorMessage: 'invalid_token: The access token expired' });
+    expect(error.toDetails()).to.deep.equal({
+      code: 'UNAUTHORIZED',
+      retryable: false,
+      status: 401,
+      vendorMessage: 'invalid_token: The access token expired',
+    });
   });
 
   it('when the server is too slow, then TIMEOUT is retryable', async () => {

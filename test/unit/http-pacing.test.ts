@@ -23,7 +23,12 @@ describe('HTTP client pacing (the pace hook)', () => {
   });
 
   function client(pace?: PacingOptions): HttpClient {
-    const created = createHttpClient({ connector: 'crm.paced', baseURL: api.url, timeoutMs: 2_000, ...(pace ? { pace } : {}) });
+    const created = createHttpClient({
+      connector: 'crm.paced',
+      baseURL: api.url,
+      timeoutMs: 2_000,
+      ...(pace ? { pace } : {}),
+    });
     clients.push(created);
     return created;
   }

@@ -14,7 +14,10 @@ describe('vendor messages from error bodies', () => {
     ['80 kB of "<"', '<'.repeat(80_000)],
     ['80 kB of "<a"', '<a'.repeat(40_000)],
     ['80 kB of "<a" with one ">" at the end', `${'<a'.repeat(40_000)}>`],
-    ['a 10 MB HTML page', `<html><body><h1>Gateway Timeout</h1>${'<div class="x">filler</div>'.repeat(400_000)}</body></html>`],
+    [
+      'a 10 MB HTML page',
+      `<html><body><h1>Gateway Timeout</h1>${'<div class="x">filler</div>'.repeat(400_000)}</body></html>`,
+    ],
   ] as const) {
     it(`when the body is ${name}, then it is described in well under 100 ms and the message stays bounded`, () => {
       extractVendorMessage('<p>warm-up</p>');
@@ -26,16 +29,25 @@ describe('vendor messages from error bodies', () => {
   }
 
   it('reads an HTML error page as its text, without markup', () => {
-    expect(extractVendorMessage('<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream <b>down</b></p></body></html>')).to.equal('502 Bad Gateway Bad Gateway upstream down');
+    expect(
+      extractVendorMessage(
+        '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream <b>down</b></p></body></html>',
+      ),
+    ).to.equal('502 Bad Gateway Bad Gateway upstream down');
   });
 
   it('keeps reading the usual JSON error shapes', () => {
     expect(extractVendorMessage({ error: { message: 'Your card was declined.' } })).to.equal('Your card was declined.');
-    expect(extractVendorMessage('{"error":"invalid_grant","error_description":"expired"}')).to.equal('invalid_grant: expired');
+    expect(extractVendorMessage('{"error":"invalid_grant","error_description":"expired"}')).to.equal(
+      'invalid_grant: expired',
+    );
   });
 
   it('drops control and format characters, URL passwords and secret query parameters', () => {
-    const text = plainText('Bad\u0000 request\u001b[31m to https://user:hunter2@api.example/v1?access_token=at_123&page=2 \u202Eevil', 200);
+    const text = plainText(
+      'Bad\u0000 request\u001b[31m to https://user:hunter2@api.example/v1?access_token=at_123&page=2 \u202Eevil',
+      200,
+    );
     expect(text).to.equal('Bad request [31m to https://***@api.example/v1?access_token=***&page=2 evil');
   });
 

@@ -9,9 +9,17 @@ import { intakeRecorderProcess } from '../support/intake-recorder.process';
 
 const LIMITS = { maxBytes: 1024 * 1024, maxRecordChars: 1000 };
 
-async function rowsOf(chunks: string[] | AsyncIterable<Buffer | string>, format: ImportFormat, limits = LIMITS): Promise<ImportRow[]> {
+async function rowsOf(
+  chunks: string[] | AsyncIterable<Buffer | string>,
+  format: ImportFormat,
+  limits = LIMITS,
+): Promise<ImportRow[]> {
   const rows: ImportRow[] = [];
-  for await (const row of readImportRows(Array.isArray(chunks) ? Readable.from(chunks.map((chunk) => Buffer.from(chunk))) : chunks, { format, ...limits })) rows.push(row);
+  for await (const row of readImportRows(
+    Array.isArray(chunks) ? Readable.from(chunks.map((chunk) => Buffer.from(chunk))) : chunks,
+    { format, ...limits },
+  ))
+    rows.push(row);
   return rows;
 }
 
@@ -42,14 +50,23 @@ describe('reading an import file row by row (CSV and NDJSON through csv-parse)',
     it('rejects malformed records by line and reads on: wrong number of cells, a stray quote, a quote never closed', async () => {
       const file = 'id,amount:number\n1,10\n2,20,extra\n3\n4,4"0\n5,50\n6,"60\n7,70\n';
       const rows = plain(await rowsOf([file], 'csv'));
-      expect(rows.map((row) => ('event' in row ? `${row.line}:ok` : `${row.line}:${row.rejection.code}`))).to.deep.equal(['2:ok', '3:malformed-line', '4:malformed-line', '5:malformed-line', '6:ok', '7:malformed-line']);
+      expect(
+        rows.map((row) => ('event' in row ? `${row.line}:ok` : `${row.line}:${row.rejection.code}`)),
+      ).to.deep.equal(['2:ok', '3:malformed-line', '4:malformed-line', '5:malformed-line', '6:ok', '7:malformed-line']);
       const unclosed = rows.at(-1)!;
       expect('rejection' in unclosed && unclosed.rejection.message).to.match(/Quote Not Closed/);
     });
 
-    it('rejects a row whose cell lacks its column\'s type, naming the column', async () => {
+    it("rejects a row whose cell lacks its column's type, naming the column", async () => {
       expect(plain(await rowsOf(['id,amount:number\n1,lots\n'], 'csv'))).to.deep.equal([
-        { line: 2, rejection: { code: 'invalid-row', message: 'A cell does not have its column\'s type.', errors: [{ field: 'amount', message: 'is not a number' }] } },
+        {
+          line: 2,
+          rejection: {
+            code: 'invalid-row',
+            message: "A cell does not have its column's type.",
+            errors: [{ field: 'amount', message: 'is not a number' }],
+          },
+        },
       ]);
     });
 
@@ -58,7 +75,10 @@ describe('reading an import file row by row (CSV and NDJSON through csv-parse)',
       const chunks = file.match(/[\s\S]{1,7}/g)!;
       const rows = await rowsOf(chunks, 'csv');
       expect(rows).to.have.length(200);
-      expect(plain(rows)[199]).to.deep.equal({ line: 2 + 199 * 2, event: { id: '199', note: 'note 199\nsecond line' } });
+      expect(plain(rows)[199]).to.deep.equal({
+        line: 2 + 199 * 2,
+        event: { id: '199', note: 'note 199\nsecond line' },
+      });
     });
 
     it('fails on an invalid header, naming it', async () => {
@@ -81,7 +101,9 @@ describe('reading an import file row by row (CSV and NDJSON through csv-parse)',
       expect(performance.now() - started, 'ms to refuse').to.be.lessThan(500);
       expect(failure.code).to.equal('invalid-header');
       expect(failure.line).to.equal(1);
-      expect(failure.detail).to.equal('Line 1 is the header row: Column "junk[50000000]": the index [50000000] in "junk[50000000]" is past the largest allowed, 999.');
+      expect(failure.detail).to.equal(
+        'Line 1 is the header row: Column "junk[50000000]": the index [50000000] in "junk[50000000]" is past the largest allowed, 999.',
+      );
       // The upload is not read to its end: only what the parser had buffered when the header failed.
       expect(rowsAsked, 'rows pulled from the upload').to.be.below(200);
     });
@@ -178,7 +200,11 @@ sources:
 
   async function storedOf(source: typeof started, file: string): Promise<unknown[]> {
     const stored: unknown[] = [];
-    for await (const row of readImportRows(Readable.from([Buffer.from(file)]), { format: 'csv', maxBytes: LIMITS.maxBytes, maxRecordChars: 100_000 })) {
+    for await (const row of readImportRows(Readable.from([Buffer.from(file)]), {
+      format: 'csv',
+      maxBytes: LIMITS.maxBytes,
+      maxRecordChars: 100_000,
+    })) {
       if (!('event' in row)) throw new Error(`line ${row.line} rejected: ${row.rejection.message}`);
       const mapped = mapEvent(source!, row.event, 'evt', preparation);
       stored.push(importedEventOf(source!, mapped.command));
@@ -194,7 +220,9 @@ sources:
 
   it('when the source also sends a signal, then its argument is kept at its path beside the input', async () => {
     const file = 'eventId,order.key,order.amount:number,change.kind,change.at\ne-2,k-2,7,paid,2024-05-01\n';
-    expect(await storedOf(signalled, file)).to.deep.equal([{ order: { key: 'k-2', amount: 7 }, change: { kind: 'paid', at: '2024-05-01' } }]);
+    expect(await storedOf(signalled, file)).to.deep.equal([
+      { order: { key: 'k-2', amount: 7 }, change: { kind: 'paid', at: '2024-05-01' } },
+    ]);
   });
 
   it('when input and argument are both the whole event, then the two merge, and the command is not changed by it', () => {
@@ -209,7 +237,13 @@ sources:
       { S: 'secret' },
       [intakeRecorderProcess('unit')],
     );
-    const command = { mode: 'signalWithStart' as const, workflowType: 'intakeRecorder', workflowId: 'unit-k', input: { key: 'k', amount: 1 }, message: { name: 'recordEvent', arg: { kind: 'paid' } } };
+    const command = {
+      mode: 'signalWithStart' as const,
+      workflowType: 'intakeRecorder',
+      workflowId: 'unit-k',
+      input: { key: 'k', amount: 1 },
+      message: { name: 'recordEvent', arg: { kind: 'paid' } },
+    };
     expect(importedEventOf(both!, command)).to.deep.equal({ key: 'k', amount: 1, kind: 'paid' });
     expect(command.input).to.deep.equal({ key: 'k', amount: 1 });
   });

@@ -5,7 +5,15 @@ describe('intake configuration', () => {
   it('has safe defaults: 10 attempts from 1 s to 5 min, 100000 backlog, sweep after 60 s, 10 at once, no metrics port', () => {
     const config = loadConfig({}, false);
     expect(config.eventSourcesFile).to.equal(null);
-    expect(config.intake).to.deep.equal({ maxAttempts: 10, retryBaseMs: 1_000, retryMaxMs: 300_000, backlogLimit: 100_000, sweepAfterSeconds: 60, concurrency: 10, metricsAddress: null });
+    expect(config.intake).to.deep.equal({
+      maxAttempts: 10,
+      retryBaseMs: 1_000,
+      retryMaxMs: 300_000,
+      backlogLimit: 100_000,
+      sweepAfterSeconds: 60,
+      concurrency: 10,
+      metricsAddress: null,
+    });
   });
 
   it('reads every INTAKE_* variable and EVENT_SOURCES_FILE', () => {
@@ -24,7 +32,15 @@ describe('intake configuration', () => {
       false,
     );
     expect(config.eventSourcesFile).to.equal('/etc/junction/events.yaml');
-    expect(config.intake).to.deep.equal({ maxAttempts: 25, retryBaseMs: 200, retryMaxMs: 60_000, backlogLimit: 5_000, sweepAfterSeconds: 30, concurrency: 50, metricsAddress: '0.0.0.0:9465' });
+    expect(config.intake).to.deep.equal({
+      maxAttempts: 25,
+      retryBaseMs: 200,
+      retryMaxMs: 60_000,
+      backlogLimit: 5_000,
+      sweepAfterSeconds: 30,
+      concurrency: 50,
+      metricsAddress: '0.0.0.0:9465',
+    });
   });
 
   it('names each invalid variable', () => {

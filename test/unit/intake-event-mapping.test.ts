@@ -10,7 +10,10 @@ import { intakeRecorderProcess } from '../support/intake-recorder.process';
 import { refusal } from '../support/expect-app-error';
 
 const catalog = [...PROCESS_CATALOG, intakeRecorderProcess('unit')];
-const noDeployment: InputPreparation = { connectorDefaults: {}, deployment: { unsupportedOperations: () => undefined } };
+const noDeployment: InputPreparation = {
+  connectorDefaults: {},
+  deployment: { unsupportedOperations: () => undefined },
+};
 
 function sources(): Record<string, EventSource> {
   const list = parseEventSourcesFile(
@@ -34,7 +37,6 @@ sources:
   );
   return Object.fromEntries(list.map((source) => [source.name, source]));
 }
-
 
 const order = {
   orderId: 'O-1',
@@ -62,7 +64,9 @@ describe('intake event paths and mapping', () => {
     const missing = refusal(() => eventIdOf(portal!, () => undefined, { meta: { id: ' ' } }));
     expect(missing.status).to.equal(400);
     expect(missing.code).to.equal('missing-event-id');
-    expect(missing.errors).to.deep.equal([{ field: 'meta.id', message: 'must be a non-empty string (at most 255 characters) or a number' }]);
+    expect(missing.errors).to.deep.equal([
+      { field: 'meta.id', message: 'must be a non-empty string (at most 255 characters) or a number' },
+    ]);
     expect(refusal(() => eventIdOf(shop!, () => undefined, {})).errors![0]!.field).to.equal('X-Event-Id');
   });
 
@@ -85,9 +89,9 @@ describe('intake event paths and mapping', () => {
 
   it('refuses an event its process cannot take, naming the field as the event has it', () => {
     const { shop } = sources();
-    expect(refusal(() => mapEvent(shop!, { kind: 'x', order: { key: 'K', amount: -1 } }, 'e', noDeployment)).errors).to.deep.equal([
-      { field: 'order.amount', message: 'Too small: expected number to be >0' },
-    ]);
+    expect(
+      refusal(() => mapEvent(shop!, { kind: 'x', order: { key: 'K', amount: -1 } }, 'e', noDeployment)).errors,
+    ).to.deep.equal([{ field: 'order.amount', message: 'Too small: expected number to be >0' }]);
     expect(refusal(() => mapEvent(shop!, { kind: 'x' }, 'e', noDeployment)).errors).to.deep.equal([
       { field: 'order.key', message: 'must be a non-empty string or a number (the business key of intakeRecorder)' },
     ]);
@@ -97,8 +101,18 @@ describe('intake event paths and mapping', () => {
   });
 
   it('maps a signal to the run the workflow id template names, with the argument at its path', () => {
-    const mapped = mapEvent(sources().portal!, { key: 'R-7', payload: { kind: 'note', text: 'hi' } }, 'p-1', noDeployment);
-    expect(mapped.command).to.deep.equal({ mode: 'signal', workflowType: 'intakeRecorder', workflowId: 'unit-R-7', message: { name: 'recordEvent', arg: { kind: 'note', text: 'hi' } } });
+    const mapped = mapEvent(
+      sources().portal!,
+      { key: 'R-7', payload: { kind: 'note', text: 'hi' } },
+      'p-1',
+      noDeployment,
+    );
+    expect(mapped.command).to.deep.equal({
+      mode: 'signal',
+      workflowType: 'intakeRecorder',
+      workflowId: 'unit-R-7',
+      message: { name: 'recordEvent', arg: { kind: 'note', text: 'hi' } },
+    });
     expect(refusal(() => mapEvent(sources().portal!, { key: 'R-7' }, 'p-1', noDeployment)).errors).to.deep.equal([
       { field: 'payload', message: 'is missing (the recordEvent signal argument)' },
     ]);
@@ -108,20 +122,33 @@ describe('intake event paths and mapping', () => {
     const { orders } = sources();
     const preparation: InputPreparation = {
       connectorDefaults: { erp: 'erp.sap' },
-      deployment: { unsupportedOperations: (kind, instance) => (kind === 'erp' && instance === 'erp.sap' ? ['createInvoice'] : []) },
+      deployment: {
+        unsupportedOperations: (kind, instance) => (kind === 'erp' && instance === 'erp.sap' ? ['createInvoice'] : []),
+      },
     };
     const mapped = mapEvent(orders!, { id: 'evt', order }, 'evt', preparation);
     expect(mapped.command.workflowId).to.equal('order-O-1');
     expect(mapped.command.input).to.deep.include({ connectors: { erp: 'erp.sap' }, invoicing: 'erp-billing-run' });
-    expect(mapped.command.searchAttributes!.map((attribute) => attribute.name)).to.deep.equal(['BusinessKey', 'CustomerEmail', 'OrderTotal', 'ProcessStatus']);
+    expect(mapped.command.searchAttributes!.map((attribute) => attribute.name)).to.deep.equal([
+      'BusinessKey',
+      'CustomerEmail',
+      'OrderTotal',
+      'ProcessStatus',
+    ]);
 
-    const badEmail = refusal(() => mapEvent(orders!, { order: { ...order, customer: { ...order.customer, email: 'nope' } } }, 'e', noDeployment));
+    const badEmail = refusal(() =>
+      mapEvent(orders!, { order: { ...order, customer: { ...order.customer, email: 'nope' } } }, 'e', noDeployment),
+    );
     expect(badEmail.errors).to.deep.equal([{ field: 'order.customer.email', message: 'Invalid email address' }]);
   });
 
   it('refuses a stored command that lost what its mode needs', () => {
-    expect(() => parseDeliveryCommand({ mode: 'signal', workflowType: 't', workflowId: 'w' })).to.throw('needs a message');
-    expect(() => parseDeliveryCommand({ mode: 'start', workflowType: 't', workflowId: 'w' })).to.throw('needs an input');
+    expect(() => parseDeliveryCommand({ mode: 'signal', workflowType: 't', workflowId: 'w' })).to.throw(
+      'needs a message',
+    );
+    expect(() => parseDeliveryCommand({ mode: 'start', workflowType: 't', workflowId: 'w' })).to.throw(
+      'needs an input',
+    );
     expect(() => parseDeliveryCommand({ mode: 'launch', workflowType: 't', workflowId: 'w' })).to.throw();
   });
 });

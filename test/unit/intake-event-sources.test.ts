@@ -41,7 +41,12 @@ sources:
 describe('config/event-sources.yaml', () => {
   it('resolves each source: scheme with its secrets from the environment, event id location, body limit, mapping against the catalog', () => {
     const [shop, stripe, approvals] = parseEventSourcesFile(VALID, ENV, catalog);
-    expect(shop).to.deep.include({ name: 'shop', scheme: 'hmac-sha256', bodyLimitBytes: 1024 * 1024, eventId: { kind: 'header', header: 'X-Shopify-Webhook-Id' } });
+    expect(shop).to.deep.include({
+      name: 'shop',
+      scheme: 'hmac-sha256',
+      bodyLimitBytes: 1024 * 1024,
+      eventId: { kind: 'header', header: 'X-Shopify-Webhook-Id' },
+    });
     expect(shop!.mapping).to.deep.include({ mode: 'start', message: null, workflowIdTemplate: null });
     expect(shop!.mapping.process.type).to.equal('orderToCash');
     expect(shop!.mapping.input).to.deep.equal({ text: '$', segments: [] });
@@ -54,8 +59,15 @@ describe('config/event-sources.yaml', () => {
     expect(stripe!.mapping.message?.definition.name).to.equal('recordEvent');
     expect(stripe!.mapping.message?.argument.segments).to.deep.equal(['data']);
 
-    expect(approvals!.eventId).to.deep.equal({ kind: 'path', path: { text: 'events[0].id', segments: ['events', 0, 'id'] } });
-    expect(approvals!.mapping).to.deep.include({ mode: 'update', input: null, workflowIdTemplate: 'purchase-{businessKey}' });
+    expect(approvals!.eventId).to.deep.equal({
+      kind: 'path',
+      path: { text: 'events[0].id', segments: ['events', 0, 'id'] },
+    });
+    expect(approvals!.mapping).to.deep.include({
+      mode: 'update',
+      input: null,
+      workflowIdTemplate: 'purchase-{businessKey}',
+    });
   });
 
   it('treats an empty file or `sources: {}` as no sources', () => {
@@ -64,10 +76,16 @@ describe('config/event-sources.yaml', () => {
   });
 
   it('refuses literal secrets and names unset variables, never printing a value', () => {
-    const literal = problemsOf(VALID.replace("'${SHOP_SECRET}' }\n    eventId: { header", "'hunter2' }\n    eventId: { header"));
-    expect(literal).to.deep.equal(['test.yaml: sources.shop.signature.secret: must be an ${ENV_VAR} reference: literal secrets are not allowed in this file']);
+    const literal = problemsOf(
+      VALID.replace("'${SHOP_SECRET}' }\n    eventId: { header", "'hunter2' }\n    eventId: { header"),
+    );
+    expect(literal).to.deep.equal([
+      'test.yaml: sources.shop.signature.secret: must be an ${ENV_VAR} reference: literal secrets are not allowed in this file',
+    ]);
     const unset = problemsOf(VALID, { SHOP_SECRET: 'x', STRIPE_A: 'y' });
-    expect(unset).to.deep.equal(['test.yaml: sources.stripe.signature.secret: environment variable STRIPE_B is not set']);
+    expect(unset).to.deep.equal([
+      'test.yaml: sources.stripe.signature.secret: environment variable STRIPE_B is not set',
+    ]);
     expect(unset.join()).to.not.contain('whsec');
   });
 
@@ -79,19 +97,35 @@ sources:
     eventId: { path: id }
     process: ${process}
 `;
-    expect(problemsOf(source('{ type: shipIt, mode: start, businessKey: id }'))[0]).to.match(/^test\.yaml: sources\.s\.process\.type: no workflow type "shipIt" in the catalog \(known: orderToCash, /);
-    expect(problemsOf(source('{ type: intakeRecorder, mode: signalWithStart, businessKey: id, signal: launch }'))).to.deep.equal([
+    expect(problemsOf(source('{ type: shipIt, mode: start, businessKey: id }'))[0]).to.match(
+      /^test\.yaml: sources\.s\.process\.type: no workflow type "shipIt" in the catalog \(known: orderToCash, /,
+    );
+    expect(
+      problemsOf(source('{ type: intakeRecorder, mode: signalWithStart, businessKey: id, signal: launch }')),
+    ).to.deep.equal([
       'test.yaml: sources.s.process.signal: "intakeRecorder" declares no signal "launch" (declared: recordEvent, finish)',
     ]);
     expect(problemsOf(source('{ type: intakeRecorder, mode: signal, businessKey: id }'))).to.deep.equal([
       'test.yaml: sources.s.process.signal: mode signal needs the signal to send',
       'test.yaml: sources.s.process.workflowId: mode signal needs the workflow id of the run to reach, with {businessKey} (e.g. purchase-{businessKey})',
     ]);
-    expect(problemsOf(source("{ type: intakeRecorder, mode: start, businessKey: id, signal: recordEvent, workflowId: 'x-{businessKey}' }"))).to.deep.equal([
+    expect(
+      problemsOf(
+        source(
+          "{ type: intakeRecorder, mode: start, businessKey: id, signal: recordEvent, workflowId: 'x-{businessKey}' }",
+        ),
+      ),
+    ).to.deep.equal([
       'test.yaml: sources.s.process.signal: mode start sends no signal',
       'test.yaml: sources.s.process.workflowId: mode start takes the workflow id from the process (its business key in the input)',
     ]);
-    expect(problemsOf(source("{ type: purchaseApproval, mode: update, update: approve, businessKey: 'a..b', input: x, workflowId: 'p-{businessKey}', actor: { path: approver } }"))).to.deep.equal([
+    expect(
+      problemsOf(
+        source(
+          "{ type: purchaseApproval, mode: update, update: approve, businessKey: 'a..b', input: x, workflowId: 'p-{businessKey}', actor: { path: approver } }",
+        ),
+      ),
+    ).to.deep.equal([
       'test.yaml: sources.s.process.input: mode update starts no run, so it takes no input',
       'test.yaml: sources.s.process.businessKey: "a..b" is not a path: use names and [index] joined by dots, e.g. data.object.id or lines[0].sku',
     ]);
@@ -108,15 +142,30 @@ sources:
     const hmac = "{ scheme: hmac-sha256, header: X-Sig, secret: '${SHOP_SECRET}' }";
     const refused = problemsOf(source(hmac, '{ header: X-Shop-Event-Id }'));
     expect(refused).to.have.length(1);
-    expect(refused[0]).to.match(/^test\.yaml: sources\.shop\.eventId\.header: the hmac-sha256 signature does not cover the X-Shop-Event-Id header/);
+    expect(refused[0]).to.match(
+      /^test\.yaml: sources\.shop\.eventId\.header: the hmac-sha256 signature does not cover the X-Shop-Event-Id header/,
+    );
     expect(refused[0]).to.contain('eventId: { path: <field> }').and.contain('trustUnsignedHeader: true');
-    for (const scheme of ["{ scheme: stripe, secret: '${SHOP_SECRET}' }", "{ scheme: shared-secret, header: Authorization, secret: '${SHOP_SECRET}' }"]) {
-      expect(problemsOf(source(scheme, '{ header: X-Shop-Event-Id }'))[0]).to.match(/sources\.shop\.eventId\.header: the (stripe|shared-secret) signature does not cover/);
+    for (const scheme of [
+      "{ scheme: stripe, secret: '${SHOP_SECRET}' }",
+      "{ scheme: shared-secret, header: Authorization, secret: '${SHOP_SECRET}' }",
+    ]) {
+      expect(problemsOf(source(scheme, '{ header: X-Shop-Event-Id }'))[0]).to.match(
+        /sources\.shop\.eventId\.header: the (stripe|shared-secret) signature does not cover/,
+      );
     }
-    expect(problemsOf(source(hmac, '{ header: X-Shop-Event-Id, trustUnsignedHeader: false }'))[0]).to.contain('sources.shop.eventId.header');
-    expect(problemsOf(source(hmac, "{ header: X-Shop-Event-Id, trustUnsignedHeader: 'yes' }"))[0]).to.match(/^test\.yaml: sources\.shop\.eventId/);
+    expect(problemsOf(source(hmac, '{ header: X-Shop-Event-Id, trustUnsignedHeader: false }'))[0]).to.contain(
+      'sources.shop.eventId.header',
+    );
+    expect(problemsOf(source(hmac, "{ header: X-Shop-Event-Id, trustUnsignedHeader: 'yes' }"))[0]).to.match(
+      /^test\.yaml: sources\.shop\.eventId/,
+    );
 
-    const [trusted] = parseEventSourcesFile(source(hmac, '{ header: X-Shop-Event-Id, trustUnsignedHeader: true }'), ENV, catalog);
+    const [trusted] = parseEventSourcesFile(
+      source(hmac, '{ header: X-Shop-Event-Id, trustUnsignedHeader: true }'),
+      ENV,
+      catalog,
+    );
     expect(trusted!.eventId).to.deep.equal({ kind: 'header', header: 'X-Shop-Event-Id' });
     const [signed] = parseEventSourcesFile(source(hmac, '{ path: orderId }'), ENV, catalog);
     expect(signed!.eventId).to.deep.equal({ kind: 'path', path: { text: 'orderId', segments: ['orderId'] } });
@@ -130,7 +179,9 @@ sources:
     eventId: { path: 'events[1000].id' }
     process: { type: orderToCash, mode: start, businessKey: orderId }
 `);
-    expect(problems).to.deep.equal(['test.yaml: sources.s.eventId.path: the index [1000] in "events[1000].id" is past the largest allowed, 999']);
+    expect(problems).to.deep.equal([
+      'test.yaml: sources.s.eventId.path: the index [1000] in "events[1000].id" is past the largest allowed, 999',
+    ]);
   });
 
   it('refuses unknown keys, bad source names, unknown schemes and oversized body limits', () => {
@@ -150,7 +201,9 @@ sources:
     bodyLimit: 20mb
     process: { type: orderToCash, mode: start, businessKey: orderId }
 `);
-    expect(problems).to.include('test.yaml: sources.Shop!: a source name is lowercase letters, digits, ".", "_" and "-", at most 60');
+    expect(problems).to.include(
+      'test.yaml: sources.Shop!: a source name is lowercase letters, digits, ".", "_" and "-", at most 60',
+    );
     expect(problems.some((p) => p.startsWith('test.yaml: sources.legacy.signature.scheme:'))).to.equal(true);
     expect(problems).to.include('test.yaml: sources.ok.signature.colour: is not allowed here');
     expect(problems).to.include('test.yaml: sources.ok.bodyLimit: must be at most 10mb');
@@ -161,8 +214,14 @@ sources:
     try {
       const file = join(dir, 'event-sources.yaml');
       await writeFile(file, VALID);
-      expect((await loadEventSources({ file, env: ENV, catalog })).map((s) => s.name)).to.deep.equal(['shop', 'stripe', 'approvals']);
-      const missing = await loadEventSources({ file: join(dir, 'nope.yaml'), env: ENV, catalog }).catch((error: unknown) => error);
+      expect((await loadEventSources({ file, env: ENV, catalog })).map((s) => s.name)).to.deep.equal([
+        'shop',
+        'stripe',
+        'approvals',
+      ]);
+      const missing = await loadEventSources({ file: join(dir, 'nope.yaml'), env: ENV, catalog }).catch(
+        (error: unknown) => error,
+      );
       expect(missing).to.be.instanceOf(ConfigError);
       expect((missing as Error).message).to.contain('EVENT_SOURCES_FILE');
       // The checkout's own config/event-sources.yaml lists none (every example is commented out).

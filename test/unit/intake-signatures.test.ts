@@ -18,19 +18,39 @@ const hmac = (secret: string, data: string | Buffer) => createHmac('sha256', sec
 
 describe('intake signature schemes', () => {
   describe('hmac-sha256 (Shopify, GitHub)', () => {
-    const shopify = hmacSignatureVerifier({ header: 'X-Shopify-Hmac-Sha256', encoding: 'base64', prefix: '', secrets: ['old-secret', 'shop-secret'] });
-    const github = hmacSignatureVerifier({ header: 'X-Hub-Signature-256', encoding: 'hex', prefix: 'sha256=', secrets: ['gh-secret'] });
+    const shopify = hmacSignatureVerifier({
+      header: 'X-Shopify-Hmac-Sha256',
+      encoding: 'base64',
+      prefix: '',
+      secrets: ['old-secret', 'shop-secret'],
+    });
+    const github = hmacSignatureVerifier({
+      header: 'X-Hub-Signature-256',
+      encoding: 'hex',
+      prefix: 'sha256=',
+      secrets: ['gh-secret'],
+    });
 
     it('accepts the base64 digest of the raw body under any configured secret, with the header in any case', () => {
-      expect(shopify.verify(request({ 'x-shopify-hmac-sha256': hmac('shop-secret', BODY).toString('base64') }))).to.equal(null);
-      expect(shopify.verify(request({ 'X-Shopify-Hmac-Sha256': hmac('old-secret', BODY).toString('base64') }))).to.equal(null);
+      expect(
+        shopify.verify(request({ 'x-shopify-hmac-sha256': hmac('shop-secret', BODY).toString('base64') })),
+      ).to.equal(null);
+      expect(
+        shopify.verify(request({ 'X-Shopify-Hmac-Sha256': hmac('old-secret', BODY).toString('base64') })),
+      ).to.equal(null);
     });
 
     it('refuses another secret, another body, a truncated digest, garbage and a missing header, saying which', () => {
       const signature = hmac('shop-secret', BODY).toString('base64');
-      expect(shopify.verify(request({ 'X-Shopify-Hmac-Sha256': hmac('guess', BODY).toString('base64') }))).to.contain('does not match');
-      expect(shopify.verify(request({ 'X-Shopify-Hmac-Sha256': signature }, Buffer.from(`${BODY.toString()} `)))).to.contain('does not match');
-      expect(shopify.verify(request({ 'X-Shopify-Hmac-Sha256': signature.slice(0, 20) }))).to.contain('not a base64 HMAC-SHA256 digest');
+      expect(shopify.verify(request({ 'X-Shopify-Hmac-Sha256': hmac('guess', BODY).toString('base64') }))).to.contain(
+        'does not match',
+      );
+      expect(
+        shopify.verify(request({ 'X-Shopify-Hmac-Sha256': signature }, Buffer.from(`${BODY.toString()} `))),
+      ).to.contain('does not match');
+      expect(shopify.verify(request({ 'X-Shopify-Hmac-Sha256': signature.slice(0, 20) }))).to.contain(
+        'not a base64 HMAC-SHA256 digest',
+      );
       expect(shopify.verify(request({ 'X-Shopify-Hmac-Sha256': 'not base64 at all!' }))).to.contain('not a base64');
       expect(shopify.verify(request({}))).to.equal('The X-Shopify-Hmac-Sha256 header is missing.');
     });
@@ -44,29 +64,54 @@ describe('intake signature schemes', () => {
   });
 
   describe('stripe', () => {
-    const stripe = stripeSignatureVerifier({ header: 'Stripe-Signature', secrets: ['whsec_current'], toleranceSeconds: 300 });
-    const v1 = (secret: string, t: number, body: Buffer = BODY) => hmac(secret, Buffer.concat([Buffer.from(`${t}.`), body])).toString('hex');
+    const stripe = stripeSignatureVerifier({
+      header: 'Stripe-Signature',
+      secrets: ['whsec_current'],
+      toleranceSeconds: 300,
+    });
+    const v1 = (secret: string, t: number, body: Buffer = BODY) =>
+      hmac(secret, Buffer.concat([Buffer.from(`${t}.`), body])).toString('hex');
 
     it('accepts t=…,v1=… signed over "<t>.<raw body>", among several v1 and a v0', () => {
       expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v1=${v1('whsec_current', T)}` }))).to.equal(null);
-      expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v1=${v1('whsec_other', T)},v1=${v1('whsec_current', T)},v0=${'0'.repeat(64)}` }))).to.equal(null);
+      expect(
+        stripe.verify(
+          request({
+            'Stripe-Signature': `t=${T},v1=${v1('whsec_other', T)},v1=${v1('whsec_current', T)},v0=${'0'.repeat(64)}`,
+          }),
+        ),
+      ).to.equal(null);
     });
 
     it('accepts a timestamp up to the tolerance away and refuses one past it, even correctly signed', () => {
       const edge = T - 300;
-      expect(stripe.verify(request({ 'Stripe-Signature': `t=${edge},v1=${v1('whsec_current', edge)}` }))).to.equal(null);
+      expect(stripe.verify(request({ 'Stripe-Signature': `t=${edge},v1=${v1('whsec_current', edge)}` }))).to.equal(
+        null,
+      );
       const stale = T - 301;
-      expect(stripe.verify(request({ 'Stripe-Signature': `t=${stale},v1=${v1('whsec_current', stale)}` }))).to.equal('The Stripe-Signature timestamp is more than 300 s from now.');
+      expect(stripe.verify(request({ 'Stripe-Signature': `t=${stale},v1=${v1('whsec_current', stale)}` }))).to.equal(
+        'The Stripe-Signature timestamp is more than 300 s from now.',
+      );
       const future = T + 301;
-      expect(stripe.verify(request({ 'Stripe-Signature': `t=${future},v1=${v1('whsec_current', future)}` }))).to.contain('more than 300 s');
+      expect(
+        stripe.verify(request({ 'Stripe-Signature': `t=${future},v1=${v1('whsec_current', future)}` })),
+      ).to.contain('more than 300 s');
     });
 
     it('refuses a signature of another timestamp, another body or another secret, and a header without t or v1', () => {
-      expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v1=${v1('whsec_current', T - 1)}` }))).to.contain('No v1 signature');
-      expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v1=${v1('whsec_current', T, Buffer.from('{}'))}` }))).to.contain('No v1 signature');
-      expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v1=${v1('whsec_guess', T)}` }))).to.contain('No v1 signature');
+      expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v1=${v1('whsec_current', T - 1)}` }))).to.contain(
+        'No v1 signature',
+      );
+      expect(
+        stripe.verify(request({ 'Stripe-Signature': `t=${T},v1=${v1('whsec_current', T, Buffer.from('{}'))}` })),
+      ).to.contain('No v1 signature');
+      expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v1=${v1('whsec_guess', T)}` }))).to.contain(
+        'No v1 signature',
+      );
       expect(stripe.verify(request({ 'Stripe-Signature': `v1=${v1('whsec_current', T)}` }))).to.contain('no timestamp');
-      expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v0=${v1('whsec_current', T)}` }))).to.contain('no v1 signature');
+      expect(stripe.verify(request({ 'Stripe-Signature': `t=${T},v0=${v1('whsec_current', T)}` }))).to.contain(
+        'no v1 signature',
+      );
       expect(stripe.verify(request({}))).to.contain('missing');
     });
   });

@@ -23,7 +23,15 @@ function input(recipients: number, overrides: Partial<NotificationFanoutInput> =
 
 describe('notificationFanout planning', () => {
   it('removes duplicate addresses case-insensitively, the first one winning', () => {
-    const plan = planFanout(input(0, { recipients: [{ email: 'A@example.com', name: 'First' }, { email: 'b@example.com' }, { email: 'a@EXAMPLE.com', name: 'Second' }] }));
+    const plan = planFanout(
+      input(0, {
+        recipients: [
+          { email: 'A@example.com', name: 'First' },
+          { email: 'b@example.com' },
+          { email: 'a@EXAMPLE.com', name: 'Second' },
+        ],
+      }),
+    );
     expect(plan.recipients).to.equal(2);
     expect(plan.duplicatesRemoved).to.equal(1);
     expect(plan.batches.flat()).to.deep.equal([{ email: 'A@example.com', name: 'First' }, { email: 'b@example.com' }]);
@@ -45,7 +53,10 @@ describe('notificationFanout planning', () => {
     expect(planFanout(input(1000))).to.include({ lanes: 4, perBatchRate: 5 });
     expect(planFanout(input(1000, { ratePerSecond: 10, concurrency: 4 }))).to.include({ lanes: 4, perBatchRate: 2 });
     expect(planFanout(input(1000, { ratePerSecond: 3, concurrency: 8 }))).to.include({ lanes: 3, perBatchRate: 1 });
-    expect(planFanout(input(50, { ratePerSecond: 100, concurrency: 8 })), 'no more lanes than batches').to.include({ lanes: 1, perBatchRate: 100 });
+    expect(planFanout(input(50, { ratePerSecond: 100, concurrency: 8 })), 'no more lanes than batches').to.include({
+      lanes: 1,
+      perBatchRate: 100,
+    });
   });
 
   it('names runs and keys after the event and the address', () => {
@@ -55,11 +66,16 @@ describe('notificationFanout planning', () => {
   });
 
   it('keeps the idempotency key within 255 characters for the longest valid input', () => {
-    const longest = input(1, { eventId: `e${'x'.repeat(63)}`, recipients: [{ email: `${'a'.repeat(64)}@${'b'.repeat(121)}.com` }] });
+    const longest = input(1, {
+      eventId: `e${'x'.repeat(63)}`,
+      recipients: [{ email: `${'a'.repeat(64)}@${'b'.repeat(121)}.com` }],
+    });
     const parsed = notificationFanoutInputSchema.parse(longest);
     const [recipient] = parsed.recipients;
     expect(recipientIdempotencyKey(parsed.eventId, recipient?.email ?? '').length).to.be.at.most(255);
-    expect(notificationFanoutInputSchema.safeParse(input(1, { eventId: `e${'x'.repeat(64)}` })).success).to.equal(false);
+    expect(notificationFanoutInputSchema.safeParse(input(1, { eventId: `e${'x'.repeat(64)}` })).success).to.equal(
+      false,
+    );
     expect(notificationFanoutInputSchema.safeParse(input(10_001)).success).to.equal(false);
     expect(notificationFanoutInputSchema.safeParse(input(1, { subject: 'two\nlines' })).success).to.equal(false);
   });
@@ -67,7 +83,11 @@ describe('notificationFanout planning', () => {
 
 describe('notification email', () => {
   it('fills {{name}} and {{email}}, escaping the name in HTML and keeping the subject on one line', () => {
-    const message = { subject: 'Hi {{name}}', text: 'Dear {{ name }}, this went to {{email}}.', html: '<p>Dear {{name}}</p>' };
+    const message = {
+      subject: 'Hi {{name}}',
+      text: 'Dear {{ name }}, this went to {{email}}.',
+      html: '<p>Dear {{name}}</p>',
+    };
     const email = notificationEmail(message, { email: 'ada@example.com', name: 'Ada <b>\r\nLovelace' });
     expect(email).to.deep.equal({
       to: ['ada@example.com'],
@@ -81,7 +101,11 @@ describe('notification email', () => {
 
 describe('notification batch checkpoint', () => {
   it('resumes from a heartbeat checkpoint, and from the start without one', () => {
-    const checkpoint = { next: 7, sent: 6, failed: [{ email: 'x@example.com', code: 'INVALID_REQUEST', status: 550, message: 'refused' }] };
+    const checkpoint = {
+      next: 7,
+      sent: 6,
+      failed: [{ email: 'x@example.com', code: 'INVALID_REQUEST', status: 550, message: 'refused' }],
+    };
     expect(checkpointFrom(checkpoint)).to.deep.equal(checkpoint);
     expect(checkpointFrom(undefined)).to.deep.equal({ next: 0, sent: 0, failed: [] });
     expect(checkpointFrom({ next: -1 })).to.deep.equal({ next: 0, sent: 0, failed: [] });

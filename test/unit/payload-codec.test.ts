@@ -34,7 +34,9 @@ describe('payload codec (AES-256-GCM, TEMPORAL_PAYLOAD_ENCRYPTION)', () => {
   it('round-trips a payload: metadata and data come back exactly, and the encrypted form hides both', async () => {
     const [encrypted] = await codec.encode([plain]);
     expect(utf8Decode(encrypted!.metadata![METADATA_ENCODING_KEY]!)).to.equal(ENCRYPTED_ENCODING);
-    expect(utf8Decode(encrypted!.metadata![METADATA_KEY_ID]!)).to.equal(codec.currentKeyId).and.match(/^[0-9a-f]{16}$/);
+    expect(utf8Decode(encrypted!.metadata![METADATA_KEY_ID]!))
+      .to.equal(codec.currentKeyId)
+      .and.match(/^[0-9a-f]{16}$/);
     expect(Object.keys(encrypted!.metadata!)).to.have.members([METADATA_ENCODING_KEY, METADATA_KEY_ID]);
     expect(text(encrypted!.data)).not.to.contain('ada@example.com').and.not.contain('json/plain');
 
@@ -50,7 +52,10 @@ describe('payload codec (AES-256-GCM, TEMPORAL_PAYLOAD_ENCRYPTION)', () => {
   });
 
   it('passes payloads that are not encrypted through decode unchanged (histories recorded before, replays)', async () => {
-    const binary: Payload = { metadata: { [METADATA_ENCODING_KEY]: Buffer.from('binary/plain') }, data: Buffer.from([1, 2, 3]) };
+    const binary: Payload = {
+      metadata: { [METADATA_ENCODING_KEY]: Buffer.from('binary/plain') },
+      data: Buffer.from([1, 2, 3]),
+    };
     const noMetadata: Payload = { data: Buffer.from('x') };
     const decoded = await codec.decode([plain, binary, noMetadata]);
     expect(decoded[0]).to.equal(plain);
@@ -67,7 +72,9 @@ describe('payload codec (AES-256-GCM, TEMPORAL_PAYLOAD_ENCRYPTION)', () => {
       expect(error.code).to.equal('tampered');
       expect(error.message).not.to.contain('ada@example.com');
     }
-    const truncated = await codecError(() => codec.decode([{ metadata: encrypted!.metadata!, data: Buffer.from(encrypted!.data!).subarray(0, 20) }]));
+    const truncated = await codecError(() =>
+      codec.decode([{ metadata: encrypted!.metadata!, data: Buffer.from(encrypted!.data!).subarray(0, 20) }]),
+    );
     expect(truncated.code).to.equal('malformed');
   });
 
@@ -75,7 +82,10 @@ describe('payload codec (AES-256-GCM, TEMPORAL_PAYLOAD_ENCRYPTION)', () => {
     const [foreign] = await new EncryptionPayloadCodec({ masterKey: OLD_KEY }).encode([plain]);
     const error = await codecError(() => codec.decode([foreign!]));
     expect(error.code).to.equal('unknown-key');
-    expect(error.message).to.contain(utf8Decode(foreign!.metadata![METADATA_KEY_ID]!)).and.contain('JUNCTION_MASTER_KEY').and.contain('JUNCTION_PREVIOUS_MASTER_KEYS');
+    expect(error.message)
+      .to.contain(utf8Decode(foreign!.metadata![METADATA_KEY_ID]!))
+      .and.contain('JUNCTION_MASTER_KEY')
+      .and.contain('JUNCTION_PREVIOUS_MASTER_KEYS');
   });
 
   it('decodes payloads under a previous master key after a rotation, and encodes under the new one', async () => {
@@ -85,7 +95,9 @@ describe('payload codec (AES-256-GCM, TEMPORAL_PAYLOAD_ENCRYPTION)', () => {
     const [decoded] = await rotated.decode([old!]);
     expect(defaultPayloadConverter.fromPayload(decoded!)).to.deep.equal(order);
     const [fresh] = await rotated.encode([plain]);
-    expect(utf8Decode(fresh!.metadata![METADATA_KEY_ID]!)).to.equal(codec.currentKeyId).and.not.equal(before.currentKeyId);
+    expect(utf8Decode(fresh!.metadata![METADATA_KEY_ID]!))
+      .to.equal(codec.currentKeyId)
+      .and.not.equal(before.currentKeyId);
   });
 
   describe('configuration', () => {
@@ -97,7 +109,10 @@ describe('payload codec (AES-256-GCM, TEMPORAL_PAYLOAD_ENCRYPTION)', () => {
     });
 
     it('on: a codec keyed by JUNCTION_MASTER_KEY that also opens JUNCTION_PREVIOUS_MASTER_KEYS payloads', async () => {
-      const config = loadConfig({ TEMPORAL_PAYLOAD_ENCRYPTION: 'on', JUNCTION_MASTER_KEY: NEW_KEY, JUNCTION_PREVIOUS_MASTER_KEYS: OLD_KEY }, false);
+      const config = loadConfig(
+        { TEMPORAL_PAYLOAD_ENCRYPTION: 'on', JUNCTION_MASTER_KEY: NEW_KEY, JUNCTION_PREVIOUS_MASTER_KEYS: OLD_KEY },
+        false,
+      );
       const configured = payloadCodecOf(config);
       expect(configured?.currentKeyId).to.equal(codec.currentKeyId);
       const [old] = await new EncryptionPayloadCodec({ masterKey: OLD_KEY }).encode([plain]);
@@ -112,12 +127,20 @@ describe('payload codec (AES-256-GCM, TEMPORAL_PAYLOAD_ENCRYPTION)', () => {
         thrown = error;
       }
       expect(thrown).to.be.instanceOf(ConfigError);
-      expect((thrown as ConfigError).message).to.contain('TEMPORAL_PAYLOAD_ENCRYPTION').and.contain('JUNCTION_MASTER_KEY');
+      expect((thrown as ConfigError).message)
+        .to.contain('TEMPORAL_PAYLOAD_ENCRYPTION')
+        .and.contain('JUNCTION_MASTER_KEY');
     });
 
     it('refuses a value other than on/off and a UI origin with a path', () => {
-      expect(() => loadConfig({ TEMPORAL_PAYLOAD_ENCRYPTION: 'yes', JUNCTION_MASTER_KEY: NEW_KEY }, false)).to.throw(ConfigError, 'TEMPORAL_PAYLOAD_ENCRYPTION');
-      expect(() => loadConfig({ TEMPORAL_UI_ORIGIN: 'http://ui.example.com/path' }, false)).to.throw(ConfigError, 'TEMPORAL_UI_ORIGIN');
+      expect(() => loadConfig({ TEMPORAL_PAYLOAD_ENCRYPTION: 'yes', JUNCTION_MASTER_KEY: NEW_KEY }, false)).to.throw(
+        ConfigError,
+        'TEMPORAL_PAYLOAD_ENCRYPTION',
+      );
+      expect(() => loadConfig({ TEMPORAL_UI_ORIGIN: 'http://ui.example.com/path' }, false)).to.throw(
+        ConfigError,
+        'TEMPORAL_UI_ORIGIN',
+      );
     });
   });
 });

@@ -50,7 +50,14 @@ schedules:
     expect(file.schedules[0]!.spec).to.include({ timezone: 'UTC', overlap: 'skip', paused: false, every: '1h' });
     expect(file.schedules[0]!.process.type).to.equal('orderToCash');
     expect((file.schedules[0]!.spec.input as { connectors: unknown }).connectors).to.deep.equal({ crm: 'crm.eu' });
-    expect(file.schedules[1]!.spec).to.include({ cron: '0 2 * * *', timezone: 'Europe/Berlin', overlap: 'buffer_one', catchupWindow: '1 day', paused: true, note: 'not yet' });
+    expect(file.schedules[1]!.spec).to.include({
+      cron: '0 2 * * *',
+      timezone: 'Europe/Berlin',
+      overlap: 'buffer_one',
+      catchupWindow: '1 day',
+      paused: true,
+      note: 'not yet',
+    });
   });
 
   it('an empty or fully commented file declares no schedules, and the shipped file parses (npm start on a fresh machine)', async () => {
@@ -58,7 +65,9 @@ schedules:
     expect(parseSchedulesFile('# schedules:\n#  - id: x\n', context).schedules).to.deep.equal([]);
     const shipped = await readSchedulesFile(DEFAULT_SCHEDULES_FILE, context, { required: true });
     expect(shipped?.schedules).to.be.an('array');
-    expect(parseSchedulesFile(await readFile(DEFAULT_SCHEDULES_FILE, 'utf8'), context).schedules).to.have.length(shipped!.schedules.length);
+    expect(parseSchedulesFile(await readFile(DEFAULT_SCHEDULES_FILE, 'utf8'), context).schedules).to.have.length(
+      shipped!.schedules.length,
+    );
   });
 
   it('names the entry (index and id) and the field of every problem, across entries', () => {
@@ -93,7 +102,11 @@ schedules:
       'test.yaml: schedules[1] (nightly).timezone: must be an IANA time zone such as Europe/Berlin or UTC',
       'test.yaml: schedules[3].colour: is not allowed here',
     ]);
-    expect(error.problems.some((p) => p.startsWith('test.yaml: schedules[2] (rockets).workflow: unknown workflow type "launchRockets"'))).to.equal(true);
+    expect(
+      error.problems.some((p) =>
+        p.startsWith('test.yaml: schedules[2] (rockets).workflow: unknown workflow type "launchRockets"'),
+      ),
+    ).to.equal(true);
     expect(error.problems.some((p) => p.startsWith('test.yaml: schedules[3].id: '))).to.equal(true);
     expect(error.message).to.contain('Invalid configuration').and.contain('schedules[1] (nightly).timezone');
   });
@@ -104,7 +117,9 @@ schedules:
   - { id: twice, workflow: orderToCash, input: {}, every: 1h }
   - { id: twice, workflow: orderToCash, input: {}, every: 2h }
 `);
-    expect(error.problems).to.include('test.yaml: schedules[1] (twice).id: "twice" is already declared by schedules[0]');
+    expect(error.problems).to.include(
+      'test.yaml: schedules[1] (twice).id: "twice" is already declared by schedules[0]',
+    );
   });
 
   it('refuses text that is not YAML, unknown top-level keys and entries that are not objects', () => {
@@ -116,7 +131,9 @@ schedules:
   it('is a configuration error (start-up exits with EX_CONFIG), and only a file named explicitly must exist', async () => {
     expect(fileError('schedule: []')).to.be.instanceOf(ConfigError);
     expect(await readSchedulesFile('/nonexistent/schedules.yaml', context, { required: false })).to.equal(null);
-    const missing = await readSchedulesFile('/nonexistent/schedules.yaml', context, { required: true }).catch((e: unknown) => e);
+    const missing = await readSchedulesFile('/nonexistent/schedules.yaml', context, { required: true }).catch(
+      (e: unknown) => e,
+    );
     expect(missing).to.be.instanceOf(SchedulesFileError);
   });
 });

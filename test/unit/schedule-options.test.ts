@@ -17,7 +17,13 @@ describe('schedule spec → Temporal ScheduleOptions', () => {
   const input = newOrderInput();
 
   it('a cron schedule becomes cronExpressions in its time zone, starting the process with its input, search attributes and a per-schedule workflow ID', () => {
-    const { spec, process } = resolved({ id: 'nightly', workflow: 'orderToCash', input, cron: '0 2 * * *', timezone: 'Europe/Berlin' });
+    const { spec, process } = resolved({
+      id: 'nightly',
+      workflow: 'orderToCash',
+      input,
+      cron: '0 2 * * *',
+      timezone: 'Europe/Berlin',
+    });
     const options = toScheduleOptions(spec, process, { taskQueue: 'tq-1', managedBy: 'config' });
 
     expect(options.scheduleId).to.equal('nightly');
@@ -25,14 +31,34 @@ describe('schedule spec → Temporal ScheduleOptions', () => {
     expect(options.policies).to.deep.equal({ overlap: 'SKIP' });
     expect(options.state).to.deep.equal({ paused: false });
     expect(options.memo).to.deep.equal({ [MANAGED_BY_MEMO_KEY]: 'config' });
-    expect(options.action).to.include({ type: 'startWorkflow', workflowType: 'orderToCash', workflowId: 'schedule-nightly', taskQueue: 'tq-1' });
+    expect(options.action).to.include({
+      type: 'startWorkflow',
+      workflowType: 'orderToCash',
+      workflowId: 'schedule-nightly',
+      taskQueue: 'tq-1',
+    });
     expect(options.action.args).to.deep.equal([input]);
-    const attributes = Object.fromEntries((options.action.typedSearchAttributes as { key: { name: string }; value: unknown }[]).map((pair) => [pair.key.name, pair.value]));
-    expect(attributes).to.include({ BusinessKey: input.orderId, CustomerEmail: input.customer.email, ProcessStatus: 'RUNNING' });
+    const attributes = Object.fromEntries(
+      (options.action.typedSearchAttributes as { key: { name: string }; value: unknown }[]).map((pair) => [
+        pair.key.name,
+        pair.value,
+      ]),
+    );
+    expect(attributes).to.include({
+      BusinessKey: input.orderId,
+      CustomerEmail: input.customer.email,
+      ProcessStatus: 'RUNNING',
+    });
   });
 
   it('the action memo carries the spec without its input and a hash of the whole spec and task queue', () => {
-    const { spec, process } = resolved({ id: 'nightly', description: 'nightly order', workflow: 'orderToCash', input, cron: ['0 2 * * *', '0 14 * * *'] });
+    const { spec, process } = resolved({
+      id: 'nightly',
+      description: 'nightly order',
+      workflow: 'orderToCash',
+      input,
+      cron: ['0 2 * * *', '0 14 * * *'],
+    });
     const memo = specMemoOf(toScheduleOptions(spec, process, { taskQueue: 'tq-1', managedBy: 'api' }).action.memo);
     expect(memo?.specHash).to.equal(specHashOf(spec, 'tq-1'));
     expect(memo?.spec).to.deep.equal({
@@ -45,7 +71,9 @@ describe('schedule spec → Temporal ScheduleOptions', () => {
       paused: false,
     });
     expect(memo?.spec).not.to.have.property('input');
-    expect(toScheduleOptions(spec, process, { taskQueue: 'tq-1', managedBy: 'api' }).action.memo).to.have.property(SPEC_MEMO_KEY);
+    expect(toScheduleOptions(spec, process, { taskQueue: 'tq-1', managedBy: 'api' }).action.memo).to.have.property(
+      SPEC_MEMO_KEY,
+    );
   });
 
   it('intervals, offsets, catch-up windows, overlap policies, paused state and notes translate to Temporal units', () => {
@@ -87,7 +115,8 @@ describe('schedule spec → Temporal ScheduleOptions', () => {
     const spec = scheduleSpecSchema.parse({ id: 'c', workflow: 'orderToCash', input, every: '1h' });
     const result = resolveScheduleSpec('c', spec, { catalog: PROCESS_CATALOG, connectorDefaults: { erp: 'erp.eu' } });
     expect(result.success).to.equal(true);
-    if (result.success) expect((result.schedule.spec.input as { connectors: unknown }).connectors).to.deep.equal({ erp: 'erp.eu' });
+    if (result.success)
+      expect((result.schedule.spec.input as { connectors: unknown }).connectors).to.deep.equal({ erp: 'erp.eu' });
   });
 });
 
@@ -96,7 +125,11 @@ describe('schedule spec validation', () => {
   const fieldsOf = (raw: Record<string, unknown>): string[] => {
     const parsed = scheduleSpecSchema.safeParse(raw);
     expect(parsed.success, 'expected the spec to be refused').to.equal(false);
-    return parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : ''));
+    return parsed.success
+      ? []
+      : parsed.error.issues.map(
+          (issue) => issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : ''),
+        );
   };
 
   it('needs exactly one of cron and every', () => {
@@ -105,8 +138,16 @@ describe('schedule spec validation', () => {
   });
 
   it('refuses unknown time zones and the wrong spelling of known ones', () => {
-    expect(fieldsOf({ id: 'a', workflow: 'orderToCash', input, every: '1h', timezone: 'Mars/Olympus' })).to.deep.equal(['timezone']);
-    const misspelled = scheduleSpecSchema.safeParse({ id: 'a', workflow: 'orderToCash', input, every: '1h', timezone: 'europe/berlin' });
+    expect(fieldsOf({ id: 'a', workflow: 'orderToCash', input, every: '1h', timezone: 'Mars/Olympus' })).to.deep.equal([
+      'timezone',
+    ]);
+    const misspelled = scheduleSpecSchema.safeParse({
+      id: 'a',
+      workflow: 'orderToCash',
+      input,
+      every: '1h',
+      timezone: 'europe/berlin',
+    });
     expect(misspelled.success).to.equal(false);
     expect(misspelled.error?.issues[0]?.message).to.equal('must be spelled Europe/Berlin');
   });
@@ -114,15 +155,25 @@ describe('schedule spec validation', () => {
   it('refuses malformed durations, fractions of seconds and catch-up windows Temporal would silently raise', () => {
     expect(fieldsOf({ id: 'a', workflow: 'w', input, every: 'soon' })).to.deep.equal(['every']);
     expect(fieldsOf({ id: 'a', workflow: 'w', input, every: '1.5s' })).to.deep.equal(['every']);
-    expect(fieldsOf({ id: 'a', workflow: 'w', input, every: { interval: '1h', offset: 'x' } })).to.deep.equal(['every.offset']);
-    expect(fieldsOf({ id: 'a', workflow: 'w', input, every: { interval: '1h', offset: '1h' } })).to.deep.equal(['every.offset']);
-    expect(fieldsOf({ id: 'a', workflow: 'w', input, every: '1h', catchupWindow: '5s' })).to.deep.equal(['catchupWindow']);
+    expect(fieldsOf({ id: 'a', workflow: 'w', input, every: { interval: '1h', offset: 'x' } })).to.deep.equal([
+      'every.offset',
+    ]);
+    expect(fieldsOf({ id: 'a', workflow: 'w', input, every: { interval: '1h', offset: '1h' } })).to.deep.equal([
+      'every.offset',
+    ]);
+    expect(fieldsOf({ id: 'a', workflow: 'w', input, every: '1h', catchupWindow: '5s' })).to.deep.equal([
+      'catchupWindow',
+    ]);
   });
 
   it('refuses cron strings with a time zone prefix or the wrong number of fields', () => {
-    expect(fieldsOf({ id: 'a', workflow: 'w', input, cron: 'CRON_TZ=Europe/Berlin 0 2 * * *' })).to.deep.equal(['cron']);
+    expect(fieldsOf({ id: 'a', workflow: 'w', input, cron: 'CRON_TZ=Europe/Berlin 0 2 * * *' })).to.deep.equal([
+      'cron',
+    ]);
     expect(fieldsOf({ id: 'a', workflow: 'w', input, cron: ['0 2 * * *', '0 2 * *'] })).to.deep.equal(['cron.1']);
-    expect(scheduleSpecSchema.safeParse({ id: 'a', workflow: 'w', input, cron: '0 2 * * * 2030 # new year' }).success).to.equal(true);
+    expect(
+      scheduleSpecSchema.safeParse({ id: 'a', workflow: 'w', input, cron: '0 2 * * * 2030 # new year' }).success,
+    ).to.equal(true);
   });
 
   it('refuses bad ids, unknown overlap policies and unknown fields', () => {
@@ -132,13 +183,24 @@ describe('schedule spec validation', () => {
   });
 
   it('names the workflow when it is not in the catalog and input fields by their path', () => {
-    const unknown = resolveScheduleSpec('a', scheduleSpecSchema.parse({ id: 'a', workflow: 'launchRockets', input: {}, every: '1h' }), { catalog: PROCESS_CATALOG });
+    const unknown = resolveScheduleSpec(
+      'a',
+      scheduleSpecSchema.parse({ id: 'a', workflow: 'launchRockets', input: {}, every: '1h' }),
+      { catalog: PROCESS_CATALOG },
+    );
     expect(unknown.success ? [] : unknown.issues.map((issue) => issue.path.join('.'))).to.deep.equal(['workflow']);
     const badInput = resolveScheduleSpec(
       'a',
-      scheduleSpecSchema.parse({ id: 'a', workflow: 'orderToCash', input: { ...input, customer: { ...input.customer, email: 'nope' } }, every: '1h' }),
+      scheduleSpecSchema.parse({
+        id: 'a',
+        workflow: 'orderToCash',
+        input: { ...input, customer: { ...input.customer, email: 'nope' } },
+        every: '1h',
+      }),
       { catalog: PROCESS_CATALOG },
     );
-    expect(badInput.success ? [] : badInput.issues.map((issue) => issue.path.join('.'))).to.deep.equal(['input.customer.email']);
+    expect(badInput.success ? [] : badInput.issues.map((issue) => issue.path.join('.'))).to.deep.equal([
+      'input.customer.email',
+    ]);
   });
 });

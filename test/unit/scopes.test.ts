@@ -3,7 +3,16 @@ import { createKeyBodySchema } from '../../server/api/keys/keys.schemas';
 import { parseKeysCommand, UsageError } from '../../server/api/keys/keys-cli-args';
 import { readScopes } from '../../server/api/keys/key-summary';
 import { scopesFromClaim } from '../../server/api/auth/oidc-verifier';
-import { grants, grantsAnyProcess, grantsProcess, isScope, parseScope, processesGranted, scopeProblem, type Scope } from '../../server/api/keys/scopes';
+import {
+  grants,
+  grantsAnyProcess,
+  grantsProcess,
+  isScope,
+  parseScope,
+  processesGranted,
+  scopeProblem,
+  type Scope,
+} from '../../server/api/keys/scopes';
 import { buildVisibilityQuery } from '../../server/api/runs/visibility-query';
 
 const CATALOG_TYPES = ['orderToCash', 'notificationFanout'];
@@ -12,20 +21,46 @@ describe('scope grammar', () => {
   it('when a scope is plain, process-limited or :*, then it parses; :* is the plain scope', () => {
     expect(parseScope('runs:read')).to.deep.equal({ kind: 'plain', scope: 'runs:read' });
     expect(parseScope('runs:infrastructure')).to.deep.equal({ kind: 'plain', scope: 'runs:infrastructure' });
-    expect(parseScope('runs:write:orderToCash')).to.deep.equal({ kind: 'process', action: 'runs:write', type: 'orderToCash' });
+    expect(parseScope('runs:write:orderToCash')).to.deep.equal({
+      kind: 'process',
+      action: 'runs:write',
+      type: 'orderToCash',
+    });
     expect(parseScope('runs:read:*')).to.deep.equal({ kind: 'plain', scope: 'runs:read' });
     expect(parseScope('runs:write:*')).to.deep.equal({ kind: 'plain', scope: 'runs:write' });
   });
 
   it('when a scope is malformed or limits a scope that has no process form, then it is no scope', () => {
-    for (const bad of ['', 'runs', 'runs:', 'runs:read:', 'runs:write:*x', 'runs:write:order to cash', 'runs:write:1order', 'runs:write:a:b', 'schedules:write:orderToCash', 'admin:orderToCash', 'runs:infrastructure:orderToCash', 'RUNS:READ', ' runs:read', `runs:read:${'a'.repeat(101)}`]) {
+    for (const bad of [
+      '',
+      'runs',
+      'runs:',
+      'runs:read:',
+      'runs:write:*x',
+      'runs:write:order to cash',
+      'runs:write:1order',
+      'runs:write:a:b',
+      'schedules:write:orderToCash',
+      'admin:orderToCash',
+      'runs:infrastructure:orderToCash',
+      'RUNS:READ',
+      ' runs:read',
+      `runs:read:${'a'.repeat(101)}`,
+    ]) {
       expect(isScope(bad), bad).to.equal(false);
     }
   });
 
   it('when admin is held, then every plain and every process scope is granted', () => {
     const admin: Scope[] = ['admin'];
-    for (const scope of ['runs:read', 'runs:write', 'runs:infrastructure', 'schedules:write', 'connectors:write'] as const) expect(grants(admin, scope), scope).to.equal(true);
+    for (const scope of [
+      'runs:read',
+      'runs:write',
+      'runs:infrastructure',
+      'schedules:write',
+      'connectors:write',
+    ] as const)
+      expect(grants(admin, scope), scope).to.equal(true);
     expect(grantsProcess(admin, 'runs:write', 'anything')).to.equal(true);
     expect(processesGranted(admin, 'runs:read')).to.equal('all');
   });
@@ -53,33 +88,53 @@ describe('scope grammar', () => {
   it('when a key is created, then a process scope must name a catalog type, and the problem names the scope', () => {
     expect(scopeProblem('runs:write:orderToCash', CATALOG_TYPES)).to.equal(null);
     expect(scopeProblem('runs:write:*', CATALOG_TYPES)).to.equal(null);
-    expect(scopeProblem('runs:write:purchaseAproval', CATALOG_TYPES)).to.contain('"runs:write:purchaseAproval" names no workflow type');
+    expect(scopeProblem('runs:write:purchaseAproval', CATALOG_TYPES)).to.contain(
+      '"runs:write:purchaseAproval" names no workflow type',
+    );
     expect(scopeProblem('runs:delete', CATALOG_TYPES)).to.contain('"runs:delete" is not a scope');
   });
 });
 
 describe('scope validation at the edges', () => {
   it('when POST /v1/keys names an unknown type, then the body is refused naming the scope; known types pass', () => {
-    const bad = createKeyBodySchema.safeParse({ name: 'shop', scopes: ['runs:read:orderToCash', 'runs:write:noSuchProcess'] });
+    const bad = createKeyBodySchema.safeParse({
+      name: 'shop',
+      scopes: ['runs:read:orderToCash', 'runs:write:noSuchProcess'],
+    });
     expect(bad.success).to.equal(false);
     expect(bad.error!.issues[0]).to.deep.include({ path: ['scopes', 1] });
     expect(bad.error!.issues[0]!.message).to.contain('runs:write:noSuchProcess');
-    const good = createKeyBodySchema.safeParse({ name: 'shop', scopes: ['runs:read:orderToCash', 'runs:write:orderToCash', 'runs:infrastructure', 'runs:read:*'] });
+    const good = createKeyBodySchema.safeParse({
+      name: 'shop',
+      scopes: ['runs:read:orderToCash', 'runs:write:orderToCash', 'runs:infrastructure', 'runs:read:*'],
+    });
     expect(good.success).to.equal(true);
   });
 
   it('when npm run keys -- create names process scopes, then known types pass and unknown ones are a usage error naming them', () => {
-    expect(parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:write:orderToCash,runs:read:*'])).to.deep.include({ scopes: ['runs:write:orderToCash', 'runs:read:*'] });
-    expect(() => parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:write:orderToKash'])).to.throw(UsageError, /runs:write:orderToKash/);
+    expect(
+      parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:write:orderToCash,runs:read:*']),
+    ).to.deep.include({ scopes: ['runs:write:orderToCash', 'runs:read:*'] });
+    expect(() => parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:write:orderToKash'])).to.throw(
+      UsageError,
+      /runs:write:orderToKash/,
+    );
   });
 
   it('when stored scopes or a token claim hold process scopes, then they are kept and what is not a scope is dropped', () => {
-    expect(readScopes('["runs:write:orderToCash","bogus","runs:read:*"]')).to.deep.equal(['runs:write:orderToCash', 'runs:read:*']);
-    expect(scopesFromClaim({ scope: 'runs:read:orderToCash runs:write:x:y admin:all runs:infrastructure' }, 'scope')).to.deep.equal(['runs:read:orderToCash', 'runs:infrastructure']);
+    expect(readScopes('["runs:write:orderToCash","bogus","runs:read:*"]')).to.deep.equal([
+      'runs:write:orderToCash',
+      'runs:read:*',
+    ]);
+    expect(
+      scopesFromClaim({ scope: 'runs:read:orderToCash runs:write:x:y admin:all runs:infrastructure' }, 'scope'),
+    ).to.deep.equal(['runs:read:orderToCash', 'runs:infrastructure']);
   });
 
   it('when a listing is limited to types, then the visibility query names them, quoted, with IN', () => {
-    expect(buildVisibilityQuery({ types: ['orderToCash', "it's"], status: 'RUNNING' })).to.equal("WorkflowType IN ('orderToCash', 'it\\'s') AND ExecutionStatus = 'Running'");
+    expect(buildVisibilityQuery({ types: ['orderToCash', "it's"], status: 'RUNNING' })).to.equal(
+      "WorkflowType IN ('orderToCash', 'it\\'s') AND ExecutionStatus = 'Running'",
+    );
     expect(() => buildVisibilityQuery({ types: [] })).to.throw();
   });
 });

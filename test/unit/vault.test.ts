@@ -29,7 +29,9 @@ describe('credential vault', () => {
     expect(first.ciphertext.equals(second.ciphertext)).to.equal(false);
     expect(first.ciphertext[0]).to.equal(1);
     expect(first.ciphertext.toString('latin1')).not.to.contain('s3cr3t');
-    expect(first.keyId).to.match(/^[0-9a-f]{16}$/).and.equal(vault.currentKeyId);
+    expect(first.keyId)
+      .to.match(/^[0-9a-f]{16}$/)
+      .and.equal(vault.currentKeyId);
   });
 
   it('derives the data key with HKDF: the key id is stable per master key and differs between keys', () => {
@@ -57,15 +59,23 @@ describe('credential vault', () => {
 
   it('when the key id is unknown, the version byte wrong or the record truncated, then it says so', () => {
     const sealed = vault.seal('crm.main', credentials);
-    expect(vaultError(() => createVault({ masterKey: OLD_KEY, previousMasterKeys: [] }).open('crm.main', sealed)).code).to.equal('unknown-key');
+    expect(
+      vaultError(() => createVault({ masterKey: OLD_KEY, previousMasterKeys: [] }).open('crm.main', sealed)).code,
+    ).to.equal('unknown-key');
     const wrongVersion = Buffer.from(sealed.ciphertext);
     wrongVersion[0] = 9;
-    expect(vaultError(() => vault.open('crm.main', { ...sealed, ciphertext: wrongVersion })).code).to.equal('malformed');
-    expect(vaultError(() => vault.open('crm.main', { ...sealed, ciphertext: sealed.ciphertext.subarray(0, 10) })).code).to.equal('malformed');
+    expect(vaultError(() => vault.open('crm.main', { ...sealed, ciphertext: wrongVersion })).code).to.equal(
+      'malformed',
+    );
+    expect(
+      vaultError(() => vault.open('crm.main', { ...sealed, ciphertext: sealed.ciphertext.subarray(0, 10) })).code,
+    ).to.equal('malformed');
   });
 
   it('without a master key, sealing fails with a message naming JUNCTION_MASTER_KEY', () => {
-    const error = vaultError(() => createVault({ masterKey: null, previousMasterKeys: [] }).seal('crm.main', credentials));
+    const error = vaultError(() =>
+      createVault({ masterKey: null, previousMasterKeys: [] }).seal('crm.main', credentials),
+    );
     expect(error.code).to.equal('no-master-key');
     expect(error.message).to.contain('JUNCTION_MASTER_KEY');
   });
@@ -80,9 +90,14 @@ describe('credential vault', () => {
   });
 
   it('reads JUNCTION_PREVIOUS_MASTER_KEYS as a comma-separated list; a short key names the variable, not the key', () => {
-    const config = loadConfig({ JUNCTION_MASTER_KEY: NEW_KEY, JUNCTION_PREVIOUS_MASTER_KEYS: ` ${OLD_KEY} ,, ${NEW_KEY}` }, false);
+    const config = loadConfig(
+      { JUNCTION_MASTER_KEY: NEW_KEY, JUNCTION_PREVIOUS_MASTER_KEYS: ` ${OLD_KEY} ,, ${NEW_KEY}` },
+      false,
+    );
     expect(config.previousMasterKeys).to.deep.equal([OLD_KEY, NEW_KEY]);
-    expect(createVault(config).previousKeyIds, 'the current key is not a previous one').to.deep.equal([deriveDataKey(OLD_KEY).id]);
+    expect(createVault(config).previousKeyIds, 'the current key is not a previous one').to.deep.equal([
+      deriveDataKey(OLD_KEY).id,
+    ]);
     expect(loadConfig({}, false).previousMasterKeys).to.deep.equal([]);
     let error: unknown;
     try {
@@ -91,7 +106,9 @@ describe('credential vault', () => {
       error = caught;
     }
     expect(error).to.be.instanceOf(ConfigError);
-    expect((error as ConfigError).problems).to.deep.equal(['JUNCTION_PREVIOUS_MASTER_KEYS.1: each key must be at least 32 characters']);
+    expect((error as ConfigError).problems).to.deep.equal([
+      'JUNCTION_PREVIOUS_MASTER_KEYS.1: each key must be at least 32 characters',
+    ]);
     expect((error as ConfigError).message).not.to.contain('too-short-key');
   });
 
@@ -138,14 +155,25 @@ describe('credential vault', () => {
       expect((await vaultStatus(db.models.ConnectorInstance, rotating)).keys).to.deep.equal(before.keys);
 
       const report = await rotateCredentials(db.models.ConnectorInstance, rotating);
-      expect(report).to.deep.equal({ currentKeyId: rotating.currentKeyId, total: 3, reencrypted: 2, alreadyCurrent: 1, retiredKeyIds: [oldVault.currentKeyId], dryRun: false });
+      expect(report).to.deep.equal({
+        currentKeyId: rotating.currentKeyId,
+        total: 3,
+        reencrypted: 2,
+        alreadyCurrent: 1,
+        retiredKeyIds: [oldVault.currentKeyId],
+        dryRun: false,
+      });
 
       const after = await vaultStatus(db.models.ConnectorInstance, rotating);
       expect(after.keys).to.deep.equal([{ keyId: rotating.currentKeyId, state: 'current', instances: 3 }]);
       // Only the new key is needed from now on.
       const newOnly = createVault({ masterKey: NEW_KEY, previousMasterKeys: [] });
-      for (const row of await db.models.ConnectorInstance.findAll({ where: { name: ['crm.one', 'crm.two', 'crm.three'] } })) {
-        expect(newOnly.open(row.name, { ciphertext: row.credentialsCiphertext!, keyId: row.credentialsKeyId! })).to.deep.equal({ ...credentials, instance: row.name });
+      for (const row of await db.models.ConnectorInstance.findAll({
+        where: { name: ['crm.one', 'crm.two', 'crm.three'] },
+      })) {
+        expect(
+          newOnly.open(row.name, { ciphertext: row.credentialsCiphertext!, keyId: row.credentialsKeyId! }),
+        ).to.deep.equal({ ...credentials, instance: row.name });
       }
       expect((await rotateCredentials(db.models.ConnectorInstance, rotating)).reencrypted).to.equal(0);
     });

@@ -5,7 +5,8 @@ describe('customerSync replays its recorded histories (determinism guard)', func
   itReplaysRecordedHistories({
     folder: 'customer-sync',
     required: {
-      title: 'has recorded histories to replay: a completed run, a resumed one, a continue-as-new chain, a retried page and a failure',
+      title:
+        'has recorded histories to replay: a completed run, a resumed one, a continue-as-new chain, a retried page and a failure',
       files: [
         'completed-with-failures.json',
         'resumed-from-stored-cursor.json',

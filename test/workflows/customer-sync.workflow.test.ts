@@ -4,9 +4,18 @@ import { expect } from 'chai';
 import type { SyncContactPageResult } from '../../activities/customer-sync.activities';
 import type { ConnectorErrorCode } from '../../connectors/errors';
 import { clearSandboxFaults, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
-import { customerSyncWorkflowId, type CustomerSyncInput, type CustomerSyncResult } from '../../workflows/customer-sync/customer-sync.types';
+import {
+  customerSyncWorkflowId,
+  type CustomerSyncInput,
+  type CustomerSyncResult,
+} from '../../workflows/customer-sync/customer-sync.types';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
-import { countErpCustomers, defineSandboxPair, seedSandboxContacts, type SandboxPair } from '../support/customer-sync-fixtures';
+import {
+  countErpCustomers,
+  defineSandboxPair,
+  seedSandboxContacts,
+  type SandboxPair,
+} from '../support/customer-sync-fixtures';
 import { activityAttempts, activityResults } from '../support/history-inspection';
 import { uniqueId } from '../support/order-fixtures';
 import { settle, startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
@@ -37,7 +46,10 @@ describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in Ma
   }
 
   /** Runs one sync to its end on a fresh task queue; queries progress while the worker still runs. */
-  async function runSync(input: CustomerSyncInput, options: { workflowId?: string; withDatabase?: boolean } = {}): Promise<SyncRun> {
+  async function runSync(
+    input: CustomerSyncInput,
+    options: { workflowId?: string; withDatabase?: boolean } = {},
+  ): Promise<SyncRun> {
     const taskQueue = uniqueId('sync-tq');
     const worker = await harness.newWorker(taskQueue, options.withDatabase === false ? {} : { models: db.models });
     const workflowId = options.workflowId ?? customerSyncWorkflowId(input.syncName ?? 'default');
@@ -52,9 +64,11 @@ describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in Ma
     return { syncName: uniqueId('sync'), connectors: { crm: pair.crm, erp: pair.erp }, reportTo: [OPS], ...overrides };
   }
 
-  const inject = (instance: string, operation: string, code: ConnectorErrorCode, times: number | null = null) => injectSandboxFault(db.models, { instance, operation, code, times });
+  const inject = (instance: string, operation: string, code: ConnectorErrorCode, times: number | null = null) =>
+    injectSandboxFault(db.models, { instance, operation, code, times });
 
-  const summaryMail = (syncName: string) => smtp.waitFor((m) => m.subject?.startsWith(`Customer sync ${syncName}:`) ?? false);
+  const summaryMail = (syncName: string) =>
+    smtp.waitFor((m) => m.subject?.startsWith(`Customer sync ${syncName}:`) ?? false);
 
   it('when contacts changed, then each becomes one ERP customer, the cursor is stored and ops get a summary', async () => {
     const pair = defineSandboxPair(registry);
@@ -66,7 +80,11 @@ describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in Ma
     expect(result.totals).to.deep.equal({ pages: 3, listed: 250, synced: 250, skipped: 0, failed: 0 });
     expect(result.runs).to.equal(1);
     expect(result.failures).to.deep.equal([]);
-    expect(await countErpCustomers(db.models, pair.erp)).to.deep.equal({ customers: 250, distinctEmails: 250, upsertWrites: 250 });
+    expect(await countErpCustomers(db.models, pair.erp)).to.deep.equal({
+      customers: 250,
+      distinctEmails: 250,
+      upsertWrites: 250,
+    });
 
     const stored = await db.models.SyncCursor.findByPk(input.syncName ?? '');
     expect(stored?.version).to.equal(3);
@@ -90,16 +108,26 @@ describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in Ma
     const seededAt = new Date();
     await seedSandboxContacts(db.models, pair.crm, 250, { from: seededAt });
     const input = syncInput(pair, { pageSize: 100 });
-    await (await runSync(input)).outcome;
+    await (
+      await runSync(input)
+    ).outcome;
 
     // A scheduled run has an ID of its own; the cursor store (keyed by syncName) is what it continues from.
     await seedSandboxContacts(db.models, pair.crm, 30, { from: new Date(seededAt.getTime() + 3_600_000) });
-    const second = await (await runSync(input, { workflowId: `${customerSyncWorkflowId(input.syncName ?? '')}-scheduled-2` })).outcome;
+    const second = await (
+      await runSync(input, { workflowId: `${customerSyncWorkflowId(input.syncName ?? '')}-scheduled-2` })
+    ).outcome;
     // The feed re-reads the last page of the first run (the 50 of its tail) and finds the 30 new contacts.
     expect(second.totals).to.deep.equal({ pages: 1, listed: 80, synced: 30, skipped: 50, failed: 0 });
-    expect(await countErpCustomers(db.models, pair.erp)).to.deep.equal({ customers: 280, distinctEmails: 280, upsertWrites: 280 });
+    expect(await countErpCustomers(db.models, pair.erp)).to.deep.equal({
+      customers: 280,
+      distinctEmails: 280,
+      upsertWrites: 280,
+    });
 
-    const third = await (await runSync(input, { workflowId: `${customerSyncWorkflowId(input.syncName ?? '')}-scheduled-3` })).outcome;
+    const third = await (
+      await runSync(input, { workflowId: `${customerSyncWorkflowId(input.syncName ?? '')}-scheduled-3` })
+    ).outcome;
     expect(third.totals).to.deep.equal({ pages: 1, listed: 80, synced: 0, skipped: 80, failed: 0 });
     expect((await countErpCustomers(db.models, pair.erp)).upsertWrites).to.equal(280);
     expect(third.cursorVersion).to.equal(5);
@@ -126,7 +154,8 @@ describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in Ma
 
     const mail = await summaryMail(input.syncName ?? '');
     expect(mail.subject).to.equal(`Customer sync ${input.syncName}: completed with 3 failed records`);
-    for (const failure of result.failures) expect(mail.text).to.contain(`${failure.contactId} ${failure.email}: INVALID_REQUEST`);
+    for (const failure of result.failures)
+      expect(mail.text).to.contain(`${failure.contactId} ${failure.email}: INVALID_REQUEST`);
   });
 
   it('when the ERP is unavailable in the middle of a page, then the page is retried from its heartbeat and every record is written once', async () => {
@@ -143,7 +172,11 @@ describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in Ma
     expect(activityAttempts(history, 'syncContactPage')[0]).to.be.at.least(2);
     const [page] = activityResults<SyncContactPageResult>(history, 'syncContactPage');
     expect(page?.resumed).to.be.at.least(7);
-    expect(await countErpCustomers(db.models, pair.erp)).to.deep.equal({ customers: 60, distinctEmails: 60, upsertWrites: 60 });
+    expect(await countErpCustomers(db.models, pair.erp)).to.deep.equal({
+      customers: 60,
+      distinctEmails: 60,
+      upsertWrites: 60,
+    });
   });
 
   it('when a run reaches pagesPerRun, then it continues as new carrying the cursor, the totals and the failures', async () => {
@@ -164,7 +197,11 @@ describe('customerSync workflow (time-skipping server, sandbox CRM and ERP in Ma
     // The last run synced one page only: its history knows nothing of the first four.
     expect(activityResults<SyncContactPageResult>(await handle.fetchHistory(), 'syncContactPage')).to.have.length(1);
     expect(progress.details).to.include({ run: 3, pages: 5, synced: 249, failed: 1 });
-    expect(await countErpCustomers(db.models, pair.erp)).to.deep.equal({ customers: 249, distinctEmails: 249, upsertWrites: 249 });
+    expect(await countErpCustomers(db.models, pair.erp)).to.deep.equal({
+      customers: 249,
+      distinctEmails: 249,
+      upsertWrites: 249,
+    });
 
     await summaryMail(input.syncName ?? '');
     expect(smtp.messages.filter((m) => m.subject?.startsWith(`Customer sync ${input.syncName}:`))).to.have.length(1);

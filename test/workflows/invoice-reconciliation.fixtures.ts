@@ -25,7 +25,10 @@ export interface ReconciliationFixtures {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function seedReconciliationFixtures(connectors: ConnectorResolver, tag: string): Promise<ReconciliationFixtures> {
+export async function seedReconciliationFixtures(
+  connectors: ConnectorResolver,
+  tag: string,
+): Promise<ReconciliationFixtures> {
   const erp = connectors.resolve('erp', 'erp.main');
   const pay = connectors.resolve('payment', 'payment.main');
   const key = (step: string) => `${tag}:${step}`;
@@ -33,21 +36,43 @@ export async function seedReconciliationFixtures(connectors: ConnectorResolver, 
   const from = new Date();
   await pause(5);
 
-  const customer = await erp.upsertCustomer({ email: `${tag.toLowerCase()}@customer.example`, name: 'Ada Lovelace' }, { idempotencyKey: key('customer') });
+  const customer = await erp.upsertCustomer(
+    { email: `${tag.toLowerCase()}@customer.example`, name: 'Ada Lovelace' },
+    { idempotencyKey: key('customer') },
+  );
   async function newInvoice(name: string, amount: number, currency = 'EUR'): Promise<Invoice> {
     const order = await erp.createSalesOrder(
-      { externalReference: `${tag}-${name}`, customerId: customer.id, currency, lines: [{ sku: 'SKU-RECON', quantity: 1, unitAmount: amount }] },
+      {
+        externalReference: `${tag}-${name}`,
+        customerId: customer.id,
+        currency,
+        lines: [{ sku: 'SKU-RECON', quantity: 1, unitAmount: amount }],
+      },
       { idempotencyKey: key(`order-${name}`) },
     );
-    return erp.createInvoice({ salesOrderId: order.id, customerId: customer.id, total: { amount, currency } }, { idempotencyKey: key(`invoice-${name}`) });
+    return erp.createInvoice(
+      { salesOrderId: order.id, customerId: customer.id, total: { amount, currency } },
+      { idempotencyKey: key(`invoice-${name}`) },
+    );
   }
-  async function newPayment(name: string, reference: string, authorized: number, options: { capture?: number | null; refund?: number; currency?: string } = {}): Promise<Payment> {
+  async function newPayment(
+    name: string,
+    reference: string,
+    authorized: number,
+    options: { capture?: number | null; refund?: number; currency?: string } = {},
+  ): Promise<Payment> {
     let payment = await pay.authorize(
-      { amount: { amount: authorized, currency: options.currency ?? 'EUR' }, paymentMethodToken: 'tok_visa', customerReference: reference },
+      {
+        amount: { amount: authorized, currency: options.currency ?? 'EUR' },
+        paymentMethodToken: 'tok_visa',
+        customerReference: reference,
+      },
       { idempotencyKey: key(`authorize-${name}`) },
     );
-    if (options.capture !== undefined) payment = await pay.capture(payment.id, options.capture, { idempotencyKey: key(`capture-${name}`) });
-    if (options.refund !== undefined) payment = await pay.refund(payment.id, options.refund, { idempotencyKey: key(`refund-${name}`) });
+    if (options.capture !== undefined)
+      payment = await pay.capture(payment.id, options.capture, { idempotencyKey: key(`capture-${name}`) });
+    if (options.refund !== undefined)
+      payment = await pay.refund(payment.id, options.refund, { idempotencyKey: key(`refund-${name}`) });
     return payment;
   }
 
@@ -63,7 +88,10 @@ export async function seedReconciliationFixtures(connectors: ConnectorResolver, 
   const refunded = await newInvoice('refunded', 800);
   const refundedPayment = await newPayment('refunded', refunded.number, 800, { capture: null, refund: 800 });
   const otherCurrency = await newInvoice('other-currency', 1200);
-  const otherCurrencyPayment = await newPayment('other-currency', otherCurrency.number, 1200, { capture: null, currency: 'USD' });
+  const otherCurrencyPayment = await newPayment('other-currency', otherCurrency.number, 1200, {
+    capture: null,
+    currency: 'USD',
+  });
   const unknownPayment = await newPayment('unknown', `WIRE-${tag}`, 777, { capture: null });
   await newPayment('authorized-only', matched.number, 4498);
 
@@ -73,15 +101,64 @@ export async function seedReconciliationFixtures(connectors: ConnectorResolver, 
     window: { from: from.toISOString(), to: to.toISOString() },
     ignoredPayments: 1,
     expected: [
-      { class: 'matched', invoiceId: matched.id, paymentIds: [matchedPayment.id], paidAmount: 4498, currency: 'EUR', note: null },
-      { class: 'matched', invoiceId: byOrder.id, paymentIds: [byOrderPayment.id], paidAmount: 1500, currency: 'EUR', note: null },
-      { class: 'underpaid', invoiceId: underpaid.id, paymentIds: [underpaidPayment.id], paidAmount: 6000, currency: 'EUR', note: null },
-      { class: 'overpaid', invoiceId: overpaid.id, paymentIds: [overpaidPayment.id], paidAmount: 2500, currency: 'EUR', note: null },
+      {
+        class: 'matched',
+        invoiceId: matched.id,
+        paymentIds: [matchedPayment.id],
+        paidAmount: 4498,
+        currency: 'EUR',
+        note: null,
+      },
+      {
+        class: 'matched',
+        invoiceId: byOrder.id,
+        paymentIds: [byOrderPayment.id],
+        paidAmount: 1500,
+        currency: 'EUR',
+        note: null,
+      },
+      {
+        class: 'underpaid',
+        invoiceId: underpaid.id,
+        paymentIds: [underpaidPayment.id],
+        paidAmount: 6000,
+        currency: 'EUR',
+        note: null,
+      },
+      {
+        class: 'overpaid',
+        invoiceId: overpaid.id,
+        paymentIds: [overpaidPayment.id],
+        paidAmount: 2500,
+        currency: 'EUR',
+        note: null,
+      },
       { class: 'unpaid', invoiceId: unpaid.id, paymentIds: [], paidAmount: 0, currency: 'EUR', note: null },
-      { class: 'unpaid', invoiceId: refunded.id, paymentIds: [refundedPayment.id], paidAmount: 0, currency: 'EUR', note: 'payments refunded in full' },
+      {
+        class: 'unpaid',
+        invoiceId: refunded.id,
+        paymentIds: [refundedPayment.id],
+        paidAmount: 0,
+        currency: 'EUR',
+        note: 'payments refunded in full',
+      },
       { class: 'unpaid', invoiceId: otherCurrency.id, paymentIds: [], paidAmount: 0, currency: 'EUR', note: null },
-      { class: 'unknown_payment', invoiceId: null, paymentIds: [otherCurrencyPayment.id], paidAmount: 1200, currency: 'USD', note: `currency mismatch: invoice ${otherCurrency.number} is in EUR` },
-      { class: 'unknown_payment', invoiceId: null, paymentIds: [unknownPayment.id], paidAmount: 777, currency: 'EUR', note: null },
+      {
+        class: 'unknown_payment',
+        invoiceId: null,
+        paymentIds: [otherCurrencyPayment.id],
+        paidAmount: 1200,
+        currency: 'USD',
+        note: `currency mismatch: invoice ${otherCurrency.number} is in EUR`,
+      },
+      {
+        class: 'unknown_payment',
+        invoiceId: null,
+        paymentIds: [unknownPayment.id],
+        paidAmount: 777,
+        currency: 'EUR',
+        note: null,
+      },
     ],
   };
 }

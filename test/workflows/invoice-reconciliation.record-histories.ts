@@ -13,7 +13,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
-import { reconciliationWorkflowId, type InvoiceReconciliationInput } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
+import {
+  reconciliationWorkflowId,
+  type InvoiceReconciliationInput,
+} from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';
 import { runScript, writeHistoryFile } from '../support/history-files';
 import { uniqueId } from '../support/order-fixtures';
 import { startWorkflowHarness } from '../support/workflow-harness';
@@ -30,7 +33,11 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
 
   async function record(file: string, workflowId: string, input: InvoiceReconciliationInput): Promise<void> {
-    const handle: WorkflowHandle = await env.client.workflow.start('invoiceReconciliation', { taskQueue, workflowId, args: [input] });
+    const handle: WorkflowHandle = await env.client.workflow.start('invoiceReconciliation', {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
     const outcome = await handle.result().then(
       () => 'completed',
       (error: Error) => `failed: ${error.message}`,
@@ -44,12 +51,24 @@ async function main(): Promise<void> {
       const { window } = await seedReconciliationFixtures(registry, 'HIST');
       await record('completed.json', reconciliationWorkflowId(window), { window, reportTo: REPORT_TO });
 
-      const open = { from: window.from, to: new Date(Math.max(await env.currentTimeMs(), Date.now()) + 3_600_000).toISOString() };
+      const open = {
+        from: window.from,
+        to: new Date(Math.max(await env.currentTimeMs(), Date.now()) + 3_600_000).toISOString(),
+      };
       await record('waited-for-window-end.json', reconciliationWorkflowId(open), { window: open, reportTo: REPORT_TO });
 
-      await record('previous-day.json', 'reconciliation-previous-day-recorded', { period: 'previousDay', reportTo: REPORT_TO, tolerance: 2 });
+      await record('previous-day.json', 'reconciliation-previous-day-recorded', {
+        period: 'previousDay',
+        reportTo: REPORT_TO,
+        tolerance: 2,
+      });
 
-      await injectSandboxFault(db.models, { instance: 'payment.main', operation: 'listPayments', code: 'UNAUTHORIZED', times: null });
+      await injectSandboxFault(db.models, {
+        instance: 'payment.main',
+        operation: 'listPayments',
+        code: 'UNAUTHORIZED',
+        times: null,
+      });
       const refused = { from: window.from, to: new Date(Date.parse(window.to) + 1).toISOString() };
       await record('listing-refused.json', reconciliationWorkflowId(refused), { window: refused, reportTo: REPORT_TO });
     });

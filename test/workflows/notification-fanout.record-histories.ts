@@ -13,19 +13,30 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { batchWorkflowId, notificationWorkflowId, type NotificationFanoutInput } from '../../workflows/notification-fanout/notification-fanout.types';
+import {
+  batchWorkflowId,
+  notificationWorkflowId,
+  type NotificationFanoutInput,
+} from '../../workflows/notification-fanout/notification-fanout.types';
 import { runScript, writeHistoryFile } from '../support/history-files';
 import { uniqueId } from '../support/order-fixtures';
 import { startWorkflowHarness } from '../support/workflow-harness';
 
 const OUT = join(__dirname, '..', 'histories', 'notification-fanout');
 
-function input(eventId: string, count: number, overrides: Partial<NotificationFanoutInput> = {}): NotificationFanoutInput {
+function input(
+  eventId: string,
+  count: number,
+  overrides: Partial<NotificationFanoutInput> = {},
+): NotificationFanoutInput {
   return {
     eventId,
     subject: 'Planned maintenance on {{name}}\u2019s account',
     text: 'Hello {{name}}, the shop is down for maintenance on Sunday.',
-    recipients: Array.from({ length: count }, (_, i) => ({ email: `${(i + 1) % 20 === 0 ? 'reject' : 'user'}-${i}@${eventId}.example`, name: `Customer ${i}` })),
+    recipients: Array.from({ length: count }, (_, i) => ({
+      email: `${(i + 1) % 20 === 0 ? 'reject' : 'user'}-${i}@${eventId}.example`,
+      name: `Customer ${i}`,
+    })),
     ...overrides,
   };
 }
@@ -42,8 +53,13 @@ async function main(): Promise<void> {
     console.log(`${file}: ${handle.workflowId} ${status.name}`);
   }
   const start = (fanout: NotificationFanoutInput) =>
-    env.client.workflow.start('notificationFanout', { taskQueue, workflowId: notificationWorkflowId(fanout.eventId), args: [fanout] });
-  const child = (fanout: NotificationFanoutInput, batch: number) => env.client.workflow.getHandle(batchWorkflowId(notificationWorkflowId(fanout.eventId), batch));
+    env.client.workflow.start('notificationFanout', {
+      taskQueue,
+      workflowId: notificationWorkflowId(fanout.eventId),
+      args: [fanout],
+    });
+  const child = (fanout: NotificationFanoutInput, batch: number) =>
+    env.client.workflow.getHandle(batchWorkflowId(notificationWorkflowId(fanout.eventId), batch));
 
   try {
     const worker = await harness.newWorker(taskQueue);
@@ -66,7 +82,10 @@ async function main(): Promise<void> {
     const handle = await start(resumed);
     const stopping = await harness.newWorker(taskQueue, { maxCachedWorkflows: 0 });
     await stopping.runUntil(async () => {
-      const sentTo = (domain: string) => smtp.messages.filter((m) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).some((a) => a.text.endsWith(domain))).length;
+      const sentTo = (domain: string) =>
+        smtp.messages.filter((m) =>
+          (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).some((a) => a.text.endsWith(domain)),
+        ).length;
       while (sentTo(`@${resumed.eventId}.example`) < 10) await new Promise((resolve) => setTimeout(resolve, 50));
     });
     const resuming = await harness.newWorker(taskQueue);

@@ -24,7 +24,8 @@ describe('notificationFanout and notificationBatch replay their recorded histori
     workflowIdOf: (file) => WORKFLOW_IDS[file],
     changes: [
       {
-        title: 'when batches are sent by activities instead of child workflows, then replay fails with a determinism violation',
+        title:
+          'when batches are sent by activities instead of child workflows, then replay fails with a determinism violation',
         workflowsPath: require.resolve('./fixtures/inline-notification-fanout.workflow'),
         history: 'completed-with-refusals.json',
       },

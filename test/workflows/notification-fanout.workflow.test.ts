@@ -26,23 +26,36 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
   after(() => harness?.close());
 
   /** `count` recipients of one event; every `rejectEvery`-th address is one the SMTP server refuses with 550. */
-  function fanoutInput(count: number, rejectEvery: number, overrides: Partial<NotificationFanoutInput> = {}): NotificationFanoutInput {
+  function fanoutInput(
+    count: number,
+    rejectEvery: number,
+    overrides: Partial<NotificationFanoutInput> = {},
+  ): NotificationFanoutInput {
     const eventId = uniqueId('evt');
     return {
       eventId,
       subject: `Event ${eventId} for {{name}}`,
       text: 'Hello {{name}}, something happened.',
-      recipients: Array.from({ length: count }, (_, i) => ({ email: `${(i + 1) % rejectEvery === 0 ? 'reject' : 'user'}-${i}@${eventId.toLowerCase()}.example`, name: `User ${i}` })),
+      recipients: Array.from({ length: count }, (_, i) => ({
+        email: `${(i + 1) % rejectEvery === 0 ? 'reject' : 'user'}-${i}@${eventId.toLowerCase()}.example`,
+        name: `User ${i}`,
+      })),
       ...overrides,
     };
   }
 
   /** Runs one fan-out to its end; queries progress while the worker still runs (a closed run's query needs one). */
-  async function fanout(input: NotificationFanoutInput): Promise<{ handle: WorkflowHandle; result: NotificationFanoutResult; progress: Progress; elapsedMs: number }> {
+  async function fanout(
+    input: NotificationFanoutInput,
+  ): Promise<{ handle: WorkflowHandle; result: NotificationFanoutResult; progress: Progress; elapsedMs: number }> {
     const taskQueue = uniqueId('fanout-tq');
     const worker = await harness.newWorker(taskQueue);
     const started = performance.now();
-    const handle = await env.client.workflow.start('notificationFanout', { taskQueue, workflowId: notificationWorkflowId(input.eventId), args: [input] });
+    const handle = await env.client.workflow.start('notificationFanout', {
+      taskQueue,
+      workflowId: notificationWorkflowId(input.eventId),
+      args: [input],
+    });
     return worker.runUntil(async () => {
       const result = (await handle.result()) as NotificationFanoutResult;
       const elapsedMs = performance.now() - started;
@@ -51,7 +64,10 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
   }
 
   const mailsOf = (eventId: string) => smtp.messages.filter((m) => m.subject?.startsWith(`Event ${eventId} `));
-  const addressesOf = (mails: ParsedMail[]) => mails.flatMap((m) => (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? '')));
+  const addressesOf = (mails: ParsedMail[]) =>
+    mails.flatMap((m) =>
+      (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? '')),
+    );
 
   it('when 2,000 recipients (and duplicates) are notified and some are refused, then every accepted one gets exactly one email and the refused are listed', async () => {
     const input = fanoutInput(2_000, 50, { batchSize: 100, ratePerSecond: 1_000, concurrency: 20 });
@@ -61,7 +77,14 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
     expect(rejected).to.have.length(40);
 
     const { result, progress, elapsedMs } = await fanout(input);
-    expect(result).to.include({ eventId: input.eventId, recipients: 2_000, duplicatesRemoved: 10, batches: 20, sent: 1_960, failedCount: 40 });
+    expect(result).to.include({
+      eventId: input.eventId,
+      recipients: 2_000,
+      duplicatesRemoved: 10,
+      batches: 20,
+      sent: 1_960,
+      failedCount: 40,
+    });
     expect(result.incompleteBatches).to.deep.equal([]);
     expect(result.failed.map((f) => f.email)).to.deep.equal(rejected);
     for (const failure of result.failed) expect(failure).to.include({ code: 'INVALID_REQUEST', status: 550 });
@@ -75,10 +98,14 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
 
     expect(progress.status).to.equal('COMPLETED');
     expect(progress.details).to.include({ sent: 1_960, failedCount: 40, batchesDone: 20, batches: 20 });
-    const child = await env.client.workflow.getHandle(batchWorkflowId(notificationWorkflowId(input.eventId), 20)).describe();
+    const child = await env.client.workflow
+      .getHandle(batchWorkflowId(notificationWorkflowId(input.eventId), 20))
+      .describe();
     expect(child.status.name).to.equal('COMPLETED');
     expect(child.type).to.equal('notificationBatch');
-    console.log(`      fan-out: ${result.sent} emails + ${result.failedCount} refusals in ${(elapsedMs / 1000).toFixed(1)} s = ${Math.round((result.sent + result.failedCount) / (elapsedMs / 1000))} recipients/s`);
+    console.log(
+      `      fan-out: ${result.sent} emails + ${result.failedCount} refusals in ${(elapsedMs / 1000).toFixed(1)} s = ${Math.round((result.sent + result.failedCount) / (elapsedMs / 1000))} recipients/s`,
+    );
   });
 
   it('when the same event is notified again, then nobody gets a second email and the refusals are reported again', async () => {
@@ -104,7 +131,11 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
   it('when the worker stops in the middle of a batch, then another worker resumes it from its last heartbeat without sending anyone a second email', async () => {
     const input = fanoutInput(60, 1_000, { batchSize: 60, ratePerSecond: 10, concurrency: 1 });
     const taskQueue = uniqueId('fanout-crash-tq');
-    const handle = await env.client.workflow.start('notificationFanout', { taskQueue, workflowId: notificationWorkflowId(input.eventId), args: [input] });
+    const handle = await env.client.workflow.start('notificationFanout', {
+      taskQueue,
+      workflowId: notificationWorkflowId(input.eventId),
+      args: [input],
+    });
     // Uncached, so that no workflow task waits on the stopped worker's sticky queue: the time-skipping
     // server does not hand those back to the normal queue as a full server does after a few seconds.
     const first = await harness.newWorker(taskQueue, { maxCachedWorkflows: 0 });
@@ -115,7 +146,9 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
     const second = await harness.newWorker(taskQueue);
     const result = await second.runUntil(async () => {
       const outcome = (await handle.result()) as NotificationFanoutResult;
-      const batch = (await env.client.workflow.getHandle(batchWorkflowId(notificationWorkflowId(input.eventId), 1)).result()) as NotificationBatchResult;
+      const batch = (await env.client.workflow
+        .getHandle(batchWorkflowId(notificationWorkflowId(input.eventId), 1))
+        .result()) as NotificationBatchResult;
       return { outcome, batch };
     });
     expect(result.outcome).to.include({ sent: 60, failedCount: 0 });
@@ -131,8 +164,11 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
     const { result, progress } = await fanout(input);
     expect(result).to.include({ sent: 0, failedCount: 0, batches: 3 });
     const parent = notificationWorkflowId(input.eventId);
-    expect(result.incompleteBatches.map((b) => ({ batch: b.batch, workflowId: b.workflowId, recipients: b.recipients }))).to.deep.equal([1, 2, 3].map((batch) => ({ batch, workflowId: batchWorkflowId(parent, batch), recipients: 10 })));
-    for (const batch of result.incompleteBatches) expect(batch.message).to.contain('No connector instance named "email.missing"');
+    expect(
+      result.incompleteBatches.map((b) => ({ batch: b.batch, workflowId: b.workflowId, recipients: b.recipients })),
+    ).to.deep.equal([1, 2, 3].map((batch) => ({ batch, workflowId: batchWorkflowId(parent, batch), recipients: 10 })));
+    for (const batch of result.incompleteBatches)
+      expect(batch.message).to.contain('No connector instance named "email.missing"');
     expect(progress.status).to.equal('COMPLETED');
     expect(progress.details).to.deep.include({ incompleteBatches: result.incompleteBatches });
     expect(mailsOf(input.eventId)).to.deep.equal([]);
@@ -143,7 +179,8 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
     for (;;) {
       const mails = mailsOf(eventId);
       if (mails.length >= count) return mails;
-      if (Date.now() > deadline) throw new Error(`${mails.length} of ${count} emails for ${eventId} within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${mails.length} of ${count} emails for ${eventId} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

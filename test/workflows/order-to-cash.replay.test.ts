@@ -17,11 +17,18 @@ describe('orderToCash replays its recorded histories (determinism guard)', funct
       // The cancelInvoice compensation is behind patched(CANCEL_INVOICE_PATCH): capture-failed.json was
       // recorded before it and replays above. The same change without the patch would break that run.
       {
-        title: 'when the cancelInvoice compensation is not behind patched(), then replaying a run recorded before it fails',
+        title:
+          'when the cancelInvoice compensation is not behind patched(), then replaying a run recorded before it fails',
         workflowsPath: require.resolve('../../workflows'),
         webpackConfigHook: (config) => ({
           ...config,
-          resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), '@temporalio/workflow$': require.resolve('./fixtures/unguarded-patched') } },
+          resolve: {
+            ...config.resolve,
+            alias: {
+              ...(config.resolve?.alias as Record<string, string> | undefined),
+              '@temporalio/workflow$': require.resolve('./fixtures/unguarded-patched'),
+            },
+          },
         }),
         history: 'capture-failed.json',
         messageMatches: /cancelInvoice/,

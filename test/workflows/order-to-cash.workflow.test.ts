@@ -36,7 +36,11 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
   async function runOrder(input: OrderToCashInput): Promise<OrderRun> {
     const taskQueue = uniqueId('o2c-tq');
     const worker = await harness.newWorker(taskQueue);
-    const handle = await env.client.workflow.start('orderToCash', { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
+    const handle = await env.client.workflow.start('orderToCash', {
+      taskQueue,
+      workflowId: `order-${input.orderId}`,
+      args: [input],
+    });
     return worker.runUntil(async () => {
       const { outcome } = await settle(handle.result() as Promise<OrderToCashResult>); // observed by the test through expectOrderFailure
       return { handle, outcome, progress: await handle.query(progressQuery) };
@@ -65,7 +69,11 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
         .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType)
         .map((e) => String(e.eventId)),
     );
-    const started = (history.events ?? []).filter((e) => e.activityTaskStartedEventAttributes && scheduled.has(String(e.activityTaskStartedEventAttributes.scheduledEventId)));
+    const started = (history.events ?? []).filter(
+      (e) =>
+        e.activityTaskStartedEventAttributes &&
+        scheduled.has(String(e.activityTaskStartedEventAttributes.scheduledEventId)),
+    );
     return Math.max(0, ...started.map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0));
   }
 
@@ -81,7 +89,15 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     expect(result.salesOrderId).to.be.a('string').and.not.empty;
 
     expect(progress.status).to.equal('COMPLETED');
-    expect(progress.stepsDone).to.deep.equal(['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment', 'createInvoice', 'capturePayment', 'sendConfirmation']);
+    expect(progress.stepsDone).to.deep.equal([
+      'upsertCustomer',
+      'checkStock',
+      'createSalesOrder',
+      'authorizePayment',
+      'createInvoice',
+      'capturePayment',
+      'sendConfirmation',
+    ]);
     expect(progress.compensations).to.deep.equal([]);
 
     const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`);
@@ -97,7 +113,11 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     const taskQueue = uniqueId('recon-tq');
     const worker = await harness.newWorker(taskQueue);
     const report = await worker.runUntil(
-      env.client.workflow.execute('invoiceReconciliation', { taskQueue, workflowId: uniqueId('reconciliation'), args: [{ window: { from, to }, reportTo: ['finance@shop.example'] }] }) as Promise<ReconciliationReport>,
+      env.client.workflow.execute('invoiceReconciliation', {
+        taskQueue,
+        workflowId: uniqueId('reconciliation'),
+        args: [{ window: { from, to }, reportTo: ['finance@shop.example'] }],
+      }) as Promise<ReconciliationReport>,
     );
     const row = report.rows.find((candidate) => candidate.invoiceId === order.invoiceId);
     expect(row).to.deep.include({ class: 'matched', paidAmount: 4498, currency: 'EUR', paymentIds: [order.paymentId] });
@@ -109,7 +129,15 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     const { handle, outcome, progress } = await runOrder(input);
     const result = await outcome;
     expect(result.invoiceId).to.equal(null);
-    expect(progress.stepsDone).to.deep.equal(['upsertCustomer', 'checkStock', 'createSalesOrder', 'authorizePayment', 'invoiceByErpBillingRun', 'capturePayment', 'sendConfirmation']);
+    expect(progress.stepsDone).to.deep.equal([
+      'upsertCustomer',
+      'checkStock',
+      'createSalesOrder',
+      'authorizePayment',
+      'invoiceByErpBillingRun',
+      'capturePayment',
+      'sendConfirmation',
+    ]);
     expect(await attemptsOf(handle, 'createInvoice')).to.equal(0);
     expect(await countSandboxRecords(db.models, 'erp.main', 'invoices')).to.equal(invoicesBefore);
     const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} is confirmed`);
@@ -148,21 +176,35 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     await inject('erp.main', 'createInvoice', 'INVALID_REQUEST', 1);
     const { outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'createInvoice', code: 'INVALID_REQUEST' });
-    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal([
+      'voidPayment:done',
+      'cancelSalesOrder:done',
+      'notifyCustomer:done',
+    ]);
   });
 
   it('when the capture fails for good, then the invoice is cancelled, the authorization voided and the order cancelled', async () => {
     await inject('payment.main', 'capture', 'FORBIDDEN', 1);
     const { handle, outcome, progress } = await runOrder(newOrderInput());
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'capturePayment', code: 'FORBIDDEN' });
-    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['cancelInvoice:done', 'voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal([
+      'cancelInvoice:done',
+      'voidPayment:done',
+      'cancelSalesOrder:done',
+      'notifyCustomer:done',
+    ]);
     const history = await handle.fetchHistory();
     const invoiceId = (history.events ?? [])
       .map((event) => event.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data)
-      .map((data) => (data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { number?: string; id?: string }) : null))
+      .map((data) =>
+        data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { number?: string; id?: string }) : null,
+      )
       .find((result) => result?.number?.startsWith('INV-'))?.id;
     const erp = harness.registry.resolve('erp', 'erp.main');
-    const invoices = await erp.listInvoices({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() }, null);
+    const invoices = await erp.listInvoices(
+      { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() },
+      null,
+    );
     expect(invoices.items.find((invoice) => invoice.id === invoiceId)?.status).to.equal('cancelled');
   });
 
@@ -171,7 +213,12 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     input.customer.email = `reject-${input.orderId.toLowerCase()}@customer.example`;
     const { outcome, progress } = await runOrder(input);
     expect(await expectOrderFailure(outcome)).to.deep.equal({ step: 'sendConfirmation', code: 'INVALID_REQUEST' });
-    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['cancelInvoice:done', 'refundPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:failed']);
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal([
+      'cancelInvoice:done',
+      'refundPayment:done',
+      'cancelSalesOrder:done',
+      'notifyCustomer:failed',
+    ]);
   });
 
   it('when the ERP answers 503 twice, then the step is retried with backoff and the order completes once', async () => {
@@ -196,18 +243,30 @@ describe('orderToCash workflow (time-skipping server, sandbox connectors, real S
     const input = newOrderInput();
     const taskQueue = uniqueId('o2c-tq');
     const worker = await harness.newWorker(taskQueue);
-    const handle = await env.client.workflow.start('orderToCash', { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
+    const handle = await env.client.workflow.start('orderToCash', {
+      taskQueue,
+      workflowId: `order-${input.orderId}`,
+      args: [input],
+    });
     const { error, progress } = await worker.runUntil(async () => {
       // Time only skips while a test awaits a result, so the retries here run in real time.
-      while ((await handle.query(progressQuery)).currentStep !== 'createInvoice') await new Promise((r) => setTimeout(r, 50));
+      while ((await handle.query(progressQuery)).currentStep !== 'createInvoice')
+        await new Promise((r) => setTimeout(r, 50));
       await handle.cancel();
-      const error = await handle.result().then(() => null, (e: unknown) => e);
+      const error = await handle.result().then(
+        () => null,
+        (e: unknown) => e,
+      );
       return { error, progress: await handle.query(progressQuery) };
     });
     expect(error).to.be.instanceOf(WorkflowFailedError);
     expect((error as WorkflowFailedError).cause).to.be.instanceOf(CancelledFailure);
     expect(progress.status).to.equal('CANCELLED');
-    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal(['voidPayment:done', 'cancelSalesOrder:done', 'notifyCustomer:done']);
+    expect(progress.compensations.map((c) => `${c.step}:${c.outcome}`)).to.deep.equal([
+      'voidPayment:done',
+      'cancelSalesOrder:done',
+      'notifyCustomer:done',
+    ]);
     const mail = await smtp.waitFor((m) => m.subject === `Your order ${input.orderId} could not be completed`);
     expect(mail.text).to.contain('cancelled');
   });

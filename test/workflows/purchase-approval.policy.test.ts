@@ -39,7 +39,10 @@ describe('purchaseApproval decided by the server policy (time-skipping server, p
   async function failureOf(request: PurchaseRequest) {
     const ordersBefore = await countSandboxRecords(h.db.models, 'erp.main', 'purchaseOrders');
     const { error, progress } = await h.run(request, async (handle) => ({
-      error: await handle.result().then(() => null, (e: unknown) => e),
+      error: await handle.result().then(
+        () => null,
+        (e: unknown) => e,
+      ),
       progress: await handle.query(progressQuery),
     }));
     expect(error).to.be.instanceOf(WorkflowFailedError);
@@ -62,9 +65,17 @@ describe('purchaseApproval decided by the server policy (time-skipping server, p
     });
     // 250.00 EUR: approved at once under the default, one approver (the policy's first link) under CC-4711's.
     expect(pending).to.deep.include({ step: 1, steps: 1, approver: small.people.second });
-    expect(result).to.deep.include({ decision: 'approved', decidedBy: [small.people.second], policy: 'cc-4711', automatic: false });
+    expect(result).to.deep.include({
+      decision: 'approved',
+      decidedBy: [small.people.second],
+      policy: 'cc-4711',
+      automatic: false,
+    });
 
-    const elsewhere = newPurchaseRequest('small', { policyYaml: withCostCentrePolicy, input: { costCentre: 'CC-9999' } });
+    const elsewhere = newPurchaseRequest('small', {
+      policyYaml: withCostCentrePolicy,
+      input: { costCentre: 'CC-9999' },
+    });
     const byDefault = await h.run(elsewhere, (handle) => handle.result());
     expect(byDefault).to.deep.include({ decision: 'approved', automatic: true, policy: 'default' });
 
@@ -83,7 +94,13 @@ describe('purchaseApproval decided by the server policy (time-skipping server, p
     const { people } = request;
     const smuggled: PurchaseApprovalInput = {
       ...request.input,
-      policy: { oneApproverFrom: 9e15, twoApproversFrom: 9e15 + 1, reminderAfter: '24h', escalateAfter: '48h', autoRejectAfter: '7d' },
+      policy: {
+        oneApproverFrom: 9e15,
+        twoApproversFrom: 9e15 + 1,
+        reminderAfter: '24h',
+        escalateAfter: '48h',
+        autoRejectAfter: '7d',
+      },
       approvers: [{ email: people.requester, managerEmail: people.requester }],
     };
     const ordersBefore = await countSandboxRecords(h.db.models, 'erp.main', 'purchaseOrders');
@@ -115,7 +132,10 @@ describe('purchaseApproval decided by the server policy (time-skipping server, p
   it('when the requester is in the chain and too few links are left for the total, then the run fails ApprovalPolicyUnresolved and nothing is ordered', async () => {
     const request = newPurchaseRequest('large');
     const { people } = request;
-    const { failure, progress, ordersCreated, mails } = await failureOf({ ...request, input: { ...request.input, requester: { email: people.first, name: 'Approver' } } });
+    const { failure, progress, ordersCreated, mails } = await failureOf({
+      ...request,
+      input: { ...request.input, requester: { email: people.first, name: 'Approver' } },
+    });
     expect(failure.type).to.equal('ApprovalPolicyUnresolved');
     expect(failure.nonRetryable).to.equal(true);
     expect(failure.message).to.equal(
@@ -131,7 +151,9 @@ describe('purchaseApproval decided by the server policy (time-skipping server, p
       defaultPolicyYaml(people).replace('  default:\n', '  finance:\n    costCentres: [CC-1000]\n');
     const noPolicy = await failureOf(newPurchaseRequest('medium', { policyYaml: onlyOther }));
     expect(noPolicy.failure.type).to.equal('ApprovalPolicyUnresolved');
-    expect(noPolicy.failure.message).to.match(/No approval policy decides cost centre CC-4711, and there is no default policy \(policies: finance;/);
+    expect(noPolicy.failure.message).to.match(
+      /No approval policy decides cost centre CC-4711, and there is no default policy \(policies: finance;/,
+    );
     expect(noPolicy.ordersCreated).to.equal(0);
 
     const inDollars = await failureOf(newPurchaseRequest('small', { input: { currency: 'USD' } }));

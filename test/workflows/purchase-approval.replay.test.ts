@@ -6,7 +6,13 @@ const unguardedPatch: Pick<BundleOptions, 'workflowsPath' | 'webpackConfigHook'>
   workflowsPath: require.resolve('../../workflows'),
   webpackConfigHook: (config) => ({
     ...config,
-    resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), '@temporalio/workflow$': require.resolve('./fixtures/unguarded-patched') } },
+    resolve: {
+      ...config.resolve,
+      alias: {
+        ...(config.resolve?.alias as Record<string, string> | undefined),
+        '@temporalio/workflow$': require.resolve('./fixtures/unguarded-patched'),
+      },
+    },
   }),
 };
 
@@ -38,12 +44,14 @@ describe('purchaseApproval replays its recorded histories (determinism guard)', 
     },
     changes: [
       {
-        title: 'when the approver is no longer emailed before the first wait, then replaying a run from before the policy moved to the server fails',
+        title:
+          'when the approver is no longer emailed before the first wait, then replaying a run from before the policy moved to the server fails',
         workflowsPath: require.resolve('./fixtures/unannounced-purchase-approval.workflow'),
         history: 'escalated-approved-by-manager.json',
       },
       {
-        title: 'when the approver is no longer emailed before the first wait, then replaying a run on the server policy fails',
+        title:
+          'when the approver is no longer emailed before the first wait, then replaying a run on the server policy fails',
         workflowsPath: require.resolve('./fixtures/unannounced-purchase-approval.workflow'),
         history: 'policy-escalated-approved-by-manager.json',
       },
@@ -54,7 +62,8 @@ describe('purchaseApproval replays its recorded histories (determinism guard)', 
         ...unguardedPatch,
         history: 'approved-by-two.json',
         // The lookup (an activity) meets the status upsert the old run recorded instead.
-        messageMatches: /Activity machine does not handle this event: HistoryEvent\(id: 6, UpsertWorkflowSearchAttributes\)/,
+        messageMatches:
+          /Activity machine does not handle this event: HistoryEvent\(id: 6, UpsertWorkflowSearchAttributes\)/,
       },
     ],
   });

@@ -41,7 +41,9 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
     const result = await h.run(request, async (handle, env) => {
       await waitForPending(handle, 1, people.first);
       await env.sleep('25h');
-      const reminder = await h.smtp.waitFor((m) => m.subject === `Reminder: purchase request ${input.requestId} is waiting for your approval`);
+      const reminder = await h.smtp.waitFor(
+        (m) => m.subject === `Reminder: purchase request ${input.requestId} is waiting for your approval`,
+      );
       expect(recipientsOf(reminder)).to.deep.equal([people.first]);
       expect((await handle.query(progressQuery)).pending).to.deep.include({ approver: people.first, escalated: false });
       await env.sleep('20h'); // still before the escalation: no second reminder
@@ -62,14 +64,23 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
       await env.sleep('49h');
       const pending = await waitForPending(handle, 1, people.firstManager);
       const pendingSince = await sinceStart(handle, pending.since);
-      const escalation = await h.smtp.waitFor((m) => m.subject === `Escalated: purchase request ${input.requestId} needs your approval`);
+      const escalation = await h.smtp.waitFor(
+        (m) => m.subject === `Escalated: purchase request ${input.requestId} needs your approval`,
+      );
       expect(recipientsOf(escalation)).to.deep.equal([people.firstManager]);
       expect(escalation.text).to.contain(people.first);
-      const answer = await handle.executeUpdate(approveUpdate, { args: [{ approver: people.firstManager, comment: 'approved in their absence' }] });
+      const answer = await handle.executeUpdate(approveUpdate, {
+        args: [{ approver: people.firstManager, comment: 'approved in their absence' }],
+      });
       expect(answer.status).to.equal('approved');
       return { pending, pendingSince, result: await handle.result() };
     });
-    expect(pending).to.deep.include({ step: 1, approver: people.firstManager, escalated: true, escalatedFrom: people.first });
+    expect(pending).to.deep.include({
+      step: 1,
+      approver: people.firstManager,
+      escalated: true,
+      escalatedFrom: people.first,
+    });
     expect(pendingSince).to.be.within(48 * HOUR, 48 * HOUR + 60_000);
     expect(result).to.deep.include({ decision: 'approved', decidedBy: [people.firstManager] });
     expect(result.decisions[0]).to.deep.include({ byManager: true, comment: 'approved in their absence' });
@@ -97,9 +108,18 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
     const { result, closedAfter, timers } = await h.run(request, async (handle) => {
       const result = await handle.result(); // awaiting the result lets the server skip time
       const { startTime, closeTime } = await handle.describe();
-      return { result, closedAfter: (closeTime?.getTime() ?? 0) - startTime.getTime(), timers: await timerAccounting(handle) };
+      return {
+        result,
+        closedAfter: (closeTime?.getTime() ?? 0) - startTime.getTime(),
+        timers: await timerAccounting(handle),
+      };
     });
-    expect(result).to.deep.include({ decision: 'rejected', automatic: true, decidedBy: [], reason: 'No decision was made within 7d of the request.' });
+    expect(result).to.deep.include({
+      decision: 'rejected',
+      automatic: true,
+      decidedBy: [],
+      reason: 'No decision was made within 7d of the request.',
+    });
     expect(result.purchaseOrderId).to.equal(undefined);
     expect(closedAfter).to.be.within(7 * DAY, 7 * DAY + 60_000);
     // request, reminder (24 h), escalation (48 h), deadline (7 d): each fired once, none left behind.
@@ -118,7 +138,11 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
       await env.sleep(7 * DAY - 60_000);
       await handle.executeUpdate(approveUpdate, { args: [{ approver: people.firstManager }] });
       const result = await handle.result();
-      return { result, decidedAfter: await sinceStart(handle, result.decisions[0]?.at ?? ''), timers: await timerAccounting(handle) };
+      return {
+        result,
+        decidedAfter: await sinceStart(handle, result.decisions[0]?.at ?? ''),
+        timers: await timerAccounting(handle),
+      };
     });
     expect(result.decision).to.equal('approved');
     expect(result.purchaseOrderId).to.be.a('string');
@@ -127,7 +151,10 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
   });
 
   it('when the server policy sets its own durations, then each step has its own reminder and escalation, and the deadline counts from the request', async () => {
-    const request = newPurchaseRequest('large', { policyYaml: (people) => defaultPolicyYaml(people, { reminderAfter: '1h', escalateAfter: '2 hours', autoRejectAfter: DAY }) });
+    const request = newPurchaseRequest('large', {
+      policyYaml: (people) =>
+        defaultPolicyYaml(people, { reminderAfter: '1h', escalateAfter: '2 hours', autoRejectAfter: DAY }),
+    });
     const { input, people } = request;
     const { stepTwoAsked, closedAfter, result } = await h.run(request, async (handle, env) => {
       await waitForPending(handle, 1);
@@ -136,7 +163,11 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
       const asked = await waitForPending(handle, 2, people.second);
       const stepTwoAsked = await sinceStart(handle, asked.since);
       await env.sleep('90m'); // 1 h after step 2 was asked: its reminder
-      await h.smtp.waitFor((m) => m.subject === `Reminder: purchase request ${input.requestId} is waiting for your approval` && recipientsOf(m).includes(people.second));
+      await h.smtp.waitFor(
+        (m) =>
+          m.subject === `Reminder: purchase request ${input.requestId} is waiting for your approval` &&
+          recipientsOf(m).includes(people.second),
+      );
       await env.sleep('1h'); // 2 h after step 2 was asked: escalated to the second approver's manager
       await waitForPending(handle, 2, people.secondManager);
       const result = await handle.result();
@@ -144,7 +175,11 @@ describe('purchaseApproval timers (time-skipping server): reminder, escalation, 
       return { stepTwoAsked, closedAfter: (closeTime?.getTime() ?? 0) - startTime.getTime(), result };
     });
     expect(stepTwoAsked).to.be.within(30 * 60_000, 31 * 60_000);
-    expect(result).to.deep.include({ decision: 'rejected', automatic: true, reason: 'No decision was made within 86400000 ms of the request.' });
+    expect(result).to.deep.include({
+      decision: 'rejected',
+      automatic: true,
+      reason: 'No decision was made within 86400000 ms of the request.',
+    });
     expect(closedAfter).to.be.within(DAY, DAY + 60_000);
     expect(mailsAbout(input.requestId, 'Reminder:').map(recipientsOf)).to.deep.equal([[people.second]]);
     expect(mailsAbout(input.requestId, 'Escalated:').map(recipientsOf)).to.deep.equal([[people.secondManager]]);

@@ -52,18 +52,39 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
   it('when the total is below the first threshold, then it is approved at once, ordered in the ERP and the requester told', async () => {
     const request = newPurchaseRequest('small');
     const { input, people } = request;
-    const { result, progress } = await h.run(request, async (handle) => ({ result: await handle.result(), progress: await handle.query(progressQuery) }));
-    expect(result).to.deep.include({ requestId: input.requestId, decision: 'approved', decidedBy: [], automatic: true, total: { amount: 25_000, currency: 'EUR' }, policy: 'default' });
-    expect(progress.stepsDone).to.deep.equal(['approvalPolicy', 'autoApproval', 'createPurchaseOrder', 'notifyRequester']);
+    const { result, progress } = await h.run(request, async (handle) => ({
+      result: await handle.result(),
+      progress: await handle.query(progressQuery),
+    }));
+    expect(result).to.deep.include({
+      requestId: input.requestId,
+      decision: 'approved',
+      decidedBy: [],
+      automatic: true,
+      total: { amount: 25_000, currency: 'EUR' },
+      policy: 'default',
+    });
+    expect(progress.stepsDone).to.deep.equal([
+      'approvalPolicy',
+      'autoApproval',
+      'createPurchaseOrder',
+      'notifyRequester',
+    ]);
     expect(progress.status).to.equal('COMPLETED');
     expect(progress.pending).to.equal(undefined);
 
     const order = await h.db.models.SandboxRecord.findOne({ where: { id: result.purchaseOrderId ?? '' } });
-    expect(order?.data).to.deep.include({ externalReference: input.requestId, supplier: 'ACME Office Supplies', currency: 'EUR' });
+    expect(order?.data).to.deep.include({
+      externalReference: input.requestId,
+      supplier: 'ACME Office Supplies',
+      currency: 'EUR',
+    });
     const mail = await h.smtp.waitFor((m) => m.subject === `Your purchase request ${input.requestId} is approved`);
     expect(recipientsOf(mail)).to.deep.equal([people.requester]);
     expect(mail.text).to.contain(result.purchaseOrderId).and.contain('below the approval threshold');
-    expect(h.smtp.messages.some((m) => m.subject?.startsWith('Approval needed') && m.subject.includes(input.requestId))).to.equal(false);
+    expect(
+      h.smtp.messages.some((m) => m.subject?.startsWith('Approval needed') && m.subject.includes(input.requestId)),
+    ).to.equal(false);
   });
 
   it('when one approver is needed and approves, then the update answers at once and the order is created', async () => {
@@ -73,17 +94,27 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
     const { answer, result, timers } = await h.run(request, async (handle) => {
       const pending = await waitForPending(handle, 1, people.first);
       expect(pending).to.deep.include({ steps: 1, escalated: false });
-      const ask = await h.smtp.waitFor((m) => m.subject === `Approval needed: purchase request ${input.requestId} (€2,400.00)`);
+      const ask = await h.smtp.waitFor(
+        (m) => m.subject === `Approval needed: purchase request ${input.requestId} (€2,400.00)`,
+      );
       expect(recipientsOf(ask)).to.deep.equal([people.first]);
       expect(ask.text).to.contain(`/v1/runs/purchase-${input.requestId}/updates/approve`);
       // The mail arrives before the workflow task that starts the reminder's timer: decide once that wait began.
       while ((await timerAccounting(handle)).started === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-      const answer = await handle.executeUpdate(approveUpdate, { args: [{ approver: people.first.toUpperCase(), comment: 'ok for Q3' }] });
+      const answer = await handle.executeUpdate(approveUpdate, {
+        args: [{ approver: people.first.toUpperCase(), comment: 'ok for Q3' }],
+      });
       return { answer, result: await handle.result(), timers: await timerAccounting(handle) };
     });
     expect(answer).to.deep.include({ requestId: input.requestId, status: 'approved', pending: null, automatic: false });
     expect(answer.decisions).to.have.length(1);
-    expect(answer.decisions[0]).to.deep.include({ step: 1, approver: people.first, decision: 'approved', comment: 'ok for Q3', byManager: false });
+    expect(answer.decisions[0]).to.deep.include({
+      step: 1,
+      approver: people.first,
+      decision: 'approved',
+      comment: 'ok for Q3',
+      byManager: false,
+    });
     expect(result).to.deep.include({ decision: 'approved', decidedBy: [people.first], automatic: false });
     expect(await countSandboxRecords(h.db.models, 'erp.main', 'purchaseOrders')).to.equal(ordersBefore + 1);
     // Every wait's timer was cancelled when the decision came: none outlives its step.
@@ -102,7 +133,11 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
       const early = await refusalOf(handle.executeUpdate(approveUpdate, { args: [{ approver: people.second }] }));
       const afterFirst = await handle.executeUpdate(approveUpdate, { args: [{ approver: people.first }] });
       await waitForPending(handle, 2, people.second);
-      await h.smtp.waitFor((m) => m.subject?.startsWith(`Approval needed: purchase request ${input.requestId}`) === true && recipientsOf(m).includes(people.second));
+      await h.smtp.waitFor(
+        (m) =>
+          m.subject?.startsWith(`Approval needed: purchase request ${input.requestId}`) === true &&
+          recipientsOf(m).includes(people.second),
+      );
       await handle.executeUpdate(approveUpdate, { args: [{ approver: people.second, comment: 'budget checked' }] });
       return { afterFirst, early, result: await handle.result(), progress: await handle.query(progressQuery) };
     });
@@ -113,8 +148,16 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
     expect(result.decidedBy).to.deep.equal([people.first, people.second]);
     expect(result.decision).to.equal('approved');
     expect(result.purchaseOrderId).to.be.a('string');
-    expect(progress.stepsDone).to.deep.equal(['approvalPolicy', 'approval-1', 'approval-2', 'createPurchaseOrder', 'notifyRequester']);
-    const asks = h.smtp.messages.filter((m) => m.subject?.startsWith(`Approval needed: purchase request ${input.requestId}`));
+    expect(progress.stepsDone).to.deep.equal([
+      'approvalPolicy',
+      'approval-1',
+      'approval-2',
+      'createPurchaseOrder',
+      'notifyRequester',
+    ]);
+    const asks = h.smtp.messages.filter((m) =>
+      m.subject?.startsWith(`Approval needed: purchase request ${input.requestId}`),
+    );
     expect(asks.map(recipientsOf)).to.deep.equal([[people.first], [people.second]]);
     expect(asks[1]?.text).to.contain('approval 2 of 2');
   });
@@ -128,41 +171,67 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
       await handle.executeUpdate(approveUpdate, { args: [{ approver: people.first }] });
       await waitForPending(handle, 2);
       // The workflow's own rule, for callers that bypass the API's schema.
-      const noReason = await refusalOf(handle.executeUpdate(rejectUpdate, { args: [{ approver: people.second, comment: '  ' }] }));
-      const answer = await handle.executeUpdate(rejectUpdate, { args: [{ approver: people.second, comment: 'Use the framework contract with Globex instead.' }] });
-      expect(answer).to.deep.include({ status: 'rejected', pending: null, reason: 'Use the framework contract with Globex instead.' });
+      const noReason = await refusalOf(
+        handle.executeUpdate(rejectUpdate, { args: [{ approver: people.second, comment: '  ' }] }),
+      );
+      const answer = await handle.executeUpdate(rejectUpdate, {
+        args: [{ approver: people.second, comment: 'Use the framework contract with Globex instead.' }],
+      });
+      expect(answer).to.deep.include({
+        status: 'rejected',
+        pending: null,
+        reason: 'Use the framework contract with Globex instead.',
+      });
       return { noReason, result: await handle.result() };
     });
     expect(noReason.message).to.contain('needs a comment');
-    expect(result).to.deep.include({ decision: 'rejected', reason: 'Use the framework contract with Globex instead.', decidedBy: [people.first, people.second], automatic: false });
+    expect(result).to.deep.include({
+      decision: 'rejected',
+      reason: 'Use the framework contract with Globex instead.',
+      decidedBy: [people.first, people.second],
+      automatic: false,
+    });
     expect(result.purchaseOrderId).to.equal(undefined);
     expect(await countSandboxRecords(h.db.models, 'erp.main', 'purchaseOrders')).to.equal(ordersBefore);
     const mail = await h.smtp.waitFor((m) => m.subject === `Your purchase request ${input.requestId} was rejected`);
     expect(recipientsOf(mail)).to.deep.equal([people.requester]);
-    expect(mail.text).to.contain(`by ${people.second}`).and.contain('Reason: Use the framework contract with Globex instead.');
+    expect(mail.text)
+      .to.contain(`by ${people.second}`)
+      .and.contain('Reason: Use the framework contract with Globex instead.');
   });
 
   it('when someone other than the pending approver decides, then the validator refuses it and nothing changes', async () => {
     const request = newPurchaseRequest('medium');
     const { people } = request;
-    const { refusals, before, after, accepted, afterDecision, acceptedInTheEnd } = await h.run(request, async (handle) => {
-      await waitForPending(handle, 1);
-      const before = await handle.query(progressQuery);
-      const refusals = [
-        await refusalOf(handle.executeUpdate(approveUpdate, { args: [{ approver: 'mallory@corp.example' }] })),
-        await refusalOf(handle.executeUpdate(rejectUpdate, { args: [{ approver: people.requester, comment: 'never mind' }] })),
-        // The manager may decide only once the step is escalated.
-        await refusalOf(handle.executeUpdate(approveUpdate, { args: [{ approver: people.firstManager }] })),
-      ];
-      const after = await handle.query(progressQuery);
-      const accepted = await acceptedUpdates(handle);
-      await handle.executeUpdate(approveUpdate, { args: [{ approver: people.first }] });
-      const afterDecision = await refusalOf(handle.executeUpdate(rejectUpdate, { args: [{ approver: people.first, comment: 'changed my mind' }] }));
-      await handle.result();
-      return { refusals, before, after, accepted, afterDecision, acceptedInTheEnd: await acceptedUpdates(handle) };
-    });
-    expect(refusals[0]?.message).to.equal(`mallory@corp.example may not decide step 1 of 1: it is waiting for ${people.first}.`);
-    expect(refusals.map((r) => r.message)).to.satisfy((messages: string[]) => messages.every((m) => m.includes('may not decide')));
+    const { refusals, before, after, accepted, afterDecision, acceptedInTheEnd } = await h.run(
+      request,
+      async (handle) => {
+        await waitForPending(handle, 1);
+        const before = await handle.query(progressQuery);
+        const refusals = [
+          await refusalOf(handle.executeUpdate(approveUpdate, { args: [{ approver: 'mallory@corp.example' }] })),
+          await refusalOf(
+            handle.executeUpdate(rejectUpdate, { args: [{ approver: people.requester, comment: 'never mind' }] }),
+          ),
+          // The manager may decide only once the step is escalated.
+          await refusalOf(handle.executeUpdate(approveUpdate, { args: [{ approver: people.firstManager }] })),
+        ];
+        const after = await handle.query(progressQuery);
+        const accepted = await acceptedUpdates(handle);
+        await handle.executeUpdate(approveUpdate, { args: [{ approver: people.first }] });
+        const afterDecision = await refusalOf(
+          handle.executeUpdate(rejectUpdate, { args: [{ approver: people.first, comment: 'changed my mind' }] }),
+        );
+        await handle.result();
+        return { refusals, before, after, accepted, afterDecision, acceptedInTheEnd: await acceptedUpdates(handle) };
+      },
+    );
+    expect(refusals[0]?.message).to.equal(
+      `mallory@corp.example may not decide step 1 of 1: it is waiting for ${people.first}.`,
+    );
+    expect(refusals.map((r) => r.message)).to.satisfy((messages: string[]) =>
+      messages.every((m) => m.includes('may not decide')),
+    );
     expect(after).to.deep.equal(before);
     // A refused update leaves no trace in the history.
     expect(accepted).to.equal(0);
@@ -190,14 +259,23 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
   });
 
   it('when the ERP answers 503 twice, then the purchase order is retried and created once', async () => {
-    await injectSandboxFault(h.db.models, { instance: 'erp.main', operation: 'createPurchaseOrder', code: 'VENDOR_UNAVAILABLE', times: 2 });
+    await injectSandboxFault(h.db.models, {
+      instance: 'erp.main',
+      operation: 'createPurchaseOrder',
+      code: 'VENDOR_UNAVAILABLE',
+      times: 2,
+    });
     const request = newPurchaseRequest('small');
     const ordersBefore = await countSandboxRecords(h.db.models, 'erp.main', 'purchaseOrders');
     const { result, attempt } = await h.run(request, async (handle) => {
       const result = await handle.result();
       const events = (await handle.fetchHistory()).events ?? [];
-      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createPurchaseOrder');
-      const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled?.eventId));
+      const scheduled = events.find(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createPurchaseOrder',
+      );
+      const started = events.find(
+        (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled?.eventId),
+      );
       return { result, attempt: started?.activityTaskStartedEventAttributes?.attempt };
     });
     expect(attempt).to.equal(3);
@@ -206,11 +284,19 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
   });
 
   it('when the ERP refuses the approved order for good, then the run fails at that step and the requester is not told it was approved', async () => {
-    await injectSandboxFault(h.db.models, { instance: 'erp.main', operation: 'createPurchaseOrder', code: 'INVALID_REQUEST', times: null });
+    await injectSandboxFault(h.db.models, {
+      instance: 'erp.main',
+      operation: 'createPurchaseOrder',
+      code: 'INVALID_REQUEST',
+      times: null,
+    });
     const request = newPurchaseRequest('small');
     const { input } = request;
     const { error, progress } = await h.run(request, async (handle) => ({
-      error: await handle.result().then(() => null, (e: unknown) => e),
+      error: await handle.result().then(
+        () => null,
+        (e: unknown) => e,
+      ),
       progress: await handle.query(progressQuery),
     }));
     expect(error).to.be.instanceOf(WorkflowFailedError);
@@ -228,7 +314,10 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
       await waitForPending(handle, 1);
       while ((await timerAccounting(handle)).started === 0) await new Promise((resolve) => setTimeout(resolve, 50)); // the reminder's wait began
       await handle.cancel();
-      const error = await handle.result().then(() => null, (e: unknown) => e);
+      const error = await handle.result().then(
+        () => null,
+        (e: unknown) => e,
+      );
       return { error, progress: await handle.query(progressQuery), timers: await timerAccounting(handle) };
     });
     expect(error).to.be.instanceOf(WorkflowFailedError);
@@ -265,9 +354,17 @@ describe('purchaseApproval decisions (time-skipping server, sandbox ERP, real SM
       },
     );
     expect(result.decidedBy).to.deep.equal([people.first, people.second]);
-    expect(progress.stepsDone).to.deep.equal(['approvalPolicy', 'approval-1', 'approval-2', 'createPurchaseOrder', 'notifyRequester']);
+    expect(progress.stepsDone).to.deep.equal([
+      'approvalPolicy',
+      'approval-1',
+      'approval-2',
+      'createPurchaseOrder',
+      'notifyRequester',
+    ]);
     await h.smtp.waitFor((m) => m.subject === `Your purchase request ${input.requestId} is approved`);
-    const asks = h.smtp.messages.filter((m) => m.subject?.startsWith(`Approval needed: purchase request ${input.requestId}`));
+    const asks = h.smtp.messages.filter((m) =>
+      m.subject?.startsWith(`Approval needed: purchase request ${input.requestId}`),
+    );
     expect(asks.map(recipientsOf)).to.deep.equal([[people.first]]);
   });
 });

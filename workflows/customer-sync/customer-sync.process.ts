@@ -3,7 +3,8 @@ import { BusinessKey, ProcessStatus } from '../shared/search-attributes';
 import { customerSyncInputSchema } from './customer-sync.input';
 import { CUSTOMER_SYNC_DEFAULTS, customerSyncWorkflowId } from './customer-sync.types';
 
-const syncNameOf = (input: { syncName?: string | undefined }): string => input.syncName ?? CUSTOMER_SYNC_DEFAULTS.syncName;
+const syncNameOf = (input: { syncName?: string | undefined }): string =>
+  input.syncName ?? CUSTOMER_SYNC_DEFAULTS.syncName;
 
 /**
  * A scheduled batch. Started through the API its workflow ID is `customer-sync-<syncName>`, so a

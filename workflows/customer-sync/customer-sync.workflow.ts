@@ -1,4 +1,12 @@
-import { ApplicationFailure, continueAsNew, isCancellation, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { SyncContactPageResult } from '../../activities/customer-sync.activities';
 import { connectorCall, syncPageCall } from '../shared/activity-options';
@@ -39,7 +47,11 @@ const pages = proxyActivities<Activities>(syncPageCall);
 export async function customerSync(input: CustomerSyncInput): Promise<CustomerSyncResult> {
   const { workflowId, firstExecutionRunId, startTime } = workflowInfo();
   const syncName = input.syncName ?? CUSTOMER_SYNC_DEFAULTS.syncName;
-  const use = { crm: input.connectors?.crm ?? 'crm.main', erp: input.connectors?.erp ?? 'erp.main', email: input.connectors?.email ?? 'email.main' };
+  const use = {
+    crm: input.connectors?.crm ?? 'crm.main',
+    erp: input.connectors?.erp ?? 'erp.main',
+    email: input.connectors?.email ?? 'email.main',
+  };
   const pageSize = input.pageSize ?? CUSTOMER_SYNC_DEFAULTS.pageSize;
   const concurrency = input.concurrency ?? CUSTOMER_SYNC_DEFAULTS.concurrency;
   const pagesPerRun = input.pagesPerRun ?? CUSTOMER_SYNC_DEFAULTS.pagesPerRun;
@@ -51,7 +63,8 @@ export async function customerSync(input: CustomerSyncInput): Promise<CustomerSy
     ? { ...input.carried, totals: { ...input.carried.totals }, failures: [...input.carried.failures] }
     : { cursor: null, cursorVersion: 0, totals: emptyTotals(), failures: [], runs: 0 };
   let skip: string[] = [];
-  const showProgress = () => progress.setDetails({ syncName, run: state.runs + 1, ...state.totals, cursorVersion: state.cursorVersion });
+  const showProgress = () =>
+    progress.setDetails({ syncName, run: state.runs + 1, ...state.totals, cursorVersion: state.cursorVersion });
   showProgress();
 
   const count = (page: SyncContactPageResult) => {
@@ -93,12 +106,26 @@ export async function customerSync(input: CustomerSyncInput): Promise<CustomerSy
     }
     reachedEnd = await progress.step('syncPages', async () => {
       for (let pagesThisRun = 1; ; pagesThisRun++) {
-        const page = await pages.syncContactPage({ crm: use.crm, erp: use.erp, syncName, cursor: state.cursor, pageSize, concurrency, ...(skip.length > 0 ? { skip } : {}) });
+        const page = await pages.syncContactPage({
+          crm: use.crm,
+          erp: use.erp,
+          syncName,
+          cursor: state.cursor,
+          pageSize,
+          concurrency,
+          ...(skip.length > 0 ? { skip } : {}),
+        });
         count(page);
         const atEnd = page.nextCursor === null;
         // At the end the cursor stays before the last page (the feed gives none past it); its records are the tail.
         const cursor = atEnd ? state.cursor : page.nextCursor;
-        await steps.saveSyncCursor({ syncName, cursor, tail: atEnd ? (page.versions ?? []) : [], version: state.cursorVersion + 1, workflowId });
+        await steps.saveSyncCursor({
+          syncName,
+          cursor,
+          tail: atEnd ? (page.versions ?? []) : [],
+          version: state.cursorVersion + 1,
+          workflowId,
+        });
         state.cursor = cursor;
         state.cursorVersion++;
         skip = [];

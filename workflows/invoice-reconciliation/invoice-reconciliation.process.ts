@@ -1,7 +1,12 @@
 import { defineProcess, PROGRESS_QUERY } from '../process-definition';
 import { BusinessKey, ProcessStatus } from '../shared/search-attributes';
 import { invoiceReconciliationInputSchema, type InvoiceReconciliationInput } from './invoice-reconciliation.input';
-import { canonicalWindow, previousPeriod, reconciliationBusinessKey, reconciliationWorkflowId } from './invoice-reconciliation.types';
+import {
+  canonicalWindow,
+  previousPeriod,
+  reconciliationBusinessKey,
+  reconciliationWorkflowId,
+} from './invoice-reconciliation.types';
 
 /**
  * The window a request names. A `period` is resolved here against the clock (API side, not
@@ -23,12 +28,19 @@ export const invoiceReconciliationProcess = defineProcess({
   businessKey: (input) => reconciliationBusinessKey(requestedWindow(input)),
   // A Schedule fixes these once for all its firings: a period is named as such; the run sets the window's key itself.
   initialSearchAttributes: (input) => [
-    { key: BusinessKey, value: input.window ? reconciliationBusinessKey(canonicalWindow(input.window)) : (input.period ?? 'previousDay') },
+    {
+      key: BusinessKey,
+      value: input.window ? reconciliationBusinessKey(canonicalWindow(input.window)) : (input.period ?? 'previousDay'),
+    },
     { key: ProcessStatus, value: 'RUNNING' },
   ],
   queries: [
     PROGRESS_QUERY,
-    { name: 'report', description: 'The finished report: window, summary counts and totals per class, rows (exceptions first, at most 1,000), the email sent; null while running.' },
+    {
+      name: 'report',
+      description:
+        'The finished report: window, summary counts and totals per class, rows (exceptions first, at most 1,000), the email sent; null while running.',
+    },
   ],
   signals: [],
   updates: [],

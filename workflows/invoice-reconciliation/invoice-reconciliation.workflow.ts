@@ -1,5 +1,13 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, isCancellation, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { TimeWindow } from '../../connectors/spi';
 import { heartbeatingBatchCall } from '../shared/activity-options';
@@ -66,7 +74,12 @@ export async function invoiceReconciliation(input: InvoiceReconciliationInput): 
       }),
     );
     report = finished;
-    progress.setDetails({ window, counts: finished.summary.counts, rowCount: finished.rowCount, emailMessageId: finished.email.messageId });
+    progress.setDetails({
+      window,
+      counts: finished.summary.counts,
+      rowCount: finished.rowCount,
+      emailMessageId: finished.email.messageId,
+    });
     progress.setStatus('COMPLETED');
     return finished;
   } catch (error) {

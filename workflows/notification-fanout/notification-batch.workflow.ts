@@ -17,7 +17,12 @@ export async function notificationBatch(input: NotificationBatchInput): Promise<
   progress.setDetails({ batch: input.batch, recipients: input.recipients.length });
   try {
     const result = await progress.step('sendBatch', () => steps.sendNotificationBatch(input));
-    progress.setDetails({ batch: input.batch, recipients: input.recipients.length, sent: result.sent, failed: result.failed });
+    progress.setDetails({
+      batch: input.batch,
+      recipients: input.recipients.length,
+      sent: result.sent,
+      failed: result.failed,
+    });
     progress.setStatus('COMPLETED');
     return result;
   } catch (error) {

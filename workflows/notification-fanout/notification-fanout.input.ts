@@ -19,8 +19,14 @@ export type NotificationRecipient = z.infer<typeof notificationRecipientSchema>;
 export const notificationFanoutInputSchema = z
   .object({
     /** The business event notified about; the run is `notify-<eventId>`, each email keyed `<eventId>:<email>`. */
-    eventId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64), starting with a letter or digit'),
-    subject: z.string().min(1).max(200).regex(/^[^\r\n]*$/, 'must be a single line'),
+    eventId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64), starting with a letter or digit'),
+    subject: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^\r\n]*$/, 'must be a single line'),
     text: z.string().min(1).max(20_000),
     html: z.string().min(1).max(50_000).optional(),
     /** 1 to 10,000; duplicates (case-insensitive) are sent to once. */

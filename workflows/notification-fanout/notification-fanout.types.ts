@@ -109,7 +109,8 @@ export function planFanout(input: NotificationFanoutInput): FanoutPlan {
   const recipients = dedupeRecipients(input.recipients);
   const batchSize = Math.max(input.batchSize ?? DEFAULT_BATCH_SIZE, Math.ceil(recipients.length / MAX_BATCHES));
   const batches: NotificationRecipient[][] = [];
-  for (let start = 0; start < recipients.length; start += batchSize) batches.push(recipients.slice(start, start + batchSize));
+  for (let start = 0; start < recipients.length; start += batchSize)
+    batches.push(recipients.slice(start, start + batchSize));
   const rate = input.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
   // Every lane needs at least one send per second, and more lanes than batches would idle.
   const lanes = Math.max(1, Math.min(input.concurrency ?? DEFAULT_CONCURRENCY, rate, batches.length));

@@ -33,7 +33,11 @@ export async function notificationFanout(input: NotificationFanoutInput): Promis
   upsertSearchAttributes([{ key: BusinessKey, value: input.eventId }]);
   progress.setStatus('RUNNING');
 
-  const message = { subject: input.subject, text: input.text, ...(input.html !== undefined ? { html: input.html } : {}) };
+  const message = {
+    subject: input.subject,
+    text: input.text,
+    ...(input.html !== undefined ? { html: input.html } : {}),
+  };
   let sent = 0;
   let failedCount = 0;
   let batchesDone = 0;
@@ -71,7 +75,12 @@ export async function notificationFanout(input: NotificationFanoutInput): Promis
       failedByBatch[index] = outcome.failed;
     } catch (error) {
       if (isCancellation(error)) throw error;
-      incompleteBatches.push({ batch, workflowId: childId, recipients: recipients.length, message: describeFailure(error).message });
+      incompleteBatches.push({
+        batch,
+        workflowId: childId,
+        recipients: recipients.length,
+        message: describeFailure(error).message,
+      });
     }
     batchesDone += 1;
     report();

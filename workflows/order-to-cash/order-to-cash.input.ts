@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const currency = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code in upper case, e.g. EUR');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code in upper case, e.g. EUR');
 
 export const orderLineSchema = z.object({
   sku: z.string().min(1).max(64),

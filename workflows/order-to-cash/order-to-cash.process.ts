@@ -31,7 +31,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** An ERP that cannot create invoices through its API invoices by its own billing run. */
 function withInvoicingMode(input: unknown, deployment: DeploymentFacts): unknown {
   if (!isRecord(input) || input.invoicing !== undefined) return input;
-  const erp = isRecord(input.connectors) && typeof input.connectors.erp === 'string' ? input.connectors.erp : 'erp.main';
+  const erp =
+    isRecord(input.connectors) && typeof input.connectors.erp === 'string' ? input.connectors.erp : 'erp.main';
   const unsupported = deployment.unsupportedOperations('erp', erp);
   return unsupported?.includes('createInvoice') ? { ...input, invoicing: 'erp-billing-run' } : input;
 }

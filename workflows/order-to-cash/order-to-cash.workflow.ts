@@ -57,7 +57,13 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
     const contact = await progress.step('upsertCustomer', () =>
       steps.upsertCrmContact({
         connector: use.crm,
-        contact: { email: input.customer.email, firstName: input.customer.firstName, lastName: input.customer.lastName, company: input.customer.company, phone: input.customer.phone },
+        contact: {
+          email: input.customer.email,
+          firstName: input.customer.firstName,
+          lastName: input.customer.lastName,
+          company: input.customer.company,
+          phone: input.customer.phone,
+        },
         idempotencyKey: key('crm-contact'),
       }),
     );
@@ -67,19 +73,33 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
     const salesOrder = await progress.step('createSalesOrder', async () => {
       const customer = await steps.upsertErpCustomer({
         connector: use.erp,
-        customer: { email: input.customer.email, name: `${input.customer.firstName} ${input.customer.lastName}`, crmContactId: contact.id },
+        customer: {
+          email: input.customer.email,
+          name: `${input.customer.firstName} ${input.customer.lastName}`,
+          crmContactId: contact.id,
+        },
         idempotencyKey: key('erp-customer'),
       });
       const order = await steps.createSalesOrder({
         connector: use.erp,
-        order: { externalReference: input.orderId, customerId: customer.id, currency: input.currency, lines: input.lines },
+        order: {
+          externalReference: input.orderId,
+          customerId: customer.id,
+          currency: input.currency,
+          lines: input.lines,
+        },
         idempotencyKey: key('sales-order'),
       });
       return { ...order, customerId: customer.id };
     });
     undo.push({
       step: 'cancelSalesOrder',
-      run: () => compensations.cancelSalesOrder({ connector: use.erp, salesOrderId: salesOrder.id, idempotencyKey: key('cancel-sales-order') }),
+      run: () =>
+        compensations.cancelSalesOrder({
+          connector: use.erp,
+          salesOrderId: salesOrder.id,
+          idempotencyKey: key('cancel-sales-order'),
+        }),
     });
 
     const payment = await progress.step('authorizePayment', () =>
@@ -97,7 +117,12 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
     );
     const voidAuthorization: Compensation = {
       step: 'voidPayment',
-      run: () => compensations.voidPayment({ connector: use.payment, paymentId: payment.id, idempotencyKey: key('void-payment') }),
+      run: () =>
+        compensations.voidPayment({
+          connector: use.payment,
+          paymentId: payment.id,
+          idempotencyKey: key('void-payment'),
+        }),
     };
     undo.push(voidAuthorization);
 
@@ -107,7 +132,11 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
         : await progress.step('createInvoice', () =>
             steps.createInvoice({
               connector: use.erp,
-              invoice: { salesOrderId: salesOrder.id, customerId: salesOrder.customerId, total: { amount: total, currency: input.currency } },
+              invoice: {
+                salesOrderId: salesOrder.id,
+                customerId: salesOrder.customerId,
+                total: { amount: total, currency: input.currency },
+              },
               idempotencyKey: key('invoice'),
             }),
           );
@@ -117,21 +146,36 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
     if (invoice && patched(CANCEL_INVOICE_PATCH)) {
       undo.push({
         step: 'cancelInvoice',
-        run: () => compensations.cancelInvoice({ connector: use.erp, invoiceId: invoice.id, idempotencyKey: key('cancel-invoice') }),
+        run: () =>
+          compensations.cancelInvoice({
+            connector: use.erp,
+            invoiceId: invoice.id,
+            idempotencyKey: key('cancel-invoice'),
+          }),
       });
     }
 
-    await progress.step('capturePayment', () => steps.capturePayment({ connector: use.payment, paymentId: payment.id, idempotencyKey: key('capture-payment') }));
+    await progress.step('capturePayment', () =>
+      steps.capturePayment({ connector: use.payment, paymentId: payment.id, idempotencyKey: key('capture-payment') }),
+    );
     // Once captured, the money can only be given back by a refund.
     undo.splice(undo.indexOf(voidAuthorization), 1, {
       step: 'refundPayment',
-      run: () => compensations.refundPayment({ connector: use.payment, paymentId: payment.id, idempotencyKey: key('refund-payment') }),
+      run: () =>
+        compensations.refundPayment({
+          connector: use.payment,
+          paymentId: payment.id,
+          idempotencyKey: key('refund-payment'),
+        }),
     });
 
     const confirmation = await progress.step('sendConfirmation', () =>
       steps.sendOrderEmail({
         connector: use.email,
-        email: { kind: 'confirmation', facts: { ...emailFacts, ...(invoice ? { invoiceNumber: invoice.number } : {}) } },
+        email: {
+          kind: 'confirmation',
+          facts: { ...emailFacts, ...(invoice ? { invoiceNumber: invoice.number } : {}) },
+        },
         idempotencyKey: key('email-confirmation'),
       }),
     );
@@ -149,7 +193,12 @@ export async function orderToCash(input: OrderToCashInput): Promise<OrderToCashR
   } catch (error) {
     const cancelled = isCancellation(error);
     const failure = describeFailure(error);
-    log.warn('order failed, compensating', { orderId: input.orderId, step: progress.failedStep, type: failure.type, cancelled });
+    log.warn('order failed, compensating', {
+      orderId: input.orderId,
+      step: progress.failedStep,
+      type: failure.type,
+      cancelled,
+    });
     progress.setStatus('COMPENSATING');
     // Compensation must finish even when the run itself was cancelled.
     await CancellationScope.nonCancellable(async () => {

@@ -19,7 +19,11 @@ export interface ApprovalPlan {
 
 /** The plan, or why there is none (a start that bypassed the input schema, or a policy the server should have refused). */
 export function approvalPlan(
-  source: { policyName: string | null; policy: ApprovalPolicy | undefined; approvers: readonly ChainLink[] | undefined },
+  source: {
+    policyName: string | null;
+    policy: ApprovalPolicy | undefined;
+    approvers: readonly ChainLink[] | undefined;
+  },
   total: number,
   startTime: Date,
 ): ApprovalPlan | { refused: string } {
@@ -37,6 +41,7 @@ export function approvalPlan(
   }
   const needed = approvalsRequired(total, policy);
   const approvers = source.approvers ?? [];
-  if (approvers.length < needed) return { refused: `A total of ${total} needs ${needed} approvers, ${approvers.length} given` };
+  if (approvers.length < needed)
+    return { refused: `A total of ${total} needs ${needed} approvers, ${approvers.length} given` };
   return { policyName, policy, approvers, needed, ...durations };
 }

@@ -106,7 +106,10 @@ export function requestTotal(lines: readonly { quantity: number; unitAmount: num
 }
 
 /** How many approvers a request of `total` (minor units) needs: thresholds are inclusive lower bounds. */
-export function approvalsRequired(total: number, policy: Pick<ApprovalPolicy, 'oneApproverFrom' | 'twoApproversFrom'>): 0 | 1 | 2 {
+export function approvalsRequired(
+  total: number,
+  policy: Pick<ApprovalPolicy, 'oneApproverFrom' | 'twoApproversFrom'>,
+): 0 | 1 | 2 {
   if (total >= policy.twoApproversFrom) return 2;
   if (total >= policy.oneApproverFrom) return 1;
   return 0;
@@ -138,7 +141,8 @@ export class ApprovalBook {
     private readonly chain: readonly ChainLink[],
     private readonly stepsRequired: number,
   ) {
-    if (chain.length < stepsRequired) throw new RangeError(`${stepsRequired} approvals need ${stepsRequired} approvers, the chain has ${chain.length}`);
+    if (chain.length < stepsRequired)
+      throw new RangeError(`${stepsRequired} approvals need ${stepsRequired} approvers, the chain has ${chain.length}`);
   }
 
   start(at: Date): void {
@@ -174,7 +178,13 @@ export class ApprovalBook {
   escalate(step: number, at: Date): void {
     if (!this.pending || this.pending.step !== step || this.pending.escalated) return;
     const { email, managerEmail } = this.link(step);
-    this.pending = { ...this.pending, approver: managerEmail, since: at.toISOString(), escalated: true, escalatedFrom: email };
+    this.pending = {
+      ...this.pending,
+      approver: managerEmail,
+      since: at.toISOString(),
+      escalated: true,
+      escalatedFrom: email,
+    };
   }
 
   /** Why `request` may not be taken as a decision now, or null when it may. */
@@ -190,7 +200,8 @@ export class ApprovalBook {
     }
     // Four eyes: a later step must not be approved by someone who approved an earlier one.
     const earlier = this.decisions.find((decision) => sameEmail(decision.approver, request.approver));
-    if (earlier) return `${request.approver} already approved step ${earlier.step}; step ${pending.step} needs another person.`;
+    if (earlier)
+      return `${request.approver} already approved step ${earlier.step}; step ${pending.step} needs another person.`;
     return null;
   }
 
@@ -236,7 +247,13 @@ export class ApprovalBook {
   }
 
   private ask(step: number, at: Date): void {
-    this.pending = { step, steps: this.stepsRequired, approver: this.link(step).email, since: at.toISOString(), escalated: false };
+    this.pending = {
+      step,
+      steps: this.stepsRequired,
+      approver: this.link(step).email,
+      since: at.toISOString(),
+      escalated: false,
+    };
   }
 
   private finish(status: DecisionOutcome, reason?: string): void {
@@ -249,5 +266,7 @@ export class ApprovalBook {
 function isDecisionRequest(value: unknown): value is DecisionRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { approver, comment } = value as Record<string, unknown>;
-  return typeof approver === 'string' && approver.trim().length > 0 && (comment === undefined || typeof comment === 'string');
+  return (
+    typeof approver === 'string' && approver.trim().length > 0 && (comment === undefined || typeof comment === 'string')
+  );
 }

@@ -66,7 +66,9 @@ export type PurchaseApprovalInput = Omit<z.infer<typeof purchaseApprovalInputSch
  * or an OIDC token's email) and refuses a body naming anyone else; the catalog declares it as the
  * update's actor.
  */
-const decidingPerson = email.optional().meta({ description: "The person deciding. Filled in from the caller's credential; if sent, it must be that person." });
+const decidingPerson = email.optional().meta({
+  description: "The person deciding. Filled in from the caller's credential; if sent, it must be that person.",
+});
 
 /** Argument of the `approve` update. */
 export const approveArgsSchema = z

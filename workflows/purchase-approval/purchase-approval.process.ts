@@ -34,7 +34,8 @@ export const purchaseApprovalProcess = defineProcess({
     },
     {
       name: rejectUpdate.name,
-      description: 'Reject the request as the pending approver (the person the caller’s credential acts for); `comment` is the reason the requester is told. Refused like approve. Answers the request’s state.',
+      description:
+        'Reject the request as the pending approver (the person the caller’s credential acts for); `comment` is the reason the requester is told. Refused like approve. Answers the request’s state.',
       inputSchema: rejectArgsSchema,
       actor: { field: 'approver' },
     },

@@ -3,7 +3,13 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalSummary, DecisionOutcome, DecisionRequest } from './approval-rules';
 
 export type { PurchaseApprovalInput, PurchaseApprovalRequest } from './purchase-approval.input';
-export type { ApprovalDecision, ApprovalSummary, DecisionOutcome, DecisionRequest, ResolvedApprovalPolicy } from './approval-rules';
+export type {
+  ApprovalDecision,
+  ApprovalSummary,
+  DecisionOutcome,
+  DecisionRequest,
+  ResolvedApprovalPolicy,
+} from './approval-rules';
 export { APPROVAL_POLICY_UNRESOLVED } from './approval-rules';
 
 /** What the approve/reject updates answer: the request's state once the decision is recorded. */

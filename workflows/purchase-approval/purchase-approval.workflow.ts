@@ -88,7 +88,9 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
 
   // Runs started before this change carry no marker: they keep deciding by their input.
   const policyFromServer = patched(APPROVAL_POLICY_PATCH);
-  const legacyPlan = policyFromServer ? null : planOf({ policyName: null, policy: input.policy, approvers: input.approvers });
+  const legacyPlan = policyFromServer
+    ? null
+    : planOf({ policyName: null, policy: input.policy, approvers: input.approvers });
   /** The request's approvals, once its policy is known; the handlers and `progress` read it. */
   let book: ApprovalBook | null = null;
   let shownStatus: ProcessStatusValue | null = null;
@@ -115,7 +117,12 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
   async function resolvePlan(): Promise<ApprovalPlan> {
     try {
       const resolved = await progress.step('approvalPolicy', () =>
-        steps.resolveApprovalPolicy({ costCentre: input.costCentre, requesterEmail: input.requester.email, total, currency: input.currency }),
+        steps.resolveApprovalPolicy({
+          costCentre: input.costCentre,
+          requesterEmail: input.requester.email,
+          total,
+          currency: input.currency,
+        }),
       );
       return planOf(resolved);
     } catch (error) {
@@ -127,7 +134,9 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
       const unresolved = failure.type === APPROVAL_POLICY_UNRESOLVED;
       throw ApplicationFailure.create({
         type: unresolved ? APPROVAL_POLICY_UNRESOLVED : PURCHASE_APPROVAL_FAILED,
-        message: unresolved ? `Purchase request ${input.requestId}: ${failure.message}` : `Purchase request ${input.requestId} failed at approvalPolicy: ${failure.message}`,
+        message: unresolved
+          ? `Purchase request ${input.requestId}: ${failure.message}`
+          : `Purchase request ${input.requestId} failed at approvalPolicy: ${failure.message}`,
         nonRetryable: true,
         details: [{ step: 'approvalPolicy', code: failure.type }],
         cause: error instanceof Error ? error : undefined,
@@ -153,8 +162,11 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
       },
       {
         validator: (request) => {
-          const refused = book ? book.refusal(outcome, request) : 'Nothing is waiting for a decision yet: the approval policy is being looked up.';
-          if (refused) throw ApplicationFailure.create({ type: DECISION_REFUSED, message: refused, nonRetryable: true });
+          const refused = book
+            ? book.refusal(outcome, request)
+            : 'Nothing is waiting for a decision yet: the approval policy is being looked up.';
+          if (refused)
+            throw ApplicationFailure.create({ type: DECISION_REFUSED, message: refused, nonRetryable: true });
         },
         description: outcome === 'approved' ? 'Approve the pending step.' : 'Reject the request, giving the reason.',
       },
@@ -181,7 +193,11 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
       await steps.sendPurchaseEmail({ connector: use.email, email, idempotencyKey: key(step) });
     } catch (error) {
       if (isCancellation(error)) throw error;
-      log.warn('approver notice not sent', { requestId: input.requestId, notice: email.kind, type: describeFailure(error).type });
+      log.warn('approver notice not sent', {
+        requestId: input.requestId,
+        notice: email.kind,
+        type: describeFailure(error).type,
+      });
     }
   }
 
@@ -192,14 +208,21 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
     // Decided before its turn came (an approver may act on `progress` before any email): nobody to ask.
     if (!asked || asked.step !== step) return;
     const approval = { step, steps: asked.steps };
-    await notifyApprover({ kind: 'approvalRequested', to: asked.approver, approval, facts }, `approval-request:${step}`);
+    await notifyApprover(
+      { kind: 'approvalRequested', to: asked.approver, approval, facts },
+      `approval-request:${step}`,
+    );
     const askedAt = Date.parse(asked.since);
     const timeline = [
       {
         at: askedAt + decideBy.reminderMs,
         run: async () => {
           const pending = approvals.summary().pending;
-          if (pending) await notifyApprover({ kind: 'reminder', to: pending.approver, approval: { ...approval, since: pending.since }, facts }, `reminder:${step}`);
+          if (pending)
+            await notifyApprover(
+              { kind: 'reminder', to: pending.approver, approval: { ...approval, since: pending.since }, facts },
+              `reminder:${step}`,
+            );
         },
       },
       {
@@ -208,7 +231,10 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
           approvals.escalate(step, now());
           publish();
           const { managerEmail, email } = approvals.link(step);
-          await notifyApprover({ kind: 'escalation', to: managerEmail, approval: { ...approval, escalatedFrom: email }, facts }, `escalation:${step}`);
+          await notifyApprover(
+            { kind: 'escalation', to: managerEmail, approval: { ...approval, escalatedFrom: email }, facts },
+            `escalation:${step}`,
+          );
         },
       },
     ];
@@ -218,7 +244,9 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
       await event.run();
     }
     if (await waitUntil(moved, decideBy.deadline)) return;
-    approvals.expire(`No decision was made within ${describeDuration(decideBy.policy.autoRejectAfter)} of the request.`);
+    approvals.expire(
+      `No decision was made within ${describeDuration(decideBy.policy.autoRejectAfter)} of the request.`,
+    );
     publish();
   }
 
@@ -226,7 +254,11 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
     if (approvals.decided) await progress.step('autoApproval', () => Promise.resolve());
     // Every step the request reached is a progress step, even one decided while an earlier step's
     // email was still being sent; a rejection or the deadline ends the chain.
-    for (let step = 1; step <= decideBy.needed && (approvals.pendingStep === step || approvals.decisionAt(step)); step++) {
+    for (
+      let step = 1;
+      step <= decideBy.needed && (approvals.pendingStep === step || approvals.decisionAt(step));
+      step++
+    ) {
       const current = step;
       await progress.step(`approval-${current}`, () => awaitStep(current));
     }
@@ -256,13 +288,21 @@ export async function purchaseApproval(input: PurchaseApprovalInput): Promise<Pu
       );
       result.purchaseOrderId = order.id;
       await progress.step('notifyRequester', () =>
-        steps.sendPurchaseEmail({ connector: use.email, email: { kind: 'approved', purchaseOrderId: order.id, decidedBy, facts }, idempotencyKey: key('requester-approved') }),
+        steps.sendPurchaseEmail({
+          connector: use.email,
+          email: { kind: 'approved', purchaseOrderId: order.id, decidedBy, facts },
+          idempotencyKey: key('requester-approved'),
+        }),
       );
     } else {
       result.reason = summary.reason ?? 'No reason given.';
       const rejectedBy = summary.automatic ? null : (decidedBy[decidedBy.length - 1] ?? null);
       await progress.step('notifyRequester', () =>
-        steps.sendPurchaseEmail({ connector: use.email, email: { kind: 'rejected', reason: result.reason ?? '', rejectedBy, facts }, idempotencyKey: key('requester-rejected') }),
+        steps.sendPurchaseEmail({
+          connector: use.email,
+          email: { kind: 'rejected', reason: result.reason ?? '', rejectedBy, facts },
+          idempotencyKey: key('requester-rejected'),
+        }),
       );
     }
     publish('COMPLETED');

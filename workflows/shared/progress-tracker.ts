@@ -57,7 +57,11 @@ export class ProgressTracker {
   }
 
   compensated(step: string, error?: unknown): void {
-    this.state.compensations.push(error === undefined ? { step, outcome: 'done' } : { step, outcome: 'failed', error: describeFailure(error).message });
+    this.state.compensations.push(
+      error === undefined
+        ? { step, outcome: 'done' }
+        : { step, outcome: 'failed', error: describeFailure(error).message },
+    );
   }
 
   get failedStep(): string | null {

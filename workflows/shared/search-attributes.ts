@@ -19,4 +19,5 @@ export const CUSTOM_SEARCH_ATTRIBUTES: Readonly<Record<string, 'Keyword' | 'Doub
 };
 
 /** WAITING_FOR_APPROVAL: a person must decide before the run goes on (purchaseApproval). */
-export type ProcessStatusValue = 'RUNNING' | 'WAITING_FOR_APPROVAL' | 'COMPENSATING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type ProcessStatusValue =
+  'RUNNING' | 'WAITING_FOR_APPROVAL' | 'COMPENSATING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';

@@ -72,7 +72,10 @@ export function contactsPageRequest(cursor: ContactsCursor | null, limit: number
 }
 
 /** The cursor after `response`, or null when the feed is exhausted for now. */
-export function nextContactsCursor(previous: ContactsCursor | null, response: HubSpotSearchResponse): ContactsCursor | null {
+export function nextContactsCursor(
+  previous: ContactsCursor | null,
+  response: HubSpotSearchResponse,
+): ContactsCursor | null {
   const last = response.results.at(-1);
   const after = response.paging?.next?.after;
   if (last === undefined || after === undefined) return null;

@@ -42,7 +42,9 @@ function waitForPolicy(policy: string | undefined, headers: Headers): number {
     case limits.policies.daily:
       return limits.dailyRetryAfterMs;
     default:
-      return count(headers, limits.headers.intervalMs) !== undefined ? intervalMs(headers) : limits.fallbackRetryAfterMs;
+      return count(headers, limits.headers.intervalMs) !== undefined
+        ? intervalMs(headers)
+        : limits.fallbackRetryAfterMs;
   }
 }
 
@@ -57,7 +59,9 @@ export function describeHubSpotError(response: VendorErrorResponse, classified: 
   const body = hubspotErrorBody.safeParse(response.data);
   const policy = body.success ? body.data.policyName : undefined;
   const daily = policy === limits.policies.daily;
-  const vendorMessage = daily ? `${DAILY_EXHAUSTED} (${classified.vendorMessage ?? 'policy DAILY'})` : classified.vendorMessage;
+  const vendorMessage = daily
+    ? `${DAILY_EXHAUSTED} (${classified.vendorMessage ?? 'policy DAILY'})`
+    : classified.vendorMessage;
   return new ConnectorError(classified.message, {
     code: ConnectorErrorCode.RateLimited,
     retryable: true,
@@ -75,13 +79,21 @@ export function describeHubSpotError(response: VendorErrorResponse, classified: 
 export function hubspotPaceAfter(response: { headers: Headers }): PaceDecision | undefined {
   const { headers } = response;
   const decisions: PaceDecision[] = [];
-  if (count(headers, limits.headers.dailyRemaining) === 0) decisions.push({ waitMs: limits.dailyRetryAfterMs, reason: DAILY_EXHAUSTED });
+  if (count(headers, limits.headers.dailyRemaining) === 0)
+    decisions.push({ waitMs: limits.dailyRetryAfterMs, reason: DAILY_EXHAUSTED });
   if (count(headers, limits.headers.remaining) === 0) {
     const max = count(headers, limits.headers.max);
-    decisions.push({ waitMs: intervalMs(headers), reason: `HubSpot's burst limit${max !== undefined ? ` of ${max}` : ''} per ${intervalMs(headers)} ms is used up` });
+    decisions.push({
+      waitMs: intervalMs(headers),
+      reason: `HubSpot's burst limit${max !== undefined ? ` of ${max}` : ''} per ${intervalMs(headers)} ms is used up`,
+    });
   }
-  if (count(headers, limits.headers.secondlyRemaining) === 0) decisions.push({ waitMs: limits.secondlyWindowMs, reason: "HubSpot's per-second limit is used up" });
-  return decisions.reduce<PaceDecision | undefined>((longest, decision) => (longest === undefined || decision.waitMs > longest.waitMs ? decision : longest), undefined);
+  if (count(headers, limits.headers.secondlyRemaining) === 0)
+    decisions.push({ waitMs: limits.secondlyWindowMs, reason: "HubSpot's per-second limit is used up" });
+  return decisions.reduce<PaceDecision | undefined>(
+    (longest, decision) => (longest === undefined || decision.waitMs > longest.waitMs ? decision : longest),
+    undefined,
+  );
 }
 
 export const hubspotPacing: PacingOptions = { afterResponse: hubspotPaceAfter };

@@ -42,7 +42,10 @@ export class HubSpotClient {
 
   /** One record, or null when HubSpot answers 404. */
   async get(type: HubSpotObjectType, id: string, options: ReadOptions): Promise<HubSpotObject | null> {
-    const params = { properties: options.properties.join(','), ...(options.idProperty !== undefined ? { idProperty: options.idProperty } : {}) };
+    const params = {
+      properties: options.properties.join(','),
+      ...(options.idProperty !== undefined ? { idProperty: options.idProperty } : {}),
+    };
     try {
       return this.parse(hubspotObject, await this.http.get(paths.object(type, id), { params }), `GET ${type}`);
     } catch (error) {
@@ -73,7 +76,11 @@ export class HubSpotClient {
    * inputs failed; a failed input is reported like a 400 with HubSpot's message.
    */
   async batchUpsert(type: HubSpotObjectType, inputs: HubSpotUpsertInput[]): Promise<HubSpotObject[]> {
-    const response = this.parse(hubspotBatchResponse, await this.http.post(paths.batchUpsert(type), { inputs }), `upsert ${type}`);
+    const response = this.parse(
+      hubspotBatchResponse,
+      await this.http.post(paths.batchUpsert(type), { inputs }),
+      `upsert ${type}`,
+    );
     const failure = response.errors?.[0];
     if (failure !== undefined || response.results.length !== inputs.length) {
       throw new ConnectorError(`${this.instance}: HubSpot rejected the ${type} upsert`, {

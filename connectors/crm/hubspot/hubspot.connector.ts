@@ -11,9 +11,25 @@ import { ConnectorError, isConnectorError } from '../../connector-error';
 import { ConnectorErrorCode } from '../../errors';
 import { createHttpClient, type AuthInjector } from '../../http';
 import { companyInput, contactInput, dealInput, idempotencyKeyInput, pageSizeInput, parseInput } from '../../inputs';
-import type { Account, CompanyInput, Contact, ContactInput, CrmConnector, CrmOperation, Deal, DealInput, Page, WriteOptions } from '../../spi';
+import type {
+  Account,
+  CompanyInput,
+  Contact,
+  ContactInput,
+  CrmConnector,
+  CrmOperation,
+  Deal,
+  DealInput,
+  Page,
+  WriteOptions,
+} from '../../spi';
 import { HubSpotClient } from './hubspot.client';
-import { contactsPageRequest, decodeContactsCursor, encodeContactsCursor, nextContactsCursor } from './hubspot-contacts-cursor';
+import {
+  contactsPageRequest,
+  decodeContactsCursor,
+  encodeContactsCursor,
+  nextContactsCursor,
+} from './hubspot-contacts-cursor';
 import { hubspotManifest } from './hubspot.manifest';
 import { describeHubSpotError, hubspotPacing } from './hubspot-rate-limits';
 import type { HubSpotObject } from './hubspot.schemas';
@@ -62,17 +78,24 @@ export class HubSpotCrmConnector implements CrmConnector {
   async upsertContact(input: ContactInput, options: WriteOptions): Promise<Contact> {
     const contact = parseInput(contactInput, input, this.name);
     this.keyOf(options);
-    const [record] = await this.client.batchUpsert('contacts', [{ idProperty: hubspotManifest.contactIdProperty, id: contact.email, properties: contactProperties(contact) }]);
+    const [record] = await this.client.batchUpsert('contacts', [
+      { idProperty: hubspotManifest.contactIdProperty, id: contact.email, properties: contactProperties(contact) },
+    ]);
     if (record === undefined) throw this.unexpected('an upsert without a result');
     // The upsert answers with the properties it was sent; the merged contact is read back when fields are missing.
     const complete = CONTACT_PROPERTIES.every((property) => property in record.properties);
-    return this.contactOf(complete ? record : await this.client.get('contacts', record.id, { properties: CONTACT_PROPERTIES }));
+    return this.contactOf(
+      complete ? record : await this.client.get('contacts', record.id, { properties: CONTACT_PROPERTIES }),
+    );
   }
 
   /** A direct read by email (`?idProperty=email`): unlike search, it sees a contact upserted a moment ago. */
   async findContactByEmail(email: string): Promise<Contact | null> {
     if (email.trim() === '') return null;
-    const record = await this.client.get('contacts', email.trim().toLowerCase(), { idProperty: hubspotManifest.contactIdProperty, properties: CONTACT_PROPERTIES });
+    const record = await this.client.get('contacts', email.trim().toLowerCase(), {
+      idProperty: hubspotManifest.contactIdProperty,
+      properties: CONTACT_PROPERTIES,
+    });
     return record === null ? null : this.contactOf(record);
   }
 
@@ -85,12 +108,15 @@ export class HubSpotCrmConnector implements CrmConnector {
   async upsertCompany(input: CompanyInput, options: WriteOptions): Promise<Account> {
     const company = parseInput(companyInput, input, this.name);
     const key = this.keyOf(options);
-    const existing = (await this.byIdempotencyKey('companies', key, COMPANY_PROPERTIES)) ?? (await this.findCompany(company));
+    const existing =
+      (await this.byIdempotencyKey('companies', key, COMPANY_PROPERTIES)) ?? (await this.findCompany(company));
     if (existing !== null) {
       const updated = await this.client.update('companies', existing.id, companyProperties(company));
       return toAccount({ ...updated, properties: { ...existing.properties, ...updated.properties } });
     }
-    const created = await this.createOnce('companies', key, COMPANY_PROPERTIES, { properties: { ...companyProperties(company), [this.options.idempotencyProperty]: key } });
+    const created = await this.createOnce('companies', key, COMPANY_PROPERTIES, {
+      properties: { ...companyProperties(company), [this.options.idempotencyProperty]: key },
+    });
     return toAccount(created);
   }
 
@@ -99,13 +125,30 @@ export class HubSpotCrmConnector implements CrmConnector {
     const key = this.keyOf(options);
     const existing = await this.byIdempotencyKey('deals', key, DEAL_PROPERTIES);
     if (existing !== null) return toDeal(existing);
-    if (!isObjectId(deal.contactId) || (await this.client.get('contacts', deal.contactId, { properties: ['email'] })) === null) {
-      throw new ConnectorError(`${this.name}: contact not found`, { code: ConnectorErrorCode.NotFound, status: 404, vendorMessage: `No such contact: ${deal.contactId}` });
+    if (
+      !isObjectId(deal.contactId) ||
+      (await this.client.get('contacts', deal.contactId, { properties: ['email'] })) === null
+    ) {
+      throw new ConnectorError(`${this.name}: contact not found`, {
+        code: ConnectorErrorCode.NotFound,
+        status: 404,
+        vendorMessage: `No such contact: ${deal.contactId}`,
+      });
     }
     const placement = { pipeline: this.options.dealPipeline, dealstage: this.options.dealStage };
     const created = await this.createOnce('deals', key, DEAL_PROPERTIES, {
       properties: dealProperties(deal, placement, { property: this.options.idempotencyProperty, key }),
-      associations: [{ to: { id: deal.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: hubspotManifest.associationTypes.dealToContact }] }],
+      associations: [
+        {
+          to: { id: deal.contactId },
+          types: [
+            {
+              associationCategory: 'HUBSPOT_DEFINED',
+              associationTypeId: hubspotManifest.associationTypes.dealToContact,
+            },
+          ],
+        },
+      ],
     });
     return toDeal(created);
   }
@@ -130,7 +173,8 @@ export class HubSpotCrmConnector implements CrmConnector {
 
   private contactOf(record: HubSpotObject | null): Contact {
     const contact = record === null ? null : toContact(record);
-    if (contact === null) throw this.unexpected(record === null ? 'no contact after the upsert' : 'a contact without email');
+    if (contact === null)
+      throw this.unexpected(record === null ? 'no contact after the upsert' : 'a contact without email');
     return contact;
   }
 
@@ -138,12 +182,21 @@ export class HubSpotCrmConnector implements CrmConnector {
     return new ConnectorError(`${this.name}: HubSpot returned ${what}`, { code: ConnectorErrorCode.VendorUnavailable });
   }
 
-  private byIdempotencyKey(type: 'companies' | 'deals', key: string, properties: readonly string[]): Promise<HubSpotObject | null> {
+  private byIdempotencyKey(
+    type: 'companies' | 'deals',
+    key: string,
+    properties: readonly string[],
+  ): Promise<HubSpotObject | null> {
     return this.client.get(type, key, { idProperty: this.options.idempotencyProperty, properties });
   }
 
   /** Creates; when a concurrent attempt with the same key won (409 on the unique property), returns its record. */
-  private async createOnce(type: 'companies' | 'deals', key: string, properties: readonly string[], request: Parameters<HubSpotClient['create']>[1]): Promise<HubSpotObject> {
+  private async createOnce(
+    type: 'companies' | 'deals',
+    key: string,
+    properties: readonly string[],
+    request: Parameters<HubSpotClient['create']>[1],
+  ): Promise<HubSpotObject> {
     try {
       return await this.client.create(type, request);
     } catch (error) {
@@ -155,7 +208,10 @@ export class HubSpotCrmConnector implements CrmConnector {
   }
 
   private async findCompany(company: { name: string; domain?: string | undefined }): Promise<HubSpotObject | null> {
-    const filter = company.domain !== undefined ? { propertyName: 'domain', value: company.domain } : { propertyName: 'name', value: company.name };
+    const filter =
+      company.domain !== undefined
+        ? { propertyName: 'domain', value: company.domain }
+        : { propertyName: 'name', value: company.name };
     const response = await this.client.search('companies', {
       filterGroups: [{ filters: [{ ...filter, operator: 'EQ' }] }],
       sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }],

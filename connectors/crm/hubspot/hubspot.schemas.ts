@@ -16,7 +16,9 @@ export const hubspotObject = z.object({
 });
 export type HubSpotObject = z.infer<typeof hubspotObject>;
 
-export const hubspotPaging = z.object({ next: z.object({ after: z.string().min(1), link: z.string().optional() }).optional() });
+export const hubspotPaging = z.object({
+  next: z.object({ after: z.string().min(1), link: z.string().optional() }).optional(),
+});
 
 export const hubspotSearchResponse = z.object({
   total: z.number().int().nonnegative(),
@@ -31,7 +33,9 @@ export const hubspotListResponse = z.object({ results: z.array(hubspotObject), p
 export const hubspotBatchResponse = z.object({
   status: z.string(),
   results: z.array(hubspotObject.extend({ new: z.boolean().optional() })),
-  errors: z.array(z.object({ status: z.string().optional(), category: z.string().optional(), message: z.string() })).optional(),
+  errors: z
+    .array(z.object({ status: z.string().optional(), category: z.string().optional(), message: z.string() }))
+    .optional(),
   numErrors: z.number().int().optional(),
 });
 

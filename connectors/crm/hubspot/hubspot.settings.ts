@@ -31,6 +31,9 @@ export type HubSpotSettings = z.infer<typeof hubspotSettingsSchema>;
  */
 export const hubspotCredentialsSchema = z.union([
   z.object({ accessToken: z.string().min(1) }).strict(),
-  authSettingsSchema.refine((auth) => auth.type === 'oauth2RefreshToken', { message: 'HubSpot public apps use type oauth2RefreshToken', path: ['type'] }),
+  authSettingsSchema.refine((auth) => auth.type === 'oauth2RefreshToken', {
+    message: 'HubSpot public apps use type oauth2RefreshToken',
+    path: ['type'],
+  }),
 ]);
 export type HubSpotCredentials = z.infer<typeof hubspotCredentialsSchema>;

@@ -10,13 +10,23 @@ import { hubspotCredentialsSchema, hubspotSettingsSchema } from './hubspot.setti
 
 export { HubSpotCrmConnector } from './hubspot.connector';
 export { hubspotManifest } from './hubspot.manifest';
-export { hubspotCredentialsSchema, hubspotSettingsSchema, type HubSpotCredentials, type HubSpotSettings } from './hubspot.settings';
+export {
+  hubspotCredentialsSchema,
+  hubspotSettingsSchema,
+  type HubSpotCredentials,
+  type HubSpotSettings,
+} from './hubspot.settings';
 
 /**
  * Builds a connector from unvalidated settings; throws a ZodError naming the bad field. `auth`
  * replaces the private-app token (OAuth2 from the shared auth factory); then credentials may be absent.
  */
-export function createHubSpotConnector(name: string, settings: unknown, credentials: unknown, auth?: AuthInjector): HubSpotCrmConnector {
+export function createHubSpotConnector(
+  name: string,
+  settings: unknown,
+  credentials: unknown,
+  auth?: AuthInjector,
+): HubSpotCrmConnector {
   const options = hubspotSettingsSchema.parse(settings);
   return new HubSpotCrmConnector(name, options, auth ?? authOf(name, credentials));
 }

@@ -11,15 +11,30 @@ import { credentialsSchema, settingsSchema } from './salesforce.settings';
 
 export { SalesforceCrmConnector, idempotencyValue } from './salesforce.connector';
 export { salesforceManifest, DEFAULT_API_VERSION } from './salesforce.manifest';
-export { credentialsSchema, settingsSchema, SALESFORCE_AUTH_TYPES, type SalesforceCredentials, type SalesforceSettings } from './salesforce.settings';
+export {
+  credentialsSchema,
+  settingsSchema,
+  SALESFORCE_AUTH_TYPES,
+  type SalesforceCredentials,
+  type SalesforceSettings,
+} from './salesforce.settings';
 
 /**
  * Builds an instance from unvalidated settings and credentials; throws a ZodError naming the bad
  * field. `auth` replaces the injector built from the credentials (then they may be absent).
  */
-export function createSalesforceConnector(name: string, settings: unknown, credentials: unknown, auth?: AuthInjector): SalesforceCrmConnector {
+export function createSalesforceConnector(
+  name: string,
+  settings: unknown,
+  credentials: unknown,
+  auth?: AuthInjector,
+): SalesforceCrmConnector {
   const options = settingsSchema.parse(settings);
-  return new SalesforceCrmConnector(name, options, auth ?? authFromSettings(credentialsSchema.parse(credentials), { connector: name }));
+  return new SalesforceCrmConnector(
+    name,
+    options,
+    auth ?? authFromSettings(credentialsSchema.parse(credentials), { connector: name }),
+  );
 }
 
 export const salesforceVendor: VendorRegistration = {

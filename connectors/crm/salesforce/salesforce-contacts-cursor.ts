@@ -47,7 +47,12 @@ export function contactsQuery(from: ContactsCursor | null): string {
   const orderBy = 'LastModifiedDate, Id';
   if (from === null) return soqlSelect({ fields: CONTACT_FIELDS, from: 'Contact', orderBy });
   const at = soqlDateTime(from.t);
-  return soqlSelect({ fields: CONTACT_FIELDS, from: 'Contact', where: `(LastModifiedDate > ${at} OR (LastModifiedDate = ${at} AND Id > ${soqlId(from.id)}))`, orderBy });
+  return soqlSelect({
+    fields: CONTACT_FIELDS,
+    from: 'Contact',
+    where: `(LastModifiedDate > ${at} OR (LastModifiedDate = ${at} AND Id > ${soqlId(from.id)}))`,
+    orderBy,
+  });
 }
 
 /** `Sforce-Query-Options` batch size for a page size: Salesforce takes 200..2000. */
@@ -57,10 +62,18 @@ export function batchSizeFor(pageSize: number): number {
 }
 
 /** The records of one page and the cursor after them (null when the page found nothing). */
-export function contactsPage(result: QueryResult<ContactRecord>, pageSize: number, previous: ContactsCursor | null): { records: ContactRecord[]; next: ContactsCursor | null } {
+export function contactsPage(
+  result: QueryResult<ContactRecord>,
+  pageSize: number,
+  previous: ContactsCursor | null,
+): { records: ContactRecord[]; next: ContactsCursor | null } {
   const records = result.records.slice(0, pageSize);
   const last = records.at(-1);
-  if (last === undefined) return { records, next: result.nextRecordsUrl !== undefined && previous !== null ? { ...previous, l: result.nextRecordsUrl } : null };
+  if (last === undefined)
+    return {
+      records,
+      next: result.nextRecordsUrl !== undefined && previous !== null ? { ...previous, l: result.nextRecordsUrl } : null,
+    };
   const checkpoint = { t: salesforceTime(last.LastModifiedDate), id: last.Id };
   // More than a page came back, or the query is exhausted: go on with a fresh query from the checkpoint.
   if (result.records.length > pageSize || result.nextRecordsUrl === undefined) return { records, next: checkpoint };

@@ -34,7 +34,6 @@ function firstError(body: unknown): SalesforceErrorItem | undefined {
   return parsed.success ? parsed.data[0] : undefined;
 }
 
-
 /** A request path without External ID values (emails are personal data): safe for messages and logs. */
 export function redactPath(path: string): string {
   return path.replace(salesforceManifest.externalIdValue, '$1:value');
@@ -46,20 +45,42 @@ export function redactPath(path: string): string {
  */
 export function salesforceError(response: VendorErrorResponse, base: ConnectorError): SalesforceApiError {
   if (response.status === 300) {
-    return new SalesforceApiError(base.message, { code: ConnectorErrorCode.Conflict, retryable: false, status: 300, vendorMessage: 'the external ID matches more than one record' }, undefined);
+    return new SalesforceApiError(
+      base.message,
+      {
+        code: ConnectorErrorCode.Conflict,
+        retryable: false,
+        status: 300,
+        vendorMessage: 'the external ID matches more than one record',
+      },
+      undefined,
+    );
   }
   const item = firstError(response.data);
   const mapped = item === undefined ? undefined : SALESFORCE_ERROR_CODES[item.errorCode];
   const code = mapped?.code ?? base.code;
   const retryable = mapped?.retryable ?? base.retryable;
   const rateLimited = code === ConnectorErrorCode.RateLimited;
-  const retryAfterMs = rateLimited ? (base.retryAfterMs ?? salesforceManifest.rateLimit.fallbackRetryAfterMs) : retryable ? base.retryAfterMs : undefined;
+  const retryAfterMs = rateLimited
+    ? (base.retryAfterMs ?? salesforceManifest.rateLimit.fallbackRetryAfterMs)
+    : retryable
+      ? base.retryAfterMs
+      : undefined;
   // The org's API usage says why a rate limit hit: `api-usage=15001/15000`. Numbers only, never secret.
   const usage = rateLimited ? headerValue(response.headers, salesforceManifest.rateLimit.usageHeader) : undefined;
-  const vendorMessage = item === undefined ? base.vendorMessage : `${item.errorCode}: ${item.message}${usage !== undefined ? ` (${usage})` : ''}`;
+  const vendorMessage =
+    item === undefined
+      ? base.vendorMessage
+      : `${item.errorCode}: ${item.message}${usage !== undefined ? ` (${usage})` : ''}`;
   return new SalesforceApiError(
     base.message,
-    { code, retryable, ...(base.status !== undefined ? { status: base.status } : {}), ...(vendorMessage !== undefined ? { vendorMessage } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+    {
+      code,
+      retryable,
+      ...(base.status !== undefined ? { status: base.status } : {}),
+      ...(vendorMessage !== undefined ? { vendorMessage } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    },
     item?.errorCode,
     item?.fields ?? [],
   );
@@ -70,23 +91,43 @@ export function salesforceError(response: VendorErrorResponse, base: ConnectorEr
  * allOrNone, one subrequest fails for its reason and the others answer PROCESSING_HALTED: the
  * reason is the one reported.
  */
-export function compositeError(connector: string, compositeUrl: string, response: CompositeResponse): SalesforceApiError | undefined {
+export function compositeError(
+  connector: string,
+  compositeUrl: string,
+  response: CompositeResponse,
+): SalesforceApiError | undefined {
   const failed = response.compositeResponse.filter((result) => result.httpStatusCode >= 300);
   if (failed.length === 0) return undefined;
-  const cause = failed.find((result) => firstError(result.body)?.errorCode !== salesforceManifest.composite.haltedErrorCode) ?? failed[0]!;
+  const cause =
+    failed.find((result) => firstError(result.body)?.errorCode !== salesforceManifest.composite.haltedErrorCode) ??
+    failed[0]!;
   const config = { method: 'post', url: compositeUrl, headers: new AxiosHeaders() } as InternalAxiosRequestConfig;
   const subrequest = { status: cause.httpStatusCode, headers: cause.httpHeaders ?? {}, data: cause.body };
   // The subrequest's status, classified as the shared client classifies any response.
   const axiosResponse = { ...subrequest, statusText: '', config } as AxiosResponse;
-  const base = classifyHttpError(new AxiosError(`HTTP ${subrequest.status}`, undefined, config, undefined, axiosResponse), connector, Date.now(), redactPath);
+  const base = classifyHttpError(
+    new AxiosError(`HTTP ${subrequest.status}`, undefined, config, undefined, axiosResponse),
+    connector,
+    Date.now(),
+    redactPath,
+  );
   return salesforceError(subrequest, base);
 }
 
 /** A response that does not match the reference (schema drift, a proxy's page). */
 export function unexpectedResponse(connector: string, what: string, detail: string): ConnectorError {
-  return new ConnectorError(`${connector}: unexpected Salesforce response to ${what}`, { code: ConnectorErrorCode.VendorUnavailable, retryable: false, vendorMessage: detail });
+  return new ConnectorError(`${connector}: unexpected Salesforce response to ${what}`, {
+    code: ConnectorErrorCode.VendorUnavailable,
+    retryable: false,
+    vendorMessage: detail,
+  });
 }
 
 export function invalidInput(connector: string, detail: string): ConnectorError {
-  return new ConnectorError(`${connector}: invalid request`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, status: 400, vendorMessage: detail });
+  return new ConnectorError(`${connector}: invalid request`, {
+    code: ConnectorErrorCode.InvalidRequest,
+    retryable: false,
+    status: 400,
+    vendorMessage: detail,
+  });
 }

@@ -7,7 +7,15 @@ import { ConnectorErrorCode } from '../../errors';
 import { isConnectorError } from '../../connector-error';
 import { compositeError, unexpectedResponse } from './salesforce-errors';
 import { salesforceManifest, type SalesforceObject } from './salesforce.manifest';
-import { compositeResponse, queryResult, saveResult, type CompositeRequest, type CompositeResponse, type QueryResult, type SalesforceFields } from './salesforce.schemas';
+import {
+  compositeResponse,
+  queryResult,
+  saveResult,
+  type CompositeRequest,
+  type CompositeResponse,
+  type QueryResult,
+  type SalesforceFields,
+} from './salesforce.schemas';
 import type { HttpClient } from '../../http';
 
 const { paths } = salesforceManifest;
@@ -26,8 +34,14 @@ export class SalesforceClient {
 
   /** One batch of a SOQL query; `batchSize` goes into Sforce-Query-Options (a hint, 200..2000). */
   async query<R extends z.ZodType>(record: R, soql: string, batchSize?: number): Promise<QueryResult<z.output<R>>> {
-    const headers = batchSize !== undefined ? { [salesforceManifest.paging.batchSizeHeader]: `batchSize=${batchSize}` } : undefined;
-    const { data } = await this.http.request({ method: 'GET', url: paths.query(this.version), params: { q: soql }, ...(headers ? { headers } : {}) });
+    const headers =
+      batchSize !== undefined ? { [salesforceManifest.paging.batchSizeHeader]: `batchSize=${batchSize}` } : undefined;
+    const { data } = await this.http.request({
+      method: 'GET',
+      url: paths.query(this.version),
+      params: { q: soql },
+      ...(headers ? { headers } : {}),
+    });
     return this.parse(queryResult(record), data, 'query');
   }
 
@@ -38,8 +52,14 @@ export class SalesforceClient {
   }
 
   /** A record by id or by an external ID field's value, or null when Salesforce answers 404. */
-  async get<R extends z.ZodType>(record: R, type: SalesforceObject, fields: readonly string[], by: { id: string } | { field: string; value: string }): Promise<z.output<R> | null> {
-    const url = 'id' in by ? paths.record(this.version, type, by.id) : paths.byExternalId(this.version, type, by.field, by.value);
+  async get<R extends z.ZodType>(
+    record: R,
+    type: SalesforceObject,
+    fields: readonly string[],
+    by: { id: string } | { field: string; value: string },
+  ): Promise<z.output<R> | null> {
+    const url =
+      'id' in by ? paths.record(this.version, type, by.id) : paths.byExternalId(this.version, type, by.field, by.value);
     try {
       const { data } = await this.http.request({ method: 'GET', url, params: { fields: fields.join(',') } });
       return this.parse(record, data, `GET ${type}`);
@@ -55,8 +75,17 @@ export class SalesforceClient {
   }
 
   /** PATCH by external ID: creates (201) or updates (200) the one record holding `value`; returns its id. */
-  async upsert(type: SalesforceObject, field: string, value: string, fields: SalesforceFields): Promise<{ id: string; created: boolean }> {
-    const { status, data } = await this.http.request({ method: 'PATCH', url: paths.byExternalId(this.version, type, field, value), data: fields });
+  async upsert(
+    type: SalesforceObject,
+    field: string,
+    value: string,
+    fields: SalesforceFields,
+  ): Promise<{ id: string; created: boolean }> {
+    const { status, data } = await this.http.request({
+      method: 'PATCH',
+      url: paths.byExternalId(this.version, type, field, value),
+      data: fields,
+    });
     const result = this.parse(saveResult, data, `upsert ${type}`);
     return { id: result.id, created: result.created ?? status === 201 };
   }

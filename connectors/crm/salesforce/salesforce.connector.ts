@@ -19,12 +19,40 @@ import { ConnectorErrorCode } from '../../errors';
 import { ConnectorError } from '../../connector-error';
 import type { AuthInjector } from '../../http';
 import { companyInput, contactInput, dealInput, idempotencyKeyInput, pageSizeInput, parseInput } from '../../inputs';
-import type { Account, CompanyInput, Contact, ContactInput, CrmConnector, CrmOperation, Deal, DealInput, Page, WriteOptions } from '../../spi';
+import type {
+  Account,
+  CompanyInput,
+  Contact,
+  ContactInput,
+  CrmConnector,
+  CrmOperation,
+  Deal,
+  DealInput,
+  Page,
+  WriteOptions,
+} from '../../spi';
 import { SalesforceClient } from './salesforce.client';
-import { batchSizeFor, contactsPage, contactsQuery, decodeContactsCursor, encodeContactsCursor, type ContactsCursor } from './salesforce-contacts-cursor';
+import {
+  batchSizeFor,
+  contactsPage,
+  contactsQuery,
+  decodeContactsCursor,
+  encodeContactsCursor,
+  type ContactsCursor,
+} from './salesforce-contacts-cursor';
 import { invalidInput, isSalesforceError } from './salesforce-errors';
 import { salesforceManifest } from './salesforce.manifest';
-import { accountRecord, contactRecord, idRecord, opportunityRecord, saveResult, type AccountRecord, type ContactRecord, type QueryResult, type SalesforceFields } from './salesforce.schemas';
+import {
+  accountRecord,
+  contactRecord,
+  idRecord,
+  opportunityRecord,
+  saveResult,
+  type AccountRecord,
+  type ContactRecord,
+  type QueryResult,
+  type SalesforceFields,
+} from './salesforce.schemas';
 import type { SalesforceSettings } from './salesforce.settings';
 import { ACCOUNT_FIELDS, accountFields, toAccount, websiteCandidates } from './mappers/to-account';
 import { CONTACT_FIELDS, contactFields, toContact } from './mappers/to-contact';
@@ -116,10 +144,17 @@ export class SalesforceCrmConnector implements CrmConnector {
     const key = idempotencyValue(this.keyOf(options));
     const { multiCurrency, corporateCurrency, idempotencyField: field } = this.options;
     if (!multiCurrency && deal.amount.currency !== corporateCurrency) {
-      throw invalidInput(this.name, `amount.currency: this org is single-currency (${corporateCurrency}), got ${deal.amount.currency}`);
+      throw invalidInput(
+        this.name,
+        `amount.currency: this org is single-currency (${corporateCurrency}), got ${deal.amount.currency}`,
+      );
     }
     if (!isSalesforceId(deal.contactId) || !deal.contactId.startsWith(salesforceManifest.idPrefixes.Contact)) {
-      throw new ConnectorError(`${this.name}: contact not found`, { code: ConnectorErrorCode.NotFound, status: 404, vendorMessage: `No such contact: ${deal.contactId}` });
+      throw new ConnectorError(`${this.name}: contact not found`, {
+        code: ConnectorErrorCode.NotFound,
+        status: 404,
+        vendorMessage: `No such contact: ${deal.contactId}`,
+      });
     }
     const byKey = () => this.client.get(opportunityRecord, 'Opportunity', OPPORTUNITY_FIELDS, { field, value: key });
     const existing = await byKey();
@@ -133,11 +168,24 @@ export class SalesforceCrmConnector implements CrmConnector {
       const response = await this.client.composite({
         allOrNone: true,
         compositeRequest: [
-          { method: 'POST', url: this.client.path('Opportunity'), referenceId: 'opportunity', body: opportunityFields(deal, placement, { field, value: key }) },
-          { method: 'POST', url: this.client.path('OpportunityContactRole'), referenceId: 'contactRole', body: { OpportunityId: '@{opportunity.id}', ContactId: deal.contactId, IsPrimary: true } },
+          {
+            method: 'POST',
+            url: this.client.path('Opportunity'),
+            referenceId: 'opportunity',
+            body: opportunityFields(deal, placement, { field, value: key }),
+          },
+          {
+            method: 'POST',
+            url: this.client.path('OpportunityContactRole'),
+            referenceId: 'contactRole',
+            body: { OpportunityId: '@{opportunity.id}', ContactId: deal.contactId, IsPrimary: true },
+          },
         ],
       });
-      return { id: this.client.parse(saveResult, response.compositeResponse[0]?.body, 'create Opportunity').id, name: deal.name };
+      return {
+        id: this.client.parse(saveResult, response.compositeResponse[0]?.body, 'create Opportunity').id,
+        name: deal.name,
+      };
     } catch (error) {
       // A concurrent attempt with the same key won: the unique field refused the second one.
       if (!isSalesforceError(error, 'DUPLICATE_VALUE')) throw error;
@@ -188,13 +236,17 @@ export class SalesforceCrmConnector implements CrmConnector {
 
   private contactOf(record: ContactRecord | null): Contact {
     const contact = record === null ? null : toContact(record);
-    if (contact === null) throw new ConnectorError(`${this.name}: Salesforce returned no contact with an email`, { code: ConnectorErrorCode.VendorUnavailable });
+    if (contact === null)
+      throw new ConnectorError(`${this.name}: Salesforce returned no contact with an email`, {
+        code: ConnectorErrorCode.VendorUnavailable,
+      });
     return contact;
   }
 
   /** Creates by upsert on the email's External ID; a contact without LastName gets the placeholder Salesforce requires. */
   private async createContact(email: string, fields: SalesforceFields): Promise<string> {
-    const upsert = (body: SalesforceFields) => this.client.upsert('Contact', this.options.contactExternalIdField, email, body);
+    const upsert = (body: SalesforceFields) =>
+      this.client.upsert('Contact', this.options.contactExternalIdField, email, body);
     try {
       return (await upsert(fields)).id;
     } catch (error) {
@@ -206,8 +258,16 @@ export class SalesforceCrmConnector implements CrmConnector {
 
   private async findAccount(company: { name: string; domain?: string | undefined }): Promise<AccountRecord | null> {
     const find = async (where: string) =>
-      (await this.client.query(accountRecord, soqlSelect({ fields: ACCOUNT_FIELDS, from: 'Account', where, orderBy: 'CreatedDate, Id', limit: 1 }))).records[0] ?? null;
-    const byDomain = company.domain === undefined ? null : await find(`Website IN ${this.literal(() => soqlList(websiteCandidates(company.domain!)))}`);
+      (
+        await this.client.query(
+          accountRecord,
+          soqlSelect({ fields: ACCOUNT_FIELDS, from: 'Account', where, orderBy: 'CreatedDate, Id', limit: 1 }),
+        )
+      ).records[0] ?? null;
+    const byDomain =
+      company.domain === undefined
+        ? null
+        : await find(`Website IN ${this.literal(() => soqlList(websiteCandidates(company.domain!)))}`);
     return byDomain ?? (await find(`Name = ${this.literal(() => soqlString(company.name))}`));
   }
 

@@ -39,7 +39,8 @@ export const salesforceManifest = {
     query: (version: string) => `/services/data/${version}/query`,
     composite: (version: string) => `/services/data/${version}/composite`,
     sobjects: (version: string, type: SalesforceObject) => `/services/data/${version}/sobjects/${type}`,
-    record: (version: string, type: SalesforceObject, id: string) => `/services/data/${version}/sobjects/${type}/${encodeURIComponent(id)}`,
+    record: (version: string, type: SalesforceObject, id: string) =>
+      `/services/data/${version}/sobjects/${type}/${encodeURIComponent(id)}`,
     byExternalId: (version: string, type: SalesforceObject, field: string, value: string) =>
       `/services/data/${version}/sobjects/${type}/${field}/${encodeURIComponent(value)}`,
   },

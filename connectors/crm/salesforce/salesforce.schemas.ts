@@ -18,7 +18,9 @@ const attributes = z.object({ type: z.string(), url: z.string().optional() });
 const text = z.string().nullable().optional();
 
 /** DateTime values come back as `2025-03-01T08:00:00.000+0000`. */
-export const salesforceDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:?\d{2})$/);
+export const salesforceDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:?\d{2})$/);
 
 export const idRecord = z.object({ attributes: attributes.optional(), Id: z.string().min(15) });
 
@@ -34,7 +36,12 @@ export const contactRecord = z.object({
 });
 export type ContactRecord = z.infer<typeof contactRecord>;
 
-export const accountRecord = z.object({ attributes: attributes.optional(), Id: z.string().min(15), Name: text, Website: text });
+export const accountRecord = z.object({
+  attributes: attributes.optional(),
+  Id: z.string().min(15),
+  Name: text,
+  Website: text,
+});
 export type AccountRecord = z.infer<typeof accountRecord>;
 
 export const opportunityRecord = z.object({ attributes: attributes.optional(), Id: z.string().min(15), Name: text });
@@ -52,7 +59,12 @@ export function queryResult<R extends z.ZodType>(record: R) {
 export type QueryResult<T> = { totalSize: number; done: boolean; nextRecordsUrl?: string | undefined; records: T[] };
 
 /** POST /sobjects/X, and PATCH by external ID (201 created, 200 updated since v46.0). */
-export const saveResult = z.object({ id: z.string().min(15), success: z.boolean(), errors: z.array(z.unknown()), created: z.boolean().optional() });
+export const saveResult = z.object({
+  id: z.string().min(15),
+  success: z.boolean(),
+  errors: z.array(z.unknown()),
+  created: z.boolean().optional(),
+});
 
 export const compositeResponse = z.object({
   compositeResponse: z.array(

@@ -27,7 +27,10 @@ export const settingsSchema = z.object({
   /** The org's My Domain URL, e.g. `https://acme.my.salesforce.com` (the token response's instance_url). */
   instanceUrl,
   /** REST API version (default v60.0, Spring '24). */
-  apiVersion: z.string().regex(/^v\d{2,3}\.0$/, 'must look like v60.0').default(DEFAULT_API_VERSION),
+  apiVersion: z
+    .string()
+    .regex(/^v\d{2,3}\.0$/, 'must look like v60.0')
+    .default(DEFAULT_API_VERSION),
   /** Whole-request timeout (default 30 s). */
   timeoutMs: z.number().int().positive().max(120_000).default(30_000),
   /**
@@ -50,7 +53,10 @@ export const settingsSchema = z.object({
    * only deals in `corporateCurrency` and refuse others before sending anything.
    */
   multiCurrency: z.boolean().default(false),
-  corporateCurrency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code').default('USD'),
+  corporateCurrency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code')
+    .default('USD'),
   /** LastName of a new contact upserted without one (Salesforce requires it). Default `[not provided]`. */
   missingLastName: z.string().trim().min(1).max(80).default('[not provided]'),
 });
@@ -64,8 +70,11 @@ export const SALESFORCE_AUTH_TYPES = ['oauth2ClientCredentials', 'jwtBearer'] as
  * (`{ type: 'oauth2ClientCredentials', tokenUrl, clientId, clientSecret }` or
  * `{ type: 'jwtBearer', tokenUrl, clientId, username, privateKeyPem, audience }`).
  */
-export const credentialsSchema = authSettingsSchema.refine((auth) => (SALESFORCE_AUTH_TYPES as readonly string[]).includes(auth.type), {
-  message: `must be one of ${SALESFORCE_AUTH_TYPES.join(', ')}`,
-  path: ['type'],
-});
+export const credentialsSchema = authSettingsSchema.refine(
+  (auth) => (SALESFORCE_AUTH_TYPES as readonly string[]).includes(auth.type),
+  {
+    message: `must be one of ${SALESFORCE_AUTH_TYPES.join(', ')}`,
+    path: ['type'],
+  },
+);
 export type SalesforceCredentials = z.infer<typeof credentialsSchema>;

@@ -30,7 +30,8 @@ export function soqlString(value: string): string {
   for (const char of value) {
     const escaped = ESCAPES[char];
     if (escaped !== undefined) out += escaped;
-    else if (char < ' ' || char === '\u007f') throw new SoqlValueError('value contains a control character SOQL cannot carry');
+    else if (char < ' ' || char === '\u007f')
+      throw new SoqlValueError('value contains a control character SOQL cannot carry');
     else out += char;
   }
   return `${out}'`;
@@ -62,7 +63,13 @@ export function isSalesforceId(value: string): boolean {
 }
 
 /** `SELECT a, b FROM X [WHERE …] [ORDER BY …] [LIMIT n]`; fields and object are trusted names. */
-export function soqlSelect(parts: { fields: readonly string[]; from: string; where?: string; orderBy?: string; limit?: number }): string {
+export function soqlSelect(parts: {
+  fields: readonly string[];
+  from: string;
+  where?: string;
+  orderBy?: string;
+  limit?: number;
+}): string {
   const clauses = [`SELECT ${parts.fields.join(', ')} FROM ${parts.from}`];
   if (parts.where !== undefined) clauses.push(`WHERE ${parts.where}`);
   if (parts.orderBy !== undefined) clauses.push(`ORDER BY ${parts.orderBy}`);

@@ -12,7 +12,12 @@ import { sendgridCredentialsSchema, sendgridSettingsSchema } from './sendgrid.se
 
 export { SendGridEmailConnector } from './sendgrid.connector';
 export { sendgridManifest } from './sendgrid.manifest';
-export { sendgridCredentialsSchema, sendgridSettingsSchema, type SendGridCredentials, type SendGridSettings } from './sendgrid.settings';
+export {
+  sendgridCredentialsSchema,
+  sendgridSettingsSchema,
+  type SendGridCredentials,
+  type SendGridSettings,
+} from './sendgrid.settings';
 
 export interface SendGridConnectorOptions {
   /** Wraps the HTTP client, e.g. to record responses in contract tests. Default: none. */
@@ -20,10 +25,21 @@ export interface SendGridConnectorOptions {
 }
 
 /** Builds a connector from unvalidated settings and credentials; throws a ZodError naming the bad field. */
-export function createSendGridConnector(name: string, settings: unknown, credentials: unknown, models: Models, options: SendGridConnectorOptions = {}): SendGridEmailConnector {
+export function createSendGridConnector(
+  name: string,
+  settings: unknown,
+  credentials: unknown,
+  models: Models,
+  options: SendGridConnectorOptions = {},
+): SendGridEmailConnector {
   const validSettings = sendgridSettingsSchema.parse(settings);
   const http = createSendGridHttpClient(name, validSettings, sendgridCredentialsSchema.parse(credentials));
-  return new SendGridEmailConnector(name, validSettings, new SendGridClient(name, options.decorateHttp ? options.decorateHttp(http) : http), models);
+  return new SendGridEmailConnector(
+    name,
+    validSettings,
+    new SendGridClient(name, options.decorateHttp ? options.decorateHttp(http) : http),
+    models,
+  );
 }
 
 export const sendgridVendor: VendorRegistration = {

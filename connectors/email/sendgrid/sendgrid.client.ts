@@ -7,8 +7,18 @@ import { mailSendAcceptedSchema, type MailSendAccepted, type MailSendBody } from
 import type { SendGridCredentials, SendGridSettings } from './sendgrid.settings';
 import { resilienceOptions } from '../../http/resilience-settings';
 
-export function createSendGridHttpClient(connector: string, settings: SendGridSettings, credentials: SendGridCredentials): HttpClient {
-  return createHttpClient({ connector, baseURL: settings.baseUrl, timeoutMs: settings.timeoutMs, auth: bearerToken(credentials.apiKey), ...resilienceOptions(settings) });
+export function createSendGridHttpClient(
+  connector: string,
+  settings: SendGridSettings,
+  credentials: SendGridCredentials,
+): HttpClient {
+  return createHttpClient({
+    connector,
+    baseURL: settings.baseUrl,
+    timeoutMs: settings.timeoutMs,
+    auth: bearerToken(credentials.apiKey),
+    ...resilienceOptions(settings),
+  });
 }
 
 export class SendGridClient {
@@ -28,14 +38,25 @@ export class SendGridClient {
    * 5xx VENDOR_UNAVAILABLE.
    */
   async sendMail(body: MailSendBody): Promise<MailSendAccepted> {
-    const response = await this.http.request({ method: 'POST', url: sendgridManifest.sendPath, data: body, headers: { 'Content-Type': 'application/json' } });
-    const accepted = mailSendAcceptedSchema.safeParse({ status: response.status, messageId: response.headers[sendgridManifest.messageIdResponseHeader] });
+    const response = await this.http.request({
+      method: 'POST',
+      url: sendgridManifest.sendPath,
+      data: body,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const accepted = mailSendAcceptedSchema.safeParse({
+      status: response.status,
+      messageId: response.headers[sendgridManifest.messageIdResponseHeader],
+    });
     if (accepted.success) return accepted.data;
     const issue = accepted.error.issues[0];
-    throw new ConnectorError(`${this.connector}: unexpected answer to POST ${sendgridManifest.sendPath} (HTTP ${response.status}, ${issue?.path.join('.') || 'response'}: ${issue?.message ?? 'invalid'})`, {
-      code: ConnectorErrorCode.VendorUnavailable,
-      retryable: false,
-      status: response.status,
-    });
+    throw new ConnectorError(
+      `${this.connector}: unexpected answer to POST ${sendgridManifest.sendPath} (HTTP ${response.status}, ${issue?.path.join('.') || 'response'}: ${issue?.message ?? 'invalid'})`,
+      {
+        code: ConnectorErrorCode.VendorUnavailable,
+        retryable: false,
+        status: response.status,
+      },
+    );
   }
 }

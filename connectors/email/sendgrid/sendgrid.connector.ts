@@ -28,7 +28,11 @@ export class SendGridEmailConnector implements EmailConnector {
     private readonly models: Models,
   ) {
     const sender = parseSender(settings.from);
-    if (!sender) throw new ConnectorError(`${name}: from is not an email address`, { code: ConnectorErrorCode.Misconfigured, retryable: false });
+    if (!sender)
+      throw new ConnectorError(`${name}: from is not an email address`, {
+        code: ConnectorErrorCode.Misconfigured,
+        retryable: false,
+      });
     this.sender = sender;
   }
 
@@ -39,23 +43,42 @@ export class SendGridEmailConnector implements EmailConnector {
   async send(message: EmailMessage, options: WriteOptions): Promise<{ messageId: string }> {
     const valid = validateEmailMessage(message, this.name);
     if (valid.text === '' && (valid.html ?? '') === '') {
-      throw new ConnectorError(`${this.name}: invalid email message`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, vendorMessage: 'text or html must not be empty' });
+      throw new ConnectorError(`${this.name}: invalid email message`, {
+        code: ConnectorErrorCode.InvalidRequest,
+        retryable: false,
+        vendorMessage: 'text or html must not be empty',
+      });
     }
     const idempotencyKey = requireIdempotencyKey(options.idempotencyKey, this.name);
-    const entry = await claimOutboxEntry(this.models, { idempotencyKey, connector: this.name, messageId: messageIdFor(idempotencyKey, senderDomain(this.sender.email)) });
+    const entry = await claimOutboxEntry(this.models, {
+      idempotencyKey,
+      connector: this.name,
+      messageId: messageIdFor(idempotencyKey, senderDomain(this.sender.email)),
+    });
     const log = getLogger();
     if (entry.status === 'sent') {
       log.debug('email already sent', { connector: this.name, messageId: entry.messageId });
       return { messageId: entry.messageId };
     }
     const started = performance.now();
-    const accepted = await this.client.sendMail(toMailSend(valid, this.sender, { idempotencyKey, messageId: entry.messageId }));
+    const accepted = await this.client.sendMail(
+      toMailSend(valid, this.sender, { idempotencyKey, messageId: entry.messageId }),
+    );
     // SendGrid always names the message; without the header (a proxy stripped it, or a mock) the
     // Message-ID we set is the best id there is, and failing now would send the email twice.
-    if (accepted.messageId === undefined) log.warn('sendgrid accepted without X-Message-Id; answering with our Message-ID', { connector: this.name, messageId: entry.messageId });
+    if (accepted.messageId === undefined)
+      log.warn('sendgrid accepted without X-Message-Id; answering with our Message-ID', {
+        connector: this.name,
+        messageId: entry.messageId,
+      });
     const messageId = accepted.messageId ?? entry.messageId;
     await markOutboxSent(entry, messageId);
-    log.debug('email sent', { connector: this.name, messageId, recipients: valid.to.length, durationMs: Math.round(performance.now() - started) });
+    log.debug('email sent', {
+      connector: this.name,
+      messageId,
+      recipients: valid.to.length,
+      durationMs: Math.round(performance.now() - started),
+    });
     return { messageId };
   }
 

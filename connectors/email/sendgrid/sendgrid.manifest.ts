@@ -23,5 +23,10 @@ export const sendgridManifest = {
   /** Nothing to page: the connector only sends. */
   paging: null,
   /** 429 with X-RateLimit-Reset in epoch seconds; the shared HTTP client turns it into retryAfterMs. */
-  rateLimit: { status: 429, resetHeader: 'X-RateLimit-Reset', limitHeader: 'X-RateLimit-Limit', remainingHeader: 'X-RateLimit-Remaining' },
+  rateLimit: {
+    status: 429,
+    resetHeader: 'X-RateLimit-Reset',
+    limitHeader: 'X-RateLimit-Limit',
+    remainingHeader: 'X-RateLimit-Remaining',
+  },
 } as const;

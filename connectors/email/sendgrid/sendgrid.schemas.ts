@@ -24,7 +24,10 @@ export const mailSendBodySchema = z.object({
     .max(1000),
   from: address,
   subject: z.string().min(1).optional(),
-  content: z.array(z.object({ type: z.string().min(1), value: z.string().min(1) })).min(1).optional(),
+  content: z
+    .array(z.object({ type: z.string().min(1), value: z.string().min(1) }))
+    .min(1)
+    .optional(),
   attachments: z
     .array(
       z.object({

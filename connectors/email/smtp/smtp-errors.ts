@@ -12,7 +12,19 @@ interface SmtpFailure {
 }
 
 const AUTH_REPLY_CODES = new Set([530, 534, 535]);
-const NETWORK_CODES = new Set(['ECONNECTION', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNECTION',
+  'ESOCKET',
+  'EDNS',
+  'ETLS',
+  'EPROTOCOL',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
 /** Problems with the message itself: sending it again changes nothing. */
 const MESSAGE_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'ESTREAM', 'EREQUIRETLS']);
 const MAX_MESSAGE = 500;
@@ -36,27 +48,55 @@ export function classifySmtpError(error: unknown, connector: string): ConnectorE
   const reply = typeof responseCode === 'number' ? responseCode : undefined;
   const errorCode = typeof code === 'string' ? code : undefined;
   const vendorMessage = typeof response === 'string' ? shorten(response) : undefined;
-  const details = { ...(reply !== undefined ? { status: reply } : {}), ...(vendorMessage !== undefined ? { vendorMessage } : {}) };
+  const details = {
+    ...(reply !== undefined ? { status: reply } : {}),
+    ...(vendorMessage !== undefined ? { vendorMessage } : {}),
+  };
   const during = typeof command === 'string' ? ` during ${command}` : '';
 
   if (reply !== undefined && reply >= 400 && reply < 500) {
-    return new ConnectorError(`${connector}: SMTP server deferred the message${during}`, { code: ConnectorErrorCode.VendorUnavailable, retryable: true, ...details });
+    return new ConnectorError(`${connector}: SMTP server deferred the message${during}`, {
+      code: ConnectorErrorCode.VendorUnavailable,
+      retryable: true,
+      ...details,
+    });
   }
   if (errorCode === 'EAUTH' || (reply !== undefined && AUTH_REPLY_CODES.has(reply))) {
-    return new ConnectorError(`${connector}: SMTP authentication failed`, { code: ConnectorErrorCode.Unauthorized, retryable: false, ...details });
+    return new ConnectorError(`${connector}: SMTP authentication failed`, {
+      code: ConnectorErrorCode.Unauthorized,
+      retryable: false,
+      ...details,
+    });
   }
   if (reply !== undefined && reply >= 500) {
-    return new ConnectorError(`${connector}: SMTP server refused the message${during}`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, ...details });
+    return new ConnectorError(`${connector}: SMTP server refused the message${during}`, {
+      code: ConnectorErrorCode.InvalidRequest,
+      retryable: false,
+      ...details,
+    });
   }
   if (errorCode === 'ETIMEDOUT') {
-    return new ConnectorError(`${connector}: SMTP server timed out${during}`, { code: ConnectorErrorCode.Timeout, retryable: true, ...details });
+    return new ConnectorError(`${connector}: SMTP server timed out${during}`, {
+      code: ConnectorErrorCode.Timeout,
+      retryable: true,
+      ...details,
+    });
   }
   if (errorCode !== undefined && NETWORK_CODES.has(errorCode)) {
-    return new ConnectorError(`${connector}: SMTP connection failed (${errorCode})`, { code: ConnectorErrorCode.Network, retryable: true, ...details });
+    return new ConnectorError(`${connector}: SMTP connection failed (${errorCode})`, {
+      code: ConnectorErrorCode.Network,
+      retryable: true,
+      ...details,
+    });
   }
   if (errorCode !== undefined && MESSAGE_CODES.has(errorCode)) {
     const described = shorten(error.message);
-    return new ConnectorError(`${connector}: message rejected (${errorCode})`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, ...(described !== undefined ? { vendorMessage: described } : {}), ...details });
+    return new ConnectorError(`${connector}: message rejected (${errorCode})`, {
+      code: ConnectorErrorCode.InvalidRequest,
+      retryable: false,
+      ...(described !== undefined ? { vendorMessage: described } : {}),
+      ...details,
+    });
   }
   return undefined;
 }

@@ -10,7 +10,14 @@ export function toMailOptions(message: EmailMessage, from: string, messageId: st
     text: message.text,
     ...(message.html !== undefined ? { html: message.html } : {}),
     ...(message.attachments !== undefined
-      ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.contentBase64, encoding: 'base64' })) }
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.contentBase64,
+            encoding: 'base64',
+          })),
+        }
       : {}),
     messageId,
   };

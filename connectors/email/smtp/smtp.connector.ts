@@ -74,7 +74,13 @@ export class SmtpEmailConnector implements EmailConnector {
       info = await this.transporter.sendMail(toMailOptions(valid, this.settings.from, entry.messageId));
     } catch (error) {
       const failure = classifySmtpError(error, this.name);
-      log.warn('email not sent', { connector: this.name, server: this.target, messageId: entry.messageId, code: failure?.code ?? 'UNKNOWN', retryable: failure?.retryable });
+      log.warn('email not sent', {
+        connector: this.name,
+        server: this.target,
+        messageId: entry.messageId,
+        code: failure?.code ?? 'UNKNOWN',
+        retryable: failure?.retryable,
+      });
       throw failure ?? error;
     }
     await markOutboxSent(entry);
@@ -93,7 +99,11 @@ export class SmtpEmailConnector implements EmailConnector {
       await this.transporter.verify();
     } catch (error) {
       const failure = classifySmtpError(error, this.name);
-      getLogger().warn('smtp health check failed', { connector: this.name, server: this.target, code: failure?.code ?? 'UNKNOWN' });
+      getLogger().warn('smtp health check failed', {
+        connector: this.name,
+        server: this.target,
+        code: failure?.code ?? 'UNKNOWN',
+      });
       throw failure ?? error;
     }
   }

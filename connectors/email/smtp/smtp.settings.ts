@@ -7,7 +7,8 @@ import { smtpUrlOptionProblems } from '../../../config/smtp-url-options';
  * production also refuses the ones that weaken TLS or log the transcript (smtpSettingsProblems).
  */
 function refuseReroutingOptions(url: string, ctx: z.RefinementCtx): void {
-  for (const problem of smtpUrlOptionProblems(url, { production: false })) ctx.addIssue({ code: 'custom', message: problem });
+  for (const problem of smtpUrlOptionProblems(url, { production: false }))
+    ctx.addIssue({ code: 'custom', message: problem });
 }
 
 /** Settings of an `email/smtp` instance. The URL may carry credentials: it is never logged unredacted. */
@@ -31,7 +32,13 @@ export const smtpSettingsSchema = z.object({
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 
 /** What production refuses beside the schema: URL options that weaken TLS or log the SMTP transcript. */
-export function smtpSettingsProblems(settings: Record<string, unknown>, context: { production: boolean }): { path: string[]; message: string }[] {
+export function smtpSettingsProblems(
+  settings: Record<string, unknown>,
+  context: { production: boolean },
+): { path: string[]; message: string }[] {
   if (!context.production || typeof settings.url !== 'string') return [];
-  return smtpUrlOptionProblems(settings.url, { production: true }).map((message) => ({ path: ['settings', 'url'], message }));
+  return smtpUrlOptionProblems(settings.url, { production: true }).map((message) => ({
+    path: ['settings', 'url'],
+    message,
+  }));
 }

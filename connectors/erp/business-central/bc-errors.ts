@@ -18,7 +18,11 @@ export class BcPayloadError extends Error {
  * attempt's lookup finds it).
  */
 export function unexpectedResponse(instance: string, detail: string): ConnectorError {
-  return new ConnectorError(`${instance}: unexpected response from Business Central`, { code: ConnectorErrorCode.VendorUnavailable, retryable: false, vendorMessage: detail });
+  return new ConnectorError(`${instance}: unexpected response from Business Central`, {
+    code: ConnectorErrorCode.VendorUnavailable,
+    retryable: false,
+    vendorMessage: detail,
+  });
 }
 
 export function unsupported(instance: string, operation: ErpOperation, why: string): ConnectorError {
@@ -30,15 +34,27 @@ export function unsupported(instance: string, operation: ErpOperation, why: stri
 }
 
 export function invalidInput(instance: string, detail: string): ConnectorError {
-  return new ConnectorError(`${instance}: invalid request`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, vendorMessage: detail });
+  return new ConnectorError(`${instance}: invalid request`, {
+    code: ConnectorErrorCode.InvalidRequest,
+    retryable: false,
+    vendorMessage: detail,
+  });
 }
 
 export function notFound(instance: string, detail: string): ConnectorError {
-  return new ConnectorError(`${instance}: not found`, { code: ConnectorErrorCode.NotFound, retryable: false, vendorMessage: detail });
+  return new ConnectorError(`${instance}: not found`, {
+    code: ConnectorErrorCode.NotFound,
+    retryable: false,
+    vendorMessage: detail,
+  });
 }
 
 export function conflict(instance: string, detail: string): ConnectorError {
-  return new ConnectorError(`${instance}: conflict`, { code: ConnectorErrorCode.Conflict, retryable: false, vendorMessage: detail });
+  return new ConnectorError(`${instance}: conflict`, {
+    code: ConnectorErrorCode.Conflict,
+    retryable: false,
+    vendorMessage: detail,
+  });
 }
 
 export function hasStatus(error: unknown, status: number): boolean {
@@ -53,5 +69,8 @@ export function hasStatus(error: unknown, status: number): boolean {
 export function describeBcError(response: VendorErrorResponse, classified: ConnectorError): ConnectorError {
   const body = bcErrorSchema.safeParse(response.data);
   if (!body.success) return classified;
-  return new ConnectorError(classified.message, { ...classified.toDetails(), vendorMessage: `${body.data.error.code}: ${body.data.error.message}` });
+  return new ConnectorError(classified.message, {
+    ...classified.toDetails(),
+    vendorMessage: `${body.data.error.code}: ${body.data.error.message}`,
+  });
 }

@@ -4,7 +4,13 @@
  * company, e.g. `salesOrders(<id>)/salesOrderLines`.
  */
 import { z } from 'zod';
-import { createHttpClient, type AuthInjector, type HttpClient, type HttpClientOptions, type HttpRequest } from '../../http';
+import {
+  createHttpClient,
+  type AuthInjector,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+} from '../../http';
 import { describeBcError, invalidInput, unexpectedResponse } from './bc-errors';
 import { bcManifest } from './bc.manifest';
 import { bcCollection } from './bc.schemas';
@@ -60,7 +66,14 @@ export class BcApiClient {
   readonly companyPath: string;
 
   constructor(private readonly options: BcClientOptions) {
-    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.apiRoot, timeoutMs: options.timeoutMs, auth: options.auth, describeError: describeBcError, ...resilienceOptions(options.resilience ?? {}) };
+    const httpOptions: HttpClientOptions = {
+      connector: options.instance,
+      baseURL: options.apiRoot,
+      timeoutMs: options.timeoutMs,
+      auth: options.auth,
+      describeError: describeBcError,
+      ...resilienceOptions(options.resilience ?? {}),
+    };
     this.http = options.httpClientFor ? options.httpClientFor(httpOptions) : createHttpClient(httpOptions);
     this.companyPath = `companies(${options.companyId})`;
   }
@@ -100,7 +113,8 @@ export class BcApiClient {
     let page = await this.firstPage(path, query, schema);
     const items = [...page.items];
     for (let pages = 1; page.next !== null; pages += 1) {
-      if (pages === MAX_PAGES) throw unexpectedResponse(this.options.instance, `GET ${path}: more than ${MAX_PAGES} pages`);
+      if (pages === MAX_PAGES)
+        throw unexpectedResponse(this.options.instance, `GET ${path}: more than ${MAX_PAGES} pages`);
       page = await this.nextPage(page.next, schema);
       items.push(...page.items);
     }
@@ -113,12 +127,24 @@ export class BcApiClient {
   }
 
   /** PATCH with If-Match (`*` when the record came without an etag); BC answers 200 with it. */
-  async update<T extends z.ZodType>(path: string, body: unknown, etag: string | undefined, schema: T): Promise<z.output<T>> {
-    return this.send({ method: 'PATCH', url: this.url(path, {}), data: body, headers: { 'If-Match': etag ?? bcManifest.etag.any } }, schema);
+  async update<T extends z.ZodType>(
+    path: string,
+    body: unknown,
+    etag: string | undefined,
+    schema: T,
+  ): Promise<z.output<T>> {
+    return this.send(
+      { method: 'PATCH', url: this.url(path, {}), data: body, headers: { 'If-Match': etag ?? bcManifest.etag.any } },
+      schema,
+    );
   }
 
   async remove(path: string, etag: string | undefined): Promise<void> {
-    await this.http.request({ method: 'DELETE', url: this.url(path, {}), headers: { 'If-Match': etag ?? bcManifest.etag.any } });
+    await this.http.request({
+      method: 'DELETE',
+      url: this.url(path, {}),
+      headers: { 'If-Match': etag ?? bcManifest.etag.any },
+    });
   }
 
   /** A bound action such as `salesInvoices(<id>)/Microsoft.NAV.post` (204, no body). */
@@ -151,7 +177,8 @@ export class BcApiClient {
   /** Refuses a path from outside (a cursor) that is not below `companies(<id>)/<entitySet>`. */
   checkPagePath(path: string, entitySet: string): string {
     const prefix = `${this.companyPath}/${entitySet}?`;
-    if (!path.startsWith(prefix) || path.includes('..') || path.includes('#')) throw invalidInput(this.options.instance, 'cursor is not one this connector issued');
+    if (!path.startsWith(prefix) || path.includes('..') || path.includes('#'))
+      throw invalidInput(this.options.instance, 'cursor is not one this connector issued');
     return path;
   }
 
@@ -171,7 +198,12 @@ export class BcApiClient {
     const response = await this.http.request(request);
     const result = schema.safeParse(response.data);
     if (result.success) return result.data;
-    const issues = result.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-    throw unexpectedResponse(this.options.instance, `${request.method} ${request.url.split('?')[0] ?? ''}: ${issues.join('; ')}`);
+    const issues = result.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    throw unexpectedResponse(
+      this.options.instance,
+      `${request.method} ${request.url.split('?')[0] ?? ''}: ${issues.join('; ')}`,
+    );
   }
 }

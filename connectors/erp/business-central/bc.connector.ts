@@ -9,15 +9,52 @@
  */
 import { z } from 'zod';
 import type { AuthInjector } from '../../http';
-import type { Customer, CustomerInput, ErpConnector, Invoice, InvoiceInput, Page, PurchaseOrder, PurchaseOrderInput, SalesOrder, SalesOrderInput, StockLevel, TimeWindow, WriteOptions } from '../../spi';
+import type {
+  Customer,
+  CustomerInput,
+  ErpConnector,
+  Invoice,
+  InvoiceInput,
+  Page,
+  PurchaseOrder,
+  PurchaseOrderInput,
+  SalesOrder,
+  SalesOrderInput,
+  StockLevel,
+  TimeWindow,
+  WriteOptions,
+} from '../../spi';
 // The SPI's input rules, shared with the sandbox, which validates "as a vendor's API would".
-import { customerInput, idempotencyKeyInput, invoiceInput, parseInput, salesOrderInput, skusInput, timeWindowInput } from '../../inputs';
-import { BcPayloadError, conflict, hasStatus, invalidInput, notFound, unexpectedResponse, unsupported } from './bc-errors';
+import {
+  customerInput,
+  idempotencyKeyInput,
+  invoiceInput,
+  parseInput,
+  salesOrderInput,
+  skusInput,
+  timeWindowInput,
+} from '../../inputs';
+import {
+  BcPayloadError,
+  conflict,
+  hasStatus,
+  invalidInput,
+  notFound,
+  unexpectedResponse,
+  unsupported,
+} from './bc-errors';
 import { decodeCursor, encodeCursor } from './bc-cursor';
 import { addLines, completeLines, findItems, itemIdsFor } from './bc-sales-order-lines';
 import { BcApiClient, type HttpClientFactory } from './bc.client';
 import { bcManifest } from './bc.manifest';
-import { rawCustomer, rawSalesInvoice, rawSalesOrder, customerSelect, salesInvoiceSelect, salesOrderSelect } from './bc.schemas';
+import {
+  rawCustomer,
+  rawSalesInvoice,
+  rawSalesOrder,
+  customerSelect,
+  salesInvoiceSelect,
+  salesOrderSelect,
+} from './bc.schemas';
 import type { BcSettings } from './bc.settings';
 import { customerFilter, customerProblem, toCustomer, toCustomerCreate, toCustomerUpdate } from './mappers/to-customer';
 import { invoiceWindowFilter, toInvoice, UNPOSTED_INVOICE_STATUSES } from './mappers/to-invoice';
@@ -48,7 +85,16 @@ export class BusinessCentralConnector implements ErpConnector {
     deps: BcConnectorDeps,
   ) {
     const { companyId, timeoutMs, pageSize } = settings;
-    this.api = new BcApiClient({ instance: name, apiRoot: deps.apiRoot, companyId, timeoutMs, pageSize, auth: deps.auth, httpClientFor: deps.httpClientFor, resilience: settings });
+    this.api = new BcApiClient({
+      instance: name,
+      apiRoot: deps.apiRoot,
+      companyId,
+      timeoutMs,
+      pageSize,
+      auth: deps.auth,
+      httpClientFor: deps.httpClientFor,
+      resilience: settings,
+    });
   }
 
   async healthCheck(): Promise<void> {
@@ -67,12 +113,20 @@ export class BusinessCentralConnector implements ErpConnector {
     if (problem) throw invalidInput(this.name, problem);
     return this.call(async () => {
       for (let attempt = 1; ; attempt += 1) {
-        const existing = await this.api.findFirst('customers', { $filter: customerFilter(customer.email), $select: customerSelect }, rawCustomer);
-        if (!existing) return toCustomer(await this.api.create('customers', toCustomerCreate(customer), rawCustomer), customer);
+        const existing = await this.api.findFirst(
+          'customers',
+          { $filter: customerFilter(customer.email), $select: customerSelect },
+          rawCustomer,
+        );
+        if (!existing)
+          return toCustomer(await this.api.create('customers', toCustomerCreate(customer), rawCustomer), customer);
         const update = toCustomerUpdate(customer, existing);
         if (!update) return toCustomer(existing, customer);
         try {
-          return toCustomer(await this.api.update(`customers(${existing.id})`, update, existing['@odata.etag'], rawCustomer), customer);
+          return toCustomer(
+            await this.api.update(`customers(${existing.id})`, update, existing['@odata.etag'], rawCustomer),
+            customer,
+          );
         } catch (error) {
           if (attempt > 1 || !hasStatus(error, 412)) throw error;
         }
@@ -92,13 +146,25 @@ export class BusinessCentralConnector implements ErpConnector {
     this.checkKey(options);
     this.checkId(order.customerId, 'customerId');
     return this.call(async () => {
-      const existing = await this.api.findFirst('salesOrders', { $filter: salesOrderFilter(order), $select: salesOrderSelect }, rawSalesOrder);
+      const existing = await this.api.findFirst(
+        'salesOrders',
+        { $filter: salesOrderFilter(order), $select: salesOrderSelect },
+        rawSalesOrder,
+      );
       let id = existing?.id;
       if (id === undefined) {
         // An unknown SKU fails here, before anything is written.
         const itemIds = await itemIdsFor(this.api, order.lines, this.name);
-        id = (await this.api.create('salesOrders', toSalesOrderCreate(order, this.settings.localCurrency), rawSalesOrder)).id;
-        await addLines(this.api, id, order, itemIds, order.lines.map((_, index) => index));
+        id = (
+          await this.api.create('salesOrders', toSalesOrderCreate(order, this.settings.localCurrency), rawSalesOrder)
+        ).id;
+        await addLines(
+          this.api,
+          id,
+          order,
+          itemIds,
+          order.lines.map((_, index) => index),
+        );
       } else await completeLines(this.api, id, order, this.name);
       const saved = await this.api.get(`salesOrders(${id})`, { $select: salesOrderSelect }, rawSalesOrder);
       return toSalesOrder(saved, this.settings.localCurrency, order.externalReference);
@@ -121,8 +187,17 @@ export class BusinessCentralConnector implements ErpConnector {
       });
       if (order === null) {
         const invoice = await this.postedInvoiceOf(salesOrderId);
-        if (invoice) throw conflict(this.name, `sales order ${salesOrderId} was invoiced (${invoice.number ?? invoice.id}); cancelling it needs a credit memo`);
-        return { id: salesOrderId, externalReference: '', status: 'cancelled', total: { amount: 0, currency: this.settings.localCurrency } };
+        if (invoice)
+          throw conflict(
+            this.name,
+            `sales order ${salesOrderId} was invoiced (${invoice.number ?? invoice.id}); cancelling it needs a credit memo`,
+          );
+        return {
+          id: salesOrderId,
+          externalReference: '',
+          status: 'cancelled',
+          total: { amount: 0, currency: this.settings.localCurrency },
+        };
       }
       await this.api.remove(path, order['@odata.etag']).catch((error: unknown) => {
         if (!hasStatus(error, 404)) throw error;
@@ -144,11 +219,20 @@ export class BusinessCentralConnector implements ErpConnector {
     return this.call(async () => {
       const existing = await this.postedInvoiceOf(invoice.salesOrderId);
       if (existing) return toInvoice(existing, this.settings.localCurrency);
-      const order = await this.api.get(`salesOrders(${invoice.salesOrderId})`, { $select: salesOrderSelect }, rawSalesOrder);
-      if (order.customerId !== invoice.customerId) throw invalidInput(this.name, `customerId does not match sales order ${invoice.salesOrderId}`);
+      const order = await this.api.get(
+        `salesOrders(${invoice.salesOrderId})`,
+        { $select: salesOrderSelect },
+        rawSalesOrder,
+      );
+      if (order.customerId !== invoice.customerId)
+        throw invalidInput(this.name, `customerId does not match sales order ${invoice.salesOrderId}`);
       await this.api.action(`salesOrders(${invoice.salesOrderId})/Microsoft.NAV.shipAndInvoice`);
       const posted = await this.postedInvoiceOf(invoice.salesOrderId);
-      if (!posted) throw unexpectedResponse(this.name, `no posted invoice for sales order ${invoice.salesOrderId} after shipAndInvoice`);
+      if (!posted)
+        throw unexpectedResponse(
+          this.name,
+          `no posted invoice for sales order ${invoice.salesOrderId} after shipAndInvoice`,
+        );
       if (this.settings.invoice.send) await this.api.action(`salesInvoices(${posted.id})/Microsoft.NAV.send`);
       return toInvoice(posted, this.settings.localCurrency);
     });
@@ -165,11 +249,18 @@ export class BusinessCentralConnector implements ErpConnector {
     if (!guid.safeParse(invoiceId).success) throw notFound(this.name, `sales invoice ${invoiceId}`);
     const path = `salesInvoices(${invoiceId})`;
     return this.call(async () => {
-      const current = toInvoice(await this.api.get(path, { $select: salesInvoiceSelect }, rawSalesInvoice), this.settings.localCurrency);
+      const current = toInvoice(
+        await this.api.get(path, { $select: salesInvoiceSelect }, rawSalesInvoice),
+        this.settings.localCurrency,
+      );
       if (current.status === 'cancelled') return current;
       await this.api.action(`${path}/Microsoft.NAV.cancel`);
-      const cancelled = toInvoice(await this.api.get(path, { $select: salesInvoiceSelect }, rawSalesInvoice), this.settings.localCurrency);
-      if (cancelled.status !== 'cancelled') throw unexpectedResponse(this.name, `sales invoice ${invoiceId} is not Canceled after Microsoft.NAV.cancel`);
+      const cancelled = toInvoice(
+        await this.api.get(path, { $select: salesInvoiceSelect }, rawSalesInvoice),
+        this.settings.localCurrency,
+      );
+      if (cancelled.status !== 'cancelled')
+        throw unexpectedResponse(this.name, `sales invoice ${invoiceId} is not Canceled after Microsoft.NAV.cancel`);
       return cancelled;
     });
   }
@@ -181,18 +272,33 @@ export class BusinessCentralConnector implements ErpConnector {
     return this.call(async () => {
       const page =
         next === null
-          ? await this.api.firstPage('salesInvoices', { $filter: invoiceWindowFilter(range), $select: salesInvoiceSelect }, rawSalesInvoice)
+          ? await this.api.firstPage(
+              'salesInvoices',
+              { $filter: invoiceWindowFilter(range), $select: salesInvoiceSelect },
+              rawSalesInvoice,
+            )
           : await this.api.nextPage(next, rawSalesInvoice);
-      return { items: page.items.map((raw) => toInvoice(raw, this.settings.localCurrency)), nextCursor: page.next === null ? null : encodeCursor(page.next) };
+      return {
+        items: page.items.map((raw) => toInvoice(raw, this.settings.localCurrency)),
+        nextCursor: page.next === null ? null : encodeCursor(page.next),
+      };
     });
   }
 
   async createPurchaseOrder(_order: PurchaseOrderInput, _options: WriteOptions): Promise<PurchaseOrder> {
-    throw unsupported(this.name, 'createPurchaseOrder', 'Business Central API v1.0 has no purchaseOrders entity (only purchaseInvoices)');
+    throw unsupported(
+      this.name,
+      'createPurchaseOrder',
+      'Business Central API v1.0 has no purchaseOrders entity (only purchaseInvoices)',
+    );
   }
 
   private postedInvoiceOf(salesOrderId: string) {
-    return this.api.findFirst('salesInvoices', { $filter: `orderId eq ${salesOrderId}${postedOnly}`, $select: salesInvoiceSelect }, rawSalesInvoice);
+    return this.api.findFirst(
+      'salesInvoices',
+      { $filter: `orderId eq ${salesOrderId}${postedOnly}`, $select: salesInvoiceSelect },
+      rawSalesInvoice,
+    );
   }
 
   private checkKey(options: WriteOptions): void {

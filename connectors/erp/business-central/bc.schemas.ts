@@ -61,7 +61,17 @@ export const rawSalesOrder = z.object({
   ...documentTotals,
 });
 export type RawSalesOrder = z.infer<typeof rawSalesOrder>;
-export const salesOrderSelect = ['id', 'number', 'externalDocumentNumber', 'customerId', 'currencyCode', 'pricesIncludeTax', 'totalAmountExcludingTax', 'totalAmountIncludingTax', 'status'];
+export const salesOrderSelect = [
+  'id',
+  'number',
+  'externalDocumentNumber',
+  'customerId',
+  'currencyCode',
+  'pricesIncludeTax',
+  'totalAmountExcludingTax',
+  'totalAmountIncludingTax',
+  'status',
+];
 
 export const rawSalesOrderLine = z.object({
   /** `<documentId>-<sequence>`, not a GUID. */
@@ -84,4 +94,15 @@ export const rawSalesInvoice = z.object({
   ...documentTotals,
 });
 export type RawSalesInvoice = z.infer<typeof rawSalesInvoice>;
-export const salesInvoiceSelect = ['id', 'number', 'invoiceDate', 'customerId', 'orderId', 'currencyCode', 'pricesIncludeTax', 'totalAmountExcludingTax', 'totalAmountIncludingTax', 'status'];
+export const salesInvoiceSelect = [
+  'id',
+  'number',
+  'invoiceDate',
+  'customerId',
+  'orderId',
+  'currencyCode',
+  'pricesIncludeTax',
+  'totalAmountExcludingTax',
+  'totalAmountIncludingTax',
+  'status',
+];

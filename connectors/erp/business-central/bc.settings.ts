@@ -58,7 +58,9 @@ export interface BcEndpoints {
 }
 
 const fill = (template: string, settings: BcSettings) =>
-  template.replace('{tenantId}', encodeURIComponent(settings.tenantId)).replace('{environment}', encodeURIComponent(settings.environment));
+  template
+    .replace('{tenantId}', encodeURIComponent(settings.tenantId))
+    .replace('{environment}', encodeURIComponent(settings.environment));
 
 export function bcEndpoints(settings: BcSettings): BcEndpoints {
   const apiRoot = settings.baseUrl ?? fill(bcManifest.baseUrl, settings);

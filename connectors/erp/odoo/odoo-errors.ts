@@ -55,17 +55,29 @@ const BY_EXCEPTION: Readonly<Record<string, ErrorClass>> = {
 export function odooRpcError(error: OdooRpcError, instance: string, what: string): ConnectorError {
   const exception = error.data?.name ?? '';
   const known = BY_EXCEPTION[exception];
-  const errorClass = known ?? (exception.startsWith('psycopg2.') ? transient : error.code === 100 ? unauthorized : transient);
+  const errorClass =
+    known ?? (exception.startsWith('psycopg2.') ? transient : error.code === 100 ? unauthorized : transient);
   const vendorMessage = (error.data?.message ?? error.message).trim() || error.message;
-  return new ConnectorError(`${instance}: Odoo refused ${what}${exception ? ` (${exception})` : ''}`, { ...errorClass, vendorMessage });
+  return new ConnectorError(`${instance}: Odoo refused ${what}${exception ? ` (${exception})` : ''}`, {
+    ...errorClass,
+    vendorMessage,
+  });
 }
 
 export function odooNotFound(instance: string, what: string, id: string): ConnectorError {
-  return new ConnectorError(`${instance}: ${what} not found`, { code: ConnectorErrorCode.NotFound, status: 404, vendorMessage: `No such ${what}: ${id}` });
+  return new ConnectorError(`${instance}: ${what} not found`, {
+    code: ConnectorErrorCode.NotFound,
+    status: 404,
+    vendorMessage: `No such ${what}: ${id}`,
+  });
 }
 
 export function odooInvalid(instance: string, vendorMessage: string): ConnectorError {
-  return new ConnectorError(`${instance}: invalid request`, { code: ConnectorErrorCode.InvalidRequest, status: 400, vendorMessage });
+  return new ConnectorError(`${instance}: invalid request`, {
+    code: ConnectorErrorCode.InvalidRequest,
+    status: 400,
+    vendorMessage,
+  });
 }
 
 export function odooConflict(instance: string, vendorMessage: string): ConnectorError {
@@ -73,7 +85,10 @@ export function odooConflict(instance: string, vendorMessage: string): Connector
 }
 
 export function odooUnexpected(instance: string, what: string, detail: string): ConnectorError {
-  return new ConnectorError(`${instance}: unexpected Odoo response to ${what}`, { code: ConnectorErrorCode.VendorUnavailable, vendorMessage: detail });
+  return new ConnectorError(`${instance}: unexpected Odoo response to ${what}`, {
+    code: ConnectorErrorCode.VendorUnavailable,
+    vendorMessage: detail,
+  });
 }
 
 /** Our string ids → Odoo's integer ids; anything else cannot exist there. */

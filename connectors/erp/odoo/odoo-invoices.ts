@@ -12,7 +12,14 @@ import { odooConflict, odooId, odooInvalid, odooNotFound } from './odoo-errors';
 import type { OdooLookups } from './odoo-lookups';
 import type { OdooRpcClient } from './odoo-rpc.client';
 import type { OdooSettings } from './odoo.settings';
-import { fieldsOf, invoiceRow, salesOrderLineRow, salesOrderRow, type InvoiceRow, type OdooDomain } from './odoo.schemas';
+import {
+  fieldsOf,
+  invoiceRow,
+  salesOrderLineRow,
+  salesOrderRow,
+  type InvoiceRow,
+  type OdooDomain,
+} from './odoo.schemas';
 import { toMinorUnits } from './mappers/money';
 import { currencyCode } from './mappers/to-sales-order';
 import { toInvoice, toOdooDatetime } from './mappers/to-invoice';
@@ -32,22 +39,47 @@ export class OdooInvoices {
   async create(input: InvoiceInput, key: string): Promise<Invoice> {
     const order = await this.lookups.salesOrder(input.salesOrderId);
     if (order === null) throw odooNotFound(this.instance, 'sales order', input.salesOrderId);
-    const [existing] = await this.rpc.searchRead(models.invoice, this.byKey(order.name, key), fieldsOf(invoiceRow), invoiceRow, { limit: 1 });
+    const [existing] = await this.rpc.searchRead(
+      models.invoice,
+      this.byKey(order.name, key),
+      fieldsOf(invoiceRow),
+      invoiceRow,
+      { limit: 1 },
+    );
     if (existing !== undefined) return toInvoice(await this.posted(existing), String(order.id));
-    if (order.partner_id === false || String(order.partner_id[0]) !== input.customerId) throw odooInvalid(this.instance, `customerId does not match sales order ${order.id}`);
+    if (order.partner_id === false || String(order.partner_id[0]) !== input.customerId)
+      throw odooInvalid(this.instance, `customerId does not match sales order ${order.id}`);
     if (order.state === 'cancel') throw odooConflict(this.instance, `Sales order ${order.name} is cancelled`);
     const currency = currencyCode(order.currency_id);
     if (input.total.currency !== currency || input.total.amount !== toMinorUnits(order.amount_total, currency)) {
-      throw odooInvalid(this.instance, `total ${input.total.amount} ${input.total.currency} does not match sales order ${order.name} (${order.amount_total} ${currency})`);
+      throw odooInvalid(
+        this.instance,
+        `total ${input.total.amount} ${input.total.currency} does not match sales order ${order.name} (${order.amount_total} ${currency})`,
+      );
     }
-    const lines = await this.rpc.searchRead(models.salesOrderLine, [['order_id', '=', order.id]], fieldsOf(salesOrderLineRow), salesOrderLineRow, { order: 'id asc' });
+    const lines = await this.rpc.searchRead(
+      models.salesOrderLine,
+      [['order_id', '=', order.id]],
+      fieldsOf(salesOrderLineRow),
+      salesOrderLineRow,
+      { order: 'id asc' },
+    );
     const id = await this.rpc.create(models.invoice, {
       move_type: 'out_invoice',
       partner_id: order.partner_id[0],
       currency_id: order.currency_id === false ? false : order.currency_id[0],
       invoice_origin: order.name,
       ref: key,
-      invoice_line_ids: lines.map((line) => [0, 0, { product_id: line.product_id === false ? false : line.product_id[0], quantity: line.product_uom_qty, price_unit: line.price_unit, sale_line_ids: [[6, 0, [line.id]]] }]),
+      invoice_line_ids: lines.map((line) => [
+        0,
+        0,
+        {
+          product_id: line.product_id === false ? false : line.product_id[0],
+          quantity: line.product_uom_qty,
+          price_unit: line.price_unit,
+          sale_line_ids: [[6, 0, [line.id]]],
+        },
+      ]),
     });
     return toInvoice(await this.posted(await this.read(id)), String(order.id));
   }
@@ -66,8 +98,15 @@ export class OdooInvoices {
       await this.rpc.action(models.invoice, 'button_cancel', [row.id]);
     }
     const after = row.state === 'cancel' ? row : await this.read(row.id);
-    if (after.state !== 'cancel') throw odooConflict(this.instance, `Odoo did not cancel invoice ${after.name === false ? after.id : after.name} (state ${after.state})`);
-    return toInvoice(after, (await this.orderIdsByName([after])).get(after.invoice_origin === false ? '' : after.invoice_origin) ?? '');
+    if (after.state !== 'cancel')
+      throw odooConflict(
+        this.instance,
+        `Odoo did not cancel invoice ${after.name === false ? after.id : after.name} (state ${after.state})`,
+      );
+    return toInvoice(
+      after,
+      (await this.orderIdsByName([after])).get(after.invoice_origin === false ? '' : after.invoice_origin) ?? '',
+    );
   }
 
   /**
@@ -84,15 +123,28 @@ export class OdooInvoices {
       ['create_date', '<', toOdooDatetime(window.to)],
     ];
     const limit = this.settings.pageSize;
-    const rows = await this.rpc.searchRead(models.invoice, domain, fieldsOf(invoiceRow), invoiceRow, { order: 'create_date asc, id asc', offset, limit: limit + 1 });
+    const rows = await this.rpc.searchRead(models.invoice, domain, fieldsOf(invoiceRow), invoiceRow, {
+      order: 'create_date asc, id asc',
+      offset,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const orderIds = await this.orderIdsByName(page);
     const nextCursor = rows.length > limit ? encodePageCursor({ o: offset + limit, w }) : null;
-    return { items: page.map((row) => toInvoice(row, orderIds.get(row.invoice_origin === false ? '' : row.invoice_origin) ?? '')), nextCursor };
+    return {
+      items: page.map((row) =>
+        toInvoice(row, orderIds.get(row.invoice_origin === false ? '' : row.invoice_origin) ?? ''),
+      ),
+      nextCursor,
+    };
   }
 
   private byKey(origin: string, key: string): OdooDomain {
-    return [['move_type', '=', 'out_invoice'], ['invoice_origin', '=', origin], ['ref', '=', key]];
+    return [
+      ['move_type', '=', 'out_invoice'],
+      ['invoice_origin', '=', origin],
+      ['ref', '=', key],
+    ];
   }
 
   /** `read` by id: Odoo answers an unknown id with MissingError, which is NOT_FOUND. */
@@ -110,16 +162,24 @@ export class OdooInvoices {
   }
 
   private async orderIdsByName(rows: InvoiceRow[]): Promise<Map<string, string>> {
-    const names = [...new Set(rows.map((row) => row.invoice_origin).filter((name): name is string => name !== false && name !== ''))];
+    const names = [
+      ...new Set(rows.map((row) => row.invoice_origin).filter((name): name is string => name !== false && name !== '')),
+    ];
     if (names.length === 0) return new Map();
-    const orders = await this.rpc.searchRead(models.salesOrder, [['name', 'in', names]], ['name'], salesOrderRow.pick({ id: true, name: true }));
+    const orders = await this.rpc.searchRead(
+      models.salesOrder,
+      [['name', 'in', names]],
+      ['name'],
+      salesOrderRow.pick({ id: true, name: true }),
+    );
     return new Map(orders.map((order) => [order.name, String(order.id)]));
   }
 
   private decode(cursor: string | null, window: string): number {
     if (cursor === null || cursor === '') return 0;
     const payload = decodePageCursor(cursorPayload, cursor, this.instance);
-    if (payload.w !== window) throw odooInvalid(this.instance, 'cursor is not one this connector issued for this window');
+    if (payload.w !== window)
+      throw odooInvalid(this.instance, 'cursor is not one this connector issued for this window');
     return payload.o;
   }
 }

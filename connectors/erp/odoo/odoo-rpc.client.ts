@@ -50,17 +50,35 @@ export class OdooRpcClient {
     return this.uid;
   }
 
-  async execute<S extends z.ZodType>(model: string, method: string, args: unknown[], kwargs: Record<string, unknown>, schema: S): Promise<z.output<S>> {
+  async execute<S extends z.ZodType>(
+    model: string,
+    method: string,
+    args: unknown[],
+    kwargs: Record<string, unknown>,
+    schema: S,
+  ): Promise<z.output<S>> {
     const uid = await this.userId();
     try {
-      return await this.call('object', 'execute_kw', [this.login.db, uid, this.login.apiKey, model, method, args, kwargs], schema, `${model}.${method}`);
+      return await this.call(
+        'object',
+        'execute_kw',
+        [this.login.db, uid, this.login.apiKey, model, method, args, kwargs],
+        schema,
+        `${model}.${method}`,
+      );
     } catch (error) {
       if (isConnectorError(error) && error.code === ConnectorErrorCode.Unauthorized) this.uid = null;
       throw error;
     }
   }
 
-  searchRead<S extends z.ZodType>(model: string, domain: OdooDomain, fields: string[], row: S, options: SearchReadOptions = {}): Promise<z.output<S>[]> {
+  searchRead<S extends z.ZodType>(
+    model: string,
+    domain: OdooDomain,
+    fields: string[],
+    row: S,
+    options: SearchReadOptions = {},
+  ): Promise<z.output<S>[]> {
     return this.execute(model, 'search_read', [domain], { fields, ...options }, z.array(row));
   }
 
@@ -84,16 +102,37 @@ export class OdooRpcClient {
 
   private async authenticate(): Promise<number> {
     const { db, login, apiKey } = this.login;
-    const uid = await this.call('common', 'authenticate', [db, login, apiKey, {}], z.union([z.number().int().positive(), z.literal(false)]), 'authenticate');
+    const uid = await this.call(
+      'common',
+      'authenticate',
+      [db, login, apiKey, {}],
+      z.union([z.number().int().positive(), z.literal(false)]),
+      'authenticate',
+    );
     if (uid === false) {
-      throw new ConnectorError(`${this.instance}: Odoo refused the login`, { code: ConnectorErrorCode.Unauthorized, retryable: false, vendorMessage: `Access Denied: database "${db}", login "${login}"` });
+      throw new ConnectorError(`${this.instance}: Odoo refused the login`, {
+        code: ConnectorErrorCode.Unauthorized,
+        retryable: false,
+        vendorMessage: `Access Denied: database "${db}", login "${login}"`,
+      });
     }
     return uid;
   }
 
-  private async call<S extends z.ZodType>(service: 'common' | 'object', method: string, args: unknown[], schema: S, what: string): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(
+    service: 'common' | 'object',
+    method: string,
+    args: unknown[],
+    schema: S,
+    what: string,
+  ): Promise<z.output<S>> {
     const id = ++this.requestId;
-    const body = await this.http.post(odooManifest.endpoint, { jsonrpc: '2.0', method: 'call', params: { service, method, args }, id });
+    const body = await this.http.post(odooManifest.endpoint, {
+      jsonrpc: '2.0',
+      method: 'call',
+      params: { service, method, args },
+      id,
+    });
     const envelope = rpcEnvelope.safeParse(body);
     if (!envelope.success) throw odooUnexpected(this.instance, what, 'not a JSON-RPC 2.0 response');
     if (envelope.data.error !== undefined) throw odooRpcError(envelope.data.error, this.instance, what);

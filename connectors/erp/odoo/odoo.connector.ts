@@ -6,8 +6,32 @@
  * at the same time could still both create (Odoo has no unique constraint on these fields).
  */
 import { createHttpClient } from '../../http';
-import { customerInput, idempotencyKeyInput, invoiceInput, parseInput, purchaseOrderInput, salesOrderInput, skusInput, timeWindowInput } from '../../inputs';
-import type { Customer, CustomerInput, ErpConnector, ErpOperation, Invoice, InvoiceInput, Page, PurchaseOrder, PurchaseOrderInput, SalesOrder, SalesOrderInput, StockLevel, TimeWindow, WriteOptions } from '../../spi';
+import {
+  customerInput,
+  idempotencyKeyInput,
+  invoiceInput,
+  parseInput,
+  purchaseOrderInput,
+  salesOrderInput,
+  skusInput,
+  timeWindowInput,
+} from '../../inputs';
+import type {
+  Customer,
+  CustomerInput,
+  ErpConnector,
+  ErpOperation,
+  Invoice,
+  InvoiceInput,
+  Page,
+  PurchaseOrder,
+  PurchaseOrderInput,
+  SalesOrder,
+  SalesOrderInput,
+  StockLevel,
+  TimeWindow,
+  WriteOptions,
+} from '../../spi';
 import { odooManifest } from './odoo.manifest';
 import { odooConflict, odooNotFound } from './odoo-errors';
 import { OdooInvoices } from './odoo-invoices';
@@ -36,7 +60,12 @@ export class OdooErpConnector implements ErpConnector {
     private readonly settings: OdooSettings,
     credentials: OdooCredentials,
   ) {
-    const http = createHttpClient({ connector: name, baseURL: settings.baseUrl, timeoutMs: settings.timeoutMs, ...resilienceOptions(settings) });
+    const http = createHttpClient({
+      connector: name,
+      baseURL: settings.baseUrl,
+      timeoutMs: settings.timeoutMs,
+      ...resilienceOptions(settings),
+    });
     this.rpc = new OdooRpcClient(http, { db: settings.db, login: settings.login, apiKey: credentials.apiKey }, name);
     this.lookups = new OdooLookups(this.rpc, name);
     this.invoices = new OdooInvoices(this.rpc, this.lookups, settings, name);
@@ -55,12 +84,23 @@ export class OdooErpConnector implements ErpConnector {
     const customer = parseInput(customerInput, input, this.name);
     this.keyOf(options);
     // `=ilike` is case-insensitive but treats _ and % as wildcards: the exact match is picked here.
-    const candidates = await this.rpc.searchRead(models.partner, [['email', '=ilike', customer.email]], fieldsOf(partnerRow), partnerRow, { limit: 10, order: 'id asc' });
+    const candidates = await this.rpc.searchRead(
+      models.partner,
+      [['email', '=ilike', customer.email]],
+      fieldsOf(partnerRow),
+      partnerRow,
+      { limit: 10, order: 'id asc' },
+    );
     const existing = candidates.find((row) => row.email !== false && row.email.toLowerCase() === customer.email);
     const values = partnerValues(customer);
     if (existing !== undefined) {
       await this.rpc.write(models.partner, [existing.id], values);
-      return toCustomer({ id: existing.id, name: customer.name, email: customer.email, ref: customer.crmContactId ?? existing.ref });
+      return toCustomer({
+        id: existing.id,
+        name: customer.name,
+        email: customer.email,
+        ref: customer.crmContactId ?? existing.ref,
+      });
     }
     const id = await this.rpc.create(models.partner, { ...values, customer_rank: 1 });
     return toCustomer({ id, name: customer.name, email: customer.email, ref: customer.crmContactId ?? false });
@@ -72,7 +112,15 @@ export class OdooErpConnector implements ErpConnector {
     const products = await this.lookups.productIds(wanted);
     const available = new Map<number, number>();
     if (products.size > 0) {
-      const quants = await this.rpc.searchRead(models.quant, [['product_id', 'in', [...products.values()]], ['location_id.usage', '=', 'internal']], fieldsOf(quantRow), quantRow);
+      const quants = await this.rpc.searchRead(
+        models.quant,
+        [
+          ['product_id', 'in', [...products.values()]],
+          ['location_id.usage', '=', 'internal'],
+        ],
+        fieldsOf(quantRow),
+        quantRow,
+      );
       for (const quant of quants) {
         if (quant.product_id === false) continue;
         const id = quant.product_id[0];
@@ -98,7 +146,15 @@ export class OdooErpConnector implements ErpConnector {
       partner_id: partner.id,
       client_order_ref: order.externalReference,
       pricelist_id: pricelistId,
-      order_line: order.lines.map((line) => [0, 0, { product_id: products.get(line.sku), product_uom_qty: line.quantity, price_unit: toMajorUnits(line.unitAmount, order.currency) }]),
+      order_line: order.lines.map((line) => [
+        0,
+        0,
+        {
+          product_id: products.get(line.sku),
+          product_uom_qty: line.quantity,
+          price_unit: toMajorUnits(line.unitAmount, order.currency),
+        },
+      ]),
     });
     return toSalesOrder(await this.confirmed(await this.salesOrder(String(id))));
   }
@@ -111,7 +167,8 @@ export class OdooErpConnector implements ErpConnector {
     // Odoo 16+ answers a confirmed order's action_cancel with a wizard unless told not to.
     await this.rpc.action(models.salesOrder, 'action_cancel', [order.id], { disable_cancel_warning: true });
     const after = await this.salesOrder(salesOrderId);
-    if (after.state !== 'cancel') throw odooConflict(this.name, `Odoo did not cancel sales order ${after.name} (state ${after.state})`);
+    if (after.state !== 'cancel')
+      throw odooConflict(this.name, `Odoo did not cancel sales order ${after.name} (state ${after.state})`);
     return toSalesOrder(after);
   }
 
@@ -133,7 +190,14 @@ export class OdooErpConnector implements ErpConnector {
   async createPurchaseOrder(input: PurchaseOrderInput, options: WriteOptions): Promise<PurchaseOrder> {
     const order = parseInput(purchaseOrderInput, input, this.name);
     this.keyOf(options);
-    const byReference = () => this.rpc.searchRead(models.purchaseOrder, [['partner_ref', '=', order.externalReference]], fieldsOf(purchaseOrderRow), purchaseOrderRow, { limit: 1, order: 'id asc' });
+    const byReference = () =>
+      this.rpc.searchRead(
+        models.purchaseOrder,
+        [['partner_ref', '=', order.externalReference]],
+        fieldsOf(purchaseOrderRow),
+        purchaseOrderRow,
+        { limit: 1, order: 'id asc' },
+      );
     let [row] = await byReference();
     if (row === undefined) {
       const supplierId = await this.lookups.supplierId(order.supplier);
@@ -142,12 +206,21 @@ export class OdooErpConnector implements ErpConnector {
         partner_id: supplierId,
         partner_ref: order.externalReference,
         currency_id: await this.lookups.currencyId(order.currency),
-        order_line: order.lines.map((line) => [0, 0, { product_id: products.get(line.sku), product_qty: line.quantity, price_unit: toMajorUnits(line.unitAmount, order.currency) }]),
+        order_line: order.lines.map((line) => [
+          0,
+          0,
+          {
+            product_id: products.get(line.sku),
+            product_qty: line.quantity,
+            price_unit: toMajorUnits(line.unitAmount, order.currency),
+          },
+        ]),
       });
       [row] = await byReference();
       if (row === undefined) throw odooNotFound(this.name, 'purchase order', order.externalReference);
     }
-    if (row.state === 'draft' && this.settings.confirmPurchaseOrders) await this.rpc.action(models.purchaseOrder, 'button_confirm', [row.id]);
+    if (row.state === 'draft' && this.settings.confirmPurchaseOrders)
+      await this.rpc.action(models.purchaseOrder, 'button_confirm', [row.id]);
     return toPurchaseOrder(row);
   }
 

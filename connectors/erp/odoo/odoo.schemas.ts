@@ -7,7 +7,9 @@ import { z } from 'zod';
 export const rpcError = z.object({
   code: z.number(),
   message: z.string(),
-  data: z.object({ name: z.string().optional(), message: z.string().optional(), debug: z.string().optional() }).optional(),
+  data: z
+    .object({ name: z.string().optional(), message: z.string().optional(), debug: z.string().optional() })
+    .optional(),
 });
 export type OdooRpcError = z.infer<typeof rpcError>;
 
@@ -19,7 +21,10 @@ export const rpcEnvelope = z.object({
 });
 
 /** `create` with one dict answers an id (older servers: a one-element list). */
-export const createdId = z.union([z.number().int().positive(), z.tuple([z.number().int().positive()]).transform(([id]) => id)]);
+export const createdId = z.union([
+  z.number().int().positive(),
+  z.tuple([z.number().int().positive()]).transform(([id]) => id),
+]);
 
 const text = z.union([z.string(), z.literal(false)]);
 const many2one = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
@@ -27,7 +32,12 @@ const record = { id: z.number().int().positive() };
 
 export const partnerRow = z.object({ ...record, name: text, email: text, ref: text });
 export const productRow = z.object({ ...record, default_code: text });
-export const quantRow = z.object({ ...record, product_id: many2one, quantity: z.number(), reserved_quantity: z.number() });
+export const quantRow = z.object({
+  ...record,
+  product_id: many2one,
+  quantity: z.number(),
+  reserved_quantity: z.number(),
+});
 export const pricelistRow = z.object({ ...record, currency_id: many2one });
 export const currencyRow = z.object({ ...record, name: z.string() });
 export const salesOrderRow = z.object({
@@ -39,7 +49,12 @@ export const salesOrderRow = z.object({
   currency_id: many2one,
   partner_id: many2one,
 });
-export const salesOrderLineRow = z.object({ ...record, product_id: many2one, product_uom_qty: z.number(), price_unit: z.number() });
+export const salesOrderLineRow = z.object({
+  ...record,
+  product_id: many2one,
+  product_uom_qty: z.number(),
+  price_unit: z.number(),
+});
 export const invoiceRow = z.object({
   ...record,
   name: text,

@@ -17,10 +17,19 @@ export type { HttpClientFactory } from './sap.client';
  * Builds an instance from unvalidated settings and credentials. `deps.auth` replaces the basic
  * auth built from username and password: the shared auth factory (OAuth2) plugs in there.
  */
-export function createSapS4hanaConnector(name: string, settings: unknown, credentials: unknown, deps: Partial<SapConnectorDeps> = {}): SapS4hanaConnector {
+export function createSapS4hanaConnector(
+  name: string,
+  settings: unknown,
+  credentials: unknown,
+  deps: Partial<SapConnectorDeps> = {},
+): SapS4hanaConnector {
   const parsed = settingsSchema.parse(settings);
   const secret = deps.auth ? null : credentialsSchema.parse(credentials);
-  const auth = deps.auth ?? (secret && 'password' in secret ? basicAuth(parsed.username, secret.password) : authFromSettings(secret, { connector: name }));
+  const auth =
+    deps.auth ??
+    (secret && 'password' in secret
+      ? basicAuth(parsed.username, secret.password)
+      : authFromSettings(secret, { connector: name }));
   return new SapS4hanaConnector(name, parsed, { auth, httpClientFor: deps.httpClientFor });
 }
 

@@ -16,7 +16,11 @@ export class SapPayloadError extends Error {
  * attempt's lookup finds it).
  */
 export function unexpectedResponse(instance: string, detail: string): ConnectorError {
-  return new ConnectorError(`${instance}: unexpected response from SAP`, { code: ConnectorErrorCode.VendorUnavailable, retryable: false, vendorMessage: detail });
+  return new ConnectorError(`${instance}: unexpected response from SAP`, {
+    code: ConnectorErrorCode.VendorUnavailable,
+    retryable: false,
+    vendorMessage: detail,
+  });
 }
 
 export function unsupported(instance: string, operation: ErpOperation): ConnectorError {
@@ -28,5 +32,9 @@ export function unsupported(instance: string, operation: ErpOperation): Connecto
 }
 
 export function invalidInput(instance: string, detail: string): ConnectorError {
-  return new ConnectorError(`${instance}: invalid request`, { code: ConnectorErrorCode.InvalidRequest, retryable: false, vendorMessage: detail });
+  return new ConnectorError(`${instance}: invalid request`, {
+    code: ConnectorErrorCode.InvalidRequest,
+    retryable: false,
+    vendorMessage: detail,
+  });
 }

@@ -3,7 +3,13 @@
  * building, `sap-client`, paging, response parsing and the CSRF dance on writes.
  */
 import type { z } from 'zod';
-import { createHttpClient, type AuthInjector, type HttpClient, type HttpClientOptions, type HttpRequest } from '../../http';
+import {
+  createHttpClient,
+  type AuthInjector,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+} from '../../http';
 import { getLogger } from '../../../server/logging/logger';
 import { describeSapError, isCsrfRejection, SapCsrfSession } from './sap-csrf';
 import { unexpectedResponse } from './sap-errors';
@@ -43,7 +49,12 @@ export function odataString(value: string): string {
 /** A key segment: `A_SalesOrder('4711')`, or `A_SalesOrderItem(SalesOrder='4711',SalesOrderItem='10')`. */
 export function entityPath(entitySet: string, key: string | Readonly<Record<string, string>>): string {
   const literal = (value: string) => encodeURIComponent(odataString(value));
-  const keys = typeof key === 'string' ? literal(key) : Object.entries(key).map(([name, value]) => `${name}=${literal(value)}`).join(',');
+  const keys =
+    typeof key === 'string'
+      ? literal(key)
+      : Object.entries(key)
+          .map(([name, value]) => `${name}=${literal(value)}`)
+          .join(',');
   return `${entitySet}(${keys})`;
 }
 
@@ -52,10 +63,21 @@ export class SapODataClient {
   private readonly csrf: SapCsrfSession;
 
   constructor(private readonly options: SapClientOptions) {
-    const httpOptions: HttpClientOptions = { connector: options.instance, baseURL: options.serviceUrl, timeoutMs: options.timeoutMs, auth: options.auth, describeError: describeSapError, ...resilienceOptions(options.resilience ?? {}) };
-    this.http = options.httpClientFor ? options.httpClientFor(httpOptions, options.service) : createHttpClient(httpOptions);
+    const httpOptions: HttpClientOptions = {
+      connector: options.instance,
+      baseURL: options.serviceUrl,
+      timeoutMs: options.timeoutMs,
+      auth: options.auth,
+      describeError: describeSapError,
+      ...resilienceOptions(options.resilience ?? {}),
+    };
+    this.http = options.httpClientFor
+      ? options.httpClientFor(httpOptions, options.service)
+      : createHttpClient(httpOptions);
     const { probe } = sapManifest.services[options.service];
-    this.csrf = new SapCsrfSession((headers) => this.http.request({ method: 'GET', url: this.url(probe.path, probe.query), headers }));
+    this.csrf = new SapCsrfSession((headers) =>
+      this.http.request({ method: 'GET', url: this.url(probe.path, probe.query), headers }),
+    );
   }
 
   /** Tokens fetched so far (one per session; tests and logs read it). */
@@ -81,7 +103,10 @@ export class SapODataClient {
 
   /** The first entity matching the query, or null. */
   async findFirst<T extends z.ZodType>(path: string, query: ODataQuery, schema: T): Promise<z.output<T> | null> {
-    const response = await this.http.request({ method: 'GET', url: this.url(path, { ...this.params(query), $top: '1' }) });
+    const response = await this.http.request({
+      method: 'GET',
+      url: this.url(path, { ...this.params(query), $top: '1' }),
+    });
     return this.parse(odataCollection(schema), response.data, `GET ${path}`).d.results[0] ?? null;
   }
 
@@ -117,13 +142,17 @@ export class SapODataClient {
 
   /** A write with the session's CSRF token; a rejected token is fetched anew and the write sent once more. */
   private async write(request: HttpRequest) {
-    const send = async () => this.http.request({ ...request, headers: { ...request.headers, ...(await this.csrf.headers()) } });
+    const send = async () =>
+      this.http.request({ ...request, headers: { ...request.headers, ...(await this.csrf.headers()) } });
     try {
       return await send();
     } catch (error) {
       if (!isCsrfRejection(error)) throw error;
       // A 403 means SAP did not process the write, so sending it again cannot duplicate it.
-      getLogger().debug('sap csrf token rejected, fetching a new one', { connector: this.options.instance, service: this.options.service });
+      getLogger().debug('sap csrf token rejected, fetching a new one', {
+        connector: this.options.instance,
+        service: this.options.service,
+      });
       this.csrf.invalidate();
       return send();
     }
@@ -164,16 +193,20 @@ export class SapODataClient {
         ? target.pathname.slice(at + internalRoot.length)
         : target.pathname;
     const rebased = new URL(`${rest}${target.search}`, base);
-    if (this.options.client && !rebased.searchParams.has(sapManifest.clientQueryParam)) rebased.searchParams.set(sapManifest.clientQueryParam, this.options.client);
+    if (this.options.client && !rebased.searchParams.has(sapManifest.clientQueryParam))
+      rebased.searchParams.set(sapManifest.clientQueryParam, this.options.client);
     // Relative to the service URL: the shared HTTP client sends requests nowhere else.
-    if (!rebased.href.startsWith(base.href)) throw unexpectedResponse(this.options.instance, 'a __next link leaves the service');
+    if (!rebased.href.startsWith(base.href))
+      throw unexpectedResponse(this.options.instance, 'a __next link leaves the service');
     return rebased.href.slice(base.href.length);
   }
 
   private parse<T extends z.ZodType>(schema: T, data: unknown, what: string): z.output<T> {
     const result = schema.safeParse(data);
     if (result.success) return result.data;
-    const issues = result.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    const issues = result.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
     throw unexpectedResponse(this.options.instance, `${what}: ${issues.join('; ')}`);
   }
 }

@@ -9,7 +9,18 @@
  * of one activity one after the other, which is what this relies on.
  */
 import type { AuthInjector } from '../../http';
-import type { Customer, CustomerInput, ErpConnector, Invoice, Page, PurchaseOrder, SalesOrder, SalesOrderInput, StockLevel, WriteOptions } from '../../spi';
+import type {
+  Customer,
+  CustomerInput,
+  ErpConnector,
+  Invoice,
+  Page,
+  PurchaseOrder,
+  SalesOrder,
+  SalesOrderInput,
+  StockLevel,
+  WriteOptions,
+} from '../../spi';
 // The SPI's input rules, shared with the sandbox, which validates "as a vendor's API would".
 import { customerInput, idempotencyKeyInput, parseInput, salesOrderInput, skusInput } from '../../inputs';
 import { customerReference, toBusinessPartnerCreate, toBusinessPartnerUpdate, toCustomer } from './mappers/to-customer';
@@ -40,7 +51,8 @@ export interface SapConnectorDeps {
   httpClientFor?: HttpClientFactory | undefined;
 }
 
-const orOf = (field: string, values: readonly string[]) => `(${values.map((value) => `${field} eq ${odataString(value)}`).join(' or ')})`;
+const orOf = (field: string, values: readonly string[]) =>
+  `(${values.map((value) => `${field} eq ${odataString(value)}`).join(' or ')})`;
 
 export class SapS4hanaConnector implements ErpConnector {
   readonly kind = 'erp';
@@ -66,7 +78,11 @@ export class SapS4hanaConnector implements ErpConnector {
         httpClientFor: deps.httpClientFor,
         resilience: settings,
       });
-    this.services = { businessPartner: client('businessPartner'), salesOrder: client('salesOrder'), materialStock: client('materialStock') };
+    this.services = {
+      businessPartner: client('businessPartner'),
+      salesOrder: client('salesOrder'),
+      materialStock: client('materialStock'),
+    };
   }
 
   /** One cheap read per service: a communication arrangement may grant some services and not others. */
@@ -80,11 +96,27 @@ export class SapS4hanaConnector implements ErpConnector {
     parseInput(idempotencyKeyInput, options.idempotencyKey, this.name);
     const partners = this.services.businessPartner;
     return this.call(async () => {
-      const query = { $filter: `BusinessPartnerIDByExtSystem eq ${odataString(customerReference(customer.email))}`, $select: businessPartnerSelect };
+      const query = {
+        $filter: `BusinessPartnerIDByExtSystem eq ${odataString(customerReference(customer.email))}`,
+        $select: businessPartnerSelect,
+      };
       const existing = await partners.findFirst('A_BusinessPartner', query, rawBusinessPartner);
-      if (!existing) return toCustomer(await partners.create('A_BusinessPartner', toBusinessPartnerCreate(customer, this.settings), rawBusinessPartner), customer);
+      if (!existing)
+        return toCustomer(
+          await partners.create(
+            'A_BusinessPartner',
+            toBusinessPartnerCreate(customer, this.settings),
+            rawBusinessPartner,
+          ),
+          customer,
+        );
       const update = toBusinessPartnerUpdate(customer, existing);
-      if (update) await partners.update(entityPath('A_BusinessPartner', existing.BusinessPartner), update, existing.__metadata?.etag);
+      if (update)
+        await partners.update(
+          entityPath('A_BusinessPartner', existing.BusinessPartner),
+          update,
+          existing.__metadata?.etag,
+        );
       return toCustomer(existing, customer);
     });
   }
@@ -96,9 +128,18 @@ export class SapS4hanaConnector implements ErpConnector {
     return this.call(async () => {
       const rows = [];
       for (let start = 0; start < wanted.length; start += SKUS_PER_STOCK_QUERY) {
-        const filters = [orOf('Material', wanted.slice(start, start + SKUS_PER_STOCK_QUERY)), `InventoryStockType eq ${odataString(stockType)}`];
+        const filters = [
+          orOf('Material', wanted.slice(start, start + SKUS_PER_STOCK_QUERY)),
+          `InventoryStockType eq ${odataString(stockType)}`,
+        ];
         if (plants.length > 0) filters.push(orOf('Plant', plants));
-        rows.push(...(await this.services.materialStock.list('A_MatlStkInAcctMod', { $filter: filters.join(' and '), $select: materialStockSelect }, rawMaterialStock)));
+        rows.push(
+          ...(await this.services.materialStock.list(
+            'A_MatlStkInAcctMod',
+            { $filter: filters.join(' and '), $select: materialStockSelect },
+            rawMaterialStock,
+          )),
+        );
       }
       return toStockLevels(wanted, rows, { stockType, plants });
     });
@@ -113,7 +154,10 @@ export class SapS4hanaConnector implements ErpConnector {
       const $filter = `PurchaseOrderByCustomer eq ${odataString(salesOrderReference(order.externalReference))} and SoldToParty eq ${odataString(order.customerId)}`;
       const existing = await orders.findFirst('A_SalesOrder', { $filter, $select: salesOrderSelect }, rawSalesOrder);
       if (existing) return toSalesOrder(existing, order.externalReference);
-      return toSalesOrder(await orders.create('A_SalesOrder', toSalesOrderCreate(order, this.settings), rawSalesOrder), order.externalReference);
+      return toSalesOrder(
+        await orders.create('A_SalesOrder', toSalesOrderCreate(order, this.settings), rawSalesOrder),
+        order.externalReference,
+      );
     });
   }
 
@@ -134,8 +178,15 @@ export class SapS4hanaConnector implements ErpConnector {
       const items = await orders.list(`${orderPath}/to_Item`, { $select: salesOrderItemSelect }, rawSalesOrderItem);
       for (const item of items) {
         if ((item.SalesDocumentRjcnReason ?? '').trim() !== '') continue;
-        const itemPath = entityPath('A_SalesOrderItem', { SalesOrder: item.SalesOrder, SalesOrderItem: item.SalesOrderItem });
-        await orders.update(itemPath, { d: { SalesDocumentRjcnReason: this.settings.salesOrder.rejectionReason } }, item.__metadata?.etag);
+        const itemPath = entityPath('A_SalesOrderItem', {
+          SalesOrder: item.SalesOrder,
+          SalesOrderItem: item.SalesOrderItem,
+        });
+        await orders.update(
+          itemPath,
+          { d: { SalesDocumentRjcnReason: this.settings.salesOrder.rejectionReason } },
+          item.__metadata?.etag,
+        );
       }
       return { ...order, status: 'cancelled' };
     });

@@ -62,7 +62,12 @@ export const sapManifest = {
    * billing documents (API_BILLING_DOCUMENT_SRV) and purchase orders (API_PURCHASEORDER_PROCESS_SRV)
    * are other services with no spec here. They throw UNSUPPORTED instead of being faked.
    */
-  unsupported: ['createInvoice', 'cancelInvoice', 'listInvoices', 'createPurchaseOrder'] as const satisfies readonly ErpOperation[],
+  unsupported: [
+    'createInvoice',
+    'cancelInvoice',
+    'listInvoices',
+    'createPurchaseOrder',
+  ] as const satisfies readonly ErpOperation[],
   /**
    * OData v2 has no idempotency header: every create looks up its natural key first.
    * Business partner: `BusinessPartnerIDByExtSystem` = a digest of the e-mail address.

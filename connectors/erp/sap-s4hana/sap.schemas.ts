@@ -57,7 +57,14 @@ export const rawBusinessPartner = z.object({
   BusinessPartnerIDByExtSystem: text,
 });
 export type RawBusinessPartner = z.infer<typeof rawBusinessPartner>;
-export const businessPartnerSelect = ['BusinessPartner', 'BusinessPartnerFullName', 'BusinessPartnerName', 'OrganizationBPName1', 'OrganizationBPName2', 'BusinessPartnerIDByExtSystem'];
+export const businessPartnerSelect = [
+  'BusinessPartner',
+  'BusinessPartnerFullName',
+  'BusinessPartnerName',
+  'OrganizationBPName1',
+  'OrganizationBPName2',
+  'BusinessPartnerIDByExtSystem',
+];
 
 // ---- API_SALES_ORDER_SRV ----
 export const rawSalesOrder = z.object({
@@ -72,7 +79,14 @@ export const rawSalesOrder = z.object({
   OverallSDDocumentRejectionSts: text,
 });
 export type RawSalesOrder = z.infer<typeof rawSalesOrder>;
-export const salesOrderSelect = ['SalesOrder', 'SoldToParty', 'PurchaseOrderByCustomer', 'TotalNetAmount', 'TransactionCurrency', 'OverallSDDocumentRejectionSts'];
+export const salesOrderSelect = [
+  'SalesOrder',
+  'SoldToParty',
+  'PurchaseOrderByCustomer',
+  'TotalNetAmount',
+  'TransactionCurrency',
+  'OverallSDDocumentRejectionSts',
+];
 
 export const rawSalesOrderItem = z.object({
   __metadata: metadata,
@@ -96,4 +110,11 @@ export const rawMaterialStock = z.object({
   MatlWrhsStkQtyInMatlBaseUnit: text,
 });
 export type RawMaterialStock = z.infer<typeof rawMaterialStock>;
-export const materialStockSelect = ['Material', 'Plant', 'StorageLocation', 'InventorySpecialStockType', 'InventoryStockType', 'MatlWrhsStkQtyInMatlBaseUnit'];
+export const materialStockSelect = [
+  'Material',
+  'Plant',
+  'StorageLocation',
+  'InventorySpecialStockType',
+  'InventoryStockType',
+  'MatlWrhsStkQtyInMatlBaseUnit',
+];

@@ -13,9 +13,15 @@ export const settingsSchema = z.object({
   /** The system's host, e.g. `https://my-s4.example.com`; service paths come from the manifest. */
   baseUrl: httpUrl,
   /** Per-service URLs that replace baseUrl + manifest path (API Management, one mock per spec). */
-  serviceUrls: z.object({ businessPartner: httpUrl, salesOrder: httpUrl, materialStock: httpUrl }).partial().default({}),
+  serviceUrls: z
+    .object({ businessPartner: httpUrl, salesOrder: httpUrl, materialStock: httpUrl })
+    .partial()
+    .default({}),
   /** The ABAP client (`sap-client`), e.g. `100`; omitted: the system's default client. */
-  client: z.string().regex(/^\d{3}$/, 'must be three digits').optional(),
+  client: z
+    .string()
+    .regex(/^\d{3}$/, 'must be three digits')
+    .optional(),
   /** The communication user. */
   username: z.string().min(1),
   /** Whole-request timeout (default 30 s); a sales order create can take seconds. */
@@ -59,7 +65,10 @@ export const settingsSchema = z.object({
 /** The communication user's password (basic auth), or an OAuth2 client-credentials flow. */
 export const credentialsSchema = z.union([
   z.object({ password: z.string().min(1) }).strict(),
-  authSettingsSchema.refine((auth) => auth.type === 'oauth2ClientCredentials', { message: 'SAP OAuth2 uses type oauth2ClientCredentials', path: ['type'] }),
+  authSettingsSchema.refine((auth) => auth.type === 'oauth2ClientCredentials', {
+    message: 'SAP OAuth2 uses type oauth2ClientCredentials',
+    path: ['type'],
+  }),
 ]);
 
 export type SapSettings = z.infer<typeof settingsSchema>;

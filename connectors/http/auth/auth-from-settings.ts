@@ -28,7 +28,11 @@ const clientAuth = z.enum(['post', 'basic']).optional();
 export const authSettingsSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bearer'), token: secret }),
   z.object({ type: z.literal('basic'), username: z.string().min(1), password: secret }),
-  z.object({ type: z.literal('apiKey'), header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), key: secret }),
+  z.object({
+    type: z.literal('apiKey'),
+    header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'),
+    key: secret,
+  }),
   z.object({
     type: z.literal('oauth2ClientCredentials'),
     tokenUrl,
@@ -77,8 +81,13 @@ export interface AuthFactoryOptions {
 export function parseAuthSettings(settings: unknown, connector: string): AuthSettings {
   const parsed = authSettingsSchema.safeParse(settings);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${['auth', ...issue.path.map(String)].join('.')}: ${issue.message}`);
-  throw new ConnectorError(`${connector}: invalid auth settings: ${problems.join('; ')}`, { code: ConnectorErrorCode.Misconfigured, retryable: false });
+  const problems = parsed.error.issues.map(
+    (issue) => `${['auth', ...issue.path.map(String)].join('.')}: ${issue.message}`,
+  );
+  throw new ConnectorError(`${connector}: invalid auth settings: ${problems.join('; ')}`, {
+    code: ConnectorErrorCode.Misconfigured,
+    retryable: false,
+  });
 }
 
 /** The injector for `settings` (validated here; a typed AuthSettings passes unchanged). */
@@ -102,7 +111,8 @@ export function authFromSettings(settings: unknown, options: AuthFactoryOptions)
     }
     case 'oauth2RefreshToken': {
       const { type: _type, ...flow } = auth;
-      const rotated = options.onRefreshTokenRotated !== undefined ? { onRefreshTokenRotated: options.onRefreshTokenRotated } : {};
+      const rotated =
+        options.onRefreshTokenRotated !== undefined ? { onRefreshTokenRotated: options.onRefreshTokenRotated } : {};
       return oauth2RefreshToken({ ...flow, ...token, ...rotated, connector });
     }
     case 'jwtBearer': {

@@ -59,7 +59,11 @@ function rsaPrivateKey(connector: string, pem: string): KeyObject {
     // The parser's message is dropped on purpose: it may quote part of the key.
     throw misconfigured(connector, 'privateKeyPem is not a readable PEM private key');
   }
-  if (key.asymmetricKeyType !== 'rsa') throw misconfigured(connector, `privateKeyPem must be an RSA key for RS256, not ${key.asymmetricKeyType ?? 'unknown'}`);
+  if (key.asymmetricKeyType !== 'rsa')
+    throw misconfigured(
+      connector,
+      `privateKeyPem must be an RSA key for RS256, not ${key.asymmetricKeyType ?? 'unknown'}`,
+    );
   return key;
 }
 
@@ -70,17 +74,30 @@ export function jwtBearer(options: JwtBearerOptions): AuthInjector {
   if (!(lifetime > 0 && lifetime <= MAX_ASSERTION_LIFETIME_SECONDS)) {
     throw misconfigured(connector, `assertionLifetimeSeconds must be within 1..${MAX_ASSERTION_LIFETIME_SECONDS}`);
   }
-  const endpoint = { connector, tokenUrl: options.tokenUrl, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+  const endpoint = {
+    connector,
+    tokenUrl: options.tokenUrl,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
 
   function assertion(): string {
     const issuedAt = Math.floor(Date.now() / 1000);
     return signRs256Jwt(
-      { iss: options.clientId, sub: options.username, aud: options.audience, iat: issuedAt, exp: issuedAt + lifetime, jti: randomUUID() },
+      {
+        iss: options.clientId,
+        sub: options.username,
+        aud: options.audience,
+        iat: issuedAt,
+        exp: issuedAt + lifetime,
+        jti: randomUUID(),
+      },
       key,
     );
   }
 
   // The signed assertion authenticates the client: no client_id/secret goes in the form.
   const fetchToken = () => requestToken(endpoint, null, { grant_type: JWT_BEARER_GRANT_TYPE, assertion: assertion() });
-  return cachedBearerAuth(new TokenCache(fetchToken, options.renewBeforeMs !== undefined ? { renewBeforeMs: options.renewBeforeMs } : {}));
+  return cachedBearerAuth(
+    new TokenCache(fetchToken, options.renewBeforeMs !== undefined ? { renewBeforeMs: options.renewBeforeMs } : {}),
+  );
 }

@@ -31,8 +31,19 @@ export function oauth2ClientCredentials(options: ClientCredentialsOptions): Auth
   const grant: Record<string, string> = { ...options.extraParams, grant_type: 'client_credentials' };
   if (options.scope !== undefined) grant.scope = options.scope;
   if (options.audience !== undefined) grant.audience = options.audience;
-  const endpoint = { connector: options.connector, tokenUrl: options.tokenUrl, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
-  const client = { clientId: options.clientId, clientSecret: options.clientSecret, clientAuth: options.clientAuth ?? 'post' };
-  const cache = new TokenCache(() => requestToken(endpoint, client, grant), options.renewBeforeMs !== undefined ? { renewBeforeMs: options.renewBeforeMs } : {});
+  const endpoint = {
+    connector: options.connector,
+    tokenUrl: options.tokenUrl,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
+  const client = {
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    clientAuth: options.clientAuth ?? 'post',
+  };
+  const cache = new TokenCache(
+    () => requestToken(endpoint, client, grant),
+    options.renewBeforeMs !== undefined ? { renewBeforeMs: options.renewBeforeMs } : {},
+  );
   return cachedBearerAuth(cache);
 }

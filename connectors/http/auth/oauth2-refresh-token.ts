@@ -36,7 +36,11 @@ export interface RefreshTokenOptions {
 export function oauth2RefreshToken(options: RefreshTokenOptions): AuthInjector {
   const { connector } = options;
   let refreshToken = options.refreshToken;
-  const endpoint = { connector, tokenUrl: options.tokenUrl, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+  const endpoint = {
+    connector,
+    tokenUrl: options.tokenUrl,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
   const client = {
     clientId: options.clientId,
     ...(options.clientSecret !== undefined ? { clientSecret: options.clientSecret } : {}),
@@ -52,11 +56,16 @@ export function oauth2RefreshToken(options: RefreshTokenOptions): AuthInjector {
       try {
         await options.onRefreshTokenRotated?.(grant.refreshToken);
       } catch (error) {
-        getLogger().error('rotated refresh token could not be persisted', { connector, reason: error instanceof Error ? error.name : 'unknown' });
+        getLogger().error('rotated refresh token could not be persisted', {
+          connector,
+          reason: error instanceof Error ? error.name : 'unknown',
+        });
       }
     }
     return grant;
   }
 
-  return cachedBearerAuth(new TokenCache(fetchToken, options.renewBeforeMs !== undefined ? { renewBeforeMs: options.renewBeforeMs } : {}));
+  return cachedBearerAuth(
+    new TokenCache(fetchToken, options.renewBeforeMs !== undefined ? { renewBeforeMs: options.renewBeforeMs } : {}),
+  );
 }

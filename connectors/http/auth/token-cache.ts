@@ -28,7 +28,8 @@ interface CachedToken {
 
 function toCached(grant: TokenGrant, requestedAt: number, renewBeforeMs: number): CachedToken {
   // Without expires_in (Salesforce) the token is kept until the vendor answers 401.
-  if (grant.expiresInMs === undefined) return { accessToken: grant.accessToken, renewAt: Infinity, expiresAt: Infinity };
+  if (grant.expiresInMs === undefined)
+    return { accessToken: grant.accessToken, renewAt: Infinity, expiresAt: Infinity };
   // Counted from when the request left, not when the answer came: the vendor's clock started first.
   const expiresAt = requestedAt + grant.expiresInMs;
   const lead = Math.min(renewBeforeMs, grant.expiresInMs / 2);

@@ -90,9 +90,16 @@ function tokenRequestError(error: unknown, endpoint: TokenEndpoint): ConnectorEr
  * itself authenticates, as a signed JWT assertion does) to the token endpoint.
  * Redirects are not followed: a token endpoint that redirects would take the secret elsewhere.
  */
-export async function requestToken(endpoint: TokenEndpoint, client: TokenClient | null, grant: Record<string, string>): Promise<TokenGrant> {
+export async function requestToken(
+  endpoint: TokenEndpoint,
+  client: TokenClient | null,
+  grant: Record<string, string>,
+): Promise<TokenGrant> {
   const form = new URLSearchParams(grant);
-  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Accept: 'application/json',
+  };
   if (client !== null) addClientAuthentication(client, form, headers);
   const started = performance.now();
   const path = requestPath(endpoint.tokenUrl, undefined);
@@ -109,7 +116,13 @@ export async function requestToken(endpoint: TokenEndpoint, client: TokenClient 
     }));
   } catch (error) {
     const failure = tokenRequestError(error, endpoint);
-    getLogger().debug('oauth token request failed', { connector: endpoint.connector, path, grantType: grant.grant_type, status: failure.status, code: failure.code });
+    getLogger().debug('oauth token request failed', {
+      connector: endpoint.connector,
+      path,
+      grantType: grant.grant_type,
+      status: failure.status,
+      code: failure.code,
+    });
     throw failure;
   }
   const parsed = tokenResponseSchema.safeParse(data);

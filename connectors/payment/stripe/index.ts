@@ -11,7 +11,12 @@ import { stripeCredentialsSchema, stripeSettingsSchema } from './stripe.settings
 
 export { StripePaymentConnector } from './stripe.connector';
 export { stripeManifest } from './stripe.manifest';
-export { stripeCredentialsSchema, stripeSettingsSchema, type StripeCredentials, type StripeSettings } from './stripe.settings';
+export {
+  stripeCredentialsSchema,
+  stripeSettingsSchema,
+  type StripeCredentials,
+  type StripeSettings,
+} from './stripe.settings';
 
 export interface StripeConnectorOptions {
   /** Wraps the HTTP client, e.g. to record responses in contract tests. Default: none. */
@@ -19,10 +24,19 @@ export interface StripeConnectorOptions {
 }
 
 /** Builds a connector from unvalidated settings and credentials; throws a ZodError naming the bad field. */
-export function createStripeConnector(name: string, settings: unknown, credentials: unknown, options: StripeConnectorOptions = {}): StripePaymentConnector {
+export function createStripeConnector(
+  name: string,
+  settings: unknown,
+  credentials: unknown,
+  options: StripeConnectorOptions = {},
+): StripePaymentConnector {
   const validSettings = stripeSettingsSchema.parse(settings);
   const http = createStripeHttpClient(name, validSettings, stripeCredentialsSchema.parse(credentials));
-  return new StripePaymentConnector(name, new StripeClient(name, options.decorateHttp ? options.decorateHttp(http) : http), validSettings);
+  return new StripePaymentConnector(
+    name,
+    new StripeClient(name, options.decorateHttp ? options.decorateHttp(http) : http),
+    validSettings,
+  );
 }
 
 export const stripeVendor: VendorRegistration = {

@@ -3,14 +3,16 @@
  * notation for nested values (`metadata[reference]=order-1`, `items[0][price]=…`). Arrays are
  * indexed, the form Stripe documents and the one Prism reads.
  */
-export type FormValue = string | number | boolean | null | undefined | readonly FormValue[] | { readonly [key: string]: FormValue };
+export type FormValue =
+  string | number | boolean | null | undefined | readonly FormValue[] | { readonly [key: string]: FormValue };
 
 function append(out: [string, string][], key: string, value: FormValue): void {
   if (value === undefined) return;
   // Stripe reads an empty value as "unset this field".
   if (value === null) out.push([key, '']);
   else if (Array.isArray(value)) value.forEach((item: FormValue, index) => append(out, `${key}[${index}]`, item));
-  else if (typeof value === 'object') for (const [sub, item] of Object.entries(value)) append(out, `${key}[${sub}]`, item);
+  else if (typeof value === 'object')
+    for (const [sub, item] of Object.entries(value)) append(out, `${key}[${sub}]`, item);
   else out.push([key, String(value)]);
 }
 

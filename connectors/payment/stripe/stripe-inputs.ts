@@ -25,7 +25,12 @@ export const timeWindowInput = z
   .refine((w) => Date.parse(w.from) <= Date.parse(w.to), 'from must not be after to');
 
 /** Parses or throws INVALID_REQUEST with the first problem, e.g. `amount.currency: must be …`. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, connector: string, field?: string): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  connector: string,
+  field?: string,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -22,7 +22,11 @@ import { resilienceOptions } from '../../http/resilience-settings';
 type Params = Record<string, FormValue>;
 
 /** The shared HTTP client, configured for Stripe: bearer secret key and the pinned API version. */
-export function createStripeHttpClient(connector: string, settings: StripeSettings, credentials: StripeCredentials): HttpClient {
+export function createStripeHttpClient(
+  connector: string,
+  settings: StripeSettings,
+  credentials: StripeCredentials,
+): HttpClient {
   return createHttpClient({
     connector,
     baseURL: settings.baseUrl,
@@ -66,19 +70,40 @@ export class StripeClient {
   }
 
   /** One page, newest first. `created` bounds are epoch seconds. */
-  listPaymentIntents(query: { created?: { gte?: number; lt?: number }; limit: number; startingAfter?: string }): Promise<StripeList<StripePaymentIntent>> {
-    return this.read('/v1/payment_intents', { created: query.created, limit: query.limit, starting_after: query.startingAfter }, stripePaymentIntentListSchema);
+  listPaymentIntents(query: {
+    created?: { gte?: number; lt?: number };
+    limit: number;
+    startingAfter?: string;
+  }): Promise<StripeList<StripePaymentIntent>> {
+    return this.read(
+      '/v1/payment_intents',
+      { created: query.created, limit: query.limit, starting_after: query.startingAfter },
+      stripePaymentIntentListSchema,
+    );
   }
 
   createRefund(params: Params, idempotencyKey: string): Promise<StripeRefund> {
     return this.write('/v1/refunds', params, idempotencyKey, stripeRefundSchema);
   }
 
-  listRefunds(query: { paymentIntent: string; limit: number; startingAfter?: string }): Promise<StripeList<StripeRefund>> {
-    return this.read('/v1/refunds', { payment_intent: query.paymentIntent, limit: query.limit, starting_after: query.startingAfter }, stripeRefundListSchema);
+  listRefunds(query: {
+    paymentIntent: string;
+    limit: number;
+    startingAfter?: string;
+  }): Promise<StripeList<StripeRefund>> {
+    return this.read(
+      '/v1/refunds',
+      { payment_intent: query.paymentIntent, limit: query.limit, starting_after: query.startingAfter },
+      stripeRefundListSchema,
+    );
   }
 
-  private async write<S extends z.ZodType>(url: string, params: Params, idempotencyKey: string, schema: S): Promise<z.output<S>> {
+  private async write<S extends z.ZodType>(
+    url: string,
+    params: Params,
+    idempotencyKey: string,
+    schema: S,
+  ): Promise<z.output<S>> {
     const response = await this.http.request({
       method: 'POST',
       url,
@@ -93,12 +118,15 @@ export class StripeClient {
     return this.parse(schema, response.data, `GET ${url}`);
   }
 
-
   /** Names the first mismatching field, never its value (responses carry customer data). */
   private parse<S extends z.ZodType>(schema: S, data: unknown, what: string): z.output<S> {
     const result = schema.safeParse(data);
     if (result.success) return result.data;
     const issue = result.error.issues[0];
-    throw unexpectedResponse(this.connector, what, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+    throw unexpectedResponse(
+      this.connector,
+      what,
+      `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
 }

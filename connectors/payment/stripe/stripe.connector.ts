@@ -1,10 +1,26 @@
 import { isConnectorError } from '../../connector-error';
 import { ConnectorErrorCode } from '../../errors';
-import type { AuthorizationInput, Page, Payment, PaymentConnector, PaymentOperation, TimeWindow, WriteOptions } from '../../spi';
+import type {
+  AuthorizationInput,
+  Page,
+  Payment,
+  PaymentConnector,
+  PaymentOperation,
+  TimeWindow,
+  WriteOptions,
+} from '../../spi';
 import { isPayment, toPayment } from './mappers/to-payment';
 import { toPaymentIntentParams } from './mappers/to-payment-intent-params';
 import { conflict, notAuthorized, unexpectedResponse } from './stripe-errors';
-import { authorizationInput, cursorInput, idempotencyKeyInput, parseInput, partialAmountInput, paymentIdInput, timeWindowInput } from './stripe-inputs';
+import {
+  authorizationInput,
+  cursorInput,
+  idempotencyKeyInput,
+  parseInput,
+  partialAmountInput,
+  paymentIdInput,
+  timeWindowInput,
+} from './stripe-inputs';
 import type { StripeClient } from './stripe.client';
 import { stripeManifest } from './stripe.manifest';
 import type { StripePaymentIntent, StripeRefund } from './stripe.schemas';
@@ -65,11 +81,14 @@ export class StripePaymentConnector implements PaymentConnector {
     const requested = parseInput(partialAmountInput, amount, this.name, 'amount');
     const key = parseInput(idempotencyKeyInput, options.idempotencyKey, this.name, 'idempotencyKey');
     try {
-      return await this.paymentOf(await this.client.capturePaymentIntent(id, { amount_to_capture: requested ?? undefined }, key));
+      return await this.paymentOf(
+        await this.client.capturePaymentIntent(id, { amount_to_capture: requested ?? undefined }, key),
+      );
     } catch (error) {
       return this.recover(error, id, (payment) => {
         if (CAPTURED.has(payment.status)) return { answer: 'current' };
-        if (payment.status === 'voided') return { answer: 'conflict', message: `Payment ${id} was voided and cannot be captured` };
+        if (payment.status === 'voided')
+          return { answer: 'conflict', message: `Payment ${id} was voided and cannot be captured` };
         return { answer: 'rethrow' };
       });
     }
@@ -83,7 +102,8 @@ export class StripePaymentConnector implements PaymentConnector {
     } catch (error) {
       return this.recover(error, id, (payment) => {
         if (payment.status === 'voided') return { answer: 'current' };
-        if (CAPTURED.has(payment.status)) return { answer: 'conflict', message: `Payment ${id} is ${payment.status}; refund it instead` };
+        if (CAPTURED.has(payment.status))
+          return { answer: 'conflict', message: `Payment ${id} is ${payment.status}; refund it instead` };
         return { answer: 'rethrow' };
       });
     }
@@ -100,7 +120,11 @@ export class StripePaymentConnector implements PaymentConnector {
     } catch (error) {
       return this.recover(error, id, (payment) => {
         if (payment.status === 'refunded' && requested === null) return { answer: 'current' };
-        if (!CAPTURED.has(payment.status)) return { answer: 'conflict', message: `Payment ${id} is ${payment.status}; only captured payments can be refunded` };
+        if (!CAPTURED.has(payment.status))
+          return {
+            answer: 'conflict',
+            message: `Payment ${id} is ${payment.status}; only captured payments can be refunded`,
+          };
         return { answer: 'rethrow' };
       });
     }
@@ -155,13 +179,21 @@ export class StripePaymentConnector implements PaymentConnector {
     const byId = new Map<string, StripeRefund>();
     let startingAfter: string | undefined;
     for (let pages = 0; pages < MAX_REFUND_PAGES; pages++) {
-      const page = await this.client.listRefunds({ paymentIntent, limit: stripeManifest.paging.maxLimit, ...(startingAfter ? { startingAfter } : {}) });
+      const page = await this.client.listRefunds({
+        paymentIntent,
+        limit: stripeManifest.paging.maxLimit,
+        ...(startingAfter ? { startingAfter } : {}),
+      });
       const before = byId.size;
       for (const refund of page.data) byId.set(refund.id, refund);
       if (!page.has_more || byId.size === before) return [...byId.values()];
       startingAfter = page.data.at(-1)?.id;
     }
-    throw unexpectedResponse(this.name, `GET /v1/refunds`, `more than ${MAX_REFUND_PAGES * stripeManifest.paging.maxLimit} refunds for ${paymentIntent}`);
+    throw unexpectedResponse(
+      this.name,
+      `GET /v1/refunds`,
+      `more than ${MAX_REFUND_PAGES * stripeManifest.paging.maxLimit} refunds for ${paymentIntent}`,
+    );
   }
 
   /**
@@ -169,7 +201,8 @@ export class StripePaymentConnector implements PaymentConnector {
    * already is where the call wanted it, answer with it; if its state forbids the call, CONFLICT.
    */
   private async recover(error: unknown, id: string, decide: (payment: Payment) => Recovery): Promise<Payment> {
-    if (!isConnectorError(error) || error.code !== ConnectorErrorCode.InvalidRequest || error.status !== 400) throw error;
+    if (!isConnectorError(error) || error.code !== ConnectorErrorCode.InvalidRequest || error.status !== 400)
+      throw error;
     const intent = await this.client.retrievePaymentIntent(id);
     const payment = toPayment(intent, intent.status === 'succeeded' ? await this.refundsOf(id) : []);
     if (!payment) throw error;

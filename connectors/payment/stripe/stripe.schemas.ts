@@ -9,7 +9,15 @@ import { z } from 'zod';
 const id = z.string().min(1).max(5000);
 const unixTime = z.number().int();
 
-export const paymentIntentStatusSchema = z.enum(['canceled', 'processing', 'requires_action', 'requires_capture', 'requires_confirmation', 'requires_payment_method', 'succeeded']);
+export const paymentIntentStatusSchema = z.enum([
+  'canceled',
+  'processing',
+  'requires_action',
+  'requires_capture',
+  'requires_confirmation',
+  'requires_payment_method',
+  'succeeded',
+]);
 
 /** `#/components/schemas/api_errors`, the `error` member of an error response. */
 export const stripeApiErrorSchema = z.object({
@@ -42,7 +50,18 @@ export const stripePaymentIntentSchema = z.object({
   metadata: z.record(z.string(), z.string().max(500)).optional(),
   payment_method_types: z.array(z.string().max(5000)),
   status: paymentIntentStatusSchema,
-  cancellation_reason: z.enum(['abandoned', 'automatic', 'duplicate', 'failed_invoice', 'fraudulent', 'requested_by_customer', 'void_invoice']).nullable().optional(),
+  cancellation_reason: z
+    .enum([
+      'abandoned',
+      'automatic',
+      'duplicate',
+      'failed_invoice',
+      'fraudulent',
+      'requested_by_customer',
+      'void_invoice',
+    ])
+    .nullable()
+    .optional(),
   last_payment_error: stripeApiErrorSchema.nullable().optional(),
 });
 export type StripePaymentIntent = z.infer<typeof stripePaymentIntentSchema>;

@@ -12,7 +12,10 @@ export const listAuditQuerySchema = z
     actor: z.string().min(1).max(255).regex(noControlCharacters, 'must not contain control characters').optional(),
     action: z
       .string()
-      .regex(/^[A-Za-z0-9_.:-]{1,120}(\.\*)?$/, 'must be an action name such as keys.create, or a family such as keys.*')
+      .regex(
+        /^[A-Za-z0-9_.:-]{1,120}(\.\*)?$/,
+        'must be an action name such as keys.create, or a family such as keys.*',
+      )
       .optional(),
     target: z.string().min(1).max(255).regex(noControlCharacters, 'must not contain control characters').optional(),
     outcome: z.enum(['success', 'failure']).optional(),
@@ -29,6 +32,9 @@ export const listAuditQuerySchema = z
       .optional(),
   })
   .strict()
-  .refine((query) => !query.from || !query.to || query.from.getTime() < query.to.getTime(), { path: ['to'], message: 'must be later than from' });
+  .refine((query) => !query.from || !query.to || query.from.getTime() < query.to.getTime(), {
+    path: ['to'],
+    message: 'must be later than from',
+  });
 
 export type ListAuditQuery = z.infer<typeof listAuditQuerySchema>;

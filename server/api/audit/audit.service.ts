@@ -75,7 +75,9 @@ export function createAuditService({ auditEntries, apiKeys }: AuditServiceDeps):
       if (filter.actor !== undefined) conditions.push({ actor: { [Op.in]: await actorsMatching(filter.actor) } });
       if (filter.action !== undefined) {
         conditions.push(
-          filter.action.endsWith('.*') ? { action: { [Op.like]: `${escapeLike(filter.action.slice(0, -1))}%` } } : { action: filter.action },
+          filter.action.endsWith('.*')
+            ? { action: { [Op.like]: `${escapeLike(filter.action.slice(0, -1))}%` } }
+            : { action: filter.action },
         );
       }
       if (filter.target !== undefined) conditions.push({ target: filter.target });
@@ -89,11 +91,20 @@ export function createAuditService({ auditEntries, apiKeys }: AuditServiceDeps):
         conditions.push({ [Op.or]: [{ at: { [Op.lt]: at } }, { at, id: { [Op.lt]: after.id } }] });
       }
       // One row more than the page tells whether another page follows.
-      const rows = await auditEntries.findAll({ where: { [Op.and]: conditions }, order: [['at', 'DESC'], ['id', 'DESC']], limit: pageSize + 1 });
+      const rows = await auditEntries.findAll({
+        where: { [Op.and]: conditions },
+        order: [
+          ['at', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        limit: pageSize + 1,
+      });
       const page = rows.slice(0, pageSize);
       const last = page[page.length - 1];
       const nextPageToken =
-        rows.length > pageSize && last ? encodePageToken(filterKey(filter), Buffer.from(`${last.at.getTime()}:${Number(last.id)}`, 'utf8')) : null;
+        rows.length > pageSize && last
+          ? encodePageToken(filterKey(filter), Buffer.from(`${last.at.getTime()}:${Number(last.id)}`, 'utf8'))
+          : null;
       return { items: page.map(toAuditEntryView), nextPageToken };
     },
   };

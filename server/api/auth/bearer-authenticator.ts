@@ -11,7 +11,10 @@ export interface BearerAuthenticator {
  * API keys always; OIDC access tokens too when a verifier is given. The two cannot be confused:
  * a key is `jk_<prefix>_<secret>`, a token three dot-separated base64url parts.
  */
-export function createBearerAuthenticator(deps: { keys: ApiKeysService; oidc?: OidcVerifier | null }): BearerAuthenticator {
+export function createBearerAuthenticator(deps: {
+  keys: ApiKeysService;
+  oidc?: OidcVerifier | null;
+}): BearerAuthenticator {
   const { keys, oidc } = deps;
   return {
     async authenticate(credential) {

@@ -44,7 +44,12 @@ const TOKEN_ERRORS = [
  */
 export function scopesFromClaim(payload: JWTPayload, claim: string): Scope[] {
   const value = payload[claim];
-  const names = typeof value === 'string' ? value.split(/\s+/) : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  const names =
+    typeof value === 'string'
+      ? value.split(/\s+/)
+      : Array.isArray(value)
+        ? value.filter((v): v is string => typeof v === 'string')
+        : [];
   return [...new Set(names.filter(isScope))];
 }
 
@@ -77,9 +82,15 @@ export function createOidcVerifier(config: OidcConfig, options: OidcVerifierOpti
         if (TOKEN_ERRORS.some((type) => error instanceof type)) return null;
         // The message names the failure (timeout, HTTP status, invalid JSON); it holds no token.
         getLogger().warn('OIDC key set unavailable', { error: error instanceof Error ? error.message : String(error) });
-        throw AppError.unavailable('The identity provider\'s signing keys cannot be fetched; try again shortly.', error);
+        throw AppError.unavailable("The identity provider's signing keys cannot be fetched; try again shortly.", error);
       }
-      return { kind: 'oidc', subject: String(payload.sub), issuer: config.issuer, scopes: scopesFromClaim(payload, config.scopesClaim), email: emailFromClaim(payload, config.emailClaim) };
+      return {
+        kind: 'oidc',
+        subject: String(payload.sub),
+        issuer: config.issuer,
+        scopes: scopesFromClaim(payload, config.scopesClaim),
+        email: emailFromClaim(payload, config.emailClaim),
+      };
     },
   };
 }

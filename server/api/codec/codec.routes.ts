@@ -41,7 +41,14 @@ const SCOPE_OF = { encode: 'runs:write', decode: 'runs:read' } as const;
  * and `temporal --codec-endpoint`. Decoded payloads are business and personal data, so decoding
  * needs `runs:read`, like GET /v1/runs/:id, which shows the same data; encoding needs `runs:write`.
  */
-export function codecRouter({ codec, namespace, uiOrigin, keys, callerChecks, requestTimeoutMs }: CodecRouteDeps): Router {
+export function codecRouter({
+  codec,
+  namespace,
+  uiOrigin,
+  keys,
+  callerChecks,
+  requestTimeoutMs,
+}: CodecRouteDeps): Router {
   const router = Router();
   router.use(
     '/codec',
@@ -55,25 +62,46 @@ export function codecRouter({ codec, namespace, uiOrigin, keys, callerChecks, re
       maxAge: 600,
     }),
   );
-  const convert = (direction: 'encode' | 'decode'): RequestHandler => async (req, res) => {
-    const requested = req.get('x-namespace');
-    if (requested !== undefined && requested !== namespace) {
-      throw new AppError({ code: 'namespace-mismatch', status: 400, title: 'Wrong namespace', detail: `This codec serves namespace "${namespace}", not "${requested}".` });
-    }
-    const body = validate(codecPayloadsSchema, req.body, 'request body');
-    const payloads = body.payloads.map((payload) => JSONToPayload({ metadata: payload.metadata ?? null, data: payload.data ?? null }));
-    let converted;
-    try {
-      converted = direction === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
-    } catch (error) {
-      if (!(error instanceof PayloadEncryptionError)) throw error;
-      // The protocol answers a codec failure with 400; the message names the key id or the tampering, never content.
-      throw new AppError({ code: `payload-${error.code}`, status: 400, title: 'Payload cannot be decoded', detail: error.message });
-    }
-    res.json({ payloads: converted.map(payloadToJSON) });
-  };
+  const convert =
+    (direction: 'encode' | 'decode'): RequestHandler =>
+    async (req, res) => {
+      const requested = req.get('x-namespace');
+      if (requested !== undefined && requested !== namespace) {
+        throw new AppError({
+          code: 'namespace-mismatch',
+          status: 400,
+          title: 'Wrong namespace',
+          detail: `This codec serves namespace "${namespace}", not "${requested}".`,
+        });
+      }
+      const body = validate(codecPayloadsSchema, req.body, 'request body');
+      const payloads = body.payloads.map((payload) =>
+        JSONToPayload({ metadata: payload.metadata ?? null, data: payload.data ?? null }),
+      );
+      let converted;
+      try {
+        converted = direction === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
+      } catch (error) {
+        if (!(error instanceof PayloadEncryptionError)) throw error;
+        // The protocol answers a codec failure with 400; the message names the key id or the tampering, never content.
+        throw new AppError({
+          code: `payload-${error.code}`,
+          status: 400,
+          title: 'Payload cannot be decoded',
+          detail: error.message,
+        });
+      }
+      res.json({ payloads: converted.map(payloadToJSON) });
+    };
   for (const direction of ['encode', 'decode'] as const) {
-    router.post(`/codec/${direction}`, requestTimeout(requestTimeoutMs), ...callerChecks, authorize(keys, SCOPE_OF[direction]), jsonBody(CODEC_BODY_LIMIT), convert(direction));
+    router.post(
+      `/codec/${direction}`,
+      requestTimeout(requestTimeoutMs),
+      ...callerChecks,
+      authorize(keys, SCOPE_OF[direction]),
+      jsonBody(CODEC_BODY_LIMIT),
+      convert(direction),
+    );
   }
   return router;
 }

@@ -5,7 +5,11 @@ import type { Connector } from '../../../connectors/spi';
 /** The answer of POST /v1/connectors/:name/test: always 200, the outcome is in the body. */
 export type HealthCheckResult =
   | { ok: true; latencyMs: number }
-  | { ok: false; latencyMs: number; error: { code: string; message: string; retryable: boolean; vendorMessage?: string } };
+  | {
+      ok: false;
+      latencyMs: number;
+      error: { code: string; message: string; retryable: boolean; vendorMessage?: string };
+    };
 
 /**
  * An answer of /test is read by whoever holds connectors:write, about a destination they may
@@ -46,10 +50,15 @@ export async function runHealthCheck(build: () => Connector, timeoutMs: number):
     return { ok: true, latencyMs: elapsed() };
   } catch (error) {
     const latencyMs = elapsed();
-    if (error instanceof HealthCheckTimeout) return { ok: false, latencyMs, error: { code: 'TIMEOUT', message: error.message, retryable: true } };
+    if (error instanceof HealthCheckTimeout)
+      return { ok: false, latencyMs, error: { code: 'TIMEOUT', message: error.message, retryable: true } };
     if (isConnectorError(error)) {
       const vendorMessage = error.vendorMessage ? { vendorMessage: answerText(error.vendorMessage) } : {};
-      return { ok: false, latencyMs, error: { code: error.code, message: safeMessage(error), retryable: error.retryable, ...vendorMessage } };
+      return {
+        ok: false,
+        latencyMs,
+        error: { code: error.code, message: safeMessage(error), retryable: error.retryable, ...vendorMessage },
+      };
     }
     return { ok: false, latencyMs, error: { code: 'UNKNOWN', message: safeMessage(error), retryable: false } };
   } finally {

@@ -37,7 +37,8 @@ export function connectorLinks(name: string): ConnectorView['links'] {
 function maskUrls(value: unknown): unknown {
   if (typeof value === 'string') return /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(value) ? redactUrl(value) : value;
   if (Array.isArray(value)) return value.map(maskUrls);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskUrls(item)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskUrls(item)]));
   return value;
 }
 

@@ -4,14 +4,22 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { CONNECTOR_KINDS } from '../../../connectors/registry/instance-name';
 import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
-import { connectorNameSchema, createConnectorBodySchema, listConnectorsQuerySchema, patchConnectorBodySchema, replaceConnectorBodySchema } from './connectors.schemas';
+import {
+  connectorNameSchema,
+  createConnectorBodySchema,
+  listConnectorsQuerySchema,
+  patchConnectorBodySchema,
+  replaceConnectorBodySchema,
+} from './connectors.schemas';
 
 const connectorViewSchema = z
   .object({
     name: z.string(),
     kind: z.enum(CONNECTOR_KINDS),
     vendor: z.string(),
-    source: z.enum(['database', 'config', 'default']).meta({ description: 'Where the definition in force comes from.' }),
+    source: z
+      .enum(['database', 'config', 'default'])
+      .meta({ description: 'Where the definition in force comes from.' }),
     overrides: z.enum(['config', 'default']).nullable(),
     enabled: z.boolean(),
     settings: z.record(z.string(), z.unknown()),
@@ -25,7 +33,13 @@ const connectorViewSchema = z
   })
   .meta({ id: 'Connector' });
 
-const answerText = (what: string) => z.string().max(200).meta({ description: `${what}: one line of plain text, at most 200 characters (no markup, control characters or URL secrets).` });
+const answerText = (what: string) =>
+  z
+    .string()
+    .max(200)
+    .meta({
+      description: `${what}: one line of plain text, at most 200 characters (no markup, control characters or URL secrets).`,
+    });
 
 const healthCheckSchema = z
   .union([
@@ -55,7 +69,13 @@ const destinationRules =
 
 const nameParams = z.object({ name: connectorNameSchema.meta({ example: 'payment.stripe' }) });
 
-const stripeExample = { name: 'payment.stripe', kind: 'payment', vendor: 'stripe', settings: { timeoutMs: 10000 }, credentials: { secretKey: 'sk_test_…' } };
+const stripeExample = {
+  name: 'payment.stripe',
+  kind: 'payment',
+  vendor: 'stripe',
+  settings: { timeoutMs: 10000 },
+  credentials: { secretKey: 'sk_test_…' },
+};
 const viewExample = {
   name: 'payment.stripe',
   kind: 'payment',
@@ -80,7 +100,11 @@ export const connectorsPaths: ZodOpenApiPathsObject = {
       summary: 'List connector instances of every layer (database, connectors.yaml, defaults), in name order',
       requestParams: { query: listConnectorsQuerySchema },
       responses: {
-        '200': jsonResponse('One page of instances.', z.object({ items: z.array(connectorViewSchema), nextPageToken: z.string().nullable() }), { items: [viewExample], nextPageToken: null }),
+        '200': jsonResponse(
+          'One page of instances.',
+          z.object({ items: z.array(connectorViewSchema), nextPageToken: z.string().nullable() }),
+          { items: [viewExample], nextPageToken: null },
+        ),
         ...errorResponses(400),
       },
     }),
@@ -90,7 +114,10 @@ export const connectorsPaths: ZodOpenApiPathsObject = {
       summary: 'Create an instance; credentials are encrypted and never returned',
       description: `URLs must lie on the vendor's hosts unless the operator allows them (422 \`destination-not-allowed\`); \`settings.rateLimit.redisUrl\` is the operator's and refused (400).`,
       requestBody: jsonBody(createConnectorBodySchema, stripeExample),
-      responses: { '201': jsonResponse('Created.', connectorViewSchema, viewExample), ...errorResponses(400, 409, 413, 415, 422) },
+      responses: {
+        '201': jsonResponse('Created.', connectorViewSchema, viewExample),
+        ...errorResponses(400, 409, 413, 415, 422),
+      },
     }),
   },
   '/v1/connectors/{name}': {
@@ -99,7 +126,10 @@ export const connectorsPaths: ZodOpenApiPathsObject = {
       tags: ['connectors'],
       summary: 'Read an instance (without secrets)',
       requestParams: { path: nameParams },
-      responses: { '200': jsonResponse('The instance.', connectorViewSchema, viewExample), ...errorResponses(400, 404) },
+      responses: {
+        '200': jsonResponse('The instance.', connectorViewSchema, viewExample),
+        ...errorResponses(400, 404),
+      },
     }),
     put: authenticated(scope, {
       operationId: 'replaceConnector',
@@ -107,7 +137,11 @@ export const connectorsPaths: ZodOpenApiPathsObject = {
       summary: 'Create or replace an instance (omitted credentials are kept)',
       description: `Omitted credentials are kept only while the destinations stay the same.${destinationRules}`,
       requestParams: { path: nameParams },
-      requestBody: jsonBody(replaceConnectorBodySchema, { kind: 'payment', vendor: 'stripe', settings: { timeoutMs: 10000 } }),
+      requestBody: jsonBody(replaceConnectorBodySchema, {
+        kind: 'payment',
+        vendor: 'stripe',
+        settings: { timeoutMs: 10000 },
+      }),
       responses: {
         '200': jsonResponse('Replaced.', connectorViewSchema, viewExample),
         '201': jsonResponse('Created.', connectorViewSchema, viewExample),
@@ -121,7 +155,10 @@ export const connectorsPaths: ZodOpenApiPathsObject = {
       description: `Settings are a JSON merge patch (RFC 7396).${destinationRules}`,
       requestParams: { path: nameParams },
       requestBody: jsonBody(patchConnectorBodySchema, { settings: { timeoutMs: 20000 } }),
-      responses: { '200': jsonResponse('Updated.', connectorViewSchema, viewExample), ...errorResponses(400, 404, 409, 413, 415, 422) },
+      responses: {
+        '200': jsonResponse('Updated.', connectorViewSchema, viewExample),
+        ...errorResponses(400, 404, 409, 413, 415, 422),
+      },
     }),
     delete: authenticated(scope, {
       operationId: 'deleteConnector',
@@ -136,10 +173,19 @@ export const connectorsPaths: ZodOpenApiPathsObject = {
       operationId: 'testConnector',
       tags: ['connectors'],
       summary: 'A live health check against the vendor',
-      description: 'Always 200: the outcome is in the body. A failure carries a short plain-text message, never the vendor\'s body or a server\'s banner beyond it. A destination the egress guard refuses answers `DESTINATION_REFUSED` before any connection is made, the same for an open port as for a closed one.',
+      description:
+        "Always 200: the outcome is in the body. A failure carries a short plain-text message, never the vendor's body or a server's banner beyond it. A destination the egress guard refuses answers `DESTINATION_REFUSED` before any connection is made, the same for an open port as for a closed one.",
       requestParams: { path: nameParams },
       responses: {
-        '200': jsonResponse('The outcome, success or not.', healthCheckSchema, { ok: false, latencyMs: 212, error: { code: 'UNAUTHORIZED', message: 'payment.stripe: the vendor refused the credentials', retryable: false } }),
+        '200': jsonResponse('The outcome, success or not.', healthCheckSchema, {
+          ok: false,
+          latencyMs: 212,
+          error: {
+            code: 'UNAUTHORIZED',
+            message: 'payment.stripe: the vendor refused the credentials',
+            retryable: false,
+          },
+        }),
         ...errorResponses(400, 404),
       },
     }),

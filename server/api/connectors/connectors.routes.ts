@@ -12,7 +12,13 @@ import { jsonBody } from '../middleware/json-body';
 import { validate } from '../validate';
 import { connectorLink } from './connector-views';
 import type { ConnectorsService, SavedConnector } from './connectors.service';
-import { connectorNameSchema, createConnectorBodySchema, listConnectorsQuerySchema, patchConnectorBodySchema, replaceConnectorBodySchema } from './connectors.schemas';
+import {
+  connectorNameSchema,
+  createConnectorBodySchema,
+  listConnectorsQuerySchema,
+  patchConnectorBodySchema,
+  replaceConnectorBodySchema,
+} from './connectors.schemas';
 import { AppError } from '../errors';
 
 export interface ConnectorsRoutesDeps {
@@ -26,7 +32,12 @@ const nameParam = (req: Request): string | undefined => {
 };
 
 function auditDetails(saved: SavedConnector): Record<string, unknown> {
-  return { kind: saved.view.kind, vendor: saved.view.vendor, credentials: saved.credentials, ...(saved.destinationsChanged.length ? { destinationsChanged: saved.destinationsChanged } : {}) };
+  return {
+    kind: saved.view.kind,
+    vendor: saved.view.vendor,
+    credentials: saved.credentials,
+    ...(saved.destinationsChanged.length ? { destinationsChanged: saved.destinationsChanged } : {}),
+  };
 }
 
 export function connectorsRouter({ connectors, keys }: ConnectorsRoutesDeps): Router {
@@ -38,14 +49,19 @@ export function connectorsRouter({ connectors, keys }: ConnectorsRoutesDeps): Ro
     const query = validate(listConnectorsQuerySchema, req.query, 'query');
     const after = query.pageToken === undefined ? null : Buffer.from(query.pageToken, 'base64url').toString('utf8');
     if (after !== null && !connectorNameSchema.safeParse(after).success) {
-      throw AppError.validation('The page token is invalid.', [{ field: 'pageToken', message: 'must be a nextPageToken returned by a previous page' }]);
+      throw AppError.validation('The page token is invalid.', [
+        { field: 'pageToken', message: 'must be a nextPageToken returned by a previous page' },
+      ]);
     }
     // Names are unique and the list is in name order: the last name shown is the cursor.
     const all = await connectors.list();
     const rest = after === null ? all : all.filter((view) => view.name > after);
     const items = rest.slice(0, query.pageSize);
     const last = items.at(-1);
-    res.json({ items, nextPageToken: rest.length > items.length && last ? Buffer.from(last.name, 'utf8').toString('base64url') : null });
+    res.json({
+      items,
+      nextPageToken: rest.length > items.length && last ? Buffer.from(last.name, 'utf8').toString('base64url') : null,
+    });
   });
 
   router.post('/connectors', auditAs('connectors.create'), scope, jsonBody(), async (req, res) => {

@@ -10,10 +10,14 @@ const credentials = z.record(z.string().min(1).max(100), z.unknown()).nullable()
 const kind = z.enum(CONNECTOR_KINDS);
 const vendor = z.string().min(1).max(60);
 
-const kindMatchesName = (body: { name?: string | undefined; kind?: string | undefined }, ctx: z.RefinementCtx): void => {
+const kindMatchesName = (
+  body: { name?: string | undefined; kind?: string | undefined },
+  ctx: z.RefinementCtx,
+): void => {
   if (body.name === undefined || body.kind === undefined) return;
   const prefix = kindOfInstanceName(body.name);
-  if (prefix !== null && prefix !== body.kind) ctx.addIssue({ code: 'custom', path: ['kind'], message: `must match the name's prefix (${prefix})` });
+  if (prefix !== null && prefix !== body.kind)
+    ctx.addIssue({ code: 'custom', path: ['kind'], message: `must match the name's prefix (${prefix})` });
 };
 
 /** POST /v1/connectors */

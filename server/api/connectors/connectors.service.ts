@@ -1,15 +1,34 @@
 import { Transaction, UniqueConstraintError } from 'sequelize';
-import type { ConnectorRegistry, ConnectorInstanceDefinition, InstanceSource, VendorRegistration } from '../../../connectors/registry';
+import type {
+  ConnectorRegistry,
+  ConnectorInstanceDefinition,
+  InstanceSource,
+  VendorRegistration,
+} from '../../../connectors/registry';
 import { DatabaseInstances, settingsOf } from '../../../connectors/registry/database-instances';
-import { checkCredentials, checkSettings, urlPasswordIssues, type DefinitionIssue } from '../../../connectors/registry/instance-validation';
+import {
+  checkCredentials,
+  checkSettings,
+  urlPasswordIssues,
+  type DefinitionIssue,
+} from '../../../connectors/registry/instance-validation';
 import type { ConnectorKind } from '../../../connectors/spi';
-import { isVaultError, type CredentialVault, type Credentials, type SealedCredentials } from '../../../connectors/vault';
+import {
+  isVaultError,
+  type CredentialVault,
+  type Credentials,
+  type SealedCredentials,
+} from '../../../connectors/vault';
 import type { ConnectorInstance } from '../../db/models';
 import { AppError, type FieldError } from '../errors';
 import { fieldPath } from '../field-errors';
 import { runHealthCheck, type HealthCheckResult } from './connector-health-check';
 import { changedDestinations } from '../../../connectors/registry/destination-rules';
-import { assertCredentialsFollowDestinations, assertDestinationsAllowed, settingsPolicyIssues } from './destination-checks';
+import {
+  assertCredentialsFollowDestinations,
+  assertDestinationsAllowed,
+  settingsPolicyIssues,
+} from './destination-checks';
 import { connectorLinks, maskSettings, type ConnectorView } from './connector-views';
 import type { CreateConnectorBody, PatchConnectorBody, ReplaceConnectorBody } from './connectors.schemas';
 import { mergePatch } from './merge-patch';
@@ -53,7 +72,10 @@ function fieldErrors(issues: readonly DefinitionIssue[]): FieldError[] {
 
 function notEditable(name: string, source: InstanceSource): AppError {
   const where = source === 'config' ? 'connectors.yaml' : 'the built-in defaults';
-  return AppError.conflict(`Connector "${name}" comes from ${where}: PUT a full definition to override it here, or change it there.`, 'connector-not-editable');
+  return AppError.conflict(
+    `Connector "${name}" comes from ${where}: PUT a full definition to override it here, or change it there.`,
+    'connector-not-editable',
+  );
 }
 
 function credentialFieldsOf(open: () => Credentials): Pick<ConnectorView, 'credentialFields' | 'credentialsError'> {
@@ -72,7 +94,9 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
   if (!sequelize) throw new Error('createConnectorsService: the models are not bound to a database');
 
   /** The file or default definition a name falls back to without its database row. */
-  function lowerLayer(name: string): { source: Exclude<InstanceSource, 'database'>; definition: ConnectorInstanceDefinition } | null {
+  function lowerLayer(
+    name: string,
+  ): { source: Exclude<InstanceSource, 'database'>; definition: ConnectorInstanceDefinition } | null {
     for (const source of ['config', 'default'] as const) {
       const definition = registry.layerDefinition(source, name);
       if (definition) return { source, definition };
@@ -83,7 +107,10 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
   function viewOfRow(row: ConnectorInstance): ConnectorView {
     const ciphertext = row.credentialsCiphertext;
     const keyId = row.credentialsKeyId;
-    const credentials = ciphertext && keyId ? credentialFieldsOf(() => vault.open(row.name, { ciphertext, keyId })) : { credentialFields: [] };
+    const credentials =
+      ciphertext && keyId
+        ? credentialFieldsOf(() => vault.open(row.name, { ciphertext, keyId }))
+        : { credentialFields: [] };
     return {
       name: row.name,
       kind: row.kind as ConnectorKind,
@@ -101,7 +128,11 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
     };
   }
 
-  function viewOfDefinition(name: string, source: Exclude<InstanceSource, 'database'>, definition: ConnectorInstanceDefinition): ConnectorView {
+  function viewOfDefinition(
+    name: string,
+    source: Exclude<InstanceSource, 'database'>,
+    definition: ConnectorInstanceDefinition,
+  ): ConnectorView {
     const credentials = definition.credentials ? credentialFieldsOf(definition.credentials) : { credentialFields: [] };
     return {
       name,
@@ -120,8 +151,16 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
   function vendorOf(kind: ConnectorKind, vendor: string): VendorRegistration {
     const registration = registry.findVendor(kind, vendor);
     if (registration) return registration;
-    const known = registry.listVendors().filter((v) => v.kind === kind).map((v) => v.vendor);
-    throw AppError.validation('The vendor is not available.', [{ field: 'vendor', message: `no ${kind} vendor "${vendor}" is registered (known: ${known.join(', ') || 'none'})` }]);
+    const known = registry
+      .listVendors()
+      .filter((v) => v.kind === kind)
+      .map((v) => v.vendor);
+    throw AppError.validation('The vendor is not available.', [
+      {
+        field: 'vendor',
+        message: `no ${kind} vendor "${vendor}" is registered (known: ${known.join(', ') || 'none'})`,
+      },
+    ]);
   }
 
   /** Checks settings with the vendor's schema and rules (destination-checks.ts); URL passwords are refused (GET shows settings). */
@@ -144,11 +183,15 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
     stored: { sealed: SealedCredentials | null; vendorChanged: boolean },
   ): { sealed: SealedCredentials | null; change: CredentialsChange } {
     if (given === undefined && stored.sealed) {
-      if (stored.vendorChanged) throw AppError.validation('The credentials are required.', [{ field: 'credentials', message: 'must be given again when the vendor changes' }]);
+      if (stored.vendorChanged)
+        throw AppError.validation('The credentials are required.', [
+          { field: 'credentials', message: 'must be given again when the vendor changes' },
+        ]);
       return { sealed: stored.sealed, change: 'kept' };
     }
     const checked = checkCredentials(registration, given ?? undefined);
-    if (!checked.ok) throw AppError.validation('The credentials are invalid for this vendor.', fieldErrors(checked.issues));
+    if (!checked.ok)
+      throw AppError.validation('The credentials are invalid for this vendor.', fieldErrors(checked.issues));
     // A token URL lives in the credentials: it must be one of the vendor's or the operator's destinations too.
     assertDestinationsAllowed(registry, registration, {}, checked.value);
     const cleared = given === null && stored.sealed ? 'cleared' : 'none';
@@ -158,19 +201,32 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
       return { sealed: vault.seal(name, given ?? {}), change: 'replaced' };
     } catch (error) {
       if (isVaultError(error) && error.code === 'no-master-key') {
-        throw new AppError({ code: 'vault-not-configured', status: 409, title: 'Credentials cannot be stored', detail: error.message });
+        throw new AppError({
+          code: 'vault-not-configured',
+          status: 409,
+          title: 'Credentials cannot be stored',
+          detail: error.message,
+        });
       }
       throw error;
     }
   }
 
   function sealedOf(row: ConnectorInstance | null): SealedCredentials | null {
-    return row?.credentialsCiphertext && row.credentialsKeyId ? { ciphertext: row.credentialsCiphertext, keyId: row.credentialsKeyId } : null;
+    return row?.credentialsCiphertext && row.credentialsKeyId
+      ? { ciphertext: row.credentialsCiphertext, keyId: row.credentialsKeyId }
+      : null;
   }
 
-  const storedDestinations = (row: ConnectorInstance | null) => row && { vendor: row.vendor, settings: settingsOf(row), hasCredentials: sealedOf(row) !== null };
+  const storedDestinations = (row: ConnectorInstance | null) =>
+    row && { vendor: row.vendor, settings: settingsOf(row), hasCredentials: sealedOf(row) !== null };
 
-  async function saved(name: string, created: boolean, credentials: CredentialsChange, destinationsChanged: string[] = []): Promise<SavedConnector> {
+  async function saved(
+    name: string,
+    created: boolean,
+    credentials: CredentialsChange,
+    destinationsChanged: string[] = [],
+  ): Promise<SavedConnector> {
     // This process uses the change at once; other processes within their refresh interval.
     await database.refreshOne(name);
     const row = await instances.findByPk(name);
@@ -179,9 +235,20 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
   }
 
   /** What a write moves: against the stored row, else the lower layer's definition it overrides (same vendor), else nothing. */
-  function movedDestinations(name: string, registration: VendorRegistration, row: ConnectorInstance | null, settings: Record<string, unknown>): string[] {
+  function movedDestinations(
+    name: string,
+    registration: VendorRegistration,
+    row: ConnectorInstance | null,
+    settings: Record<string, unknown>,
+  ): string[] {
     const lower = row ? undefined : lowerLayer(name)?.definition;
-    const before = row ? (row.vendor === registration.vendor ? settingsOf(row) : undefined) : lower?.vendor === registration.vendor ? lower.settings : undefined;
+    const before = row
+      ? row.vendor === registration.vendor
+        ? settingsOf(row)
+        : undefined
+      : lower?.vendor === registration.vendor
+        ? lower.settings
+        : undefined;
     return before ? changedDestinations(registration, before, settings) : [];
   }
 
@@ -196,7 +263,18 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
     return instances.findByPk(name, { transaction, lock: transaction.LOCK.UPDATE });
   }
 
-  async function write(name: string, values: { kind: ConnectorKind; vendor: string; settings: Record<string, unknown>; enabled: boolean; sealed: SealedCredentials | null }, row: ConnectorInstance | null, transaction: Transaction): Promise<void> {
+  async function write(
+    name: string,
+    values: {
+      kind: ConnectorKind;
+      vendor: string;
+      settings: Record<string, unknown>;
+      enabled: boolean;
+      sealed: SealedCredentials | null;
+    },
+    row: ConnectorInstance | null,
+    transaction: Transaction,
+  ): Promise<void> {
     const columns = {
       kind: values.kind,
       vendor: values.vendor,
@@ -236,23 +314,55 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
       const registration = vendorOf(body.kind, body.vendor);
       checkedSettings(registration, body.settings);
       const lower = lowerLayer(body.name);
-      if (lower) throw AppError.conflict(`Connector "${body.name}" is already defined in ${lower.source === 'config' ? 'connectors.yaml' : 'the built-in defaults'}: PUT /v1/connectors/${body.name} overrides it.`, 'connector-exists');
-      const credentials = nextCredentials(body.name, registration, body.credentials, { sealed: null, vendorChanged: false });
+      if (lower)
+        throw AppError.conflict(
+          `Connector "${body.name}" is already defined in ${lower.source === 'config' ? 'connectors.yaml' : 'the built-in defaults'}: PUT /v1/connectors/${body.name} overrides it.`,
+          'connector-exists',
+        );
+      const credentials = nextCredentials(body.name, registration, body.credentials, {
+        sealed: null,
+        vendorChanged: false,
+      });
       try {
         await inTransaction(async (transaction) => {
-          if (await locked(body.name, transaction)) throw AppError.conflict(`Connector "${body.name}" already exists: PUT or PATCH changes it.`, 'connector-exists');
-          await write(body.name, { kind: body.kind, vendor: body.vendor, settings: body.settings, enabled: body.enabled, sealed: credentials.sealed }, null, transaction);
+          if (await locked(body.name, transaction))
+            throw AppError.conflict(
+              `Connector "${body.name}" already exists: PUT or PATCH changes it.`,
+              'connector-exists',
+            );
+          await write(
+            body.name,
+            {
+              kind: body.kind,
+              vendor: body.vendor,
+              settings: body.settings,
+              enabled: body.enabled,
+              sealed: credentials.sealed,
+            },
+            null,
+            transaction,
+          );
         });
       } catch (error) {
-        if (error instanceof UniqueConstraintError) throw AppError.conflict(`Connector "${body.name}" already exists: PUT or PATCH changes it.`, 'connector-exists');
+        if (error instanceof UniqueConstraintError)
+          throw AppError.conflict(
+            `Connector "${body.name}" already exists: PUT or PATCH changes it.`,
+            'connector-exists',
+          );
         throw error;
       }
       return saved(body.name, true, credentials.change);
     },
 
     async replace(name, body) {
-      if (body.name !== undefined && body.name !== name) throw AppError.validation('The body names another connector.', [{ field: 'name', message: 'must equal the name in the path or be omitted' }]);
-      if (!name.startsWith(`${body.kind}.`)) throw AppError.validation('The kind does not match the name.', [{ field: 'kind', message: `must match the name's prefix (${name.split('.')[0]})` }]);
+      if (body.name !== undefined && body.name !== name)
+        throw AppError.validation('The body names another connector.', [
+          { field: 'name', message: 'must equal the name in the path or be omitted' },
+        ]);
+      if (!name.startsWith(`${body.kind}.`))
+        throw AppError.validation('The kind does not match the name.', [
+          { field: 'kind', message: `must match the name's prefix (${name.split('.')[0]})` },
+        ]);
       const registration = vendorOf(body.kind, body.vendor);
       checkedSettings(registration, body.settings);
       let created = false;
@@ -264,12 +374,28 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
           created = row === null;
           moved = movedDestinations(name, registration, row, body.settings);
           assertCredentialsFollowDestinations(registration, storedDestinations(row), body.settings, body.credentials);
-          const credentials = nextCredentials(name, registration, body.credentials, { sealed: sealedOf(row), vendorChanged: row !== null && (row.vendor !== body.vendor || row.kind !== body.kind) });
+          const credentials = nextCredentials(name, registration, body.credentials, {
+            sealed: sealedOf(row),
+            vendorChanged: row !== null && (row.vendor !== body.vendor || row.kind !== body.kind),
+          });
           change = credentials.change;
-          await write(name, { kind: body.kind, vendor: body.vendor, settings: body.settings, enabled: body.enabled, sealed: credentials.sealed }, row, transaction);
+          await write(
+            name,
+            {
+              kind: body.kind,
+              vendor: body.vendor,
+              settings: body.settings,
+              enabled: body.enabled,
+              sealed: credentials.sealed,
+            },
+            row,
+            transaction,
+          );
         });
       // A concurrent PUT created the row first: this one becomes an update of it.
-      await upsert().catch((error: unknown) => (error instanceof UniqueConstraintError ? upsert() : Promise.reject(error)));
+      await upsert().catch((error: unknown) =>
+        error instanceof UniqueConstraintError ? upsert() : Promise.reject(error),
+      );
       return saved(name, created, change, moved);
     },
 
@@ -283,16 +409,30 @@ export function createConnectorsService(deps: ConnectorsServiceDeps): Connectors
           throw lower ? notEditable(name, lower.source) : AppError.notFound(`No connector "${name}".`);
         }
         const kind = row.kind as ConnectorKind;
-        if (patch.kind !== undefined && patch.kind !== kind) throw AppError.validation('The kind cannot change.', [{ field: 'kind', message: `must stay ${kind}: the name says so` }]);
+        if (patch.kind !== undefined && patch.kind !== kind)
+          throw AppError.validation('The kind cannot change.', [
+            { field: 'kind', message: `must stay ${kind}: the name says so` },
+          ]);
         const vendor = patch.vendor ?? row.vendor;
         const registration = vendorOf(kind, vendor);
-        const settings = patch.settings === undefined ? settingsOf(row) : (mergePatch(settingsOf(row), patch.settings) as Record<string, unknown>);
+        const settings =
+          patch.settings === undefined
+            ? settingsOf(row)
+            : (mergePatch(settingsOf(row), patch.settings) as Record<string, unknown>);
         checkedSettings(registration, settings);
         assertCredentialsFollowDestinations(registration, storedDestinations(row), settings, patch.credentials);
         moved = movedDestinations(name, registration, row, settings);
-        const credentials = nextCredentials(name, registration, patch.credentials, { sealed: sealedOf(row), vendorChanged: vendor !== row.vendor });
+        const credentials = nextCredentials(name, registration, patch.credentials, {
+          sealed: sealedOf(row),
+          vendorChanged: vendor !== row.vendor,
+        });
         change = credentials.change;
-        await write(name, { kind, vendor, settings, enabled: patch.enabled ?? row.enabled, sealed: credentials.sealed }, row, transaction);
+        await write(
+          name,
+          { kind, vendor, settings, enabled: patch.enabled ?? row.enabled, sealed: credentials.sealed },
+          row,
+          transaction,
+        );
       });
       return saved(name, false, change, moved);
     },

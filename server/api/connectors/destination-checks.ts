@@ -21,12 +21,21 @@ function fieldErrors(issues: readonly DefinitionIssue[]) {
 }
 
 /** Settings problems the API answers 400 for beside the vendor's schema: the operator's Redis, production's SMTP rules. */
-export function settingsPolicyIssues(registry: ConnectorRegistry, registration: VendorRegistration, settings: Record<string, unknown>): DefinitionIssue[] {
+export function settingsPolicyIssues(
+  registry: ConnectorRegistry,
+  registration: VendorRegistration,
+  settings: Record<string, unknown>,
+): DefinitionIssue[] {
   return [...redisUrlIssues(settings), ...registry.environmentIssues(registration, settings)];
 }
 
 /** 422 when a URL of the settings or of the given credentials lies outside the vendor's hosts and the operator allows it nowhere. */
-export function assertDestinationsAllowed(registry: ConnectorRegistry, registration: VendorRegistration, settings: Record<string, unknown>, credentials?: Credentials | null): void {
+export function assertDestinationsAllowed(
+  registry: ConnectorRegistry,
+  registration: VendorRegistration,
+  settings: Record<string, unknown>,
+  credentials?: Credentials | null,
+): void {
   const issues = registry.destinationIssues(registration, settings, credentials ?? undefined);
   if (issues.length === 0) return;
   throw new AppError({

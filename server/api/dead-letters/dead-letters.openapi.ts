@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
-import { deadLetterDetailSchema, deadLetterSchema, inboxIdSchema, listDeadLettersQuerySchema, replayManyBodySchema, replayResultSchema } from './dead-letters.schemas';
+import {
+  deadLetterDetailSchema,
+  deadLetterSchema,
+  inboxIdSchema,
+  listDeadLettersQuerySchema,
+  replayManyBodySchema,
+  replayResultSchema,
+} from './dead-letters.schemas';
 
 const example = {
   id: '4711',
@@ -28,10 +35,15 @@ export const deadLettersPaths: ZodOpenApiPathsObject = {
       operationId: 'listDeadLetters',
       tags: ['events'],
       summary: 'List events the intake gave up on, newest first',
-      description: 'A key whose read scopes name processes (`runs:read:<type>`) sees the dead letters of those processes only; a page may then hold fewer items than `pageSize`.',
+      description:
+        'A key whose read scopes name processes (`runs:read:<type>`) sees the dead letters of those processes only; a page may then hold fewer items than `pageSize`.',
       requestParams: { query: listDeadLettersQuerySchema },
       responses: {
-        '200': jsonResponse('One page of dead letters.', z.object({ items: z.array(deadLetterSchema), nextPageToken: z.string().nullable() }), { items: [example], nextPageToken: null }),
+        '200': jsonResponse(
+          'One page of dead letters.',
+          z.object({ items: z.array(deadLetterSchema), nextPageToken: z.string().nullable() }),
+          { items: [example], nextPageToken: null },
+        ),
         ...errorResponses(400),
       },
     }),
@@ -41,7 +53,8 @@ export const deadLettersPaths: ZodOpenApiPathsObject = {
       operationId: 'replayDeadLetters',
       tags: ['events'],
       summary: 'Replay dead letters in bulk: by id, or all matching a source and reason',
-      description: 'Each becomes pending with a fresh attempt budget and is delivered like a new event; the workflow id still dedups starts, so a replay never starts a second run. Needs `runs:write` for each dead letter\'s process; a key limited to processes (`runs:write:<type>`) must name the dead letters by `ids` (403 otherwise, and for an id of another process).',
+      description:
+        "Each becomes pending with a fresh attempt budget and is delivered like a new event; the workflow id still dedups starts, so a replay never starts a second run. Needs `runs:write` for each dead letter's process; a key limited to processes (`runs:write:<type>`) must name the dead letters by `ids` (403 otherwise, and for an id of another process).",
       requestBody: jsonBody(replayManyBodySchema, { source: 'shopify-orders', reason: 'max-attempts', limit: 500 }),
       responses: {
         '202': jsonResponse('Pending again.', replayResultSchema, { replayed: 1, ids: ['4711'] }),
@@ -54,7 +67,7 @@ export const deadLettersPaths: ZodOpenApiPathsObject = {
       operationId: 'getDeadLetter',
       tags: ['events'],
       summary: 'A dead letter with the event as received',
-      description: 'Needs `runs:read` for the dead letter\'s process (`runs:read` or `runs:read:<type>`).',
+      description: "Needs `runs:read` for the dead letter's process (`runs:read` or `runs:read:<type>`).",
       requestParams: { path: idParams },
       responses: {
         '200': jsonResponse('The dead letter.', deadLetterDetailSchema, { ...example, event: { orderId: '1001' } }),
@@ -67,7 +80,7 @@ export const deadLettersPaths: ZodOpenApiPathsObject = {
       operationId: 'replayDeadLetter',
       tags: ['events'],
       summary: 'Replay one dead letter',
-      description: 'Needs `runs:write` for the dead letter\'s process (`runs:write` or `runs:write:<type>`).',
+      description: "Needs `runs:write` for the dead letter's process (`runs:write` or `runs:write:<type>`).",
       requestParams: { path: idParams },
       responses: {
         '202': jsonResponse('Pending again.', replayResultSchema, { replayed: 1, ids: ['4711'] }),

@@ -3,7 +3,14 @@ import type { DeadLettersService } from '../../intake/dead-letters.service';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
-import { authorizeRuns, holdsEveryProcess, lacksScope, principalOf, processFilter, requireProcess } from '../middleware/authorize';
+import {
+  authorizeRuns,
+  holdsEveryProcess,
+  lacksScope,
+  principalOf,
+  processFilter,
+  requireProcess,
+} from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { validate } from '../validate';
 import { inboxIdSchema, listDeadLettersQuerySchema, replayManyBodySchema } from './dead-letters.schemas';
@@ -52,17 +59,31 @@ export function deadLettersRouter({ deadLetters, keys }: DeadLettersRoutesDeps):
     res.json({ ...page, items: page.items.filter((item) => readable(item.workflowType)) });
   });
 
-  router.post('/dead-letters/replay', auditAs('deadLetters.replay'), authorizeRuns(keys, 'runs:write'), jsonBody(), async (req, res) => {
-    const requested = validate(replayManyBodySchema, req.body ?? {}, 'request body');
-    let body = requested;
-    if (!holdsEveryProcess(principalOf(res), 'runs:write')) {
-      if (!requested.ids) throw lacksScope(principalOf(res), 'runs:write', 'replaying by filter may reach any process; a key limited to processes names the dead letters (ids).');
-      body = { ...requested, ids: await writableIds(res, requested.ids.slice(0, requested.limit)) };
-    }
-    const result = body.ids?.length === 0 ? { replayed: 0, ids: [] } : await deadLetters.replayMany(body);
-    setAuditTarget(res, body.ids ? `ids:${body.ids.length}` : `filter:${body.source ?? '*'}/${body.reason ?? '*'}`, { replayed: result.replayed, ids: result.ids.slice(0, 100) });
-    res.status(202).json(result);
-  });
+  router.post(
+    '/dead-letters/replay',
+    auditAs('deadLetters.replay'),
+    authorizeRuns(keys, 'runs:write'),
+    jsonBody(),
+    async (req, res) => {
+      const requested = validate(replayManyBodySchema, req.body ?? {}, 'request body');
+      let body = requested;
+      if (!holdsEveryProcess(principalOf(res), 'runs:write')) {
+        if (!requested.ids)
+          throw lacksScope(
+            principalOf(res),
+            'runs:write',
+            'replaying by filter may reach any process; a key limited to processes names the dead letters (ids).',
+          );
+        body = { ...requested, ids: await writableIds(res, requested.ids.slice(0, requested.limit)) };
+      }
+      const result = body.ids?.length === 0 ? { replayed: 0, ids: [] } : await deadLetters.replayMany(body);
+      setAuditTarget(res, body.ids ? `ids:${body.ids.length}` : `filter:${body.source ?? '*'}/${body.reason ?? '*'}`, {
+        replayed: result.replayed,
+        ids: result.ids.slice(0, 100),
+      });
+      res.status(202).json(result);
+    },
+  );
 
   router.get('/dead-letters/:id', authorizeRuns(keys, 'runs:read'), async (req, res) => {
     const id = validate(inboxIdSchema, req.params.id, 'dead letter id', 'id');
@@ -71,13 +92,19 @@ export function deadLettersRouter({ deadLetters, keys }: DeadLettersRoutesDeps):
     res.json(letter);
   });
 
-  router.post('/dead-letters/:id/replay', auditAs('deadLetters.replay', idParam), authorizeRuns(keys, 'runs:write'), async (req, res) => {
-    const id = validate(inboxIdSchema, req.params.id, 'dead letter id', 'id');
-    if (!holdsEveryProcess(principalOf(res), 'runs:write')) requireProcess(principalOf(res), 'runs:write', (await deadLetters.get(id)).workflowType);
-    const result = await deadLetters.replay(id);
-    setAuditTarget(res, id, { replayed: result.replayed });
-    res.status(202).json(result);
-  });
+  router.post(
+    '/dead-letters/:id/replay',
+    auditAs('deadLetters.replay', idParam),
+    authorizeRuns(keys, 'runs:write'),
+    async (req, res) => {
+      const id = validate(inboxIdSchema, req.params.id, 'dead letter id', 'id');
+      if (!holdsEveryProcess(principalOf(res), 'runs:write'))
+        requireProcess(principalOf(res), 'runs:write', (await deadLetters.get(id)).workflowType);
+      const result = await deadLetters.replay(id);
+      setAuditTarget(res, id, { replayed: result.replayed });
+      res.status(202).json(result);
+    },
+  );
 
   return router;
 }

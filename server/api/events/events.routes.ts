@@ -39,14 +39,20 @@ function readRawBody(parser: RequestHandler, req: Request, res: Response): Promi
 export function eventsRouter({ intake, registry }: EventsRoutesDeps): Router {
   const metrics = registerIntakeApiMetrics(registry, intake);
   // Any content type: senders differ, and the body is read as bytes and parsed as JSON here.
-  const parsers = new Map(intake.sources.map((source) => [source.name, express.raw({ type: () => true, limit: source.bodyLimitBytes })]));
+  const parsers = new Map(
+    intake.sources.map((source) => [source.name, express.raw({ type: () => true, limit: source.bodyLimitBytes })]),
+  );
   const router = Router();
 
   router.post(EVENTS_ROUTE, async (req, res) => {
     res.locals.route = EVENTS_ROUTE;
     const name = String(req.params.source);
     const source = intake.receiver.source(name);
-    if (!source) throw AppError.notFound(`No event source "${name}": config/event-sources.yaml (EVENT_SOURCES_FILE) lists them.`, 'unknown-source');
+    if (!source)
+      throw AppError.notFound(
+        `No event source "${name}": config/event-sources.yaml (EVENT_SOURCES_FILE) lists them.`,
+        'unknown-source',
+      );
     let received: ReceivedEvent;
     try {
       const rawBody = await readRawBody(parsers.get(source.name)!, req, res);

@@ -21,8 +21,14 @@ export const healthPaths: ZodOpenApiPathsObject = {
       tags: ['health'],
       summary: 'Readiness: the database and Temporal answer',
       responses: {
-        '200': jsonResponse('Ready.', z.object({ status: z.literal('ok'), checks }), { status: 'ok', checks: { database: 'ok', temporal: 'ok' } }),
-        '503': { description: 'Not ready; `checks` says which dependency failed (reasons are in the log only).', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema.extend({ checks }) } } },
+        '200': jsonResponse('Ready.', z.object({ status: z.literal('ok'), checks }), {
+          status: 'ok',
+          checks: { database: 'ok', temporal: 'ok' },
+        }),
+        '503': {
+          description: 'Not ready; `checks` says which dependency failed (reasons are in the log only).',
+          content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema.extend({ checks }) } },
+        },
       },
     },
   },

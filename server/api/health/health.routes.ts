@@ -33,7 +33,8 @@ export function healthRouter(deps: HealthDeps): Router {
     database: () => within(timeoutMs, deps.sequelize.authenticate()),
     // Bounded by its gRPC deadline rather than a race: the SDK keeps retrying an abandoned call,
     // and a retry that fires after the connection is closed crashes the process.
-    temporal: () => deps.temporal.withDeadline(Date.now() + timeoutMs, () => deps.temporal.workflowService.getSystemInfo({})),
+    temporal: () =>
+      deps.temporal.withDeadline(Date.now() + timeoutMs, () => deps.temporal.workflowService.getSystemInfo({})),
     ...(ready ? { app: () => within(timeoutMs, ready()) } : {}),
   };
 

@@ -18,7 +18,12 @@ import { auditAs, auditMutations, setAuditTarget } from '../middleware/audit';
 import { authorizeRuns, principalOf, processFilter, requireProcess } from '../middleware/authorize';
 import { sendProblem } from '../middleware/error-handler';
 import { validate } from '../validate';
-import { importIdSchema, listImportsQuerySchema, listRejectionsQuerySchema, startImportQuerySchema } from './imports.schemas';
+import {
+  importIdSchema,
+  listImportsQuerySchema,
+  listRejectionsQuerySchema,
+  startImportQuerySchema,
+} from './imports.schemas';
 
 export const IMPORTS_ROUTE = '/v1/imports';
 
@@ -35,14 +40,25 @@ export interface ImportUploadDeps {
   limits?: Partial<ImportLimits>;
 }
 
-const unsupported = (detail: string) => new AppError({ code: 'unsupported-media-type', status: 415, title: 'Unsupported Media Type', detail });
+const unsupported = (detail: string) =>
+  new AppError({ code: 'unsupported-media-type', status: 415, title: 'Unsupported Media Type', detail });
 
 function formatOf(req: Request): ImportFormat {
   const encoding = req.get('content-encoding');
-  if (encoding && encoding.toLowerCase() !== 'identity') throw unsupported(`Content-Encoding ${encoding} is not supported: send the file uncompressed.`);
+  if (encoding && encoding.toLowerCase() !== 'identity')
+    throw unsupported(`Content-Encoding ${encoding} is not supported: send the file uncompressed.`);
   const kind = req.get('content-length') === '0' ? null : req.is([...CSV_TYPES, ...NDJSON_TYPES]);
-  if (kind === null) throw new AppError({ code: 'missing-file', status: 400, title: 'Bad Request', detail: 'Send the file as the request body (Content-Type text/csv or application/x-ndjson).' });
-  if (kind === false) throw unsupported(`The file must be sent as ${CSV_TYPES[0]} or ${NDJSON_TYPES[0]} (also ${NDJSON_TYPES.slice(1).join(', ')}).`);
+  if (kind === null)
+    throw new AppError({
+      code: 'missing-file',
+      status: 400,
+      title: 'Bad Request',
+      detail: 'Send the file as the request body (Content-Type text/csv or application/x-ndjson).',
+    });
+  if (kind === false)
+    throw unsupported(
+      `The file must be sent as ${CSV_TYPES[0]} or ${NDJSON_TYPES[0]} (also ${NDJSON_TYPES.slice(1).join(', ')}).`,
+    );
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1];
   if (charset && !/^utf-?8$/i.test(charset)) throw unsupported(`The file must be UTF-8, not ${charset}.`);
   return CSV_TYPES.includes(kind) ? 'csv' : 'ndjson';
@@ -52,9 +68,15 @@ function formatOf(req: Request): ImportFormat {
 function eventIdPathOf(source: EventSource, text: string | undefined): ConfiguredPath | null {
   if (text === undefined) {
     if (source.eventId.kind === 'header') {
-      throw AppError.validation(`Source "${source.name}" takes its event id from the ${source.eventId.header} header, which rows do not have.`, [
-        { field: 'eventIdPath', message: 'is required for this source: name the column or field holding each row\'s event id' },
-      ]);
+      throw AppError.validation(
+        `Source "${source.name}" takes its event id from the ${source.eventId.header} header, which rows do not have.`,
+        [
+          {
+            field: 'eventIdPath',
+            message: "is required for this source: name the column or field holding each row's event id",
+          },
+        ],
+      );
     }
     return null;
   }
@@ -64,7 +86,9 @@ function eventIdPathOf(source: EventSource, text: string | undefined): Configure
   } catch {
     // Answered below with the same 400.
   }
-  throw AppError.validation('The query is invalid.', [{ field: 'eventIdPath', message: 'must be a path to a field, e.g. eventId or meta.id' }]);
+  throw AppError.validation('The query is invalid.', [
+    { field: 'eventIdPath', message: 'must be a path to a field, e.g. eventId or meta.id' },
+  ]);
 }
 
 function refuseWithImport(req: Request, res: Response, failure: ImportFailure, report: unknown): void {
@@ -92,7 +116,14 @@ export function importUploadRouter(deps: ImportUploadDeps): Router {
   const service = createImportsService(repository);
   // Read before every batch, not cached for a second as for webhooks: an import stores thousands of rows a second, and overshoots the limit by one batch at most.
   const backlog = createBacklogCheck(intake.inbox, config.intake.backlogLimit, 0);
-  const importer = createEventImporter({ inbox: intake.inbox, producer: intake.producer, preparation: intake.preparation, backlog, imports: repository, limits });
+  const importer = createEventImporter({
+    inbox: intake.inbox,
+    producer: intake.producer,
+    preparation: intake.preparation,
+    backlog,
+    imports: repository,
+    limits,
+  });
   const router = Router();
 
   // Until the body has been read, an answer closes the connection: the rest of a large file is not worth draining.
@@ -101,35 +132,54 @@ export function importUploadRouter(deps: ImportUploadDeps): Router {
     next();
   };
 
-  router.post(IMPORTS_ROUTE, closeUnlessRead, auditMutations(models.AuditEntry), auditAs('imports.create'), ...deps.callerChecks, authorizeRuns(keys, 'runs:write'), async (req, res) => {
-    const query = validate(startImportQuerySchema, req.query, 'query');
-    const source = intake.receiver.source(query.source);
-    if (!source) throw AppError.validation('The query is invalid.', [{ field: 'source', message: 'is not a configured event source (config/event-sources.yaml)' }]);
-    // Every row becomes a run (or a message) of the source's process.
-    requireProcess(principalOf(res), 'runs:write', source.mapping.process.type);
-    const format = formatOf(req);
-    const declared = Number(req.get('content-length') ?? Number.NaN);
-    if (declared > limits.maxBytes) {
-      throw new AppError({ code: 'payload-too-large', status: 413, title: 'Content Too Large', detail: `The file (${declared} bytes) is larger than the import limit of ${limits.maxBytes} bytes; split it into smaller files.` });
-    }
-    const eventIdPath = eventIdPathOf(source, query.eventIdPath);
-    if (await backlog.isFull()) {
-      throw new AppError({
-        code: 'backlog-full',
-        status: 429,
-        title: 'Too Many Requests',
-        detail: `The intake has ${backlog.limit} or more events waiting for delivery; retry the import later.`,
-        headers: { 'Retry-After': String(BACKLOG_RETRY_AFTER_SECONDS) },
-      });
-    }
+  router.post(
+    IMPORTS_ROUTE,
+    closeUnlessRead,
+    auditMutations(models.AuditEntry),
+    auditAs('imports.create'),
+    ...deps.callerChecks,
+    authorizeRuns(keys, 'runs:write'),
+    async (req, res) => {
+      const query = validate(startImportQuerySchema, req.query, 'query');
+      const source = intake.receiver.source(query.source);
+      if (!source)
+        throw AppError.validation('The query is invalid.', [
+          { field: 'source', message: 'is not a configured event source (config/event-sources.yaml)' },
+        ]);
+      // Every row becomes a run (or a message) of the source's process.
+      requireProcess(principalOf(res), 'runs:write', source.mapping.process.type);
+      const format = formatOf(req);
+      const declared = Number(req.get('content-length') ?? Number.NaN);
+      if (declared > limits.maxBytes) {
+        throw new AppError({
+          code: 'payload-too-large',
+          status: 413,
+          title: 'Content Too Large',
+          detail: `The file (${declared} bytes) is larger than the import limit of ${limits.maxBytes} bytes; split it into smaller files.`,
+        });
+      }
+      const eventIdPath = eventIdPathOf(source, query.eventIdPath);
+      if (await backlog.isFull()) {
+        throw new AppError({
+          code: 'backlog-full',
+          status: 429,
+          title: 'Too Many Requests',
+          detail: `The intake has ${backlog.limit} or more events waiting for delivery; retry the import later.`,
+          headers: { 'Retry-After': String(BACKLOG_RETRY_AFTER_SECONDS) },
+        });
+      }
 
-    const outcome = await importer.run({ source, eventIdPath, format, body: req, actor: actorOf(res.locals.principal) }, (record) => setAuditTarget(res, record.id, { source: source.name, format }));
-    const report = await service.detail(outcome.importId);
-    setAuditTarget(res, report.id, { status: report.status, ...report.counts });
-    if (outcome.failure) return refuseWithImport(req, res, outcome.failure, report);
-    res.removeHeader('Connection');
-    res.status(202).location(report.links.self).json(report);
-  });
+      const outcome = await importer.run(
+        { source, eventIdPath, format, body: req, actor: actorOf(res.locals.principal) },
+        (record) => setAuditTarget(res, record.id, { source: source.name, format }),
+      );
+      const report = await service.detail(outcome.importId);
+      setAuditTarget(res, report.id, { status: report.status, ...report.counts });
+      if (outcome.failure) return refuseWithImport(req, res, outcome.failure, report);
+      res.removeHeader('Connection');
+      res.status(202).location(report.links.self).json(report);
+    },
+  );
 
   return router;
 }

@@ -113,8 +113,10 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
   const { apiKeys } = deps;
   const now = deps.now ?? (() => new Date());
   const writeInterval = deps.lastUsedWriteIntervalMs ?? 60_000;
-  const defaultLifetimeDays = deps.defaultLifetimeDays === undefined ? DEFAULT_KEY_LIFETIME_DAYS : deps.defaultLifetimeDays;
-  const defaultExpiry = (): Date | null => (defaultLifetimeDays === null ? null : new Date(now().getTime() + defaultLifetimeDays * DAY_MS));
+  const defaultLifetimeDays =
+    deps.defaultLifetimeDays === undefined ? DEFAULT_KEY_LIFETIME_DAYS : deps.defaultLifetimeDays;
+  const defaultExpiry = (): Date | null =>
+    defaultLifetimeDays === null ? null : new Date(now().getTime() + defaultLifetimeDays * DAY_MS);
 
   async function touch(row: ApiKey, at: Date): Promise<void> {
     if (row.lastUsedAt && at.getTime() - row.lastUsedAt.getTime() < writeInterval) return;
@@ -176,7 +178,13 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
       const at = now();
       if (statusOf(row, at) !== 'active') return null;
       await touch(row, at);
-      return { keyId: row.id, name: row.name, prefix: row.prefix, scopes: readScopes(row.scopes), actsAs: row.actsAs ?? null };
+      return {
+        keyId: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        scopes: readScopes(row.scopes),
+        actsAs: row.actsAs ?? null,
+      };
     },
 
     revoke,
@@ -199,10 +207,17 @@ export function createApiKeysService(deps: ApiKeysServiceDeps): ApiKeysService {
       if (status) conditions.push(whereStatus(status, at));
       if (pageToken) conditions.push({ id: { [Op.lt]: decodeLastId(status, pageToken) } });
       // One row more than the page tells whether another page follows.
-      const rows = await apiKeys.findAll({ where: { [Op.and]: conditions }, order: [['id', 'DESC']], limit: pageSize + 1 });
+      const rows = await apiKeys.findAll({
+        where: { [Op.and]: conditions },
+        order: [['id', 'DESC']],
+        limit: pageSize + 1,
+      });
       const items = rows.slice(0, pageSize).map((row) => toSummary(row, at));
       const last = items[items.length - 1];
-      const nextPageToken = rows.length > pageSize && last ? encodePageToken(pageQueryOf(status), Buffer.from(String(last.id), 'utf8')) : null;
+      const nextPageToken =
+        rows.length > pageSize && last
+          ? encodePageToken(pageQueryOf(status), Buffer.from(String(last.id), 'utf8'))
+          : null;
       return { items, nextPageToken };
     },
   };

@@ -34,16 +34,29 @@ export async function bootstrapAdminKey(
       type: QueryTypes.SELECT,
       transaction,
     });
-    if (lock?.acquired !== 1) throw new Error(`another bootstrap-admin held the lock for more than ${LOCK_WAIT_SECONDS} s; try again`);
+    if (lock?.acquired !== 1)
+      throw new Error(`another bootstrap-admin held the lock for more than ${LOCK_WAIT_SECONDS} s; try again`);
     try {
       if (!request.force) {
-        const existing = (await deps.keys.listKeys()).find((key) => key.status === 'active' && key.scopes.includes('admin'));
+        const existing = (await deps.keys.listKeys()).find(
+          (key) => key.status === 'active' && key.scopes.includes('admin'),
+        );
         if (existing) return { existing };
       }
       // Written outside the transaction, so it is committed before the lock is released.
-      return { created: await deps.keys.createKey({ name: request.name, scopes: ['admin'], ...(request.expiresAt !== undefined ? { expiresAt: request.expiresAt } : {}) }) };
+      return {
+        created: await deps.keys.createKey({
+          name: request.name,
+          scopes: ['admin'],
+          ...(request.expiresAt !== undefined ? { expiresAt: request.expiresAt } : {}),
+        }),
+      };
     } finally {
-      await sequelize.query('SELECT RELEASE_LOCK(?)', { replacements: [LOCK_NAME], type: QueryTypes.SELECT, transaction });
+      await sequelize.query('SELECT RELEASE_LOCK(?)', {
+        replacements: [LOCK_NAME],
+        type: QueryTypes.SELECT,
+        transaction,
+      });
     }
   });
 }

@@ -13,9 +13,14 @@ const keyViewSchema = z
   .object({
     id: z.number().int(),
     name: z.string(),
-    prefix: z.string().meta({ description: 'The public part of the key (`jk_<prefix>_…`); audit rows and logs name keys by it.' }),
+    prefix: z
+      .string()
+      .meta({ description: 'The public part of the key (`jk_<prefix>_…`); audit rows and logs name keys by it.' }),
     scopes: z.array(z.string().meta({ description: `One of ${SCOPE_GRAMMAR}.` })),
-    actsAs: z.string().nullable().meta({ description: 'The person (email) the key was issued to: an approval decided with it is theirs. null for a system\'s key.' }),
+    actsAs: z.string().nullable().meta({
+      description:
+        "The person (email) the key was issued to: an approval decided with it is theirs. null for a system's key.",
+    }),
     status: z.enum(KEY_STATUSES),
     expiresAt: instant.nullable(),
     revokedAt: instant.nullable(),
@@ -23,10 +28,17 @@ const keyViewSchema = z
     createdAt: instant,
     links: z.object({ self: z.string(), revoke: z.string() }),
   })
-  .meta({ id: 'ApiKey', description: 'An API key without its secret: the secret is stored only as a SHA-256 hash and never returned.' });
+  .meta({
+    id: 'ApiKey',
+    description: 'An API key without its secret: the secret is stored only as a SHA-256 hash and never returned.',
+  });
 
 const createdKeySchema = keyViewSchema
-  .extend({ key: z.string().meta({ description: 'The key itself, `jk_<prefix>_<secret>`. Shown in this answer only: store it now.' }) })
+  .extend({
+    key: z
+      .string()
+      .meta({ description: 'The key itself, `jk_<prefix>_<secret>`. Shown in this answer only: store it now.' }),
+  })
   .meta({ id: 'CreatedApiKey' });
 
 const idParams = z.object({ id: keyIdSchema.meta({ example: '12' }) });
@@ -52,9 +64,19 @@ export const keysPaths: ZodOpenApiPathsObject = {
       tags: ['keys'],
       summary: 'Create an API key (shown once)',
       description: `Scopes: ${SCOPE_GRAMMAR}; \`admin\` implies all, and a process-limited scope must name a type of the catalog (GET /v1/workflows). The expiry is \`expiresAt\` or \`expiresInDays\` (not both); neither means the default lifetime (API_KEY_DEFAULT_LIFETIME_DAYS, 90 days unless configured), \`"expiresAt": null\` a key that never expires. \`actsAs\` issues the key to a person (their email): approval decisions made with it are theirs, and only such keys (or OIDC tokens with an email) can decide.`,
-      requestBody: jsonBody(createKeyBodySchema, { name: 'shop-backend', scopes: ['runs:read', 'runs:write'], expiresInDays: 365 }),
+      requestBody: jsonBody(createKeyBodySchema, {
+        name: 'shop-backend',
+        scopes: ['runs:read', 'runs:write'],
+        expiresInDays: 365,
+      }),
       responses: {
-        '201': { ...jsonResponse('Created; the only answer that carries the key.', createdKeySchema, { ...viewExample, key: 'jk_Q3xv9LkPz0aB_…' }), headers: z.object({ location: z.string() }) },
+        '201': {
+          ...jsonResponse('Created; the only answer that carries the key.', createdKeySchema, {
+            ...viewExample,
+            key: 'jk_Q3xv9LkPz0aB_…',
+          }),
+          headers: z.object({ location: z.string() }),
+        },
         ...errorResponses(400, 413, 415),
       },
     }),
@@ -64,7 +86,11 @@ export const keysPaths: ZodOpenApiPathsObject = {
       summary: 'List API keys, newest first, optionally by status',
       requestParams: { query: listKeysQuerySchema },
       responses: {
-        '200': jsonResponse('One page of keys.', z.object({ items: z.array(keyViewSchema), nextPageToken: z.string().nullable() }), { items: [viewExample], nextPageToken: null }),
+        '200': jsonResponse(
+          'One page of keys.',
+          z.object({ items: z.array(keyViewSchema), nextPageToken: z.string().nullable() }),
+          { items: [viewExample], nextPageToken: null },
+        ),
         ...errorResponses(400),
       },
     }),
@@ -75,7 +101,10 @@ export const keysPaths: ZodOpenApiPathsObject = {
       tags: ['keys'],
       summary: 'Describe an API key',
       requestParams: { path: idParams },
-      responses: { '200': jsonResponse('The key, without its secret.', keyViewSchema, viewExample), ...errorResponses(400, 404) },
+      responses: {
+        '200': jsonResponse('The key, without its secret.', keyViewSchema, viewExample),
+        ...errorResponses(400, 404),
+      },
     }),
   },
   '/v1/keys/{id}/revoke': {
@@ -83,10 +112,15 @@ export const keysPaths: ZodOpenApiPathsObject = {
       operationId: 'revokeKey',
       tags: ['keys'],
       summary: 'Revoke an API key: refused from the next request on, on every replica',
-      description: 'The key stays listed as revoked, so the audit trail keeps naming it. Revoking a revoked key answers 409.',
+      description:
+        'The key stays listed as revoked, so the audit trail keeps naming it. Revoking a revoked key answers 409.',
       requestParams: { path: idParams },
       responses: {
-        '200': jsonResponse('Revoked.', keyViewSchema, { ...viewExample, status: 'revoked', revokedAt: '2026-11-25T09:00:00.000Z' }),
+        '200': jsonResponse('Revoked.', keyViewSchema, {
+          ...viewExample,
+          status: 'revoked',
+          revokedAt: '2026-11-25T09:00:00.000Z',
+        }),
         ...errorResponses(400, 404, 409),
       },
     }),

@@ -35,9 +35,20 @@ export function keysRouter({ keys }: KeysRoutesDeps): Router {
   router.post('/keys', auditAs('keys.create'), admin, jsonBody(), async (req, res) => {
     const body = validate(createKeyBodySchema, req.body, 'request body');
     const expiresAt = expiryOf(body, new Date());
-    const created = await keys.createKey({ name: body.name, scopes: body.scopes, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(body.actsAs ? { actsAs: body.actsAs } : {}) });
+    const created = await keys.createKey({
+      name: body.name,
+      scopes: body.scopes,
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+      ...(body.actsAs ? { actsAs: body.actsAs } : {}),
+    });
     // The audit row names the key by id and prefix; the key itself goes to the caller only.
-    setAuditTarget(res, String(created.id), { name: created.name, prefix: created.prefix, scopes: created.scopes, actsAs: created.actsAs, expiresAt: created.expiresAt?.toISOString() ?? null });
+    setAuditTarget(res, String(created.id), {
+      name: created.name,
+      prefix: created.prefix,
+      scopes: created.scopes,
+      actsAs: created.actsAs,
+      expiresAt: created.expiresAt?.toISOString() ?? null,
+    });
     res.status(201).location(keyLink(created.id)).json(toCreatedKeyView(created));
   });
 
@@ -64,9 +75,16 @@ export function keysRouter({ keys }: KeysRoutesDeps): Router {
     const id = idOf(req);
     const revoked = await keys.revoke(id);
     if (!revoked) throw keyNotFound(id);
-    setAuditTarget(res, String(id), { name: revoked.key.name, prefix: revoked.key.prefix, ...(revoked.alreadyRevoked ? { alreadyRevoked: true } : {}) });
+    setAuditTarget(res, String(id), {
+      name: revoked.key.name,
+      prefix: revoked.key.prefix,
+      ...(revoked.alreadyRevoked ? { alreadyRevoked: true } : {}),
+    });
     if (revoked.alreadyRevoked) {
-      throw AppError.conflict(`API key ${id} was already revoked at ${revoked.key.revokedAt?.toISOString() ?? 'an earlier time'}.`, 'key-already-revoked');
+      throw AppError.conflict(
+        `API key ${id} was already revoked at ${revoked.key.revokedAt?.toISOString() ?? 'an earlier time'}.`,
+        'key-already-revoked',
+      );
     }
     res.json(toKeyView(revoked.key));
   });

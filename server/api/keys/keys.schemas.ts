@@ -11,7 +11,10 @@ const MAX_SCOPES = 100;
 export const keyScopeSchema = z
   .string()
   .superRefine((value, ctx) => {
-    const problem = scopeProblem(value, PROCESS_CATALOG.map((process) => process.type));
+    const problem = scopeProblem(
+      value,
+      PROCESS_CATALOG.map((process) => process.type),
+    );
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .meta({ description: `One of ${SCOPE_GRAMMAR}.`, example: 'runs:write:orderToCash' });
@@ -30,13 +33,21 @@ export const keyIdSchema = z
  */
 export const createKeyBodySchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(100).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100)
+      .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
     scopes: z.array(keyScopeSchema).min(1, 'at least one scope is required').max(MAX_SCOPES),
     expiresAt: z.iso
       .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2030-01-31T00:00:00Z' })
       .transform((value) => new Date(value))
       .refine((at) => at.getTime() > Date.now(), 'must be in the future')
-      .refine((at) => at.getTime() <= Date.now() + MAX_LIFETIME_DAYS * DAY_MS, `must be within ${MAX_LIFETIME_DAYS} days`)
+      .refine(
+        (at) => at.getTime() <= Date.now() + MAX_LIFETIME_DAYS * DAY_MS,
+        `must be within ${MAX_LIFETIME_DAYS} days`,
+      )
       .nullable()
       .optional(),
     expiresInDays: z.number().int('must be a whole number of days').min(1).max(MAX_LIFETIME_DAYS).optional(),

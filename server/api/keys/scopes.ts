@@ -12,7 +12,14 @@
  */
 
 /** Scopes without a process part. `admin` implies all of them, and every process scope. */
-export const SCOPES = ['runs:read', 'runs:write', 'runs:infrastructure', 'schedules:write', 'connectors:write', 'admin'] as const;
+export const SCOPES = [
+  'runs:read',
+  'runs:write',
+  'runs:infrastructure',
+  'schedules:write',
+  'connectors:write',
+  'admin',
+] as const;
 export type PlainScope = (typeof SCOPES)[number];
 
 /** The scopes that may be limited to one process. */
@@ -34,7 +41,8 @@ const ALL_PROCESSES = '*';
 /** The grammar in one line, for messages. */
 export const SCOPE_GRAMMAR = `${SCOPES.join(', ')}, runs:read:<workflow type>, runs:write:<workflow type> (or :* for every process)`;
 
-export type ParsedScope = { kind: 'plain'; scope: PlainScope } | { kind: 'process'; action: ProcessAction; type: string };
+export type ParsedScope =
+  { kind: 'plain'; scope: PlainScope } | { kind: 'process'; action: ProcessAction; type: string };
 
 /** The scope's parts; null when it is not a scope. `runs:read:*` parses as the plain `runs:read`. */
 export function parseScope(value: string): ParsedScope | null {

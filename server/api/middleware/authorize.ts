@@ -2,7 +2,17 @@ import type { RequestHandler, Response } from 'express';
 import { createBearerAuthenticator } from '../auth/bearer-authenticator';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
-import { grants, grantsAnyProcess, grantsProcess, personOf, processesGranted, processScope, type PlainScope, type Principal, type ProcessAction } from '../keys/scopes';
+import {
+  grants,
+  grantsAnyProcess,
+  grantsProcess,
+  personOf,
+  processesGranted,
+  processScope,
+  type PlainScope,
+  type Principal,
+  type ProcessAction,
+} from '../keys/scopes';
 import type { InfrastructureGuard } from '../runs/infrastructure-fields';
 import type { RunTypeGuard, StartGuards } from '../runs/run-guard';
 
@@ -10,7 +20,9 @@ const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 
 /** The 403 of a missing scope, naming the scope the caller would need. */
 export function lacksScope(principal: Principal, scope: string, why = ''): AppError {
-  return AppError.forbidden(`This ${principal.kind === 'oidc' ? 'token' : 'API key'} lacks "${scope}"${why ? `: ${why}` : '.'}`);
+  return AppError.forbidden(
+    `This ${principal.kind === 'oidc' ? 'token' : 'API key'} lacks "${scope}"${why ? `: ${why}` : '.'}`,
+  );
 }
 
 /**
@@ -26,7 +38,10 @@ function authorizeWith(keys: ApiKeysService, requirement: Requirement): RequestH
     let principal = res.locals.principal;
     if (!principal) {
       const header = req.get('authorization');
-      if (!header) throw AppError.unauthorized('This endpoint requires a credential: send "Authorization: Bearer <API key or access token>".');
+      if (!header)
+        throw AppError.unauthorized(
+          'This endpoint requires a credential: send "Authorization: Bearer <API key or access token>".',
+        );
       const match = BEARER.exec(header);
       const found = match ? await keysOnly.authenticate(match[1]!) : null;
       if (!found) throw AppError.unauthorized('The bearer credential is invalid, revoked or expired.');
@@ -34,10 +49,16 @@ function authorizeWith(keys: ApiKeysService, requirement: Requirement): RequestH
       res.locals.principal = principal;
     }
     if (typeof requirement === 'string' && !grants(principal.scopes, requirement)) {
-      throw AppError.forbidden(`This ${principal.kind === 'oidc' ? 'token' : 'API key'} lacks the "${requirement}" scope.`);
+      throw AppError.forbidden(
+        `This ${principal.kind === 'oidc' ? 'token' : 'API key'} lacks the "${requirement}" scope.`,
+      );
     }
     if (requirement && typeof requirement === 'object' && !grantsAnyProcess(principal.scopes, requirement.anyProcess)) {
-      throw lacksScope(principal, requirement.anyProcess, `it needs "${requirement.anyProcess}" or "${requirement.anyProcess}:<workflow type>".`);
+      throw lacksScope(
+        principal,
+        requirement.anyProcess,
+        `it needs "${requirement.anyProcess}" or "${requirement.anyProcess}:<workflow type>".`,
+      );
     }
     next();
   };
@@ -94,8 +115,21 @@ export function infrastructureGuard(principal: Principal, root = 'input'): Infra
   return (fields) => {
     if (grants(principal.scopes, 'runs:infrastructure')) return;
     const named = fields.map((field) => (root ? `${root}.${field}` : field));
-    const error = lacksScope(principal, 'runs:infrastructure', `${named.join(', ')} ${named.length === 1 ? 'chooses' : 'choose'} infrastructure; leave ${named.length === 1 ? 'it' : 'them'} out and the deployment's defaults apply.`);
-    throw new AppError({ code: error.code, status: error.status, title: error.title, detail: error.detail, errors: named.map((field) => ({ field, message: 'chooses infrastructure: needs the "runs:infrastructure" scope' })) });
+    const error = lacksScope(
+      principal,
+      'runs:infrastructure',
+      `${named.join(', ')} ${named.length === 1 ? 'chooses' : 'choose'} infrastructure; leave ${named.length === 1 ? 'it' : 'them'} out and the deployment's defaults apply.`,
+    );
+    throw new AppError({
+      code: error.code,
+      status: error.status,
+      title: error.title,
+      detail: error.detail,
+      errors: named.map((field) => ({
+        field,
+        message: 'chooses infrastructure: needs the "runs:infrastructure" scope',
+      })),
+    });
   };
 }
 
@@ -104,12 +138,19 @@ export function infrastructureGuard(principal: Principal, root = 'input'): Infra
  * imports, the catalog): a caller holding the action for every process sees everything, an item
  * of no known type included; a limited caller sees its processes only.
  */
-export function processFilter(principal: Principal, action: ProcessAction): (type: string | null | undefined) => boolean {
+export function processFilter(
+  principal: Principal,
+  action: ProcessAction,
+): (type: string | null | undefined) => boolean {
   const granted = processesGranted(principal.scopes, action);
   return (type) => granted === 'all' || (typeof type === 'string' && granted.includes(type));
 }
 
 /** The guards of starting runs (a run, a schedule's runs) as this caller: its process scopes, runs:infrastructure, the person it acts for. */
 export function startGuards(principal: Principal): StartGuards {
-  return { process: (type) => requireProcess(principal, 'runs:write', type), infrastructure: infrastructureGuard(principal), person: personOf(principal) };
+  return {
+    process: (type) => requireProcess(principal, 'runs:write', type),
+    infrastructure: infrastructureGuard(principal),
+    person: personOf(principal),
+  };
 }

@@ -21,12 +21,22 @@ function fromHttpError(error: HttpError): AppError | null {
   const title = STATUS_CODES[status] ?? 'Bad request';
   switch (error.type) {
     case 'entity.too.large':
-      return new AppError({ code: 'payload-too-large', status, title, detail: `The request body exceeds ${error.limit ?? 'the limit of'} bytes.` });
+      return new AppError({
+        code: 'payload-too-large',
+        status,
+        title,
+        detail: `The request body exceeds ${error.limit ?? 'the limit of'} bytes.`,
+      });
     case 'entity.parse.failed':
       return new AppError({ code: 'malformed-json', status, title, detail: 'The request body is not valid JSON.' });
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError({ code: 'unsupported-encoding', status, title, detail: 'The request body encoding or charset is not supported.' });
+      return new AppError({
+        code: 'unsupported-encoding',
+        status,
+        title,
+        detail: 'The request body encoding or charset is not supported.',
+      });
     default:
       return new AppError({ code: 'bad-request', status, title, detail: title });
   }
@@ -38,10 +48,20 @@ function toAppError(error: unknown): AppError {
     const mapped = fromHttpError(error);
     if (mapped) return mapped;
   }
-  return new AppError({ code: 'internal-error', status: 500, title: 'Internal Server Error', detail: 'An unexpected error occurred; quote the requestId when reporting it.' });
+  return new AppError({
+    code: 'internal-error',
+    status: 500,
+    title: 'Internal Server Error',
+    detail: 'An unexpected error occurred; quote the requestId when reporting it.',
+  });
 }
 
-export function sendProblem(req: Request, res: Response, error: AppError, extensions: Record<string, unknown> = {}): void {
+export function sendProblem(
+  req: Request,
+  res: Response,
+  error: AppError,
+  extensions: Record<string, unknown> = {},
+): void {
   const body: ProblemDetails = {
     type: problemType(error.code),
     title: error.title,
@@ -58,7 +78,10 @@ export function sendProblem(req: Request, res: Response, error: AppError, extens
 /** 404 for any path no router answered. */
 export function notFound(): RequestHandler {
   return (req) => {
-    throw AppError.notFound(`No route matches ${req.method} ${req.originalUrl.split('?')[0] ?? ''}.`, 'route-not-found');
+    throw AppError.notFound(
+      `No route matches ${req.method} ${req.originalUrl.split('?')[0] ?? ''}.`,
+      'route-not-found',
+    );
   };
 }
 
@@ -68,7 +91,9 @@ export function errorHandler(): ErrorRequestHandler {
     if (res.headersSent) {
       // The request timeout already answered; the handler's late write or failure has no one to reach.
       if (res.locals.timedOut) {
-        getLogger().debug('late outcome of a timed-out request dropped', { error: error instanceof Error ? error.message : String(error) });
+        getLogger().debug('late outcome of a timed-out request dropped', {
+          error: error instanceof Error ? error.message : String(error),
+        });
         return;
       }
       next(error);
@@ -80,10 +105,14 @@ export function errorHandler(): ErrorRequestHandler {
       // The stack goes to the log, never to the caller.
       getLogger().error('request failed', {
         code: appError.code,
-        error: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : String(cause),
+        error:
+          cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : String(cause),
       });
     } else if (appError.status > 500) {
-      getLogger().warn('request failed: dependency', { code: appError.code, error: cause instanceof Error ? cause.message : undefined });
+      getLogger().warn('request failed: dependency', {
+        code: appError.code,
+        error: cause instanceof Error ? cause.message : undefined,
+      });
     }
     sendProblem(req, res, appError);
   };

@@ -21,7 +21,10 @@ export function openRateLimitRedis(url: string): Redis {
   redis.on('error', (error: Error & { code?: string }) => {
     if (reported) return;
     reported = true;
-    getLogger().warn('API rate limit store unreachable; limiting per process until it is back', { redis: redisHost(url), code: error.code });
+    getLogger().warn('API rate limit store unreachable; limiting per process until it is back', {
+      redis: redisHost(url),
+      code: error.code,
+    });
   });
   redis.on('ready', () => {
     reported = false;

@@ -29,7 +29,11 @@ export function buildApiDocument({ version, sections }: ApiDocumentOptions): Ope
     },
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (`jk_…`), or an OIDC access token when OIDC is configured.' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key (`jk_…`), or an OIDC access token when OIDC is configured.',
+        },
       },
     },
     paths,

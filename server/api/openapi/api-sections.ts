@@ -15,4 +15,17 @@ import { codecPaths } from '../codec/codec.openapi';
 
 export const API_VERSION = '1.0.0';
 
-export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [healthPaths, runsPaths, workflowsPaths, connectorsPaths, schedulesPaths, metricsPaths, keysPaths, auditPaths, eventsPaths, deadLettersPaths, importsPaths, codecPaths];
+export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [
+  healthPaths,
+  runsPaths,
+  workflowsPaths,
+  connectorsPaths,
+  schedulesPaths,
+  metricsPaths,
+  keysPaths,
+  auditPaths,
+  eventsPaths,
+  deadLettersPaths,
+  importsPaths,
+  codecPaths,
+];

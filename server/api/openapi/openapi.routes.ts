@@ -3,7 +3,8 @@ import swaggerUi from 'swagger-ui-express';
 import type { OpenApiDocument } from './api-document';
 
 /** The docs page loads Swagger UI's own scripts and styles from this server, nothing else. */
-const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** GET /openapi.json (the generated document) and /docs (a browsable reference). Public, like the code. */
 export function openApiRouter(document: OpenApiDocument): Router {
@@ -16,6 +17,10 @@ export function openApiRouter(document: OpenApiDocument): Router {
     res.setHeader('Content-Security-Policy', DOCS_CSP);
     next();
   });
-  router.use('/docs', swaggerUi.serveFiles(undefined, { swaggerOptions: { url: '/openapi.json' } }), swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Junction admin API' }));
+  router.use(
+    '/docs',
+    swaggerUi.serveFiles(undefined, { swaggerOptions: { url: '/openapi.json' } }),
+    swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Junction admin API' }),
+  );
   return router;
 }

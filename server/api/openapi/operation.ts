@@ -9,7 +9,9 @@ import { errorResponses } from './problem.schema';
 export function authenticated(scope: Scope | null, operation: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
   return {
     ...operation,
-    description: [operation.description, scope ? `Requires the \`${scope}\` scope.` : 'Requires an API key.'].filter(Boolean).join('\n\n'),
+    description: [operation.description, scope ? `Requires the \`${scope}\` scope.` : 'Requires an API key.']
+      .filter(Boolean)
+      .join('\n\n'),
     security: [{ bearerAuth: [] }],
     responses: { ...operation.responses, ...errorResponses(401, ...(scope ? [403 as const] : []), 429, 503) },
   };

@@ -8,12 +8,16 @@ import { PROBLEM_CONTENT_TYPE } from '../errors';
 
 export const problemSchema = z
   .object({
-    type: z.string().meta({ description: 'A stable problem type, `/problems/<code>`.', example: '/problems/validation-error' }),
+    type: z
+      .string()
+      .meta({ description: 'A stable problem type, `/problems/<code>`.', example: '/problems/validation-error' }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
     instance: z.string().meta({ description: 'The request path.' }),
-    requestId: z.string().meta({ description: 'Quote it when reporting a problem; it is in every log line of the request.' }),
+    requestId: z
+      .string()
+      .meta({ description: 'Quote it when reporting a problem; it is in every log line of the request.' }),
     errors: z
       .array(z.object({ field: z.string().meta({ example: 'input.customer.email' }), message: z.string() }))
       .optional()

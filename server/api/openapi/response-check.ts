@@ -39,7 +39,9 @@ function compileOperations(document: OpenApiDocument): Operations {
         for (const [mediaType, media] of Object.entries(content)) {
           if (!media.schema) continue;
           // Component references point into openapi.json.
-          const schema = JSON.parse(JSON.stringify(media.schema).replaceAll('"#/components/', '"openapi.json#/components/')) as object;
+          const schema = JSON.parse(
+            JSON.stringify(media.schema).replaceAll('"#/components/', '"openapi.json#/components/'),
+          ) as object;
           validators.set(mediaType, ajv.compile(schema));
         }
         responses.set(status, { validators });
@@ -70,7 +72,9 @@ function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false } 
 /** Why the response breaks the document, or null when it conforms or is not the check's business. */
 function violationOf(operations: Operations, req: Request, res: Response, body: unknown): string | null {
   const path = documentedPathOf(req);
-  const mediaType = String(res.get('content-type') ?? '').split(';')[0]!.trim();
+  const mediaType = String(res.get('content-type') ?? '')
+    .split(';')[0]!
+    .trim();
   if (!path || !/json$/.test(mediaType)) return null;
   const responses = operations.get(`${req.method} ${path}`);
   // Every /v1 route belongs in the document; outside it only the reference itself is undocumented.
@@ -82,7 +86,9 @@ function violationOf(operations: Operations, req: Request, res: Response, body: 
   const parsed = parseJson(body);
   if (!parsed.ok) return `the ${mediaType} body is not JSON`;
   if (validate(parsed.value)) return null;
-  const errors = (validate.errors ?? []).slice(0, 5).map((error) => `${error.instancePath || '(body)'} ${error.message ?? ''}`);
+  const errors = (validate.errors ?? [])
+    .slice(0, 5)
+    .map((error) => `${error.instancePath || '(body)'} ${error.message ?? ''}`);
   return `the ${res.statusCode} body of ${req.method} ${path} does not match its schema: ${errors.join('; ')}`;
 }
 

@@ -16,7 +16,9 @@ export type InfrastructureGuard = (fields: readonly string[]) => void;
 
 /** What services do without a guard: refuse, so a new caller of a service is safe by default. */
 export const refuseInfrastructure: InfrastructureGuard = (fields) => {
-  throw AppError.forbidden(`The input chooses infrastructure (${fields.map((field) => `input.${field}`).join(', ')}), which needs the "runs:infrastructure" scope.`);
+  throw AppError.forbidden(
+    `The input chooses infrastructure (${fields.map((field) => `input.${field}`).join(', ')}), which needs the "runs:infrastructure" scope.`,
+  );
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -32,7 +34,8 @@ export function infrastructureFieldsOf(process: ProcessDefinition): string[] {
 
 /** Every part of `given` equals the same part of `chosen` (an object may name fewer keys). */
 function restates(given: unknown, chosen: unknown): boolean {
-  if (isRecord(given)) return isRecord(chosen) && Object.entries(given).every(([key, value]) => restates(value, chosen[key]));
+  if (isRecord(given))
+    return isRecord(chosen) && Object.entries(given).every(([key, value]) => restates(value, chosen[key]));
   return given === chosen;
 }
 
@@ -41,7 +44,11 @@ function restates(given: unknown, chosen: unknown): boolean {
  * would choose. `prepare` is how the deployment completes an input (connector defaults, the
  * process's completeInput), applied to the input without those fields.
  */
-export function infrastructureChosen(process: ProcessDefinition, input: unknown, prepare: (input: unknown) => unknown): string[] {
+export function infrastructureChosen(
+  process: ProcessDefinition,
+  input: unknown,
+  prepare: (input: unknown) => unknown,
+): string[] {
   if (!isRecord(input)) return [];
   const given = infrastructureFieldsOf(process).filter((field) => input[field] !== undefined);
   if (given.length === 0) return [];

@@ -29,12 +29,19 @@ export function createRunHistoryService({ client, rpcMs = 10_000 }: { client: Cl
 
   return {
     /** With a guard, the run is described first (one more call) so the guard sees its type before any event is read. */
-    async history(workflowId: string, pageSize: number, pageToken?: string, guard?: RunTypeGuard): Promise<HistoryPage> {
+    async history(
+      workflowId: string,
+      pageSize: number,
+      pageToken?: string,
+      guard?: RunTypeGuard,
+    ): Promise<HistoryPage> {
       // Tokens are bound to the run they page through.
       const tag = `history:${workflowId}`;
       const token = pageToken === undefined ? null : decodePageToken(tag, pageToken);
       if (pageToken !== undefined && !token) {
-        throw AppError.validation('The page token is invalid.', [{ field: 'pageToken', message: 'must be the nextPageToken of a previous page of this run' }]);
+        throw AppError.validation('The page token is invalid.', [
+          { field: 'pageToken', message: 'must be the nextPageToken of a previous page of this run' },
+        ]);
       }
       if (guard) guard(await typeOf(workflowId));
       try {
@@ -46,12 +53,15 @@ export function createRunHistoryService({ client, rpcMs = 10_000 }: { client: Cl
             nextPageToken: token,
           }),
         );
-        const events = (JSON.parse(historyToJSON({ events: response.history?.events ?? [] })) as { events?: unknown[] }).events ?? [];
+        const events =
+          (JSON.parse(historyToJSON({ events: response.history?.events ?? [] })) as { events?: unknown[] }).events ??
+          [];
         const next = response.nextPageToken;
         return { workflowId, events, nextPageToken: next && next.length > 0 ? encodePageToken(tag, next) : null };
       } catch (error) {
         // The raw service call reports an unknown run as gRPC NOT_FOUND, not WorkflowNotFoundError.
-        if (grpcCodeOf(error) === GRPC_NOT_FOUND) throw AppError.notFound(`No run with workflow id "${workflowId}".`, 'run-not-found');
+        if (grpcCodeOf(error) === GRPC_NOT_FOUND)
+          throw AppError.notFound(`No run with workflow id "${workflowId}".`, 'run-not-found');
         translateTemporalError(error, workflowId);
       }
     },

@@ -24,18 +24,48 @@ function paramsOf(req: Request): { workflowId: string; name: string } {
 export function runMessagesRouter({ messages, keys }: { messages: RunMessagesService; keys: ApiKeysService }): Router {
   const router = Router();
 
-  router.post('/runs/:workflowId/signals/:name', auditAs('runs.signal', workflowIdParam), authorizeRuns(keys, 'runs:write'), jsonBody(), async (req, res) => {
-    const { workflowId, name } = paramsOf(req);
-    // actsFor: the person a decision is taken as (the caller's actsAs or OIDC email), null for a system.
-    setAuditTarget(res, workflowId, { signal: name, actsFor: personOf(principalOf(res)) });
-    res.status(202).json(await messages.signal(workflowId, name, req.body, processGuard(principalOf(res), 'runs:write'), principalOf(res)));
-  });
+  router.post(
+    '/runs/:workflowId/signals/:name',
+    auditAs('runs.signal', workflowIdParam),
+    authorizeRuns(keys, 'runs:write'),
+    jsonBody(),
+    async (req, res) => {
+      const { workflowId, name } = paramsOf(req);
+      // actsFor: the person a decision is taken as (the caller's actsAs or OIDC email), null for a system.
+      setAuditTarget(res, workflowId, { signal: name, actsFor: personOf(principalOf(res)) });
+      res
+        .status(202)
+        .json(
+          await messages.signal(
+            workflowId,
+            name,
+            req.body,
+            processGuard(principalOf(res), 'runs:write'),
+            principalOf(res),
+          ),
+        );
+    },
+  );
 
-  router.post('/runs/:workflowId/updates/:name', auditAs('runs.update', workflowIdParam), authorizeRuns(keys, 'runs:write'), jsonBody(), async (req, res) => {
-    const { workflowId, name } = paramsOf(req);
-    setAuditTarget(res, workflowId, { update: name, actsFor: personOf(principalOf(res)) });
-    res.json(await messages.update(workflowId, name, req.body, processGuard(principalOf(res), 'runs:write'), principalOf(res)));
-  });
+  router.post(
+    '/runs/:workflowId/updates/:name',
+    auditAs('runs.update', workflowIdParam),
+    authorizeRuns(keys, 'runs:write'),
+    jsonBody(),
+    async (req, res) => {
+      const { workflowId, name } = paramsOf(req);
+      setAuditTarget(res, workflowId, { update: name, actsFor: personOf(principalOf(res)) });
+      res.json(
+        await messages.update(
+          workflowId,
+          name,
+          req.body,
+          processGuard(principalOf(res), 'runs:write'),
+          principalOf(res),
+        ),
+      );
+    },
+  );
 
   router.get('/runs/:workflowId/queries/:name', authorizeRuns(keys, 'runs:read'), async (req, res) => {
     const { workflowId, name } = paramsOf(req);

@@ -19,9 +19,25 @@ export interface RunMessagesDeps {
 
 export interface RunMessagesService {
   /** `caller`: a message with an actor (a person's decision, MessageDefinition.actor) is sent as the person the caller acts for. */
-  signal(workflowId: string, name: string, argument: unknown, guard?: RunTypeGuard, caller?: Principal): Promise<{ workflowId: string; runId: string; signal: string }>;
-  update(workflowId: string, name: string, argument: unknown, guard?: RunTypeGuard, caller?: Principal): Promise<{ workflowId: string; runId: string; update: string; result: unknown }>;
-  query(workflowId: string, name: string, guard?: RunTypeGuard): Promise<{ workflowId: string; runId: string; query: string; result: unknown }>;
+  signal(
+    workflowId: string,
+    name: string,
+    argument: unknown,
+    guard?: RunTypeGuard,
+    caller?: Principal,
+  ): Promise<{ workflowId: string; runId: string; signal: string }>;
+  update(
+    workflowId: string,
+    name: string,
+    argument: unknown,
+    guard?: RunTypeGuard,
+    caller?: Principal,
+  ): Promise<{ workflowId: string; runId: string; update: string; result: unknown }>;
+  query(
+    workflowId: string,
+    name: string,
+    guard?: RunTypeGuard,
+  ): Promise<{ workflowId: string; runId: string; query: string; result: unknown }>;
 }
 
 const SINGULAR: Record<MessageKind, string> = { signals: 'signal', updates: 'update', queries: 'query' };
@@ -34,7 +50,14 @@ const SINGULAR: Record<MessageKind, string> = { signals: 'signal', updates: 'upd
 export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: RunMessagesDeps): RunMessagesService {
   const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, rpcMs, call);
 
-  async function target(workflowId: string, kind: MessageKind, name: string, argument: unknown, guard?: RunTypeGuard, caller?: Principal) {
+  async function target(
+    workflowId: string,
+    kind: MessageKind,
+    name: string,
+    argument: unknown,
+    guard?: RunTypeGuard,
+    caller?: Principal,
+  ) {
     let description;
     try {
       description = await rpc(() => client.workflow.getHandle(workflowId).describe());
@@ -47,12 +70,18 @@ export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: Ru
     const message: MessageDefinition | undefined = process?.[kind].find((candidate) => candidate.name === name);
     if (!message) {
       const known = process?.[kind].map((candidate) => candidate.name).join(', ') || 'none';
-      throw AppError.notFound(`Run "${workflowId}" (${description.type}) has no ${SINGULAR[kind]} "${name}" (known: ${known}).`, `unknown-${SINGULAR[kind]}`);
+      throw AppError.notFound(
+        `Run "${workflowId}" (${description.type}) has no ${SINGULAR[kind]} "${name}" (known: ${known}).`,
+        `unknown-${SINGULAR[kind]}`,
+      );
     }
     const bound = bindActor(message, argument, caller);
     const args: [unknown] | [] = message.inputSchema ? [parseArgument(message.inputSchema, bound)] : [];
     if (kind !== 'queries' && description.status.name !== 'RUNNING') {
-      throw AppError.conflict(`Run "${workflowId}" is ${description.status.name}; only a running run takes ${kind}.`, 'run-not-running');
+      throw AppError.conflict(
+        `Run "${workflowId}" is ${description.status.name}; only a running run takes ${kind}.`,
+        'run-not-running',
+      );
     }
     return { handle: client.workflow.getHandle(workflowId, description.runId), runId: description.runId, args };
   }
@@ -61,7 +90,8 @@ export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: Ru
     try {
       return await rpc(call);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw AppError.conflict(`Run "${workflowId}" closed before the message arrived.`, 'run-not-running');
+      if (error instanceof WorkflowNotFoundError)
+        throw AppError.conflict(`Run "${workflowId}" closed before the message arrived.`, 'run-not-running');
       translateTemporalError(error, workflowId);
     }
   }
@@ -76,12 +106,17 @@ export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: Ru
     async update(workflowId, name, argument, guard, caller) {
       const { handle, runId, args } = await target(workflowId, 'updates', name, argument, guard, caller);
       try {
-        const result = await send(workflowId, () => (args.length ? handle.executeUpdate(name, { args }) : handle.executeUpdate(name)));
+        const result = await send(workflowId, () =>
+          args.length ? handle.executeUpdate(name, { args }) : handle.executeUpdate(name),
+        );
         return { workflowId, runId, update: name, result };
       } catch (error) {
         // The validator or the handler refused: the caller learns why, and the run is unchanged.
         if (error instanceof WorkflowUpdateFailedError) {
-          const reason = error.cause instanceof ApplicationFailure || error.cause instanceof Error ? error.cause.message : error.message;
+          const reason =
+            error.cause instanceof ApplicationFailure || error.cause instanceof Error
+              ? error.cause.message
+              : error.message;
           throw new AppError({ code: 'update-rejected', status: 422, title: 'Update rejected', detail: reason });
         }
         throw error;
@@ -98,6 +133,7 @@ export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: Ru
 
 function parseArgument(schema: NonNullable<MessageDefinition['inputSchema']>, argument: unknown): unknown {
   const parsed = schema.safeParse(argument);
-  if (!parsed.success) throw AppError.validation('The request body does not match the message schema.', fieldErrorsOf(parsed.error));
+  if (!parsed.success)
+    throw AppError.validation('The request body does not match the message schema.', fieldErrorsOf(parsed.error));
   return parsed.data;
 }

@@ -42,14 +42,18 @@ export function callerOf(principal: Principal): string {
 
 /** SHA-256 of the request in canonical JSON (keys sorted), so the order of fields does not matter. */
 export function requestHashOf(request: RunRequestBody): string {
-  const canonical = stringify({ type: request.type, input: request.input ?? null, businessKey: request.businessKey ?? null }) ?? 'null';
+  const canonical =
+    stringify({ type: request.type, input: request.input ?? null, businessKey: request.businessKey ?? null }) ?? 'null';
   return createHash('sha256').update(canonical).digest('hex');
 }
 
 /** How often one process deletes expired keys: once a minute, not on every request. */
 const PURGE_INTERVAL_MS = 60_000;
 
-export function createRunRequestStore(runRequests: typeof RunRequest, now: () => Date = () => new Date()): RunRequestStore {
+export function createRunRequestStore(
+  runRequests: typeof RunRequest,
+  now: () => Date = () => new Date(),
+): RunRequestStore {
   let lastPurge = 0;
 
   /** Expired keys are forgotten in small batches, at most once a minute per process, by the requests that come along. */
@@ -57,7 +61,10 @@ export function createRunRequestStore(runRequests: typeof RunRequest, now: () =>
     const at = now().getTime();
     if (at - lastPurge < PURGE_INTERVAL_MS) return;
     lastPurge = at;
-    await runRequests.destroy({ where: { createdAt: { [Op.lt]: new Date(at - IDEMPOTENCY_KEY_RETENTION_MS) } }, limit: 1000 });
+    await runRequests.destroy({
+      where: { createdAt: { [Op.lt]: new Date(at - IDEMPOTENCY_KEY_RETENTION_MS) } },
+      limit: 1000,
+    });
   }
 
   async function existing(caller: string, key: string): Promise<RunRequest | null> {
@@ -99,7 +106,14 @@ export function createRunRequestStore(runRequests: typeof RunRequest, now: () =>
       await forgetExpired();
       let row: RunRequest;
       try {
-        row = await runRequests.create({ caller, idempotencyKey: key, requestHash: hash, workflowType: request.type, workflowId: null, runId: null });
+        row = await runRequests.create({
+          caller,
+          idempotencyKey: key,
+          requestHash: hash,
+          workflowType: request.type,
+          workflowId: null,
+          runId: null,
+        });
       } catch (error) {
         // A concurrent request with the same key got there first.
         if (!(error instanceof UniqueConstraintError)) throw error;

@@ -49,11 +49,16 @@ export function runLink(workflowId: string): string {
 
 export function searchAttributesOf(attributes: TypedSearchAttributes): Record<string, unknown> {
   return Object.fromEntries(
-    attributes.getAll().map((pair) => [pair.key.name, pair.value instanceof Date ? pair.value.toISOString() : pair.value]),
+    attributes
+      .getAll()
+      .map((pair) => [pair.key.name, pair.value instanceof Date ? pair.value.toISOString() : pair.value]),
   );
 }
 
-type ExecutionInfo = Pick<WorkflowExecutionInfo, 'workflowId' | 'runId' | 'type' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes'>;
+type ExecutionInfo = Pick<
+  WorkflowExecutionInfo,
+  'workflowId' | 'runId' | 'type' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes'
+>;
 
 export function toRunSummary(info: ExecutionInfo): RunSummary {
   return {
@@ -73,5 +78,10 @@ export function failureOf(error: unknown, depth = 0): RunFailure | null {
   if (!(error instanceof Error) || depth > 5) return null;
   const type = error instanceof ApplicationFailure ? (error.type ?? error.name) : error.name;
   const details = error instanceof ApplicationFailure ? error.details?.[0] : undefined;
-  return { message: error.message, type: type || null, ...(details === undefined ? {} : { details }), cause: failureOf(error.cause, depth + 1) };
+  return {
+    message: error.message,
+    type: type || null,
+    ...(details === undefined ? {} : { details }),
+    cause: failureOf(error.cause, depth + 1),
+  };
 }

@@ -28,20 +28,26 @@ export const listRunsQuerySchema = z.object({
     .max(255)
     .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
     .optional(),
-  startedAfter: z.iso.datetime({ offset: true }).optional().meta({ description: 'Runs started at or after this instant (ISO-8601).' }),
-  startedBefore: z.iso.datetime({ offset: true }).optional().meta({ description: 'Runs started before this instant (ISO-8601).' }),
-  query: z
-    .string()
-    .min(1)
-    .max(2000)
+  startedAfter: z.iso
+    .datetime({ offset: true })
     .optional()
-    .meta({ description: "A raw Temporal visibility query (e.g. `ProcessStatus = 'COMPENSATING'`), ANDed with the other filters. Needs the `admin` scope." }),
+    .meta({ description: 'Runs started at or after this instant (ISO-8601).' }),
+  startedBefore: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .meta({ description: 'Runs started before this instant (ISO-8601).' }),
+  query: z.string().min(1).max(2000).optional().meta({
+    description:
+      "A raw Temporal visibility query (e.g. `ProcessStatus = 'COMPENSATING'`), ANDed with the other filters. Needs the `admin` scope.",
+  }),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   pageToken: pageTokenSchema.optional(),
 });
 
 /** Signal, update and query names as workflows declare them (identifiers). */
-export const messageNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a declared signal, update or query name');
+export const messageNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a declared signal, update or query name');
 
 /** Query of GET /v1/runs/:workflowId/history. */
 export const historyQuerySchema = z.object({
@@ -55,5 +61,5 @@ export const historyQuerySchema = z.object({
 
 /** Body of POST /v1/runs/:workflowId/terminate. */
 export const terminateBodySchema = z.strictObject({
-  reason: z.string().min(1).max(500).meta({ description: 'Recorded in the run\'s history and the audit trail.' }),
+  reason: z.string().min(1).max(500).meta({ description: "Recorded in the run's history and the audit trail." }),
 });

@@ -1,4 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { ProcessDefinition } from '../../../workflows/catalog';
 import type { DeploymentFacts } from '../../../workflows/process-definition';
@@ -101,13 +106,18 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
     }
   }
 
-  async function outcomeOf(workflowId: string, runId: string, status: string): Promise<Pick<RunView, 'result' | 'failure'>> {
+  async function outcomeOf(
+    workflowId: string,
+    runId: string,
+    status: string,
+  ): Promise<Pick<RunView, 'result' | 'failure'>> {
     if (status !== 'COMPLETED' && status !== 'FAILED') return {};
     const handle = client.workflow.getHandle(workflowId, runId, { followRuns: false });
     try {
       return { result: await rpc(() => handle.result()) };
     } catch (error) {
-      if (error instanceof WorkflowFailedError) return { failure: failureOf(error.cause) ?? { message: error.message, type: null, cause: null } };
+      if (error instanceof WorkflowFailedError)
+        return { failure: failureOf(error.cause) ?? { message: error.message, type: null, cause: null } };
       if (isTemporalUnavailable(error)) translateTemporalError(error, workflowId);
       getLogger().warn('could not read run outcome', { workflowId, runId, error: (error as Error).message });
       return {};
@@ -117,24 +127,37 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
   return {
     async startRun(request, guards = {}) {
       const definition = catalog.find((candidate) => candidate.type === request.type);
-      if (!definition) throw AppError.notFound(`No workflow type "${request.type}"; GET /v1/workflows lists them.`, 'unknown-workflow-type');
+      if (!definition)
+        throw AppError.notFound(
+          `No workflow type "${request.type}"; GET /v1/workflows lists them.`,
+          'unknown-workflow-type',
+        );
       guards.process?.(definition.type);
       // Filled in before validation so the run's history names the instances it was started with.
       const prepare = (input: unknown): unknown => {
-        const withConnectors = definition.choosesConnectors ? withDefaultConnectors(input, deps.connectorDefaults ?? {}) : input;
+        const withConnectors = definition.choosesConnectors
+          ? withDefaultConnectors(input, deps.connectorDefaults ?? {})
+          : input;
         return definition.completeInput ? definition.completeInput(withConnectors, deployment) : withConnectors;
       };
       const chosen = infrastructureChosen(definition, request.input, prepare);
       if (chosen.length > 0) (guards.infrastructure ?? refuseInfrastructure)(chosen);
       const requested = prepare(request.input);
       const parsed = definition.inputSchema.safeParse(requested);
-      if (!parsed.success) throw AppError.validation(`The input does not match the "${definition.type}" input schema.`, fieldErrorsOf(parsed.error, 'input'));
+      if (!parsed.success)
+        throw AppError.validation(
+          `The input does not match the "${definition.type}" input schema.`,
+          fieldErrorsOf(parsed.error, 'input'),
+        );
       const input: unknown = parsed.data;
       checkInitiator(definition, input, guards.person ?? null);
       const businessKey = definition.businessKey(input);
       if (request.businessKey !== undefined && request.businessKey !== businessKey) {
         throw AppError.validation('businessKey disagrees with the input.', [
-          { field: 'businessKey', message: `must equal the business key derived from the input ("${businessKey}") or be omitted` },
+          {
+            field: 'businessKey',
+            message: `must equal the business key derived from the input ("${businessKey}") or be omitted`,
+          },
         ]);
       }
       const workflowId = definition.workflowId(input);
@@ -176,17 +199,26 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
       if (request.pageToken !== undefined && !pageToken) throw invalidPageToken();
       try {
         const response = await rpc(() =>
-          client.workflowService.listWorkflowExecutions({ namespace, query, pageSize: request.pageSize, nextPageToken: pageToken }),
+          client.workflowService.listWorkflowExecutions({
+            namespace,
+            query,
+            pageSize: request.pageSize,
+            nextPageToken: pageToken,
+          }),
         );
         const converter = client.workflow.options.loadedDataConverter;
         const items = await Promise.all(
-          response.executions.map(async (raw) => toRunSummary(await executionInfoFromRaw(raw, converter, raw, namespace))),
+          response.executions.map(async (raw) =>
+            toRunSummary(await executionInfoFromRaw(raw, converter, raw, namespace)),
+          ),
         );
         const next = response.nextPageToken;
         return { items, nextPageToken: next && next.length > 0 ? encodePageToken(query, next) : null };
       } catch (error) {
         if (request.rawQuery && grpcCodeOf(error) === GRPC_INVALID_ARGUMENT) {
-          throw AppError.validation('Temporal refused the visibility query.', [{ field: 'query', message: (error as Error).message }]);
+          throw AppError.validation('Temporal refused the visibility query.', [
+            { field: 'query', message: (error as Error).message },
+          ]);
         }
         if (pageToken && grpcCodeOf(error) === GRPC_INVALID_ARGUMENT) throw invalidPageToken();
         translateTemporalError(error);

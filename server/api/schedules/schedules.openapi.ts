@@ -28,14 +28,20 @@ const runLinks = z.object({ run: z.string().meta({ description: 'GET it for the 
 // Request and response alike: a GET's spec may be PUT back as is.
 const scheduleSpecSchema = createScheduleBodySchema.meta({
   id: 'ScheduleSpec',
-  description: 'A schedule as config/schedules.yaml declares it: exactly one of `cron` or `every`; durations are `ms` strings in whole seconds (`90s`, `15m`, `1h`, `1 day`).',
+  description:
+    'A schedule as config/schedules.yaml declares it: exactly one of `cron` or `every`; durations are `ms` strings in whole seconds (`90s`, `15m`, `1h`, `1 day`).',
 });
 
 const scheduleStateSchema = z
-  .object({ paused: z.boolean(), note: z.string().nullable().meta({ description: 'Why it was paused or unpaused, as the Web UI shows it.' }) })
+  .object({
+    paused: z.boolean(),
+    note: z.string().nullable().meta({ description: 'Why it was paused or unpaused, as the Web UI shows it.' }),
+  })
   .meta({ id: 'ScheduleState' });
 
-const runningActionSchema = z.object({ workflowId: z.string(), runId: z.string(), links: runLinks }).meta({ id: 'ScheduleRunningAction' });
+const runningActionSchema = z
+  .object({ workflowId: z.string(), runId: z.string(), links: runLinks })
+  .meta({ id: 'ScheduleRunningAction' });
 
 const scheduledActionSchema = runningActionSchema
   .extend({
@@ -52,7 +58,10 @@ const summaryInfo = {
 const scheduleSummarySchema = z
   .object({
     id: z.string(),
-    managedBy: z.enum(MANAGED_BY).nullable().meta({ description: '`config`: declared in config/schedules.yaml (replace and delete answer 409); `api`: created here; null: created outside Junction.' }),
+    managedBy: z.enum(MANAGED_BY).nullable().meta({
+      description:
+        '`config`: declared in config/schedules.yaml (replace and delete answer 409); `api`: created here; null: created outside Junction.',
+    }),
     workflow: z.string().nullable().meta({ description: 'The catalog type the schedule starts.' }),
     state: scheduleStateSchema,
     info: z.object(summaryInfo),
@@ -63,21 +72,27 @@ const scheduleSummarySchema = z
 const scheduleViewSchema = scheduleSummarySchema
   .extend({
     spec: scheduleSpecSchema.nullable().meta({
-      description: 'The editable form (GET, change, PUT back), with the current input and the live paused state and note; null for a schedule created outside Junction.',
+      description:
+        'The editable form (GET, change, PUT back), with the current input and the live paused state and note; null for a schedule created outside Junction.',
     }),
     info: z.object({
       ...summaryInfo,
       runningActions: z.array(runningActionSchema),
       actionCount: z.number().int(),
       skippedOverlap: z.number().int().meta({ description: 'Actions skipped by the overlap policy.' }),
-      missedCatchupWindow: z.number().int().meta({ description: 'Actions missed because they were later than the catch-up window.' }),
+      missedCatchupWindow: z
+        .number()
+        .int()
+        .meta({ description: 'Actions missed because they were later than the catch-up window.' }),
       createdAt: instant,
       updatedAt: instant.nullable(),
     }),
   })
   .meta({ id: 'Schedule' });
 
-const triggerAcceptedSchema = z.object({ id: z.string(), overlap: overlapSchema, links: selfLinks }).meta({ id: 'ScheduleTriggerAccepted' });
+const triggerAcceptedSchema = z
+  .object({ id: z.string(), overlap: overlapSchema, links: selfLinks })
+  .meta({ id: 'ScheduleTriggerAccepted' });
 
 const backfillAcceptedSchema = z
   .object({
@@ -85,7 +100,10 @@ const backfillAcceptedSchema = z
     from: instant,
     to: instant,
     overlap: overlapSchema.nullable().meta({ description: "null: the schedule's own policy." }),
-    actions: z.number().int().meta({ description: 'Scheduled times in the range: the runs the backfill starts at most.' }),
+    actions: z
+      .number()
+      .int()
+      .meta({ description: 'Scheduled times in the range: the runs the backfill starts at most.' }),
     links: selfLinks,
   })
   .meta({ id: 'ScheduleBackfillAccepted' });
@@ -138,7 +156,11 @@ const viewExample = {
     updatedAt: '2026-11-23T16:05:00.000Z',
   },
 };
-const pausedExample = { ...viewExample, spec: { ...specExample, paused: true, note: 'ERP maintenance window' }, state: { paused: true, note: 'ERP maintenance window' } };
+const pausedExample = {
+  ...viewExample,
+  spec: { ...specExample, paused: true, note: 'ERP maintenance window' },
+  state: { paused: true, note: 'ERP maintenance window' },
+};
 
 const read = 'runs:read' as const;
 const write = 'schedules:write' as const;
@@ -149,13 +171,20 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'listSchedules',
       tags: ['schedules'],
       summary: 'List schedules, a page at a time',
-      description: 'Every Temporal Schedule of the namespace, including those created in the Web UI or CLI (`managedBy: null`). A key whose read scopes name processes (`runs:read:<type>`) sees the schedules of those processes only; a page may then hold fewer items than `pageSize` while `nextPageToken` still pages on.',
+      description:
+        'Every Temporal Schedule of the namespace, including those created in the Web UI or CLI (`managedBy: null`). A key whose read scopes name processes (`runs:read:<type>`) sees the schedules of those processes only; a page may then hold fewer items than `pageSize` while `nextPageToken` still pages on.',
       requestParams: { query: listSchedulesQuerySchema },
       responses: {
-        '200': jsonResponse('One page of schedules.', z.object({ items: z.array(scheduleSummarySchema), nextPageToken: z.string().nullable() }).meta({ id: 'SchedulesPage' }), {
-          items: [summaryExample],
-          nextPageToken: null,
-        }),
+        '200': jsonResponse(
+          'One page of schedules.',
+          z
+            .object({ items: z.array(scheduleSummarySchema), nextPageToken: z.string().nullable() })
+            .meta({ id: 'SchedulesPage' }),
+          {
+            items: [summaryExample],
+            nextPageToken: null,
+          },
+        ),
         ...errorResponses(400),
       },
     }),
@@ -163,10 +192,14 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'createSchedule',
       tags: ['schedules'],
       summary: 'Create a Temporal Schedule that starts a catalog process',
-      description: "The input is validated by the process's input schema (GET /v1/workflows); what only Temporal can judge (cron field ranges) answers 400 naming the field. Besides `schedules:write`, the caller needs the right to start the process (`runs:write` or `runs:write:<workflow>`), and `runs:infrastructure` for an input that chooses infrastructure (the catalog's `infrastructureFields`; restating the deployment's defaults is allowed): 403 naming the scope otherwise.",
+      description:
+        "The input is validated by the process's input schema (GET /v1/workflows); what only Temporal can judge (cron field ranges) answers 400 naming the field. Besides `schedules:write`, the caller needs the right to start the process (`runs:write` or `runs:write:<workflow>`), and `runs:infrastructure` for an input that chooses infrastructure (the catalog's `infrastructureFields`; restating the deployment's defaults is allowed): 403 naming the scope otherwise.",
       requestBody: jsonBody(scheduleSpecSchema, specExample),
       responses: {
-        '201': { ...jsonResponse('Created.', scheduleViewSchema, viewExample), headers: z.object({ location: z.string().meta({ example: '/v1/schedules/nightly-orders' }) }) },
+        '201': {
+          ...jsonResponse('Created.', scheduleViewSchema, viewExample),
+          headers: z.object({ location: z.string().meta({ example: '/v1/schedules/nightly-orders' }) }),
+        },
         ...errorResponses(400, 409, 413, 415),
       },
     }),
@@ -176,7 +209,7 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'getSchedule',
       tags: ['schedules'],
       summary: 'Describe a schedule: its editable spec, state, recent and next actions',
-      description: 'Needs `runs:read` for the schedule\'s process (`runs:read` or `runs:read:<workflow>`).',
+      description: "Needs `runs:read` for the schedule's process (`runs:read` or `runs:read:<workflow>`).",
       requestParams: { path: idParams },
       responses: { '200': jsonResponse('The schedule.', scheduleViewSchema, viewExample), ...errorResponses(400, 404) },
     }),
@@ -185,16 +218,20 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       tags: ['schedules'],
       summary: 'Replace the spec of a schedule',
       description:
-        'The body is a spec; its `id` may be left out or must equal the path. A schedule declared in config/schedules.yaml answers 409 `managed-by-config`: change it in the file. Needs the right to start the new spec\'s process and, for an input choosing infrastructure, `runs:infrastructure`, as create does.',
+        "The body is a spec; its `id` may be left out or must equal the path. A schedule declared in config/schedules.yaml answers 409 `managed-by-config`: change it in the file. Needs the right to start the new spec's process and, for an input choosing infrastructure, `runs:infrastructure`, as create does.",
       requestParams: { path: idParams },
       requestBody: jsonBody(scheduleReplaceSchema, replaceExample),
-      responses: { '200': jsonResponse('Replaced.', scheduleViewSchema, viewExample), ...errorResponses(400, 404, 409, 413, 415) },
+      responses: {
+        '200': jsonResponse('Replaced.', scheduleViewSchema, viewExample),
+        ...errorResponses(400, 404, 409, 413, 415),
+      },
     }),
     delete: authenticated(write, {
       operationId: 'deleteSchedule',
       tags: ['schedules'],
       summary: 'Delete a schedule (runs it started keep running)',
-      description: 'A schedule declared in config/schedules.yaml answers 409 `managed-by-config`: remove it from the file.',
+      description:
+        'A schedule declared in config/schedules.yaml answers 409 `managed-by-config`: remove it from the file.',
       requestParams: { path: idParams },
       responses: { '204': { description: 'Deleted.' }, ...errorResponses(400, 404, 409) },
     }),
@@ -204,10 +241,14 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'pauseSchedule',
       tags: ['schedules'],
       summary: 'Pause a schedule, with an optional note',
-      description: 'Allowed for schedules declared in config/schedules.yaml too; start-up sync leaves the paused state alone until their entry changes.',
+      description:
+        'Allowed for schedules declared in config/schedules.yaml too; start-up sync leaves the paused state alone until their entry changes.',
       requestParams: { path: idParams },
       requestBody: optionalJsonBody(stateChangeBodySchema, { note: 'ERP maintenance window' }),
-      responses: { '200': jsonResponse('Paused.', scheduleViewSchema, pausedExample), ...errorResponses(400, 404, 413, 415) },
+      responses: {
+        '200': jsonResponse('Paused.', scheduleViewSchema, pausedExample),
+        ...errorResponses(400, 404, 413, 415),
+      },
     }),
   },
   '/v1/schedules/{id}/unpause': {
@@ -215,11 +256,16 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'unpauseSchedule',
       tags: ['schedules'],
       summary: 'Unpause a schedule, with an optional note',
-      description: 'An unpaused schedule starts runs again: besides `schedules:write` it needs the right to start the schedule\'s process (`runs:write` or `runs:write:<workflow>`).',
+      description:
+        "An unpaused schedule starts runs again: besides `schedules:write` it needs the right to start the schedule's process (`runs:write` or `runs:write:<workflow>`).",
       requestParams: { path: idParams },
       requestBody: optionalJsonBody(stateChangeBodySchema, { note: 'Maintenance over' }),
       responses: {
-        '200': jsonResponse('Unpaused.', scheduleViewSchema, { ...viewExample, spec: { ...specExample, note: 'Maintenance over' }, state: { paused: false, note: 'Maintenance over' } }),
+        '200': jsonResponse('Unpaused.', scheduleViewSchema, {
+          ...viewExample,
+          spec: { ...specExample, note: 'Maintenance over' },
+          state: { paused: false, note: 'Maintenance over' },
+        }),
         ...errorResponses(400, 404, 413, 415),
       },
     }),
@@ -229,11 +275,16 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       operationId: 'triggerSchedule',
       tags: ['schedules'],
       summary: "Start the schedule's workflow once, now",
-      description: 'The overlap policy defaults to `allow_all`, so a "run now" runs even beside a running action. The run appears in `info.recentActions` once Temporal has started it. Besides `schedules:write` it needs the right to start the schedule\'s process (`runs:write` or `runs:write:<workflow>`).',
+      description:
+        'The overlap policy defaults to `allow_all`, so a "run now" runs even beside a running action. The run appears in `info.recentActions` once Temporal has started it. Besides `schedules:write` it needs the right to start the schedule\'s process (`runs:write` or `runs:write:<workflow>`).',
       requestParams: { path: idParams },
       requestBody: optionalJsonBody(triggerBodySchema, { overlap: 'skip' }),
       responses: {
-        '202': jsonResponse('Accepted by Temporal.', triggerAcceptedSchema, { id: 'nightly-orders', overlap: 'allow_all', links: { self: '/v1/schedules/nightly-orders' } }),
+        '202': jsonResponse('Accepted by Temporal.', triggerAcceptedSchema, {
+          id: 'nightly-orders',
+          overlap: 'allow_all',
+          links: { self: '/v1/schedules/nightly-orders' },
+        }),
         ...errorResponses(400, 404, 413, 415),
       },
     }),
@@ -245,7 +296,11 @@ export const schedulesPaths: ZodOpenApiPathsObject = {
       summary: 'Take the actions the schedule would have taken between two instants',
       description: `The range may span at most 366 days and hold at most ${MAX_BACKFILL_ACTIONS} scheduled times; a larger one answers 400 naming \`to\`. The overlap policy defaults to the schedule's own. Besides \`schedules:write\` it needs the right to start the schedule's process (\`runs:write\` or \`runs:write:<workflow>\`).`,
       requestParams: { path: idParams },
-      requestBody: jsonBody(backfillBodySchema, { from: '2026-11-20T00:00:00Z', to: '2026-11-23T00:00:00Z', overlap: 'allow_all' }),
+      requestBody: jsonBody(backfillBodySchema, {
+        from: '2026-11-20T00:00:00Z',
+        to: '2026-11-23T00:00:00Z',
+        overlap: 'allow_all',
+      }),
       responses: {
         '202': jsonResponse('Accepted by Temporal.', backfillAcceptedSchema, {
           id: 'nightly-orders',

@@ -11,7 +11,15 @@ import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
-import { authorize, authorizeRuns, holdsEveryProcess, principalOf, processFilter, requireProcess, startGuards } from '../middleware/authorize';
+import {
+  authorize,
+  authorizeRuns,
+  holdsEveryProcess,
+  principalOf,
+  processFilter,
+  requireProcess,
+  startGuards,
+} from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { validate } from '../validate';
 import type { SchedulesService } from '../../schedules/schedules.service';
@@ -46,14 +54,18 @@ export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Route
   /** Before an operation that starts runs of the existing schedule: the caller may start its process (one describe, for a key limited to processes only). */
   const mayStartRunsOf = async (res: Response, id: string): Promise<void> => {
     const principal = principalOf(res);
-    if (!holdsEveryProcess(principal, 'runs:write')) requireProcess(principal, 'runs:write', (await schedules.get(id)).workflow);
+    if (!holdsEveryProcess(principal, 'runs:write'))
+      requireProcess(principal, 'runs:write', (await schedules.get(id)).workflow);
   };
   // An empty body on these POSTs means "no options"; express.json leaves req.body undefined then.
   const optionsOf = (req: Request): unknown => req.body ?? {};
 
   router.get('/schedules', read, async (req, res) => {
     const query = validate(listSchedulesQuerySchema, req.query, 'query');
-    const page = await schedules.list({ pageSize: query.pageSize, ...(query.pageToken ? { pageToken: query.pageToken } : {}) });
+    const page = await schedules.list({
+      pageSize: query.pageSize,
+      ...(query.pageToken ? { pageToken: query.pageToken } : {}),
+    });
     // A caller limited to processes sees their schedules only (a page may then hold fewer items; the token still pages on).
     const readable = processFilter(principalOf(res), 'runs:read');
     res.json({ ...page, items: page.items.filter((item) => readable(item.workflow)) });
@@ -76,7 +88,9 @@ export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Route
     const id = idOf(req);
     const { id: bodyId, ...body } = validate(scheduleReplaceSchema, req.body, 'request body');
     if (bodyId !== undefined && bodyId !== id) {
-      throw AppError.validation('The request body is invalid.', [{ field: 'id', message: `must equal the id in the path ("${id}") or be omitted` }]);
+      throw AppError.validation('The request body is invalid.', [
+        { field: 'id', message: `must equal the id in the path ("${id}") or be omitted` },
+      ]);
     }
     setAuditTarget(res, id, { workflow: body.workflow });
     res.json(await schedules.replace(id, body, writeGuards(res)));
@@ -109,14 +123,24 @@ export function schedulesRouter({ schedules, keys }: SchedulesRoutesDeps): Route
     res.status(202).json(accepted);
   });
 
-  router.post('/schedules/:id/backfill', auditAs('schedules.backfill', idParam), write, jsonBody(), async (req, res) => {
-    const id = idOf(req);
-    const body = validate(backfillBodySchema, req.body, 'request body');
-    await mayStartRunsOf(res, id);
-    const accepted = await schedules.backfill(id, { from: body.from, to: body.to, ...(body.overlap ? { overlap: body.overlap } : {}) });
-    setAuditTarget(res, id, { from: accepted.from, to: accepted.to, actions: accepted.actions });
-    res.status(202).json(accepted);
-  });
+  router.post(
+    '/schedules/:id/backfill',
+    auditAs('schedules.backfill', idParam),
+    write,
+    jsonBody(),
+    async (req, res) => {
+      const id = idOf(req);
+      const body = validate(backfillBodySchema, req.body, 'request body');
+      await mayStartRunsOf(res, id);
+      const accepted = await schedules.backfill(id, {
+        from: body.from,
+        to: body.to,
+        ...(body.overlap ? { overlap: body.overlap } : {}),
+      });
+      setAuditTarget(res, id, { from: accepted.from, to: accepted.to, actions: accepted.actions });
+      res.status(202).json(accepted);
+    },
+  );
 
   return router;
 }

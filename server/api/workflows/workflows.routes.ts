@@ -48,7 +48,13 @@ export function describeCatalog(catalog: readonly ProcessDefinition[]): CatalogE
  * GET /v1/workflows: what can be started, with JSON Schemas of the inputs and of each message.
  * Any runs read scope reads it; a caller limited to processes sees those it may read.
  */
-export function workflowsRouter({ keys, catalog }: { keys: ApiKeysService; catalog: readonly ProcessDefinition[] }): Router {
+export function workflowsRouter({
+  keys,
+  catalog,
+}: {
+  keys: ApiKeysService;
+  catalog: readonly ProcessDefinition[];
+}): Router {
   const router = Router();
   // The catalog is fixed for the life of the process: convert the schemas once.
   const body = { items: describeCatalog(catalog) };

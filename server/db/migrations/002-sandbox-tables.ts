@@ -15,8 +15,14 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     created_at: { type: DataTypes.DATE(3), allowNull: false },
     updated_at: { type: DataTypes.DATE(3), allowNull: false },
   });
-  await qi.addIndex('sandbox_records', ['instance', 'collection', 'natural_key'], { unique: true, name: 'sandbox_records_natural_key' });
-  await qi.addIndex('sandbox_records', ['instance', 'collection', 'idempotency_key'], { unique: true, name: 'sandbox_records_idempotency_key' });
+  await qi.addIndex('sandbox_records', ['instance', 'collection', 'natural_key'], {
+    unique: true,
+    name: 'sandbox_records_natural_key',
+  });
+  await qi.addIndex('sandbox_records', ['instance', 'collection', 'idempotency_key'], {
+    unique: true,
+    name: 'sandbox_records_idempotency_key',
+  });
   await qi.addIndex('sandbox_records', ['instance', 'collection', 'updated_at']);
 
   await qi.createTable('sandbox_faults', {

@@ -24,8 +24,18 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  for (const index of ['event_inbox_import', 'event_inbox_status_created', 'event_inbox_status_next_attempt']) await qi.removeIndex('event_inbox', index);
-  for (const column of ['import_id', 'dead_reason', 'next_attempt_at', 'outcome', 'run_id', 'command', 'business_key', 'workflow_type']) {
+  for (const index of ['event_inbox_import', 'event_inbox_status_created', 'event_inbox_status_next_attempt'])
+    await qi.removeIndex('event_inbox', index);
+  for (const column of [
+    'import_id',
+    'dead_reason',
+    'next_attempt_at',
+    'outcome',
+    'run_id',
+    'command',
+    'business_key',
+    'workflow_type',
+  ]) {
     await qi.removeColumn('event_inbox', column);
   }
 }

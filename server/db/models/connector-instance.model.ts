@@ -1,6 +1,16 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
-export class ConnectorInstance extends Model<InferAttributes<ConnectorInstance>, InferCreationAttributes<ConnectorInstance>> {
+export class ConnectorInstance extends Model<
+  InferAttributes<ConnectorInstance>,
+  InferCreationAttributes<ConnectorInstance>
+> {
   declare name: string;
   declare kind: string;
   declare vendor: string;

@@ -1,6 +1,16 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
-export class EmailOutboxEntry extends Model<InferAttributes<EmailOutboxEntry>, InferCreationAttributes<EmailOutboxEntry>> {
+export class EmailOutboxEntry extends Model<
+  InferAttributes<EmailOutboxEntry>,
+  InferCreationAttributes<EmailOutboxEntry>
+> {
   declare idempotencyKey: string;
   declare connector: string;
   declare messageId: string;

@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** One Idempotency-Key of POST /v1/runs, per caller (migration 006). */
 export class RunRequest extends Model<InferAttributes<RunRequest>, InferCreationAttributes<RunRequest>> {

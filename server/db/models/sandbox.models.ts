@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** One document of a sandbox vendor (a contact, a sales order, a payment, a stock level …). */
 export class SandboxRecord extends Model<InferAttributes<SandboxRecord>, InferCreationAttributes<SandboxRecord>> {

@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** Where one incremental sync stands between runs (migration 003-sync-cursors). */
 export class SyncCursor extends Model<InferAttributes<SyncCursor>, InferCreationAttributes<SyncCursor>> {

@@ -34,10 +34,13 @@ export function hmacSignatureVerifier(options: HmacSignatureOptions): SignatureV
       const value = header(options.header);
       if (value === undefined || value.trim() === '') return `The ${options.header} header is missing.`;
       const trimmed = value.trim();
-      if (!trimmed.startsWith(options.prefix)) return `The ${options.header} header must start with "${options.prefix}".`;
+      if (!trimmed.startsWith(options.prefix))
+        return `The ${options.header} header must start with "${options.prefix}".`;
       const presented = decode(trimmed.slice(options.prefix.length), options.encoding);
       if (!presented) return `The ${options.header} header is not a ${options.encoding} HMAC-SHA256 digest.`;
-      const matches = options.secrets.some((secret) => sameBytes(createHmac('sha256', secret).update(rawBody).digest(), presented));
+      const matches = options.secrets.some((secret) =>
+        sameBytes(createHmac('sha256', secret).update(rawBody).digest(), presented),
+      );
       return matches ? null : `The ${options.header} signature does not match the body.`;
     },
   };

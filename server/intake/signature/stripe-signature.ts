@@ -43,7 +43,8 @@ export function stripeSignatureVerifier(options: StripeSignatureOptions): Signat
       if (!parsed) return `The ${options.header} header has no timestamp (t=).`;
       if (parsed.v1.length === 0) return `The ${options.header} header has no v1 signature.`;
       const ageSeconds = Math.abs(now.getTime() / 1000 - parsed.timestamp);
-      if (ageSeconds > options.toleranceSeconds) return `The ${options.header} timestamp is more than ${options.toleranceSeconds} s from now.`;
+      if (ageSeconds > options.toleranceSeconds)
+        return `The ${options.header} timestamp is more than ${options.toleranceSeconds} s from now.`;
       const signedPayload = Buffer.concat([Buffer.from(`${parsed.timestamp}.`, 'utf8'), rawBody]);
       const expected = options.secrets.map((secret) => createHmac('sha256', secret).update(signedPayload).digest());
       const matches = parsed.v1.some((presented) => expected.some((digest) => sameBytes(digest, presented)));

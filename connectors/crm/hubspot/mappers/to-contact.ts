@@ -32,7 +32,11 @@ export function toContact(record: HubSpotObject): Contact | null {
   const p = record.properties;
   const email = present(p.email);
   if (email === undefined) return null;
-  const contact: Contact = { id: record.id, email: email.toLowerCase(), updatedAt: new Date(contactModifiedAt(record)).toISOString() };
+  const contact: Contact = {
+    id: record.id,
+    email: email.toLowerCase(),
+    updatedAt: new Date(contactModifiedAt(record)).toISOString(),
+  };
   const firstName = present(p.firstname);
   const lastName = present(p.lastname);
   const phone = present(p.phone);

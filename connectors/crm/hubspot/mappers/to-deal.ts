@@ -10,7 +10,11 @@ export interface DealPlacement {
 }
 
 /** Properties of a new deal; the idempotency key goes into the portal's unique property. */
-export function dealProperties(deal: DealInput, placement: DealPlacement, idempotency: { property: string; key: string }): Record<string, string> {
+export function dealProperties(
+  deal: DealInput,
+  placement: DealPlacement,
+  idempotency: { property: string; key: string },
+): Record<string, string> {
   return {
     dealname: deal.name,
     amount: minorToDecimal(deal.amount.amount, deal.amount.currency),

@@ -18,7 +18,11 @@ export function websiteCandidates(domain: string): string[] {
 /** `https://www.Acme.example/about` → `acme.example`. */
 export function domainOf(website: string | null | undefined): string | undefined {
   if (website === null || website === undefined || website.trim() === '') return undefined;
-  const host = website.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0] ?? '';
+  const host =
+    website
+      .trim()
+      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+      .split(/[/?#]/)[0] ?? '';
   const domain = host.replace(/^www\./i, '').toLowerCase();
   return domain === '' ? undefined : domain;
 }

@@ -2,7 +2,15 @@ import type { Contact, ContactInput } from '../../../spi';
 import type { ContactRecord, SalesforceFields } from '../salesforce.schemas';
 
 /** Contact fields this connector reads; the company is the linked Account's name. */
-export const CONTACT_FIELDS = ['Id', 'Email', 'FirstName', 'LastName', 'Phone', 'Account.Name', 'LastModifiedDate'] as const;
+export const CONTACT_FIELDS = [
+  'Id',
+  'Email',
+  'FirstName',
+  'LastName',
+  'Phone',
+  'Account.Name',
+  'LastModifiedDate',
+] as const;
 
 /** Our input → Contact fields; absent fields are left out so an upsert never blanks them. */
 export function contactFields(contact: ContactInput, accountId: string | undefined): SalesforceFields {
@@ -30,7 +38,11 @@ function present(value: string | null | undefined): string | undefined {
 export function toContact(record: ContactRecord): Contact | null {
   const email = present(record.Email);
   if (email === undefined) return null;
-  const contact: Contact = { id: record.Id, email: email.toLowerCase(), updatedAt: new Date(salesforceTime(record.LastModifiedDate)).toISOString() };
+  const contact: Contact = {
+    id: record.Id,
+    email: email.toLowerCase(),
+    updatedAt: new Date(salesforceTime(record.LastModifiedDate)).toISOString(),
+  };
   const firstName = present(record.FirstName);
   const lastName = present(record.LastName);
   const phone = present(record.Phone);

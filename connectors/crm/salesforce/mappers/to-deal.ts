@@ -13,7 +13,11 @@ export interface OpportunityPlacement {
 }
 
 /** Fields of a new opportunity; the idempotency key's hash goes into the unique external ID field. */
-export function opportunityFields(deal: DealInput, placement: OpportunityPlacement, idempotency: { field: string; value: string }): SalesforceFields {
+export function opportunityFields(
+  deal: DealInput,
+  placement: OpportunityPlacement,
+  idempotency: { field: string; value: string },
+): SalesforceFields {
   return {
     Name: deal.name,
     Amount: minorToMajor(deal.amount.amount, deal.amount.currency),

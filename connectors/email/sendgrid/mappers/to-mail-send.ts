@@ -13,18 +13,34 @@ export interface Sender {
  * before text/html, as SendGrid requires; attachments inline as base64. The caller has checked
  * that text or html is non-empty (SendGrid rejects empty content values).
  */
-export function toMailSend(message: EmailMessage, from: Sender, send: { idempotencyKey: string; messageId: string }): MailSendBody {
+export function toMailSend(
+  message: EmailMessage,
+  from: Sender,
+  send: { idempotencyKey: string; messageId: string },
+): MailSendBody {
   const content = [
     ...(message.text !== '' ? [{ type: 'text/plain', value: message.text }] : []),
     ...(message.html !== undefined && message.html !== '' ? [{ type: 'text/html', value: message.html }] : []),
   ];
   return {
-    personalizations: [{ to: message.to.map((email) => ({ email })), custom_args: { [sendgridManifest.idempotency.customArg]: send.idempotencyKey } }],
+    personalizations: [
+      {
+        to: message.to.map((email) => ({ email })),
+        custom_args: { [sendgridManifest.idempotency.customArg]: send.idempotencyKey },
+      },
+    ],
     from,
     subject: message.subject,
     content,
     ...(message.attachments !== undefined && message.attachments.length > 0
-      ? { attachments: message.attachments.map((a) => ({ content: a.contentBase64, type: a.contentType, filename: a.filename, disposition: 'attachment' as const })) }
+      ? {
+          attachments: message.attachments.map((a) => ({
+            content: a.contentBase64,
+            type: a.contentType,
+            filename: a.filename,
+            disposition: 'attachment' as const,
+          })),
+        }
       : {}),
     headers: { [sendgridManifest.idempotency.messageIdHeader]: send.messageId },
   };

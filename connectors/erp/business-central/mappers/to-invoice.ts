@@ -39,5 +39,12 @@ export const CANCELLED_INVOICE_STATUS = 'Canceled';
 export function toInvoice(raw: RawSalesInvoice, localCurrency: string): Invoice {
   const orderId = raw.orderId && raw.orderId !== NIL_GUID ? raw.orderId : '';
   const status = raw.status === CANCELLED_INVOICE_STATUS ? 'cancelled' : 'open';
-  return { id: raw.id, salesOrderId: orderId, number: raw.number ?? '', total: documentTotal(raw, localCurrency), issuedAt: issuedAt(raw), status };
+  return {
+    id: raw.id,
+    salesOrderId: orderId,
+    number: raw.number ?? '',
+    total: documentTotal(raw, localCurrency),
+    issuedAt: issuedAt(raw),
+    status,
+  };
 }

@@ -24,7 +24,11 @@ export const NIL_GUID = '00000000-0000-0000-0000-000000000000';
 export function documentReference(externalReference: string): string {
   const upper = externalReference.toUpperCase();
   if (upper.length <= REFERENCE_LENGTH) return upper;
-  const digest = createHash('sha256').update(externalReference, 'utf8').digest('hex').slice(0, DIGEST_LENGTH).toUpperCase();
+  const digest = createHash('sha256')
+    .update(externalReference, 'utf8')
+    .digest('hex')
+    .slice(0, DIGEST_LENGTH)
+    .toUpperCase();
   return `${upper.slice(0, REFERENCE_LENGTH - DIGEST_LENGTH - 1)}~${digest}`;
 }
 
@@ -47,8 +51,19 @@ export function toSalesOrderCreate(input: SalesOrderInput, localCurrency: string
 }
 
 /** An item line at our price: `unitPrice` in major units of the order's currency. */
-export function toSalesOrderLineCreate(line: OrderLine, index: number, itemId: string, currency: string): Record<string, unknown> {
-  return { sequence: lineSequence(index), lineType: 'Item', itemId, quantity: line.quantity, unitPrice: minorToMajor(line.unitAmount, currency) };
+export function toSalesOrderLineCreate(
+  line: OrderLine,
+  index: number,
+  itemId: string,
+  currency: string,
+): Record<string, unknown> {
+  return {
+    sequence: lineSequence(index),
+    lineType: 'Item',
+    itemId,
+    quantity: line.quantity,
+    unitPrice: minorToMajor(line.unitAmount, currency),
+  };
 }
 
 /** `''` (BC's "local currency") → the instance's LCY. */
@@ -71,5 +86,10 @@ export function documentTotal(raw: RawSalesOrder | RawSalesInvoice, localCurrenc
 
 /** BC's order → ours. An order that exists is open: cancelling deletes it. */
 export function toSalesOrder(raw: RawSalesOrder, localCurrency: string, externalReference?: string): SalesOrder {
-  return { id: raw.id, externalReference: externalReference ?? raw.externalDocumentNumber ?? '', status: 'open', total: documentTotal(raw, localCurrency) };
+  return {
+    id: raw.id,
+    externalReference: externalReference ?? raw.externalDocumentNumber ?? '',
+    status: 'open',
+    total: documentTotal(raw, localCurrency),
+  };
 }

@@ -57,15 +57,25 @@ export function toBusinessPartnerCreate(input: CustomerInput, settings: SapSetti
     BusinessPartnerIDByExtSystem: customerReference(input.email),
     to_BusinessPartnerRole: { results: settings.customer.roles.map((role) => ({ BusinessPartnerRole: role })) },
     to_BusinessPartnerAddress: {
-      results: [{ Country: settings.customer.country, to_EmailAddress: { results: [{ EmailAddress: input.email, IsDefaultEmailAddress: true }] } }],
+      results: [
+        {
+          Country: settings.customer.country,
+          to_EmailAddress: { results: [{ EmailAddress: input.email, IsDefaultEmailAddress: true }] },
+        },
+      ],
     },
   };
 }
 
 /** PATCH body (the spec wraps updates in `d`) when the name changed; null when nothing did. */
-export function toBusinessPartnerUpdate(input: CustomerInput, existing: RawBusinessPartner): Record<string, unknown> | null {
+export function toBusinessPartnerUpdate(
+  input: CustomerInput,
+  existing: RawBusinessPartner,
+): Record<string, unknown> | null {
   const wanted = nameFields(input.name);
-  const same = existing.OrganizationBPName1 === wanted.OrganizationBPName1 && (existing.OrganizationBPName2 ?? '') === (wanted.OrganizationBPName2 ?? '');
+  const same =
+    existing.OrganizationBPName1 === wanted.OrganizationBPName1 &&
+    (existing.OrganizationBPName2 ?? '') === (wanted.OrganizationBPName2 ?? '');
   return same ? null : { d: { OrganizationBPName2: '', ...wanted } };
 }
 

@@ -55,7 +55,13 @@ export function toSalesOrderCreate(input: SalesOrderInput, settings: SapSettings
           ? {}
           : {
               to_PricingElement: {
-                results: [{ ConditionType: salesOrder.priceCondition, ConditionRateValue: minorToDecimal(line.unitAmount, input.currency), ConditionCurrency: input.currency }],
+                results: [
+                  {
+                    ConditionType: salesOrder.priceCondition,
+                    ConditionRateValue: minorToDecimal(line.unitAmount, input.currency),
+                    ConditionCurrency: input.currency,
+                  },
+                ],
               },
             }),
       })),
@@ -70,7 +76,8 @@ export function toSalesOrderCreate(input: SalesOrderInput, settings: SapSettings
 export function toSalesOrder(raw: RawSalesOrder, externalReference?: string): SalesOrder {
   const currency = (raw.TransactionCurrency ?? '').trim().toUpperCase();
   const amount = decimalToMinor(raw.TotalNetAmount ?? '0', currency);
-  if (amount === undefined) throw new SapPayloadError(`TotalNetAmount of sales order ${raw.SalesOrder} is not a decimal amount`);
+  if (amount === undefined)
+    throw new SapPayloadError(`TotalNetAmount of sales order ${raw.SalesOrder} is not a decimal amount`);
   return {
     id: raw.SalesOrder,
     externalReference: externalReference ?? raw.PurchaseOrderByCustomer ?? '',

@@ -25,7 +25,11 @@ export interface StockRules {
  * nobody asked for are ignored (the `$filter` should exclude them); a requested SKU without rows
  * has 0 available. SKUs keep the caller's order and spelling.
  */
-export function toStockLevels(skus: readonly string[], rows: readonly RawMaterialStock[], rules: StockRules): StockLevel[] {
+export function toStockLevels(
+  skus: readonly string[],
+  rows: readonly RawMaterialStock[],
+  rules: StockRules,
+): StockLevel[] {
   const totals = new Map<string, bigint>(skus.map((sku) => [sku, 0n]));
   for (const row of rows) {
     const total = totals.get(row.Material);
@@ -34,12 +38,14 @@ export function toStockLevels(skus: readonly string[], rows: readonly RawMateria
     if ((row.InventorySpecialStockType ?? '').trim() !== '') continue;
     if (rules.plants.length > 0 && !rules.plants.includes(row.Plant ?? '')) continue;
     const quantity = decimalToScaled(row.MatlWrhsStkQtyInMatlBaseUnit ?? '0', QUANTITY_SCALE);
-    if (quantity === undefined) throw new SapPayloadError(`stock quantity of material ${row.Material} is not a decimal`);
+    if (quantity === undefined)
+      throw new SapPayloadError(`stock quantity of material ${row.Material} is not a decimal`);
     totals.set(row.Material, total + quantity);
   }
   return skus.map((sku) => {
     const units = (totals.get(sku) ?? 0n) / ONE_UNIT;
-    const available = units > 0n ? Number(units > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : units) : 0;
+    const available =
+      units > 0n ? Number(units > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : units) : 0;
     return { sku, available };
   });
 }

@@ -10,7 +10,9 @@ import { REFERENCE_METADATA_KEY } from './to-payment-intent-params';
 const VOID_REFUND_STATES: ReadonlySet<string> = new Set(['failed', 'canceled']);
 
 export function refundedAmountOf(refunds: readonly StripeRefund[]): number {
-  return refunds.filter((refund) => !VOID_REFUND_STATES.has(refund.status ?? '')).reduce((sum, refund) => sum + refund.amount, 0);
+  return refunds
+    .filter((refund) => !VOID_REFUND_STATES.has(refund.status ?? ''))
+    .reduce((sum, refund) => sum + refund.amount, 0);
 }
 
 /** Intents in these states hold or held money; the others are checkouts in progress, not payments yet. */
