@@ -35,8 +35,7 @@ export const resilienceSettingsShape = {
     .optional(),
 };
 
-const resilienceSettingsSchema = z.object(resilienceSettingsShape);
-export type ResilienceSettings = z.infer<typeof resilienceSettingsSchema>;
+export type ResilienceSettings = z.infer<z.ZodObject<typeof resilienceSettingsShape>>;
 
 export function resilienceOptions(settings: ResilienceSettings): {
   rateLimit?: RateLimitOptions;

@@ -151,14 +151,16 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     connection = await connectWhenReady(address, options.namespace, child, options.readyTimeoutMs);
   } catch (error) {
     await child.stop(5_000);
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${logTail(options.logFile)}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${logTail(options.logFile)}`, {
+      cause: error,
+    });
   }
   try {
     await ensureSearchAttributes(connection, options.namespace, options.searchAttributes);
   } catch (error) {
     await child.stop(5_000);
     const where = options.dbFilename ? ` (database file: ${options.dbFilename})` : '';
-    throw new Error(`${error instanceof Error ? error.message : String(error)}${where}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}${where}`, { cause: error });
   } finally {
     await connection.close();
   }
