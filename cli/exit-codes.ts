@@ -1,6 +1,6 @@
 /**
  * Exit codes of the `junction` CLI: a contract scripts rely on, so numbers are never reused or
- * renumbered. Documented in the README ("Ops CLI").
+ * renumbered. Documented in docs/cli.md.
  */
 export const EXIT = {
   /** The command did what was asked (a waited-for run COMPLETED, a connector test was ok). */

@@ -29,7 +29,7 @@ export interface Config {
   readonly schedulesFile: string | null;
   /** EVENT_SOURCES_FILE; null means config/event-sources.yaml when it exists. */
   readonly eventSourcesFile: string | null;
-  /** Event intake: retries, backlog bound, sweeper, consumer concurrency (README "Event intake"). */
+  /** Event intake: retries, backlog bound, sweeper, consumer concurrency (docs/intake-and-imports.md). */
   readonly intake: IntakeSettings;
   readonly smtp: { readonly url: string | null; readonly from: string; readonly uiPort: number };
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly format: LogFormat };
@@ -45,7 +45,7 @@ export interface Config {
   readonly approvalPoliciesFile: string | null;
 }
 
-/** How OIDC access tokens are verified (README "Keys, scopes and the security model"). */
+/** How OIDC access tokens are verified (docs/security.md). */
 export interface OidcConfig {
   readonly jwksUrl: string;
   readonly issuer: string;
@@ -56,7 +56,7 @@ export interface OidcConfig {
   readonly algorithms: readonly (typeof OIDC_ALGORITHMS)[number][];
 }
 
-/** The admin API's hardening settings (README "Security and limits"). */
+/** The admin API's hardening settings (docs/security.md, "Per-address budget and rate limits"). */
 export interface ApiLimits {
   /** Origins allowed by CORS; empty means cross-origin browser calls are refused. */
   readonly corsOrigins: readonly string[];

@@ -66,7 +66,7 @@ describe('config/approval-policies.yaml', () => {
       expect(policies[1]!.approvers[0]).to.deep.equal({ email: 'dee@corp.example', managerEmail: 'cio@corp.example' });
     });
 
-    it('when the shipped file is read, then its default policy keeps the README example: alan@example.com, escalating to ada@example.com', async () => {
+    it('when the shipped file is read, then its default policy keeps the documented example (docs/processes.md): alan@example.com, escalating to ada@example.com', async () => {
       const shipped = await loadApprovalPolicies(loadConfig({}, false).approvalPoliciesFile);
       const resolution = ask(shipped, { costCentre: 'CC-4711', requesterEmail: 'grace@example.com', total: 180_000 });
       expect(resolution).to.deep.include({ resolved: true });

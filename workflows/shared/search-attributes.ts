@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /**
  * Custom search attributes every process may set. Registered on the dev server by
  * `npm start` (scripts/start-dev-stack.ts) and in tests; on a cluster, by
- * `temporal operator search-attribute create` (see README).
+ * `temporal operator search-attribute create` (docs/operations.md, "Against a Temporal cluster or Cloud").
  */
 export const BusinessKey = defineSearchAttributeKey('BusinessKey', SearchAttributeType.KEYWORD);
 export const CustomerEmail = defineSearchAttributeKey('CustomerEmail', SearchAttributeType.KEYWORD);

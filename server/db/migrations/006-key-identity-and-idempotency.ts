@@ -1,7 +1,7 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
 
 /**
- * Wave-2 security (README "Keys, scopes and the security model"):
+ * Wave-2 security (docs/security.md):
  * - `api_keys.acts_as`: the person (email) a key was issued to; an approval decision made with the
  *   key is that person's, and a key without one cannot decide.
  * - `run_requests`: the Idempotency-Key of each POST /v1/runs with the hash of its body, per
