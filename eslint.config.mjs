@@ -19,7 +19,7 @@ const sdkInternals = {
 const serverApi = {
   regex: '(^|/)server/api(/|$)|^(\\./|(\\.\\./)+)api(/|$)',
   message:
-    'Only server/api and server/roles build on the HTTP API; shared code lives in server/errors, server/temporal, …',
+    'Only server/api, server/roles and server/admin build on the HTTP API; shared code lives in server/errors, server/temporal, …',
 };
 
 /** Workflow code runs in Temporal's deterministic sandbox: no Node modules, no I/O layers. */
@@ -81,7 +81,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [serverApi] }] },
   },
   {
-    files: ['server/api/**', 'server/roles/**'],
+    // junction-admin is an entry point like the roles: it manages the API's keys straight in the database.
+    files: ['server/api/**', 'server/roles/**', 'server/admin/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [sdkInternals] }] },
   },
   {

@@ -282,7 +282,7 @@ async function ensureService(service) {
 
 function migrate() {
   const tsx = join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-  const result = spawnSync(tsx, ['server/db/migrate.cli.ts'], {
+  const result = spawnSync(tsx, ['server/admin/main.ts', 'migrate'], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],

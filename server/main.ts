@@ -10,6 +10,7 @@ import { openDatabase } from './db/database';
 import { migrateUp } from './db/migrate';
 import { withLogContext } from './logging/log-context';
 import { configureLogger, getLogger } from './logging/logger';
+import { installProcessFailureHandlers } from './process-failure-handlers';
 import { startApiRole } from './roles/api.role';
 import { startIntakeRole } from './roles/intake.role';
 import { parseRole, type RunningRole } from './roles/role';
@@ -21,6 +22,14 @@ async function main(): Promise<void> {
   const role = parseRole(process.argv[2]);
   const config = loadConfig();
   const logger = configureLogger(config.log);
+  // Until the roles run, a failure has nothing to shut down but still exits non-zero.
+  let stopAfterFailure = (_reason: string): Promise<void> => Promise.resolve();
+  installProcessFailureHandlers({
+    logger,
+    shutdown: (reason) => stopAfterFailure(reason),
+    // The worker's own force time is the grace time + 10 s; then Temporal and the database close.
+    shutdownTimeoutMs: (config.shutdownGraceSeconds + 15) * 1000,
+  });
   // Only a process that runs a worker has SDK metrics to serve (an api process would just hold the port).
   // Nor does any other process need the native runtime, which would keep an api or intake process alive after a graceful stop.
   if (role === 'worker' || role === 'all')
@@ -49,22 +58,25 @@ async function main(): Promise<void> {
   };
 
   let shuttingDown = false;
-  const shutdown = (reason: string, exitCode: number): void => {
-    if (shuttingDown) return;
+  let stopped: Promise<void> = Promise.resolve();
+  const shutdown = (reason: string, exitCode: number): Promise<void> => {
+    if (shuttingDown) return stopped;
     shuttingDown = true;
     logger.info('shutting down', { reason });
-    void stopAll().then(() => {
+    stopped = stopAll().then(() => {
       logger.info('stopped');
       process.exitCode = exitCode;
     });
+    return stopped;
   };
+  stopAfterFailure = (reason) => shutdown(reason, 1);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (shuttingDown) {
         logger.warn('second signal: exiting without waiting', { signal });
         process.exit(130);
       }
-      shutdown(signal, 0);
+      void shutdown(signal, 0);
     });
   }
 
@@ -85,10 +97,10 @@ async function main(): Promise<void> {
   });
   for (const running of roles) {
     void running.done.then(
-      () => shutdown(`${running.name} stopped`, shuttingDown ? 0 : 1),
+      () => void shutdown(`${running.name} stopped`, shuttingDown ? 0 : 1),
       (error: unknown) => {
         logger.error('role failed', { role: running.name, error });
-        shutdown(`${running.name} failed`, 1);
+        void shutdown(`${running.name} failed`, 1);
       },
     );
   }

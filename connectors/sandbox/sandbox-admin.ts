@@ -51,6 +51,24 @@ export async function clearSandboxFaults(models: Models, instance?: string): Pro
   await models.SandboxFault.destroy({ where: instance === undefined ? { id: { [Op.gt]: 0 } } : { instance } });
 }
 
+export interface SandboxFaultView {
+  id: number;
+  instance: string;
+  operation: string;
+  code: string;
+  /** Calls left to fail; null: every call until cleared. */
+  remaining: number | null;
+}
+
+/** The injected faults still in force, of one instance or of every instance, oldest first. */
+export async function listSandboxFaults(models: Models, instance?: string): Promise<SandboxFaultView[]> {
+  const rows = await models.SandboxFault.findAll({
+    where: instance === undefined ? {} : { instance },
+    order: [['id', 'ASC']],
+  });
+  return rows.map(({ id, instance, operation, code, remaining }) => ({ id, instance, operation, code, remaining }));
+}
+
 export async function setSandboxStock(models: Models, instance: string, sku: string, available: number): Promise<void> {
   const level = z.number().int().min(0).parse(available);
   await setStock(new SandboxStore(models, instance), z.string().min(1).parse(sku), level);

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import express from 'express';
@@ -11,6 +9,7 @@ import { createApiKeysService, type ApiKeysService } from '../../server/api/keys
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { currentLogContext } from '../../server/logging/log-context';
 import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { runJunctionAdmin } from '../support/admin-runner';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -198,42 +197,28 @@ describe('API authentication, errors and health (e2e)', function () {
       expect(row!.lastUsedAt).to.be.instanceOf(Date);
     });
 
-    it('accepts a key created with `npm run keys -- create`, printed alone on the last line', async () => {
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'server/api/keys.cli.ts',
-          'create',
-          '--name',
-          'from-cli',
-          '--scopes',
-          'runs:read',
-          '--expires-in-days',
-          '2',
-        ],
-        { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'info' } },
-      );
-      const lines = stdout.trimEnd().split('\n');
+    it('accepts a key created with `junction-admin keys create`, printed alone on the last line', async () => {
+      const created = await runJunctionAdmin(db.url, [
+        'keys',
+        'create',
+        '--name',
+        'from-cli',
+        '--scopes',
+        'runs:read',
+        '--expires-in-days',
+        '2',
+      ]);
+      expect(created.code, created.stderr).to.equal(0);
+      const lines = created.stdout.trimEnd().split('\n');
       const key = lines[lines.length - 1]!;
       expect(key).to.match(/^jk_[0-9A-Za-z]{12}_[0-9A-Za-z]{32}$/);
       expect((await call(url, 'GET', '/v1/workflows', { key })).status).to.equal(200);
     });
 
-    it('exits with 2 and usage on bad arguments to the keys CLI', async () => {
-      const failure = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', 'server/api/keys.cli.ts', 'create', '--name', 'x'],
-        {
-          env: { ...process.env, DATABASE_URL: db.url },
-        },
-      ).then(
-        () => null,
-        (error: { code: number; stderr: string }) => error,
-      );
-      expect(failure?.code).to.equal(2);
-      expect(failure?.stderr).to.contain('usage:');
+    it('exits with 2 and usage on bad arguments to junction-admin keys', async () => {
+      const failure = await runJunctionAdmin(db.url, ['keys', 'create', '--name', 'x']);
+      expect(failure.code).to.equal(2);
+      expect(failure.stderr).to.contain('Usage: junction-admin keys create');
     });
   });
 

@@ -1,38 +1,19 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
 import { bootstrapAdminKey } from '../../server/api/keys/bootstrap-admin';
+import { runJunctionAdmin, runNpmScript, type AdminRun } from '../support/admin-runner';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const KEY_SHAPE = /jk_[0-9A-Za-z]{12}_[0-9A-Za-z]{32}/;
 
-describe('keys CLI (integration): npm run keys against a real database', function () {
+describe('junction-admin keys (integration): the real program against a real database', function () {
   this.timeout(120_000);
   let db: TestDatabase;
   let keys: ApiKeysService;
 
-  /** Runs server/api/keys.cli.ts as `npm run keys` does (tsx), against the test database. */
-  async function keysCli(...args: string[]): Promise<CliRun> {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', 'server/api/keys.cli.ts', ...args],
-        {
-          env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'info' },
-        },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
+  /** Runs `junction-admin keys …` as a child process, against the test database. */
+  function keysCli(...args: string[]): Promise<AdminRun> {
+    return runJunctionAdmin(db.url, ['keys', ...args]);
   }
 
   const lastLine = (stdout: string): string => stdout.trimEnd().split('\n').pop()!;
@@ -122,7 +103,7 @@ describe('keys CLI (integration): npm run keys against a real database', functio
     for (const args of [['--scopes', 'runs:read'], ['--name', ''], ['--expires-in-days', '0'], ['extra']]) {
       const run = await keysCli('bootstrap-admin', ...args);
       expect(run.code, args.join(' ')).to.equal(2);
-      expect(run.stderr).to.contain('usage:');
+      expect(run.stderr).to.contain('Usage: junction-admin keys bootstrap-admin');
     }
     expect(await keys.listKeys()).to.deep.equal([]);
   });
@@ -144,7 +125,56 @@ describe('keys CLI (integration): npm run keys against a real database', functio
     expect(again.code).to.equal(0);
     expect(again.stdout).to.contain(`key #${created.id} was already revoked at`);
     const missing = await keysCli('revoke', '424242');
-    expect(missing.code).to.equal(1);
+    expect(missing.code, 'not found, as in the ops CLI').to.equal(4);
     expect(missing.stderr).to.contain('no key #424242');
+  });
+
+  it('create prints the key alone on the last line, with its scopes, person and expiry, and the key works', async () => {
+    const run = await keysCli(
+      'create',
+      '--name',
+      'shop',
+      '--scopes',
+      'runs:read, runs:write:orderToCash',
+      '--acts-as',
+      'Ann@Example.com',
+      '--expires-in-days',
+      '2',
+    );
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('scopes: runs:read, runs:write:orderToCash');
+    expect(run.stdout).to.contain('acts as: ann@example.com');
+    const verified = await keys.verifyKey(lastLine(run.stdout));
+    expect(verified).to.deep.include({ name: 'shop', scopes: ['runs:read', 'runs:write:orderToCash'] });
+    const [stored] = await keys.listKeys();
+    expect(stored!.expiresAt!.getTime()).to.be.closeTo(Date.now() + 2 * 86_400_000, 120_000);
+
+    const forever = await keysCli('create', '--name', 'forever', '--scopes', 'admin', '--never-expires');
+    expect(forever.code, forever.stderr).to.equal(0);
+    expect(forever.stdout).to.contain('expires: never');
+  });
+
+  it('create refuses a missing scope, an unknown process type or both expiries with usage and exit code 2, creating nothing', async () => {
+    for (const args of [
+      ['--name', 'x'],
+      ['--name', 'x', '--scopes', 'runs:write:orderToKash'],
+      ['--name', 'x', '--scopes', 'admin', '--expires-in-days', '3', '--never-expires'],
+    ]) {
+      const run = await keysCli('create', ...args);
+      expect(run.code, args.join(' ')).to.equal(2);
+      expect(run.stderr).to.contain('Usage: junction-admin keys create');
+    }
+    expect((await keysCli('create', '--name', 'x', '--scopes', 'runs:write:orderToKash')).stderr).to.contain(
+      'orderToKash',
+    );
+    expect(await keys.listKeys()).to.deep.equal([]);
+  });
+
+  it('the npm shortcut `npm run keys -- …` runs the same command, with the same output', async () => {
+    const created = await runNpmScript(db.url, 'keys', ['create', '--name', 'via-npm', '--scopes', 'runs:read']);
+    expect(created.code, created.stderr).to.equal(0);
+    expect(await keys.verifyKey(lastLine(created.stdout))).to.deep.include({ name: 'via-npm' });
+    const list = await runNpmScript(db.url, 'keys', ['list']);
+    expect(list.stdout).to.match(/^#\d+\t\w+\tactive\tvia-npm\truns:read\t/);
   });
 });

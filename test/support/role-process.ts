@@ -17,6 +17,8 @@ export type ProcessRole = keyof typeof READY_MESSAGE;
 export interface RoleProcess {
   readonly pid: number;
   readonly logFile: string;
+  /** Settles when the process has exited, for whatever reason. */
+  readonly exited: Promise<ExitInfo>;
   /** Resolves once the role's ready line is logged; rejects if it exits first or takes too long. */
   ready(timeoutMs?: number): Promise<void>;
   /** SIGKILL: the process dies mid-work, as on a crashed machine. */
@@ -42,6 +44,7 @@ export function startRoleProcess(
   return {
     pid: child.pid,
     logFile,
+    exited: child.exited,
     async ready(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

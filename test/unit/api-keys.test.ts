@@ -1,9 +1,11 @@
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { AppError } from '../../server/api/errors';
 import { generateKey, hashSecret, parseKey, secretMatches } from '../../server/api/keys/api-key-format';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
-import { parseKeysCommand, UsageError } from '../../server/api/keys/keys-cli-args';
 import { grants } from '../../server/api/keys/scopes';
+import { parseKeyId, parseScopes } from '../../server/admin/keys-options';
+import { runAdmin } from '../../server/admin/main';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('API key format', () => {
@@ -53,35 +55,48 @@ describe('API key format', () => {
   });
 });
 
-describe('keys CLI arguments', () => {
-  it('reads create with scopes and an expiry', () => {
-    expect(
-      parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:read, runs:write', '--expires-in-days', '30']),
-    ).to.deep.equal({
-      kind: 'create',
-      name: 'shop',
-      scopes: ['runs:read', 'runs:write'],
-      expiresInDays: 30,
-      actsAs: null,
+/** Runs junction-admin in this process; every argv here fails before a command touches a database. */
+async function adminExitCode(argv: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const sink = (collect: boolean) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (collect) stderr += chunk.toString();
+        done();
+      },
     });
-    expect(parseKeysCommand(['list'])).to.deep.equal({ kind: 'list' });
-    expect(parseKeysCommand(['revoke', '12'])).to.deep.equal({ kind: 'revoke', id: 12 });
+  const code = await runAdmin(['node', 'junction-admin', ...argv], { stdout: sink(false), stderr: sink(true) });
+  return { code, stderr };
+}
+
+describe('junction-admin keys arguments', () => {
+  it('reads scopes as a trimmed comma-separated list and key ids as numbers', () => {
+    expect(parseScopes('runs:read, runs:write')).to.deep.equal(['runs:read', 'runs:write']);
+    expect(parseKeyId('12')).to.equal(12);
   });
 
-  it('refuses missing names, unknown scopes, bad expiries, unknown options and commands', () => {
+  it('refuses missing names, unknown scopes, bad expiries, unknown options and commands with exit code 2', async () => {
     const bad = [
-      [],
-      ['create', '--scopes', 'admin'],
-      ['create', '--name', 'x'],
-      ['create', '--name', 'x', '--scopes', 'root'],
-      ['create', '--name', 'x', '--scopes', 'admin', '--expires-in-days', '0'],
-      ['create', '--name', 'x', '--scopes', 'admin', '--expires-in-days', 'soon'],
-      ['create', '--name', 'x', '--scopes', 'admin', '--bogus'],
-      ['revoke'],
-      ['revoke', 'abc'],
-      ['delete', '1'],
+      ['keys'],
+      ['keys', 'create', '--scopes', 'admin'],
+      ['keys', 'create', '--name', 'x'],
+      ['keys', 'create', '--name', ' ', '--scopes', 'admin'],
+      ['keys', 'create', '--name', 'x', '--scopes', 'root'],
+      ['keys', 'create', '--name', 'x', '--scopes', 'admin', '--expires-in-days', '0'],
+      ['keys', 'create', '--name', 'x', '--scopes', 'admin', '--expires-in-days', 'soon'],
+      ['keys', 'create', '--name', 'x', '--scopes', 'admin', '--expires-in-days', '3', '--never-expires'],
+      ['keys', 'create', '--name', 'x', '--scopes', 'admin', '--acts-as', 'nobody'],
+      ['keys', 'create', '--name', 'x', '--scopes', 'admin', '--bogus'],
+      ['keys', 'list', 'extra'],
+      ['keys', 'revoke'],
+      ['keys', 'revoke', 'abc'],
+      ['keys', 'delete', '1'],
     ];
-    for (const argv of bad) expect(() => parseKeysCommand(argv), argv.join(' ')).to.throw(UsageError);
+    for (const argv of bad) {
+      const run = await adminExitCode(argv);
+      expect(run.code, argv.join(' ')).to.equal(2);
+      expect(run.stderr, argv.join(' ')).to.match(/usage:/i);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createKeyBodySchema } from '../../server/api/keys/keys.schemas';
-import { parseKeysCommand, UsageError } from '../../server/api/keys/keys-cli-args';
+import { InvalidArgumentError } from 'commander';
+import { parseScopes } from '../../server/admin/keys-options';
 import { readScopes } from '../../server/api/keys/key-summary';
 import { scopesFromClaim } from '../../server/api/auth/oidc-verifier';
 import {
@@ -111,14 +112,9 @@ describe('scope validation at the edges', () => {
     expect(good.success).to.equal(true);
   });
 
-  it('when npm run keys -- create names process scopes, then known types pass and unknown ones are a usage error naming them', () => {
-    expect(
-      parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:write:orderToCash,runs:read:*']),
-    ).to.deep.include({ scopes: ['runs:write:orderToCash', 'runs:read:*'] });
-    expect(() => parseKeysCommand(['create', '--name', 'shop', '--scopes', 'runs:write:orderToKash'])).to.throw(
-      UsageError,
-      /runs:write:orderToKash/,
-    );
+  it('when junction-admin keys create names process scopes, then known types pass and unknown ones are a usage error naming them', () => {
+    expect(parseScopes('runs:write:orderToCash,runs:read:*')).to.deep.equal(['runs:write:orderToCash', 'runs:read:*']);
+    expect(() => parseScopes('runs:write:orderToKash')).to.throw(InvalidArgumentError, /runs:write:orderToKash/);
   });
 
   it('when stored scopes or a token claim hold process scopes, then they are kept and what is not a scope is dropped', () => {
