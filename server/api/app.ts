@@ -31,7 +31,7 @@ import { responseCheck, type ResponseCheckMode } from './openapi/response-check'
 import { createSchedulesService } from '../schedules/schedules.service';
 import { schedulesRouter } from './schedules/schedules.routes';
 import { createApiMetrics } from '../metrics/api-metrics';
-import { metricsRouter } from '../metrics/metrics.routes';
+import { metricsRouter } from './metrics/metrics.routes';
 import { createBearerAuthenticator } from './auth/bearer-authenticator';
 import { createOidcVerifier } from './auth/oidc-verifier';
 import { auditRouter } from './audit/audit.routes';

@@ -11,7 +11,7 @@ import { openDatabase } from '../db/database';
 import { ensureDatabase } from '../db/ensure-database';
 import { migrateUp } from '../db/migrate';
 import { configureLogger } from '../logging/logger';
-import { AppError } from './errors';
+import { AppError } from '../errors/app-error';
 import type { ApiKey } from '../db/models';
 import { createApiKeysService, type ApiKeysService, type CreatedKey } from './keys/api-keys.service';
 import { bootstrapAdminKey } from './keys/bootstrap-admin';

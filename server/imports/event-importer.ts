@@ -9,7 +9,7 @@
  * stops with backlog-full (429), saying how far it got. It never drops rows silently.
  */
 import { ConnectionError } from 'sequelize';
-import { AppError } from '../api/errors';
+import { AppError } from '../errors/app-error';
 import type { ImportFormat } from '../db/models/event-import.model';
 import type { BacklogCheck } from '../intake/backlog-check';
 import { eventIdOf, type InputPreparation } from '../intake/event-mapping';

@@ -5,7 +5,7 @@
  * → backlog (429) → inbox row (durable) → job → 202. Nothing is written for a refused event.
  */
 import { ConnectionError } from 'sequelize';
-import { AppError } from '../api/errors';
+import { AppError } from '../errors/app-error';
 import { getLogger } from '../logging/logger';
 import type { BacklogCheck } from './backlog-check';
 import type { EventSource } from './event-source';

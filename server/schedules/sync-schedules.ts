@@ -17,7 +17,7 @@ import {
   type Client,
   type ScheduleDescription,
 } from '@temporalio/client';
-import { withinDeadline } from '../api/runs/temporal-errors';
+import { withinDeadline } from '../temporal/temporal-errors';
 import { getLogger } from '../logging/logger';
 import type { ResolvedSchedule } from './resolve-spec';
 import { rejectedSpecField } from './schedule-errors';

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { JSONToPayload, payloadToJSON, type JSONPayload } from '@temporalio/common/lib/proto-utils';
+import { JSONToPayload, payloadToJSON, type JSONPayload } from '../../server/temporal/sdk-internals';
 import { temporal as proto } from '@temporalio/proto';
 import { createActivities } from '../../activities';
 import { loadApprovalPolicies } from '../../server/approvals/approval-policies-file';

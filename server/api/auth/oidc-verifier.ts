@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { OidcConfig } from '../../../config';
 import { getLogger } from '../../logging/logger';
-import { AppError } from '../errors';
-import { isScope, type OidcPrincipal, type Scope } from '../keys/scopes';
+import { AppError } from '../../errors/app-error';
+import { isScope, type OidcPrincipal, type Scope } from '../../auth/scopes';
 
 export interface OidcVerifier {
   /**

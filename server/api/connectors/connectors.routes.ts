@@ -19,7 +19,7 @@ import {
   patchConnectorBodySchema,
   replaceConnectorBodySchema,
 } from './connectors.schemas';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 
 export interface ConnectorsRoutesDeps {
   connectors: ConnectorsService;

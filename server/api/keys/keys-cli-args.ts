@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PROCESS_CATALOG } from '../../../workflows/catalog';
-import { SCOPE_GRAMMAR, scopeProblem } from './scopes';
+import { SCOPE_GRAMMAR, scopeProblem } from '../../auth/scopes';
 
 export const USAGE = `usage:
   npm run keys -- create --name <name> --scopes <scope[,scope...]> [--expires-in-days <n> | --never-expires] [--acts-as <email>]

@@ -5,7 +5,7 @@
  * replica (keys are read from the database on each request, with no cache).
  */
 import { Router, type Request } from 'express';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import { authorize } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PROCESS_CATALOG } from '../../../workflows/catalog';
 import { KEY_STATUSES } from './key-summary';
-import { SCOPE_GRAMMAR, scopeProblem } from './scopes';
+import { SCOPE_GRAMMAR, scopeProblem } from '../../auth/scopes';
 
 const MAX_LIFETIME_DAYS = 3650;
 /** Plain scopes plus a read and a write scope per process, with room for the catalog to grow. */

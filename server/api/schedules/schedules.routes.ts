@@ -8,7 +8,7 @@
  * The use cases, and what "managed by config" means for them, are in server/schedules/schedules.service.ts.
  */
 import { Router, type Request, type Response } from 'express';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import {
