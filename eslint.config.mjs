@@ -31,7 +31,7 @@ const workflowSandbox = [
   },
   { regex: '(^|/)server(/|$)', message: 'Workflow code must not import the server.' },
   {
-    regex: '(^|/)connectors/(?!spi$|errors$|connector-error$|error-codes$)',
+    regex: '(^|/)connectors/(?!spi$|connector-error$|connector-error-codes$)',
     message: 'Workflow code may import only the pure connector SPI and its error codes.',
   },
   {

@@ -16,7 +16,7 @@ import { createDefaultRegistry } from '../connectors/registry';
 import { createApp } from '../server/api/app';
 import { createApiKeysService } from '../server/api/keys/api-keys.service';
 import { startApiServer } from '../server/api/server';
-import { configureLogger } from '../server/logging/logger';
+import { configureLogger } from '../logging/logger';
 import { installTemporalRuntime } from '../server/temporal/runtime';
 import { bundleWorkflows, bundlerLogger, createJunctionWorker } from '../server/worker/worker';
 import { newOrderInput, uniqueId } from '../test/support/order-fixtures';

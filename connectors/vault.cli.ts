@@ -12,9 +12,9 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../server/db/database';
 import { ensureDatabase } from '../server/db/ensure-database';
 import { migrateUp } from '../server/db/migrate';
-import { configureLogger } from '../server/logging/logger';
+import { configureLogger } from '../logging/logger';
 import { createVault, isVaultError } from './vault';
-import { rotateCredentials, vaultStatus } from './vault/vault-rotation';
+import { rotateCredentials, vaultStatus } from '../server/connectors/vault-rotation';
 
 const USAGE = 'usage: npm run vault -- status | rotate [--dry-run]';
 

@@ -1,7 +1,7 @@
 import { isAxiosError } from 'axios';
 import { ConnectorError } from '../connector-error';
 import { destinationRefused, findDestinationRefusal } from '../egress/destination-refused';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 import { retryAfterFromHeaders } from './retry-after';
 import { extractVendorMessage } from './vendor-message';
 

@@ -5,7 +5,7 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
 import type { Models } from '../../server/db/models';
-import type { ConnectorErrorCode } from '../errors';
+import type { ConnectorErrorCode } from '../connector-error-codes';
 import { AFTER_SUFFIX, isConnectorErrorCode, SANDBOX_OPERATIONS } from './sandbox-faults';
 import { SandboxStore } from './sandbox-store';
 import { setStock } from './sandbox-stock';

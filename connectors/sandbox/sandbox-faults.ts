@@ -8,7 +8,7 @@
 import { Op, literal } from 'sequelize';
 import type { Models } from '../../server/db/models';
 import { ConnectorError } from '../connector-error';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 import type { CrmOperation, ErpOperation, PaymentOperation } from '../spi';
 
 export type SandboxOperation = CrmOperation | ErpOperation | PaymentOperation | 'healthCheck';

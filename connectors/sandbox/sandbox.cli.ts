@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { loadConfig } from '../../config';
 import { openDatabase } from '../../server/db/database';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 import { clearSandboxFaults, injectSandboxFault, setSandboxStock } from './sandbox-admin';
 
 const USAGE = `usage:

@@ -10,7 +10,7 @@ import { loadConfig } from '../../config';
 import { openDatabase } from '../db/database';
 import { ensureDatabase } from '../db/ensure-database';
 import { migrateUp } from '../db/migrate';
-import { configureLogger } from '../logging/logger';
+import { configureLogger } from '../../logging/logger';
 import { AppError } from '../errors/app-error';
 import type { ApiKey } from '../db/models';
 import { createApiKeysService, type ApiKeysService, type CreatedKey } from './keys/api-keys.service';

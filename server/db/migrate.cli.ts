@@ -3,7 +3,7 @@
  * Run by scripts/bootstrap.mjs; safe to repeat.
  */
 import { loadConfig } from '../../config';
-import { configureLogger } from '../logging/logger';
+import { configureLogger } from '../../logging/logger';
 import { ensureDatabase } from './ensure-database';
 import { createMigrator } from './migrate';
 import { createSequelize } from './sequelize';

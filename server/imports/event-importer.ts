@@ -16,7 +16,7 @@ import { eventIdOf, type InputPreparation } from '../intake/event-mapping';
 import type { ConfiguredPath, EventSource } from '../intake/event-source';
 import type { InboxRepository } from '../intake/inbox-repository';
 import type { IntakeProducer } from '../intake/intake-queue';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import { rejectionOf, storeBatch, type BatchDeps, type PendingRow } from './import-batch';
 import { ImportFailure } from './import-failure';
 import type { ImportLimits } from './import-limits';

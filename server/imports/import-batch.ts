@@ -7,7 +7,7 @@
  * rejected row writes nothing.
  */
 import { AppError } from '../errors/app-error';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import { mapEvent, type InputPreparation } from '../intake/event-mapping';
 import type { EventSource } from '../intake/event-source';
 import type { InboxRepository, NewInboxEvent } from '../intake/inbox-repository';

@@ -6,7 +6,7 @@
  */
 import { ConnectionError } from 'sequelize';
 import { AppError } from '../errors/app-error';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import type { BacklogCheck } from './backlog-check';
 import type { EventSource } from './event-source';
 import { eventIdOf, mapEvent, type InputPreparation } from './event-mapping';

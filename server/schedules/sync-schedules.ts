@@ -18,7 +18,7 @@ import {
   type ScheduleDescription,
 } from '@temporalio/client';
 import { withinDeadline } from '../temporal/temporal-errors';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import type { ResolvedSchedule } from './resolve-spec';
 import { rejectedSpecField } from './schedule-errors';
 import { managedByOf, specHashOf, specMemoOf } from './schedule-memo';

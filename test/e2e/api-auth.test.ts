@@ -9,8 +9,8 @@ import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { currentLogContext } from '../../server/logging/log-context';
-import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { currentLogContext } from '../../logging/log-context';
+import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 

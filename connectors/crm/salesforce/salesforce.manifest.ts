@@ -6,7 +6,7 @@
  * Responses), SOQL and SOSL Reference (quoted string escapes, date formats) and the OAuth 2.0
  * client-credentials and JWT bearer flows.
  */
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 
 export const DEFAULT_API_VERSION = 'v60.0';
 

@@ -1,7 +1,7 @@
 import type { Models } from '../../../server/db/models';
-import { getLogger } from '../../../server/logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { EmailConnector, EmailMessage, EmailOperation, WriteOptions } from '../../spi';
 import { requireIdempotencyKey, validateEmailMessage } from '../email-message';
 import { claimOutboxEntry, markOutboxSent, messageIdFor, senderDomain } from '../email-outbox';

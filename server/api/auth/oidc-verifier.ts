@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { OidcConfig } from '../../../config';
-import { getLogger } from '../../logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { AppError } from '../../errors/app-error';
 import { isScope, type OidcPrincipal, type Scope } from '../../auth/scopes';
 

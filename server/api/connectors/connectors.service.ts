@@ -5,7 +5,7 @@ import type {
   InstanceSource,
   VendorRegistration,
 } from '../../../connectors/registry';
-import { DatabaseInstances, settingsOf } from '../../../connectors/registry/database-instances';
+import { DatabaseInstances, settingsOf } from '../../connectors/database-instances';
 import {
   checkCredentials,
   checkSettings,

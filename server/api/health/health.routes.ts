@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Sequelize } from 'sequelize';
-import { getLogger } from '../../logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { AppError } from '../../errors/app-error';
 import { sendProblem } from '../middleware/error-handler';
 

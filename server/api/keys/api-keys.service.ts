@@ -1,7 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { ApiKey } from '../../db/models';
-import { getLogger } from '../../logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { AppError } from '../../errors/app-error';
 import { decodePageToken, encodePageToken } from '../../temporal/page-token';
 import { generateKey, hashSecret, parseKey, secretMatches } from './api-key-format';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { getLogger } from '../../logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { AppError } from '../../errors/app-error';
 import { sendProblem } from './error-handler';
 

@@ -8,7 +8,7 @@ import type { ProcessDefinition } from '../../../workflows/catalog';
 import type { DeploymentFacts } from '../../../workflows/process-definition';
 import type { Progress } from '../../../workflows/shared/progress';
 import { executionInfoFromRaw } from '../../temporal/sdk-internals';
-import { getLogger } from '../../logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { AppError } from '../../errors/app-error';
 import { fieldErrorsOf } from '../../errors/field-errors';
 import { failureOf, toRunSummary, type RunStatus, type RunSummary, type RunView } from '../../runs/run-views';

@@ -11,17 +11,22 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LOCAL_SMTP_URL, type Config } from '../../config';
-import { configureEgress } from '../egress/egress-policy';
-import type { Models } from '../../server/db/models';
-import { getLogger } from '../../server/logging/logger';
-import { createDefaultRegistry, type ConnectorRegistry } from '../registry';
-import { SANDBOX_INSTANCE_NAMES } from './built-in-vendors';
-import { createVault, type CredentialVault } from '../vault';
-import { ConnectorsFileError, readConnectorsFile, type ConnectorsFile, type EnvSource } from './connectors-file';
+import { configureEgress } from '../../connectors/egress/egress-policy';
+import type { Models } from '../db/models';
+import { getLogger } from '../../logging/logger';
+import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
+import { SANDBOX_INSTANCE_NAMES } from '../../connectors/registry/built-in-vendors';
+import { createVault, type CredentialVault } from '../../connectors/vault';
+import {
+  ConnectorsFileError,
+  readConnectorsFile,
+  type ConnectorsFile,
+  type EnvSource,
+} from '../../connectors/registry/connectors-file';
 import { DatabaseInstances, DEFAULT_REFRESH_INTERVAL_MS } from './database-instances';
-import { checkCredentials, checkSettings, issuePath } from './instance-validation';
-import { loadPlugin } from './plugins';
-import type { StepConnectors } from './step-defaults';
+import { checkCredentials, checkSettings, issuePath } from '../../connectors/registry/instance-validation';
+import { loadPlugin } from '../../connectors/registry/plugins';
+import type { StepConnectors } from '../../connectors/registry/step-defaults';
 
 /** config/connectors.yaml of this checkout; optional. */
 export const DEFAULT_CONNECTORS_FILE = resolve(__dirname, '../../config/connectors.yaml');
