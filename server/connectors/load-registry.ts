@@ -27,6 +27,7 @@ import { DatabaseInstances, DEFAULT_REFRESH_INTERVAL_MS } from './database-insta
 import { checkCredentials, checkSettings, issuePath } from '../../connectors/registry/instance-validation';
 import { loadPlugin } from '../../connectors/registry/plugins';
 import type { StepConnectors } from '../../connectors/registry/step-defaults';
+import { registryDeps } from './registry-deps';
 
 /** config/connectors.yaml of this checkout; optional. */
 export const DEFAULT_CONNECTORS_FILE = resolve(__dirname, '../../config/connectors.yaml');
@@ -128,7 +129,7 @@ export async function loadConnectors(options: LoadConnectorsOptions): Promise<Lo
   const { config, models, env } = options;
   const explicit = options.file ?? config.connectorsFile;
   const path = resolve(explicit ?? DEFAULT_CONNECTORS_FILE);
-  const registry = createDefaultRegistry({ config, models });
+  const registry = createDefaultRegistry(registryDeps(config, models));
   const vault = createVault(config);
   const database = new DatabaseInstances(models.ConnectorInstance, registry, vault);
   try {

@@ -1,5 +1,5 @@
 /**
- * Salesforce provider facts, as data (STYLE habit 7): auth modes, base URL, paging, rate-limit
+ * Salesforce provider facts, as data: auth modes, base URL, paging, rate-limit
  * headers, the error codes the connector distinguishes, and the REST paths it calls. Sources:
  * developer.salesforce.com — REST API Developer Guide (sObject Rows by External ID, Query and
  * Query More Results, Composite, Query Options and Limit Info headers, Status Codes and Error

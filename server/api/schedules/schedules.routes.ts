@@ -1,5 +1,5 @@
 /**
- * /v1/schedules: Temporal Schedules that start catalog processes (DESIGN §3). Reads need
+ * /v1/schedules: Temporal Schedules that start catalog processes. Reads need
  * `runs:read` for the schedule's process, everything else `schedules:write`; every mutation is
  * audited with the schedule id. What makes a schedule start runs — create, replace, unpause,
  * trigger, backfill — needs the right to start its process too (`runs:write:<type>`), so
