@@ -40,7 +40,8 @@ const TOKEN_ERRORS = [
 
 /**
  * `scope: "runs:read admin"` or `scp: ["runs:read", "runs:write:orderToCash"]`; what is not a scope of
- * Junction's grammar (scopes.ts) is dropped. A process scope naming a type this deployment lacks grants nothing.
+ * Junction's grammar (server/auth/scopes.ts) is dropped. A process scope naming a type this
+ * deployment lacks grants nothing.
  */
 export function scopesFromClaim(payload: JWTPayload, claim: string): Scope[] {
   const value = payload[claim];
