@@ -22,6 +22,15 @@ const serverApi = {
     'Only server/api, server/roles and server/admin build on the HTTP API; shared code lives in server/errors, server/temporal, …',
 };
 
+/**
+ * Connectors are a library the server builds on, never the reverse: what they need from the
+ * process (the email outbox, the sandbox's tables) comes in through the registry's deps.
+ */
+const serverLayer = {
+  regex: '(^|/)server(/|$)',
+  message: 'Connectors must not import the server; inject what they need through the registry deps (RegistryDeps).',
+};
+
 /** Workflow code runs in Temporal's deterministic sandbox: no Node modules, no I/O layers. */
 const workflowSandbox = [
   { regex: '^node:', message: 'Workflow code runs in the deterministic sandbox: no Node modules.' },
@@ -31,7 +40,7 @@ const workflowSandbox = [
   },
   { regex: '(^|/)server(/|$)', message: 'Workflow code must not import the server.' },
   {
-    regex: '(^|/)connectors/(?!spi$|errors$|connector-error$|error-codes$)',
+    regex: '(^|/)connectors/(?!spi$|connector-error$|connector-error-codes$)',
     message: 'Workflow code may import only the pure connector SPI and its error codes.',
   },
   {
@@ -102,6 +111,14 @@ export default tseslint.config(
         'error',
         { patterns: [sdkInternals, { ...serverApi, allowTypeImports: true }] },
       ],
+    },
+  },
+  {
+    files: ['connectors/**'],
+    // These two CLIs are being merged into the one program under cli/ and will leave connectors/.
+    ignores: ['connectors/sandbox/sandbox.cli.ts', 'connectors/vault.cli.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [sdkInternals, serverApi, serverLayer] }],
     },
   },
   {

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { ConnectorErrorCode } from '../connectors/errors';
+import { ConnectorErrorCode } from '../connectors/connector-error-codes';
 import type {
   ConnectorResolver,
   Customer,

@@ -8,7 +8,7 @@
  * history of every run of the chain (events and bytes), which must stay bounded by pagesPerRun.
  */
 import { parseArgs } from 'node:util';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJSON } from '../server/temporal/sdk-internals';
 import pLimit from 'p-limit';
 import { customerIdempotencyKey, toCustomerInput } from '../activities/customer-sync/contact-page-sync';
 import type { ConnectorRegistry } from '../connectors/registry';

@@ -20,7 +20,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { configureLogger } from '../server/logging/logger';
+import { configureLogger } from '../logging/logger';
 import { installTemporalRuntime } from '../server/temporal/runtime';
 import { uniqueId } from '../test/support/order-fixtures';
 import { stopDevServer } from '../test/support/temporal-test-servers';

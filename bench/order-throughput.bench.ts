@@ -16,7 +16,7 @@ import { createDefaultRegistry } from '../connectors/registry';
 import { createApp } from '../server/api/app';
 import { createApiKeysService } from '../server/api/keys/api-keys.service';
 import { startApiServer } from '../server/api/server';
-import { configureLogger } from '../server/logging/logger';
+import { configureLogger } from '../logging/logger';
 import { installTemporalRuntime } from '../server/temporal/runtime';
 import { bundleWorkflows, bundlerLogger, createJunctionWorker } from '../server/worker/worker';
 import { newOrderInput, uniqueId } from '../test/support/order-fixtures';
@@ -25,6 +25,7 @@ import { getDevServer, stopDevServer } from '../test/support/temporal-test-serve
 import { createTestDatabase } from '../test/support/test-database';
 import { baselineActivities } from './baseline/baseline.activities';
 import { runConcurrently, summarize, type RunStats } from './latency-stats';
+import { registryDeps } from '../server/connectors/registry-deps';
 
 const ORDER_TO_CASH_ACTIVITIES = 8;
 const ROUNDS = 2;
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     false,
   );
   const baselineQueue = uniqueId('bench-baseline');
-  const registry = createDefaultRegistry({ config, models: db.models });
+  const registry = createDefaultRegistry(registryDeps(config, db.models));
   const junctionWorker = await createJunctionWorker(
     {
       address: server.address,

@@ -2,7 +2,7 @@
  * The API's response shapes, taken from the server's own declarations (types only: nothing of
  * the server is loaded at run time), so the CLI and the API cannot drift apart unnoticed.
  */
-export type { RunFailure, RunSummary, RunView } from '../server/api/runs/run-views';
+export type { RunFailure, RunSummary, RunView } from '../server/runs/run-views';
 export type { RunsPage } from '../server/api/runs/runs.service';
 export type { CatalogEntry, CatalogMessage } from '../server/api/workflows/workflows.routes';
 export type { ConnectorView } from '../server/api/connectors/connector-views';

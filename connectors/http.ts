@@ -11,10 +11,10 @@
  * baseURL, so a vendor's answer cannot send a call, and its credentials, anywhere else.
  */
 import axios, { type AxiosRequestConfig, type Method } from 'axios';
-import { getLogger } from '../server/logging/logger';
+import { getLogger } from '../logging/logger';
 import { ConnectorError } from './connector-error';
 import { createGuardedAgents } from './egress/guarded-agents';
-import { ConnectorErrorCode } from './errors';
+import { ConnectorErrorCode } from './connector-error-codes';
 import type { AuthInjector } from './http/auth/auth-injector';
 import { createCircuitBreaker, type CircuitBreakerOptions } from './http/circuit-breaker';
 import { classifyHttpError, requestPath } from './http/classify-http-error';

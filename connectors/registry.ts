@@ -5,12 +5,12 @@
  *
  * Definitions come in three layers; for each name the first that defines it wins:
  * `database` (the API, connector_instances) > `config` (connectors.yaml) > `default` (below).
- * connectors/registry/load-registry.ts fills them at start-up.
+ * server/connectors/load-registry.ts fills them at start-up.
  */
 import { ZodError } from 'zod';
-import { getLogger } from '../server/logging/logger';
+import { getLogger } from '../logging/logger';
 import { ConnectorError } from './connector-error';
-import { ConnectorErrorCode } from './errors';
+import { ConnectorErrorCode } from './connector-error-codes';
 import { builtInVendors, defaultInstances, SANDBOX_INSTANCE_NAMES } from './registry/built-in-vendors';
 import { connectorKit } from './registry/connector-kit';
 import { egressAllowList } from './egress/egress-policy';

@@ -1,8 +1,8 @@
 /**
- * The connector service-provider interface (DESIGN §3). Types only, plus re-exported error
+ * The connector service-provider interface (docs/connectors.md). Types only, plus re-exported error
  * codes: workflow code may import this file.
  */
-export { ConnectorErrorCode } from './errors';
+export { ConnectorErrorCode } from './connector-error-codes';
 export type { ConnectorErrorDetails } from './connector-error';
 
 export type ConnectorKind = 'crm' | 'erp' | 'email' | 'payment';

@@ -7,7 +7,7 @@
  * of the JSON credentials. The instance name is authenticated as additional data, so a record
  * copied onto another row fails to open. The key id (a hash of the derived data key) is stored
  * beside the record: it names the key to open it with and shows which records a rotation must
- * still move (connectors/vault/vault-rotation.ts).
+ * still move (server/connectors/vault-rotation.ts).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Config } from '../config';

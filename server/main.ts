@@ -4,12 +4,12 @@
  */
 import { ConfigError, loadConfig } from '../config';
 import { ConnectorsFileError } from '../connectors/registry/connectors-file';
-import { loadConnectors } from '../connectors/registry/load-registry';
+import { loadConnectors } from './connectors/load-registry';
 import { PluginLoadError } from '../connectors/registry/plugins';
 import { openDatabase } from './db/database';
 import { migrateUp } from './db/migrate';
-import { withLogContext } from './logging/log-context';
-import { configureLogger, getLogger } from './logging/logger';
+import { withLogContext } from '../logging/log-context';
+import { configureLogger, getLogger } from '../logging/logger';
 import { installProcessFailureHandlers } from './process-failure-handlers';
 import { startApiRole } from './roles/api.role';
 import { startIntakeRole } from './roles/intake.role';

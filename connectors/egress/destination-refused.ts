@@ -6,7 +6,7 @@
  * change the answer).
  */
 import { ConnectorError } from '../connector-error';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 
 /** Node-style error code, so code-based classifiers (axios, nodemailer) keep it apart from network errors. */
 export const DESTINATION_REFUSED_CODE = 'EDESTINATIONREFUSED';

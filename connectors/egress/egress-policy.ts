@@ -12,7 +12,7 @@
  *   their own `127.0.0.1:<port>` while they listen.
  * The API can change neither.
  */
-import { getLogger } from '../../server/logging/logger';
+import { getLogger } from '../../logging/logger';
 import { addressRange, PUBLIC_UNICAST } from './address-class';
 import { AllowList, effectivePort, normalHost, parseAllowEntry, type AllowEntry } from './allow-list';
 import { DestinationRefusedError, hostPort } from './destination-refused';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ConnectorError } from '../connector-error';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 import type { EmailMessage } from '../spi';
 
 const emailMessageSchema = z.object({

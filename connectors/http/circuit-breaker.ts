@@ -7,9 +7,9 @@
  */
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
-import { getLogger } from '../../server/logging/logger';
+import { getLogger } from '../../logging/logger';
 import { ConnectorError } from '../connector-error';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 
 export interface CircuitBreakerOptions {
   /** Failure percentage within the rolling window above which the circuit opens. Default 50. */

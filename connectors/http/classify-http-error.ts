@@ -1,7 +1,7 @@
 import { isAxiosError } from 'axios';
 import { ConnectorError } from '../connector-error';
 import { destinationRefused, findDestinationRefusal } from '../egress/destination-refused';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 import { retryAfterFromHeaders } from './retry-after';
 import { extractVendorMessage } from './vendor-message';
 
@@ -80,7 +80,7 @@ export function requestPath(url: string | undefined, baseURL: string | undefined
 
 /**
  * Turns any failure of an HTTP call into the ConnectorError the activities understand
- * (DESIGN §3): network, timeout, 408, 429 and 5xx retry; validation and auth do not.
+ * (docs/connectors.md): network, timeout, 408, 429 and 5xx retry; validation and auth do not.
  * The axios error is deliberately not attached as `cause`: it carries the request config,
  * headers and credentials included, and causes end up in logs and workflow histories.
  */

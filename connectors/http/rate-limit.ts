@@ -6,9 +6,9 @@
  */
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { getLogger } from '../../server/logging/logger';
+import { getLogger } from '../../logging/logger';
 import { ConnectorError } from '../connector-error';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 
 export interface RateLimitOptions {
   /** Requests allowed per window, summed over every process sharing the Redis key. */

@@ -43,19 +43,19 @@ const SANDBOX_VENDORS: readonly VendorRegistration[] = [
     kind: 'crm',
     vendor: 'sandbox',
     settingsSchema: sandboxSettingsSchema,
-    create: ({ name, settings }, { models }) => new SandboxCrmConnector(name, models, settings),
+    create: ({ name, settings }, { sandbox }) => new SandboxCrmConnector(name, sandbox, settings),
   },
   {
     kind: 'erp',
     vendor: 'sandbox',
     settingsSchema: sandboxSettingsSchema,
-    create: ({ name, settings }, { models }) => new SandboxErpConnector(name, models, settings),
+    create: ({ name, settings }, { sandbox }) => new SandboxErpConnector(name, sandbox, settings),
   },
   {
     kind: 'payment',
     vendor: 'sandbox',
     settingsSchema: sandboxSettingsSchema,
-    create: ({ name, settings }, { models }) => new SandboxPaymentConnector(name, models, settings),
+    create: ({ name, settings }, { sandbox }) => new SandboxPaymentConnector(name, sandbox, settings),
   },
 ];
 
@@ -67,8 +67,8 @@ const VENDORS: readonly VendorRegistration[] = [
     settingsSchema: smtpSettingsSchema,
     credentialsSchema: smtpCredentialsSchema,
     settingsProblems: smtpSettingsProblems,
-    create: ({ name, settings, credentials }, { models }) =>
-      new SmtpEmailConnector(name, smtpSettingsWithCredentials(settings, credentials), models),
+    create: ({ name, settings, credentials }, { outbox }) =>
+      new SmtpEmailConnector(name, smtpSettingsWithCredentials(settings, credentials), outbox),
   },
   sendgridVendor,
   stripeVendor,

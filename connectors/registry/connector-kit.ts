@@ -5,7 +5,7 @@
  * activities recognise it with instanceof.
  */
 import { ConnectorError, isConnectorError } from '../connector-error';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 import { apiKeyHeader, basicAuth, bearerToken, classifyHttpError, createHttpClient } from '../http';
 
 export const connectorKit = Object.freeze({

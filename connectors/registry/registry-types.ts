@@ -1,13 +1,18 @@
 import type { z } from 'zod';
 import type { Config } from '../../config';
-import type { Models } from '../../server/db/models';
+import type { OutboxStore } from '../email/email-outbox';
+import type { SandboxModels } from '../sandbox/sandbox.models';
 import type { ConnectorByKind, ConnectorKind } from '../spi';
 import type { Credentials } from '../vault';
 import type { ConnectorKit } from './connector-kit';
 
+/** What the process gives the registry, for its vendor factories (server/connectors/registry-deps.ts builds it). */
 export interface RegistryDeps {
   config: Config;
-  models: Models;
+  /** Where the email connectors record each idempotency key's message (exactly-once email). */
+  outbox: OutboxStore;
+  /** The tables the sandbox vendors keep their records and injected faults in. */
+  sandbox: SandboxModels;
 }
 
 /** What a vendor factory receives beside its instance: the process's deps and the connector kit. */

@@ -4,8 +4,8 @@
  */
 import { Op } from 'sequelize';
 import { z } from 'zod';
-import type { Models } from '../../server/db/models';
-import type { ConnectorErrorCode } from '../errors';
+import type { SandboxModels } from './sandbox.models';
+import type { ConnectorErrorCode } from '../connector-error-codes';
 import { AFTER_SUFFIX, isConnectorErrorCode, SANDBOX_OPERATIONS } from './sandbox-faults';
 import { SandboxStore } from './sandbox-store';
 import { setStock } from './sandbox-stock';
@@ -41,13 +41,13 @@ const faultSpec = z.object({
   times: z.number().int().positive().nullable().default(1),
 });
 
-export async function injectSandboxFault(models: Models, spec: SandboxFaultSpec): Promise<void> {
+export async function injectSandboxFault(models: SandboxModels, spec: SandboxFaultSpec): Promise<void> {
   const { instance, operation, code, times } = faultSpec.parse(spec);
   await models.SandboxFault.create({ instance, operation, code, remaining: times });
 }
 
 /** Removes the faults of one instance, or of every instance. */
-export async function clearSandboxFaults(models: Models, instance?: string): Promise<void> {
+export async function clearSandboxFaults(models: SandboxModels, instance?: string): Promise<void> {
   await models.SandboxFault.destroy({ where: instance === undefined ? { id: { [Op.gt]: 0 } } : { instance } });
 }
 
@@ -61,7 +61,7 @@ export interface SandboxFaultView {
 }
 
 /** The injected faults still in force, of one instance or of every instance, oldest first. */
-export async function listSandboxFaults(models: Models, instance?: string): Promise<SandboxFaultView[]> {
+export async function listSandboxFaults(models: SandboxModels, instance?: string): Promise<SandboxFaultView[]> {
   const rows = await models.SandboxFault.findAll({
     where: instance === undefined ? {} : { instance },
     order: [['id', 'ASC']],
@@ -69,12 +69,12 @@ export async function listSandboxFaults(models: Models, instance?: string): Prom
   return rows.map(({ id, instance, operation, code, remaining }) => ({ id, instance, operation, code, remaining }));
 }
 
-export async function setSandboxStock(models: Models, instance: string, sku: string, available: number): Promise<void> {
+export async function setSandboxStock(models: SandboxModels, instance: string, sku: string, available: number): Promise<void> {
   const level = z.number().int().min(0).parse(available);
   await setStock(new SandboxStore(models, instance), z.string().min(1).parse(sku), level);
 }
 
 /** Records of one collection (`salesOrders`, `payments`, `contacts` …) of one instance. */
-export function countSandboxRecords(models: Models, instance: string, collection: string): Promise<number> {
+export function countSandboxRecords(models: SandboxModels, instance: string, collection: string): Promise<number> {
   return new SandboxStore(models, instance).count(collection);
 }

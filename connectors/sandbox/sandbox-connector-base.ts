@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { z } from 'zod';
-import type { Models } from '../../server/db/models';
+import type { SandboxModels } from './sandbox.models';
 import type { ConnectorKind, WriteOptions } from '../spi';
 import { withSandboxFaults, type SandboxOperation } from './sandbox-faults';
 import { idempotencyKeyInput, pageSizeInput, parseInput } from '../inputs';
@@ -22,7 +22,7 @@ export abstract class SandboxConnectorBase<K extends ConnectorKind> {
 
   constructor(
     readonly name: string,
-    protected readonly models: Models,
+    protected readonly models: SandboxModels,
     settings: unknown = {},
   ) {
     this.store = new SandboxStore(models, name);

@@ -1,5 +1,5 @@
 import { ConnectorError } from '../connector-error';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 
 /** The refusals a real vendor would answer with 4xx; the sandbox raises them the same way. */
 export { invalidRequest } from '../connector-error';

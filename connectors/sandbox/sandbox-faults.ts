@@ -6,9 +6,9 @@
  * what idempotency keys exist for.
  */
 import { Op, literal } from 'sequelize';
-import type { Models } from '../../server/db/models';
+import type { SandboxModels } from './sandbox.models';
 import { ConnectorError } from '../connector-error';
-import { ConnectorErrorCode } from '../errors';
+import { ConnectorErrorCode } from '../connector-error-codes';
 import type { CrmOperation, ErpOperation, PaymentOperation } from '../spi';
 
 export type SandboxOperation = CrmOperation | ErpOperation | PaymentOperation | 'healthCheck';
@@ -71,7 +71,7 @@ export function faultError(instance: string, operation: string, code: ConnectorE
 }
 
 /** Throws the oldest active fault for (instance, operation), consuming one unit; returns when none applies. */
-export async function consumeSandboxFault(models: Models, instance: string, operation: string): Promise<void> {
+export async function consumeSandboxFault(models: SandboxModels, instance: string, operation: string): Promise<void> {
   const faults = await models.SandboxFault.findAll({ where: { instance, operation }, order: [['id', 'ASC']] });
   for (const fault of faults) {
     // Rows written by hand with a typo still fail the call, as the most ordinary vendor failure.
@@ -91,7 +91,7 @@ export async function consumeSandboxFault(models: Models, instance: string, oper
 
 /** Runs one sandbox operation between its "before" and "after" fault checks. */
 export async function withSandboxFaults<T>(
-  models: Models,
+  models: SandboxModels,
   instance: string,
   operation: SandboxOperation,
   call: () => Promise<T>,

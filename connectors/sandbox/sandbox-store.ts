@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Op, Transaction, UniqueConstraintError, type Sequelize, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
-import type { Models, SandboxRecord } from '../../server/db/models';
+import type { SandboxModels, SandboxRecord } from './sandbox.models';
 import type { SandboxCursor } from './sandbox-cursor';
 import type { SandboxCollection } from './sandbox-collections';
 
@@ -56,7 +56,7 @@ function isRaceLoss(error: unknown): boolean {
 
 export class SandboxStore {
   constructor(
-    private readonly models: Models,
+    private readonly models: SandboxModels,
     readonly instance: string,
   ) {}
 

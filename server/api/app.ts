@@ -31,7 +31,7 @@ import { responseCheck, type ResponseCheckMode } from './openapi/response-check'
 import { createSchedulesService } from '../schedules/schedules.service';
 import { schedulesRouter } from './schedules/schedules.routes';
 import { createApiMetrics } from '../metrics/api-metrics';
-import { metricsRouter } from '../metrics/metrics.routes';
+import { metricsRouter } from './metrics/metrics.routes';
 import { createBearerAuthenticator } from './auth/bearer-authenticator';
 import { createOidcVerifier } from './auth/oidc-verifier';
 import { auditRouter } from './audit/audit.routes';
@@ -49,6 +49,7 @@ import { importsRouter, importUploadRouter } from './imports/imports.routes';
 import type { ImportLimits } from '../imports/import-limits';
 import { codecRouter } from './codec/codec.routes';
 import { payloadCodecOf } from '../temporal/payload-codec';
+import { registryDeps } from '../connectors/registry-deps';
 
 export interface AppDeps {
   config: Config;
@@ -95,7 +96,7 @@ export function createApp(deps: AppDeps): Express {
   if (!sequelize) throw new Error('createApp: the models are not bound to a database (call initModels first)');
 
   const keys = createApiKeysService({ apiKeys: models.ApiKey, defaultLifetimeDays: config.api.keyDefaultLifetimeDays });
-  const registry = deps.connectors ?? createDefaultRegistry({ config, models });
+  const registry = deps.connectors ?? createDefaultRegistry(registryDeps(config, models));
   const runs = createRunsService({
     client: temporal,
     catalog,

@@ -2,7 +2,7 @@
  * What middleware leaves on `res.locals` for later middleware. Typed here once so handlers do not
  * cast; services never see it.
  */
-import type { Principal } from './keys/scopes';
+import type { Principal } from '../auth/scopes';
 
 export interface AuditMark {
   action: string;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { AppError } from './errors';
-import { fieldErrorsOf } from './field-errors';
+import { AppError } from '../errors/app-error';
+import { fieldErrorsOf } from '../errors/field-errors';
 
 /** Parses a request part with its schema or throws a 400 naming each offending field. */
 export function validate<Schema extends z.ZodType>(

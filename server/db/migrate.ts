@@ -1,6 +1,6 @@
 import type { QueryInterface, Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import * as coreTables from './migrations/001-core-tables';
 import * as sandboxTables from './migrations/002-sandbox-tables';
 import * as syncCursors from './migrations/003-sync-cursors';

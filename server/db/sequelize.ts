@@ -1,5 +1,5 @@
 import { Sequelize } from 'sequelize';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 
 /** One Sequelize instance per process; SQL is logged at debug level only, never with bound values. */
 export function createSequelize(databaseUrl: string): Sequelize {

@@ -5,7 +5,7 @@
  * cell); without one a cell is a string. Types are declared, never guessed: an id such as
  * `00123` must stay a string. An empty cell leaves its field out, so optional fields can be blank.
  */
-import type { FieldError } from '../api/errors';
+import type { FieldError } from '../errors/app-error';
 import { formatEventPath, parseEventPath, type PathSegment } from '../intake/event-path';
 
 export const COLUMN_TYPES = ['string', 'number', 'boolean', 'json'] as const;

@@ -9,14 +9,14 @@
  * stops with backlog-full (429), saying how far it got. It never drops rows silently.
  */
 import { ConnectionError } from 'sequelize';
-import { AppError } from '../api/errors';
+import { AppError } from '../errors/app-error';
 import type { ImportFormat } from '../db/models/event-import.model';
 import type { BacklogCheck } from '../intake/backlog-check';
 import { eventIdOf, type InputPreparation } from '../intake/event-mapping';
 import type { ConfiguredPath, EventSource } from '../intake/event-source';
 import type { InboxRepository } from '../intake/inbox-repository';
 import type { IntakeProducer } from '../intake/intake-queue';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import { rejectionOf, storeBatch, type BatchDeps, type PendingRow } from './import-batch';
 import { ImportFailure } from './import-failure';
 import type { ImportLimits } from './import-limits';

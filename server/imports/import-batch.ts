@@ -6,8 +6,8 @@
  * validated, then stored with what the process receives as its event (imported-event.ts). A
  * rejected row writes nothing.
  */
-import { AppError } from '../api/errors';
-import { getLogger } from '../logging/logger';
+import { AppError } from '../errors/app-error';
+import { getLogger } from '../../logging/logger';
 import { mapEvent, type InputPreparation } from '../intake/event-mapping';
 import type { EventSource } from '../intake/event-source';
 import type { InboxRepository, NewInboxEvent } from '../intake/inbox-repository';

@@ -7,7 +7,7 @@
 import { fn, col, Op, type WhereOptions } from 'sequelize';
 import type { Models } from '../db/models';
 import type { EventImport, ImportFormat, ImportStatus } from '../db/models/event-import.model';
-import type { FieldError } from '../api/errors';
+import type { FieldError } from '../errors/app-error';
 import type { ImportFailureCode } from './import-failure';
 import type { RejectionCode } from './import-rows';
 

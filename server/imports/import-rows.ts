@@ -7,7 +7,7 @@
  */
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse, type Info, type Options } from 'csv-parse';
-import type { FieldError } from '../api/errors';
+import type { FieldError } from '../errors/app-error';
 import { eventOfCsvRow, InvalidCsvHeaderError, parseCsvHeader, type CsvColumn } from './csv-columns';
 import { ImportFailure } from './import-failure';
 

@@ -1,5 +1,5 @@
 /** Reading imports for /v1/imports: their progress, report, rejected lines and how their rows are delivered. */
-import { AppError, type FieldError } from '../api/errors';
+import { AppError, type FieldError } from '../errors/app-error';
 import type { ImportFailureCode } from './import-failure';
 import type {
   ImportDelivery,

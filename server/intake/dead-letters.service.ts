@@ -4,7 +4,7 @@
  * fresh attempt budget and a job, and the consumer delivers it like a new event (the workflow id
  * still dedups starts, so a replay never starts a second run).
  */
-import { AppError } from '../api/errors';
+import { AppError } from '../errors/app-error';
 import type { DeadLetterFilter, InboxRecord, InboxRepository } from './inbox-repository';
 import type { IntakeProducer } from './intake-queue';
 

@@ -7,7 +7,7 @@
  * the file is refused at start-up.
  */
 import type { MessageDefinition } from '../../workflows/process-definition';
-import { AppError } from '../api/errors';
+import { AppError } from '../errors/app-error';
 import { formatEventPath, parseEventPath, valueAt } from './event-path';
 import type { ConfiguredPath } from './event-source';
 

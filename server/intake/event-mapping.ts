@@ -6,12 +6,12 @@
 import type { z } from 'zod';
 import { withDefaultConnectors, type StepConnectors } from '../../connectors/registry/step-defaults';
 import type { DeploymentFacts } from '../../workflows/process-definition';
-import { AppError, type FieldError } from '../api/errors';
-import { fieldErrorsOf } from '../api/field-errors';
+import { AppError, type FieldError } from '../errors/app-error';
+import { fieldErrorsOf } from '../errors/field-errors';
 import { storeSearchAttributes, type DeliveryCommand } from './delivery-command';
 import { withEventActor } from './event-actor';
 import { valueAt } from './event-path';
-import { infrastructureChosen } from '../api/runs/infrastructure-fields';
+import { infrastructureChosen } from '../runs/infrastructure-fields';
 import type { ConfiguredPath, EventSource } from './event-source';
 
 /** What the deployment fills into a process input, as POST /v1/runs does (runs.service.ts). */

@@ -5,8 +5,8 @@
  * → backlog (429) → inbox row (durable) → job → 202. Nothing is written for a refused event.
  */
 import { ConnectionError } from 'sequelize';
-import { AppError } from '../api/errors';
-import { getLogger } from '../logging/logger';
+import { AppError } from '../errors/app-error';
+import { getLogger } from '../../logging/logger';
 import type { BacklogCheck } from './backlog-check';
 import type { EventSource } from './event-source';
 import { eventIdOf, mapEvent, type InputPreparation } from './event-mapping';

@@ -4,7 +4,7 @@
  * could not be written). Every intake process runs one; running several is harmless, because a
  * row's job id is fixed and adding a live job again does nothing.
  */
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import type { InboxRepository } from './inbox-repository';
 import type { IntakeProducer, LostJobState } from './intake-queue';
 

@@ -9,8 +9,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { Worker, type Job } from 'bullmq';
-import { getLogger } from '../logging/logger';
-import { deliverCommand, PermanentDeliveryError } from './deliver-command';
+import { getLogger } from '../../logging/logger';
+import { deliverCommand, PermanentDeliveryError } from './temporal-delivery';
 import { parseDeliveryCommand } from './delivery-command';
 import type { InboxRecord, InboxRepository } from './inbox-repository';
 import { intakeConsumerMetrics } from './intake-metrics';

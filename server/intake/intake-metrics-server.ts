@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { Registry } from 'prom-client';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import { processMetricsRegistry } from '../metrics/process-metrics';
 import { registerIntakeStateGauges, type IntakeState } from './intake-metrics';
 

@@ -14,7 +14,7 @@
  * - junction_intake_delivery_latency_seconds{source}: from acceptance to Temporal's acknowledgement.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import { processMetricsRegistry } from '../metrics/process-metrics';
 import type { InboxRepository } from './inbox-repository';
 import type { IntakeProducer } from './intake-queue';

@@ -6,7 +6,7 @@
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import IORedis, { type RedisOptions } from 'ioredis';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 
 export const INTAKE_QUEUE_NAME = 'junction-intake';
 /** The custom backoff the consumer registers (settings.backoffStrategy); its delay comes from the inbox row's attempt count. */

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config';
-import type { LoadedConnectors } from '../../connectors/registry/load-registry';
+import type { LoadedConnectors } from '../connectors/load-registry';
 import { createApp } from '../api/app';
 import { closeRateLimitRedis, openRateLimitRedis } from '../api/middleware/rate-limit-store';
 import { startApiServer } from '../api/server';
 import type { Models } from '../db/models';
 import { openEventIntake } from '../intake/event-intake';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import { syncSchedulesFromConfig } from '../schedules/sync-from-config';
 import type { RunningRole } from './role';
 

@@ -5,7 +5,7 @@ import { createInboxRepository } from '../intake/inbox-repository';
 import { startIntakeConsumer } from '../intake/intake-consumer';
 import { startIntakeMetricsServer, type IntakeMetricsServer } from '../intake/intake-metrics-server';
 import { createIntakeProducer } from '../intake/intake-queue';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import { connectTemporalClient } from '../temporal/connection';
 import type { RunningRole } from './role';
 

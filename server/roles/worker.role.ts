@@ -3,7 +3,7 @@ import type { Config } from '../../config';
 import type { ConnectorResolver } from '../../connectors/spi';
 import { loadApprovalPolicies } from '../approvals/approval-policies-file';
 import type { Models } from '../db/models';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 import { temporalAddress } from '../temporal/connection';
 import { payloadCodecOf } from '../temporal/payload-codec';
 import { createJunctionWorker } from '../worker/worker';

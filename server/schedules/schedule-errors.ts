@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError } from '@temporalio/client';
-import { AppError } from '../api/errors';
-import { translateTemporalError } from '../api/runs/temporal-errors';
+import { AppError } from '../errors/app-error';
+import { translateTemporalError } from '../temporal/temporal-errors';
 import type { ScheduleSpec } from './schedule-spec';
 
 /** An unknown schedule is 404, an existing id on create 409; the rest as for runs (503 when Temporal is away). */

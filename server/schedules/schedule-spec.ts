@@ -18,7 +18,7 @@
  * What only the Temporal server can judge (cron field ranges) is checked when the schedule is
  * written; the SDK reports it as a TypeError, which callers turn into a field error on `cron`.
  */
-import { msToNumber } from '@temporalio/common/lib/time';
+import { msToNumber } from '../temporal/sdk-internals';
 import { z } from 'zod';
 
 export const SCHEDULE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;

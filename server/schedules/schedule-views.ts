@@ -11,7 +11,7 @@ import type {
   ScheduleExecutionResult,
   ScheduleExecutionStartWorkflowActionResult,
 } from '@temporalio/client';
-import { runLink } from '../api/runs/run-views';
+import { runLink } from '../runs/run-views';
 import { managedByOf, specMemoOf, type ManagedBy } from './schedule-memo';
 import type { ScheduleSpec } from './schedule-spec';
 

@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../../config';
-import { fieldPath } from '../api/field-errors';
+import { fieldPath } from '../errors/field-errors';
 import {
   resolveScheduleSpec,
   specIssuesOf,

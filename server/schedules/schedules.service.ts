@@ -9,15 +9,18 @@
  * start-up sync leaves the paused state alone until the schedule's entry in the file changes.
  */
 import type { Client, ScheduleHandle } from '@temporalio/client';
-import { decodeScheduleRecentActions } from '@temporalio/client/lib/schedule-helpers';
-import { decodeMapFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
-import { optionalDateToTs, tsToDate } from '@temporalio/common/lib/time';
 import type { StepConnectors } from '../../connectors/registry/step-defaults';
 import type { ProcessDefinition } from '../../workflows/catalog';
-import { AppError } from '../api/errors';
-import { fieldPath } from '../api/field-errors';
-import { decodePageToken, encodePageToken } from '../api/runs/page-token';
-import { grpcCodeOf, translateTemporalError, withinDeadline } from '../api/runs/temporal-errors';
+import { AppError } from '../errors/app-error';
+import { fieldPath } from '../errors/field-errors';
+import { decodePageToken, encodePageToken } from '../temporal/page-token';
+import {
+  decodeMapFromPayloads,
+  decodeScheduleRecentActions,
+  optionalDateToTs,
+  tsToDate,
+} from '../temporal/sdk-internals';
+import { grpcCodeOf, translateTemporalError, withinDeadline } from '../temporal/temporal-errors';
 import { rejectedSpecField, translateScheduleError } from './schedule-errors';
 import { managedByOf } from './schedule-memo';
 import { toScheduleOptions, toScheduleUpdateOptions, toTemporalOverlap } from './schedule-options';
@@ -31,9 +34,9 @@ import {
   type ScheduleView,
 } from './schedule-views';
 import { completeScheduleInput, resolveScheduleSpec, type ResolvedSchedule } from './resolve-spec';
-import { infrastructureChosen, refuseInfrastructure } from '../api/runs/infrastructure-fields';
-import { checkInitiator } from '../api/runs/message-actor';
-import type { StartGuards } from '../api/runs/run-guard';
+import { infrastructureChosen, refuseInfrastructure } from '../runs/infrastructure-fields';
+import { checkInitiator } from '../runs/message-actor';
+import type { StartGuards } from '../runs/run-guard';
 
 /** A backfill may span at most this much time … */
 export const MAX_BACKFILL_RANGE_MS = 366 * 86_400_000;

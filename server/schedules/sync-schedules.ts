@@ -17,8 +17,8 @@ import {
   type Client,
   type ScheduleDescription,
 } from '@temporalio/client';
-import { withinDeadline } from '../api/runs/temporal-errors';
-import { getLogger } from '../logging/logger';
+import { withinDeadline } from '../temporal/temporal-errors';
+import { getLogger } from '../../logging/logger';
 import type { ResolvedSchedule } from './resolve-spec';
 import { rejectedSpecField } from './schedule-errors';
 import { managedByOf, specHashOf, specMemoOf } from './schedule-memo';

@@ -12,8 +12,13 @@
  * recorded before encryption was switched on keep replaying.
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
-import { decode as utf8Decode, encode as utf8Encode } from '@temporalio/common/lib/encoding';
+import {
+  METADATA_ENCODING_KEY,
+  str as utf8Decode,
+  u8 as utf8Encode,
+  type Payload,
+  type PayloadCodec,
+} from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -1,5 +1,5 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { getLogger } from '../logging/logger';
+import { getLogger } from '../../logging/logger';
 
 const LEVELS: Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'debug',

@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest } from '../../connectors/http';
 import { createBusinessCentralConnector, type BusinessCentralConnector } from '../../connectors/erp/business-central';
 import { ConnectorError } from '../../connectors/connector-error';
-import { ConnectorErrorCode } from '../../connectors/errors';
+import { ConnectorErrorCode } from '../../connectors/connector-error-codes';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { getPrismMock, prismViolations, type PrismMock, type PrismViolation } from '../support/prism-mock';
 import { FakeOAuthTokenServer } from '../fakes/oauth-token-server';

@@ -12,6 +12,7 @@ import { connectorFailureOf } from '../support/expect-connector-error';
 import { getPrismMock, prismViolations, type PrismMock } from '../support/prism-mock';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { recordingHttpClient, type RecordedExchange, type RecordingHttpClient } from './recording-http-client';
+import { SequelizeOutboxStore } from '../../server/db/email-outbox-store';
 
 const SPEC = 'sendgrid/tsg_mail_v3.json';
 const API_KEY = 'SG.contract-test-key';
@@ -64,7 +65,7 @@ describe('SendGrid connector contract (Prism, tsg_mail_v3.json; MariaDB outbox)'
       'email.contract',
       { baseUrl: prism.url, from: 'Shop <no-reply@shop.example>' },
       { apiKey: API_KEY },
-      db.models,
+      new SequelizeOutboxStore(db.models.EmailOutboxEntry),
       {
         decorateHttp: (http) => recorder.wrap(http),
       },

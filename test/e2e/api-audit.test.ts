@@ -5,7 +5,7 @@ import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService, type CreatedKey } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { getLogger, replaceLogger } from '../../server/logging/logger';
+import { getLogger, replaceLogger } from '../../logging/logger';
 import { call, expectProblem, type Reply } from '../support/api-client';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';

@@ -10,9 +10,10 @@ import { createVault } from '../../connectors/vault';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { expectProblem, keyedCall, type KeyedCallOptions, type Reply } from '../support/api-client';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { registryDeps } from '../../server/connectors/registry-deps';
 
 const MASTER_KEY = 'e2e-connectors-master-key-0123456789abcd';
 /** Values that must never come back from the API, an audit row or a log line. */
@@ -101,7 +102,7 @@ describe('API connectors (e2e): /v1/connectors CRUD, write-only credentials, liv
       { JUNCTION_MASTER_KEY: MASTER_KEY, SMTP_URL: `smtp://mailer:${ENV_SMTP_PASSWORD}@127.0.0.1:2525` },
       false,
     );
-    registry = createDefaultRegistry({ config, models: db.models });
+    registry = createDefaultRegistry(registryDeps(config, db.models));
     server = await startApiServer(
       createApp({ config, temporal, models: db.models, connectors: registry, timeouts: { connectorTestMs: 5_000 } }),
       0,

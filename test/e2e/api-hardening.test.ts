@@ -14,7 +14,7 @@ import { createApp, type AppDeps } from '../../server/api/app';
 import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
 import { closeRateLimitRedis, openRateLimitRedis } from '../../server/api/middleware/rate-limit-store';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -6,7 +6,7 @@ import winston from 'winston';
 import { ConfigError, loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
-import { getLogger, replaceLogger } from '../../server/logging/logger';
+import { getLogger, replaceLogger } from '../../logging/logger';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { call, expectProblem, type Reply } from '../support/api-client';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

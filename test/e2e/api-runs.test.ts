@@ -5,7 +5,7 @@ import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { orderWorkflowId } from '../../workflows/order-to-cash/order-to-cash.types';
 import { expectProblem, keyedCall, type Reply } from '../support/api-client';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';

@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../config';
 import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
-import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { resolveScheduleSpec } from '../../server/schedules/resolve-spec';
 import { toScheduleOptions } from '../../server/schedules/schedule-options';
 import { scheduleSpecSchema } from '../../server/schedules/schedule-spec';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { createBusinessCentralConnector, type BusinessCentralConnector } from '../../connectors/erp/business-central';
-import { ConnectorErrorCode } from '../../connectors/errors';
+import { ConnectorErrorCode } from '../../connectors/connector-error-codes';
 import type { SalesOrderInput } from '../../connectors/spi';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { BusinessCentralFake } from '../fakes/business-central-fake';

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { loadConfig, type Config } from '../../config';
 import { configureEgress } from '../../connectors/egress/egress-policy';
 import { ConnectorsFileError } from '../../connectors/registry/connectors-file';
-import { loadConnectors, type LoadedConnectors } from '../../connectors/registry/load-registry';
+import { loadConnectors, type LoadedConnectors } from '../../server/connectors/load-registry';
 import { PluginLoadError } from '../../connectors/registry/plugins';
 import { createVault } from '../../connectors/vault';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config';
 import { dropDatabase, ensureDatabase } from '../../server/db/ensure-database';
 import { createMigrator, migrateUp } from '../../server/db/migrate';
 import { createSequelize } from '../../server/db/sequelize';
-import { getLogger } from '../../server/logging/logger';
+import { getLogger } from '../../logging/logger';
 
 const TABLES = [
   'api_keys',

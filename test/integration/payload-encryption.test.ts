@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { JSONToPayload, payloadToJSON, type JSONPayload } from '@temporalio/common/lib/proto-utils';
+import { JSONToPayload, payloadToJSON, type JSONPayload } from '../../server/temporal/sdk-internals';
 import { temporal as proto } from '@temporalio/proto';
 import { createActivities } from '../../activities';
 import { loadApprovalPolicies } from '../../server/approvals/approval-policies-file';
@@ -26,6 +26,7 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { TEMPORAL_CLI_PATH } from '../../scripts/tool-paths';
+import { registryDeps } from '../../server/connectors/registry-deps';
 
 const MASTER_KEY = 'payload-test-master-key-0123456789abcdef';
 const UI_ORIGIN = 'http://127.0.0.1:8233';
@@ -78,7 +79,7 @@ describe('payload encryption (TEMPORAL_PAYLOAD_ENCRYPTION=on): ciphertext in Tem
       },
       false,
     );
-    registry = createDefaultRegistry({ config, models: db.models });
+    registry = createDefaultRegistry(registryDeps(config, db.models));
     worker = await createJunctionWorker(
       {
         address: server.address,

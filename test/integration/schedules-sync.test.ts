@@ -5,7 +5,7 @@ import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription } f
 import { expect } from 'chai';
 import winston from 'winston';
 import { loadConfig, type Config } from '../../config';
-import { getLogger, replaceLogger, type Logger } from '../../server/logging/logger';
+import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { specMemoOf } from '../../server/schedules/schedule-memo';
 import { SchedulesFileError } from '../../server/schedules/schedules-file';
 import { createSchedulesService, type SchedulesService } from '../../server/schedules/schedules.service';

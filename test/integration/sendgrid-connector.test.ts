@@ -7,6 +7,7 @@ import type { EmailMessage } from '../../connectors/spi';
 import { startSendGridFake as startSendGridStub } from '../fakes/sendgrid-fake';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { SequelizeOutboxStore } from '../../server/db/email-outbox-store';
 
 const key = () => `email-${randomBytes(6).toString('hex')}`;
 const message = (): EmailMessage => ({
@@ -28,7 +29,7 @@ describe('SendGrid email connector (SendGrid stub, MariaDB outbox)', function ()
       `email.sg-${randomBytes(3).toString('hex')}`,
       { baseUrl: stub.url, from: 'no-reply@shop.example', timeoutMs: 5000 },
       { apiKey: 'SG.stub-key' },
-      db.models,
+      new SequelizeOutboxStore(db.models.EmailOutboxEntry),
     );
   });
 
@@ -103,12 +104,21 @@ describe('SendGrid email connector (SendGrid stub, MariaDB outbox)', function ()
   });
 
   it('rejects settings without a usable sender or key, naming the field', () => {
-    expect(() => createSendGridConnector('email.bad', { from: 'nobody' }, { apiKey: 'SG.x' }, db.models)).to.throw(
-      ZodError,
-      /from/,
-    );
     expect(() =>
-      createSendGridConnector('email.bad', { from: 'Shop <no-reply@shop.example>' }, {}, db.models),
+      createSendGridConnector(
+        'email.bad',
+        { from: 'nobody' },
+        { apiKey: 'SG.x' },
+        new SequelizeOutboxStore(db.models.EmailOutboxEntry),
+      ),
+    ).to.throw(ZodError, /from/);
+    expect(() =>
+      createSendGridConnector(
+        'email.bad',
+        { from: 'Shop <no-reply@shop.example>' },
+        {},
+        new SequelizeOutboxStore(db.models.EmailOutboxEntry),
+      ),
     ).to.throw(ZodError, /apiKey/);
   });
 });

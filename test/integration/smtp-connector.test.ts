@@ -6,13 +6,14 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import winston from 'winston';
 import { allowEgressTo } from '../../connectors/egress/egress-policy';
-import { messageIdFor } from '../../connectors/email/smtp/email-outbox';
+import { messageIdFor } from '../../connectors/email/email-outbox';
 import { SmtpEmailConnector } from '../../connectors/email/smtp/smtp.connector';
 import type { EmailMessage } from '../../connectors/spi';
-import { getLogger, replaceLogger } from '../../server/logging/logger';
+import { getLogger, replaceLogger } from '../../logging/logger';
 import { allowListeningServer } from '../fakes/egress-allowance';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { connectorFailureOf } from '../support/expect-connector-error';
+import { SequelizeOutboxStore } from '../../server/db/email-outbox-store';
 
 interface TestSmtpServer {
   url: string;
@@ -94,7 +95,7 @@ describe('SMTP email connector (real SMTP server, MariaDB outbox)', function () 
     const created = new SmtpEmailConnector(
       `email.t-${randomBytes(3).toString('hex')}`,
       { url, from: FROM, connectionTimeoutMs: 2000, socketTimeoutMs: 5000 },
-      db.models,
+      new SequelizeOutboxStore(db.models.EmailOutboxEntry),
     );
     opened.push(created);
     return created;

@@ -5,6 +5,7 @@ import { startStripeFake, type StripeFake } from '../fakes/stripe-fake';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { uniqueId } from '../support/order-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { registryDeps } from '../../server/connectors/registry-deps';
 
 const window = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
 
@@ -16,10 +17,9 @@ describe('vendor instance settings configure the shared HTTP protection (registr
 
   before(async () => {
     [db, stripe] = await Promise.all([createTestDatabase('resilience'), startStripeFake()]);
-    registry = createDefaultRegistry({
-      config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }, false),
-      models: db.models,
-    });
+    registry = createDefaultRegistry(
+      registryDeps(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }, false), db.models),
+    );
   });
 
   after(async () => {

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { JSONToPayload, payloadToJSON, type JSONPayload } from '@temporalio/common/lib/proto-utils';
+import { JSONToPayload, payloadToJSON, type JSONPayload } from '../../server/temporal/sdk-internals';
 import { expect } from 'chai';
 import { ConfigError, loadConfig, type Config } from '../../config';
 import { createApp } from '../../server/api/app';

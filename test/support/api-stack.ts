@@ -18,6 +18,7 @@ import { uniqueId } from './order-fixtures';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
 import { getDevServer } from './temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { registryDeps } from '../../server/connectors/registry-deps';
 
 export interface ApiStackOptions {
   /** Names the test database and prefixes the task queue. */
@@ -69,7 +70,7 @@ export async function startApiStack({
     },
     false,
   );
-  const registry = createDefaultRegistry({ config, models: db.models });
+  const registry = createDefaultRegistry(registryDeps(config, db.models));
   let worker: JunctionWorker | null = null;
   if (bundle && withWorker) {
     worker = await createJunctionWorker(

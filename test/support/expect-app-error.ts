@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AppError } from '../../server/api/errors';
+import { AppError } from '../../server/errors/app-error';
 
 /** The AppError `run` throws; fails the test when it throws nothing or something else. */
 export function refusal(run: () => unknown): AppError {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
-import { configureLogger } from '../../server/logging/logger';
+import { historyToJSON, type History } from '../../server/temporal/sdk-internals';
+import { configureLogger } from '../../logging/logger';
 import { installTemporalRuntime } from '../../server/temporal/runtime';
 import { stopDevServer } from './temporal-test-servers';
 

@@ -1,4 +1,4 @@
-import { configureLogger } from '../../server/logging/logger';
+import { configureLogger } from '../../logging/logger';
 import { installTemporalRuntime } from '../../server/temporal/runtime';
 import { stopPrismMocks } from './prism-mock';
 import { stopDevServer } from './temporal-test-servers';

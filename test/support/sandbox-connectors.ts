@@ -2,6 +2,7 @@ import { loadConfig } from '../../config';
 import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { registryDeps } from '../../server/connectors/registry-deps';
 
 export interface SandboxConnectors {
   db: TestDatabase;
@@ -18,10 +19,9 @@ export async function startSandboxConnectors(
   smtpOptions: Parameters<typeof startSmtpSink>[0] = {},
 ): Promise<SandboxConnectors> {
   const [db, smtp] = await Promise.all([createTestDatabase(databaseName), startSmtpSink(smtpOptions)]);
-  const registry = createDefaultRegistry({
-    config: loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false),
-    models: db.models,
-  });
+  const registry = createDefaultRegistry(
+    registryDeps(loadConfig({ DATABASE_URL: db.url, SMTP_URL: smtp.url, LOG_LEVEL: 'error' }, false), db.models),
+  );
   return {
     db,
     smtp,

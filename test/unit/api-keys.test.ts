@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { AppError } from '../../server/api/errors';
+import { AppError } from '../../server/errors/app-error';
 import { generateKey, hashSecret, parseKey, secretMatches } from '../../server/api/keys/api-key-format';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
-import { grants } from '../../server/api/keys/scopes';
+import { grants } from '../../server/auth/scopes';
 import { parseKeyId, parseScopes } from '../../server/admin/keys-options';
 import { runAdmin } from '../../server/admin/main';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -8,6 +8,7 @@ import { ConnectorRegistry, createDefaultRegistry } from '../../connectors/regis
 import { SandboxCrmConnector } from '../../connectors/sandbox/sandbox-crm.connector';
 import { initModels, type Models } from '../../server/db/models';
 import { createSequelize } from '../../server/db/sequelize';
+import { registryDeps } from '../../server/connectors/registry-deps';
 
 function misconfiguration(call: () => unknown): ConnectorError {
   try {
@@ -36,7 +37,7 @@ describe('connector registry', () => {
   after(() => sequelize.close());
 
   it('resolves the default instances to their vendors, building each once', async () => {
-    const registry = createDefaultRegistry({ config, models });
+    const registry = createDefaultRegistry(registryDeps(config, models));
     const crm = registry.resolve('crm', 'crm.main');
     expect(crm).to.be.instanceOf(SandboxCrmConnector);
     expect(crm).to.include({ kind: 'crm', vendor: 'sandbox', name: 'crm.main' });
@@ -56,19 +57,19 @@ describe('connector registry', () => {
   });
 
   it('when the name is unknown, then CONNECTOR_MISCONFIGURED, not retryable', () => {
-    const registry = createDefaultRegistry({ config, models });
+    const registry = createDefaultRegistry(registryDeps(config, models));
     const error = misconfiguration(() => registry.resolve('crm', 'crm.nowhere'));
     expect(error.toDetails()).to.deep.equal({ code: 'CONNECTOR_MISCONFIGURED', retryable: false });
     expect(error.message).to.contain('crm.nowhere');
   });
 
   it('when the instance is of another kind, then CONNECTOR_MISCONFIGURED', () => {
-    const registry = createDefaultRegistry({ config, models });
+    const registry = createDefaultRegistry(registryDeps(config, models));
     expect(misconfiguration(() => registry.resolve('payment', 'crm.main')).code).to.equal('CONNECTOR_MISCONFIGURED');
   });
 
   it('when the vendor is unknown or the settings are invalid, then CONNECTOR_MISCONFIGURED without echoing settings', () => {
-    const registry = createDefaultRegistry({ config, models });
+    const registry = createDefaultRegistry(registryDeps(config, models));
     registry.defineInstance('crm.hub', { kind: 'crm', vendor: 'hubspot', settings: {} });
     expect(misconfiguration(() => registry.resolve('crm', 'crm.hub')).message).to.contain('crm/hubspot');
     registry.defineInstance('email.bad', {
@@ -81,16 +82,16 @@ describe('connector registry', () => {
   });
 
   it('falls back to the local mail catcher when SMTP_URL is unset', () => {
-    const registry = createDefaultRegistry({ config: loadConfig({}, false), models });
+    const registry = createDefaultRegistry(registryDeps(loadConfig({}, false), models));
     expect(registry.resolve('email', 'email.main').vendor).to.equal('smtp');
   });
 
   it('lets a vendor be registered as data and an instance be replaced', async () => {
-    const registry = new ConnectorRegistry({ config, models });
+    const registry = new ConnectorRegistry(registryDeps(config, models));
     registry.registerVendor({
       kind: 'crm',
       vendor: 'sandbox',
-      create: ({ name }, deps) => new SandboxCrmConnector(name, deps.models),
+      create: ({ name }, deps) => new SandboxCrmConnector(name, deps.sandbox),
     });
     registry.defineInstance('crm.eu', { kind: 'crm', vendor: 'sandbox', settings: {} });
     const first = registry.resolve('crm', 'crm.eu');
@@ -110,7 +111,7 @@ describe('connector registry', () => {
     });
 
     it("when a URL lies outside the vendor's hosts, then CONNECTOR_MISCONFIGURED naming the field, whichever layer defined it", () => {
-      const registry = createDefaultRegistry({ config, models });
+      const registry = createDefaultRegistry(registryDeps(config, models));
       registry.defineInstance(
         'payment.stripe',
         stripe({ baseUrl: 'https://api.stripe.com.attacker.example' }),
@@ -129,7 +130,7 @@ describe('connector registry', () => {
     });
 
     it("when a token URL in the credentials lies outside the vendor's hosts, then the instance is refused too", () => {
-      const registry = createDefaultRegistry({ config, models });
+      const registry = createDefaultRegistry(registryDeps(config, models));
       registry.defineInstance('crm.sf', {
         kind: 'crm',
         vendor: 'salesforce',
@@ -147,7 +148,7 @@ describe('connector registry', () => {
     });
 
     it("when the operator's allow-list names the destination (a Stripe egress proxy), then it builds", () => {
-      const registry = createDefaultRegistry({ config, models });
+      const registry = createDefaultRegistry(registryDeps(config, models));
       registry.defineInstance('payment.proxied', stripe({ baseUrl: 'https://stripe-proxy.corp.example:8443' }));
       expect(misconfiguration(() => registry.resolve('payment', 'payment.proxied')).code).to.equal(
         'CONNECTOR_MISCONFIGURED',
@@ -161,7 +162,7 @@ describe('connector registry', () => {
     });
 
     it('when a database row names a Redis for its rate limit, then it is refused; connectors.yaml may name one', () => {
-      const registry = createDefaultRegistry({ config, models });
+      const registry = createDefaultRegistry(registryDeps(config, models));
       const hubspot = {
         kind: 'crm' as const,
         vendor: 'hubspot',
@@ -197,7 +198,7 @@ describe('connector registry', () => {
           },
         ],
       ] as const) {
-        const registry = createDefaultRegistry({ config: settingsOf, models });
+        const registry = createDefaultRegistry(registryDeps(settingsOf, models));
         for (const [url, message] of Object.entries(expected)) {
           registry.defineInstance('email.relay', {
             kind: 'email',
@@ -221,14 +222,14 @@ describe('connector registry', () => {
     );
 
     it('registers no sandbox vendor and no sandbox instance; email.main stays the SMTP relay of SMTP_URL', () => {
-      const registry = createDefaultRegistry({ config: production, models });
+      const registry = createDefaultRegistry(registryDeps(production, models));
       expect(registry.listVendors().filter((v) => v.vendor === 'sandbox')).to.deep.equal([]);
       expect(registry.listInstances().map((i) => `${i.name}:${i.vendor}`)).to.deep.equal(['email.main:smtp']);
       expect(registry.resolve('email', 'email.main')).to.be.instanceOf(SmtpEmailConnector);
     });
 
     it('when a run asks for crm.main that nobody defined, then CONNECTOR_MISCONFIGURED says production has no sandbox and where to define it', () => {
-      const registry = createDefaultRegistry({ config: production, models });
+      const registry = createDefaultRegistry(registryDeps(production, models));
       const error = misconfiguration(() => registry.resolve('crm', 'crm.main'));
       expect(error.message).to.equal(
         'No connector instance named "crm.main" (production has no sandbox connectors: define it in connectors.yaml or through POST /v1/connectors)',

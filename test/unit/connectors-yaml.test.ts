@@ -8,6 +8,7 @@ import { withDefaultConnectors } from '../../connectors/registry/step-defaults';
 import { SandboxCrmConnector } from '../../connectors/sandbox/sandbox-crm.connector';
 import { initModels, type Models } from '../../server/db/models';
 import { createSequelize } from '../../server/db/sequelize';
+import { registryDeps } from '../../server/connectors/registry-deps';
 
 function fileError(text: string, env: Record<string, string> = {}): ConnectorsFileError {
   try {
@@ -152,7 +153,7 @@ instances:
     after(() => sequelize.close());
 
     it('resolves the highest layer that defines a name, and falls back when it is removed', async () => {
-      const registry = createDefaultRegistry({ config, models });
+      const registry = createDefaultRegistry(registryDeps(config, models));
       expect(registry.describeInstance('crm.main')?.source).to.equal('default');
 
       registry.defineInstance('crm.main', { kind: 'crm', vendor: 'sandbox', settings: { pageSize: 10 } }, 'config');
@@ -186,7 +187,7 @@ instances:
     });
 
     it('a refresh read before a one-by-one change does not undo it', () => {
-      const registry = createDefaultRegistry({ config, models });
+      const registry = createDefaultRegistry(registryDeps(config, models));
       const since = registry.currentGeneration();
       registry.defineInstance(
         'crm.new',
@@ -200,13 +201,13 @@ instances:
     });
 
     it('when an instance is disabled, then resolving it fails as misconfigured', () => {
-      const registry = createDefaultRegistry({ config, models });
+      const registry = createDefaultRegistry(registryDeps(config, models));
       registry.defineInstance('crm.off', { kind: 'crm', vendor: 'sandbox', settings: {}, enabled: false });
       expect(() => registry.resolve('crm', 'crm.off')).to.throw(ConnectorError, 'disabled');
     });
 
     it('passes credentials to the factory, checked by the vendor schema, without echoing them in errors', () => {
-      const registry = createDefaultRegistry({ config, models });
+      const registry = createDefaultRegistry(registryDeps(config, models));
       registry.defineInstance('email.relay', {
         kind: 'email',
         vendor: 'smtp',

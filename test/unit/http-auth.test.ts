@@ -15,7 +15,7 @@ import {
 import { TokenCache } from '../../connectors/http/auth/token-cache';
 import { ConnectorError } from '../../connectors/connector-error';
 import { allowEgressTo } from '../../connectors/egress/egress-policy';
-import { getLogger, replaceLogger } from '../../server/logging/logger';
+import { getLogger, replaceLogger } from '../../logging/logger';
 import { connectorFailureOf } from '../support/expect-connector-error';
 import { FakeOAuthTokenServer, type OAuthTokenServerOptions } from '../fakes/oauth-token-server';
 import { FakeVendorApi } from '../fakes/vendor-api-server';

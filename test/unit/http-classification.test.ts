@@ -13,7 +13,7 @@ import {
   parseRetryAfter,
   retryAfterFromHeaders,
 } from '../../connectors/http';
-import { getLogger, replaceLogger } from '../../server/logging/logger';
+import { getLogger, replaceLogger } from '../../logging/logger';
 import { connectorFailureOf } from '../support/expect-connector-error';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');

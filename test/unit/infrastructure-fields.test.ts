@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { withDefaultConnectors } from '../../connectors/registry/step-defaults';
-import { infrastructureChosen, infrastructureFieldsOf } from '../../server/api/runs/infrastructure-fields';
+import { infrastructureChosen, infrastructureFieldsOf } from '../../server/runs/infrastructure-fields';
 import { PROCESS_CATALOG, findProcess } from '../../workflows/catalog';
 import type { DeploymentFacts } from '../../workflows/process-definition';
 

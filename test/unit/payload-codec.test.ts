@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
-import { decode as utf8Decode } from '@temporalio/common/lib/encoding';
+import { str as utf8Decode } from '@temporalio/common';
 import { ConfigError, loadConfig } from '../../config';
 import { deriveDataKey } from '../../connectors/vault/keyring';
 import {

@@ -13,7 +13,7 @@ import {
   processesGranted,
   scopeProblem,
   type Scope,
-} from '../../server/api/keys/scopes';
+} from '../../server/auth/scopes';
 import { buildVisibilityQuery } from '../../server/api/runs/visibility-query';
 
 const CATALOG_TYPES = ['orderToCash', 'notificationFanout'];

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../config';
 import { CredentialVault, createVault, VaultError } from '../../connectors/vault';
 import { createKeyring, deriveDataKey } from '../../connectors/vault/keyring';
-import { rotateCredentials, vaultStatus } from '../../connectors/vault/vault-rotation';
+import { rotateCredentials, vaultStatus } from '../../server/connectors/vault-rotation';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const OLD_KEY = 'old-master-key-0123456789abcdef0123456789';

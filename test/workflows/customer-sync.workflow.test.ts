@@ -2,7 +2,7 @@ import { WorkflowFailedError, type WorkflowHandleWithFirstExecutionRunId } from 
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import type { SyncContactPageResult } from '../../activities/customer-sync.activities';
-import type { ConnectorErrorCode } from '../../connectors/errors';
+import type { ConnectorErrorCode } from '../../connectors/connector-error-codes';
 import { clearSandboxFaults, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
 import {
   customerSyncWorkflowId,

@@ -2,7 +2,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import { countSandboxRecords, clearSandboxFaults, injectSandboxFault } from '../../connectors/sandbox/sandbox-admin';
-import type { ConnectorErrorCode } from '../../connectors/errors';
+import type { ConnectorErrorCode } from '../../connectors/connector-error-codes';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
 import type { OrderToCashInput, OrderToCashResult } from '../../workflows/order-to-cash/order-to-cash.types';
 import type { ReconciliationReport } from '../../workflows/invoice-reconciliation/invoice-reconciliation.types';

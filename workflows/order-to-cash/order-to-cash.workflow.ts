@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { BUSINESS_FAILURE_CODES, ConnectorErrorCode } from '../../connectors/errors';
+import { BUSINESS_FAILURE_CODES, ConnectorErrorCode } from '../../connectors/connector-error-codes';
 import { compensationCall, connectorCall } from '../shared/activity-options';
 import { describeFailure, ProgressTracker } from '../shared/progress-tracker';
 import { BusinessKey, CustomerEmail, OrderTotal } from '../shared/search-attributes';

@@ -4,9 +4,8 @@
  * every transition is given its instant), so the workflow, its update validators and the input
  * schema share one definition of the rules.
  */
-import type { Duration } from '@temporalio/common';
-// Deep import: the SDK's own ms-string parser, so a duration means here what it means to a timer.
-import { msToNumber } from '@temporalio/common/lib/time';
+// The SDK's own ms-string parser, so a duration means here what it means to a timer.
+import { msToNumber, type Duration } from '@temporalio/common';
 import type { PendingApproval } from '../shared/progress';
 
 /** Milliseconds, or an ms-style string ('24h', '2 days') as Temporal timers accept it. */

@@ -1,6 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
-import { NON_RETRYABLE_CODES } from '../../connectors/errors';
+import { NON_RETRYABLE_CODES } from '../../connectors/connector-error-codes';
 
 /** Exponential backoff (×2) that never retries a business refusal or validation error. */
 function backoff(initialInterval: Duration, maximumInterval: Duration, maximumAttempts?: number): RetryPolicy {

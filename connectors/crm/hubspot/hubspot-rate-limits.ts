@@ -10,7 +10,7 @@
  * sent; policy SECONDLY; its 429s may come without any rate-limit header).
  */
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { PaceDecision, PacingOptions, VendorErrorResponse } from '../../http';
 import { hubspotManifest } from './hubspot.manifest';
 import { hubspotErrorBody } from './hubspot.schemas';

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { ConnectorError, isConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { HttpClient } from '../../http';
 import { hubspotManifest, type HubSpotObjectType } from './hubspot.manifest';
 import {

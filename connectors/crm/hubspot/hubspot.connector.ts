@@ -8,7 +8,7 @@
  * Companies are matched by domain (else by exact name) through search, as HubSpot deduplicates them.
  */
 import { ConnectorError, isConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import { createHttpClient, type AuthInjector } from '../../http';
 import { companyInput, contactInput, dealInput, idempotencyKeyInput, pageSizeInput, parseInput } from '../../inputs';
 import type {

@@ -1,5 +1,5 @@
 /**
- * HubSpot provider facts, as data (STYLE habit 7): auth modes, base URL, paging, rate limits and
+ * HubSpot provider facts, as data: auth modes, base URL, paging, rate limits and
  * the CRM v3 ids this connector relies on. Sources: developers.hubspot.com CRM v3 reference
  * (objects, search, batch upsert, associations) and the API usage / error-response guides.
  */

@@ -6,7 +6,7 @@
  */
 import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import { classifyHttpError, type VendorErrorResponse } from '../../http';
 import { headerValue } from '../../http/retry-after';
 import { SALESFORCE_ERROR_CODES, salesforceManifest } from './salesforce.manifest';

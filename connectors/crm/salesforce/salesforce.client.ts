@@ -3,7 +3,7 @@
  * parsed with its raw schema; every failure is a ConnectorError (salesforce-errors.ts).
  */
 import type { z } from 'zod';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import { isConnectorError } from '../../connector-error';
 import { compositeError, unexpectedResponse } from './salesforce-errors';
 import { salesforceManifest, type SalesforceObject } from './salesforce.manifest';

@@ -15,7 +15,7 @@
  * text field holds 255, and a hash is safe in URLs.
  */
 import { createHash } from 'node:crypto';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import { ConnectorError } from '../../connector-error';
 import type { AuthInjector } from '../../http';
 import { companyInput, contactInput, dealInput, idempotencyKeyInput, pageSizeInput, parseInput } from '../../inputs';

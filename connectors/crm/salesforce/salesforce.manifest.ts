@@ -1,12 +1,12 @@
 /**
- * Salesforce provider facts, as data (STYLE habit 7): auth modes, base URL, paging, rate-limit
+ * Salesforce provider facts, as data: auth modes, base URL, paging, rate-limit
  * headers, the error codes the connector distinguishes, and the REST paths it calls. Sources:
  * developer.salesforce.com — REST API Developer Guide (sObject Rows by External ID, Query and
  * Query More Results, Composite, Query Options and Limit Info headers, Status Codes and Error
  * Responses), SOQL and SOSL Reference (quoted string escapes, date formats) and the OAuth 2.0
  * client-credentials and JWT bearer flows.
  */
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 
 export const DEFAULT_API_VERSION = 'v60.0';
 

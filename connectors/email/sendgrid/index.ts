@@ -2,8 +2,8 @@
  * The `email/sendgrid` vendor. Registered with the ConnectorRegistry as `sendgridVendor`; its
  * settings and credentials schemas are exported for the registry and the connectors API.
  */
-import type { Models } from '../../../server/db/models';
 import type { HttpClient } from '../../http';
+import type { OutboxStore } from '../email-outbox';
 import type { VendorRegistration } from '../../registry/registry-types';
 import { SendGridClient, createSendGridHttpClient } from './sendgrid.client';
 import { SendGridEmailConnector } from './sendgrid.connector';
@@ -29,7 +29,7 @@ export function createSendGridConnector(
   name: string,
   settings: unknown,
   credentials: unknown,
-  models: Models,
+  outbox: OutboxStore,
   options: SendGridConnectorOptions = {},
 ): SendGridEmailConnector {
   const validSettings = sendgridSettingsSchema.parse(settings);
@@ -38,7 +38,7 @@ export function createSendGridConnector(
     name,
     validSettings,
     new SendGridClient(name, options.decorateHttp ? options.decorateHttp(http) : http),
-    models,
+    outbox,
   );
 }
 
@@ -48,5 +48,5 @@ export const sendgridVendor: VendorRegistration = {
   settingsSchema: sendgridSettingsSchema,
   credentialsSchema: sendgridCredentialsSchema,
   hosts: sendgridManifest.hosts,
-  create: ({ name, settings, credentials }, { models }) => createSendGridConnector(name, settings, credentials, models),
+  create: ({ name, settings, credentials }, { outbox }) => createSendGridConnector(name, settings, credentials, outbox),
 };

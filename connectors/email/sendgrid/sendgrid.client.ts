@@ -1,6 +1,6 @@
 /** SendGrid's v3 Mail Send as a typed call: JSON body, bearer API key, the answer checked. */
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import { bearerToken, createHttpClient, type HttpClient } from '../../http';
 import { sendgridManifest } from './sendgrid.manifest';
 import { mailSendAcceptedSchema, type MailSendAccepted, type MailSendBody } from './sendgrid.schemas';

@@ -1,10 +1,9 @@
-import type { Models } from '../../../server/db/models';
-import { getLogger } from '../../../server/logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { EmailConnector, EmailMessage, EmailOperation, WriteOptions } from '../../spi';
 import { requireIdempotencyKey, validateEmailMessage } from '../email-message';
-import { claimOutboxEntry, markOutboxSent, messageIdFor, senderDomain } from '../email-outbox';
+import { messageIdFor, senderDomain, type OutboxStore } from '../email-outbox';
 import { toMailSend, toSandboxProbe, type Sender } from './mappers/to-mail-send';
 import type { SendGridClient } from './sendgrid.client';
 import { sendgridManifest } from './sendgrid.manifest';
@@ -12,7 +11,7 @@ import { parseSender, type SendGridSettings } from './sendgrid.settings';
 
 /**
  * Sends email through SendGrid's v3 API. SendGrid has no idempotency key, so exactly-once is the
- * SMTP connector's: an outbox row per key, `sent` once SendGrid accepted. A crash between accept
+ * SMTP connector's: an outbox entry per key, `sent` once SendGrid accepted. A crash between accept
  * and `sent` resends under the same Message-ID header, which receivers can deduplicate.
  */
 export class SendGridEmailConnector implements EmailConnector {
@@ -25,7 +24,7 @@ export class SendGridEmailConnector implements EmailConnector {
     readonly name: string,
     settings: SendGridSettings,
     private readonly client: SendGridClient,
-    private readonly models: Models,
+    private readonly outbox: OutboxStore,
   ) {
     const sender = parseSender(settings.from);
     if (!sender)
@@ -50,7 +49,7 @@ export class SendGridEmailConnector implements EmailConnector {
       });
     }
     const idempotencyKey = requireIdempotencyKey(options.idempotencyKey, this.name);
-    const entry = await claimOutboxEntry(this.models, {
+    const entry = await this.outbox.claim({
       idempotencyKey,
       connector: this.name,
       messageId: messageIdFor(idempotencyKey, senderDomain(this.sender.email)),
@@ -72,7 +71,7 @@ export class SendGridEmailConnector implements EmailConnector {
         messageId: entry.messageId,
       });
     const messageId = accepted.messageId ?? entry.messageId;
-    await markOutboxSent(entry, messageId);
+    await this.outbox.markSent(idempotencyKey, messageId);
     log.debug('email sent', {
       connector: this.name,
       messageId,

@@ -1,5 +1,5 @@
 /**
- * SendGrid as data (STYLE habit 7). Facts from the v3 Mail Send reference and the spec in
+ * SendGrid as data. Facts from the v3 Mail Send reference and the spec in
  * ../shared/vendor-specs/sendgrid/tsg_mail_v3.json.
  */
 export const sendgridManifest = {

@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../connector-error';
 import { destinationRefused, findDestinationRefusal } from '../../egress/destination-refused';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import { plainText } from '../../http/plain-text';
 
 /** The fields nodemailer puts on its errors. */

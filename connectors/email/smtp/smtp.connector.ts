@@ -1,12 +1,11 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import type { Models } from '../../../server/db/models';
-import { getLogger } from '../../../server/logging/logger';
-import { redactUrl } from '../../../server/logging/redact';
+import { getLogger } from '../../../logging/logger';
+import { redactUrl } from '../../../logging/redact';
 import type { EmailConnector, EmailMessage, EmailOperation, WriteOptions } from '../../spi';
 import { requireIdempotencyKey, validateEmailMessage } from '../email-message';
-import { claimOutboxEntry, markOutboxSent, messageIdFor, senderDomain } from '../email-outbox';
+import { messageIdFor, senderDomain, type OutboxStore } from '../email-outbox';
 import { classifySmtpError } from './smtp-errors';
 import { guardedSmtpSocket } from './smtp-socket';
 import { toMailOptions } from './smtp-message';
@@ -28,7 +27,7 @@ export class SmtpEmailConnector implements EmailConnector {
   constructor(
     readonly name: string,
     settings: unknown,
-    private readonly models: Models,
+    private readonly outbox: OutboxStore,
   ) {
     this.settings = smtpSettingsSchema.parse(settings);
     this.target = redactUrl(this.settings.url);
@@ -58,7 +57,7 @@ export class SmtpEmailConnector implements EmailConnector {
   async send(message: EmailMessage, options: WriteOptions): Promise<{ messageId: string }> {
     const valid = validateEmailMessage(message, this.name);
     const idempotencyKey = requireIdempotencyKey(options.idempotencyKey, this.name);
-    const entry = await claimOutboxEntry(this.models, {
+    const entry = await this.outbox.claim({
       idempotencyKey,
       connector: this.name,
       messageId: messageIdFor(idempotencyKey, senderDomain(this.settings.from)),
@@ -83,7 +82,7 @@ export class SmtpEmailConnector implements EmailConnector {
       });
       throw failure ?? error;
     }
-    await markOutboxSent(entry);
+    await this.outbox.markSent(idempotencyKey);
     log.debug('email sent', {
       connector: this.name,
       messageId: entry.messageId,

@@ -1,5 +1,5 @@
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { ErpOperation } from '../../spi';
 import type { VendorErrorResponse } from '../../http';
 import { bcErrorSchema } from './bc.schemas';

@@ -3,7 +3,7 @@
  * inventory, sales orders, posted sales invoices.
  *
  * Idempotency: v1.0 has no idempotency header, so every create first looks up its natural key
- * (lookup-before-write, STYLE habit 6), so that a retried activity finds what an earlier attempt
+ * (lookup-before-write), so that a retried activity finds what an earlier attempt
  * created, even when that attempt timed out after BC committed. Temporal runs the attempts of
  * one activity one after the other, which is what this relies on.
  */

@@ -1,5 +1,5 @@
 /**
- * Microsoft Dynamics 365 Business Central provider facts, as data (STYLE habit 7): auth, URLs,
+ * Microsoft Dynamics 365 Business Central provider facts, as data: auth, URLs,
  * paging, rate limits, idempotency and what API v1.0 cannot do.
  */
 import type { ErpOperation } from '../../spi';

@@ -4,7 +4,7 @@
  * `data.name` is the Python exception class; `data.message` is what a user would be shown.
  */
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { OdooRpcError } from './odoo.schemas';
 
 interface ErrorClass {

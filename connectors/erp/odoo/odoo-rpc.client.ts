@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ConnectorError, isConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { HttpClient } from '../../http';
 import { odooManifest } from './odoo.manifest';
 import { odooRpcError, odooUnexpected } from './odoo-errors';

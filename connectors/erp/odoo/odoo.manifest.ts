@@ -1,5 +1,5 @@
 /**
- * Odoo provider facts, as data (STYLE habit 7). Source: Odoo's "External API" reference
+ * Odoo provider facts, as data. Source: Odoo's "External API" reference
  * (odoo.com/documentation, developer/reference/external_api, versions 14–18): JSON-RPC at
  * `/jsonrpc`, services `common` (authenticate) and `object` (execute_kw), API keys used in
  * place of the password. Odoo 19 deprecates these endpoints (removal planned for Odoo 22).

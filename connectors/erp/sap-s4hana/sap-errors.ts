@@ -1,5 +1,5 @@
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { ErpOperation } from '../../spi';
 
 /** A vendor payload our mappers cannot read; the connector turns it into a ConnectorError. */

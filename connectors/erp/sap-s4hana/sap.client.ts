@@ -10,7 +10,7 @@ import {
   type HttpClientOptions,
   type HttpRequest,
 } from '../../http';
-import { getLogger } from '../../../server/logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { describeSapError, isCsrfRejection, SapCsrfSession } from './sap-csrf';
 import { unexpectedResponse } from './sap-errors';
 import { sapManifest, type SapService } from './sap.manifest';

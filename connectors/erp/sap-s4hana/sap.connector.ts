@@ -3,7 +3,7 @@
  * orders (API_SALES_ORDER_SRV), stock (API_MATERIAL_STOCK_SRV), all OData v2.
  *
  * Idempotency: OData v2 has no idempotency header, so every create first looks up its natural
- * key (lookup-before-write, STYLE habit 6) and creates as one deep insert, so that a retried
+ * key (lookup-before-write) and creates as one deep insert, so that a retried
  * activity finds what an earlier attempt created, even when that attempt timed out after SAP
  * committed. Two attempts running at the same time could both miss: Temporal runs the attempts
  * of one activity one after the other, which is what this relies on.

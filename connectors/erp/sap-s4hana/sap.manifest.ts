@@ -1,5 +1,5 @@
 /**
- * SAP S/4HANA provider facts, as data (STYLE habit 7): auth modes, the OData v2 services and
+ * SAP S/4HANA provider facts, as data: auth modes, the OData v2 services and
  * their paths, paging, the CSRF protocol and what these APIs cannot do.
  */
 import type { ErpOperation } from '../../spi';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { AuthInjector } from './auth-injector';
 import { jwtBearer } from './jwt-bearer';
 import { oauth2ClientCredentials } from './oauth2-client-credentials';

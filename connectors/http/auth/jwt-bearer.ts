@@ -6,7 +6,7 @@
  */
 import { createPrivateKey, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { AuthInjector } from './auth-injector';
 import { cachedBearerAuth, TokenCache } from './token-cache';
 import { requestToken } from './token-endpoint';

@@ -4,7 +4,7 @@
  * Servers that rotate refresh tokens return a new one with each access token: it replaces the
  * old one here and is handed to `onRefreshTokenRotated` so the caller can persist it.
  */
-import { getLogger } from '../../../server/logging/logger';
+import { getLogger } from '../../../logging/logger';
 import type { AuthInjector } from './auth-injector';
 import { cachedBearerAuth, TokenCache } from './token-cache';
 import { requestToken, type ClientAuthMethod } from './token-endpoint';

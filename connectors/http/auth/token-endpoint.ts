@@ -8,10 +8,10 @@
  */
 import axios from 'axios';
 import { z } from 'zod';
-import { getLogger } from '../../../server/logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { ConnectorError } from '../../connector-error';
 import { createGuardedAgents } from '../../egress/guarded-agents';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import { classifyHttpError, requestPath } from '../classify-http-error';
 
 /** How the client authenticates to the token endpoint (RFC 6749 §2.3.1). */

@@ -5,7 +5,7 @@
  * Stripe's status codes mean beyond that.
  */
 import { ConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type { VendorErrorResponse } from '../../http';
 import { stripeManifest } from './stripe.manifest';
 import { stripeErrorBodySchema, type StripePaymentIntent } from './stripe.schemas';

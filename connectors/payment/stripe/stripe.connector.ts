@@ -1,5 +1,5 @@
 import { isConnectorError } from '../../connector-error';
-import { ConnectorErrorCode } from '../../errors';
+import { ConnectorErrorCode } from '../../connector-error-codes';
 import type {
   AuthorizationInput,
   Page,

@@ -1,5 +1,5 @@
 /**
- * Stripe as data (STYLE habit 7): how it authenticates, where it lives, how it pages and how it
+ * Stripe as data: how it authenticates, where it lives, how it pages and how it
  * signals rate limits. Facts from https://stripe.com/docs/api and the 2023-08-16 OpenAPI spec in
  * ../shared/vendor-specs/stripe (the version the connector pins with `Stripe-Version`).
  */

@@ -1,5 +1,5 @@
 /**
- * /v1/audit: who changed what, when, with which outcome (DESIGN §3). Needs the `admin` scope.
+ * /v1/audit: who changed what, when, with which outcome. Needs the `admin` scope.
  * Rows are written by auditMutations for every POST, PUT, PATCH and DELETE under /v1, refused
  * and failed ones included; reading the trail is not itself audited.
  */

@@ -1,8 +1,8 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { ApiKey, AuditEntry } from '../../db/models';
 import { keyActor, oidcActor } from '../auth/principal';
-import { AppError } from '../errors';
-import { decodePageToken, encodePageToken } from '../runs/page-token';
+import { AppError } from '../../errors/app-error';
+import { decodePageToken, encodePageToken } from '../../temporal/page-token';
 import { toAuditEntryView, type AuditEntryView } from './audit-views';
 
 export interface AuditServiceDeps {

@@ -1,5 +1,5 @@
 import type { ApiKeysService } from '../keys/api-keys.service';
-import type { Principal } from '../keys/scopes';
+import type { Principal } from '../../auth/scopes';
 import { looksLikeJwt, type OidcVerifier } from './oidc-verifier';
 
 /** Turns the credential of an `Authorization: Bearer` header into the caller, or null when it proves nothing. */

@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { OidcConfig } from '../../../config';
-import { getLogger } from '../../logging/logger';
-import { AppError } from '../errors';
-import { isScope, type OidcPrincipal, type Scope } from '../keys/scopes';
+import { getLogger } from '../../../logging/logger';
+import { AppError } from '../../errors/app-error';
+import { isScope, type OidcPrincipal, type Scope } from '../../auth/scopes';
 
 export interface OidcVerifier {
   /**
@@ -40,7 +40,8 @@ const TOKEN_ERRORS = [
 
 /**
  * `scope: "runs:read admin"` or `scp: ["runs:read", "runs:write:orderToCash"]`; what is not a scope of
- * Junction's grammar (scopes.ts) is dropped. A process scope naming a type this deployment lacks grants nothing.
+ * Junction's grammar (server/auth/scopes.ts) is dropped. A process scope naming a type this
+ * deployment lacks grants nothing.
  */
 export function scopesFromClaim(payload: JWTPayload, claim: string): Scope[] {
   const value = payload[claim];

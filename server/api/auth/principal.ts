@@ -1,4 +1,4 @@
-import type { Principal } from '../keys/scopes';
+import type { Principal } from '../../auth/scopes';
 
 /** Audit rows' actor column is 120 characters wide. */
 const ACTOR_WIDTH = 120;

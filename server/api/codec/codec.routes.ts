@@ -1,9 +1,9 @@
 import type { PayloadCodec } from '@temporalio/common';
-import { JSONToPayload, payloadToJSON } from '@temporalio/common/lib/proto-utils';
+import { JSONToPayload, payloadToJSON } from '../../temporal/sdk-internals';
 import cors from 'cors';
 import { Router, type RequestHandler } from 'express';
 import { PayloadEncryptionError } from '../../temporal/payload-codec';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { authorize } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';

@@ -1,7 +1,7 @@
 import type { InstanceSource } from '../../../connectors/registry';
 import type { ConnectorKind } from '../../../connectors/spi';
 import type { VaultErrorCode } from '../../../connectors/vault';
-import { redactSecrets, redactUrl } from '../../logging/redact';
+import { redactSecrets, redactUrl } from '../../../logging/redact';
 
 /** What the API shows of an instance: never a credential value, only the field names. */
 export interface ConnectorView {

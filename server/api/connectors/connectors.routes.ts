@@ -1,5 +1,5 @@
 /**
- * /v1/connectors: connector instances (DESIGN §3). Every route, reads included, needs the
+ * /v1/connectors: connector instances. Every route, reads included, needs the
  * `connectors:write` scope (or `admin`): instance settings name the business systems, accounts
  * and endpoints Junction talks to, which a `runs:read` dashboard key has no business seeing.
  * Credentials are write-only: responses carry their field names, never their values.
@@ -19,7 +19,7 @@ import {
   patchConnectorBodySchema,
   replaceConnectorBodySchema,
 } from './connectors.schemas';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 
 export interface ConnectorsRoutesDeps {
   connectors: ConnectorsService;

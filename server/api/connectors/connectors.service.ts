@@ -5,7 +5,7 @@ import type {
   InstanceSource,
   VendorRegistration,
 } from '../../../connectors/registry';
-import { DatabaseInstances, settingsOf } from '../../../connectors/registry/database-instances';
+import { DatabaseInstances, settingsOf } from '../../connectors/database-instances';
 import {
   checkCredentials,
   checkSettings,
@@ -20,8 +20,8 @@ import {
   type SealedCredentials,
 } from '../../../connectors/vault';
 import type { ConnectorInstance } from '../../db/models';
-import { AppError, type FieldError } from '../errors';
-import { fieldPath } from '../field-errors';
+import { AppError, type FieldError } from '../../errors/app-error';
+import { fieldPath } from '../../errors/field-errors';
 import { runHealthCheck, type HealthCheckResult } from './connector-health-check';
 import { changedDestinations } from '../../../connectors/registry/destination-rules';
 import {

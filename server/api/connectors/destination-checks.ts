@@ -11,8 +11,8 @@ import type { ConnectorRegistry, VendorRegistration } from '../../../connectors/
 import { changedDestinations, redisUrlIssues } from '../../../connectors/registry/destination-rules';
 import { issuePath, type DefinitionIssue } from '../../../connectors/registry/instance-validation';
 import type { Credentials } from '../../../connectors/vault';
-import { AppError } from '../errors';
-import { fieldPath } from '../field-errors';
+import { AppError } from '../../errors/app-error';
+import { fieldPath } from '../../errors/field-errors';
 
 const RESEND = 'changed: send the credentials again in the same request, or "credentials": null to drop them';
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { DeadLettersService } from '../../intake/dead-letters.service';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import {

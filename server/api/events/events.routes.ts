@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { EventIntake } from '../../intake/event-intake';
 import type { ReceivedEvent } from '../../intake/event-receiver';
 import { registerIntakeApiMetrics, type ReceivedOutcome } from '../../intake/intake-metrics';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 
 export interface EventsRoutesDeps {
   intake: EventIntake;

@@ -1,7 +1,7 @@
 /** OpenAPI description of /healthz and /readyz (no key needed). */
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { PROBLEM_CONTENT_TYPE } from '../errors';
+import { PROBLEM_CONTENT_TYPE } from '../../errors/app-error';
 import { jsonResponse, problemSchema } from '../openapi/problem.schema';
 
 const checks = z.record(z.string(), z.enum(['ok', 'failed']));

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Sequelize } from 'sequelize';
-import { getLogger } from '../../logging/logger';
-import { AppError } from '../errors';
+import { getLogger } from '../../../logging/logger';
+import { AppError } from '../../errors/app-error';
 import { sendProblem } from '../middleware/error-handler';
 
 export interface HealthDeps {

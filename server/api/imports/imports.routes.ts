@@ -12,7 +12,7 @@ import { createImportRepository } from '../../imports/import-repository';
 import type { ImportFormat } from '../../imports/import-rows';
 import { createImportsService, type ImportsService } from '../../imports/imports.service';
 import { actorOf } from '../auth/principal';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, auditMutations, setAuditTarget } from '../middleware/audit';
 import { authorizeRuns, principalOf, processFilter, requireProcess } from '../middleware/authorize';

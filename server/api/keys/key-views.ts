@@ -1,5 +1,5 @@
 import type { ApiKeySummary, CreatedKey } from './api-keys.service';
-import type { Scope } from './scopes';
+import type { Scope } from '../../auth/scopes';
 
 /** A key as the API shows it: never its secret or hash. */
 export interface KeyView {

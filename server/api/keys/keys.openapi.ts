@@ -5,7 +5,7 @@ import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
 import { KEY_STATUSES } from './key-summary';
 import { createKeyBodySchema, keyIdSchema, listKeysQuerySchema } from './keys.schemas';
-import { SCOPE_GRAMMAR } from './scopes';
+import { SCOPE_GRAMMAR } from '../../auth/scopes';
 
 const instant = z.string().meta({ format: 'date-time', example: '2026-11-24T09:00:00.000Z' });
 

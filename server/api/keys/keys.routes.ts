@@ -1,11 +1,11 @@
 /**
- * /v1/keys: API keys (DESIGN §3). Every route needs the `admin` scope: a key that can mint keys
+ * /v1/keys: API keys. Every route needs the `admin` scope: a key that can mint keys
  * can grant itself anything. A new key is shown once, in the answer to its creation; listings
  * show its prefix, never its secret or hash. Revocation takes effect at the next request on every
  * replica (keys are read from the database on each request, with no cache).
  */
 import { Router, type Request } from 'express';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import { authorize } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';

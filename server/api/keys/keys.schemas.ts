@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { PROCESS_CATALOG } from '../../../workflows/catalog';
 import { KEY_STATUSES } from './key-summary';
-import { SCOPE_GRAMMAR, scopeProblem } from './scopes';
+import { SCOPE_GRAMMAR, scopeProblem } from '../../auth/scopes';
 
 const MAX_LIFETIME_DAYS = 3650;
 /** Plain scopes plus a read and a write scope per process, with room for the catalog to grow. */
 const MAX_SCOPES = 100;
 
-/** A scope a key may carry: the grammar of scopes.ts, and a process-limited scope names a type of the catalog. */
+/**
+ * A scope a key may carry: the grammar of server/auth/scopes.ts, and a process-limited scope
+ * names a type of the catalog.
+ */
 export const keyScopeSchema = z
   .string()
   .superRefine((value, ctx) => {

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { Request, RequestHandler, Response } from 'express';
 import type { AuditEntry } from '../../db/models';
-import { getLogger } from '../../logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { actorOf, principalReference } from '../auth/principal';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { createBearerAuthenticator } from '../auth/bearer-authenticator';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import {
   grants,
@@ -12,9 +12,9 @@ import {
   type PlainScope,
   type Principal,
   type ProcessAction,
-} from '../keys/scopes';
-import type { InfrastructureGuard } from '../runs/infrastructure-fields';
-import type { RunTypeGuard, StartGuards } from '../runs/run-guard';
+} from '../../auth/scopes';
+import type { InfrastructureGuard } from '../../runs/infrastructure-fields';
+import type { RunTypeGuard, StartGuards } from '../../runs/run-guard';
 
 const BEARER = /^Bearer[ ]+(\S+)[ ]*$/i;
 

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { getLogger } from '../../logging/logger';
-import { AppError, PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from '../errors';
+import { getLogger } from '../../../logging/logger';
+import { AppError, PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from '../../errors/app-error';
 
 /** The fields body-parser (http-errors) puts on the errors it raises. */
 interface HttpError {

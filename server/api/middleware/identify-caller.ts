@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { Principal } from '../keys/scopes';
+import type { Principal } from '../../auth/scopes';
 
 /** Resolves a bearer credential to its principal, or null when it proves nothing (the app's BearerAuthenticator). */
 export interface CallerAuthenticator {

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 
 /** Bodies above this are refused with 413 before they are buffered in full. */
 export const DEFAULT_BODY_LIMIT = '256kb';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { getLogger } from '../../logging/logger';
+import { getLogger } from '../../../logging/logger';
 
 /** Host and port only: a Redis URL may carry a password in its user info or query. */
 function redisHost(url: string): string {

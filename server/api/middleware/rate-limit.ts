@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AppError } from '../errors';
-import type { Principal } from '../keys/scopes';
+import { AppError } from '../../errors/app-error';
+import type { Principal } from '../../auth/scopes';
 
 /** Where the counters live, shared by every replica of one deployment. */
 export interface RateLimitStore {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { withLogContext } from '../../logging/log-context';
+import { withLogContext } from '../../../logging/log-context';
 
 // Accept a caller's id only when it is short and inert: it lands in logs, headers and audit rows.
 const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,64}$/;

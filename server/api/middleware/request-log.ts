@@ -1,6 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { RequestHandler } from 'express';
-import { getLogger } from '../../logging/logger';
+import { getLogger } from '../../../logging/logger';
 import { routeLabelOf } from './route-label';
 
 /**

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
-import { getLogger } from '../../logging/logger';
-import { AppError } from '../errors';
+import { getLogger } from '../../../logging/logger';
+import { AppError } from '../../errors/app-error';
 import { sendProblem } from './error-handler';
 
 declare global {

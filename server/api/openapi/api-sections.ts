@@ -7,7 +7,7 @@ import { keysPaths } from '../keys/keys.openapi';
 import { runsPaths } from '../runs/runs.openapi';
 import { schedulesPaths } from '../schedules/schedules.openapi';
 import { workflowsPaths } from '../workflows/workflows.openapi';
-import { metricsPaths } from '../../metrics/metrics.openapi';
+import { metricsPaths } from '../metrics/metrics.openapi';
 import { eventsPaths } from '../events/events.openapi';
 import { deadLettersPaths } from '../dead-letters/dead-letters.openapi';
 import { importsPaths } from '../imports/imports.openapi';

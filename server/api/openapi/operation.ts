@@ -1,5 +1,5 @@
 import type { ZodOpenApiOperationObject } from 'zod-openapi';
-import type { Scope } from '../keys/scopes';
+import type { Scope } from '../../auth/scopes';
 import { errorResponses } from './problem.schema';
 
 /**

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-openapi';
-import { PROBLEM_CONTENT_TYPE } from '../errors';
+import { PROBLEM_CONTENT_TYPE } from '../../errors/app-error';
 
 export const problemSchema = z
   .object({

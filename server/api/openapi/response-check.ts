@@ -5,8 +5,8 @@
  */
 import type { RequestHandler, Request, Response } from 'express';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import { getLogger } from '../../logging/logger';
-import { PROBLEM_CONTENT_TYPE, problemType } from '../errors';
+import { getLogger } from '../../../logging/logger';
+import { PROBLEM_CONTENT_TYPE, problemType } from '../../errors/app-error';
 import type { OpenApiDocument } from './api-document';
 
 export type ResponseCheckMode = 'off' | 'log' | 'strict';

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { AppError } from '../errors';
-import { decodePageToken, encodePageToken } from './page-token';
-import type { RunTypeGuard } from './run-guard';
-import { grpcCodeOf, translateTemporalError, withinDeadline } from './temporal-errors';
+import { historyToJSON } from '../../temporal/sdk-internals';
+import { AppError } from '../../errors/app-error';
+import { decodePageToken, encodePageToken } from '../../temporal/page-token';
+import type { RunTypeGuard } from '../../runs/run-guard';
+import { grpcCodeOf, translateTemporalError, withinDeadline } from '../../temporal/temporal-errors';
 
 const GRPC_NOT_FOUND = 5;
 

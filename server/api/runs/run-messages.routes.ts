@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { ApiKeysService } from '../keys/api-keys.service';
-import { personOf } from '../keys/scopes';
+import { personOf } from '../../auth/scopes';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import { authorizeRuns, principalOf, processGuard } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';

@@ -1,12 +1,12 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MessageDefinition, ProcessDefinition } from '../../../workflows/catalog';
-import { AppError } from '../errors';
-import { fieldErrorsOf } from '../field-errors';
-import type { Principal } from '../keys/scopes';
-import { bindActor } from './message-actor';
-import type { RunTypeGuard } from './run-guard';
-import { translateTemporalError, withinDeadline } from './temporal-errors';
+import { AppError } from '../../errors/app-error';
+import { fieldErrorsOf } from '../../errors/field-errors';
+import type { Principal } from '../../auth/scopes';
+import { bindActor } from '../../runs/message-actor';
+import type { RunTypeGuard } from '../../runs/run-guard';
+import { translateTemporalError, withinDeadline } from '../../temporal/temporal-errors';
 
 export type MessageKind = 'signals' | 'updates' | 'queries';
 

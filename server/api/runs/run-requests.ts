@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { Op, UniqueConstraintError } from 'sequelize';
 import stringify from 'safe-stable-stringify';
 import type { RunRequest } from '../../db/models';
-import { AppError } from '../errors';
-import type { Principal } from '../keys/scopes';
+import { AppError } from '../../errors/app-error';
+import type { Principal } from '../../auth/scopes';
 
 export const IDEMPOTENCY_KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
-import { RUN_STATUS_NAMES } from './run-views';
+import { RUN_STATUS_NAMES } from '../../runs/run-views';
 import {
   historyQuerySchema,
   listRunsQuerySchema,

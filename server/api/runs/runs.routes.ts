@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { ProcessDefinition } from '../../../workflows/catalog';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import {
@@ -14,7 +14,7 @@ import {
 import { jsonBody } from '../middleware/json-body';
 import { countRunStarted } from '../middleware/http-metrics';
 import { validate } from '../validate';
-import { runLink } from './run-views';
+import { runLink } from '../../runs/run-views';
 import type { RunsService } from './runs.service';
 import { startOncePerKey, type RunRequestStore } from './run-requests';
 import {
@@ -26,7 +26,7 @@ import {
   workflowIdSchema,
 } from './runs.schemas';
 import type { RunHistoryService } from './run-history.service';
-import { grants, processesGranted } from '../keys/scopes';
+import { grants, processesGranted } from '../../auth/scopes';
 
 export interface RunsRoutesDeps {
   runs: RunsService;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RUN_STATUS_NAMES } from './run-views';
+import { RUN_STATUS_NAMES } from '../../runs/run-views';
 
 export const startRunBodySchema = z.object({
   type: z.string().min(1).max(100),

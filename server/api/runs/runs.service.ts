@@ -4,15 +4,20 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { ProcessDefinition } from '../../../workflows/catalog';
 import type { DeploymentFacts } from '../../../workflows/process-definition';
 import type { Progress } from '../../../workflows/shared/progress';
-import { getLogger } from '../../logging/logger';
-import { AppError } from '../errors';
-import { fieldErrorsOf } from '../field-errors';
-import { failureOf, toRunSummary, type RunStatus, type RunSummary, type RunView } from './run-views';
-import { grpcCodeOf, isTemporalUnavailable, translateTemporalError, withinDeadline } from './temporal-errors';
+import { executionInfoFromRaw } from '../../temporal/sdk-internals';
+import { getLogger } from '../../../logging/logger';
+import { AppError } from '../../errors/app-error';
+import { fieldErrorsOf } from '../../errors/field-errors';
+import { failureOf, toRunSummary, type RunStatus, type RunSummary, type RunView } from '../../runs/run-views';
+import {
+  grpcCodeOf,
+  isTemporalUnavailable,
+  translateTemporalError,
+  withinDeadline,
+} from '../../temporal/temporal-errors';
 
 const GRPC_INVALID_ARGUMENT = 3;
 
@@ -20,12 +25,12 @@ const invalidPageToken = () =>
   AppError.validation('The page token is invalid.', [
     { field: 'pageToken', message: 'must be the nextPageToken of a previous page with the same filters' },
   ]);
-import { decodePageToken, encodePageToken } from './page-token';
+import { decodePageToken, encodePageToken } from '../../temporal/page-token';
 import { buildVisibilityQuery, type RunFilter } from './visibility-query';
 import { withDefaultConnectors, type StepConnectors } from '../../../connectors/registry/step-defaults';
-import { infrastructureChosen, refuseInfrastructure } from './infrastructure-fields';
-import type { RunTypeGuard, StartGuards } from './run-guard';
-import { checkInitiator } from './message-actor';
+import { infrastructureChosen, refuseInfrastructure } from '../../runs/infrastructure-fields';
+import type { RunTypeGuard, StartGuards } from '../../runs/run-guard';
+import { checkInitiator } from '../../runs/message-actor';
 
 export interface RunsTimeouts {
   /** Bound on each start/describe/list/cancel call (default 10 s). */

@@ -1,4 +1,4 @@
-import { RUN_STATUSES, type RunStatus } from './run-views';
+import { RUN_STATUSES, type RunStatus } from '../../runs/run-views';
 
 export interface RunFilter {
   type?: string;

@@ -1,5 +1,5 @@
 /**
- * /v1/schedules: Temporal Schedules that start catalog processes (DESIGN §3). Reads need
+ * /v1/schedules: Temporal Schedules that start catalog processes. Reads need
  * `runs:read` for the schedule's process, everything else `schedules:write`; every mutation is
  * audited with the schedule id. What makes a schedule start runs — create, replace, unpause,
  * trigger, backfill — needs the right to start its process too (`runs:write:<type>`), so
@@ -8,7 +8,7 @@
  * The use cases, and what "managed by config" means for them, are in server/schedules/schedules.service.ts.
  */
 import { Router, type Request, type Response } from 'express';
-import { AppError } from '../errors';
+import { AppError } from '../../errors/app-error';
 import type { ApiKeysService } from '../keys/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import {

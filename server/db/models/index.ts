@@ -6,7 +6,7 @@ import { EmailOutboxEntry } from './email-outbox.model';
 import { EventImport, ImportRejection } from './event-import.model';
 import { InboxEvent } from './inbox-event.model';
 import { RunRequest } from './run-request.model';
-import { SandboxFault, SandboxRecord } from './sandbox.models';
+import { SandboxFault, SandboxRecord } from '../../../connectors/sandbox/sandbox.models';
 import { SyncCursor } from './sync-cursor.model';
 
 export { ApiKey, AuditEntry, ConnectorInstance, EmailOutboxEntry, InboxEvent, SandboxFault, SandboxRecord };

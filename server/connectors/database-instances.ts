@@ -6,12 +6,12 @@
  * the table every `refreshIntervalMs` (default 30 s), or on restart.
  */
 import { createHash } from 'node:crypto';
-import type { ConnectorInstance } from '../../server/db/models';
-import { getLogger } from '../../server/logging/logger';
-import type { ConnectorRegistry } from '../registry';
-import type { CredentialVault } from '../vault';
-import { isConnectorKind } from './instance-name';
-import type { ConnectorInstanceDefinition } from './registry-types';
+import type { ConnectorInstance } from '../db/models';
+import { getLogger } from '../../logging/logger';
+import type { ConnectorRegistry } from '../../connectors/registry';
+import type { CredentialVault } from '../../connectors/vault';
+import { isConnectorKind } from '../../connectors/registry/instance-name';
+import type { ConnectorInstanceDefinition } from '../../connectors/registry/registry-types';
 
 export const DEFAULT_REFRESH_INTERVAL_MS = 30_000;
 

@@ -3,10 +3,10 @@
  * and reject) is bound to the caller: the person is whom the credential acts for, never a name in
  * the body. Admin keys get no exception: an admin acting for nobody decides for nobody.
  */
-import type { MessageDefinition, ProcessDefinition } from '../../../workflows/process-definition';
-import { AppError } from '../errors';
-import { valueAt } from '../../intake/event-path';
-import { personOf, type Principal } from '../keys/scopes';
+import type { MessageDefinition, ProcessDefinition } from '../../workflows/process-definition';
+import { AppError } from '../errors/app-error';
+import { valueAt } from '../intake/event-path';
+import { personOf, type Principal } from '../auth/scopes';
 
 const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 

@@ -1,7 +1,7 @@
 /** OpenAPI description of GET /metrics. */
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { errorResponses } from '../api/openapi/problem.schema';
+import { errorResponses } from '../openapi/problem.schema';
 
 export const metricsPaths: ZodOpenApiPathsObject = {
   '/metrics': {

@@ -11,17 +11,23 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LOCAL_SMTP_URL, type Config } from '../../config';
-import { configureEgress } from '../egress/egress-policy';
-import type { Models } from '../../server/db/models';
-import { getLogger } from '../../server/logging/logger';
-import { createDefaultRegistry, type ConnectorRegistry } from '../registry';
-import { SANDBOX_INSTANCE_NAMES } from './built-in-vendors';
-import { createVault, type CredentialVault } from '../vault';
-import { ConnectorsFileError, readConnectorsFile, type ConnectorsFile, type EnvSource } from './connectors-file';
+import { configureEgress } from '../../connectors/egress/egress-policy';
+import type { Models } from '../db/models';
+import { getLogger } from '../../logging/logger';
+import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
+import { SANDBOX_INSTANCE_NAMES } from '../../connectors/registry/built-in-vendors';
+import { createVault, type CredentialVault } from '../../connectors/vault';
+import {
+  ConnectorsFileError,
+  readConnectorsFile,
+  type ConnectorsFile,
+  type EnvSource,
+} from '../../connectors/registry/connectors-file';
 import { DatabaseInstances, DEFAULT_REFRESH_INTERVAL_MS } from './database-instances';
-import { checkCredentials, checkSettings, issuePath } from './instance-validation';
-import { loadPlugin } from './plugins';
-import type { StepConnectors } from './step-defaults';
+import { checkCredentials, checkSettings, issuePath } from '../../connectors/registry/instance-validation';
+import { loadPlugin } from '../../connectors/registry/plugins';
+import type { StepConnectors } from '../../connectors/registry/step-defaults';
+import { registryDeps } from './registry-deps';
 
 /** config/connectors.yaml of this checkout; optional. */
 export const DEFAULT_CONNECTORS_FILE = resolve(__dirname, '../../config/connectors.yaml');
@@ -123,7 +129,7 @@ export async function loadConnectors(options: LoadConnectorsOptions): Promise<Lo
   const { config, models, env } = options;
   const explicit = options.file ?? config.connectorsFile;
   const path = resolve(explicit ?? DEFAULT_CONNECTORS_FILE);
-  const registry = createDefaultRegistry({ config, models });
+  const registry = createDefaultRegistry(registryDeps(config, models));
   const vault = createVault(config);
   const database = new DatabaseInstances(models.ConnectorInstance, registry, vault);
   try {

@@ -1,5 +1,5 @@
 import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { AppError } from '../errors';
+import { AppError } from '../errors/app-error';
 
 // gRPC status codes that mean "Temporal could not be reached or did not answer in time".
 const DEADLINE_EXCEEDED = 4;

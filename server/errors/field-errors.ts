@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldError } from './errors';
+import type { FieldError } from './app-error';
 
 /** `['customer', 'email']` under `input` → `input.customer.email`; array indexes as `lines[0]`. */
 export function fieldPath(root: string, path: readonly PropertyKey[]): string {

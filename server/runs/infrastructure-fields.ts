@@ -8,8 +8,8 @@
  * A value that only restates what the deployment would choose itself (a schedule's spec read and
  * sent back, with the connector defaults it was completed with) changes nothing and passes.
  */
-import type { ProcessDefinition } from '../../../workflows/catalog';
-import { AppError } from '../errors';
+import type { ProcessDefinition } from '../../workflows/catalog';
+import { AppError } from '../errors/app-error';
 
 /** Called with the infrastructure fields a request chooses (never empty); throws when the caller may not choose them. */
 export type InfrastructureGuard = (fields: readonly string[]) => void;

@@ -1,6 +1,6 @@
 import { ApplicationFailure, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
-import type { Progress } from '../../../workflows/shared/progress';
+import type { Progress } from '../../workflows/shared/progress';
 
 /** Statuses a run can be filtered by, with their names in Temporal's visibility query language. */
 export const RUN_STATUSES = {

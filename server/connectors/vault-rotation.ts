@@ -3,9 +3,9 @@
  * under the current key, in one transaction: either every record moves or none does.
  */
 import { Op } from 'sequelize';
-import type { ConnectorInstance } from '../../server/db/models';
-import type { CredentialVault, KeyState } from '../vault';
-import { VaultError } from './vault-error';
+import type { ConnectorInstance } from '../db/models';
+import type { CredentialVault, KeyState } from '../../connectors/vault';
+import { VaultError } from '../../connectors/vault/vault-error';
 
 export interface RotationReport {
   currentKeyId: string;

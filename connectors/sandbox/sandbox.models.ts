@@ -58,3 +58,9 @@ export class SandboxFault extends Model<InferAttributes<SandboxFault>, InferCrea
     );
   }
 }
+
+/** The sandbox's tables, bound to the process's database (server/db/models binds them with the others). */
+export interface SandboxModels {
+  SandboxRecord: typeof SandboxRecord;
+  SandboxFault: typeof SandboxFault;
+}

@@ -1,5 +1,5 @@
 import winston from 'winston';
-import type { LogFormat } from '../../config';
+import type { LogFormat } from '../config';
 import { currentLogContext } from './log-context';
 import { redactSecrets } from './redact';
 

@@ -9,7 +9,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { grpcCodeOf, withinDeadline } from '../api/runs/temporal-errors';
+import { grpcCodeOf, withinDeadline } from '../temporal/temporal-errors';
 import { typedSearchAttributesOf, type DeliveryCommand } from './delivery-command';
 import type { EventDelivery } from './event-delivery.types';
 

@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
-import { AppError } from '../api/errors';
-import { grants } from '../api/keys/scopes';
-import { bearerCredentialOf, type CallerAuthenticator } from '../api/middleware/identify-caller';
-import type { ApiMetrics } from './api-metrics';
+import { AppError } from '../../errors/app-error';
+import { grants } from '../../auth/scopes';
+import { bearerCredentialOf, type CallerAuthenticator } from '../middleware/identify-caller';
+import type { ApiMetrics } from '../../metrics/api-metrics';
 
 export interface MetricsRouteDeps {
   metrics: ApiMetrics;
