@@ -19,7 +19,7 @@ const sdkInternals = {
 const serverApi = {
   regex: '(^|/)server/api(/|$)|^(\\./|(\\.\\./)+)api(/|$)',
   message:
-    'Only server/api, server/roles and server/admin build on the HTTP API; shared code lives in server/errors, server/temporal, …',
+    'Only server/api and server/roles build on the HTTP API; shared code lives in server/errors, server/temporal, server/auth, …',
 };
 
 /**
@@ -90,8 +90,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [serverApi] }] },
   },
   {
-    // junction-admin is an entry point like the roles: it manages the API's keys straight in the database.
-    files: ['server/api/**', 'server/roles/**', 'server/admin/**'],
+    files: ['server/api/**', 'server/roles/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [sdkInternals] }] },
   },
   {
@@ -114,9 +113,9 @@ export default tseslint.config(
     },
   },
   {
+    // Connectors are a layer below the server: what they need of it (an outbox, the sandbox's tables)
+    // is injected through the registry's deps.
     files: ['connectors/**'],
-    // These two CLIs are being merged into the one program under cli/ and will leave connectors/.
-    ignores: ['connectors/sandbox/sandbox.cli.ts', 'connectors/vault.cli.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [sdkInternals, serverApi, serverLayer] }],
     },

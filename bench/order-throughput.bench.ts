@@ -14,7 +14,7 @@ import { loadApprovalPolicies } from '../server/approvals/approval-policies-file
 import { loadConfig } from '../config';
 import { createDefaultRegistry } from '../connectors/registry';
 import { createApp } from '../server/api/app';
-import { createApiKeysService } from '../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../server/auth/api-keys.service';
 import { startApiServer } from '../server/api/server';
 import { configureLogger } from '../logging/logger';
 import { installTemporalRuntime } from '../server/temporal/runtime';

@@ -6,7 +6,7 @@
  * is bounded: a process that cannot stop cleanly after such a failure is ended anyway.
  */
 import { inspect } from 'node:util';
-import type { Logger } from './logging/logger';
+import type { Logger } from '../logging/logger';
 
 /** The exit code after such a failure, as Node itself uses for an uncaught exception. */
 export const PROCESS_FAILURE_EXIT_CODE = 1;

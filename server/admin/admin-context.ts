@@ -4,7 +4,7 @@ import type { ExitCode } from '../../cli/exit-codes';
 import { openDatabase, type Database } from '../db/database';
 import { ensureDatabase } from '../db/ensure-database';
 import { migrateUp } from '../db/migrate';
-import { configureLogger } from '../logging/logger';
+import { configureLogger } from '../../logging/logger';
 
 export interface AdminIo {
   stdout: Writable;

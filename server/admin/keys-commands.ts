@@ -7,8 +7,8 @@ import { Option, type Command } from 'commander';
 import { EXIT } from '../../cli/exit-codes';
 import { parseDays } from '../../cli/option-parsers';
 import type { Database } from '../db/database';
-import { createApiKeysService, type ApiKeysService, type CreatedKey } from '../api/keys/api-keys.service';
-import { bootstrapAdminKey } from '../api/keys/bootstrap-admin';
+import { createApiKeysService, type ApiKeysService, type CreatedKey } from '../auth/api-keys.service';
+import { bootstrapAdminKey } from '../auth/bootstrap-admin';
 import { loadAdminConfig, withDatabase, type AdminDefine, type AdminOutput } from './admin-context';
 import { expiryOf, parseActsAs, parseKeyId, parseKeyName, parseScopes, SCOPE_GRAMMAR } from './keys-options';
 

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
-import { SCOPE_GRAMMAR, scopeProblem } from '../api/keys/scopes';
+import { SCOPE_GRAMMAR, scopeProblem } from '../auth/scopes';
 
 export { SCOPE_GRAMMAR };
 

@@ -9,7 +9,7 @@ import { CliError } from '../../cli/cli-errors';
 import { exitCodeForStatus } from '../../cli/exit-codes';
 import { ConfigError } from '../../config';
 import { isVaultError } from '../../connectors/vault';
-import { AppError } from '../api/errors';
+import { AppError } from '../errors/app-error';
 import type { AdminIo } from './admin-context';
 import { ADMIN_EXIT, type AdminExitCode } from './admin-exit-codes';
 import { createAdminProgram } from './admin-program';

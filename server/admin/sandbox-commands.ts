@@ -4,7 +4,7 @@
  */
 import { Argument, InvalidArgumentError, Option, type Command } from 'commander';
 import { parseLimit } from '../../cli/option-parsers';
-import { ConnectorErrorCode } from '../../connectors/errors';
+import { ConnectorErrorCode } from '../../connectors/connector-error-codes';
 import {
   clearSandboxFaults,
   injectSandboxFault,

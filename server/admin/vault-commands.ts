@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import { createVault } from '../../connectors/vault';
-import { rotateCredentials, vaultStatus } from '../../connectors/vault/vault-rotation';
+import { rotateCredentials, vaultStatus } from '../connectors/vault-rotation';
 import { EXIT } from '../../cli/exit-codes';
 import { loadAdminConfig, withDatabase, type AdminDefine } from './admin-context';
 

@@ -9,7 +9,7 @@ import type { Models } from '../db/models';
 import { connectorsRouter } from './connectors/connectors.routes';
 import { createConnectorsService } from './connectors/connectors.service';
 import { healthRouter } from './health/health.routes';
-import { createApiKeysService } from './keys/api-keys.service';
+import { createApiKeysService } from '../auth/api-keys.service';
 import './locals';
 import { auditMutations } from './middleware/audit';
 import { authorize } from './middleware/authorize';

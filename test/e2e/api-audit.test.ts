@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import winston from 'winston';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService, type CreatedKey } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService, type CreatedKey } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { getLogger, replaceLogger } from '../../logging/logger';
 import { call, expectProblem, type Reply } from '../support/api-client';

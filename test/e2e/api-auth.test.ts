@@ -5,7 +5,7 @@ import express from 'express';
 import winston from 'winston';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService, type ApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { currentLogContext } from '../../logging/log-context';
 import { getLogger, replaceLogger, type Logger } from '../../logging/logger';

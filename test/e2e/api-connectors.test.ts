@@ -8,7 +8,7 @@ import { allowEgressTo } from '../../connectors/egress/egress-policy';
 import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { createVault } from '../../connectors/vault';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { expectProblem, keyedCall, type KeyedCallOptions, type Reply } from '../support/api-client';

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import winston from 'winston';
 import { loadConfig } from '../../config';
 import { createApp, type AppDeps } from '../../server/api/app';
-import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService, type ApiKeysService } from '../../server/auth/api-keys.service';
 import { closeRateLimitRedis, openRateLimitRedis } from '../../server/api/middleware/rate-limit-store';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { getLogger, replaceLogger, type Logger } from '../../logging/logger';

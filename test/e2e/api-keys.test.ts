@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService, type ApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { call, expectProblem, type Reply } from '../support/api-client';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWT
 import winston from 'winston';
 import { ConfigError, loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { getLogger, replaceLogger } from '../../logging/logger';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { call, expectProblem, type Reply } from '../support/api-client';

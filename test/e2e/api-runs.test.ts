@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import winston from 'winston';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { orderWorkflowId } from '../../workflows/order-to-cash/order-to-cash.types';

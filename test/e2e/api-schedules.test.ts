@@ -4,7 +4,7 @@ import { Op } from 'sequelize';
 import winston from 'winston';
 import { loadConfig, type Config } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { resolveScheduleSpec } from '../../server/schedules/resolve-spec';

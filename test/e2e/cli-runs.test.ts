@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';

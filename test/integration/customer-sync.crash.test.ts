@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { SyncContactPageResult } from '../../activities/customer-sync.activities';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import type { CustomerSyncResult } from '../../workflows/customer-sync/customer-sync.types';
 import type { Progress } from '../../workflows/shared/progress';

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import { loadConfig } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { createImportRepository, IMPORT_STALE_AFTER_MS } from '../../server/imports/import-repository';
 import { openEventIntake, type EventIntake } from '../../server/intake/event-intake';

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import IORedis from 'ioredis';
 import { loadConfig, type Config } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { openEventIntake, type EventIntake } from '../../server/intake/event-intake';
 import { parseEventSourcesFile } from '../../server/intake/event-sources-file';

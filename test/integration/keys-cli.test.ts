@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { createApiKeysService, type ApiKeysService } from '../../server/api/keys/api-keys.service';
-import { bootstrapAdminKey } from '../../server/api/keys/bootstrap-admin';
+import { createApiKeysService, type ApiKeysService } from '../../server/auth/api-keys.service';
+import { bootstrapAdminKey } from '../../server/auth/bootstrap-admin';
 import { runJunctionAdmin, runNpmScript, type AdminRun } from '../support/admin-runner';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 

@@ -14,7 +14,7 @@ import { loadApprovalPolicies } from '../../server/approvals/approval-policies-f
 import { loadConfig, type Config } from '../../config';
 import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { connectTemporalClient, type TemporalClients } from '../../server/temporal/connection';
 import { payloadCodecOf } from '../../server/temporal/payload-codec';

@@ -13,7 +13,7 @@ import { JSONToPayload, payloadToJSON, type JSONPayload } from '../../server/tem
 import { expect } from 'chai';
 import { ConfigError, loadConfig, type Config } from '../../config';
 import { createApp } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { loadEventSources } from '../../server/intake/event-sources-file';
 import { connectTemporalClient, type TemporalClients } from '../../server/temporal/connection';

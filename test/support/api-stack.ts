@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../../config';
 import { createDefaultRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import { createApp } from '../../server/api/app';
 import { loadApprovalPolicies } from '../../server/approvals/approval-policies-file';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { bundleWorkflows, createJunctionWorker, type JunctionWorker } from '../../server/worker/worker';
 import { uniqueId } from './order-fixtures';

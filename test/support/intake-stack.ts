@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../config';
 import { createApp, type AppDeps } from '../../server/api/app';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { openEventIntake, type EventIntake } from '../../server/intake/event-intake';
 import { parseEventSourcesFile } from '../../server/intake/event-sources-file';

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { AppError } from '../../server/errors/app-error';
-import { generateKey, hashSecret, parseKey, secretMatches } from '../../server/api/keys/api-key-format';
-import { createApiKeysService } from '../../server/api/keys/api-keys.service';
+import { generateKey, hashSecret, parseKey, secretMatches } from '../../server/auth/api-key-format';
+import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { grants } from '../../server/auth/scopes';
 import { parseKeyId, parseScopes } from '../../server/admin/keys-options';
 import { runAdmin } from '../../server/admin/main';

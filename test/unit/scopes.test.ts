@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createKeyBodySchema } from '../../server/api/keys/keys.schemas';
 import { InvalidArgumentError } from 'commander';
 import { parseScopes } from '../../server/admin/keys-options';
-import { readScopes } from '../../server/api/keys/key-summary';
+import { readScopes } from '../../server/auth/key-summary';
 import { scopesFromClaim } from '../../server/api/auth/oidc-verifier';
 import {
   grants,

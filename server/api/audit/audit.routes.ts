@@ -4,7 +4,7 @@
  * and failed ones included; reading the trail is not itself audited.
  */
 import { Router } from 'express';
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import { authorize } from '../middleware/authorize';
 import { validate } from '../validate';
 import type { AuditService } from './audit.service';

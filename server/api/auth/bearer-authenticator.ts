@@ -1,4 +1,4 @@
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import type { Principal } from '../../auth/scopes';
 import { looksLikeJwt, type OidcVerifier } from './oidc-verifier';
 

@@ -4,7 +4,7 @@ import cors from 'cors';
 import { Router, type RequestHandler } from 'express';
 import { PayloadEncryptionError } from '../../temporal/payload-codec';
 import { AppError } from '../../errors/app-error';
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import { authorize } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { requestTimeout } from '../middleware/request-timeout';

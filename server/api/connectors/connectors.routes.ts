@@ -5,7 +5,7 @@
  * Credentials are write-only: responses carry their field names, never their values.
  */
 import { Router, type Request } from 'express';
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import { authorize } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';

@@ -13,7 +13,7 @@ import type { ImportFormat } from '../../imports/import-rows';
 import { createImportsService, type ImportsService } from '../../imports/imports.service';
 import { actorOf } from '../auth/principal';
 import { AppError } from '../../errors/app-error';
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import { auditAs, auditMutations, setAuditTarget } from '../middleware/audit';
 import { authorizeRuns, principalOf, processFilter, requireProcess } from '../middleware/authorize';
 import { sendProblem } from '../middleware/error-handler';

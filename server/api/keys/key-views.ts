@@ -1,4 +1,4 @@
-import type { ApiKeySummary, CreatedKey } from './api-keys.service';
+import type { ApiKeySummary, CreatedKey } from '../../auth/api-keys.service';
 import type { Scope } from '../../auth/scopes';
 
 /** A key as the API shows it: never its secret or hash. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { authenticated } from '../openapi/operation';
 import { errorResponses, jsonBody, jsonResponse } from '../openapi/problem.schema';
-import { KEY_STATUSES } from './key-summary';
+import { KEY_STATUSES } from '../../auth/key-summary';
 import { createKeyBodySchema, keyIdSchema, listKeysQuerySchema } from './keys.schemas';
 import { SCOPE_GRAMMAR } from '../../auth/scopes';
 

@@ -10,7 +10,7 @@ import { auditAs, setAuditTarget } from '../middleware/audit';
 import { authorize } from '../middleware/authorize';
 import { jsonBody } from '../middleware/json-body';
 import { validate } from '../validate';
-import type { ApiKeysService } from './api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import { keyLink, toCreatedKeyView, toKeyView } from './key-views';
 import { createKeyBodySchema, expiryOf, keyIdSchema, listKeysQuerySchema } from './keys.schemas';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROCESS_CATALOG } from '../../../workflows/catalog';
-import { KEY_STATUSES } from './key-summary';
+import { KEY_STATUSES } from '../../auth/key-summary';
 import { SCOPE_GRAMMAR, scopeProblem } from '../../auth/scopes';
 
 const MAX_LIFETIME_DAYS = 3650;

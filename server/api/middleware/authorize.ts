@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { createBearerAuthenticator } from '../auth/bearer-authenticator';
 import { AppError } from '../../errors/app-error';
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import {
   grants,
   grantsAnyProcess,

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import { personOf } from '../../auth/scopes';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import { authorizeRuns, principalOf, processGuard } from '../middleware/authorize';

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { ProcessDefinition } from '../../../workflows/catalog';
 import { AppError } from '../../errors/app-error';
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
 import {
   authorize,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { MessageDefinition, ProcessDefinition } from '../../../workflows/catalog';
-import type { ApiKeysService } from '../keys/api-keys.service';
+import type { ApiKeysService } from '../../auth/api-keys.service';
 import { infrastructureFieldsOf } from '../../runs/infrastructure-fields';
 import { authorizeRuns, principalOf, processFilter } from '../middleware/authorize';
 

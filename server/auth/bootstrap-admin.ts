@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import type { ApiKey } from '../../db/models';
+import type { ApiKey } from '../db/models';
 import type { ApiKeySummary, ApiKeysService, CreatedKey } from './api-keys.service';
 
 export interface BootstrapAdminRequest {

@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
-import type { ApiKey } from '../../db/models';
-import { isScope, type Scope } from '../../auth/scopes';
+import type { ApiKey } from '../db/models';
+import { isScope, type Scope } from './scopes';
 
 export const KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];

@@ -1,12 +1,12 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
-import type { ApiKey } from '../../db/models';
-import { getLogger } from '../../../logging/logger';
-import { AppError } from '../../errors/app-error';
-import { decodePageToken, encodePageToken } from '../../temporal/page-token';
+import type { ApiKey } from '../db/models';
+import { getLogger } from '../../logging/logger';
+import { AppError } from '../errors/app-error';
+import { decodePageToken, encodePageToken } from '../temporal/page-token';
 import { generateKey, hashSecret, parseKey, secretMatches } from './api-key-format';
 import { readScopes, statusOf, toSummary, whereStatus, type ApiKeySummary, type KeyStatus } from './key-summary';
-import { isScope, SCOPE_GRAMMAR, type Scope, type VerifiedKey } from '../../auth/scopes';
+import { isScope, SCOPE_GRAMMAR, type Scope, type VerifiedKey } from './scopes';
 
 export type { ApiKeySummary, KeyStatus } from './key-summary';
 
