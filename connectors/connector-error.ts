@@ -1,4 +1,4 @@
-import { ConnectorErrorCode, NON_RETRYABLE_CODES } from './connector-error-codes';
+import { type ConnectorErrorCode, NON_RETRYABLE_CODES } from './connector-error-codes';
 
 export interface ConnectorErrorDetails {
   code: ConnectorErrorCode;
