@@ -195,7 +195,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
     });
 
     it('answers 503 when Temporal is unreachable, without hanging', async () => {
-      const dead = await Connection.lazy({ address: '127.0.0.1:1' });
+      const dead = Connection.lazy({ address: '127.0.0.1:1' });
       const app = createApp({
         config: loadConfig({}),
         temporal: new Client({ connection: dead }),
