@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { stringify as toYaml } from 'yaml';
 import { closedPort } from '../support/cli-runner';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
+import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 
 describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit against a real API', function () {
@@ -103,9 +104,12 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
         .to.match(/Timing\s+every 1h \(UTC\)/)
         .and.match(/State\s+active/);
 
-      const listed = await stack.eventually(
+      // Each read spawns the CLI: poll less often than the default.
+      const listed = await eventually(
+        'the schedule listed',
         () => junction(['schedules', 'list', '--quiet']),
         (result) => result.stdout.split('\n').includes(id),
+        { intervalMs: 500 },
       );
       expect(listed.stdout.split('\n')).to.include(id);
       const table = await junction(['schedules', 'list']);
@@ -217,9 +221,11 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
       ).to.equal(2);
 
       // Audit rows are written as each response finishes: the last one may trail the answer by a moment.
-      const trail = await stack.eventually(
+      const trail = await eventually(
+        'the refused revoke audited',
         () => junction(['audit', 'list', '--target', id, '--json']),
         (result) => result.stdout.includes('"statusCode":409'),
+        { intervalMs: 500 },
       );
       expect(trail.code, trail.stderr).to.equal(0);
       const entries = (JSON.parse(trail.stdout) as { items: { action: string; outcome: string; statusCode: number }[] })

@@ -4,6 +4,7 @@ import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/api/keys/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
+import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
@@ -132,9 +133,11 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
         expect(started.stdout).to.equal(`order-${input.orderId}\n`);
         expect(started.stderr).to.equal('');
       }
-      const all = await stack.eventually(
+      const all = await eventually(
+        'every order listed',
         () => junction(['runs', 'list', '--type', 'orderToCash', '--quiet', '--limit', '100']),
         (result) => orders.every((input) => result.stdout.includes(`order-${input.orderId}`)),
+        { intervalMs: 500 },
       );
       const ids = all.stdout.trim().split('\n');
       expect(ids.length).to.be.at.least(4);
@@ -206,9 +209,11 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
       const workflowId = started.stdout.trim();
       openRuns.add(workflowId);
 
-      const pending = await stack.eventually(
+      const pending = await eventually(
+        'an approval pending',
         () => junction(['runs', 'query', workflowId, 'progress', '--json']),
         (result) => result.stdout.includes('"pending"'),
+        { intervalMs: 500 },
       );
       expect(
         (JSON.parse(pending.stdout) as { result: { pending: { approver: string } } }).result.pending.approver,

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { countSandboxRecords } from '../../connectors/sandbox/sandbox-admin';
 import { keyedCall, waitForRun } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 
 interface ScheduleView {
@@ -26,21 +27,6 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
     () => stack.api.url,
     () => key,
   );
-
-  async function waitFor<T>(
-    read: () => Promise<T>,
-    done: (value: T) => boolean,
-    what: string,
-    timeoutMs = 60_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
 
   before(async function () {
     stack = await startApiStack({ label: 'sched_fire' });
@@ -77,10 +63,11 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
 
     // Nobody triggers it: the first action is the schedule's own, due within two seconds.
-    const fired = await waitFor(
+    const fired = await eventually(
+      'the first scheduled action',
       () => call<ScheduleView>('GET', `/v1/schedules/${id}`),
       (reply) => reply.body.info.recentActions.length > 0,
-      'the first scheduled action',
+      { timeoutMs: 60_000 },
     );
     // One firing is enough for the test; stop it before it places more orders.
     expect((await call('DELETE', `/v1/schedules/${id}`)).status).to.equal(204);

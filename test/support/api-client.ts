@@ -1,5 +1,6 @@
 /** HTTP helpers for suites that call Junction's API the way a business system does: fetch, JSON, bearer keys. */
 import { expect } from 'chai';
+import { eventually } from './eventually';
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -79,14 +80,15 @@ export async function waitForRun<V extends { status: string }>(
   ready: (run: V) => boolean = (run) => run.status !== 'RUNNING',
   { untilFound = false, timeoutMs = 60_000 }: WaitForRunOptions = {},
 ): Promise<V> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const reply = await get<V>('GET', `/v1/runs/${encodeURIComponent(workflowId)}`);
-    if (!(untilFound && reply.status === 404)) {
-      expect(reply.status, reply.text).to.equal(200);
-      if (ready(reply.body)) return reply.body;
-    }
-    if (Date.now() > deadline) throw new Error(`run ${workflowId} not ready after ${timeoutMs} ms: ${reply.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const reply = await eventually(
+    `run ${workflowId} ready`,
+    () => get<V>('GET', `/v1/runs/${encodeURIComponent(workflowId)}`),
+    (polled) => {
+      if (untilFound && polled.status === 404) return false;
+      expect(polled.status, polled.text).to.equal(200);
+      return ready(polled.body);
+    },
+    { timeoutMs },
+  );
+  return reply.body;
 }
