@@ -6,22 +6,16 @@ import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
 import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { purchaseRequestInput } from '../support/purchase-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
 
 /** A purchase request of 2,400.00 EUR: one approver decides, alan@example.com under the shipped approval policy. */
 function purchaseRequest() {
   const requestId = uniqueId('PR-CLI');
-  const tag = requestId.toLowerCase();
+  const requester = { email: `requester-${requestId.toLowerCase()}@corp.example`, name: 'Grace Hopper' };
   return {
-    input: {
-      requestId,
-      requester: { email: `requester-${tag}@corp.example`, name: 'Grace Hopper' },
-      costCentre: 'CC-4711',
-      supplier: 'ACME Office Supplies',
-      currency: 'EUR',
-      lines: [{ sku: 'CHAIR-ERGO', quantity: 4, unitAmount: 60_000 }],
-    },
+    input: purchaseRequestInput('medium', { requestId, requester }),
     approver: 'alan@example.com',
   };
 }
