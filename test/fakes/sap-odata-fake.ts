@@ -5,10 +5,9 @@
  * paging with `__next`. Business rules live in sap-odata-fake-store.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SapFakeStore, type FakeAnswer } from './sap-odata-fake-store';
-import { allowListeningServer } from './egress-allowance';
+import { listen, type ListeningServer } from './listen';
 
 export interface SapFakeOptions {
   username: string;
@@ -41,24 +40,19 @@ export class SapODataFake {
   /** Session id → the token it was given. */
   private readonly sessions = new Map<string, string>();
   private readonly failures: { method: string; answer: FakeAnswer }[] = [];
-  private server: Server | undefined;
-  private release: (() => void) | undefined;
+  private server: ListeningServer | undefined;
   url = '';
 
   constructor(private readonly options: SapFakeOptions) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    this.release = allowListeningServer(this.server);
+    this.server = await listen((req, res) => void this.handle(req, res));
+    this.url = this.server.url;
     return this;
   }
 
   async stop(): Promise<void> {
-    this.release?.();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.close();
   }
 
   /** Every session ends (a Gateway restart, a timeout): the next write is answered 403. */
