@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SapFakeStore, type FakeAnswer } from './sap-odata-fake-store';
-import { listen, type ListeningServer } from './listen';
+import { FakeHttpServer } from './fake-http-server';
 
 export interface SapFakeOptions {
   username: string;
@@ -33,26 +33,16 @@ export function odataError(status: number, code: string, message: string): FakeA
   return { status, body: { error: { code, message: { lang: 'en', value: message } } } };
 }
 
-export class SapODataFake {
+export class SapODataFake extends FakeHttpServer {
   readonly store = new SapFakeStore();
   readonly requests: SapFakeRequest[] = [];
   csrfFetches = 0;
   /** Session id → the token it was given. */
   private readonly sessions = new Map<string, string>();
   private readonly failures: { method: string; answer: FakeAnswer }[] = [];
-  private server: ListeningServer | undefined;
-  url = '';
 
-  constructor(private readonly options: SapFakeOptions) {}
-
-  async start(): Promise<this> {
-    this.server = await listen((req, res) => void this.handle(req, res));
-    this.url = this.server.url;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.close();
+  constructor(private readonly options: SapFakeOptions) {
+    super();
   }
 
   /** Every session ends (a Gateway restart, a timeout): the next write is answered 403. */
@@ -69,7 +59,7 @@ export class SapODataFake {
     return this.requests.filter((r) => r.method !== 'GET' && (method === undefined || r.method === method));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
