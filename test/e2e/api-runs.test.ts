@@ -12,6 +12,7 @@ import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { eventually, eventuallyFound } from '../support/eventually';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { terminateRuns } from '../support/temporal-cleanup';
 
 describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
   this.timeout(60_000);
@@ -55,14 +56,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
   });
 
   after(async () => {
-    await Promise.all(
-      [...started].map((workflowId) =>
-        temporal.workflow
-          .getHandle(workflowId)
-          .terminate('test cleanup')
-          .catch(() => undefined),
-      ),
-    );
+    await terminateRuns(temporal, started);
     await server?.close();
     await connection?.close();
     await db?.destroy();

@@ -16,6 +16,7 @@ import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { eventually } from '../support/eventually';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { terminateRuns } from '../support/temporal-cleanup';
 
 interface ActionView {
   scheduledAt: string;
@@ -123,14 +124,7 @@ describe('API schedules (e2e): /v1/schedules on the Temporal dev server', functi
       started.push(...(description?.info.recentActions.map((action) => action.action.workflow.workflowId) ?? []));
       await handle.delete().catch(() => undefined);
     }
-    await Promise.all(
-      started.map((workflowId) =>
-        temporal.workflow
-          .getHandle(workflowId)
-          .terminate('test cleanup')
-          .catch(() => undefined),
-      ),
-    );
+    await terminateRuns(temporal, started);
     await server?.close();
     await connection?.close();
     await db?.destroy();

@@ -4,6 +4,7 @@ import { closedPort } from '../support/cli-runner';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
 import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { deleteSchedules } from '../support/temporal-cleanup';
 
 describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit against a real API', function () {
   this.timeout(180_000);
@@ -16,14 +17,7 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
   });
 
   after(async () => {
-    await Promise.all(
-      [...schedules].map((id) =>
-        stack?.temporal.schedule
-          .getHandle(id)
-          .delete()
-          .catch(() => undefined),
-      ),
-    );
+    await deleteSchedules(stack?.temporal, schedules);
     await stack?.close();
   });
 

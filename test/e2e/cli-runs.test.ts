@@ -8,6 +8,7 @@ import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { purchaseRequestInput } from '../support/purchase-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
+import { terminateRuns } from '../support/temporal-cleanup';
 import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
 
 /** A purchase request of 2,400.00 EUR: one approver decides, alan@example.com under the shipped approval policy. */
@@ -33,14 +34,7 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
   });
 
   after(async () => {
-    await Promise.all(
-      [...openRuns].map((id) =>
-        stack?.temporal.workflow
-          .getHandle(id)
-          .terminate('test cleanup')
-          .catch(() => undefined),
-      ),
-    );
+    await terminateRuns(stack?.temporal, openRuns);
     await stack?.close();
   });
 

@@ -10,6 +10,7 @@ import { keyedCall, waitForRun } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { eventually } from '../support/eventually';
 import { uniqueId } from '../support/order-fixtures';
+import { deleteSchedules } from '../support/temporal-cleanup';
 import { seedReconciliationFixtures } from '../workflows/invoice-reconciliation.fixtures';
 
 interface RunView {
@@ -40,14 +41,7 @@ describe('invoiceReconciliation end to end: API and a schedule → Temporal dev 
   });
 
   after(async function () {
-    await Promise.all(
-      schedules.map((id) =>
-        stack.temporal.schedule
-          .getHandle(id)
-          .delete()
-          .catch(() => undefined),
-      ),
-    );
+    await deleteSchedules(stack.temporal, schedules);
     await stack?.close();
   });
 

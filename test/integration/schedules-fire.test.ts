@@ -4,6 +4,7 @@ import { keyedCall, waitForRun } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { deleteSchedules, terminateRuns } from '../support/temporal-cleanup';
 
 interface ScheduleView {
   info: { recentActions: { scheduledAt: string; takenAt: string; workflowId: string; runId: string }[] };
@@ -35,22 +36,8 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
   });
 
   after(async function () {
-    await Promise.all(
-      schedules.map((id) =>
-        stack.temporal.schedule
-          .getHandle(id)
-          .delete()
-          .catch(() => undefined),
-      ),
-    );
-    await Promise.all(
-      runs.map((id) =>
-        stack.temporal.workflow
-          .getHandle(id)
-          .terminate('test cleanup')
-          .catch(() => undefined),
-      ),
-    );
+    await deleteSchedules(stack.temporal, schedules);
+    await terminateRuns(stack.temporal, runs);
     await stack?.close();
   });
 

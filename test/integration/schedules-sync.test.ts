@@ -14,6 +14,7 @@ import { PROCESS_CATALOG } from '../../workflows/catalog';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { eventually } from '../support/eventually';
 import { getDevServer } from '../support/temporal-test-servers';
+import { deleteSchedules } from '../support/temporal-cleanup';
 
 describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules on the dev server', function () {
   this.timeout(120_000);
@@ -66,14 +67,7 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
   });
 
   after(async () => {
-    await Promise.all(
-      Object.values(ids).map((id) =>
-        client.schedule
-          .getHandle(id)
-          .delete()
-          .catch(() => undefined),
-      ),
-    );
+    await deleteSchedules(client, Object.values(ids));
     await connection?.close();
     await rm(dir, { recursive: true, force: true });
     replaceLogger(previousLogger);
