@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { loadConfig, type Config } from '../../config';
 import type { RunningApiServer } from '../../server/api/server';
 import type { ProcessDefinition } from '../../workflows/catalog';
-import { call, expectProblem, type Reply } from '../support/api-client';
+import { call, expectProblem, replyOf, type Reply } from '../support/api-client';
 import { openIntakeApi, startIntakeStack, type IntakeApi, type IntakeStack } from '../support/intake-stack';
 import type { RecordedEvents } from '../support/intake-recorder.workflow';
 import { uniqueId } from '../support/order-fixtures';
@@ -66,15 +66,7 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
-    }).then(async (response) => {
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-        text,
-      };
-    });
+    }).then(replyOf);
   }
 
   function postShop(event: unknown, eventId: string, secret = SECRETS.SHOP_SECRET): Promise<Reply> {

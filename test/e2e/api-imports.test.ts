@@ -8,7 +8,7 @@ import type { RunningApiServer } from '../../server/api/server';
 import type { EventIntake } from '../../server/intake/event-intake';
 import { startIntakeConsumer, type IntakeConsumer } from '../../server/intake/intake-consumer';
 import type { ProcessDefinition } from '../../workflows/catalog';
-import { call, expectProblem, type Reply } from '../support/api-client';
+import { call, expectProblem, replyOf, type Reply } from '../support/api-client';
 import { openIntakeApi, startIntakeStack, type IntakeApi, type IntakeStack } from '../support/intake-stack';
 import type { RecordedEvents } from '../support/intake-recorder.workflow';
 import { uniqueId } from '../support/order-fixtures';
@@ -69,13 +69,7 @@ async function postImport(
     body,
     duplex: 'half',
   } as RequestInit);
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    text,
-  };
+  return replyOf(response);
 }
 
 const reportOf = (reply: Reply) => reply.body as unknown as ImportReport;

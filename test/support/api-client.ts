@@ -10,6 +10,12 @@ export interface Reply<T = Record<string, unknown>> {
   text: string;
 }
 
+/** A fetch response read whole: its JSON body parsed ({} when empty) and its text kept. */
+export async function replyOf<T = Record<string, unknown>>(response: Response): Promise<Reply<T>> {
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T, text };
+}
+
 export interface CallOptions {
   /** A bearer credential (API key or token); none when absent. */
   bearer?: string;
@@ -31,8 +37,7 @@ export async function call<T = Record<string, unknown>>(
     headers,
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T, text };
+  return replyOf<T>(response);
 }
 
 export interface KeyedCallOptions {
