@@ -8,6 +8,7 @@ const SUITES = [
   'test/integration/**/*.test.ts',
   'test/e2e/**/*.test.ts',
   'test/contract/**/*.test.ts',
+  'test/connectors/**/*.test.ts',
   'test/security/**/*.test.ts',
 ];
 

@@ -97,7 +97,7 @@ describe('Business Central connector against the BC API v1.0 spec (Prism)', func
   });
   after(async () => {
     await bc.close();
-    await tokens.stop();
+    await tokens.close();
   });
   beforeEach(() => {
     exchanges.length = 0;

@@ -122,7 +122,7 @@ describe('API authentication, errors and health (e2e)', function () {
     });
 
     it('answers /readyz with 503 naming Temporal when it is unreachable, and a failed ready() hook as app', async () => {
-      const deadConnection = await Connection.lazy({ address: '127.0.0.1:1' });
+      const deadConnection = Connection.lazy({ address: '127.0.0.1:1' });
       const temporal = new Client({ connection: deadConnection });
       const app = createApp({
         config: loadConfig({}),

@@ -3,12 +3,13 @@ import { expect } from 'chai';
 import { loadConfig, type Config } from '../../config';
 import type { RunningApiServer } from '../../server/api/server';
 import type { ProcessDefinition } from '../../workflows/catalog';
-import { call, expectProblem, type Reply } from '../support/api-client';
+import { call, expectProblem, replyOf, type Reply } from '../support/api-client';
 import { openIntakeApi, startIntakeStack, type IntakeApi, type IntakeStack } from '../support/intake-stack';
 import type { RecordedEvents } from '../support/intake-recorder.workflow';
 import { uniqueId } from '../support/order-fixtures';
 import type { TestDatabase } from '../support/test-database';
-import { eventually, hmacBase64, hmacHexWithPrefix, stripeSignatureHeader } from '../support/webhook-signing';
+import { eventually, eventuallyFound } from '../support/eventually';
+import { hmacBase64, hmacHexWithPrefix, stripeSignatureHeader } from '../support/webhook-signing';
 import { auditRowOf, expectInvalid } from './admin-api.support';
 
 /** A Redis database of this suite's own; each suite run also has its own queue name in it. */
@@ -65,15 +66,7 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
-    }).then(async (response) => {
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-        text,
-      };
-    });
+    }).then(replyOf);
   }
 
   function postShop(event: unknown, eventId: string, secret = SECRETS.SHOP_SECRET): Promise<Reply> {
@@ -88,10 +81,14 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
   }
 
   async function settledRow(source: string, eventId: string, status: 'done' | 'dead' = 'done') {
-    return eventually(`inbox row ${source}/${eventId} ${status}`, async () => {
-      const row = await db.models.InboxEvent.findOne({ where: { source, eventId } });
-      return row && row.status === status ? row : undefined;
-    });
+    return eventuallyFound(
+      `inbox row ${source}/${eventId} ${status}`,
+      async () => {
+        const row = await db.models.InboxEvent.findOne({ where: { source, eventId } });
+        return row?.status === status ? row : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
   }
 
   async function recorded(key: string): Promise<RecordedEvents> {
@@ -192,11 +189,9 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
 
     await eventually(
       'every burst row done',
-      async () => {
-        const pending = await db.models.InboxEvent.count({ where: { source: 'shop', status: 'pending' } });
-        return pending === 0 ? true : undefined;
-      },
-      120_000,
+      () => db.models.InboxEvent.count({ where: { source: 'shop', status: 'pending' } }),
+      (pending) => pending === 0,
+      { timeoutMs: 120_000 },
     );
     const deliveredMs = Date.now() - started;
     const rows = await db.models.InboxEvent.findAll({ where: { source: 'shop' } });
@@ -206,10 +201,12 @@ describe('Event intake (e2e): POST /v1/events/:source into the inbox, BullMQ and
 
     // One run per key: Temporal's own view, per workflow id, including closed runs.
     for (const key of keys) {
-      const runs = await eventually(`runs of ${key}`, async () => {
-        const count = await temporal.workflow.count(`WorkflowId = '${workflowIdOf(key)}'`);
-        return count.count >= 1 ? count.count : undefined;
-      });
+      const runs = await eventually(
+        `runs of ${key}`,
+        async () => (await temporal.workflow.count(`WorkflowId = '${workflowIdOf(key)}'`)).count,
+        (count) => count >= 1,
+        { timeoutMs: 60_000 },
+      );
       expect(runs, key).to.equal(1);
       const state = await recorded(key);
       expect([...state.events].sort(), key).to.deep.equal(

@@ -8,12 +8,12 @@ import type { RunningApiServer } from '../../server/api/server';
 import type { EventIntake } from '../../server/intake/event-intake';
 import { startIntakeConsumer, type IntakeConsumer } from '../../server/intake/intake-consumer';
 import type { ProcessDefinition } from '../../workflows/catalog';
-import { call, expectProblem, type Reply } from '../support/api-client';
+import { call, expectProblem, replyOf, type Reply } from '../support/api-client';
 import { openIntakeApi, startIntakeStack, type IntakeApi, type IntakeStack } from '../support/intake-stack';
 import type { RecordedEvents } from '../support/intake-recorder.workflow';
 import { uniqueId } from '../support/order-fixtures';
 import type { TestDatabase } from '../support/test-database';
-import { eventually } from '../support/webhook-signing';
+import { eventuallyFound } from '../support/eventually';
 import { auditRowOf, expectInvalid } from './admin-api.support';
 
 /** A Redis database of this suite's own; each intake in it has its own queue name. */
@@ -69,13 +69,7 @@ async function postImport(
     body,
     duplex: 'half',
   } as RequestInit);
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-    text,
-  };
+  return replyOf(response);
 }
 
 const reportOf = (reply: Reply) => reply.body as unknown as ImportReport;
@@ -111,15 +105,14 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
   const recorded = (key: string) => temporal.workflow.getHandle(workflowIdOf(key)).query<RecordedEvents>('recorded');
 
   async function settledImport(id: string, accepted: number): Promise<ImportReport> {
-    return eventually(
+    return eventuallyFound(
       `import ${id} delivered`,
       async () => {
         const reply = await call(api.url, 'GET', `/v1/imports/${id}`, { bearer: readerKey });
         const report = reportOf(reply);
         return report.delivery.done === accepted ? report : undefined;
       },
-      240_000,
-      1_000,
+      { timeoutMs: 240_000, intervalMs: 1_000 },
     );
   }
 
@@ -218,14 +211,13 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     const delivered = await settledImport(report.id, 4988);
     const deliveredMs = Date.now() - started;
     expect(delivered.delivery).to.deep.equal({ pending: 0, done: 4988, dead: 0 });
-    const runs = await eventually(
+    const runs = await eventuallyFound(
       'a run per key listed',
       async () => {
         const found = await runsByWorkflowId('bulk-');
         return found.size >= 1000 ? found : undefined;
       },
-      60_000,
-      1_000,
+      { timeoutMs: 60_000, intervalMs: 1_000 },
     );
     expect(runs.size).to.equal(1000);
     expect(
@@ -466,15 +458,14 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
     it('pauses at the backlog limit while nothing delivers, and goes on once consumers drain the backlog', async () => {
       const reply = postImport(limitedApi.url, { source: 'orders' }, file(50), { bearer: limitedKey });
       // Two batches of ten fill the backlog (limit 20); the third waits.
-      const paused = await eventually(
+      const paused = await eventuallyFound(
         'import paused at the backlog',
         async () => {
           const list = await call(limitedApi.url, 'GET', '/v1/imports?status=running', { bearer: limitedKey });
           const running = (list.body.items as { id: string; counts: ImportReport['counts'] }[])[0];
           return running && running.counts.accepted === 20 ? running : undefined;
         },
-        5_000,
-        100,
+        { timeoutMs: 5_000, intervalMs: 100 },
       );
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const still = await call(limitedApi.url, 'GET', `/v1/imports/${paused.id}`, { bearer: limitedKey });
@@ -487,11 +478,11 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
       expect(done.status, done.text).to.equal(202);
       expect(reportOf(done)).to.deep.include({ id: paused.id, status: 'completed' });
       expect(reportOf(done).counts).to.include({ accepted: 50, duplicates: 0, rejected: 0 });
-      await eventually(
+      await eventuallyFound(
         'all delivered',
         async () =>
           (await limitedDb.models.InboxEvent.count({ where: { status: 'done' } })) === 50 ? true : undefined,
-        60_000,
+        { timeoutMs: 60_000 },
       );
     });
 
@@ -523,7 +514,9 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
       expect(await limitedDb.models.InboxEvent.count()).to.equal(rows);
 
       limitedConsumer = consume();
-      await eventually('backlog drained', async () => ((await pendingRows()) === 0 ? true : undefined), 60_000);
+      await eventuallyFound('backlog drained', async () => ((await pendingRows()) === 0 ? true : undefined), {
+        timeoutMs: 60_000,
+      });
       const again = await postImport(limitedApi.url, { source: 'orders' }, file(50, 100), { bearer: limitedKey });
       expect(again.status, again.text).to.equal(202);
       expect(reportOf(again).counts).to.include({ accepted: 30, duplicates: 20, rejected: 0 });
@@ -531,7 +524,9 @@ describe('Bulk intake (e2e): POST /v1/imports turns each row of a CSV or NDJSON 
 
     it('stops with 413 once a stream without a length passes the import limit; rows accepted until then stay accepted', async () => {
       // The consumer is still delivering the previous test's rows; a backlog at its limit would refuse this import up front.
-      await eventually('backlog drained', async () => ((await pendingRows()) === 0 ? true : undefined), 60_000);
+      await eventuallyFound('backlog drained', async () => ((await pendingRows()) === 0 ? true : undefined), {
+        timeoutMs: 60_000,
+      });
       // About 1 KB a row: some 60 rows fit under this app's limit of 64 KiB, half of them read ahead by the parser when the limit is hit.
       const lines = [
         'eventId,kind,order.key,order.amount:number',

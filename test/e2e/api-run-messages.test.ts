@@ -5,6 +5,7 @@ import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { expectProblem, keyedCall } from '../support/api-client';
+import { eventually } from '../support/eventually';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -162,12 +163,12 @@ describe('API run messages (e2e): signals, updates and queries declared in the c
   it('audits signals and updates, refused ones included', async () => {
     const workflowId = await startFixture('alice@example.com');
     await call('POST', `/v1/runs/${workflowId}/updates/decide`, { body: { approver: 'mallory@example.com' } });
-    const deadline = Date.now() + 3000;
-    let rows = await db.models.AuditEntry.findAll({ where: { target: workflowId, action: 'runs.update' } });
-    while (rows.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      rows = await db.models.AuditEntry.findAll({ where: { target: workflowId, action: 'runs.update' } });
-    }
+    const rows = await eventually(
+      'the update audited',
+      () => db.models.AuditEntry.findAll({ where: { target: workflowId, action: 'runs.update' } }),
+      (found) => found.length > 0,
+      { timeoutMs: 3000, intervalMs: 100 },
+    );
     expect(rows.map((row) => row.toJSON())).to.have.length(1);
     expect(rows[0]!.toJSON()).to.include({ outcome: 'failure', statusCode: 422 });
   });

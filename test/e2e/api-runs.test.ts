@@ -9,18 +9,10 @@ import { getLogger, replaceLogger, type Logger } from '../../logging/logger';
 import { orderWorkflowId } from '../../workflows/order-to-cash/order-to-cash.types';
 import { expectProblem, keyedCall, type Reply } from '../support/api-client';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { eventually, eventuallyFound } from '../support/eventually';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-/** Polls a visibility-backed call: the list index trails the start by a moment. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+import { terminateRuns } from '../support/temporal-cleanup';
 
 describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
   this.timeout(60_000);
@@ -64,14 +56,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
   });
 
   after(async () => {
-    await Promise.all(
-      [...started].map((workflowId) =>
-        temporal.workflow
-          .getHandle(workflowId)
-          .terminate('test cleanup')
-          .catch(() => undefined),
-      ),
-    );
+    await terminateRuns(temporal, started);
     await server?.close();
     await connection?.close();
     await db?.destroy();
@@ -181,12 +166,10 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
     it('audits a successful start with the workflow id as target', async () => {
       const reply = await startOrder();
       const requestId = reply.headers.get('x-request-id')!;
-      const row = await eventually(
-        () => db.models.AuditEntry.findOne({ where: { requestId } }),
-        (r) => r !== null,
-        3000,
-      );
-      expect(row?.toJSON()).to.include({
+      const row = await eventuallyFound('the audit row', () => db.models.AuditEntry.findOne({ where: { requestId } }), {
+        timeoutMs: 3000,
+      });
+      expect(row.toJSON()).to.include({
         action: 'runs.start',
         target: reply.body.workflowId,
         outcome: 'success',
@@ -195,7 +178,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
     });
 
     it('answers 503 when Temporal is unreachable, without hanging', async () => {
-      const dead = await Connection.lazy({ address: '127.0.0.1:1' });
+      const dead = Connection.lazy({ address: '127.0.0.1:1' });
       const app = createApp({
         config: loadConfig({}),
         temporal: new Client({ connection: dead }),
@@ -259,6 +242,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const input = newOrderInput();
       await startOrder(input);
       const reply = await eventually(
+        'the run listed by its business key',
         () =>
           call('GET', `/v1/runs?type=orderToCash&businessKey=${encodeURIComponent(input.orderId)}`, { key: readerKey }),
         (r) => (r.body.items as unknown[] | undefined)?.length === 1,
@@ -285,6 +269,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
         return (reply.body.items as { workflowId: string }[]).map((item) => item.workflowId);
       };
       await eventually(
+        'every run listed as running',
         () => listed('status=RUNNING&pageSize=100'),
         (found) => ids.every((id) => found.includes(id)),
       );
@@ -329,6 +314,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       await startOrder(input);
       const key = `businessKey=${encodeURIComponent(input.orderId)}`;
       const found = await eventually(
+        'the run listed as started after',
         () => call('GET', `/v1/runs?${key}&startedAfter=${before}`),
         (r) => (r.body.items as unknown[]).length === 1,
       );
@@ -348,6 +334,7 @@ describe('API runs (e2e): POST/GET /v1/runs, cancel, catalog', function () {
       const forbidden = await call('GET', `/v1/runs?${raw}`);
       expectProblem(forbidden, 403);
       const byAdmin = await eventually(
+        'the run listed by a raw query',
         () => call('GET', `/v1/runs?${raw}`, { key: adminKey }),
         (r) => (r.body.items as unknown[] | undefined)?.length === 1,
       );

@@ -13,8 +13,10 @@ import { scheduleSpecSchema } from '../../server/schedules/schedule-spec';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
 import { expectProblem, keyedCall, type Reply } from '../support/api-client';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { eventually } from '../support/eventually';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { terminateRuns } from '../support/temporal-cleanup';
 
 interface ActionView {
   scheduledAt: string;
@@ -31,15 +33,6 @@ interface ScheduleView {
   state: { paused: boolean; note: string | null };
   info: { recentActions: ActionView[]; nextActionTimes: string[]; actionCount: number };
   links: { self: string };
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 const HOUR_MS = 3_600_000;
@@ -131,14 +124,7 @@ describe('API schedules (e2e): /v1/schedules on the Temporal dev server', functi
       started.push(...(description?.info.recentActions.map((action) => action.action.workflow.workflowId) ?? []));
       await handle.delete().catch(() => undefined);
     }
-    await Promise.all(
-      started.map((workflowId) =>
-        temporal.workflow
-          .getHandle(workflowId)
-          .terminate('test cleanup')
-          .catch(() => undefined),
-      ),
-    );
+    await terminateRuns(temporal, started);
     await server?.close();
     await connection?.close();
     await db?.destroy();
@@ -245,7 +231,9 @@ describe('API schedules (e2e): /v1/schedules on the Temporal dev server', functi
         } while (token && pages < 200);
         return { ids: seen, pages };
       };
-      const listed = await eventually(listAll, (result) => ids.every((id) => result.ids.includes(id)));
+      const listed = await eventually('every schedule listed', listAll, (result) =>
+        ids.every((id) => result.ids.includes(id)),
+      );
       expect(listed.ids).to.include.members(ids);
       expect(listed.pages).to.be.at.least(2);
 
@@ -387,6 +375,7 @@ describe('API schedules (e2e): /v1/schedules on the Temporal dev server', functi
       expect(reply.body).to.deep.equal({ id, overlap: 'allow_all', links: { self: `/v1/schedules/${id}` } });
 
       const after = await eventually(
+        'the triggered action',
         () => view(id),
         (current) => current.info.recentActions.length > 0,
       );
@@ -434,6 +423,7 @@ describe('API schedules (e2e): /v1/schedules on the Temporal dev server', functi
       });
 
       const after = await eventually(
+        'three backfilled actions',
         () => view(id),
         (current) => current.info.recentActions.length >= 3,
       );
@@ -487,6 +477,7 @@ describe('API schedules (e2e): /v1/schedules on the Temporal dev server', functi
     await call('POST', `/v1/schedules/${id}/trigger`, { key: readerKey });
     await call('DELETE', `/v1/schedules/${id}`);
     const rows = await eventually(
+      'four audit rows',
       () =>
         db.models.AuditEntry.findAll({
           where: { target: id, action: { [Op.like]: 'schedules.%' } },

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { stringify as toYaml } from 'yaml';
 import { closedPort } from '../support/cli-runner';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
+import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { deleteSchedules } from '../support/temporal-cleanup';
 
 describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit against a real API', function () {
   this.timeout(180_000);
@@ -15,14 +17,7 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
   });
 
   after(async () => {
-    await Promise.all(
-      [...schedules].map((id) =>
-        stack?.temporal.schedule
-          .getHandle(id)
-          .delete()
-          .catch(() => undefined),
-      ),
-    );
+    await deleteSchedules(stack?.temporal, schedules);
     await stack?.close();
   });
 
@@ -103,9 +98,12 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
         .to.match(/Timing\s+every 1h \(UTC\)/)
         .and.match(/State\s+active/);
 
-      const listed = await stack.eventually(
+      // Each read spawns the CLI: poll less often than the default.
+      const listed = await eventually(
+        'the schedule listed',
         () => junction(['schedules', 'list', '--quiet']),
         (result) => result.stdout.split('\n').includes(id),
+        { intervalMs: 500 },
       );
       expect(listed.stdout.split('\n')).to.include(id);
       const table = await junction(['schedules', 'list']);
@@ -217,9 +215,11 @@ describe('junction CLI (e2e): workflows, connectors, schedules, keys and audit a
       ).to.equal(2);
 
       // Audit rows are written as each response finishes: the last one may trail the answer by a moment.
-      const trail = await stack.eventually(
+      const trail = await eventually(
+        'the refused revoke audited',
         () => junction(['audit', 'list', '--target', id, '--json']),
         (result) => result.stdout.includes('"statusCode":409'),
+        { intervalMs: 500 },
       );
       expect(trail.code, trail.stderr).to.equal(0);
       const entries = (JSON.parse(trail.stdout) as { items: { action: string; outcome: string; statusCode: number }[] })

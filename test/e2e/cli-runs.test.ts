@@ -4,23 +4,19 @@ import { createApp } from '../../server/api/app';
 import { createApiKeysService } from '../../server/auth/api-keys.service';
 import { startApiServer, type RunningApiServer } from '../../server/api/server';
 import { startCliStack, type CliStack, type JunctionCallOptions } from '../support/cli-stack';
+import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { purchaseRequestInput } from '../support/purchase-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
+import { terminateRuns } from '../support/temporal-cleanup';
 import { messagesProcess, startMessagesWorker, type MessagesWorker } from './fixtures/messages.fixture';
 
 /** A purchase request of 2,400.00 EUR: one approver decides, alan@example.com under the shipped approval policy. */
 function purchaseRequest() {
   const requestId = uniqueId('PR-CLI');
-  const tag = requestId.toLowerCase();
+  const requester = { email: `requester-${requestId.toLowerCase()}@corp.example`, name: 'Grace Hopper' };
   return {
-    input: {
-      requestId,
-      requester: { email: `requester-${tag}@corp.example`, name: 'Grace Hopper' },
-      costCentre: 'CC-4711',
-      supplier: 'ACME Office Supplies',
-      currency: 'EUR',
-      lines: [{ sku: 'CHAIR-ERGO', quantity: 4, unitAmount: 60_000 }],
-    },
+    input: purchaseRequestInput('medium', { requestId, requester }),
     approver: 'alan@example.com',
   };
 }
@@ -38,14 +34,7 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
   });
 
   after(async () => {
-    await Promise.all(
-      [...openRuns].map((id) =>
-        stack?.temporal.workflow
-          .getHandle(id)
-          .terminate('test cleanup')
-          .catch(() => undefined),
-      ),
-    );
+    await terminateRuns(stack?.temporal, openRuns);
     await stack?.close();
   });
 
@@ -132,9 +121,11 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
         expect(started.stdout).to.equal(`order-${input.orderId}\n`);
         expect(started.stderr).to.equal('');
       }
-      const all = await stack.eventually(
+      const all = await eventually(
+        'every order listed',
         () => junction(['runs', 'list', '--type', 'orderToCash', '--quiet', '--limit', '100']),
         (result) => orders.every((input) => result.stdout.includes(`order-${input.orderId}`)),
+        { intervalMs: 500 },
       );
       const ids = all.stdout.trim().split('\n');
       expect(ids.length).to.be.at.least(4);
@@ -206,9 +197,11 @@ describe('junction CLI (e2e): runs against a real API, dev server, worker, Maria
       const workflowId = started.stdout.trim();
       openRuns.add(workflowId);
 
-      const pending = await stack.eventually(
+      const pending = await eventually(
+        'an approval pending',
         () => junction(['runs', 'query', workflowId, 'progress', '--json']),
         (result) => result.stdout.includes('"pending"'),
+        { intervalMs: 500 },
       );
       expect(
         (JSON.parse(pending.stdout) as { result: { pending: { approver: string } } }).result.pending.approver,

@@ -8,7 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FilterError, parseFilter, type FakeRecord } from './business-central-fake-odata';
 import { bcError, BcFakeStore, type FakeAnswer } from './business-central-fake-store';
-import { listen, readBody, sendJson, type ListeningServer } from './listen';
+import { FakeHttpServer } from './fake-http-server';
+import { readBody, sendJson } from './listen';
 
 export interface BcFakeOptions {
   companyId: string;
@@ -30,27 +31,18 @@ export type FailureMatch = (request: BcFakeRequest, body: FakeRecord) => boolean
 export const PUBLIC_API_ROOT = 'https://api.businesscentral.dynamics.com/v2.0/tenant/production/api/v1.0';
 const ROUTE = /^([A-Za-z]+)(?:\(([^)]+)\))?(?:\/(salesOrderLines|Microsoft\.NAV\.[A-Za-z]+))?$/;
 
-export class BusinessCentralFake {
+export class BusinessCentralFake extends FakeHttpServer {
   readonly store = new BcFakeStore();
   readonly requests: BcFakeRequest[] = [];
   private readonly failures: { matches: FailureMatch; answer: FakeAnswer }[] = [];
-  private server: ListeningServer | undefined;
 
-  constructor(private readonly options: BcFakeOptions) {}
-
-  async start(): Promise<this> {
-    this.server = await listen((req, res) => void this.handle(req, res));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.close();
+  constructor(private readonly options: BcFakeOptions) {
+    super();
   }
 
   /** The API root to configure as `baseUrl`. */
   get apiRoot(): string {
-    if (!this.server) throw new Error('server not started');
-    return `${this.server.url}/api/v1.0`;
+    return `${this.url}/api/v1.0`;
   }
 
   /** The next request with this method (and matching `where`) is answered with `answer` instead. */
@@ -62,7 +54,7 @@ export class BusinessCentralFake {
     return this.requests.filter((r) => r.method !== 'GET' && (method === undefined || r.method === method));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';

@@ -24,7 +24,7 @@ import {
   type HubSpotPolicy,
 } from './hubspot-fake-rate-limit';
 import { HubSpotFakeStore, notFound, type FakeRecord } from './hubspot-fake-store';
-import { listen, type ListeningServer } from './listen';
+import { FakeHttpServer } from './fake-http-server';
 
 export interface HubSpotFakeOptions {
   token?: string;
@@ -41,19 +41,18 @@ interface Throttle {
   policy?: HubSpotPolicy;
 }
 
-export class HubSpotFake {
+export class HubSpotFake extends FakeHttpServer {
   readonly token: string;
   readonly store: HubSpotFakeStore;
   /** Every request that reached the fake, for assertions on what a connector sent. */
   readonly requests: { method: string; path: string; body: unknown }[] = [];
   /** The portal's rate limits: what is left, and the 429s answered. */
   readonly rateLimit: HubSpotFakeRateLimit;
-  url = '';
   private clock: number | null = null;
   private readonly throttles: Throttle[] = [];
-  private listening: ListeningServer | null = null;
 
   private constructor(private readonly options: HubSpotFakeOptions) {
+    super();
     this.token = options.token ?? `pat-na1-${randomUUID()}`;
     this.rateLimit = new HubSpotFakeRateLimit(options.rateLimit);
     this.store = new HubSpotFakeStore({
@@ -64,14 +63,7 @@ export class HubSpotFake {
   }
 
   static async start(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
-    const fake = new HubSpotFake(options);
-    fake.listening = await listen((req, res) => void fake.handle(req, res));
-    fake.url = fake.listening.url;
-    return fake;
-  }
-
-  close(): Promise<void> {
-    return this.listening?.close() ?? Promise.resolve();
+    return new HubSpotFake(options).start();
   }
 
   /** Freezes the fake's clock (records modified now share this lastmodifieddate) or unfreezes it. */
@@ -88,7 +80,7 @@ export class HubSpotFake {
     for (let i = 0; i < count; i++) this.throttles.push(options);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     let body: unknown;
     let limitHeaders = this.rateLimit.headers();

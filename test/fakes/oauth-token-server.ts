@@ -5,8 +5,9 @@
  * and can be told to fail its next answers.
  */
 import { randomBytes, verify, type KeyObject } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
-import { listen, readBody, sendJson, type ListeningServer } from './listen';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from './fake-http-server';
+import { readBody, sendJson } from './listen';
 
 export interface JwtBearerTrust {
   publicKey: KeyObject;
@@ -47,31 +48,20 @@ function decodePart(part: string | undefined): Record<string, unknown> {
   return JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-export class FakeOAuthTokenServer {
+export class FakeOAuthTokenServer extends FakeHttpServer {
   readonly requests: TokenRequestRecord[] = [];
   /** Every access token ever issued, in order. */
   readonly issued: string[] = [];
   private readonly valid = new Set<string>();
   private readonly refreshTokens = new Set<string>();
   private readonly failures: Failure[] = [];
-  private server: ListeningServer | undefined;
 
-  constructor(private readonly options: OAuthTokenServerOptions = {}) {}
-
-  async start(): Promise<this> {
-    this.server = await listen(
-      (req, res) => void this.handle(req.method ?? 'GET', readBody(req), req.headers.authorization, res),
-    );
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.close();
+  constructor(private readonly options: OAuthTokenServerOptions = {}) {
+    super();
   }
 
   get tokenUrl(): string {
-    if (!this.server) throw new Error('server not started');
-    return `${this.server.url}/oauth2/token`;
+    return `${this.url}/oauth2/token`;
   }
 
   /** A refresh token the server accepts, as if a user had authorised the app. */
@@ -99,13 +89,10 @@ export class FakeOAuthTokenServer {
     for (let i = 0; i < times; i += 1) this.failures.push({ status, body });
   }
 
-  private async handle(
-    method: string,
-    bodyPromise: Promise<string>,
-    authorization: string | undefined,
-    res: ServerResponse,
-  ): Promise<void> {
-    const form = Object.fromEntries(new URLSearchParams(await bodyPromise));
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const authorization = req.headers.authorization;
+    const form = Object.fromEntries(new URLSearchParams(await readBody(req)));
     if (this.options.delayMs) await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
     let clientAuth: TokenRequestRecord['clientAuth'] = 'none';
     let clientId = form.client_id;

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { OdooFakeBusiness } from './odoo-fake-business';
 import { OdooFakeError, OdooFakeOrm, type OdooRecord } from './odoo-fake-orm';
 import { runOrmMethod } from './odoo-fake-methods';
-import { listen, type ListeningServer } from './listen';
+import { FakeHttpServer } from './fake-http-server';
 
 export interface OdooFakeOptions {
   db?: string;
@@ -34,7 +34,7 @@ const envelope = z.strictObject({
 
 export const INTEGRATION_UID = 2;
 
-export class OdooFake {
+export class OdooFake extends FakeHttpServer {
   readonly db: string;
   readonly login: string;
   apiKey = randomBytes(20).toString('hex');
@@ -42,15 +42,14 @@ export class OdooFake {
   readonly business: OdooFakeBusiness;
   /** Every JSON-RPC call: service.method, and model.method for execute_kw. */
   readonly calls: string[] = [];
-  url = '';
   private clock: number | null = null;
   private readonly injected: (
     | { kind: 'http'; status: number; retryAfterSeconds?: number }
     | { kind: 'rpc'; model: string; method: string; error: OdooFakeError }
   )[] = [];
-  private listening: ListeningServer | null = null;
 
   private constructor(private readonly options: OdooFakeOptions) {
+    super();
     this.db = options.db ?? 'junction-test';
     this.login = options.login ?? 'integration@shop.example';
     this.business = new OdooFakeBusiness(
@@ -66,14 +65,7 @@ export class OdooFake {
   }
 
   static async start(options: OdooFakeOptions = {}): Promise<OdooFake> {
-    const fake = new OdooFake(options);
-    fake.listening = await listen((req, res) => void fake.handle(req, res));
-    fake.url = fake.listening.url;
-    return fake;
-  }
-
-  close(): Promise<void> {
-    return this.listening?.close() ?? Promise.resolve();
+    return new OdooFake(options).start();
   }
 
   setClock(at: number | null): void {
@@ -125,7 +117,7 @@ export class OdooFake {
       this.injected.push({ kind: 'http', status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const proxy = this.injected[0]?.kind === 'http' ? this.injected.shift() : undefined;
     if (proxy?.kind === 'http') {
       const headers: Record<string, string> = { 'Content-Type': 'text/html' };

@@ -221,7 +221,9 @@ export class SalesforceFakeStore {
   value(type: SObjectType, record: FakeRecord, field: string): unknown {
     const [head, tail] = field.split('.');
     if (tail === undefined) return record[field] ?? null;
-    const relation = RELATIONSHIPS[type]?.[head!]!;
+    const relation = RELATIONSHIPS[type]?.[head!];
+    if (!relation)
+      throw new SalesforceFakeError(400, 'INVALID_FIELD', `No such column '${field}' on entity '${type}'.`);
     const parent = this.get(relation.type, String(record[relation.idField] ?? ''));
     return parent ? (parent[tail] ?? null) : null;
   }

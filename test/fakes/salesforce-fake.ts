@@ -8,7 +8,8 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody, type ListeningServer } from './listen';
+import { FakeHttpServer } from './fake-http-server';
+import { readBody } from './listen';
 import { runComposite } from './salesforce-fake-composite';
 import { SalesforceFakeOAuth } from './salesforce-fake-oauth';
 import { notFound, ORG_SCHEMA, SalesforceFakeError, type Answer, type SObjectType } from './salesforce-fake-schema';
@@ -23,7 +24,7 @@ export interface SalesforceFakeOptions {
 }
 
 const API_LIMIT = 15_000;
-export class SalesforceFake {
+export class SalesforceFake extends FakeHttpServer {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly store = new SalesforceFakeStore(() => this.now());
@@ -42,9 +43,9 @@ export class SalesforceFake {
   private limitExceeded = 0;
   private readonly locators = new Map<string, { type: SObjectType; fields: string[]; ids: string[] }>();
   private beforeComposite: (() => void) | undefined;
-  private server!: ListeningServer;
 
   private constructor(private readonly options: SalesforceFakeOptions) {
+    super();
     this.clientId = options.clientId ?? '3MVG9fakeConsumerKey';
     this.clientSecret = options.clientSecret ?? 'fake-consumer-secret';
     this.oauth = new SalesforceFakeOAuth({
@@ -55,21 +56,11 @@ export class SalesforceFake {
   }
 
   static async start(options: SalesforceFakeOptions = {}): Promise<SalesforceFake> {
-    const fake = new SalesforceFake(options);
-    fake.server = await listen((req, res) => void fake.handle(req, res));
-    return fake;
-  }
-
-  get url(): string {
-    return this.server.url;
+    return new SalesforceFake(options).start();
   }
 
   get tokenUrl(): string {
-    return `${this.server.url}/services/oauth2/token`;
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
+    return `${this.url}/services/oauth2/token`;
   }
 
   /** Freezes the clock (records written now share its second) or unfreezes it. */
@@ -96,7 +87,7 @@ export class SalesforceFake {
     this.beforeComposite = change;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const raw = await readBody(req);
     if (url.pathname === '/services/oauth2/token' && req.method === 'POST') {

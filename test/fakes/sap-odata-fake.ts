@@ -5,10 +5,9 @@
  * paging with `__next`. Business rules live in sap-odata-fake-store.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SapFakeStore, type FakeAnswer } from './sap-odata-fake-store';
-import { allowListeningServer } from './egress-allowance';
+import { FakeHttpServer } from './fake-http-server';
 
 export interface SapFakeOptions {
   username: string;
@@ -34,31 +33,16 @@ export function odataError(status: number, code: string, message: string): FakeA
   return { status, body: { error: { code, message: { lang: 'en', value: message } } } };
 }
 
-export class SapODataFake {
+export class SapODataFake extends FakeHttpServer {
   readonly store = new SapFakeStore();
   readonly requests: SapFakeRequest[] = [];
   csrfFetches = 0;
   /** Session id → the token it was given. */
   private readonly sessions = new Map<string, string>();
   private readonly failures: { method: string; answer: FakeAnswer }[] = [];
-  private server: Server | undefined;
-  private release: (() => void) | undefined;
-  url = '';
 
-  constructor(private readonly options: SapFakeOptions) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    this.release = allowListeningServer(this.server);
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.release?.();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  constructor(private readonly options: SapFakeOptions) {
+    super();
   }
 
   /** Every session ends (a Gateway restart, a timeout): the next write is answered 403. */
@@ -75,7 +59,7 @@ export class SapODataFake {
     return this.requests.filter((r) => r.method !== 'GET' && (method === undefined || r.method === method));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');

@@ -3,9 +3,8 @@
  * X-Message-Id, unless the test scripts otherwise through `next`. Records every request body.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { allowListeningServer } from './egress-allowance';
+import type { IncomingMessage } from 'node:http';
+import { listen } from './listen';
 
 export interface SendGridFakeAnswer {
   status: number;
@@ -37,7 +36,7 @@ export interface SendGridFake {
 export async function startSendGridFake(): Promise<SendGridFake> {
   const received: SendGridReceived[] = [];
   const next: SendGridFakeAnswer[] = [];
-  const server: Server = createServer((req: IncomingMessage, res) => {
+  const server = await listen((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -56,17 +55,5 @@ export async function startSendGridFake(): Promise<SendGridFake> {
       res.end(answer.body !== undefined ? JSON.stringify(answer.body) : undefined);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const release = allowListeningServer(server);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    next,
-    close: async () => {
-      release();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { url: server.url, received, next, close: () => server.close() };
 }

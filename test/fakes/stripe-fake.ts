@@ -6,14 +6,13 @@
  * is a 400 idempotency_error). Contract conformance is the Prism suite's job; this fake answers
  * what Prism cannot: state, replays, declines, rate limits.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type {
   StripeErrorBody,
   StripePaymentIntent,
   StripeRefund,
 } from '../../connectors/payment/stripe/stripe.schemas';
-import { allowListeningServer } from './egress-allowance';
+import { listen } from './listen';
 
 type Form = { [key: string]: string | Form };
 interface Answer {
@@ -351,17 +350,14 @@ export async function startStripeFake(): Promise<StripeFake> {
     send(result);
   }
 
-  const server = createServer((req, res) => {
+  const server = await listen((req, res) => {
     handle(req, res).catch((error: unknown) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { type: 'api_error', message: String(error) } }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const release = allowListeningServer(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     secretKey,
     requests,
     intents,
@@ -375,10 +371,6 @@ export async function startStripeFake(): Promise<StripeFake> {
     setClock: (seconds) => {
       clock = seconds;
     },
-    close: async () => {
-      release();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

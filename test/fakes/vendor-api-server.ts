@@ -2,8 +2,9 @@
  * A scripted vendor API for tests: counts every request that reaches it, checks bearer tokens
  * when given an `authorize` predicate, and answers with whatever the test scripts next.
  */
-import type { IncomingMessage } from 'node:http';
-import { listen, sendJson, type ListeningServer } from './listen';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeHttpServer } from './fake-http-server';
+import { sendJson } from './listen';
 
 export interface ScriptedResponse {
   status: number;
@@ -20,29 +21,19 @@ export interface ReceivedRequest {
   at: number;
 }
 
-export class FakeVendorApi {
+export class FakeVendorApi extends FakeHttpServer {
   readonly received: ReceivedRequest[] = [];
   private readonly queued: ScriptedResponse[] = [];
   private fallback: ScriptedResponse = { status: 200, body: { ok: true } };
-  private server: ListeningServer | undefined;
 
   /** `authorize` sees the bearer token (or undefined); false answers 401 invalid_token. */
-  constructor(private readonly authorize?: (token: string | undefined) => boolean) {}
-
-  async start(): Promise<this> {
-    this.server = await listen((req, res) => {
-      void this.answer(req).then(({ status, body, headers }) => sendJson(res, status, body ?? {}, headers));
-    });
-    return this;
+  constructor(private readonly authorize?: (token: string | undefined) => boolean) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    await this.server?.close();
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('server not started');
-    return this.server.url;
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { status, body, headers } = await this.answer(req);
+    sendJson(res, status, body ?? {}, headers);
   }
 
   get hits(): number {

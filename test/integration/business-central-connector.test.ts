@@ -50,8 +50,8 @@ describe('Business Central connector against a stateful API v1.0 fake', () => {
     customerId = (await bc.upsertCustomer({ email: 'buyer@example.com', name: 'Example Buyer GmbH' }, write())).id;
   });
   after(async () => {
-    await fake.stop();
-    await tokens.stop();
+    await fake.close();
+    await tokens.close();
   });
 
   it('when a customer is upserted twice under new keys, then one customer exists, renamed with its etag', async () => {
@@ -340,8 +340,8 @@ describe('Business Central connector against a stateful API v1.0 fake', () => {
       expect(shortLived.issued).to.have.length(2);
       expect(check.requests).to.have.length(2);
     } finally {
-      await check.stop();
-      await shortLived.stop();
+      await check.close();
+      await shortLived.close();
     }
   });
 });

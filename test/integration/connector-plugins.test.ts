@@ -10,6 +10,7 @@ import { ConnectorsFileError } from '../../connectors/registry/connectors-file';
 import { loadConnectors, type LoadedConnectors } from '../../server/connectors/load-registry';
 import { PluginLoadError } from '../../connectors/registry/plugins';
 import { createVault } from '../../connectors/vault';
+import { eventuallyFound } from '../support/eventually';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const FIXTURE = resolve(__dirname, '../fixtures/junction-plugin-example');
@@ -208,10 +209,15 @@ describe('connector plugins and connectors.yaml at start-up (integration, MariaD
     const loaded = await load('instances: {}\n', {}, { refreshIntervalMs: 100 });
     expect(loaded.registry.describeInstance('crm.later')).to.equal(undefined);
     await db.models.ConnectorInstance.create({ name: 'crm.later', kind: 'crm', vendor: 'sandbox', settings: {} });
-    const deadline = Date.now() + 5_000;
-    while (!loaded.registry.describeInstance('crm.later') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(loaded.registry.describeInstance('crm.later')?.source).to.equal('database');
+    const later = await eventuallyFound(
+      'crm.later in the registry',
+      () => loaded.registry.describeInstance('crm.later'),
+      {
+        timeoutMs: 5_000,
+        intervalMs: 50,
+      },
+    );
+    expect(later.source).to.equal('database');
   });
 
   it('exposes the step defaults, and refuses defaults naming instances that do not exist', async () => {

@@ -42,7 +42,7 @@ describe('HTTP client resilience (Redis rate limit, circuit breaker)', () => {
     if (keys.length > 0) await cleaner.del(...keys);
     await cleaner.quit();
     await Promise.all(redisConnections.splice(0).map((redis) => redis.quit()));
-    await api.stop();
+    await api.close();
   });
 
   /** A separate Redis connection, as a separate worker process would have. */

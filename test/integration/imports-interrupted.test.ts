@@ -12,7 +12,7 @@ import { intakeRecorderProcess } from '../support/intake-recorder.process';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { eventually } from '../support/webhook-signing';
+import { eventuallyFound } from '../support/eventually';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/7';
 const SECRETS = { ORDERS_SECRET: 'orders-secret-0123456789' };
@@ -77,18 +77,26 @@ describe('Imports that do not finish (MariaDB, Redis): a broken upload and a dea
     });
     req.on('error', () => undefined);
     for (let i = 0; i < 300; i++) req.write(line(i));
-    const imported = await eventually('rows accepted', async () => {
-      const row = await db.models.EventImport.findOne({ order: [['id', 'DESC']] });
-      return row && (await db.models.InboxEvent.count({ where: { importId: String(row.id) } })) >= 250
-        ? row
-        : undefined;
-    });
+    const imported = await eventuallyFound(
+      'rows accepted',
+      async () => {
+        const row = await db.models.EventImport.findOne({ order: [['id', 'DESC']] });
+        return row && (await db.models.InboxEvent.count({ where: { importId: String(row.id) } })) >= 250
+          ? row
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     req.destroy();
 
-    const failed = await eventually('import failed', async () => {
-      const row = await db.models.EventImport.findByPk(imported.id);
-      return row?.status === 'failed' ? row : undefined;
-    });
+    const failed = await eventuallyFound(
+      'import failed',
+      async () => {
+        const row = await db.models.EventImport.findByPk(imported.id);
+        return row?.status === 'failed' ? row : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(failed.failureCode).to.equal('interrupted');
     expect(failed.failureDetail).to.match(/upload ended before the file was complete/);
     expect(failed.finishedAt).to.be.instanceOf(Date);

@@ -21,7 +21,8 @@ import type { RecordedEvents } from '../support/intake-recorder.workflow';
 import { uniqueId } from '../support/order-fixtures';
 import { startRoleProcess, type RoleProcess } from '../support/role-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { eventually, hmacBase64 } from '../support/webhook-signing';
+import { eventuallyFound } from '../support/eventually';
+import { hmacBase64 } from '../support/webhook-signing';
 
 /** A Redis database of this suite's own: it is flushed on purpose. */
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
@@ -288,14 +289,13 @@ sources:
     const sentMs = Date.now() - started;
     expect(senders.unexpected, senders.unexpected.slice(0, 5).join('\n')).to.deep.equal([]);
 
-    await eventually(
+    await eventuallyFound(
       'no pending inbox rows',
       async () => {
         const counts = await statusCounts('chaos-shop');
         return (counts.pending ?? 0) === 0 ? counts : undefined;
       },
-      5 * 60_000,
-      1_000,
+      { timeoutMs: 5 * 60_000, intervalMs: 1_000, retryErrors: true },
     );
     const drainedMs = Date.now() - restartedAt;
     await ensureWorker();
@@ -316,10 +316,14 @@ sources:
     let repeats = 0;
     for (const [key, expected] of byKey) {
       const workflowId = `${prefix}-${key}`;
-      const runs = await eventually(`runs of ${workflowId}`, async () => {
-        const { count } = await temporal.workflow.count(`WorkflowId = '${workflowId}'`);
-        return count >= 1 ? count : undefined;
-      });
+      const runs = await eventuallyFound(
+        `runs of ${workflowId}`,
+        async () => {
+          const { count } = await temporal.workflow.count(`WorkflowId = '${workflowId}'`);
+          return count >= 1 ? count : undefined;
+        },
+        { timeoutMs: 60_000, retryErrors: true },
+      );
       expect(runs, `runs of ${workflowId}`).to.equal(1);
       const state = await temporal.workflow.getHandle(workflowId).query<RecordedEvents>('recorded');
       expect([...state.events].sort(), workflowId).to.deep.equal([...expected].sort());
@@ -378,14 +382,13 @@ sources:
       });
       expect(response.status).to.equal(202);
     }
-    const dead = await eventually(
+    const dead = await eventuallyFound(
       'all 20 dead',
       async () => {
         const rows = await db.models.InboxEvent.findAll({ where: { source: 'chaos-shop', status: 'dead' } });
         return rows.length === 20 ? rows : undefined;
       },
-      3 * 60_000,
-      500,
+      { timeoutMs: 3 * 60_000, intervalMs: 500, retryErrors: true },
     );
     expect(dead.every((row) => row.deadReason === 'max-attempts' && row.attempts === 3)).to.equal(true);
     const listed = await fetch(`${api.url}/v1/dead-letters?source=chaos-shop&reason=max-attempts&pageSize=100`, {
@@ -402,14 +405,13 @@ sources:
     });
     expect(replay.status).to.equal(202);
     expect(((await replay.json()) as { replayed: number }).replayed).to.equal(20);
-    await eventually(
+    await eventuallyFound(
       'replayed rows done',
       async () => {
         const counts = await statusCounts('chaos-shop');
         return (counts.pending ?? 0) === 0 && (counts.dead ?? 0) === 0 ? counts : undefined;
       },
-      3 * 60_000,
-      500,
+      { timeoutMs: 3 * 60_000, intervalMs: 500, retryErrors: true },
     );
     for (const key of keys) {
       const state = await temporal.workflow.getHandle(`${prefix}-${key}`).query<RecordedEvents>('recorded');

@@ -86,7 +86,7 @@ describe('orderToCash end to end on vendor connectors: HubSpot + SAP S/4HANA + S
 
   after(async function () {
     await harness?.close();
-    await Promise.all([hubspot?.close(), sap?.stop(), stripe?.close(), sendgrid?.close()]);
+    await Promise.all([hubspot?.close(), sap?.close(), stripe?.close(), sendgrid?.close()]);
   });
 
   it('stores the credentials encrypted, not in clear', async () => {

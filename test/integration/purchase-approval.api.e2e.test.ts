@@ -10,9 +10,9 @@ import type { Progress } from '../../workflows/shared/progress';
 import { expectProblem, keyedCall, waitForRun as pollRun, type Reply } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { uniqueId } from '../support/order-fixtures';
+import { purchaseRequestInput, type PurchaseSize } from '../support/purchase-fixtures';
 import {
   defaultPolicyYaml,
-  LINES,
   purchasePeople,
   recipientsOf,
   type PurchasePeople,
@@ -78,19 +78,11 @@ describe('purchaseApproval end to end: business system → API → Temporal dev 
   const call = (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> => keyed(method, path, { body });
 
   /** A request as a procurement system posts it: who approves is the server's policy. */
-  function newRequest(
-    size: keyof typeof LINES,
-    overrides: Partial<PurchaseApprovalRequest> = {},
-  ): PurchaseApprovalRequest {
-    return {
-      requestId: uniqueId('PO-REQ'),
+  function newRequest(size: PurchaseSize, overrides: Partial<PurchaseApprovalRequest> = {}): PurchaseApprovalRequest {
+    return purchaseRequestInput(size, {
       requester: { email: people.requester, name: 'Grace Hopper' },
-      costCentre: 'CC-4711',
-      supplier: 'ACME Office Supplies',
-      currency: 'EUR',
-      lines: LINES[size].map((line) => ({ ...line })),
       ...overrides,
-    };
+    });
   }
 
   async function start(request: PurchaseApprovalRequest): Promise<string> {

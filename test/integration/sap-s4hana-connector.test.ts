@@ -50,7 +50,7 @@ describe('SAP S/4HANA connector against a stateful OData fake', () => {
     sap = resolved as SapS4hanaConnector;
     customerId = (await sap.upsertCustomer({ email: 'buyer@example.com', name: 'Example Buyer GmbH' }, write())).id;
   });
-  after(async () => fake.stop());
+  after(async () => fake.close());
 
   it('when a customer is upserted twice under new keys, then one business partner exists and is renamed', async () => {
     const email = `${randomUUID()}@example.org`;

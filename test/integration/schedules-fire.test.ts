@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { countSandboxRecords } from '../../connectors/sandbox/sandbox-admin';
 import { keyedCall, waitForRun } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import { eventually } from '../support/eventually';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { deleteSchedules, terminateRuns } from '../support/temporal-cleanup';
 
 interface ScheduleView {
   info: { recentActions: { scheduledAt: string; takenAt: string; workflowId: string; runId: string }[] };
@@ -27,21 +29,6 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
     () => key,
   );
 
-  async function waitFor<T>(
-    read: () => Promise<T>,
-    done: (value: T) => boolean,
-    what: string,
-    timeoutMs = 60_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-
   before(async function () {
     stack = await startApiStack({ label: 'sched_fire' });
     // Creating a schedule of orderToCash needs the right to start orderToCash as well.
@@ -49,22 +36,8 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
   });
 
   after(async function () {
-    await Promise.all(
-      schedules.map((id) =>
-        stack.temporal.schedule
-          .getHandle(id)
-          .delete()
-          .catch(() => undefined),
-      ),
-    );
-    await Promise.all(
-      runs.map((id) =>
-        stack.temporal.workflow
-          .getHandle(id)
-          .terminate('test cleanup')
-          .catch(() => undefined),
-      ),
-    );
+    await deleteSchedules(stack.temporal, schedules);
+    await terminateRuns(stack.temporal, runs);
     await stack?.close();
   });
 
@@ -77,10 +50,11 @@ describe('a schedule fires on the dev server: /v1/schedules → Temporal Schedul
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
 
     // Nobody triggers it: the first action is the schedule's own, due within two seconds.
-    const fired = await waitFor(
+    const fired = await eventually(
+      'the first scheduled action',
       () => call<ScheduleView>('GET', `/v1/schedules/${id}`),
       (reply) => reply.body.info.recentActions.length > 0,
-      'the first scheduled action',
+      { timeoutMs: 60_000 },
     );
     // One firing is enough for the test; stop it before it places more orders.
     expect((await call('DELETE', `/v1/schedules/${id}`)).status).to.equal(204);

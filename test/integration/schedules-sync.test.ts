@@ -12,17 +12,9 @@ import { createSchedulesService, type SchedulesService } from '../../server/sche
 import { syncSchedulesFromConfig } from '../../server/schedules/sync-from-config';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { eventually } from '../support/eventually';
 import { getDevServer } from '../support/temporal-test-servers';
-
-/** Polls until `done`; Temporal lists schedules from its eventually consistent visibility store. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+import { deleteSchedules } from '../support/temporal-cleanup';
 
 describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules on the dev server', function () {
   this.timeout(120_000);
@@ -75,14 +67,7 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
   });
 
   after(async () => {
-    await Promise.all(
-      Object.values(ids).map((id) =>
-        client.schedule
-          .getHandle(id)
-          .delete()
-          .catch(() => undefined),
-      ),
-    );
+    await deleteSchedules(client, Object.values(ids));
     await connection?.close();
     await rm(dir, { recursive: true, force: true });
     replaceLogger(previousLogger);
@@ -130,7 +115,9 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
     const contestedBefore = await describe_(ids.contested);
 
     // Deletion finds config schedules by listing, which trails the create by a moment.
-    expect(await eventually(configIdsListed, (listed) => listed.includes(ids.nightly))).to.include(ids.nightly);
+    expect(await eventually('nightly listed', configIdsListed, (listed) => listed.includes(ids.nightly))).to.include(
+      ids.nightly,
+    );
 
     const second = await sync(`schedules:${entry(ids.hourly, 'every: 2h')}${entry(ids.contested, 'every: 4h')}`);
     expect(second).to.deep.include({
@@ -186,7 +173,7 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
 
   it('a file that no longer declares any schedule deletes the config schedules, and API schedules stay', async () => {
     await sync(`schedules:${entry(ids.hourly, 'every: 2h')}`);
-    await eventually(configIdsListed, (listed) => listed.includes(ids.hourly));
+    await eventually('hourly listed', configIdsListed, (listed) => listed.includes(ids.hourly));
     const emptied = await sync('schedules: []\n');
     expect(emptied.deleted).to.include(ids.hourly);
     expect(await describe_(ids.hourly).catch((e: unknown) => e)).to.be.instanceOf(ScheduleNotFoundError);

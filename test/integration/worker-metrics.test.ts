@@ -4,31 +4,18 @@
  * is installed once per process, and this test process installed its own without metrics in the
  * root hooks.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
-import { spawnManaged, type ManagedChild } from '../../scripts/dev-stack/managed-child';
 import { findFreePort, portAcceptsConnections } from '../../scripts/dev-stack/ports';
 import { REPO_ROOT } from '../../scripts/tool-paths';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
+import { startRoleProcess, type RoleProcess } from '../support/role-process';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForLogLine(child: ManagedChild, logFile: string, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const log = await readFile(logFile, 'utf8').catch(() => '');
-    if (log.includes(text)) return;
-    if (child.hasExited()) throw new Error(`${child.name} exited before logging ${text}; see ${logFile}`);
-    if (Date.now() > deadline)
-      throw new Error(`${child.name} did not log ${text} within ${timeoutMs} ms; see ${logFile}`);
-    await sleep(200);
-  }
-}
 
 /** Lines of one metric family that carry every given label. */
 function samples(exposition: string, name: string, labels: Record<string, string>): string[] {
@@ -46,7 +33,7 @@ describe('worker metrics: the Temporal SDK metrics of a worker process (WORKER_M
   let smtp: SmtpSink;
   let connection: Connection;
   let client: Client;
-  let worker: ManagedChild | undefined;
+  let worker: RoleProcess | undefined;
   let metricsPort: number;
   let taskQueue: string;
 
@@ -62,15 +49,10 @@ describe('worker metrics: the Temporal SDK metrics of a worker process (WORKER_M
     metricsPort = port;
     taskQueue = uniqueId('worker-metrics');
     const logFile = join(REPO_ROOT, '.data', 'test', `${taskQueue}.log`);
-    worker = spawnManaged('worker-metrics-worker', process.execPath, {
-      args: ['--import', 'tsx', join(REPO_ROOT, 'server', 'main.ts'), 'worker'],
-      cwd: REPO_ROOT,
-      // The worker's whole configuration: nothing else of this process's environment leaks in.
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        NODE_ENV: 'test',
-        LOG_FORMAT: 'json',
+    worker = startRoleProcess(
+      'worker',
+      'worker-metrics-worker',
+      {
         LOG_LEVEL: 'info',
         TEMPORAL_ADDRESS: temporalServer.address,
         TEMPORAL_NAMESPACE: temporalServer.namespace,
@@ -81,14 +63,14 @@ describe('worker metrics: the Temporal SDK metrics of a worker process (WORKER_M
         WORKER_METRICS_HOST: '127.0.0.1',
       },
       logFile,
-    });
+    );
     connection = await Connection.connect({ address: temporalServer.address });
     client = new Client({ connection, namespace: temporalServer.namespace });
-    await waitForLogLine(worker, logFile, '"worker polling"', 180_000);
+    await worker.ready(180_000);
   });
 
   after(async function () {
-    await worker?.stop(15_000, 'SIGTERM');
+    await worker?.stop(15_000);
     await connection?.close();
     await smtp?.close();
     await db?.destroy();

@@ -19,6 +19,7 @@ import { auditRowOf } from '../e2e/admin-api.support';
 import { call, expectProblem, waitForRun, type KeyedCall, type Reply } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { uniqueId } from '../support/order-fixtures';
+import { purchaseRequestInput } from '../support/purchase-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 
 interface RunView {
@@ -93,13 +94,9 @@ describe('security: approvals are decided by server policy and bound to the call
   });
 
   /** 999,999.99 EUR: two approvers under the shipped default policy. */
+  // Record overrides: some tests send what the schema refuses (approvers, policy).
   const request = (overrides: Record<string, unknown> = {}) => ({
-    requestId: uniqueId('PR-SEC'),
-    requester: { email: 'grace@example.com', name: 'Grace Hopper' },
-    costCentre: 'CC-4711',
-    supplier: 'ACME Office Supplies',
-    currency: 'EUR',
-    lines: [{ sku: 'SERVER-RACK', quantity: 1, unitAmount: 99_999_999 }],
+    ...purchaseRequestInput('large', { lines: [{ sku: 'SERVER-RACK', quantity: 1, unitAmount: 99_999_999 }] }),
     ...overrides,
   });
 

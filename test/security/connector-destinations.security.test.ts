@@ -118,7 +118,7 @@ describe('security: connector credentials bound to their destinations, egress gu
     it('when a connectors:write key PATCHes the base URL of a Stripe connector without its credentials, then 422, the row is unchanged and /test still goes to Stripe with the stored key', async () => {
       // Even a destination the guard would let through (the attacker's own server on an allowed address) gets nothing.
       const collector = await new FakeVendorApi().start();
-      cleanups.push(() => collector.stop());
+      cleanups.push(() => collector.close());
       const before = await stack.db.models.ConnectorInstance.findByPk('payment.stripe');
 
       const patch = await attacker('PATCH', '/v1/connectors/payment.stripe', {

@@ -25,7 +25,8 @@ import { startIntakeStack, type IntakeStack } from '../support/intake-stack';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { eventually, hmacBase64 } from '../support/webhook-signing';
+import { eventuallyFound } from '../support/eventually';
+import { hmacBase64 } from '../support/webhook-signing';
 import { createFailingNoticeActivities } from './fixtures/failing-notice.activities';
 import { failingNoticeProcess } from './fixtures/failing-notice.process';
 
@@ -383,11 +384,10 @@ sources:
       expect(
         await stack.db.models.InboxEvent.count({ where: { source: 'shop', eventId: [`evt-${key}`, `evt-${next}`] } }),
       ).to.equal(2);
-      await eventually(
+      await eventuallyFound(
         'both runs listed',
         async () => ((await runsOf(key)) === 1 && (await runsOf(next)) === 1 ? true : undefined),
-        60_000,
-        500,
+        { timeoutMs: 60_000, intervalMs: 500 },
       );
     });
 
@@ -398,7 +398,7 @@ sources:
       expect((await post('legacy', body, `${key}-1`)).status).to.equal(202);
       expect((await post('legacy', body, `${key}-2`)).status).to.equal(202);
       expect(await inboxRows('legacy')).to.equal(before + 2);
-      await eventually(
+      await eventuallyFound(
         'both deliveries done',
         async () =>
           (await stack.db.models.InboxEvent.count({
@@ -406,8 +406,7 @@ sources:
           })) === 2
             ? true
             : undefined,
-        60_000,
-        500,
+        { timeoutMs: 60_000, intervalMs: 500 },
       );
       expect(await runsOf(key)).to.equal(1);
     });

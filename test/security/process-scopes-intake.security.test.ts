@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import { loadConfig } from '../../config';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
-import { keyedCall, type Reply } from '../support/api-client';
+import { keyedCall, replyOf, type Reply } from '../support/api-client';
 import { openIntakeApi, type IntakeApi } from '../support/intake-stack';
 import { uniqueId } from '../support/order-fixtures';
 import { getDevServer } from '../support/temporal-test-servers';
@@ -77,13 +77,7 @@ sources:
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${bearer}` },
       body: file,
     });
-    const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-      text,
-    };
+    return replyOf(response);
   }
 
   it('when a CSV has a connectors.payment column, then its rows are rejected naming the field and nothing is stored', async () => {

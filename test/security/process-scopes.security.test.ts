@@ -13,7 +13,8 @@ import { orderWorkflowId } from '../../workflows/order-to-cash/order-to-cash.typ
 import { expectProblem, keyedCall, waitForRun, type KeyedCall } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
-import { eventuallyValue, expectLacks } from './fixtures/scope-refusals';
+import { eventually } from '../support/eventually';
+import { expectLacks } from './fixtures/scope-refusals';
 
 interface RunSummary {
   workflowId: string;
@@ -228,7 +229,8 @@ describe('security: scopes per process, schedules and infrastructure fields thro
       expect(unpause.status, unpause.text).to.equal(200);
       const pause = await fanoutScheduler('POST', `/v1/schedules/${id}/pause`);
       expect(pause.status, pause.text).to.equal(200);
-      const started = await eventuallyValue(
+      const started = await eventually(
+        'a scheduled run started',
         async () => (await scheduleOf(id)).body,
         (view) => view.info.recentActions.length > 0,
       );
@@ -302,7 +304,8 @@ async function waitForListing(
   query: string,
   done: (items: RunSummary[]) => boolean,
 ): Promise<RunSummary[]> {
-  return eventuallyValue(
+  return eventually(
+    `runs listed for ${query}`,
     async () => (await caller<{ items: RunSummary[] }>('GET', `/v1/runs?${query}`)).body.items,
     done,
   );

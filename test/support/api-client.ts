@@ -1,5 +1,6 @@
 /** HTTP helpers for suites that call Junction's API the way a business system does: fetch, JSON, bearer keys. */
 import { expect } from 'chai';
+import { eventually } from './eventually';
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -7,6 +8,12 @@ export interface Reply<T = Record<string, unknown>> {
   /** The parsed JSON body; {} when the body is empty. */
   body: T;
   text: string;
+}
+
+/** A fetch response read whole: its JSON body parsed ({} when empty) and its text kept. */
+export async function replyOf<T = Record<string, unknown>>(response: Response): Promise<Reply<T>> {
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T, text };
 }
 
 export interface CallOptions {
@@ -30,8 +37,7 @@ export async function call<T = Record<string, unknown>>(
     headers,
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T, text };
+  return replyOf<T>(response);
 }
 
 export interface KeyedCallOptions {
@@ -79,14 +85,15 @@ export async function waitForRun<V extends { status: string }>(
   ready: (run: V) => boolean = (run) => run.status !== 'RUNNING',
   { untilFound = false, timeoutMs = 60_000 }: WaitForRunOptions = {},
 ): Promise<V> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const reply = await get<V>('GET', `/v1/runs/${encodeURIComponent(workflowId)}`);
-    if (!(untilFound && reply.status === 404)) {
-      expect(reply.status, reply.text).to.equal(200);
-      if (ready(reply.body)) return reply.body;
-    }
-    if (Date.now() > deadline) throw new Error(`run ${workflowId} not ready after ${timeoutMs} ms: ${reply.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const reply = await eventually(
+    `run ${workflowId} ready`,
+    () => get<V>('GET', `/v1/runs/${encodeURIComponent(workflowId)}`),
+    (polled) => {
+      if (untilFound && polled.status === 404) return false;
+      expect(polled.status, polled.text).to.equal(200);
+      return ready(polled.body);
+    },
+    { timeoutMs },
+  );
+  return reply.body;
 }

@@ -36,12 +36,6 @@ export interface CliStack {
   apiGet(path: string): Promise<{ status: number; text: string }>;
   /** A file in the stack's temporary folder. */
   writeTemp(name: string, content: string): Promise<string>;
-  /** Repeats a CLI call until `done` (visibility and audit rows trail the calls that cause them). */
-  eventually(
-    read: () => Promise<CliResult>,
-    done: (result: CliResult) => boolean,
-    timeoutMs?: number,
-  ): Promise<CliResult>;
   close(): Promise<void>;
 }
 
@@ -74,14 +68,6 @@ export async function startCliStack(label: string, { worker }: { worker: boolean
       const path = join(workDir, name);
       await writeFile(path, content);
       return path;
-    },
-    async eventually(read, done, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const result = await read();
-        if (done(result) || Date.now() > deadline) return result;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
     },
     async close() {
       await stack.close();

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnManaged, type ExitInfo } from '../../scripts/dev-stack/managed-child';
 import { REPO_ROOT } from '../../scripts/tool-paths';
+import { eventually } from './eventually';
 
 /** The log message each role writes once it does its work: the worker polls, the intake consumes. */
 const READY_MESSAGE = { worker: 'worker polling', intake: 'intake consuming' } as const;
@@ -46,15 +47,17 @@ export function startRoleProcess(
     logFile,
     exited: child.exited,
     async ready(timeoutMs = 120_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const log = await readFile(logFile, 'utf8').catch(() => '');
-        if (log.includes(readyLine)) return;
-        if (child.hasExited()) throw new Error(`${name} exited before logging ${readyLine}; see ${logFile}`);
-        if (Date.now() > deadline)
-          throw new Error(`${name} did not log ${readyLine} within ${timeoutMs} ms; see ${logFile}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await eventually(
+        `${name} logging ${readyLine} (see ${logFile})`,
+        async () => {
+          const log = await readFile(logFile, 'utf8').catch(() => '');
+          if (child.hasExited() && !log.includes(readyLine))
+            throw new Error(`${name} exited before logging ${readyLine}; see ${logFile}`);
+          return log.includes(readyLine);
+        },
+        (logged) => logged,
+        { timeoutMs, intervalMs: 200 },
+      );
     },
     crash: () => child.stop(5_000, 'SIGKILL'),
     stop: (graceMs = 15_000) => child.stop(graceMs, 'SIGTERM'),

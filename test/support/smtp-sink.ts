@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { allowListeningServer } from '../fakes/egress-allowance';
+import { eventuallyFound } from './eventually';
 
 export interface SmtpSink {
   url: string;
@@ -44,16 +45,15 @@ export async function startSmtpSink(options: { rejectRecipients?: RegExp } = {})
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    async waitFor(predicate, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = messages.find(predicate);
-        if (found) return found;
-        if (Date.now() > deadline)
-          throw new Error(`no matching email within ${timeoutMs} ms (received ${messages.length})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
+    waitFor: (predicate, timeoutMs = 20_000) =>
+      eventuallyFound(
+        () => `a matching email (${messages.length} received)`,
+        () => messages.find(predicate),
+        {
+          timeoutMs,
+          intervalMs: 100,
+        },
+      ),
     close: () => {
       release();
       return new Promise<void>((resolve) => server.close(() => resolve()));

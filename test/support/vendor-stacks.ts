@@ -215,8 +215,8 @@ export async function startBusinessCentral(
   return {
     bc,
     async close() {
-      await bc.stop();
-      await tokens.stop();
+      await bc.close();
+      await tokens.close();
     },
   };
 }

@@ -21,7 +21,7 @@ function misconfiguration(call: () => unknown): ConnectorError {
 }
 
 describe('connector registry', () => {
-  // Building connectors opens no connection: a database that does not exist is fine here.
+  // Building connectors opens no connection: the URL names a port where no server listens, so a query would fail.
   let sequelize: Sequelize;
   let models: Models;
   const config = loadConfig(
@@ -30,7 +30,7 @@ describe('connector registry', () => {
   );
 
   before(() => {
-    sequelize = createSequelize('mysql://root@127.0.0.1:3306/junction_registry_unit');
+    sequelize = createSequelize('mysql://root@127.0.0.1:1/no_server_here');
     models = initModels(sequelize);
   });
 
@@ -161,12 +161,13 @@ describe('connector registry', () => {
       expect(registry.resolve('payment', 'payment.proxied')).to.include({ vendor: 'stripe' });
     });
 
-    it('when a database row names a Redis for its rate limit, then it is refused; connectors.yaml may name one', () => {
+    it('when a database row names a Redis for its rate limit, then it is refused; connectors.yaml may name one', async () => {
       const registry = createDefaultRegistry(registryDeps(config, models));
       const hubspot = {
         kind: 'crm' as const,
         vendor: 'hubspot',
-        settings: { rateLimit: { points: 10, durationSeconds: 1, redisUrl: 'redis://10.0.0.7:6379' } },
+        // The limiter's client connects when built: nothing listens on this port, and close() stops its retries.
+        settings: { rateLimit: { points: 10, durationSeconds: 1, redisUrl: 'redis://127.0.0.1:1' } },
         credentials: () => ({ accessToken: 'pat' }),
       };
       registry.defineInstance('crm.api-row', hubspot, 'database');
@@ -175,6 +176,7 @@ describe('connector registry', () => {
       );
       registry.defineInstance('crm.file', hubspot, 'config');
       expect(registry.resolve('crm', 'crm.file')).to.include({ vendor: 'hubspot' });
+      await registry.close();
     });
 
     it('when an SMTP URL carries options that move the connection, then it is refused in every environment; TLS-weakening ones only in production', () => {

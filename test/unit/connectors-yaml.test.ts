@@ -145,8 +145,9 @@ instances:
     let models: Models;
     const config = loadConfig({}, false);
 
+    // The registry only needs the models; no server listens on this port, so a query would fail.
     before(() => {
-      sequelize = createSequelize('mysql://root@127.0.0.1:3306/junction_yaml_unit');
+      sequelize = createSequelize('mysql://root@127.0.0.1:1/no_server_here');
       models = initModels(sequelize);
     });
 

@@ -27,7 +27,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('HTTP auth token flows', () => {
   const lines: unknown[] = [];
   const previousLogger = getLogger();
-  const running: Array<{ stop(): Promise<void> }> = [];
+  const running: Array<{ close(): Promise<void> }> = [];
 
   before(() => {
     const sink = new Writable({
@@ -48,7 +48,7 @@ describe('HTTP auth token flows', () => {
   after(() => replaceLogger(previousLogger));
 
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((server) => server.stop()));
+    await Promise.all(running.splice(0).map((server) => server.close()));
   });
 
   /** A token server and an API that accepts only the tokens that server issued and did not revoke. */
@@ -175,7 +175,7 @@ describe('HTTP auth token flows', () => {
     it('when the token endpoint is unreachable, then NETWORK is retryable', async () => {
       const { tokens, api } = await vendor();
       const tokenUrl = tokens.tokenUrl;
-      await tokens.stop();
+      await tokens.close();
       // Still allowed (as an operator's entry would be), but nothing listens there any more.
       const release = allowEgressTo(new URL(tokenUrl).host);
       try {

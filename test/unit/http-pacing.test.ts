@@ -19,7 +19,7 @@ describe('HTTP client pacing (the pace hook)', () => {
 
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
-    await api.stop();
+    await api.close();
   });
 
   function client(pace?: PacingOptions): HttpClient {

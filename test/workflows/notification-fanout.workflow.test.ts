@@ -9,6 +9,7 @@ import {
   type NotificationFanoutInput,
   type NotificationFanoutResult,
 } from '../../workflows/notification-fanout/notification-fanout.types';
+import { eventually } from '../support/eventually';
 import { uniqueId } from '../support/order-fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
@@ -174,14 +175,12 @@ describe('notificationFanout workflow (time-skipping server, real SMTP sink, ema
     expect(mailsOf(input.eventId)).to.deep.equal([]);
   });
 
-  async function waitForCount(eventId: string, count: number, timeoutMs = 60_000): Promise<ParsedMail[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const mails = mailsOf(eventId);
-      if (mails.length >= count) return mails;
-      if (Date.now() > deadline)
-        throw new Error(`${mails.length} of ${count} emails for ${eventId} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  function waitForCount(eventId: string, count: number, timeoutMs = 60_000): Promise<ParsedMail[]> {
+    return eventually(
+      `${count} emails for ${eventId}`,
+      () => mailsOf(eventId),
+      (mails) => mails.length >= count,
+      { timeoutMs, intervalMs: 50 },
+    );
   }
 });

@@ -35,7 +35,7 @@ describe('HubSpot public app: OAuth2 refresh-token credentials through the regis
   after(async () => {
     await registry?.close();
     await hubspot?.close();
-    await oauth?.stop();
+    await oauth?.close();
   });
 
   it('when the instance holds a refresh token, then calls carry a fetched access token, renewed after the vendor revokes it', async () => {
