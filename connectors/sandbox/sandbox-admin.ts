@@ -69,7 +69,12 @@ export async function listSandboxFaults(models: SandboxModels, instance?: string
   return rows.map(({ id, instance, operation, code, remaining }) => ({ id, instance, operation, code, remaining }));
 }
 
-export async function setSandboxStock(models: SandboxModels, instance: string, sku: string, available: number): Promise<void> {
+export async function setSandboxStock(
+  models: SandboxModels,
+  instance: string,
+  sku: string,
+  available: number,
+): Promise<void> {
   const level = z.number().int().min(0).parse(available);
   await setStock(new SandboxStore(models, instance), z.string().min(1).parse(sku), level);
 }
