@@ -5,10 +5,12 @@ import { countSandboxRecords } from '../../connectors/sandbox/sandbox-admin';
 import { openDatabase } from '../../server/db/database';
 import { dropDatabase } from '../../server/db/ensure-database';
 import { runJunctionAdmin, runNpmScript } from '../support/admin-runner';
+import {
+  insertSealedInstance,
+  NEW_MASTER_KEY as NEW_KEY,
+  OLD_MASTER_KEY as OLD_KEY,
+} from '../support/sealed-instances';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-const OLD_KEY = 'old-master-key-0123456789abcdef0123456789';
-const NEW_KEY = 'new-master-key-fedcba9876543210fedcba9876';
 const STRANGER_KEY = 'a-third-master-key-nobody-passed-in-0000';
 
 describe('junction-admin (integration): migrate, vault, sandbox and usage, as child processes on a real database', function () {
@@ -56,17 +58,7 @@ describe('junction-admin (integration): migrate, vault, sandbox and usage, as ch
       await db?.destroy();
     });
 
-    async function insert(name: string, vault: CredentialVault | null): Promise<void> {
-      const sealed = vault?.seal(name, { clientId: 'acme', clientSecret: 's3cr3t-value-never-shown' });
-      await db.models.ConnectorInstance.create({
-        name,
-        kind: 'crm',
-        vendor: 'sandbox',
-        settings: {},
-        credentialsCiphertext: sealed?.ciphertext ?? null,
-        credentialsKeyId: sealed?.keyId ?? null,
-      });
-    }
+    const insert = (name: string, vault: CredentialVault | null) => insertSealedInstance(db.models, name, vault);
 
     it('status names the key ids; rotate --dry-run changes nothing; rotate moves every record to the new key', async () => {
       const oldVault = createVault({ masterKey: OLD_KEY, previousMasterKeys: [] });

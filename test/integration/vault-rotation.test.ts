@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import { type CredentialVault, createVault, VaultError } from '../../connectors/vault';
 import { rotateCredentials, vaultStatus } from '../../server/connectors/vault-rotation';
+import {
+  insertSealedInstance,
+  NEW_MASTER_KEY as NEW_KEY,
+  OLD_MASTER_KEY as OLD_KEY,
+  SEALED_SECRET,
+} from '../support/sealed-instances';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-
-const OLD_KEY = 'old-master-key-0123456789abcdef0123456789';
-const NEW_KEY = 'new-master-key-fedcba9876543210fedcba9876';
-const credentials = { clientId: 'acme-client', clientSecret: 's3cr3t-value-never-shown' };
 
 describe('credential vault: rotation (MariaDB)', () => {
   let db: TestDatabase;
@@ -18,17 +20,7 @@ describe('credential vault: rotation (MariaDB)', () => {
     await db?.destroy();
   });
 
-  async function insert(name: string, vault: CredentialVault | null): Promise<void> {
-    const sealed = vault?.seal(name, { ...credentials, instance: name });
-    await db.models.ConnectorInstance.create({
-      name,
-      kind: 'crm',
-      vendor: 'sandbox',
-      settings: {},
-      credentialsCiphertext: sealed?.ciphertext ?? null,
-      credentialsKeyId: sealed?.keyId ?? null,
-    });
-  }
+  const insert = (name: string, vault: CredentialVault | null) => insertSealedInstance(db.models, name, vault);
 
   it('re-encrypts every record under the new key in one go; the old key id disappears', async () => {
     const oldVault = createVault({ masterKey: OLD_KEY, previousMasterKeys: [] });
@@ -68,7 +60,7 @@ describe('credential vault: rotation (MariaDB)', () => {
     })) {
       expect(
         newOnly.open(row.name, { ciphertext: row.credentialsCiphertext!, keyId: row.credentialsKeyId! }),
-      ).to.deep.equal({ ...credentials, instance: row.name });
+      ).to.deep.equal({ clientId: 'acme-client', clientSecret: SEALED_SECRET, instance: row.name });
     }
     expect((await rotateCredentials(db.models.ConnectorInstance, rotating)).reencrypted).to.equal(0);
   });
