@@ -1,5 +1,5 @@
 /**
- * Exit codes of `junction-admin`: the ops CLI's (cli/exit-codes.ts, documented in the README),
+ * Exit codes of `junction-admin`: the ops CLI's (cli/exit-codes.ts, documented in docs/cli.md),
  * plus EX_CONFIG for a bad environment, as the server processes exit with it.
  */
 import { EXIT } from '../../cli/exit-codes';

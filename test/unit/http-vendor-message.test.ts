@@ -19,10 +19,10 @@ describe('vendor messages from error bodies', () => {
       `<html><body><h1>Gateway Timeout</h1>${'<div class="x">filler</div>'.repeat(400_000)}</body></html>`,
     ],
   ] as const) {
-    it(`when the body is ${name}, then it is described in well under 100 ms and the message stays bounded`, () => {
+    it(`when the body is ${name}, then it is described at once (a pathological regex took 14 s here) and the message stays bounded`, () => {
       extractVendorMessage('<p>warm-up</p>');
       const { value, ms } = timed(() => extractVendorMessage(body));
-      expect(ms).to.be.below(100);
+      expect(ms, 'ms to describe; a backtracking regex took 14,000').to.be.below(1_000);
       expect(value?.length ?? 0).to.be.at.most(MAX_VENDOR_MESSAGE_LENGTH);
       expect(value ?? '').not.to.match(/[<>]/);
     });

@@ -101,7 +101,7 @@ describe('CSV columns of an import (header paths and types)', () => {
       );
       refused(['orderId', 'x[1000]'], /^Column "x\[1000\]": .*past the largest allowed, 999/);
       refused(['lines[0].tags[99999999999999999999]'], /Column "lines\[0\]\.tags\[99999999999999999999\]"/);
-      expect(performance.now() - started, 'ms to refuse').to.be.lessThan(50);
+      expect(performance.now() - started, 'ms to refuse; building the array took 11,800').to.be.lessThan(1_000);
     });
 
     it('when a column names a list element whose predecessor no column names, then the header is refused naming the column', () => {

@@ -98,7 +98,7 @@ describe('reading an import file row by row (CSV and NDJSON through csv-parse)',
       }
       const started = performance.now();
       const failure = await failureOf(rowsOf(file(), 'csv'));
-      expect(performance.now() - started, 'ms to refuse').to.be.lessThan(500);
+      expect(performance.now() - started, 'ms to refuse; building the array took 11,800').to.be.lessThan(2_000);
       expect(failure.code).to.equal('invalid-header');
       expect(failure.line).to.equal(1);
       expect(failure.detail).to.equal(
