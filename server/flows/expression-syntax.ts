@@ -1,5 +1,5 @@
 import type { FlowIssue } from './flow-issue';
-import { BUSINESS_KEY_PATH, isRuntimeExpression } from './junction-extensions';
+import { BUSINESS_KEY_PATH, declaredBusinessKey, isRuntimeExpression } from './junction-extensions';
 import { isJsonObject, pointer, type JsonObject } from './task-tree';
 
 /**
@@ -34,10 +34,8 @@ export function expressionIssues(document: JsonObject, check: ExpressionSyntaxCh
     // The document header is data, except Junction's business key.
     if (key !== 'document') visit(child, pointer(key));
   }
-  const header = isJsonObject(document.document) ? document.document : {};
-  const metadata = isJsonObject(header.metadata) ? header.metadata : {};
-  const junction = isJsonObject(metadata.junction) ? metadata.junction : {};
-  if (isRuntimeExpression(junction.businessKey)) visit(junction.businessKey, BUSINESS_KEY_PATH);
+  const businessKey = declaredBusinessKey(document);
+  if (isRuntimeExpression(businessKey)) visit(businessKey, BUSINESS_KEY_PATH);
   return issues;
 }
 

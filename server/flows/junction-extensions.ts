@@ -33,10 +33,16 @@ export function isRuntimeExpression(value: unknown): boolean {
   return typeof value === 'string' && /^\s*\$\{[\s\S]*\}\s*$/.test(value);
 }
 
-function businessKeyIssues(document: JsonObject): FlowIssue[] {
+/** `document.metadata.junction.businessKey` as written (undefined when the flow declares none). */
+export function declaredBusinessKey(document: JsonObject): unknown {
   const metadata = isJsonObject(document.document) ? document.document.metadata : undefined;
   const junction = isJsonObject(metadata) ? metadata.junction : undefined;
-  if (!isJsonObject(junction) || !('businessKey' in junction) || isRuntimeExpression(junction.businessKey)) return [];
+  return isJsonObject(junction) ? junction.businessKey : undefined;
+}
+
+function businessKeyIssues(document: JsonObject): FlowIssue[] {
+  const businessKey = declaredBusinessKey(document);
+  if (businessKey === undefined || isRuntimeExpression(businessKey)) return [];
   return [
     {
       path: BUSINESS_KEY_PATH,

@@ -30,8 +30,11 @@ export function validateFlow(document: JsonObject, context: FlowValidationContex
   const tooLarge = documentSizeIssues(document);
   if (tooLarge.length > 0) return { ok: false, issues: tooLarge };
   const tasks = flowTasks(document);
-  const schema = schemaIssues(document).map((issue) => ({ ...issue, task: enclosingTask(tasks, issue.path)?.path }));
-  if (schema.length > 0) return { ok: false, issues: schema.map(withoutUndefinedTask) };
+  const schema = schemaIssues(document).map((issue) => {
+    const task = enclosingTask(tasks, issue.path)?.path;
+    return task === undefined ? issue : { ...issue, task };
+  });
+  if (schema.length > 0) return { ok: false, issues: schema };
   const issues = [
     ...unsupportedIssues(document, tasks),
     ...connectorCallIssues(tasks, context.connectorInstances),
@@ -42,9 +45,4 @@ export function validateFlow(document: JsonObject, context: FlowValidationContex
   ];
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, flow: document as ValidatedFlow };
-}
-
-function withoutUndefinedTask(issue: FlowIssue): FlowIssue {
-  const { task, ...rest } = issue;
-  return task === undefined ? rest : { ...rest, task };
 }
