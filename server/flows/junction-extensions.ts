@@ -1,3 +1,4 @@
+import { isRuntimeExpression } from '../../workflows/flow/runtime-expressions';
 import { calledFunction } from './connector-calls';
 import { CONNECTOR_FUNCTIONS } from './connector-functions';
 import type { FlowIssue } from './flow-issue';
@@ -27,11 +28,6 @@ export function extensionIssues(document: JsonObject, tasks: readonly TaskNode[]
 }
 
 export const BUSINESS_KEY_PATH = pointer('document', 'metadata', 'junction', 'businessKey');
-
-/** A DSL 1.0 runtime expression: the whole string is `${ … }`. */
-export function isRuntimeExpression(value: unknown): boolean {
-  return typeof value === 'string' && /^\s*\$\{[\s\S]*\}\s*$/.test(value);
-}
 
 /** `document.metadata.junction.businessKey` as written (undefined when the flow declares none). */
 export function declaredBusinessKey(document: JsonObject): unknown {

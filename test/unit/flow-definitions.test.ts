@@ -12,24 +12,10 @@ import {
 } from '../../server/flows/flow-limits';
 import { parseFlowDocument } from '../../server/flows/parse-flow-document';
 import type { JsonObject } from '../../server/flows/task-tree';
+import { jqExpressionChecker } from '../../server/flows/jq/jq-expression-checker';
 import { validateFlow, type FlowValidationContext } from '../../server/flows/validate-flow';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'flows');
-
-/**
- * A test double of the jq layer's syntax check (built elsewhere): it refuses unbalanced
- * brackets, which is enough to show where the validator reports what the checker says.
- */
-function balancedBrackets(expression: string): { message: string; position?: number } | null {
-  const open: string[] = [];
-  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-  for (let position = 0; position < expression.length; position++) {
-    const char = expression.charAt(position);
-    if ('([{'.includes(char)) open.push(char);
-    else if (char in pairs && open.pop() !== pairs[char]) return { message: `unexpected '${char}'`, position };
-  }
-  return open.length > 0 ? { message: `unclosed '${open.at(-1)}'`, position: expression.length } : null;
-}
 
 const CONTEXT: FlowValidationContext = {
   connectorInstances: {
@@ -38,8 +24,15 @@ const CONTEXT: FlowValidationContext = {
     email: ['email.main'],
     crm: ['crm.main'],
   },
-  checkExpression: balancedBrackets,
+  // Replaced by real jq before the tests run (jq loads asynchronously, once).
+  checkExpression: () => {
+    throw new Error('jq is not loaded yet');
+  },
 };
+
+before(async () => {
+  CONTEXT.checkExpression = await jqExpressionChecker();
+});
 
 function fixture(name: string, mediaType: string): JsonObject {
   const parsed = parseFlowDocument(readFileSync(path.join(FIXTURES, name), 'utf8'), mediaType);
@@ -291,12 +284,33 @@ describe('Flow definitions: Junction extensions', () => {
 });
 
 describe('Flow definitions: runtime expressions', () => {
-  it("reports the checker's syntax error at the field's path", () => {
+  it("reports jq's syntax error with its position at the field's path", () => {
     const flow = orderFlow();
-    (taskAt(flow, '/do/4/capturePayment/try/0/capture').with as JsonObject).paymentId = '${ ($context.payment.id }';
+    (taskAt(flow, '/do/4/capturePayment/try/0/capture').with as JsonObject).paymentId = '${ $context.payment | .id) }';
     const issue = onlyIssue(flow);
     expect(issue).to.include({ rule: 'expression', path: '/do/4/capturePayment/try/0/capture/with/paymentId' });
-    expect(issue.message).to.include("unclosed '('");
+    expect(issue.message).to.equal(
+      'The expression ${ $context.payment | .id) } does not parse at position 23: syntax error, unexpected INVALID_CHARACTER, expecting end of file',
+    );
+  });
+
+  it('says where an expression ends early and names an unknown function', () => {
+    const flow = orderFlow();
+    (taskAt(flow, '/do/4/capturePayment/try/0/capture').with as JsonObject).paymentId = '${ $context.payment.id + }';
+    expect(onlyIssue(flow).message).to.include('does not parse at position 22: syntax error, unexpected end of file');
+    (taskAt(flow, '/do/4/capturePayment/try/0/capture').with as JsonObject).paymentId = '${ $context.payment | idd }';
+    expect(onlyIssue(flow).message).to.include('does not parse at position 20: idd/0 is not defined');
+  });
+
+  it("binds a for loop's item and index in its body only, and refuses unknown variables", () => {
+    const flow = orderFlow();
+    const notify = taskAt(flow, '/do/5/notifyWarehouses/do/0/notifyWarehouse');
+    (notify.with as JsonObject).message = '${ { to: ["w@example.com"], subject: "\\($index): \\($line.sku)" } }';
+    expect(validateFlow(structuredClone(flow), CONTEXT).ok, 'the loop binds $line and $index').to.equal(true);
+    taskAt(flow, '/do/6/done').set = { sku: '${ $line.sku }' };
+    const issue = onlyIssue(flow);
+    expect(issue).to.include({ rule: 'expression', path: '/do/6/done/set/sku' });
+    expect(issue.message).to.include('$line is not defined');
   });
 
   it('checks the business key expression', () => {
