@@ -21,6 +21,12 @@ const BENCHES: readonly Bench[] = [
     options: '--runs 200 --concurrency 20',
   },
   {
+    name: 'flows',
+    file: 'flow-vs-code.bench.ts',
+    what: 'orderToCash as a flow (the interpreter) against orderToCash as code',
+    options: '--runs 200 --concurrency 20',
+  },
+  {
     name: 'customer-sync',
     file: 'customer-sync.bench.ts',
     what: 'one customerSync over N sandbox contacts against the same calls in a loop',
