@@ -25,6 +25,7 @@ import { createSequelize } from '../../server/db/sequelize';
 import { HttpEchoFake } from '../fakes/http-echo-fake';
 import { FakeOAuthTokenServer } from '../fakes/oauth-token-server';
 import { connectorFailureOf } from '../support/expect-connector-error';
+import { uniqueId } from '../support/order-fixtures';
 
 const KEY = 'flow:invoice-42:/do/1/createInvoice';
 const TOKEN = 'tok_live_5ecret_bearer';
@@ -151,14 +152,25 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
       api.respondNext({ status: 500, body: 'down' });
       await connectorFailureOf(billing.request(get(), { idempotencyKey: KEY }));
       await billing.request(
-        { method: 'GET', path: '/invoices', query: { q: 'customer-secret-query' }, headers: { 'x-trace': 'hdr-secret' } },
+        {
+          method: 'GET',
+          path: '/invoices',
+          query: { q: 'customer-secret-query' },
+          headers: { 'x-trace': 'hdr-secret' },
+        },
         { idempotencyKey: KEY },
       );
       const basic = connector({ auth: { type: 'basic' } }, { username: 'junction', password: PASSWORD });
       await basic.request(get(), { idempotencyKey: KEY });
       const logged = JSON.stringify(lines);
       expect(lines.length, 'the calls were logged').to.be.greaterThan(0);
-      for (const secret of [TOKEN, PASSWORD, 'customer-secret-query', 'hdr-secret', Buffer.from(`junction:${PASSWORD}`).toString('base64')])
+      for (const secret of [
+        TOKEN,
+        PASSWORD,
+        'customer-secret-query',
+        'hdr-secret',
+        Buffer.from(`junction:${PASSWORD}`).toString('base64'),
+      ])
         expect(logged).not.to.contain(secret);
     });
   });
@@ -197,7 +209,14 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
 
     it('refuses headers the connector owns (credentials, host, idempotency key, hop-by-hop) and passes the others', async () => {
       const billing = connector({ auth: { type: 'bearer' } }, { token: TOKEN });
-      for (const name of ['Authorization', 'host', 'Idempotency-Key', 'Transfer-Encoding', 'connection', 'Proxy-Authorization']) {
+      for (const name of [
+        'Authorization',
+        'host',
+        'Idempotency-Key',
+        'Transfer-Encoding',
+        'connection',
+        'Proxy-Authorization',
+      ]) {
         const failure = await connectorFailureOf(
           billing.request({ ...get(), headers: { [name]: 'x' } }, { idempotencyKey: KEY }),
         );
@@ -208,8 +227,15 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
       );
       expect(split.code).to.equal('INVALID_REQUEST');
       expect(api.received).to.have.length(0);
-      await billing.request({ ...get(), headers: { 'X-Correlation-Id': 'c-1', accept: 'text/csv' } }, { idempotencyKey: KEY });
-      expect(api.last.headers).to.include({ 'x-correlation-id': 'c-1', accept: 'text/csv', authorization: `Bearer ${TOKEN}` });
+      await billing.request(
+        { ...get(), headers: { 'X-Correlation-Id': 'c-1', accept: 'text/csv' } },
+        { idempotencyKey: KEY },
+      );
+      expect(api.last.headers).to.include({
+        'x-correlation-id': 'c-1',
+        accept: 'text/csv',
+        authorization: `Bearer ${TOKEN}`,
+      });
     });
 
     it('sends the idempotency key as Idempotency-Key on POST, PUT, PATCH and DELETE, never on GET', async () => {
@@ -227,7 +253,10 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
 
     it('sends an object body as JSON and a string body as text, unless a content type is given', async () => {
       const billing = connector();
-      await billing.request({ method: 'POST', path: '/invoices', body: { amount: 1250, lines: [1] } }, { idempotencyKey: KEY });
+      await billing.request(
+        { method: 'POST', path: '/invoices', body: { amount: 1250, lines: [1] } },
+        { idempotencyKey: KEY },
+      );
       expect(api.last.headers['content-type']).to.equal('application/json');
       expect(JSON.parse(api.last.body)).to.deep.equal({ amount: 1250, lines: [1] });
       await billing.request({ method: 'POST', path: '/notes', body: 'hello' }, { idempotencyKey: KEY });
@@ -247,7 +276,11 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
     it('parses JSON when the content type says so, keeps text as text, gives null for no body', async () => {
       const billing = connector();
       api.respondNext(
-        { status: 201, headers: { 'content-type': 'application/problem+json; charset=utf-8', 'x-request-id': 'r1' }, body: '{"id":"INV-1"}' },
+        {
+          status: 201,
+          headers: { 'content-type': 'application/problem+json; charset=utf-8', 'x-request-id': 'r1' },
+          body: '{"id":"INV-1"}',
+        },
         { status: 200, headers: { 'content-type': 'text/plain' }, body: '123' },
         { status: 204 },
         { status: 200, headers: { 'content-type': 'application/json', 'set-cookie': 'session=s3cr3t' }, body: '[1,2]' },
@@ -257,10 +290,12 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
       expect(created.body).to.deep.equal({ id: 'INV-1' });
       expect(created.headers).to.include({ 'x-request-id': 'r1' });
       expect((await billing.request(get(), { idempotencyKey: KEY })).body).to.equal('123');
-      expect(await billing.request({ method: 'DELETE', path: '/invoices/1' }, { idempotencyKey: KEY })).to.deep.include({
-        status: 204,
-        body: null,
-      });
+      expect(await billing.request({ method: 'DELETE', path: '/invoices/1' }, { idempotencyKey: KEY })).to.deep.include(
+        {
+          status: 204,
+          body: null,
+        },
+      );
       const list = await billing.request(get(), { idempotencyKey: KEY });
       expect(list.body).to.deep.equal([1, 2]);
       expect(list.headers).not.to.have.property('set-cookie');
@@ -275,7 +310,9 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
 
     it('when the response is larger than maxResponseBytes, then a non-retryable failure', async () => {
       api.respondNext({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(5000) });
-      const failure = await connectorFailureOf(connector({ maxResponseBytes: 1024 }).request(get(), { idempotencyKey: KEY }));
+      const failure = await connectorFailureOf(
+        connector({ maxResponseBytes: 1024 }).request(get(), { idempotencyKey: KEY }),
+      );
       expect(failure).to.include({ code: 'VENDOR_UNAVAILABLE', retryable: false });
       expect(failure.message).to.contain('exceeds the size limit');
     });
@@ -283,7 +320,11 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
     it('classifies failures as every vendor: 429 retries after Retry-After, 500 retries, 400 and 404 do not', async () => {
       const billing = connector();
       api.respondNext(
-        { status: 429, headers: { 'retry-after': '7', 'content-type': 'application/json' }, body: '{"message":"slow down"}' },
+        {
+          status: 429,
+          headers: { 'retry-after': '7', 'content-type': 'application/json' },
+          body: '{"message":"slow down"}',
+        },
         { status: 500, body: 'boom' },
         { status: 400, headers: { 'content-type': 'application/json' }, body: '{"message":"amount must be positive"}' },
         { status: 404 },
@@ -292,8 +333,15 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
       expect(limited).to.include({ code: 'RATE_LIMITED', retryable: true, status: 429, retryAfterMs: 7000 });
       const down = await connectorFailureOf(billing.request(get(), { idempotencyKey: KEY }));
       expect(down).to.include({ code: 'VENDOR_UNAVAILABLE', retryable: true, status: 500 });
-      const invalid = await connectorFailureOf(billing.request({ method: 'POST', path: '/x', body: {} }, { idempotencyKey: KEY }));
-      expect(invalid).to.include({ code: 'INVALID_REQUEST', retryable: false, status: 400, vendorMessage: 'amount must be positive' });
+      const invalid = await connectorFailureOf(
+        billing.request({ method: 'POST', path: '/x', body: {} }, { idempotencyKey: KEY }),
+      );
+      expect(invalid).to.include({
+        code: 'INVALID_REQUEST',
+        retryable: false,
+        status: 400,
+        vendorMessage: 'amount must be positive',
+      });
       const missing = await connectorFailureOf(billing.request(get(), { idempotencyKey: KEY }));
       expect(missing).to.include({ code: 'NOT_FOUND', retryable: false, status: 404 });
     });
@@ -374,7 +422,11 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
         expect(created).to.deep.include({ status: 201, body: { id: 'INV-7' } });
         expect(api.last.headers).to.include({ authorization: `Bearer ${TOKEN}`, 'idempotency-key': KEY });
 
-        api.respondNext({ status: 422, headers: { 'content-type': 'application/json' }, body: '{"message":"no such customer"}' });
+        api.respondNext({
+          status: 422,
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"no such customer"}',
+        });
         const failure = await callHttp({
           connector: 'http.billing',
           request: { method: 'POST', path: '/invoices', body: {} },
@@ -387,6 +439,28 @@ describe('http/http connector (generic HTTP calls of flows)', function () {
           (error: unknown) => error,
         );
         expect(unknown).to.include({ type: 'CONNECTOR_MISCONFIGURED', nonRetryable: true });
+      } finally {
+        await registry.close();
+      }
+    });
+
+    it('when the instance sets a rate limit, then calls past its budget fail RATE_LIMITED without reaching the API (budget in Redis)', async () => {
+      const registry = createDefaultRegistry(registryDeps(loadConfig({}, false), initModels(sequelize)));
+      const name = `http.${uniqueId('limited')}`;
+      registry.defineInstance(name, {
+        kind: 'http',
+        vendor: 'http',
+        settings: { baseUrl: api.url, rateLimit: { points: 2, durationSeconds: 5, maxWaitMs: 0 } },
+      });
+      try {
+        const limited = registry.resolve('http', name);
+        await limited.request(get(), { idempotencyKey: KEY });
+        await limited.request(get(), { idempotencyKey: KEY });
+        expect(await connectorFailureOf(limited.request(get(), { idempotencyKey: KEY }))).to.include({
+          code: 'RATE_LIMITED',
+          retryable: true,
+        });
+        expect(api.received).to.have.length(2);
       } finally {
         await registry.close();
       }
