@@ -1,5 +1,5 @@
 /**
- * How a flow's `call: http` names where it goes (docs/flows.md, "HTTP calls"). DSL 1.0 requires an
+ * How a flow's `call: http` names where it goes (docs/connectors.md, "Generic HTTP"). DSL 1.0 requires an
  * absolute URI (or a runtime expression) as the endpoint, and a flow must never carry a
  * destination or a credential of its own, so Junction's endpoints are URIs of its own scheme that
  * name a connector instance of kind http and a path below that instance's base URL:
