@@ -29,7 +29,8 @@ function credentialsFor(
 ): Record<string, string> {
   const given = Object.keys(credentials ?? {}).sort();
   if (auth.type === 'none') {
-    if (given.length > 0) throw misconfigured(connector, 'settings.auth.type is none, so the instance takes no credentials');
+    if (given.length > 0)
+      throw misconfigured(connector, 'settings.auth.type is none, so the instance takes no credentials');
     return {};
   }
   const wanted = [...NEEDS[auth.type]].sort();
@@ -55,7 +56,10 @@ export function httpAuthInjector(
     case 'apiKey':
       return authFromSettings({ type: 'apiKey', header: auth.header, key: secrets.key }, { connector });
     case 'oauth2ClientCredentials':
-      return authFromSettings({ ...auth, clientId: secrets.clientId, clientSecret: secrets.clientSecret }, { connector });
+      return authFromSettings(
+        { ...auth, clientId: secrets.clientId, clientSecret: secrets.clientSecret },
+        { connector },
+      );
   }
 }
 

@@ -32,8 +32,17 @@ const RESERVED_HEADERS = new Set([
 
 /** `scheme:` or `//host`: a path that names its own destination. */
 const NAMES_DESTINATION = /^(?:[a-z][a-z\d+\-.]*:|[\\/]{2})/i;
-/** Controls, spaces and the characters that end a path or turn a segment separator around. */
-const FORBIDDEN_PATH_CHARACTERS = /[\u0000-\u0020\u007f\\?#]/;
+/** The characters that end a path or turn a segment separator around. */
+const FORBIDDEN_PATH_CHARACTERS = /[\\?#]/;
+
+/** Controls and spaces (U+0000–U+0020, U+007F): a path is one token on the request line. */
+function hasControlOrSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 /** `.` and `..` segments, also percent-encoded (`%2e%2E`), which a server may decode before routing. */
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 
@@ -50,8 +59,9 @@ function leavesBase(connector: string, message: string): never {
  * URL's origin and below its path: checked on the parsed URL too, whatever the text looked like.
  */
 export function checkedPath(connector: string, baseUrl: string, path: string): string {
-  if (NAMES_DESTINATION.test(path)) return leavesBase(connector, 'the path must be relative to the base URL, not a URL');
-  if (FORBIDDEN_PATH_CHARACTERS.test(path))
+  if (NAMES_DESTINATION.test(path))
+    return leavesBase(connector, 'the path must be relative to the base URL, not a URL');
+  if (FORBIDDEN_PATH_CHARACTERS.test(path) || hasControlOrSpace(path))
     return fail(connector, 'the path must not contain spaces, control characters, \\, ? or # (put the query in query)');
   const relative = path.startsWith('/') ? path : `/${path}`;
   if (relative.split('/').some((segment) => DOT_SEGMENT.test(segment)))
@@ -80,7 +90,7 @@ export function checkedHeaders(
     if (!HEADER_NAME.test(name)) fail(connector, `'${name.slice(0, 60)}' is not an HTTP header name`);
     if (RESERVED_HEADERS.has(lower) || lower === authHeader)
       fail(connector, `the header ${lower} is set by the connector, not by the request`);
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value))
+    if (typeof value !== 'string' || /[\r\n]/.test(value) || value.includes('\u0000'))
       fail(connector, `the header ${lower} must be a string on one line`);
     out[lower] = value;
   }

@@ -24,7 +24,11 @@ export {
 } from './generic-http.settings';
 
 /** Builds an instance from unvalidated settings and credentials; throws a ZodError or ConnectorError naming the bad field. */
-export function createGenericHttpConnector(name: string, settings: unknown, credentials: unknown): GenericHttpConnector {
+export function createGenericHttpConnector(
+  name: string,
+  settings: unknown,
+  credentials: unknown,
+): GenericHttpConnector {
   const parsed = httpSettingsSchema.parse(settings);
   const secrets: HttpCredentials = httpCredentialsSchema.parse(
     credentials !== undefined && credentials !== null && Object.keys(credentials).length > 0 ? credentials : undefined,

@@ -132,7 +132,11 @@ export function classifyHttpError(
     });
   }
   // axios's maxContentLength: the same answer would come again, so a retry cannot help.
-  if (codes.includes('ERR_BAD_RESPONSE') && isAxiosError(error) && /^maxContentLength size of \d+ exceeded$/.test(error.message)) {
+  if (
+    codes.includes('ERR_BAD_RESPONSE') &&
+    isAxiosError(error) &&
+    /^maxContentLength size of \d+ exceeded$/.test(error.message)
+  ) {
     return new ConnectorError(`${connector}: the response to ${what} exceeds the size limit`, {
       code: ConnectorErrorCode.VendorUnavailable,
       retryable: false,
