@@ -8,6 +8,7 @@ import { createEmailActivities } from './email.activities';
 import { createErpActivities } from './erp.activities';
 import { createFlowCallActivities } from './flow/flow-call.activities';
 import { createFlowExpressionActivities } from './flow/flow-expressions.activities';
+import { createHttpActivities } from './http.activities';
 import { createReconciliationActivities } from './reconciliation.activities';
 import { createNotificationActivities } from './notification.activities';
 import { createPaymentActivities } from './payment.activities';
@@ -28,6 +29,7 @@ export function createActivities({ connectors, models, approvalPolicies }: Activ
     ...createErpActivities(connectors),
     ...createPaymentActivities(connectors),
     ...createEmailActivities(connectors),
+    ...createHttpActivities(connectors),
     ...createCustomerSyncActivities({ connectors, models }),
     ...createReconciliationActivities(connectors),
     ...createNotificationActivities(connectors),

@@ -98,6 +98,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** 'text': the body arrives as the text sent, never parsed (the generic http connector parses by content type). */
+  responseType?: 'text';
 }
 
 export interface HttpResponse<T> {
@@ -179,6 +181,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(req.data !== undefined ? { data: req.data } : {}),
       ...(req.timeoutMs !== undefined ? { timeout: req.timeoutMs } : {}),
       ...(req.signal !== undefined ? { signal: req.signal } : {}),
+      ...(req.responseType !== undefined ? { responseType: req.responseType } : {}),
     };
     try {
       return await instance.request<T>(config);

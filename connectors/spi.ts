@@ -5,7 +5,7 @@
 export { ConnectorErrorCode } from './connector-error-codes';
 export type { ConnectorErrorDetails } from './connector-error';
 
-export type ConnectorKind = 'crm' | 'erp' | 'email' | 'payment';
+export type ConnectorKind = 'crm' | 'erp' | 'email' | 'payment' | 'http';
 
 /** Every write carries one; vendors receive it as a header, an external reference or a lookup key. */
 export interface WriteOptions {
@@ -200,12 +200,39 @@ export interface PaymentConnector extends ConnectorBase<'payment', PaymentOperat
   listPayments(window: TimeWindow, cursor: string | null): Promise<Page<Payment>>;
 }
 
-export type Connector = CrmConnector | ErpConnector | EmailConnector | PaymentConnector;
+// ---- HTTP (generic calls of a flow's `call: http`) ----
+export type HttpCallMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export interface HttpCallRequest {
+  method: HttpCallMethod;
+  /** Relative to the instance's baseUrl (appended to it); an absolute URL, `..` or a query/fragment is refused. */
+  path: string;
+  query?: Record<string, string>;
+  /** Never Authorization, Host, Idempotency-Key, the auth header of the instance or hop-by-hop headers. */
+  headers?: Record<string, string>;
+  /** A string is sent as text (text/plain unless a content-type header says otherwise); anything else as JSON. */
+  body?: unknown;
+}
+export interface HttpCallResponse {
+  /** 2xx: every other status is a ConnectorError. */
+  status: number;
+  /** Lower-case names; set-cookie is left out. */
+  headers: Record<string, string>;
+  /** Parsed when the content type is JSON (application/json, *+json), else the text; null when there is none. */
+  body: unknown;
+}
+export type HttpOperation = 'request';
+export interface HttpConnector extends ConnectorBase<'http', HttpOperation> {
+  /** Writes (POST, PUT, PATCH, DELETE) send `options.idempotencyKey` as the Idempotency-Key header. */
+  request(request: HttpCallRequest, options: WriteOptions): Promise<HttpCallResponse>;
+}
+
+export type Connector = CrmConnector | ErpConnector | EmailConnector | PaymentConnector | HttpConnector;
 export interface ConnectorByKind {
   crm: CrmConnector;
   erp: ErpConnector;
   email: EmailConnector;
   payment: PaymentConnector;
+  http: HttpConnector;
 }
 
 /** Finds a configured connector instance by kind and name (connectors/registry.ts implements it). */

@@ -131,6 +131,17 @@ export function classifyHttpError(
       retryable: false,
     });
   }
+  // axios's maxContentLength: the same answer would come again, so a retry cannot help.
+  if (
+    codes.includes('ERR_BAD_RESPONSE') &&
+    isAxiosError(error) &&
+    /^maxContentLength size of \d+ exceeded$/.test(error.message)
+  ) {
+    return new ConnectorError(`${connector}: the response to ${what} exceeds the size limit`, {
+      code: ConnectorErrorCode.VendorUnavailable,
+      retryable: false,
+    });
+  }
   if (codes.includes('ERR_BAD_RESPONSE')) {
     return new ConnectorError(`${connector}: unreadable response to ${what}`, {
       code: ConnectorErrorCode.VendorUnavailable,

@@ -9,6 +9,7 @@ import { salesforceVendor } from '../crm/salesforce';
 import { businessCentralVendor } from '../erp/business-central';
 import { odooVendor } from '../erp/odoo';
 import { sapS4hanaVendor } from '../erp/sap-s4hana';
+import { genericHttpVendor } from '../generic-http';
 import { stripeVendor } from '../payment/stripe';
 import { SandboxCrmConnector } from '../sandbox/sandbox-crm.connector';
 import { SandboxErpConnector } from '../sandbox/sandbox-erp.connector';
@@ -77,6 +78,7 @@ const VENDORS: readonly VendorRegistration[] = [
   odooVendor,
   hubspotVendor,
   salesforceVendor,
+  genericHttpVendor,
 ];
 
 /** Every built-in vendor, the sandboxes included. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ConnectorKind } from '../spi';
 
 /** Every connector kind, as data (spi.ts holds the type). */
-export const CONNECTOR_KINDS = ['crm', 'erp', 'email', 'payment'] as const satisfies readonly ConnectorKind[];
+export const CONNECTOR_KINDS = ['crm', 'erp', 'email', 'payment', 'http'] as const satisfies readonly ConnectorKind[];
 // Fails to compile when spi.ts gains a kind this list lacks.
 const everyKindListed: ConnectorKind extends (typeof CONNECTOR_KINDS)[number] ? true : never = true;
 void everyKindListed;
@@ -12,13 +12,13 @@ export function isConnectorKind(value: unknown): value is ConnectorKind {
 }
 
 /** `<kind>.<label>`: `crm.main`, `erp.eu`, `email.transactional-eu`. Lower case; at most 100 characters. */
-export const INSTANCE_NAME = /^(crm|erp|email|payment)\.[a-z0-9](?:[a-z0-9._-]{0,88}[a-z0-9])?$/;
+export const INSTANCE_NAME = /^(crm|erp|email|payment|http)\.[a-z0-9](?:[a-z0-9._-]{0,88}[a-z0-9])?$/;
 
 export const instanceNameSchema = z
   .string()
   .regex(
     INSTANCE_NAME,
-    'must be <kind>.<label>, e.g. crm.main: kind crm, erp, email or payment; label of lower-case letters, digits, . _ -',
+    'must be <kind>.<label>, e.g. crm.main: kind crm, erp, email, payment or http; label of lower-case letters, digits, . _ -',
   );
 
 /** The kind a well-formed instance name starts with. */

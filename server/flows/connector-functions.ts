@@ -80,7 +80,14 @@ const PAYMENT: Record<PaymentOperation, Entry> = {
   listPayments: read(required('window'), optional('cursor')),
 };
 
-const BY_KIND: Record<ConnectorKind, Record<string, Entry>> = { crm: CRM, erp: ERP, email: EMAIL, payment: PAYMENT };
+// The http kind has no catalog functions: flows reach it with the DSL's own `call: http` (http-calls.ts).
+const BY_KIND: Record<ConnectorKind, Record<string, Entry>> = {
+  crm: CRM,
+  erp: ERP,
+  email: EMAIL,
+  payment: PAYMENT,
+  http: {},
+};
 
 /** Every catalog function by its `call` name, `<kind>.<operation>`. */
 export const CONNECTOR_FUNCTIONS: ReadonlyMap<string, ConnectorFunction> = new Map(

@@ -12,10 +12,14 @@ export const FLOW_ISSUE_RULES = [
   'unsupported',
   /** `call: <kind>.<operation>` names no function of the connector catalog. */
   'unknown-function',
-  /** `with.connector` is missing or names no configured instance of the function's kind. */
+  /** `with.connector` (or an http endpoint) is missing or names no configured instance of the function's kind. */
   'unknown-connector',
   /** `with` lacks an argument the function needs, or has one it does not take. */
   'function-arguments',
+  /** `call: http`: the endpoint is not `connector://http.<name>/<path>`, or the method, a header or the output is not allowed. */
+  'http-call',
+  /** `call: http` or `use` carries credentials (authentication, credential headers or query parameters). */
+  'http-authentication',
   /** A `then` names no task of the same task list. */
   'unknown-then',
   /** `document.metadata.junction.businessKey` is not a runtime expression. */

@@ -2,6 +2,7 @@ import type { Specification } from '@serverlessworkflow/sdk';
 import { connectorCallIssues, type ConnectorInstancesByKind } from './connector-calls';
 import { expressionIssues, type ExpressionSyntaxChecker } from './expression-syntax';
 import type { FlowIssue } from './flow-issue';
+import { flowAuthenticationIssues, httpCallIssues } from './http-calls';
 import { extensionIssues } from './junction-extensions';
 import { documentSizeIssues, taskLimitIssues } from './limit-issues';
 import { schemaIssues } from './schema-issues';
@@ -10,7 +11,7 @@ import { enclosingTask, flowTasks, type JsonObject } from './task-tree';
 import { thenTargetIssues } from './then-targets';
 
 export interface FlowValidationContext {
-  /** Connector instances a flow may name in `with.connector`. */
+  /** Connector instances a flow may name in `with.connector`, and (kind http) in a `call: http` endpoint. */
   connectorInstances: ConnectorInstancesByKind;
   /** The jq layer's syntax check for `${ … }` expressions. */
   checkExpression: ExpressionSyntaxChecker;
@@ -38,6 +39,8 @@ export function validateFlow(document: JsonObject, context: FlowValidationContex
   const issues = [
     ...unsupportedIssues(document, tasks),
     ...connectorCallIssues(tasks, context.connectorInstances),
+    ...httpCallIssues(tasks, context.connectorInstances),
+    ...flowAuthenticationIssues(document),
     ...thenTargetIssues(tasks),
     ...extensionIssues(document, tasks),
     ...expressionIssues(document, context.checkExpression),

@@ -23,6 +23,7 @@ const CONTEXT: FlowValidationContext = {
     payment: ['payment.main'],
     email: ['email.main'],
     crm: ['crm.main'],
+    http: ['http.hooks'],
   },
   // Replaced by real jq before the tests run (jq loads asynchronously, once).
   checkExpression: () => {
