@@ -4,6 +4,7 @@ import { loadJq, type JqRuntime } from '../../server/flows/jq/jq-runtime';
 import { eventIdOf, mapEvent, type InputPreparation } from '../../server/intake/event-mapping';
 import type { EventSource } from '../../server/intake/event-source';
 import { parseEventSourcesFile } from '../../server/intake/event-sources-file';
+import { importedEventOf } from '../../server/imports/imported-event';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
 import { refusal } from '../support/expect-app-error';
 import { intakeRecorderProcess } from '../support/intake-recorder.process';
@@ -159,6 +160,14 @@ sources:
     ).to.deep.equal([
       'test.yaml: sources.s.process.businessKey: mode signal needs the business key, which names the run to reach',
     ]);
+  });
+
+  it('when a row of a jq-mapped source is imported, then the inbox keeps the mapped input at the root, not the row', () => {
+    const source = load(
+      sourceYaml('{ path: id }', `{ type: intakeRecorder, mode: start, input: '\${ {key: .ref, amount: .n} }' }`),
+    );
+    const mapped = mapEvent(source, { id: 'e', ref: 'k', n: 2, junk: 'x'.repeat(100) }, 'e', noDeployment);
+    expect(importedEventOf(source, mapped.command)).to.deep.equal({ key: 'k', amount: 2 });
   });
 
   it('when a signal argument is a jq mapping, then the message carries what it makes of the event', () => {
