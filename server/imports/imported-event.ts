@@ -4,7 +4,8 @@
  * delivery command — placed at the paths the source maps them from, so it has the shape of the
  * source's events. Not the row as parsed: a row is built from column paths, and columns the
  * mapping does not read (an empty `junk[999]`, say) have no business in the inbox. What is kept
- * passed the process's schemas, so it is no larger than the command stored beside it.
+ * passed the process's schemas, so it is no larger than the command stored beside it. A value a
+ * jq mapping makes (event-jq-mapping.ts) has no path in the event: it is kept at the root.
  */
 import type { DeliveryCommand } from '../intake/delivery-command';
 import type { PathSegment } from '../intake/event-path';

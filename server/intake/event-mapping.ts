@@ -31,6 +31,20 @@ const MAX_ID_LENGTH = 255;
 
 const invalidEvent = (errors: FieldError[]) => AppError.validation('The event is invalid for this source.', errors);
 
+/** A value a jq mapping produced is named from its own root, not from a path in the event. */
+const invalidMapped = (path: ConfiguredPath, what: string, errors: FieldError[]) =>
+  path.evaluate
+    ? AppError.validation(
+        `${what} that the source's jq mapping made of this event is invalid (fields are named in it).`,
+        errors,
+      )
+    : invalidEvent(errors);
+
+/** The value at a configured path of the event, or what its jq mapping makes of the event. */
+function read(event: unknown, path: ConfiguredPath): unknown {
+  return path.evaluate ? path.evaluate(event) : valueAt(event, path.segments);
+}
+
 /** The path as the sender sees it, as the root of field names in a 400. */
 const rootOf = (path: ConfiguredPath) => (path.segments.length === 0 ? '' : path.text.replace(/^\$\./, ''));
 
@@ -47,7 +61,7 @@ function identifierOf(value: unknown): string | null {
  */
 export function eventIdOf(source: EventSource, header: (name: string) => string | undefined, event: unknown): string {
   const location = source.eventId;
-  const value = location.kind === 'header' ? header(location.header) : valueAt(event, location.path.segments);
+  const value = location.kind === 'header' ? header(location.header) : read(event, location.path);
   const id = identifierOf(value);
   if (id !== null) return id;
   const field = location.kind === 'header' ? location.header : rootOf(location.path) || '(event)';
@@ -60,22 +74,26 @@ export function eventIdOf(source: EventSource, header: (name: string) => string 
   });
 }
 
-function parseWith(schema: z.ZodType, value: unknown, root: string): unknown {
+function parseWith(schema: z.ZodType, value: unknown, path: ConfiguredPath, what: string): unknown {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidEvent(fieldErrorsOf(parsed.error, root));
+  if (!parsed.success) throw invalidMapped(path, what, fieldErrorsOf(parsed.error, rootOf(path)));
   return parsed.data;
 }
 
+/** Missing: nothing at the path, or null from a jq mapping (jq's `.missing` is null). */
 function required(value: unknown, path: ConfiguredPath, what: string): unknown {
-  if (value === undefined) throw invalidEvent([{ field: rootOf(path) || '(event)', message: `is missing (${what})` }]);
+  if (value === undefined || (path.evaluate && value === null))
+    throw invalidEvent([{ field: rootOf(path) || '(event)', message: `is missing (${what})` }]);
   return value;
 }
 
 /** An event (or imported row) may not choose infrastructure unless its source allows it: a 400 naming each field. */
-function refuseInfrastructureFields(fields: readonly string[], input: ConfiguredPath): void {
+function refuseInfrastructureFields(fields: readonly string[], input: ConfiguredPath, what: string): void {
   if (fields.length === 0) return;
   const root = rootOf(input);
-  throw invalidEvent(
+  throw invalidMapped(
+    input,
+    what,
     fields.map((field) => ({
       field: root ? `${root}.${field}` : field,
       message:
@@ -93,19 +111,24 @@ export function mapEvent(
 ): MappedEvent {
   const { mapping } = source;
   const { process } = mapping;
-  const businessKey = identifierOf(valueAt(event, mapping.businessKey.segments));
-  if (businessKey === null) {
-    throw invalidEvent([
-      {
-        field: rootOf(mapping.businessKey) || '(event)',
-        message: `must be a non-empty string or a number (the business key of ${process.type})`,
-      },
-    ]);
+  // Absent (start modes only): the business key is the one the process derives from the input.
+  let businessKey: string | null = null;
+  if (mapping.businessKey) {
+    businessKey = identifierOf(read(event, mapping.businessKey));
+    if (businessKey === null) {
+      throw invalidEvent([
+        {
+          field: rootOf(mapping.businessKey) || '(event)',
+          message: `must be a non-empty string or a number (the business key of ${process.type})`,
+        },
+      ]);
+    }
   }
 
   const command: DeliveryCommand = { mode: mapping.mode, workflowType: process.type, workflowId: '' };
   if (mapping.input) {
-    const raw = required(valueAt(event, mapping.input.segments), mapping.input, `the ${process.type} input`);
+    const what = `The ${process.type} input`;
+    const raw = required(read(event, mapping.input), mapping.input, `the ${process.type} input`);
     const prepare = (input: unknown): unknown => {
       const withConnectors = process.choosesConnectors
         ? withDefaultConnectors(input, preparation.connectorDefaults)
@@ -113,11 +136,12 @@ export function mapEvent(
       return process.completeInput ? process.completeInput(withConnectors, preparation.deployment) : withConnectors;
     };
     if (!mapping.allowInfrastructureFields)
-      refuseInfrastructureFields(infrastructureChosen(process, raw, prepare), mapping.input);
+      refuseInfrastructureFields(infrastructureChosen(process, raw, prepare), mapping.input, what);
     const completed = prepare(raw);
-    const input = parseWith(process.inputSchema, completed, rootOf(mapping.input));
+    const input = parseWith(process.inputSchema, completed, mapping.input, what);
     const derivedKey = process.businessKey(input);
-    if (derivedKey !== businessKey) {
+    if (mapping.businessKey === null) businessKey = derivedKey;
+    else if (derivedKey !== businessKey) {
       throw invalidEvent([
         {
           field: rootOf(mapping.businessKey) || '(event)',
@@ -129,18 +153,17 @@ export function mapEvent(
     command.input = input;
     command.searchAttributes = storeSearchAttributes(process.initialSearchAttributes(input));
   } else {
-    command.workflowId = mapping.workflowIdTemplate!.replaceAll('{businessKey}', businessKey);
+    // The loader requires a business key for the modes that start nothing.
+    command.workflowId = mapping.workflowIdTemplate!.replaceAll('{businessKey}', businessKey!);
   }
   if (mapping.message) {
     const { definition, argument, actor } = mapping.message;
-    const found = required(
-      valueAt(event, argument.segments),
-      argument,
-      `the ${definition.name} ${mapping.message.kind} argument`,
-    );
+    const found = required(read(event, argument), argument, `the ${definition.name} ${mapping.message.kind} argument`);
     const raw = actor ? withEventActor(definition, actor, argument, event, found) : found;
-    const arg = definition.inputSchema ? parseWith(definition.inputSchema, raw, rootOf(argument)) : raw;
+    const arg = definition.inputSchema
+      ? parseWith(definition.inputSchema, raw, argument, `The ${definition.name} ${mapping.message.kind} argument`)
+      : raw;
     command.message = { name: definition.name, arg: arg ?? null };
   }
-  return { eventId, businessKey, command };
+  return { eventId, businessKey: businessKey!, command };
 }

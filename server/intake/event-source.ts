@@ -13,10 +13,17 @@ export type DeliveryMode = 'start' | 'signal' | 'signalWithStart' | 'update';
 
 export const DELIVERY_MODES: readonly DeliveryMode[] = ['start', 'signal', 'signalWithStart', 'update'];
 
-/** A path as configured (for messages naming a field) and parsed. */
+/**
+ * Where a value is in the event, as configured (`text`, for messages naming a field): a path, or a
+ * jq mapping (`${ … }`, or an object whose values may be), which `evaluate` runs over the whole
+ * signed event. A jq mapping's `segments` are [], the root: fields of the value it produces are
+ * named from there, and an import places that value at the root of the event it keeps.
+ */
 export interface ConfiguredPath {
   text: string;
   segments: PathSegment[];
+  /** A jq mapping's evaluation; throws a 400 AppError with jq's message when it fails on the event. */
+  evaluate?: (event: unknown) => unknown;
 }
 
 export type EventIdLocation = { kind: 'header'; header: string } | { kind: 'path'; path: ConfiguredPath };
@@ -24,7 +31,8 @@ export type EventIdLocation = { kind: 'header'; header: string } | { kind: 'path
 export interface EventMapping {
   process: ProcessDefinition;
   mode: DeliveryMode;
-  businessKey: ConfiguredPath;
+  /** Required for signal and update; for start and signalWithStart, absent means the process's business key of the input. */
+  businessKey: ConfiguredPath | null;
   /** start and signalWithStart. */
   input: ConfiguredPath | null;
   /**

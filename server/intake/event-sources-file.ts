@@ -4,20 +4,23 @@
  *   sources:
  *     shopify-orders:
  *       signature: { scheme: hmac-sha256, header: X-Shopify-Hmac-Sha256, secret: '${SHOPIFY_WEBHOOK_SECRET}' }
- *       eventId: { path: id }
- *       process: { type: orderToCash, mode: start, businessKey: orderId }
+ *       eventId: { path: admin_graphql_api_id }
+ *       process: { type: orderToCash, mode: start, input: '${ { orderId: …, customer: …, … } }' }
  *
  * Secrets may only be `${ENV_VAR}` references, resolved when the file is loaded (as in
  * connectors.yaml), so a secret never lands in a committed file. Every mapping is checked
  * against the process catalog at start-up: an unknown type or an undeclared signal fails the
- * start with a message naming the field, not the first event.
+ * start with a message naming the field, not the first event; so is every jq mapping's syntax
+ * (event-jq-mapping.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../config';
+import { loadJq, type JqRuntime } from '../flows/jq/jq-runtime';
 import { parseYamlConfig } from '../../config/yaml-config-file';
 import type { ProcessDefinition } from '../../workflows/catalog';
 import { actorPathOf } from './event-actor';
+import { isJqMapping, jqMappingOf } from './event-jq-mapping';
 import { parseEventPath } from './event-path';
 import type { ConfiguredPath, EventIdLocation, EventMapping, EventSource } from './event-source';
 import {
@@ -46,6 +49,17 @@ function configuredPath(text: string, at: string, problems: string[]): Configure
     problems.push(`${at}: ${(error as Error).message}`);
     return { text, segments: [] };
   }
+}
+
+/** A path, or a jq mapping (`${ … }` or an object of them) bound to `jq`; `what` names the value in a refusal. */
+function pathOrMapping(
+  value: unknown,
+  at: string,
+  problems: string[],
+  jq: JqRuntime | undefined,
+  what: string,
+): ConfiguredPath {
+  return isJqMapping(value) ? jqMappingOf(value, at, jq, problems, what) : configuredPath(String(value), at, problems);
 }
 
 function resolveSecrets(
@@ -85,9 +99,15 @@ function verifierOf(entry: EventSourceEntry['signature'], secrets: string[]): Si
  * `trustUnsignedHeader: true`, accepting that a replayed body is a new event, so its process must
  * be idempotent by its business key.
  */
-function eventIdLocationOf(entry: EventSourceEntry, at: string, problems: string[]): EventIdLocation {
+function eventIdLocationOf(
+  entry: EventSourceEntry,
+  at: string,
+  problems: string[],
+  jq: JqRuntime | undefined,
+): EventIdLocation {
   const location = entry.eventId;
-  if ('path' in location) return { kind: 'path', path: configuredPath(location.path, `${at}.eventId.path`, problems) };
+  if ('path' in location)
+    return { kind: 'path', path: pathOrMapping(location.path, `${at}.eventId.path`, problems, jq, 'the event id') };
   if (location.trustUnsignedHeader !== true) {
     problems.push(
       `${at}.eventId.header: the ${entry.signature.scheme} signature does not cover the ${location.header} header, so a signed body sent again with a new id would be accepted as a new event. ` +
@@ -103,6 +123,7 @@ function mappingOf(
   at: string,
   catalog: readonly ProcessDefinition[],
   problems: string[],
+  jq: JqRuntime | undefined,
 ): EventMapping | null {
   const process = catalog.find((candidate) => candidate.type === entry.type);
   if (!process) {
@@ -141,13 +162,21 @@ function mappingOf(
       message = {
         kind: messageKind,
         definition,
-        argument: configuredPath(entry.argument ?? '$', `${at}.argument`, problems),
+        argument: pathOrMapping(
+          entry.argument ?? '$',
+          `${at}.argument`,
+          problems,
+          jq,
+          `the ${definition.name} ${messageKind} argument`,
+        ),
         ...(actor ? { actor } : {}),
       };
     }
   }
   if (!messageKind) actorPathOf(entry.actor, null, at, problems);
   let workflowIdTemplate: string | null = null;
+  if (!starts && entry.businessKey === undefined)
+    problems.push(`${at}.businessKey: mode ${entry.mode} needs the business key, which names the run to reach`);
   if (!starts) {
     if (entry.workflowId === undefined || !entry.workflowId.includes(WORKFLOW_ID_PLACEHOLDER)) {
       problems.push(
@@ -158,20 +187,27 @@ function mappingOf(
   return {
     process,
     mode: entry.mode,
-    businessKey: configuredPath(entry.businessKey, `${at}.businessKey`, problems),
-    input: starts ? configuredPath(entry.input ?? '$', `${at}.input`, problems) : null,
+    businessKey:
+      entry.businessKey === undefined
+        ? null
+        : pathOrMapping(entry.businessKey, `${at}.businessKey`, problems, jq, `the business key of ${process.type}`),
+    input: starts ? pathOrMapping(entry.input ?? '$', `${at}.input`, problems, jq, `the ${process.type} input`) : null,
     message,
     workflowIdTemplate,
     allowInfrastructureFields: entry.allowInfrastructureFields,
   };
 }
 
-/** Parses and checks the file's text; throws a ConfigError naming the file and every bad field, never a secret. */
+/**
+ * Parses and checks the file's text; throws a ConfigError naming the file and every bad field, never
+ * a secret. `jq` evaluates the sources' jq mappings (loadJq()); a file that declares one needs it.
+ */
 export function parseEventSourcesFile(
   text: string,
   env: EnvSource,
   catalog: readonly ProcessDefinition[],
   source = 'event-sources.yaml',
+  jq?: JqRuntime,
 ): EventSource[] {
   const fail = (problems: string[]) => new ConfigError(problems.map((problem) => `${source}: ${problem}`));
   const file = parseYamlConfig(text, eventSourcesFileSchema, source);
@@ -181,8 +217,8 @@ export function parseEventSourcesFile(
   for (const [name, entry] of Object.entries(file.sources ?? {})) {
     const at = `sources.${name}`;
     const secrets = resolveSecrets(entry.signature.secret, `${at}.signature.secret`, env, problems);
-    const mapping = mappingOf(entry.process, `${at}.process`, catalog, problems);
-    const eventId = eventIdLocationOf(entry, at, problems);
+    const mapping = mappingOf(entry.process, `${at}.process`, catalog, problems, jq);
+    const eventId = eventIdLocationOf(entry, at, problems, jq);
     if (!mapping || secrets.length === 0) continue;
     sources.push({
       name,
@@ -211,5 +247,6 @@ export async function loadEventSources(options: {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && options.file === null) return [];
     throw new ConfigError([`EVENT_SOURCES_FILE: ${path} cannot be read: ${(error as Error).message}`]);
   }
-  return parseEventSourcesFile(text, options.env, options.catalog, path);
+  // jq costs ~30 ms and a few MB once per process, loaded whether or not a source maps with it.
+  return parseEventSourcesFile(text, options.env, options.catalog, path, await loadJq());
 }

@@ -44,23 +44,30 @@ const sharedSecretSignature = z.strictObject({
  */
 const eventIdLocation = z.union([
   z.strictObject({ header: headerName, trustUnsignedHeader: z.boolean().optional() }),
+  /** A path, or a jq expression `${ … }` over the signed body (event-jq-mapping.ts). */
   z.strictObject({ path: z.string().min(1) }),
 ]);
+
+/** A path into the event, or a jq mapping of it: an expression `${ … }`, or an object whose values may be expressions. */
+const pathOrMapping = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
 
 const processMapping = z.strictObject({
   /** A workflow type of the catalog (GET /v1/workflows). */
   type: z.string().min(1),
   mode: z.enum(['start', 'signal', 'signalWithStart', 'update']),
-  /** Path of the business key in the event. */
-  businessKey: z.string().min(1),
-  /** Path of the workflow input in the event; `$` is the whole event (the default). start and signalWithStart. */
-  input: z.string().min(1).optional(),
+  /**
+   * Path (or jq expression) of the business key in the event. Required for signal and update; for
+   * start and signalWithStart, absent means the business key the process derives from the input.
+   */
+  businessKey: z.string().min(1).optional(),
+  /** Path or jq mapping of the workflow input; `$` is the whole event (the default). start and signalWithStart. */
+  input: pathOrMapping.optional(),
   /** A signal the process declares. signal and signalWithStart. */
   signal: z.string().min(1).optional(),
   /** An update the process declares. update. */
   update: z.string().min(1).optional(),
-  /** Path of the signal's or update's argument; `$` is the whole event (the default). */
-  argument: z.string().min(1).optional(),
+  /** Path or jq mapping of the signal's or update's argument; `$` is the whole event (the default). */
+  argument: pathOrMapping.optional(),
   /** The workflow id of the run a signal or update goes to, with `{businessKey}`, e.g. `purchase-{businessKey}`. signal and update. */
   workflowId: z.string().min(1).optional(),
   /**

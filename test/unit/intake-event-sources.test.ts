@@ -55,7 +55,7 @@ describe('config/event-sources.yaml', () => {
     expect(shop!.verifier.verify({ header: () => signed, rawBody: body, now: new Date() })).to.equal(null);
 
     expect(stripe).to.deep.include({ scheme: 'stripe', bodyLimitBytes: 256 * 1024 });
-    expect(stripe!.mapping.businessKey.segments).to.deep.equal(['data', 'object', 'key']);
+    expect(stripe!.mapping.businessKey?.segments).to.deep.equal(['data', 'object', 'key']);
     expect(stripe!.mapping.message?.definition.name).to.equal('recordEvent');
     expect(stripe!.mapping.message?.argument.segments).to.deep.equal(['data']);
 
