@@ -38,7 +38,7 @@ export interface FlowTaskOutput {
 
 export interface CallFlowFunctionRequest extends FlowTaskOutputRules {
   task: string;
-  /** A connector function `<kind>.<operation>` of server/flows/connector-functions.ts. */
+  /** A connector function `<kind>.<operation>` of server/flows/connector-functions.ts, or `http` (activities/flow/flow-http-call.ts). */
   function: string;
   /** The task's `with`: `connector` names the instance; the rest are the operation's arguments (templates). */
   arguments: Record<string, unknown>;

@@ -8,6 +8,7 @@ import {
 import { evaluateTemplate } from '../../server/flows/jq/evaluate-templates';
 import { loadJq } from '../../server/flows/jq/jq-runtime';
 import { callConnector } from '../connector-failure';
+import { callFlowHttp } from './flow-http-call';
 import type { CallFlowFunctionRequest, FlowTaskOutput } from './flow-activity.types';
 import { FLOW_ARGUMENTS_ERROR, withExpressionFailures } from './flow-failures';
 import { applyTaskOutput } from './task-output';
@@ -25,6 +26,11 @@ export function createFlowCallActivities(connectors: ConnectorResolver) {
   return {
     async callFlowFunction(request: CallFlowFunctionRequest): Promise<FlowTaskOutput> {
       const { task, scope, idempotencyKey } = request;
+      if (request.function === 'http') {
+        const jq = await loadJq();
+        const raw = await callFlowHttp(jq, connectors, task, request.arguments, scope, idempotencyKey);
+        return withExpressionFailures(task, () => applyTaskOutput(jq, { ...request, raw }));
+      }
       const fn = CONNECTOR_FUNCTIONS.get(request.function);
       const instance = request.arguments[CONNECTOR_ARGUMENT];
       if (!fn || typeof instance !== 'string') {

@@ -5,6 +5,7 @@ import { ProgressTracker } from '../shared/progress-tracker';
 import { FlowEventListeners } from './flow-event-listeners';
 import { FLOW_ARGUMENTS_ERROR, FLOW_EXPRESSION_ERROR } from './flow-failure-types';
 import type { PinnedFlow } from './flow-run.types';
+import type { ListOutcome, RunningTask, TaskOutcome } from './task-types';
 import { templateExpressions } from './runtime-expressions';
 
 /** jq runs outside the sandbox; a local activity records each evaluation's result for replay. */
@@ -18,6 +19,15 @@ export interface Frame {
   variables: Readonly<Record<string, unknown>>;
   /** Set inside a `try` whose `catch.retry` applies: the Temporal retry policy of its connector calls. */
   retry?: RetryPolicy;
+}
+
+/**
+ * Runs task lists and single tasks (task-list.ts). Task kinds that hold tasks (do, for, fork,
+ * try) reach it through the run state, so the kinds and the list runner do not import each other.
+ */
+export interface TaskRunner {
+  runTaskList(state: FlowRunState, list: unknown, listPath: string, input: unknown, frame: Frame): Promise<ListOutcome>;
+  runTask(state: FlowRunState, running: RunningTask, input: unknown, frame: Frame): Promise<TaskOutcome>;
 }
 
 export interface PendingCompensation {
@@ -46,6 +56,7 @@ export class FlowRunState {
   constructor(
     readonly flow: PinnedFlow,
     workflowInput: unknown,
+    readonly runner: TaskRunner,
   ) {
     const started = workflowInfo().startTime;
     this.workflowVariable = {

@@ -21,16 +21,13 @@ import {
   type FlowEventReceipt,
   type FlowRunInput,
 } from './flow-run.types';
-import { runTaskList, type JsonObject } from './task-list';
+import { runTask, runTaskList } from './task-list';
+import { isJsonObject, type JsonObject } from './task-types';
 import { runCallTask } from './tasks/call-task';
 
 const compensationActivities = proxyActivities<Activities>(compensationCall);
 
 export const flowEventUpdate = defineUpdate<FlowEventReceipt, [FlowEvent]>(FLOW_EVENT_UPDATE);
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The interpreter: runs any published flow (workflow type `flow:<name>`; the bundle's default
@@ -43,7 +40,7 @@ export async function flowRun({ flow, input }: FlowRunInput): Promise<unknown> {
   if (flowNameOf(type) !== flow.name) {
     throw ApplicationFailure.nonRetryable(`Workflow type ${type} does not run flow ${flow.name}`, FLOW_FAILED);
   }
-  const state = new FlowRunState(flow, input);
+  const state = new FlowRunState(flow, input, { runTaskList, runTask });
   setHandler(flowEventUpdate, (event) => state.listeners.deliver(event), {
     validator: (event) => state.listeners.assertWanted(event),
   });

@@ -1,37 +1,7 @@
-import type { FlowScope, FlowTaskOutput } from '../../activities/flow/flow-activity.types';
+import type { FlowScope } from '../../activities/flow/flow-activity.types';
 import type { Frame, FlowRunState } from './flow-run-state';
+import { isJsonObject, type JsonObject, type ListOutcome, type RunningTask, type TaskOutcome } from './task-types';
 import { runTaskOfKind } from './tasks/task-kinds';
-
-export type JsonObject = Record<string, unknown>;
-
-/** One task as it runs: its name, definition and runtime path (`/do/2/charge`, `…/each/3/…`, `#2` on a second run). */
-export interface RunningTask {
-  name: string;
-  task: JsonObject;
-  /** The task's path in the document (what progress shows). */
-  path: string;
-  /** The path of this run of it (idempotency keys). */
-  runtimePath: string;
-}
-
-/** What a task kind produced; `applied` when the kind already applied output.as / export.as (connector calls). */
-export interface TaskResult {
-  raw: unknown;
-  applied?: FlowTaskOutput;
-  /** A flow directive chosen at run time (a `switch` case's `then`). */
-  then?: string;
-  /** `then: end` was reached inside: the whole flow ends. */
-  end?: boolean;
-}
-
-export interface ListOutcome {
-  output: unknown;
-  end: boolean;
-}
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The `name: task` entry of a task list item. */
 function entryOf(item: unknown): [string, JsonObject] {
@@ -71,12 +41,6 @@ export async function runTaskList(
     index = target;
   }
   return { output: current, end: false };
-}
-
-interface TaskOutcome {
-  output: unknown;
-  then?: string;
-  end?: boolean;
 }
 
 /**

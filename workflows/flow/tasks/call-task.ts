@@ -3,13 +3,9 @@ import type { Activities } from '../../../activities';
 import type { FlowScope } from '../../../activities/flow/flow-activity.types';
 import { connectorCall } from '../../shared/activity-options';
 import type { Frame, FlowRunState } from '../flow-run-state';
-import type { JsonObject, RunningTask, TaskResult } from '../task-list';
+import { isJsonObject, type RunningTask, type TaskResult } from '../task-types';
 
 const calls = proxyActivities<Activities>(connectorCall);
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Activities with the retry policy of an enclosing `try`'s `catch.retry` instead of the default. */
 function callsWithRetry(retry: NonNullable<Frame['retry']>) {
@@ -18,7 +14,7 @@ function callsWithRetry(retry: NonNullable<Frame['retry']>) {
 }
 
 /**
- * `call: <kind>.<operation>`: one activity evaluates the arguments, calls the connector with the
+ * `call: <kind>.<operation>` or `call: http`: one activity evaluates the arguments, calls the connector with the
  * task's idempotency key and applies output.as / export.as.
  */
 export async function runCallTask(
@@ -29,9 +25,6 @@ export async function runCallTask(
   options: { idempotencyKey?: string; activities?: ReturnType<typeof proxyActivities<Activities>> } = {},
 ): Promise<TaskResult> {
   const { task } = running;
-  if (task.call === 'http') {
-    throw new Error(`Task ${running.path}: call: http needs an http connector instance`);
-  }
   const activities = options.activities ?? (frame.retry ? callsWithRetry(frame.retry) : calls);
   const outputRules = isJsonObject(task.output) ? task.output : {};
   const exportRules = isJsonObject(task.export) ? task.export : {};

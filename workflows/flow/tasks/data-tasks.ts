@@ -3,11 +3,7 @@ import type { FlowScope } from '../../../activities/flow/flow-activity.types';
 import { dslFailure, isDslError } from '../dsl-errors';
 import { durationMs } from '../durations';
 import type { FlowRunState } from '../flow-run-state';
-import type { JsonObject, RunningTask, TaskResult } from '../task-list';
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isJsonObject, type RunningTask, type TaskResult } from '../task-types';
 
 /** `set`: the task's output is the evaluated value. */
 export async function runSetTask(state: FlowRunState, running: RunningTask, scope: FlowScope): Promise<TaskResult> {

@@ -3,11 +3,7 @@ import type { FlowScope } from '../../../activities/flow/flow-activity.types';
 import { FLOW_ARGUMENTS_ERROR } from '../flow-failure-types';
 import type { Frame, FlowRunState } from '../flow-run-state';
 import { MAX_FOR_ITEMS } from '../flow-run-limits';
-import { runTaskList, type JsonObject, type ListOutcome, type RunningTask, type TaskResult } from '../task-list';
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isJsonObject, type ListOutcome, type RunningTask, type TaskResult } from '../task-types';
 
 /**
  * `for`: runs `do` once per item of `in`, with `$<each>` (default `$item`) and `$<at>` (default
@@ -40,7 +36,7 @@ export async function runForTask(
   const metadata = isJsonObject(task.metadata) ? task.metadata : {};
   const concurrency = typeof metadata.concurrency === 'number' ? metadata.concurrency : 1;
   const iteration = (index: number, from: unknown): Promise<ListOutcome> =>
-    runTaskList(state, task.do, `${running.runtimePath}/each/${index}/do`, from, {
+    state.runner.runTaskList(state, task.do, `${running.runtimePath}/each/${index}/do`, from, {
       ...frame,
       variables: { ...frame.variables, [each]: items[index], [at]: index },
     });

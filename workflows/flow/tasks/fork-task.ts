@@ -1,10 +1,6 @@
 import { CancellationScope } from '@temporalio/workflow';
 import type { Frame, FlowRunState } from '../flow-run-state';
-import { runTask, type JsonObject, type RunningTask, type TaskResult } from '../task-list';
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isJsonObject, type JsonObject, type RunningTask, type TaskResult } from '../task-types';
 
 /**
  * `fork`: the branches run at once, each from the task's input. Without `compete` the output is
@@ -26,7 +22,7 @@ export async function runForkTask(
   return CancellationScope.cancellable(async () => {
     const runs = branches.map(([name, task], index) => {
       const path = `${base}/${index}/${name}`;
-      return runTask(state, { name, task, path, runtimePath: state.visit(path) }, input, frame);
+      return state.runner.runTask(state, { name, task, path, runtimePath: state.visit(path) }, input, frame);
     });
     // The losers of a race, or the siblings of a failed branch, end cancelled: nobody awaits them.
     runs.forEach((branch) => branch.catch(() => undefined));

@@ -2,11 +2,7 @@ import { condition } from '@temporalio/workflow';
 import { DslErrorType, dslFailure } from '../dsl-errors';
 import { durationMs } from '../durations';
 import type { FlowRunState } from '../flow-run-state';
-import type { JsonObject, RunningTask, TaskResult } from '../task-list';
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isJsonObject, type RunningTask, type TaskResult } from '../task-types';
 
 /**
  * `listen`: waits for events sent to the run by the `event` update (e.g. an approval), until the

@@ -2,11 +2,7 @@ import { ApplicationFailure, executeChild } from '@temporalio/workflow';
 import type { FlowScope } from '../../../activities/flow/flow-activity.types';
 import { FLOW_ARGUMENTS_ERROR } from '../flow-failure-types';
 import type { FlowRunState } from '../flow-run-state';
-import type { JsonObject, RunningTask, TaskResult } from '../task-list';
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isJsonObject, type RunningTask, type TaskResult } from '../task-types';
 
 /** `run.workflow.namespace` naming Junction's code processes (workflows/catalog.ts). */
 export const CATALOG_NAMESPACE = 'junction';

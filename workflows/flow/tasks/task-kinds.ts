@@ -1,6 +1,6 @@
 import type { FlowScope } from '../../../activities/flow/flow-activity.types';
 import type { Frame, FlowRunState } from '../flow-run-state';
-import { runTaskList, type RunningTask, type TaskResult } from '../task-list';
+import type { RunningTask, TaskResult } from '../task-types';
 import { runCallTask } from './call-task';
 import { runRaiseTask, runSetTask, runSwitchTask, runWaitTask } from './data-tasks';
 import { runForTask } from './for-task';
@@ -29,7 +29,7 @@ export async function runTaskOfKind(
   if ('raise' in task) return runRaiseTask(state, running, scope);
   if ('run' in task) return runWorkflowTask(state, running, input, scope);
   if ('do' in task) {
-    const outcome = await runTaskList(state, task.do, `${running.runtimePath}/do`, input, frame);
+    const outcome = await state.runner.runTaskList(state, task.do, `${running.runtimePath}/do`, input, frame);
     return { raw: outcome.output, end: outcome.end };
   }
   throw new Error(`Task ${running.path} has no kind Junction runs`); // refused at publish

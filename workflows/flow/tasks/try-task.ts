@@ -4,11 +4,7 @@ import { matchesErrorFilter, toDslError } from '../dsl-errors';
 import { durationMs } from '../durations';
 import { FLOW_ARGUMENTS_ERROR, FLOW_EXPRESSION_ERROR, FLOW_RAISED_ERROR } from '../flow-failure-types';
 import type { Frame, FlowRunState } from '../flow-run-state';
-import { runTaskList, type JsonObject, type RunningTask, type TaskResult } from '../task-list';
-
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isJsonObject, type RunningTask, type TaskResult } from '../task-types';
 
 /** The DSL's `catch.retry`, read once. */
 interface DslRetry {
@@ -63,7 +59,7 @@ export async function runTryTask(
   const visits = state.saveVisits();
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcome = await runTaskList(state, task.try, `${running.runtimePath}/try`, input, innerFrame);
+      const outcome = await state.runner.runTaskList(state, task.try, `${running.runtimePath}/try`, input, innerFrame);
       return { raw: outcome.output, end: outcome.end };
     } catch (error) {
       if (isCancellation(error)) throw error;
@@ -90,7 +86,13 @@ export async function runTryTask(
         if (retry) throw error;
         return { raw: input };
       }
-      const outcome = await runTaskList(state, handler.do, `${running.runtimePath}/catch/do`, input, errorFrame);
+      const outcome = await state.runner.runTaskList(
+        state,
+        handler.do,
+        `${running.runtimePath}/catch/do`,
+        input,
+        errorFrame,
+      );
       return { raw: outcome.output, end: outcome.end };
     }
   }
