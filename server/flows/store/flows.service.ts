@@ -16,7 +16,7 @@ import type { FlowVersion, FlowVersionStatus } from '../../db/models/flow-versio
 import { AppError } from '../../errors/app-error';
 import type { FlowIssue } from '../flow-issue';
 import { parseFlowDocument } from '../parse-flow-document';
-import type { JsonObject } from '../task-tree';
+import { enclosingTask, flowTasks, type JsonObject } from '../task-tree';
 import { validateFlow, type FlowValidationContext } from '../validate-flow';
 import { describeFlow } from '../describe-flow';
 import { contentHashOf } from './canonical-json';
@@ -131,6 +131,16 @@ function inputSchemaIssues(document: JsonObject): FlowIssue[] {
     : [{ path: '/input/schema/document', rule: 'schema', message: `The input JSON Schema does not compile: ${compiled.message}` }];
 }
 
+/** Every issue inside a task names it, expression issues included. */
+function withEnclosingTasks(document: JsonObject, issues: readonly FlowIssue[]): FlowIssue[] {
+  const tasks = flowTasks(document);
+  return issues.map((issue) => {
+    if (issue.task !== undefined) return issue;
+    const task = enclosingTask(tasks, issue.path)?.path;
+    return task === undefined ? issue : { ...issue, task };
+  });
+}
+
 const NEXT_STATUS: Record<StatusChange, { to: FlowVersionStatus; from: readonly FlowVersionStatus[] }> = {
   deprecate: { to: 'deprecated', from: ['published', 'deprecated'] },
   retire: { to: 'retired', from: ['published', 'deprecated', 'retired'] },
@@ -160,7 +170,7 @@ export function createFlowsService(deps: FlowsServiceDeps): FlowsService {
       const parsed = parseFlowDocument(text, mediaType);
       if (!parsed.ok) throw invalidFlow(parsed.issues);
       const validation = validateFlow(parsed.document, await deps.validationContext());
-      if (!validation.ok) throw invalidFlow(validation.issues);
+      if (!validation.ok) throw invalidFlow(withEnclosingTasks(parsed.document, validation.issues));
       const schemaIssues = inputSchemaIssues(parsed.document);
       if (schemaIssues.length > 0) throw invalidFlow(schemaIssues);
       const { name, version } = validation.flow.document;
