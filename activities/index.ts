@@ -6,6 +6,8 @@ import { createCrmActivities } from './crm.activities';
 import { createCustomerSyncActivities } from './customer-sync.activities';
 import { createEmailActivities } from './email.activities';
 import { createErpActivities } from './erp.activities';
+import { createFlowCallActivities } from './flow/flow-call.activities';
+import { createFlowExpressionActivities } from './flow/flow-expressions.activities';
 import { createReconciliationActivities } from './reconciliation.activities';
 import { createNotificationActivities } from './notification.activities';
 import { createPaymentActivities } from './payment.activities';
@@ -31,6 +33,8 @@ export function createActivities({ connectors, models, approvalPolicies }: Activ
     ...createNotificationActivities(connectors),
     ...createPurchaseApprovalActivities(connectors),
     ...createApprovalPolicyActivities(approvalPolicies),
+    ...createFlowExpressionActivities(),
+    ...createFlowCallActivities(connectors),
   };
 }
 

@@ -5,3 +5,5 @@ export { purchaseApproval } from './purchase-approval/purchase-approval.workflow
 export { invoiceReconciliation } from './invoice-reconciliation/invoice-reconciliation.workflow';
 export { notificationFanout } from './notification-fanout/notification-fanout.workflow';
 export { notificationBatch } from './notification-fanout/notification-batch.workflow';
+// Every `flow:<name>` workflow type: Temporal runs the default export for types no other export names.
+export { flowRun as default } from './flow/flow-run.workflow';

@@ -19,6 +19,8 @@ export function describeFailure(error: unknown): { type: string | null; message:
  */
 export class ProgressTracker {
   private readonly state: Progress = { status: 'RUNNING', currentStep: null, stepsDone: [], compensations: [] };
+  /** What the recorded failure was: a failure passing up through enclosing steps stays the innermost step's. */
+  private failedWith: unknown;
 
   constructor() {
     // The query result is serialised at once, so handing out the live object is safe.
@@ -38,7 +40,10 @@ export class ProgressTracker {
       this.state.stepsDone.push(name);
       return result;
     } catch (error) {
-      this.state.failure = { step: name, ...describeFailure(error) };
+      if (error !== this.failedWith) {
+        this.failedWith = error;
+        this.state.failure = { step: name, ...describeFailure(error) };
+      }
       throw error;
     } finally {
       this.state.currentStep = null;
