@@ -108,7 +108,11 @@ export class ApiClient {
     return this.request<undefined>('DELETE', path, {});
   }
 
-  async request<T>(method: Method, path: string, { query, body, text: raw, headers }: RequestOptions): Promise<ApiReply<T>> {
+  async request<T>(
+    method: Method,
+    path: string,
+    { query, body, text: raw, headers }: RequestOptions,
+  ): Promise<ApiReply<T>> {
     const payload = raw
       ? { data: raw.content, contentType: raw.contentType }
       : body === undefined

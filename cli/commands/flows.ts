@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { text as streamText } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import { segment } from '../api-client';
-import type { FlowIssue, FlowSummaryView, FlowVersionDetailView, FlowVersionView, Page, PublishView } from '../api-types';
+import type {
+  FlowIssue,
+  FlowSummaryView,
+  FlowVersionDetailView,
+  FlowVersionView,
+  Page,
+  PublishView,
+} from '../api-types';
 import { ApiError, UsageError } from '../cli-errors';
 import type { CommandContext, Define } from '../command-context';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -42,7 +49,11 @@ async function postFlow(
       text,
       ...(dryRun ? { query: { dryRun: 'true' } } : {}),
     });
-    ctx.out.emit(reply, (view) => publishText(view, dryRun), (view) => `${view.name}@${view.version}`);
+    ctx.out.emit(
+      reply,
+      (view) => publishText(view, dryRun),
+      (view) => `${view.name}@${view.version}`,
+    );
   } catch (error) {
     const issues = issuesOf(error);
     if (!issues) throw error;
@@ -56,7 +67,9 @@ function publishText(view: PublishView, dryRun: boolean): string {
   const id = `${view.name}@${view.version}`;
   if (view.outcome === 'created') return `Published ${id} (${view.workflowType}).`;
   if (view.outcome === 'unchanged')
-    return dryRun ? `${id} is valid and already published with this content.` : `${id} is already published with this content; nothing changed.`;
+    return dryRun
+      ? `${id} is valid and already published with this content.`
+      : `${id} is already published with this content; nothing changed.`;
   return `${id} is valid; not published (dry run).`;
 }
 
@@ -64,7 +77,14 @@ function flowsTable(items: readonly FlowSummaryView[]): string {
   if (items.length === 0) return 'No flows.';
   return table(
     ['NAME', 'LATEST', 'STATUS', 'DEFAULT', 'VERSIONS', 'TITLE'],
-    items.map((item) => [item.name, item.latestVersion, item.status, item.defaultVersion, String(item.versions), item.title]),
+    items.map((item) => [
+      item.name,
+      item.latestVersion,
+      item.status,
+      item.defaultVersion,
+      String(item.versions),
+      item.title,
+    ]),
   );
 }
 
@@ -85,7 +105,10 @@ function versionDetails(view: FlowVersionDetailView): string {
     ['Namespace', view.description.namespace],
     ['Tasks', view.description.taskPaths.join(', ')],
     ['Published', `${instant(view.publishedAt)} by ${view.publishedBy}`],
-    ['Status changed', view.statusChangedAt ? `${instant(view.statusChangedAt)} by ${view.statusChangedBy ?? ''}` : null],
+    [
+      'Status changed',
+      view.statusChangedAt ? `${instant(view.statusChangedAt)} by ${view.statusChangedBy ?? ''}` : null,
+    ],
     ['Content hash', view.contentHash],
   ]);
 }
@@ -98,14 +121,16 @@ export function registerFlowsCommands(program: Command, define: Define): void {
     .command('validate')
     .argument('<file>', 'a flow document (.yaml, .yml or .json), or - for stdin (YAML)')
     .description(
-      "validate a flow against this deployment (its connector instances, jq) without publishing it; needs flows:read. Exit 1 and one line per issue when it is invalid",
+      'validate a flow against this deployment (its connector instances, jq) without publishing it; needs flows:read. Exit 1 and one line per issue when it is invalid',
     )
     .action(define(async (ctx, file: string) => postFlow(ctx, file, true, EXIT.NEGATIVE_OUTCOME)));
 
   flows
     .command('publish')
     .argument('<file>', 'a flow document (.yaml, .yml or .json), or - for stdin (YAML)')
-    .description('publish a flow version (idempotent for the same content; 409, exit 5, for other content); needs flows:write')
+    .description(
+      'publish a flow version (idempotent for the same content; 409, exit 5, for other content); needs flows:write',
+    )
     .action(define(async (ctx, file: string) => postFlow(ctx, file, false, EXIT.USAGE)));
 
   flows
@@ -142,7 +167,11 @@ export function registerFlowsCommands(program: Command, define: Define): void {
           return;
         }
         const reply = await ctx.api.get<FlowVersionDetailView>(`${base}/${segment(options.flowVersion)}`);
-        ctx.out.emit(reply, (view) => (options.source ? view.source.trimEnd() : versionDetails(view)), (view) => view.status);
+        ctx.out.emit(
+          reply,
+          (view) => (options.source ? view.source.trimEnd() : versionDetails(view)),
+          (view) => view.status,
+        );
       }),
     );
 }

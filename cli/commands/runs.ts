@@ -31,7 +31,10 @@ export function registerRunsCommands(program: Command, define: Define): void {
       .argument('<type>', 'the process type, e.g. orderToCash')
       .requiredOption('-i, --input <json>', 'the input: JSON, @file.json, or - for stdin')
       .option('--business-key <key>', 'refuse the start unless the input derives this business key')
-      .option('--flow-version <version>', 'flows (flow:<name>) only: the version to start; default the newest published')
+      .option(
+        '--flow-version <version>',
+        'flows (flow:<name>) only: the version to start; default the newest published',
+      )
       .option('--idempotency-key <key>', 'sent as the Idempotency-Key header (recorded in the audit log)')
       .option('-w, --wait', 'follow the run until it closes; exit code 0 only if it COMPLETED'),
   ).action(

@@ -52,7 +52,12 @@ describe('API flows (e2e): publish, read, deprecate and retire flow versions', f
       expect(reply.body.flow).to.include({ status: 'published', title: 'Greeting' });
       expect((reply.body.flow as { publishedBy: string }).publishedBy).to.match(/^flow-publisher \(/);
       const row = await auditRowOf(stack.db, reply);
-      expect(row).to.include({ action: 'flows.publish', target: 'greeting@1.0.0', outcome: 'success', statusCode: 201 });
+      expect(row).to.include({
+        action: 'flows.publish',
+        target: 'greeting@1.0.0',
+        outcome: 'success',
+        statusCode: 201,
+      });
       expect(row.details).to.include({ outcome: 'created', contentHash: reply.body.contentHash });
     });
 
@@ -98,7 +103,9 @@ describe('API flows (e2e): publish, read, deprecate and retire flow versions', f
     });
 
     it('refuses an input schema that does not compile', async () => {
-      const text = greeting.replace("version: '1.0.0'", "version: '9.0.0'").replace('type: object\n      required', 'type: objekt\n      required');
+      const text = greeting
+        .replace("version: '1.0.0'", "version: '9.0.0'")
+        .replace('type: object\n      required', 'type: objekt\n      required');
       const reply = await stack.publish(writer, text);
       expectProblem(reply, 400, 'invalid-flow');
       expect((reply.body.issues as Issue[])[0]).to.include({ path: '/input/schema/document', rule: 'schema' });
@@ -175,7 +182,11 @@ describe('API flows (e2e): publish, read, deprecate and retire flow versions', f
       const row = await auditRowOf(stack.db, reply);
       expect(row).to.include({ action: 'flows.deprecate', target: 'greeting@1.10.0', outcome: 'success' });
       const listed = await call<{ items: Record<string, unknown>[] }>('GET', '/v1/flows');
-      expect(listed.body.items[0]).to.include({ latestVersion: '1.10.0', status: 'deprecated', defaultVersion: '1.2.0' });
+      expect(listed.body.items[0]).to.include({
+        latestVersion: '1.10.0',
+        status: 'deprecated',
+        defaultVersion: '1.2.0',
+      });
       // Again: the same answer.
       expect((await call('POST', '/v1/flows/greeting/versions/1.10.0/deprecate')).status).to.equal(200);
     });

@@ -56,7 +56,7 @@ describe('junction CLI (e2e): flows validate, publish, list, show', function () 
     expect(detail.code, detail.stderr).to.equal(EXIT.OK);
     expect(detail.stdout).to.include('flow:greeting').and.to.include('/do/0/greet');
     const source = await junction(['flows', 'show', 'greeting', '--flow-version', '1.0.0', '--source'], reader);
-    expect(source.stdout).to.include("businessKey: ${ .customer.id }");
+    expect(source.stdout).to.include('businessKey: ${ .customer.id }');
     const missing = await junction(['flows', 'show', 'greeting', '--flow-version', '9.9.9'], reader);
     expect(missing.code).to.equal(EXIT.NOT_FOUND);
   });

@@ -50,12 +50,16 @@ describe('config/flows at start-up (real MariaDB): publishFlowsFromConfig', func
     await writeFile(join(dir, 'greeting.yaml'), changed);
     const conflict = await publishFlowsFromConfig(processes.flows, dir).catch((error: unknown) => error);
     expect(conflict).to.be.instanceOf(FlowsFileError);
-    expect((conflict as FlowsFileError).message).to.match(/greeting\.yaml[\s\S]*version 1\.0\.0 is published with other content/);
+    expect((conflict as FlowsFileError).message).to.match(
+      /greeting\.yaml[\s\S]*version 1\.0\.0 is published with other content/,
+    );
     await rm(join(dir, 'greeting.yaml'));
     await copyFile(join(FIXTURES, 'invalid-order.yaml'), join(dir, 'invalid-order.yaml'));
     const invalid = await publishFlowsFromConfig(processes.flows, dir).catch((error: unknown) => error);
     expect(invalid).to.be.instanceOf(FlowsFileError);
     expect((invalid as FlowsFileError).problems).to.have.length(2);
-    expect((invalid as FlowsFileError).problems[0]).to.match(/^\/do\/0\/createSalesOrder\/with\/connector: unknown-connector:/);
+    expect((invalid as FlowsFileError).problems[0]).to.match(
+      /^\/do\/0\/createSalesOrder\/with\/connector: unknown-connector:/,
+    );
   });
 });

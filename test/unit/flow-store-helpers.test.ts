@@ -29,7 +29,13 @@ describe('flow store helpers', () => {
     const compiled = compileInputSchema({
       type: 'object',
       required: ['order'],
-      properties: { order: { type: 'object', required: ['id'], properties: { lines: { type: 'array', items: { type: 'number' } } } } },
+      properties: {
+        order: {
+          type: 'object',
+          required: ['id'],
+          properties: { lines: { type: 'array', items: { type: 'number' } } },
+        },
+      },
     });
     if (!compiled.ok) throw new Error(compiled.message);
     expect(compiled.check({ order: { id: 'A', lines: [1, 2] } })).to.deep.equal([]);

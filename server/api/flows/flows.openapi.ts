@@ -77,7 +77,9 @@ const publishSchema = z
   .meta({ id: 'FlowPublished' });
 
 const flowIssueSchema = z.object({
-  path: z.string().meta({ description: 'JSON pointer into the document.', example: '/do/0/createSalesOrder/with/connector' }),
+  path: z
+    .string()
+    .meta({ description: 'JSON pointer into the document.', example: '/do/0/createSalesOrder/with/connector' }),
   rule: z.enum(FLOW_ISSUE_RULES),
   message: z.string(),
   task: z.string().optional().meta({ description: 'The path of the enclosing task.' }),
@@ -116,7 +118,10 @@ const statusChange = (change: 'deprecate' | 'retire', summary: string) =>
     summary,
     requestParams: { path: flowVersionParamsSchema },
     responses: {
-      '200': jsonResponse('The version with its new status (the same answer when it already had it).', flowVersionSchema),
+      '200': jsonResponse(
+        'The version with its new status (the same answer when it already had it).',
+        flowVersionSchema,
+      ),
       ...errorResponses(400, 404, 409),
     },
   });

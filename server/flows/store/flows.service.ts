@@ -128,7 +128,13 @@ function inputSchemaIssues(document: JsonObject): FlowIssue[] {
   const compiled = compileInputSchema(schema);
   return compiled.ok
     ? []
-    : [{ path: '/input/schema/document', rule: 'schema', message: `The input JSON Schema does not compile: ${compiled.message}` }];
+    : [
+        {
+          path: '/input/schema/document',
+          rule: 'schema',
+          message: `The input JSON Schema does not compile: ${compiled.message}`,
+        },
+      ];
 }
 
 /** Every issue inside a task names it, expression issues included. */

@@ -41,7 +41,8 @@ function problemsOf(error: AppError): string[] {
   const issues = error.extensions.issues as FlowIssue[] | undefined;
   if (!issues) return [error.detail];
   return issues.map((issue) => {
-    const at = issue.line === undefined ? issue.path || '(document)' : `line ${issue.line}, column ${issue.column ?? 1}`;
+    const at =
+      issue.line === undefined ? issue.path || '(document)' : `line ${issue.line}, column ${issue.column ?? 1}`;
     return `${at}: ${issue.rule}: ${issue.message}`;
   });
 }
