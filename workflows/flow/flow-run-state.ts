@@ -40,6 +40,7 @@ export class FlowRunState {
   readonly listeners = new FlowEventListeners();
   context: unknown = {};
   private readonly visits = new Map<string, number>();
+  private readonly failedTasks = new WeakMap<object, string>();
   private readonly workflowVariable: Record<string, unknown>;
 
   constructor(
@@ -109,6 +110,18 @@ export class FlowRunState {
   restoreVisits(saved: Map<string, number>): void {
     this.visits.clear();
     for (const [path, count] of saved) this.visits.set(path, count);
+  }
+
+  /** Notes the innermost task an error came out of (the first to see it); errors pass up through enclosing tasks. */
+  noteFailure(error: unknown, runtimePath: string): void {
+    if (typeof error === 'object' && error !== null && !this.failedTasks.has(error)) {
+      this.failedTasks.set(error, runtimePath);
+    }
+  }
+
+  /** The task an error came out of, for the DSL error's `instance`. */
+  failedTaskOf(error: unknown): string | undefined {
+    return typeof error === 'object' && error !== null ? this.failedTasks.get(error) : undefined;
   }
 
   /** Every side effect's key: `<workflowId>:<task path>`. */

@@ -80,7 +80,7 @@ export async function flowRun({ flow, input }: FlowRunInput): Promise<unknown> {
       type: FLOW_FAILED,
       message: `Flow ${flow.name}@${flow.version} failed at ${failedTask ?? 'its start'}: ${failure.message}`,
       nonRetryable: true,
-      details: [{ task: failedTask, error: toDslError(error, failedTask ?? '/') }],
+      details: [{ task: failedTask, error: toDslError(error, state.failedTaskOf(error) ?? failedTask ?? '/') }],
       cause: error instanceof Error ? error : undefined,
     });
   }

@@ -103,6 +103,22 @@ export async function runTask(
     if (inputRules.from !== undefined) taskInput = from;
   }
   const scope: FlowScope = state.scope(taskInput, frame, reference);
+  try {
+    return await runTaskBody(state, running, taskInput, scope, frame);
+  } catch (error) {
+    state.noteFailure(error, running.runtimePath);
+    throw error;
+  }
+}
+
+async function runTaskBody(
+  state: FlowRunState,
+  running: RunningTask,
+  taskInput: unknown,
+  scope: FlowScope,
+  frame: Frame,
+): Promise<TaskOutcome> {
+  const { task } = running;
   return state.progress.step(running.runtimePath, async () => {
     const result = await runTaskOfKind(state, running, taskInput, scope, frame);
     const outputRules = isJsonObject(task.output) ? task.output : {};

@@ -67,7 +67,7 @@ export async function runTryTask(
       return { raw: outcome.output, end: outcome.end };
     } catch (error) {
       if (isCancellation(error)) throw error;
-      const dslError = toDslError(error, running.runtimePath);
+      const dslError = toDslError(error, state.failedTaskOf(error) ?? running.runtimePath);
       if (!matchesErrorFilter(dslError, filter)) throw error;
       const errorFrame: Frame = { ...frame, variables: { ...frame.variables, [errorName]: dslError } };
       if (handler.when !== undefined || handler.exceptWhen !== undefined) {
