@@ -62,4 +62,9 @@ describe('config/flows at start-up (real MariaDB): publishFlowsFromConfig', func
       /^\/do\/0\/createSalesOrder\/with\/connector: unknown-connector:/,
     );
   });
+
+  it('publishes the shipped config/flows against the default connector instances', async () => {
+    const report = await publishFlowsFromConfig(processes.flows);
+    expect(report.published).to.include('order-to-cash@1.0.0');
+  });
 });

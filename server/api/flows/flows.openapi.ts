@@ -121,6 +121,12 @@ const statusChange = (change: 'deprecate' | 'retire', summary: string) =>
       '200': jsonResponse(
         'The version with its new status (the same answer when it already had it).',
         flowVersionSchema,
+        {
+          ...publishedExample,
+          status: change === 'deprecate' ? 'deprecated' : 'retired',
+          statusChangedBy: 'ops (jn_live_cd34)',
+          statusChangedAt: '2026-12-01T09:00:00.000Z',
+        },
       ),
       ...errorResponses(400, 404, 409),
     },
@@ -150,7 +156,14 @@ export const flowsPaths: ZodOpenApiPathsObject = {
           contentHash: '9f2c…',
           flow: publishedExample,
         }),
-        '200': jsonResponse('Already published with the same content, or valid (dry run).', publishSchema),
+        '200': jsonResponse('Already published with the same content, or valid (dry run).', publishSchema, {
+          outcome: 'unchanged',
+          name: 'order-to-cash',
+          version: '1.0.0',
+          workflowType: 'flow:order-to-cash',
+          contentHash: '9f2c…',
+          flow: publishedExample,
+        }),
         '400': invalidFlowResponse,
         ...errorResponses(403, 409, 413, 415),
       },
@@ -159,7 +172,23 @@ export const flowsPaths: ZodOpenApiPathsObject = {
       operationId: 'listFlows',
       tags: ['flows'],
       summary: 'Every published flow: its latest version, status and default version',
-      responses: { '200': jsonResponse('Every flow, by name.', z.object({ items: z.array(flowSummarySchema) })) },
+      responses: {
+        '200': jsonResponse('Every flow, by name.', z.object({ items: z.array(flowSummarySchema) }), {
+          items: [
+            {
+              name: 'order-to-cash',
+              workflowType: 'flow:order-to-cash',
+              latestVersion: '1.1.0',
+              status: 'published',
+              defaultVersion: '1.1.0',
+              versions: 2,
+              title: 'Order to cash',
+              summary: null,
+              links: { versions: '/v1/flows/order-to-cash/versions' },
+            },
+          ],
+        }),
+      },
     }),
   },
   '/v1/flows/{name}/versions': {
@@ -169,7 +198,9 @@ export const flowsPaths: ZodOpenApiPathsObject = {
       summary: 'The versions of a flow, newest first',
       requestParams: { path: flowParamsSchema },
       responses: {
-        '200': jsonResponse('Every version.', z.object({ items: z.array(flowVersionSchema) })),
+        '200': jsonResponse('Every version.', z.object({ items: z.array(flowVersionSchema) }), {
+          items: [publishedExample],
+        }),
         ...errorResponses(400, 404),
       },
     }),
@@ -180,7 +211,21 @@ export const flowsPaths: ZodOpenApiPathsObject = {
       tags: ['flows'],
       summary: 'A flow version: its document, source, status and summary (input schema, task paths)',
       requestParams: { path: flowVersionParamsSchema },
-      responses: { '200': jsonResponse('The version.', flowVersionDetailSchema), ...errorResponses(400, 404) },
+      responses: {
+        '200': jsonResponse('The version.', flowVersionDetailSchema, {
+          ...publishedExample,
+          document: { document: { dsl: '1.0.0', namespace: 'shop', name: 'order-to-cash', version: '1.0.0' }, do: [] },
+          source: "document:\n  dsl: '1.0.0'\n  …",
+          description: {
+            name: 'order-to-cash',
+            namespace: 'shop',
+            version: '1.0.0',
+            inputSchema: { type: 'object' },
+            taskPaths: ['/do/0/createSalesOrder'],
+          },
+        }),
+        ...errorResponses(400, 404),
+      },
     }),
   },
   '/v1/flows/{name}/versions/{version}/deprecate': {
