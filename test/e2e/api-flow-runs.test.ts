@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { expectProblem, keyedCall } from '../support/api-client';
 import { uniqueId } from '../support/order-fixtures';
-import { terminateRuns } from '../support/temporal-cleanup';
+import { deleteSchedules, terminateRuns } from '../support/temporal-cleanup';
 import { flowFixture, startFlowsApiStack, type FlowsApiStack } from './flows-api.support';
 import type { FlowRunInput } from '../../workflows/flow/flow-run.types';
 
@@ -20,6 +20,7 @@ describe('API flow runs (e2e): published flows in the catalog, started through P
   let publisher: string;
   let starter: string;
   const started = new Set<string>();
+  const schedules = new Set<string>();
   const call = keyedCall(
     () => stack.server.url,
     () => starter,
@@ -54,6 +55,7 @@ describe('API flow runs (e2e): published flows in the catalog, started through P
 
   after(async () => {
     await terminateRuns(stack?.temporal, started);
+    await deleteSchedules(stack?.temporal, schedules);
     await stack?.close();
   });
 
@@ -192,5 +194,31 @@ describe('API flow runs (e2e): published flows in the catalog, started through P
     expectProblem(await call('POST', `${path}/updates/approve`, { body: {} }), 404, 'unknown-update');
     const cancelled = await call('POST', `${path}/cancel`);
     expect(cancelled.status, cancelled.text).to.equal(202);
+  });
+
+  it('schedules a flow: the schedule pins the default version, and GET shows the input as written', async () => {
+    const scheduler = await stack.createKey('scheduler', ['schedules:write', 'runs:write', 'runs:read']);
+    const id = uniqueId('flow-schedule');
+    schedules.add(id);
+    const input = { customer: { id: uniqueId('cust'), name: 'Ada' } };
+    const created = await call('POST', '/v1/schedules', {
+      key: scheduler,
+      body: { id, workflow: 'flow:greeting', input, cron: '0 0 1 1 *', paused: true },
+    });
+    expect(created.status, created.text).to.equal(201);
+    expect((created.body.spec as { input: unknown }).input).to.deep.equal(input);
+    const description = await stack.temporal.schedule.getHandle(id).describe();
+    expect(description.action.type).to.equal('startWorkflow');
+    const action = description.action as { workflowType: string; args?: unknown[] };
+    expect(action.workflowType).to.equal('flow:greeting');
+    const argument = action.args?.[0] as FlowRunInput;
+    expect(argument.input).to.deep.equal(input);
+    expect(argument.flow.name).to.equal('greeting');
+    const badInput = await call('POST', '/v1/schedules', {
+      key: scheduler,
+      body: { id: uniqueId('flow-schedule'), workflow: 'flow:greeting', input: {}, cron: '0 0 1 1 *' },
+    });
+    expectProblem(badInput, 400, 'validation-error');
+    expect(badInput.body.errors).to.deep.equal([{ field: 'input.customer', message: 'is required' }]);
   });
 });
