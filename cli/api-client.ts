@@ -25,6 +25,8 @@ export type QueryParams = Record<string, string | number | undefined>;
 export interface RequestOptions {
   query?: QueryParams;
   body?: unknown;
+  /** A body sent as is (a YAML flow), with its content type; instead of `body`. */
+  text?: { content: string; contentType: string };
   headers?: Record<string, string>;
 }
 
@@ -106,7 +108,16 @@ export class ApiClient {
     return this.request<undefined>('DELETE', path, {});
   }
 
-  async request<T>(method: Method, path: string, { query, body, headers }: RequestOptions): Promise<ApiReply<T>> {
+  async request<T>(
+    method: Method,
+    path: string,
+    { query, body, text: raw, headers }: RequestOptions,
+  ): Promise<ApiReply<T>> {
+    const payload = raw
+      ? { data: raw.content, contentType: raw.contentType }
+      : body === undefined
+        ? null
+        : { data: JSON.stringify(body), contentType: 'application/json' };
     let response;
     try {
       response = await this.http.request<string>({
@@ -115,8 +126,8 @@ export class ApiClient {
         ...(query
           ? { params: Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) }
           : {}),
-        ...(body === undefined ? {} : { data: JSON.stringify(body) }),
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(payload ? { data: payload.data } : {}),
+        headers: { ...(payload ? { 'content-type': payload.contentType } : {}), ...headers },
       });
     } catch (error) {
       throw unreachable(this.options.baseUrl, error);

@@ -10,6 +10,13 @@ export type { HealthCheckResult } from '../server/api/connectors/connector-healt
 export type { ScheduleSummaryView, ScheduleView } from '../server/schedules/schedule-views';
 export type { BackfillAccepted, TriggerAccepted } from '../server/schedules/schedules.service';
 export type { KeyView } from '../server/api/keys/key-views';
+export type {
+  FlowSummaryView,
+  FlowVersionDetailView,
+  FlowVersionView,
+  PublishView,
+} from '../server/api/flows/flow-views';
+export type { FlowIssue } from '../server/flows/flow-issue';
 export type { AuditEntryView } from '../server/api/audit/audit-views';
 export type { PendingApproval, Progress } from '../workflows/shared/progress';
 

@@ -7,6 +7,7 @@ import { registerKeysCommands } from './commands/keys';
 import { registerRunsCommands } from './commands/runs';
 import { registerSchedulesCommands } from './commands/schedules';
 import { registerWorkflowsCommands } from './commands/workflows';
+import { registerFlowsCommands } from './commands/flows';
 import type { ExitCode } from './exit-codes';
 import { parseApiUrl, parseSeconds } from './option-parsers';
 
@@ -43,6 +44,7 @@ export function createProgram(io: CliIo, recordExit: (code: ExitCode) => void): 
   const define = actionFactory(io, recordExit);
   registerRunsCommands(program, define);
   registerWorkflowsCommands(program, define);
+  registerFlowsCommands(program, define);
   registerSchedulesCommands(program, define);
   registerConnectorsCommands(program, define);
   registerKeysCommands(program, define);

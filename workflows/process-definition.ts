@@ -59,6 +59,24 @@ export interface ProcessDefinition<Schema extends z.ZodType = z.ZodType> {
    * defaults), so the run's history records the choice it was started with.
    */
   completeInput?(input: unknown, deployment: DeploymentFacts): unknown;
+  /**
+   * The one argument the workflow is started with, from the validated input. Absent: the input
+   * itself. A flow's is its FlowRunInput (the pinned flow version travels with the run).
+   */
+  startArgument?(input: unknown): unknown;
+  /** The input's JSON Schema as the catalog serves it, when it is not generated from `inputSchema` (a flow's own schema). */
+  inputJsonSchema?: Record<string, unknown>;
+  /** A published flow (workflow type `flow:<name>`): the version this definition starts and the versions a caller may name. */
+  flow?: FlowVersionFacts;
+}
+
+/** What the catalog says of a flow's versions. */
+export interface FlowVersionFacts {
+  name: string;
+  /** The version this definition starts. */
+  version: string;
+  /** Versions a run may be started with (published and deprecated), newest first. */
+  startableVersions: readonly string[];
 }
 
 /** What the API knows of the deployment when it starts a run. */

@@ -31,6 +31,10 @@ export function registerRunsCommands(program: Command, define: Define): void {
       .argument('<type>', 'the process type, e.g. orderToCash')
       .requiredOption('-i, --input <json>', 'the input: JSON, @file.json, or - for stdin')
       .option('--business-key <key>', 'refuse the start unless the input derives this business key')
+      .option(
+        '--flow-version <version>',
+        'flows (flow:<name>) only: the version to start; default the newest published',
+      )
       .option('--idempotency-key <key>', 'sent as the Idempotency-Key header (recorded in the audit log)')
       .option('-w, --wait', 'follow the run until it closes; exit code 0 only if it COMPLETED'),
   ).action(
@@ -38,10 +42,21 @@ export function registerRunsCommands(program: Command, define: Define): void {
       async (
         ctx,
         type: string,
-        options: { input: string; businessKey?: string; idempotencyKey?: string; wait?: boolean } & WaitOptions,
+        options: {
+          input: string;
+          businessKey?: string;
+          flowVersion?: string;
+          idempotencyKey?: string;
+          wait?: boolean;
+        } & WaitOptions,
       ) => {
         const input = await readJsonArgument(options.input, '--input');
-        const body = { type, input, ...(options.businessKey ? { businessKey: options.businessKey } : {}) };
+        const body = {
+          type,
+          input,
+          ...(options.businessKey ? { businessKey: options.businessKey } : {}),
+          ...(options.flowVersion ? { version: options.flowVersion } : {}),
+        };
         const started = await ctx.api.post<StartedRunReply>(
           '/v1/runs',
           body,

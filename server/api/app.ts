@@ -24,6 +24,8 @@ import { createRunsService, type RunsTimeouts } from './runs/runs.service';
 import { runsRouter } from './runs/runs.routes';
 import { createRunRequestStore } from './runs/run-requests';
 import { workflowsRouter } from './workflows/workflows.routes';
+import { flowsRouter } from './flows/flows.routes';
+import { createProcesses, type Processes } from '../processes/processes';
 import { API_SECTIONS, API_VERSION } from './openapi/api-sections';
 import { buildApiDocument } from './openapi/api-document';
 import { openApiRouter } from './openapi/openapi.routes';
@@ -59,6 +61,8 @@ export interface AppDeps {
   ready?: () => Promise<void>;
   /** Defaults to the full process catalog; tests may narrow it. */
   catalog?: readonly ProcessDefinition[];
+  /** The flow store and the process resolver (the role shares them with schedules and intake); default: built here over `catalog`. */
+  processes?: Processes;
   /** Bounds on Temporal calls and readiness checks; tests shorten them. */
   timeouts?: Partial<ApiTimeouts>;
   /**
@@ -97,9 +101,10 @@ export function createApp(deps: AppDeps): Express {
 
   const keys = createApiKeysService({ apiKeys: models.ApiKey, defaultLifetimeDays: config.api.keyDefaultLifetimeDays });
   const registry = deps.connectors ?? createDefaultRegistry(registryDeps(config, models));
+  const processes = deps.processes ?? createProcesses({ models, registry, catalog });
   const runs = createRunsService({
     client: temporal,
-    catalog,
+    processes: processes.resolver,
     taskQueue: config.temporal.taskQueue,
     timeouts: deps.timeouts ?? {},
     ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}),
@@ -130,26 +135,27 @@ export function createApp(deps: AppDeps): Express {
         ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}),
       }),
       keys,
-      catalog,
+      processes: processes.resolver,
     }),
   );
   v1.use(
     runMessagesRouter({
       messages: createRunMessagesService({
         client: temporal,
-        catalog,
+        processes: processes.resolver,
         ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}),
       }),
       keys,
     }),
   );
-  v1.use(workflowsRouter({ keys, catalog }));
+  v1.use(workflowsRouter({ keys, processes: processes.resolver }));
+  v1.use(flowsRouter({ flows: processes.flows, keys }));
   v1.use(connectorsRouter({ connectors, keys }));
   v1.use(
     schedulesRouter({
       schedules: createSchedulesService({
         client: temporal,
-        catalog,
+        processes: processes.resolver,
         taskQueue: config.temporal.taskQueue,
         ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}),
         ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}),

@@ -5,10 +5,13 @@
  *   runs:read:* | runs:write:*             the same as runs:read / runs:write
  *   runs:infrastructure                    a run's input may choose infrastructure (connector instances, invoicing path)
  *   schedules:write | connectors:write
+ *   flows:read                             read published flows (/v1/flows) and validate one (dryRun)
+ *   flows:write                            publish, deprecate and retire flows; implies flows:read
  *   admin                                  implies every scope
- * A process-limited scope names a workflow type; creating a key checks it against the catalog,
- * while this module only knows the syntax (a token may name a process this deployment lacks: it
- * grants nothing then).
+ * A process-limited scope names a workflow type; creating a key checks a code process's type
+ * against the catalog, and a flow's (`runs:write:flow:<name>`) by its syntax only, since flows are
+ * published at run time and a key may come before its flow. This module only knows the syntax (a
+ * token may name a process this deployment lacks: it grants nothing then).
  */
 
 /** Scopes without a process part. `admin` implies all of them, and every process scope. */
@@ -18,6 +21,8 @@ export const SCOPES = [
   'runs:infrastructure',
   'schedules:write',
   'connectors:write',
+  'flows:read',
+  'flows:write',
   'admin',
 ] as const;
 export type PlainScope = (typeof SCOPES)[number];
@@ -31,15 +36,19 @@ export type ProcessScope = `${ProcessAction}:${string}`;
 export type Scope = PlainScope | ProcessScope;
 
 /**
- * The type part: a workflow type (an exported function name) in a conservative charset; `*` means
- * every process. The action is matched as a prefix, so catalog types with a `:` (flows as
- * `flow:<name>`) can be allowed later by widening this pattern alone.
+ * The type part: a workflow type (an exported function name) in a conservative charset, or a
+ * flow's `flow:<name>` (a DSL document name: letters, digits and inner hyphens); `*` means every
+ * process. The action is matched as a prefix, so the `:` of a flow type is no ambiguity.
  */
-const PROCESS_TYPE = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
+const PROCESS_TYPE = /^(?:[A-Za-z][A-Za-z0-9_.-]{0,99}|flow:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)$/;
+const FLOW_TYPE_PREFIX = 'flow:';
+
+/** A plain scope that another implies, beside `admin` implying all. */
+const IMPLIED_BY: Partial<Record<PlainScope, PlainScope>> = { 'flows:read': 'flows:write' };
 const ALL_PROCESSES = '*';
 
 /** The grammar in one line, for messages. */
-export const SCOPE_GRAMMAR = `${SCOPES.join(', ')}, runs:read:<workflow type>, runs:write:<workflow type> (or :* for every process)`;
+export const SCOPE_GRAMMAR = `${SCOPES.join(', ')}, runs:read:<workflow type>, runs:write:<workflow type> (a flow's type is flow:<name>; :* for every process)`;
 
 export type ParsedScope =
   { kind: 'plain'; scope: PlainScope } | { kind: 'process'; action: ProcessAction; type: string };
@@ -68,7 +77,7 @@ export function isScope(value: string): value is Scope {
 export function scopeProblem(value: string, knownTypes: readonly string[]): string | null {
   const parsed = parseScope(value);
   if (!parsed) return `"${value}" is not a scope; scopes are ${SCOPE_GRAMMAR}`;
-  if (parsed.kind === 'process' && !knownTypes.includes(parsed.type)) {
+  if (parsed.kind === 'process' && !parsed.type.startsWith(FLOW_TYPE_PREFIX) && !knownTypes.includes(parsed.type)) {
     return `"${value}" names no workflow type of the catalog (known: ${knownTypes.join(', ')})`;
   }
   return null;
@@ -79,11 +88,14 @@ export function processScope(action: ProcessAction, type: string): ProcessScope 
   return `${action}:${type}`;
 }
 
-/** Holds the plain scope: `admin`, the scope itself, or (for runs:read/runs:write) its `:*` form. */
+/** Holds the plain scope: `admin`, the scope itself, one that implies it (flows:write → flows:read), or (for runs:read/runs:write) its `:*` form. */
 export function grants(scopes: readonly Scope[], required: PlainScope): boolean {
   return scopes.some((scope) => {
     const parsed = parseScope(scope);
-    return parsed?.kind === 'plain' && (parsed.scope === 'admin' || parsed.scope === required);
+    return (
+      parsed?.kind === 'plain' &&
+      (parsed.scope === 'admin' || parsed.scope === required || parsed.scope === IMPLIED_BY[required])
+    );
   });
 }
 

@@ -7,6 +7,7 @@ import * as syncCursors from './migrations/003-sync-cursors';
 import * as eventIntake from './migrations/004-event-intake';
 import * as imports from './migrations/005-imports';
 import * as keyIdentity from './migrations/006-key-identity-and-idempotency';
+import * as flowVersions from './migrations/007-flow-versions';
 
 /**
  * Migrations in order. Listed here rather than globbed so that they run the same from
@@ -19,6 +20,7 @@ const MIGRATIONS = [
   { name: '004-event-intake', module: eventIntake },
   { name: '005-imports', module: imports },
   { name: '006-key-identity-and-idempotency', module: keyIdentity },
+  { name: '007-flow-versions', module: flowVersions },
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -13,6 +13,8 @@ export interface AppErrorOptions {
   errors?: FieldError[];
   /** Response headers the error requires, e.g. `WWW-Authenticate` on a 401. */
   headers?: Record<string, string>;
+  /** More members of the problem (RFC 9457 §3.2 extensions), e.g. a flow's `issues`. */
+  extensions?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -27,6 +29,7 @@ export class AppError extends Error {
   readonly detail: string;
   readonly errors: readonly FieldError[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  readonly extensions: Readonly<Record<string, unknown>>;
 
   constructor(options: AppErrorOptions) {
     super(options.detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -37,6 +40,7 @@ export class AppError extends Error {
     this.detail = options.detail;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions ?? {};
   }
 
   static validation(detail: string, errors: FieldError[]): AppError {

@@ -150,7 +150,8 @@ export function mapEvent(
       ]);
     }
     command.workflowId = process.workflowId(input);
-    command.input = input;
+    // A flow's run carries its FlowRunInput: the flow version is pinned when the event is accepted.
+    command.input = process.startArgument ? process.startArgument(input) : input;
     command.searchAttributes = storeSearchAttributes(process.initialSearchAttributes(input));
   } else {
     // The loader requires a business key for the modes that start nothing.

@@ -8,6 +8,8 @@ import type { Models } from '../db/models';
 import { openEventIntake } from '../intake/event-intake';
 import { getLogger } from '../../logging/logger';
 import { syncSchedulesFromConfig } from '../schedules/sync-from-config';
+import { publishFlowsFromConfig } from '../flows/store/publish-flows-from-config';
+import { createProcesses } from '../processes/processes';
 import type { RunningRole } from './role';
 
 export async function startApiRole(
@@ -16,8 +18,14 @@ export async function startApiRole(
   models: Models,
   connectors: LoadedConnectors,
 ): Promise<RunningRole> {
+  // Flows first: config/flows/ is published before schedules and event sources, which may name them.
+  const processes = createProcesses({ models, registry: connectors.registry });
+  const flowFiles = await publishFlowsFromConfig(processes.flows);
+  if (flowFiles.published.length > 0) getLogger().info('flows published from config', flowFiles);
+  // Schedules and event sources declared in files resolve their processes once, at start-up.
+  const catalog = await processes.resolver.list();
   // This role owns schedules: config/schedules.yaml is applied before the API answers (sync-from-config.ts).
-  await syncSchedulesFromConfig({ config, client: temporal, connectorDefaults: connectors.defaults });
+  await syncSchedulesFromConfig({ config, client: temporal, connectorDefaults: connectors.defaults, catalog });
   // event-sources.yaml resolves `${VAR}` secrets from the environment of this process, as connectors.yaml does.
   const intake = await openEventIntake({
     config,
@@ -25,6 +33,7 @@ export async function startApiRole(
     connectors: connectors.registry,
     connectorDefaults: connectors.defaults,
     env: process.env,
+    catalog,
   });
   const rateLimitRedis = openRateLimitRedis(config.redisUrl);
   const app = createApp({
@@ -33,6 +42,7 @@ export async function startApiRole(
     models,
     connectors: connectors.registry,
     connectorDefaults: connectors.defaults,
+    processes,
     rateLimitStore: { redis: rateLimitRedis },
     intake,
   });

@@ -68,7 +68,8 @@ export function toScheduleAction(
     workflowType: process.type,
     workflowId: scheduledWorkflowIdPrefix(spec.id),
     taskQueue: context.taskQueue,
-    args: [spec.input],
+    // A flow's runs get its FlowRunInput: the flow version the schedule was written with travels with them.
+    args: [process.startArgument ? process.startArgument(spec.input) : spec.input],
     typedSearchAttributes: process.initialSearchAttributes(spec.input),
     memo: specMemo(spec, context.taskQueue),
   };

@@ -11,6 +11,7 @@ import type {
   ScheduleExecutionResult,
   ScheduleExecutionStartWorkflowActionResult,
 } from '@temporalio/client';
+import { flowNameOf, type FlowRunInput } from '../../workflows/flow/flow-run.types';
 import { runLink } from '../runs/run-views';
 import { managedByOf, specMemoOf, type ManagedBy } from './schedule-memo';
 import type { ScheduleSpec } from './schedule-spec';
@@ -85,13 +86,21 @@ export function stateView(state: { paused: boolean; note?: string | undefined })
   return { paused: state.paused, note: state.note ? state.note : null };
 }
 
+/** The input as the spec gives it: a flow's argument is a FlowRunInput wrapping it. */
+function scheduledInputOf(workflowType: string, argument: unknown): unknown {
+  if (flowNameOf(workflowType) === null) return argument;
+  return typeof argument === 'object' && argument !== null && 'input' in argument
+    ? (argument as FlowRunInput).input
+    : argument;
+}
+
 function editableSpec(description: ScheduleDescription, state: ScheduleState): ScheduleSpec | null {
   const memo = specMemoOf(description.action.memo);
   if (!memo) return null;
   const { note: _storedNote, ...stored } = memo.spec;
   return {
     ...stored,
-    input: description.action.args?.[0],
+    input: scheduledInputOf(description.action.workflowType, description.action.args?.[0]),
     paused: state.paused,
     ...(state.note === null ? {} : { note: state.note }),
   };

@@ -11,6 +11,7 @@
 import type { Client, ScheduleHandle } from '@temporalio/client';
 import type { StepConnectors } from '../../connectors/registry/step-defaults';
 import type { ProcessDefinition } from '../../workflows/catalog';
+import type { ProcessResolver } from '../processes/process-resolver';
 import { AppError } from '../errors/app-error';
 import { fieldPath } from '../errors/field-errors';
 import { decodePageToken, encodePageToken } from '../temporal/page-token';
@@ -52,7 +53,8 @@ type ScheduleListEntry = Awaited<ReturnType<Client['workflowService']['listSched
 
 export interface SchedulesServiceDeps {
   client: Client;
-  catalog: readonly ProcessDefinition[];
+  /** Code processes and flows; a schedule of a flow starts the version that was the default when the schedule was written. */
+  processes: ProcessResolver;
   /** Where scheduled runs go (config.temporal.taskQueue). */
   taskQueue: string;
   connectorDefaults?: StepConnectors;
@@ -121,9 +123,20 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
   const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, rpcMs, call);
   const handleOf = (id: string): ScheduleHandle => client.schedule.getHandle(id);
 
-  function resolve(id: string, body: ScheduleBody, guards: ScheduleWriteGuards): ResolvedSchedule {
-    const process = deps.catalog.find((candidate) => candidate.type === body.workflow);
-    if (process) guards.process?.(process.type);
+  /** The process a schedule of this type starts; undefined for an unknown type (the spec's issues name it). */
+  async function processFor(type: string): Promise<ProcessDefinition | undefined> {
+    try {
+      return await deps.processes.forStart(type);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'unknown-workflow-type') return undefined;
+      throw error;
+    }
+  }
+
+  async function resolve(id: string, body: ScheduleBody, guards: ScheduleWriteGuards): Promise<ResolvedSchedule> {
+    // The scope first: a caller who may not start the process learns nothing of its versions.
+    if (await deps.processes.isKnownType(body.workflow)) guards.process?.(body.workflow);
+    const process = await processFor(body.workflow);
     // Every run the schedule starts gets this input: choosing infrastructure here is choosing it for them all.
     const chosen = process
       ? infrastructureChosen(process, body.input, (input) =>
@@ -132,7 +145,7 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
       : [];
     if (chosen.length > 0) (guards.infrastructure ?? refuseInfrastructure)(chosen);
     const resolved = resolveScheduleSpec(id, body, {
-      catalog: deps.catalog,
+      catalog: process ? [process] : await deps.processes.list(),
       ...(deps.connectorDefaults ? { connectorDefaults: deps.connectorDefaults } : {}),
     });
     if (!resolved.success) {
@@ -201,7 +214,7 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
     get,
 
     async create(body, guards = {}) {
-      const { spec, process } = resolve(body.id, body, guards);
+      const { spec, process } = await resolve(body.id, body, guards);
       try {
         await rpc(() => client.schedule.create(toScheduleOptions(spec, process, { taskQueue, managedBy: 'api' })));
       } catch (error) {
@@ -211,7 +224,7 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
     },
 
     async replace(id, body, guards = {}) {
-      const { spec, process } = resolve(id, body, guards);
+      const { spec, process } = await resolve(id, body, guards);
       const options = toScheduleUpdateOptions(spec, process, { taskQueue });
       try {
         await rpc(() =>

@@ -121,7 +121,7 @@ describe('API reference (e2e): /openapi.json generated from the zod schemas, /do
     ).content['application/json']!.schema;
     expect(body.required).to.include('type');
     expect(body.properties.type?.maxLength).to.equal(100);
-    expect(body.properties).to.have.keys('type', 'input', 'businessKey');
+    expect(body.properties).to.have.keys('type', 'input', 'businessKey', 'version');
   });
 
   it('serves a browsable reference at /docs that loads the document', async () => {

@@ -11,6 +11,7 @@ import { SchedulesFileError } from '../../server/schedules/schedules-file';
 import { createSchedulesService, type SchedulesService } from '../../server/schedules/schedules.service';
 import { syncSchedulesFromConfig } from '../../server/schedules/sync-from-config';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
+import { createProcessResolver } from '../../server/processes/process-resolver';
 import { newOrderInput, uniqueId } from '../support/order-fixtures';
 import { eventually } from '../support/eventually';
 import { getDevServer } from '../support/temporal-test-servers';
@@ -62,7 +63,11 @@ describe('schedules start-up sync: config/schedules.yaml → Temporal Schedules 
     connection = await Connection.connect({ address: server.address });
     client = new Client({ connection, namespace: server.namespace });
     config = loadConfig({ TEMPORAL_NAMESPACE: server.namespace, TEMPORAL_TASK_QUEUE: uniqueId('sync-q') }, false);
-    api = createSchedulesService({ client, catalog: PROCESS_CATALOG, taskQueue: config.temporal.taskQueue });
+    api = createSchedulesService({
+      client,
+      processes: createProcessResolver({ catalog: PROCESS_CATALOG }),
+      taskQueue: config.temporal.taskQueue,
+    });
     dir = await mkdtemp(join(tmpdir(), 'junction-schedules-'));
   });
 

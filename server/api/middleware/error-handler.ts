@@ -114,6 +114,6 @@ export function errorHandler(): ErrorRequestHandler {
         error: cause instanceof Error ? cause.message : undefined,
       });
     }
-    sendProblem(req, res, appError);
+    sendProblem(req, res, appError, { ...appError.extensions });
   };
 }

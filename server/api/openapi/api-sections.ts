@@ -7,6 +7,7 @@ import { keysPaths } from '../keys/keys.openapi';
 import { runsPaths } from '../runs/runs.openapi';
 import { schedulesPaths } from '../schedules/schedules.openapi';
 import { workflowsPaths } from '../workflows/workflows.openapi';
+import { flowsPaths } from '../flows/flows.openapi';
 import { metricsPaths } from '../metrics/metrics.openapi';
 import { eventsPaths } from '../events/events.openapi';
 import { deadLettersPaths } from '../dead-letters/dead-letters.openapi';
@@ -19,6 +20,7 @@ export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [
   healthPaths,
   runsPaths,
   workflowsPaths,
+  flowsPaths,
   connectorsPaths,
   schedulesPaths,
   metricsPaths,

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { MessageDefinition, ProcessDefinition } from '../../../workflows/catalog';
+import type { MessageDefinition } from '../../../workflows/catalog';
+import type { ProcessResolver } from '../../processes/process-resolver';
 import { AppError } from '../../errors/app-error';
 import { fieldErrorsOf } from '../../errors/field-errors';
 import type { Principal } from '../../auth/scopes';
@@ -12,7 +13,8 @@ export type MessageKind = 'signals' | 'updates' | 'queries';
 
 export interface RunMessagesDeps {
   client: Client;
-  catalog: readonly ProcessDefinition[];
+  /** Code processes and flows: which messages each run type answers. */
+  processes: ProcessResolver;
   /** Bound on each call; an update waits for its handler, so keep handlers short (default 10 s). */
   rpcMs?: number;
 }
@@ -47,7 +49,7 @@ const SINGULAR: Record<MessageKind, string> = { signals: 'signal', updates: 'upd
  * catalog are sent, with their argument validated by the declared schema, so a typo or a bad
  * body is a 400/404 here instead of an unhandled message in the workflow.
  */
-export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: RunMessagesDeps): RunMessagesService {
+export function createRunMessagesService({ client, processes, rpcMs = 10_000 }: RunMessagesDeps): RunMessagesService {
   const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, rpcMs, call);
 
   async function target(
@@ -66,7 +68,7 @@ export function createRunMessagesService({ client, catalog, rpcMs = 10_000 }: Ru
     }
     // Before the run's messages are named: a caller who may not act on this process learns nothing of it.
     guard?.(description.type);
-    const process = catalog.find((candidate) => candidate.type === description.type);
+    const process = await processes.messagesOf(description.type);
     const message: MessageDefinition | undefined = process?.[kind].find((candidate) => candidate.name === name);
     if (!message) {
       const known = process?.[kind].map((candidate) => candidate.name).join(', ') || 'none';

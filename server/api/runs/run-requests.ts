@@ -18,6 +18,8 @@ export interface RunRequestBody {
   type: string;
   input: unknown;
   businessKey?: string;
+  /** A flow's version; part of the request only when named, so hashes of requests without it stay as they were. */
+  version?: string;
 }
 
 export interface StartedRunRef {
@@ -43,7 +45,12 @@ export function callerOf(principal: Principal): string {
 /** SHA-256 of the request in canonical JSON (keys sorted), so the order of fields does not matter. */
 export function requestHashOf(request: RunRequestBody): string {
   const canonical =
-    stringify({ type: request.type, input: request.input ?? null, businessKey: request.businessKey ?? null }) ?? 'null';
+    stringify({
+      type: request.type,
+      input: request.input ?? null,
+      businessKey: request.businessKey ?? null,
+      ...(request.version === undefined ? {} : { version: request.version }),
+    }) ?? 'null';
   return createHash('sha256').update(canonical).digest('hex');
 }
 

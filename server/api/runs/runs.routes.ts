@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { ProcessDefinition } from '../../../workflows/catalog';
+import type { ProcessResolver } from '../../processes/process-resolver';
 import { AppError } from '../../errors/app-error';
 import type { ApiKeysService } from '../../auth/api-keys.service';
 import { auditAs, setAuditTarget } from '../middleware/audit';
@@ -34,7 +34,7 @@ export interface RunsRoutesDeps {
   requests: RunRequestStore;
   history: RunHistoryService;
   keys: ApiKeysService;
-  catalog: readonly ProcessDefinition[];
+  processes: ProcessResolver;
 }
 
 /**
@@ -49,7 +49,7 @@ const workflowIdParam = (req: Request): string | undefined => {
 };
 
 /** /v1/runs: thin handlers that validate, call the runs service, and shape the response. */
-export function runsRouter({ runs, requests, history, keys, catalog }: RunsRoutesDeps): Router {
+export function runsRouter({ runs, requests, history, keys, processes }: RunsRoutesDeps): Router {
   const router = Router();
 
   router.post(
@@ -71,6 +71,7 @@ export function runsRouter({ runs, requests, history, keys, catalog }: RunsRoute
       if (!started.existing) countRunStarted(res, body.type);
       setAuditTarget(res, started.workflowId, {
         type: body.type,
+        ...('flowVersion' in started && started.flowVersion ? { flowVersion: started.flowVersion } : {}),
         runId: started.runId,
         ...(started.existing ? { existing: true } : {}),
         ...(idempotencyKey ? { idempotencyKey } : {}),
@@ -91,7 +92,7 @@ export function runsRouter({ runs, requests, history, keys, catalog }: RunsRoute
 
   router.get('/runs', authorizeRuns(keys, 'runs:read'), async (req, res) => {
     const query = validate(listRunsQuerySchema, req.query, 'query');
-    if (query.type && !catalog.some((process) => process.type === query.type)) {
+    if (query.type && !(await processes.isKnownType(query.type))) {
       throw AppError.validation('The query is invalid.', [
         { field: 'type', message: `unknown workflow type "${query.type}"` },
       ]);

@@ -5,6 +5,8 @@ export const startRunBodySchema = z.object({
   type: z.string().min(1).max(100),
   input: z.unknown(),
   businessKey: z.string().min(1).max(255).optional(),
+  /** Flows only: the version to start (default: the newest published one). */
+  version: z.string().min(1).max(64).optional(),
 });
 
 // Workflow ids come from business keys; the bound keeps them inside Temporal's limits.

@@ -4,7 +4,7 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import type { ProcessDefinition } from '../../../workflows/catalog';
+import type { ProcessResolver } from '../../processes/process-resolver';
 import type { DeploymentFacts } from '../../../workflows/process-definition';
 import type { Progress } from '../../../workflows/shared/progress';
 import { executionInfoFromRaw } from '../../temporal/sdk-internals';
@@ -41,7 +41,8 @@ export interface RunsTimeouts {
 
 export interface RunsServiceDeps {
   client: Client;
-  catalog: readonly ProcessDefinition[];
+  /** Code processes and published flows. */
+  processes: ProcessResolver;
   taskQueue: string;
   timeouts?: Partial<RunsTimeouts>;
   /** connectors.yaml `defaults`, filled into the input of processes that choose connectors. */
@@ -55,6 +56,8 @@ export interface StartRunRequest {
   input: unknown;
   /** When given, must equal the business key the process derives from the input. */
   businessKey?: string;
+  /** Flows only: the version to start (default: the newest published one). */
+  version?: string;
 }
 
 export interface StartedRun {
@@ -62,6 +65,8 @@ export interface StartedRun {
   runId: string;
   /** true when the run had already finished and this request did not start a new one. */
   existing: boolean;
+  /** A flow run started now: the flow version it is pinned to. */
+  flowVersion?: string;
 }
 
 export interface ListRunsRequest extends RunFilter {
@@ -87,7 +92,7 @@ export interface RunsService {
 }
 
 export function createRunsService(deps: RunsServiceDeps): RunsService {
-  const { client, catalog, taskQueue } = deps;
+  const { client, processes, taskQueue } = deps;
   const timeouts: RunsTimeouts = { rpcMs: 10_000, queryMs: 2_000, ...deps.timeouts };
   const rpc = <T>(call: () => Promise<T>): Promise<T> => withinDeadline(client, timeouts.rpcMs, call);
   const deployment: DeploymentFacts = { unsupportedOperations: deps.unsupportedOperations ?? (() => undefined) };
@@ -131,13 +136,9 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
 
   return {
     async startRun(request, guards = {}) {
-      const definition = catalog.find((candidate) => candidate.type === request.type);
-      if (!definition)
-        throw AppError.notFound(
-          `No workflow type "${request.type}"; GET /v1/workflows lists them.`,
-          'unknown-workflow-type',
-        );
-      guards.process?.(definition.type);
+      // The process scope is checked before anything of the process (its versions) is revealed.
+      guards.process?.(request.type);
+      const definition = await processes.forStart(request.type, request.version);
       // Filled in before validation so the run's history names the instances it was started with.
       const prepare = (input: unknown): unknown => {
         const withConnectors = definition.choosesConnectors
@@ -171,14 +172,19 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
           client.workflow.start(definition.type, {
             taskQueue,
             workflowId,
-            args: [input],
+            args: [definition.startArgument ? definition.startArgument(input) : input],
             typedSearchAttributes: definition.initialSearchAttributes(input),
             // A running duplicate returns the running run; a finished one starts again only for rerunnable processes.
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowIdReusePolicy: definition.rerunnable ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
           }),
         );
-        return { workflowId, runId: handle.firstExecutionRunId, existing: false };
+        return {
+          workflowId,
+          runId: handle.firstExecutionRunId,
+          existing: false,
+          ...(definition.flow ? { flowVersion: definition.flow.version } : {}),
+        };
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) translateTemporalError(error, workflowId);
       }

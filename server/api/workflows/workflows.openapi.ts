@@ -24,6 +24,16 @@ const catalogEntrySchema = z
       description:
         'Input fields that choose infrastructure (connector instances, the invoicing path): a caller sets them only with the `runs:infrastructure` scope.',
     }),
+    flow: z
+      .object({
+        name: z.string(),
+        version: z.string().meta({ description: 'The version a run starts when POST /v1/runs names none.' }),
+        versions: z
+          .array(z.string())
+          .meta({ description: 'Versions POST /v1/runs may name (published and deprecated), newest first.' }),
+      })
+      .optional()
+      .meta({ description: 'Present for published flows (type `flow:<name>`, see /v1/flows).' }),
   })
   .meta({ id: 'CatalogEntry' });
 
@@ -34,7 +44,7 @@ export const workflowsPaths: ZodOpenApiPathsObject = {
       tags: ['runs'],
       summary: 'The process catalog: what can be started, with JSON Schemas of inputs, signals, updates and queries',
       description:
-        'Any runs read scope reads it (`runs:read`, or `runs:read:<type>`); a key limited to processes sees the processes it may read.',
+        'The code processes and every flow with a published version, as type `flow:<name>` with the input JSON Schema of its default version. Any runs read scope reads it (`runs:read`, or `runs:read:<type>`); a key limited to processes sees the processes it may read.',
       responses: {
         '200': jsonResponse('Every process.', z.object({ items: z.array(catalogEntrySchema) }), {
           items: [

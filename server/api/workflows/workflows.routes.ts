@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { MessageDefinition, ProcessDefinition } from '../../../workflows/catalog';
+import type { ProcessResolver } from '../../processes/process-resolver';
 import type { ApiKeysService } from '../../auth/api-keys.service';
 import { infrastructureFieldsOf } from '../../runs/infrastructure-fields';
 import { authorizeRuns, principalOf, processFilter } from '../middleware/authorize';
@@ -21,6 +22,8 @@ export interface CatalogEntry {
   updates: CatalogMessage[];
   /** Input fields that choose infrastructure: setting them needs the `runs:infrastructure` scope. */
   infrastructureFields: string[];
+  /** Flows only: the version a run starts by default and the versions a run may name. */
+  flow?: { name: string; version: string; versions: string[] };
 }
 
 function describeMessages(messages: readonly MessageDefinition[]): CatalogMessage[] {
@@ -31,36 +34,50 @@ function describeMessages(messages: readonly MessageDefinition[]): CatalogMessag
   }));
 }
 
-export function describeCatalog(catalog: readonly ProcessDefinition[]): CatalogEntry[] {
-  return catalog.map((process) => ({
+// A code process never changes while the process runs: its JSON Schemas are converted once.
+const described = new WeakMap<ProcessDefinition, CatalogEntry>();
+
+export function describeProcess(process: ProcessDefinition): CatalogEntry {
+  const known = described.get(process);
+  if (known) return known;
+  const entry: CatalogEntry = {
     type: process.type,
     description: process.description,
-    // As callers write it: fields with defaults are optional.
-    inputSchema: z.toJSONSchema(process.inputSchema, { io: 'input' }),
+    // As callers write it: fields with defaults are optional. A flow serves its own JSON Schema.
+    inputSchema: process.inputJsonSchema ?? z.toJSONSchema(process.inputSchema, { io: 'input' }),
     queries: describeMessages(process.queries),
     signals: describeMessages(process.signals),
     updates: describeMessages(process.updates),
     infrastructureFields: infrastructureFieldsOf(process),
-  }));
+    ...(process.flow
+      ? {
+          flow: {
+            name: process.flow.name,
+            version: process.flow.version,
+            versions: [...process.flow.startableVersions],
+          },
+        }
+      : {}),
+  };
+  described.set(process, entry);
+  return entry;
+}
+
+export function describeCatalog(catalog: readonly ProcessDefinition[]): CatalogEntry[] {
+  return catalog.map(describeProcess);
 }
 
 /**
- * GET /v1/workflows: what can be started, with JSON Schemas of the inputs and of each message.
+ * GET /v1/workflows: what can be started, with JSON Schemas of the inputs and of each message:
+ * the code processes and every flow with a published version (`flow:<name>`).
  * Any runs read scope reads it; a caller limited to processes sees those it may read.
  */
-export function workflowsRouter({
-  keys,
-  catalog,
-}: {
-  keys: ApiKeysService;
-  catalog: readonly ProcessDefinition[];
-}): Router {
+export function workflowsRouter({ keys, processes }: { keys: ApiKeysService; processes: ProcessResolver }): Router {
   const router = Router();
-  // The catalog is fixed for the life of the process: convert the schemas once.
-  const body = { items: describeCatalog(catalog) };
-  router.get('/workflows', authorizeRuns(keys, 'runs:read'), (_req, res) => {
+  router.get('/workflows', authorizeRuns(keys, 'runs:read'), async (_req, res) => {
     const readable = processFilter(principalOf(res), 'runs:read');
-    res.json({ items: body.items.filter((entry) => readable(entry.type)) });
+    const items = describeCatalog(await processes.list());
+    res.json({ items: items.filter((entry) => readable(entry.type)) });
   });
   return router;
 }

@@ -4,13 +4,14 @@ import { AuditEntry } from './audit-entry.model';
 import { ConnectorInstance } from './connector-instance.model';
 import { EmailOutboxEntry } from './email-outbox.model';
 import { EventImport, ImportRejection } from './event-import.model';
+import { FlowVersion } from './flow-version.model';
 import { InboxEvent } from './inbox-event.model';
 import { RunRequest } from './run-request.model';
 import { SandboxFault, SandboxRecord } from '../../../connectors/sandbox/sandbox.models';
 import { SyncCursor } from './sync-cursor.model';
 
 export { ApiKey, AuditEntry, ConnectorInstance, EmailOutboxEntry, InboxEvent, SandboxFault, SandboxRecord };
-export { EventImport, ImportRejection, RunRequest };
+export { EventImport, FlowVersion, ImportRejection, RunRequest };
 
 /** Binds every model to the given connection. Call once per process, before any query. */
 export function initModels(sequelize: Sequelize) {
@@ -22,6 +23,7 @@ export function initModels(sequelize: Sequelize) {
     InboxEvent: InboxEvent.initModel(sequelize),
     EventImport: EventImport.initModel(sequelize),
     ImportRejection: ImportRejection.initModel(sequelize),
+    FlowVersion: FlowVersion.initModel(sequelize),
     RunRequest: RunRequest.initModel(sequelize),
     SandboxRecord: SandboxRecord.initModel(sequelize),
     SandboxFault: SandboxFault.initModel(sequelize),
