@@ -4,6 +4,8 @@ import { ConnectorErrorCode } from '../../../connectors/connector-error-codes';
 import { clearSandboxFaults, countSandboxRecords, injectSandboxFault } from '../../../connectors/sandbox/sandbox-admin';
 import { DslErrorType } from '../../../workflows/flow/dsl-errors';
 import { FLOW_EVENT_UPDATE, type FlowEvent, type FlowEventReceipt } from '../../../workflows/flow/flow-run.types';
+import { createFlowsService } from '../../../server/flows/store/flows.service';
+import { registryValidationContext } from '../../../server/flows/store/flow-validation-context';
 import { expectFlowFailure, flowDocument, runFlow } from '../../support/flow-runs';
 import { uniqueId } from '../../support/order-fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness';
@@ -480,6 +482,40 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
       const result = (await run.outcome) as { salesOrderId: string; total: unknown };
       expect(result.salesOrderId).to.be.a('string').and.not.empty;
       expect(result.total).to.deep.equal({ amount: 900, currency: 'EUR' });
+    });
+  });
+
+  describe('run: workflow of a published flow', () => {
+    it('runs the published sub-flow as a child pinned to the named version, and refuses an unpublished one', async () => {
+      const flows = createFlowsService({
+        flowVersions: harness.db.models.FlowVersion,
+        validationContext: registryValidationContext(harness.registry),
+      });
+      const subName = uniqueId('greeter').toLowerCase();
+      await flows.publish({
+        text: JSON.stringify(
+          flowDocument(subName, { do: [{ greet: { set: { greeting: '${ "Hello, \\(.name)" }' } } }] }),
+        ),
+        mediaType: 'application/json',
+        actor: 'test',
+      });
+      const parent = (version: string) =>
+        flowDocument('parent', {
+          do: [
+            {
+              child: {
+                run: { workflow: { namespace: 'test', name: subName, version, input: '${ { name: .who } }' } },
+                output: { as: '${ .greeting }' },
+              },
+            },
+          ],
+        });
+      const models = { models: harness.db.models };
+      const run = await runFlow(harness, parent('1.0.0'), { who: 'Ada' }, undefined, models);
+      expect(await run.outcome).to.equal('Hello, Ada');
+      const unpublished = await runFlow(harness, parent('9.9.9'), { who: 'Ada' }, undefined, models);
+      const failure = await expectFlowFailure(unpublished.outcome);
+      expect(failure.message).to.include(`run.workflow names flow ${subName}@9.9.9, which is not published`);
     });
   });
 
