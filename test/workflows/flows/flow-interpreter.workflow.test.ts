@@ -6,6 +6,7 @@ import { DslErrorType } from '../../../workflows/flow/dsl-errors';
 import { FLOW_EVENT_UPDATE, type FlowEvent, type FlowEventReceipt } from '../../../workflows/flow/flow-run.types';
 import { createFlowsService } from '../../../server/flows/store/flows.service';
 import { registryValidationContext } from '../../../server/flows/store/flow-validation-context';
+import { HttpEchoFake } from '../../fakes/http-echo-fake';
 import { expectFlowFailure, flowDocument, runFlow } from '../../support/flow-runs';
 import { uniqueId } from '../../support/order-fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness';
@@ -177,6 +178,73 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
       expect(failure.error).to.include({ type: DslErrorType.communication, title: ConnectorErrorCode.PaymentDeclined });
       expect(run.progress.status).to.equal('FAILED');
       expect(run.progress.compensations).to.deep.equal([{ step: 'cancelSalesOrder', outcome: 'done' }]);
+    });
+  });
+
+  describe('call: http', () => {
+    it('calls the http instance its endpoint names, with path variables, evaluated body and headers, and the task key', async () => {
+      const api = await new HttpEchoFake().start();
+      harness.registry.defineInstance('http.billing', {
+        kind: 'http',
+        vendor: 'http',
+        settings: { baseUrl: `${api.url}/api`, auth: { type: 'none' } },
+      });
+      try {
+        api.respondNext(
+          { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":"INV-7"}' },
+          { status: 422, headers: { 'content-type': 'application/json' }, body: '{"message":"closed"}' },
+        );
+        const document = flowDocument('http-call', {
+          do: [
+            {
+              invoice: {
+                call: 'http',
+                with: {
+                  method: 'post',
+                  endpoint: 'connector://http.billing/customers/{customerId}/invoices',
+                  headers: { 'X-Tenant': '${ .tenant }' },
+                  query: { expand: 'lines' },
+                  body: '${ { amount: .amount } }',
+                },
+                export: { as: '${ { invoiceId: .id } }' },
+              },
+            },
+            {
+              close: {
+                try: [
+                  {
+                    closeInvoice: {
+                      call: 'http',
+                      with: { method: 'post', endpoint: 'connector://http.billing/close', output: 'response' },
+                    },
+                  },
+                ],
+                catch: {
+                  errors: { with: { title: 'INVALID_REQUEST' } },
+                  as: 'refusal',
+                  do: [{ note: { set: { refused: '${ $refusal.status }' } } }],
+                },
+              },
+            },
+          ],
+          output: { as: '${ . + $context }' },
+        });
+        const run = await runFlow(harness, document, { customerId: 'C 1', tenant: 'eu', amount: 42 });
+        expect(await run.outcome).to.deep.equal({ refused: 422, invoiceId: 'INV-7' });
+        const [created] = api.received;
+        expect(created).to.deep.include({
+          method: 'POST',
+          path: '/api/customers/C%201/invoices',
+          query: { expand: 'lines' },
+        });
+        expect(JSON.parse(created?.body ?? '')).to.deep.equal({ amount: 42 });
+        expect(created?.headers).to.include({
+          'x-tenant': 'eu',
+          'idempotency-key': `${run.handle.workflowId}:/do/0/invoice`,
+        });
+      } finally {
+        await api.close();
+      }
     });
   });
 
