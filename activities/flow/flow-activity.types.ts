@@ -34,6 +34,12 @@ export interface ApplyFlowTaskOutputRequest extends FlowTaskOutputRules {
 export interface FlowTaskOutput {
   output: unknown;
   context?: unknown;
+  /**
+   * A connector call wrote, then its output.as / export.as failed: `output` is the call's raw
+   * result and this is the expression's error. The interpreter still registers the task's
+   * compensation (the write happened), then fails the task.
+   */
+  outputFailure?: string;
 }
 
 export interface CallFlowFunctionRequest extends FlowTaskOutputRules {

@@ -5,8 +5,8 @@ import {
   CONNECTOR_FUNCTIONS,
   type ConnectorFunction,
 } from '../../server/flows/connector-functions';
-import { evaluateTemplate } from '../../server/flows/jq/evaluate-templates';
-import { loadJq } from '../../server/flows/jq/jq-runtime';
+import { evaluateTemplate, FlowExpressionError } from '../../server/flows/jq/evaluate-templates';
+import { loadJq, type JqRuntime } from '../../server/flows/jq/jq-runtime';
 import { callConnector } from '../connector-failure';
 import { callFlowHttp } from './flow-http-call';
 import type { CallFlowFunctionRequest, FlowTaskOutput } from './flow-activity.types';
@@ -29,7 +29,7 @@ export function createFlowCallActivities(connectors: ConnectorResolver) {
       if (request.function === 'http') {
         const jq = await loadJq();
         const raw = await callFlowHttp(jq, connectors, task, request.arguments, scope, idempotencyKey);
-        return withExpressionFailures(task, () => applyTaskOutput(jq, { ...request, raw }));
+        return outputOf(jq, request, raw);
       }
       const fn = CONNECTOR_FUNCTIONS.get(request.function);
       const instance = request.arguments[CONNECTOR_ARGUMENT];
@@ -43,17 +43,20 @@ export function createFlowCallActivities(connectors: ConnectorResolver) {
       const argumentValues = withExpressionFailures(task, () =>
         evaluateTemplate(jq, argumentsOf(fn, request.arguments), scope),
       ) as unknown[];
-      const connector = connectors.resolve(fn.kind, instance) as unknown as Record<string, Operation>;
-      const operation = connector[fn.operation];
-      if (typeof operation !== 'function') {
-        throw ApplicationFailure.nonRetryable(
-          `Task ${task}: connector ${instance} does not offer ${fn.operation}`,
-          FLOW_ARGUMENTS_ERROR,
-        );
-      }
       const args = fn.sideEffecting ? [...argumentValues, { idempotencyKey }] : argumentValues;
-      const raw = await callConnector(() => operation.apply(connector, args));
-      return withExpressionFailures(task, () => applyTaskOutput(jq, { ...request, raw }));
+      // Resolved inside callConnector: an unknown or misconfigured instance fails at once (CONNECTOR_MISCONFIGURED).
+      const raw = await callConnector(() => {
+        const connector = connectors.resolve(fn.kind, instance) as unknown as Record<string, Operation>;
+        const operation = connector[fn.operation];
+        if (typeof operation !== 'function') {
+          throw ApplicationFailure.nonRetryable(
+            `Task ${task}: connector ${instance} does not offer ${fn.operation}`,
+            FLOW_ARGUMENTS_ERROR,
+          );
+        }
+        return operation.apply(connector, args);
+      });
+      return outputOf(jq, request, raw);
     },
   };
 }
@@ -61,4 +64,15 @@ export function createFlowCallActivities(connectors: ConnectorResolver) {
 /** The SPI method's positional arguments, in the catalog's order; an absent optional one is null. */
 function argumentsOf(fn: ConnectorFunction, withArguments: Record<string, unknown>): unknown[] {
   return fn.parameters.map((parameter) => withArguments[parameter.name] ?? null);
+}
+
+/** output.as / export.as of a call that happened: an expression failure is reported, not thrown (see FlowTaskOutput). */
+function outputOf(jq: JqRuntime, request: CallFlowFunctionRequest, raw: unknown): FlowTaskOutput {
+  try {
+    return applyTaskOutput(jq, { ...request, raw });
+  } catch (error) {
+    if (error instanceof FlowExpressionError)
+      return { output: raw, outputFailure: `Task ${request.task}: ${error.message}` };
+    throw error;
+  }
 }

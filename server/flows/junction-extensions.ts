@@ -119,6 +119,13 @@ function concurrencyIssues(tasks: readonly TaskNode[]): FlowIssue[] {
         task: node.path,
         message: `Task '${node.name}': metadata.concurrency must be a whole number from 1 to ${MAX_FOR_CONCURRENCY}`,
       });
+    } else if (value > 1 && 'while' in node.task) {
+      issues.push({
+        path,
+        rule: 'concurrency',
+        task: node.path,
+        message: `Task '${node.name}': while needs iterations one after another; drop it or metadata.concurrency`,
+      });
     } else if (value > MAX_FOR_CONCURRENCY) {
       issues.push({
         path,

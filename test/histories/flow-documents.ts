@@ -154,7 +154,7 @@ export const approvalDocument = flowDocument('approval', {
       approval: {
         listen: { to: { one: { with: { type: 'com.example.approval.granted' } } } },
         timeout: { after: { hours: 24 } },
-        output: { as: '${ .[0].data }' },
+        output: { as: '${ .[0] }' },
       },
     },
     { approved: { set: { approvedBy: '${ .by }' } } },

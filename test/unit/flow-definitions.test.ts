@@ -327,6 +327,49 @@ describe('Flow definitions: runtime expressions', () => {
   });
 });
 
+describe('Flow definitions: valid DSL the interpreter would ignore is refused', () => {
+  const cases: [string, JsonObject, string][] = [
+    [
+      'a timeout outside listen',
+      { slow: { set: { a: 1 }, timeout: { after: { seconds: 5 } } } },
+      'timeout outside a listen task',
+    ],
+    [
+      'output.schema on a task',
+      { shaped: { set: { a: 1 }, output: { schema: { format: 'json', document: {} } } } },
+      'output.schema',
+    ],
+    ['listen.to.until', { events: { listen: { to: { any: [], until: '${ true }' } } } }, 'listen.to.until'],
+    ['listen.read: raw', { events: { listen: { to: { any: [] }, read: 'raw' } } }, 'listen.read: raw'],
+    [
+      'a named retry',
+      { guarded: { try: [setTask('inner')], catch: { retry: 'default' } } },
+      'catch.retry naming a use.retries entry',
+    ],
+    [
+      'a retry duration limit',
+      { guarded: { try: [setTask('inner')], catch: { retry: { limit: { duration: { minutes: 5 } } } } } },
+      'a catch.retry duration limit',
+    ],
+    ['a named error', { fail: { raise: { error: 'notFound' } } }, 'raise.error naming a use.errors entry'],
+  ];
+  for (const [what, task, message] of cases) {
+    it(`refuses ${what}`, () => {
+      const flow = orderFlow();
+      (flow.do as unknown[]).push(task);
+      const issue = onlyIssue(flow);
+      expect(issue.rule).to.equal('unsupported');
+      expect(issue.message).to.include(message);
+    });
+  }
+
+  it('refuses while on a for loop whose iterations run at once', () => {
+    const flow = orderFlow();
+    taskAt(flow, '/do/5/notifyWarehouses').while = '${ true }';
+    expect(onlyIssue(flow)).to.include({ rule: 'concurrency', path: '/do/5/notifyWarehouses/metadata/concurrency' });
+  });
+});
+
 describe('Flow definitions: limits', () => {
   it(`refuses more than ${MAX_FLOW_TASKS} tasks`, () => {
     const flow = orderFlow();

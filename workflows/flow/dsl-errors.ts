@@ -28,8 +28,8 @@ interface ConnectorErrorDetails {
 
 /**
  * The DSL error of whatever a task threw. A connector failure is a `communication` error whose
- * `title` is the connector's error code (`PaymentDeclined`, `OutOfStock` …), so a flow catches a
- * business refusal with `errors: { with: { title: PaymentDeclined } }`.
+ * `title` is the connector's error code (`PAYMENT_DECLINED`, `OUT_OF_STOCK` …), so a flow catches a
+ * business refusal with `errors: { with: { title: PAYMENT_DECLINED } }`.
  */
 export function toDslError(error: unknown, instance: string): DslError {
   if (error instanceof ActivityFailure || error instanceof ChildWorkflowFailure) {

@@ -21,8 +21,9 @@ import {
   type FlowEventReceipt,
   type FlowRunInput,
 } from './flow-run.types';
+import { findTask } from './find-task';
 import { runTask, runTaskList } from './task-list';
-import { isJsonObject, type JsonObject } from './task-types';
+import { isJsonObject } from './task-types';
 import { runCallTask } from './tasks/call-task';
 
 const compensationActivities = proxyActivities<Activities>(compensationCall);
@@ -109,26 +110,4 @@ async function runCompensation(state: FlowRunState, pending: PendingCompensation
       activities: compensationActivities,
     },
   );
-}
-
-/** The first task named `name` anywhere in a task list, depth first. */
-function findTask(
-  list: unknown,
-  listPath: string,
-  name: string,
-): { name: string; task: JsonObject; path: string } | null {
-  if (!Array.isArray(list)) return null;
-  for (const [index, item] of list.entries()) {
-    if (!isJsonObject(item)) continue;
-    for (const [taskName, task] of Object.entries(item)) {
-      if (!isJsonObject(task)) continue;
-      const path = `${listPath}/${index}/${taskName}`;
-      if (taskName === name) return { name, task, path };
-      for (const key of ['do', 'try']) {
-        const nested = findTask(task[key], `${path}/${key}`, name);
-        if (nested) return nested;
-      }
-    }
-  }
-  return null;
 }

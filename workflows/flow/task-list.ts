@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { FlowScope } from '../../activities/flow/flow-activity.types';
+import { FLOW_EXPRESSION_ERROR } from './flow-failure-types';
 import type { Frame, FlowRunState } from './flow-run-state';
 import { isJsonObject, type JsonObject, type ListOutcome, type RunningTask, type TaskOutcome } from './task-types';
 import { runTaskOfKind } from './tasks/task-kinds';
@@ -106,6 +108,10 @@ async function runTaskBody(
           variables: { ...scope.variables, context: state.context, output: applied.output },
         },
       });
+    }
+    // The write happened (its compensation is noted above); only its output rules failed.
+    if (applied.outputFailure !== undefined) {
+      throw ApplicationFailure.nonRetryable(applied.outputFailure, FLOW_EXPRESSION_ERROR);
     }
     return { output: applied.output, then: result.then, end: result.end };
   });

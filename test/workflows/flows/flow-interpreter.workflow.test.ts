@@ -248,6 +248,55 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
     });
   });
 
+  describe('compensation edge cases', () => {
+    it('when output.as fails after a write, then the write is still compensated, by a task found in a catch', async () => {
+      const document = flowDocument('output-fails', {
+        do: [
+          {
+            customer: {
+              call: 'erp.upsertCustomer',
+              with: { connector: 'erp.main', customer: '${ { email: .email, name: "Ada" } }' },
+              export: { as: '${ { customerId: .id } }' },
+            },
+          },
+          {
+            createSalesOrder: {
+              call: 'erp.createSalesOrder',
+              with: {
+                connector: 'erp.main',
+                order:
+                  '${ { externalReference: $workflow.input.id, customerId: $context.customerId, currency: "EUR", lines: [{ sku: "SKU-1", quantity: 1, unitAmount: 500 }] } }',
+              },
+              output: { as: '${ .id + 1 }' },
+              metadata: { compensate: 'cancelSalesOrder' },
+            },
+          },
+          {
+            never: {
+              try: [{ nothing: { set: {} } }],
+              catch: {
+                do: [
+                  {
+                    cancelSalesOrder: {
+                      call: 'erp.cancelSalesOrder',
+                      with: { connector: 'erp.main', salesOrderId: '${ .id }' },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      });
+      const id = uniqueId('OUT');
+      const run = await runFlow(harness, document, { id, email: `${id.toLowerCase()}@customer.example` });
+      const failure = await expectFlowFailure(run.outcome);
+      expect(failure.task).to.equal('/do/1/createSalesOrder');
+      expect(failure.error.type).to.equal(DslErrorType.expression);
+      expect(run.progress.compensations).to.deep.equal([{ step: 'cancelSalesOrder', outcome: 'done' }]);
+    });
+  });
+
   describe('for', () => {
     it('iterates one after another, binding the item and index, while the condition holds', async () => {
       const document = flowDocument('for-sequential', {
@@ -488,7 +537,7 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
             approval: {
               listen: { to: { one: { with: { type: 'com.example.approval.granted' } } } },
               timeout: { after: { hours: 24 } },
-              output: { as: '${ .[0].data }' },
+              output: { as: '${ .[0] }' },
             },
           },
         ],

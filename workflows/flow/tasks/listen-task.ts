@@ -6,7 +6,8 @@ import { isJsonObject, type RunningTask, type TaskResult } from '../task-types';
 
 /**
  * `listen`: waits for events sent to the run by the `event` update (e.g. an approval), until the
- * task's `timeout.after` (a DSL timeout error, catchable). The output is the list of consumed events.
+ * task's `timeout.after` (a DSL timeout error, catchable). The output is the list of the consumed
+ * events' data (`read: data`, the DSL's default) or of the whole events (`read: envelope`).
  */
 export async function runListenTask(state: FlowRunState, running: RunningTask): Promise<TaskResult> {
   const spec = isJsonObject(running.task.listen) ? running.task.listen : {};
@@ -27,7 +28,7 @@ export async function runListenTask(state: FlowRunState, running: RunningTask): 
         instance: running.runtimePath,
       });
     }
-    return { raw: listener.consumed };
+    return { raw: spec.read === 'envelope' ? listener.consumed : listener.consumed.map((event) => event.data ?? null) };
   } finally {
     state.listeners.stop(listener);
     state.progress.setDetails({});

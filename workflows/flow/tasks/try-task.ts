@@ -1,10 +1,12 @@
 import { ActivityFailure, isCancellation, sleep, type RetryPolicy } from '@temporalio/workflow';
 import { NON_RETRYABLE_CODES } from '../../../connectors/connector-error-codes';
-import { matchesErrorFilter, toDslError } from '../dsl-errors';
+import { DslErrorType, matchesErrorFilter, toDslError } from '../dsl-errors';
 import { durationMs } from '../durations';
 import { FLOW_ARGUMENTS_ERROR, FLOW_EXPRESSION_ERROR, FLOW_RAISED_ERROR } from '../flow-failure-types';
 import type { Frame, FlowRunState } from '../flow-run-state';
 import { isJsonObject, type RunningTask, type TaskResult } from '../task-types';
+
+const DETERMINISTIC_ERRORS: readonly string[] = [DslErrorType.expression, DslErrorType.validation];
 
 /** The DSL's `catch.retry`, read once. */
 interface DslRetry {
@@ -75,9 +77,10 @@ export async function runTryTask(
         );
         if (when !== true || exceptWhen === true) throw error;
       }
-      // Temporal already retried a connector call under the try's policy.
-      const retriedByTemporal = error instanceof ActivityFailure;
-      if (retry && !retriedByTemporal && attempt < retry.maxAttempts) {
+      // Temporal already retried a connector call under the try's policy; an expression or argument
+      // error fails the same way every time.
+      const retriable = !(error instanceof ActivityFailure) && !DETERMINISTIC_ERRORS.includes(dslError.type);
+      if (retry && retriable && attempt < retry.maxAttempts) {
         await sleep(retry.delayMs * retry.coefficient ** (attempt - 1));
         state.restoreVisits(visits); // a retried call keeps its idempotency key
         continue;
