@@ -5,6 +5,8 @@ import type { DslError } from '../../workflows/flow/dsl-errors';
 import { FLOW_FAILED } from '../../workflows/flow/flow-failure-types';
 import { flowWorkflowId, flowWorkflowType, type FlowRunInput } from '../../workflows/flow/flow-run.types';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
+import { registryValidationContext } from '../../server/flows/store/flow-validation-context';
+import { validateFlow } from '../../server/flows/validate-flow';
 import { uniqueId } from './order-fixtures';
 import { settle, type HarnessWorkerOptions, type WorkflowHarness } from './workflow-harness';
 
@@ -31,6 +33,9 @@ export async function runFlow(
   during?: (handle: WorkflowHandle) => Promise<void>,
   workerOptions?: HarnessWorkerOptions,
 ): Promise<FlowRun> {
+  // Only publishable flows run in tests: what the API would refuse must not pass here.
+  const validation = validateFlow(structuredClone(document), await registryValidationContext(harness.registry)());
+  if (!validation.ok) throw new Error(`the test flow would not publish: ${JSON.stringify(validation.issues)}`);
   const name = String((document.document as { name: string }).name);
   const taskQueue = uniqueId('flow-tq');
   const worker = await harness.newWorker(taskQueue, workerOptions);

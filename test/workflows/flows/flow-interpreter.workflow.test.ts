@@ -273,7 +273,7 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
           },
           {
             never: {
-              try: [{ nothing: { set: {} } }],
+              try: [{ nothing: { set: { nothing: true } } }],
               catch: {
                 do: [
                   {
@@ -431,7 +431,7 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
                   },
                 },
               ],
-              catch: { errors: { with: { status: 404 } }, do: [{ never: { set: {} } }] },
+              catch: { errors: { with: { status: 404 } }, do: [{ never: { set: { never: true } } }] },
             },
           },
         ],
@@ -586,8 +586,13 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
                   namespace: 'junction',
                   name: 'orderToCash',
                   version: '1.0.0',
-                  input:
-                    '${ { orderId: .id, customer: { email: "child@customer.example", firstName: "A", lastName: "B" }, currency: "EUR", lines: [{ sku: "SKU-1", quantity: 1, unitAmount: 900 }], payment: { token: "tok_visa" } } }',
+                  input: {
+                    orderId: '${ .id }',
+                    customer: { email: 'child@customer.example', firstName: 'A', lastName: 'B' },
+                    currency: 'EUR',
+                    lines: [{ sku: 'SKU-1', quantity: 1, unitAmount: 900 }],
+                    payment: { token: 'tok_visa' },
+                  },
                 },
               },
               output: { as: '${ { salesOrderId, total } }' },
@@ -621,7 +626,7 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
           do: [
             {
               child: {
-                run: { workflow: { namespace: 'test', name: subName, version, input: '${ { name: .who } }' } },
+                run: { workflow: { namespace: 'test', name: subName, version, input: { name: '${ .who }' } } },
                 output: { as: '${ .greeting }' },
               },
             },
@@ -672,7 +677,7 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
             },
           },
           { approval: { listen: { to: { one: { with: { type: 'never' } } } } } },
-          { done: { set: {}, then: 'end' } },
+          { done: { set: { done: true }, then: 'end' } },
           {
             cancelSalesOrder: {
               call: 'erp.cancelSalesOrder',
