@@ -1,0 +1,44 @@
+/**
+ * The deployment of the flow e2e suites: the usual API stack (API, worker with the production
+ * bundle, sandbox connectors, SMTP sink) with config/flows/ published the way the API role
+ * publishes it at start-up, against the stack's own connector instances.
+ */
+import { publishFlowsFromConfig, type FlowsFolderReport } from '../../server/flows/store/publish-flows-from-config';
+import { createProcesses } from '../../server/processes/processes';
+import { startApiStack, type ApiStack } from '../support/api-stack';
+
+export interface FlowStack extends ApiStack {
+  /** What publishing config/flows/ did at start-up. */
+  flowFiles: FlowsFolderReport;
+}
+
+export async function startFlowStack(label: string): Promise<FlowStack> {
+  const stack = await startApiStack({ label });
+  try {
+    // The API role's own step (server/roles/api.role.ts); the app reads the same flow_versions table.
+    const processes = createProcesses({ models: stack.db.models, registry: stack.registry });
+    const flowFiles = await publishFlowsFromConfig(processes.flows);
+    return Object.assign(stack, { flowFiles });
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+}
+
+export interface FlowRunView<R = Record<string, unknown>> {
+  workflowId: string;
+  runId: string;
+  type: string;
+  status: string;
+  searchAttributes: Record<string, unknown>;
+  progress: {
+    status: string;
+    currentStep: string | null;
+    stepsDone: string[];
+    compensations: { step: string; outcome: string; error?: string }[];
+    failure?: { step: string; type: string | null; message: string };
+    details?: Record<string, unknown>;
+  } | null;
+  result?: R;
+  failure?: { message: string; type: string | null; details?: unknown; cause: unknown };
+}
