@@ -137,6 +137,36 @@ describe('orderToCash as a flow end to end: config/flows/order-to-cash.yaml → 
     expect(mailsWithSubject(`Your order ${input.orderId} is confirmed`)).to.have.length(0);
   });
 
+  it("when an expression fails at run time, then the run fails at once and GET /v1/runs/{id} names the task and jq's message", async () => {
+    const author = await stack.createKey('author', ['flows:write', 'runs:read', 'runs:write']);
+    const flow = {
+      document: { dsl: '1.0.0', namespace: 'tests', name: 'order-total', version: '1.0.0' },
+      do: [
+        { check: { set: { orderId: '${ .orderId }' } } },
+        {
+          total: {
+            set: {
+              total: '${ [$workflow.input.lines[] | .quantity * .unitAmount] | add | . + $workflow.input.currency }',
+            },
+          },
+        },
+      ],
+    };
+    const published = await call('POST', '/v1/flows', { key: author, body: flow });
+    expect(published.status, published.text).to.equal(201);
+    const reply = await call<{ workflowId: string }>('POST', '/v1/runs', {
+      key: author,
+      body: { type: 'flow:order-total', input: newOrderInput() },
+    });
+    expect(reply.status, reply.text).to.equal(202);
+    started.add(reply.body.workflowId);
+    const run = await waitForClose(reply.body.workflowId);
+    expect(run.status, JSON.stringify(run)).to.equal('FAILED');
+    expect(run.failure?.message).to.match(/^Flow order-total@1\.0\.0 failed at \/do\/1\/total: .*cannot be added/);
+    expect(run.progress?.failure?.step).to.equal('/do/1/total');
+    expect(run.progress?.stepsDone).to.deep.equal(['/do/0/check']);
+  });
+
   it('when an item is out of stock, then nothing is ordered or charged (no payment row) and the customer is told', async () => {
     const before = await counts();
     const input = newOrderInput({
