@@ -8,6 +8,7 @@ import { createEmailActivities } from './email.activities';
 import { createErpActivities } from './erp.activities';
 import { createFlowCallActivities } from './flow/flow-call.activities';
 import { createFlowExpressionActivities } from './flow/flow-expressions.activities';
+import { createFlowResolveActivities } from './flow/flow-resolve.activities';
 import { createHttpActivities } from './http.activities';
 import { createReconciliationActivities } from './reconciliation.activities';
 import { createNotificationActivities } from './notification.activities';
@@ -37,6 +38,7 @@ export function createActivities({ connectors, models, approvalPolicies }: Activ
     ...createApprovalPolicyActivities(approvalPolicies),
     ...createFlowExpressionActivities(),
     ...createFlowCallActivities(connectors),
+    ...createFlowResolveActivities(models),
   };
 }
 

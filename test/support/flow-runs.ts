@@ -6,7 +6,7 @@ import { FLOW_FAILED } from '../../workflows/flow/flow-failure-types';
 import { flowWorkflowId, flowWorkflowType, type FlowRunInput } from '../../workflows/flow/flow-run.types';
 import { progressQuery, type Progress } from '../../workflows/shared/progress';
 import { uniqueId } from './order-fixtures';
-import { settle, type WorkflowHarness } from './workflow-harness';
+import { settle, type HarnessWorkerOptions, type WorkflowHarness } from './workflow-harness';
 
 export interface FlowRun {
   handle: WorkflowHandle;
@@ -29,10 +29,11 @@ export async function runFlow(
   document: Record<string, unknown>,
   input: unknown,
   during?: (handle: WorkflowHandle) => Promise<void>,
+  workerOptions?: HarnessWorkerOptions,
 ): Promise<FlowRun> {
   const name = String((document.document as { name: string }).name);
   const taskQueue = uniqueId('flow-tq');
-  const worker = await harness.newWorker(taskQueue);
+  const worker = await harness.newWorker(taskQueue, workerOptions);
   const args: [FlowRunInput] = [{ flow: { name, version: '1.0.0', document }, input }];
   const handle = await harness.env.client.workflow.start(flowWorkflowType(name), {
     taskQueue,

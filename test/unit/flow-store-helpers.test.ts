@@ -45,4 +45,17 @@ describe('flow store helpers', () => {
     ]);
     expect(compileInputSchema({ type: 'objekt' }).ok).to.equal(false);
   });
+
+  it('checks the standard formats of a flow input schema (email, date-time)', () => {
+    const compiled = compileInputSchema({
+      type: 'object',
+      properties: { email: { type: 'string', format: 'email' }, at: { type: 'string', format: 'date-time' } },
+    });
+    if (!compiled.ok) throw new Error(compiled.message);
+    expect(compiled.check({ email: 'ada@example.com', at: '2026-12-08T10:00:00Z' })).to.deep.equal([]);
+    expect(compiled.check({ email: 'not an address', at: 'yesterday' })).to.have.deep.members([
+      { path: ['email'], message: 'must match format "email"' },
+      { path: ['at'], message: 'must match format "date-time"' },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 
 /** One way the input breaks the flow's `input.schema`: where (path segments inside the input) and why. */
 export interface InputSchemaError {
@@ -15,17 +16,18 @@ export type InputSchemaCompile = { ok: true; check: InputSchemaCheck } | { ok: f
 /**
  * Compiles a flow's input JSON Schema (`input.schema.document`) with Ajv, in the draft its
  * `$schema` names (2020-12, 2019-09, else draft-07). A fresh Ajv per schema: two versions of a
- * flow may carry the same `$id`. Formats are not checked (no format plug-in is installed): a
- * `format` keyword documents the field only.
+ * flow may carry the same `$id`. The standard formats (email, date-time, uri, uuid …) are checked
+ * by ajv-formats; one it does not know is ignored, as JSON Schema allows.
  */
 export function compileInputSchema(schema: Record<string, unknown>): InputSchemaCompile {
-  const options = { allErrors: true, strict: false, validateFormats: false, logger: false } as const;
+  const options = { allErrors: true, strict: false, logger: false } as const;
   const draft = typeof schema.$schema === 'string' ? schema.$schema : '';
   const ajv = draft.includes('2020-12')
     ? new Ajv2020(options)
     : draft.includes('2019-09')
       ? new Ajv2019(options)
       : new Ajv(options);
+  addFormats(ajv);
   let validate: ValidateFunction;
   try {
     validate = ajv.compile(schema);

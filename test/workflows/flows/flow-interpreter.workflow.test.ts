@@ -4,6 +4,9 @@ import { ConnectorErrorCode } from '../../../connectors/connector-error-codes';
 import { clearSandboxFaults, countSandboxRecords, injectSandboxFault } from '../../../connectors/sandbox/sandbox-admin';
 import { DslErrorType } from '../../../workflows/flow/dsl-errors';
 import { FLOW_EVENT_UPDATE, type FlowEvent, type FlowEventReceipt } from '../../../workflows/flow/flow-run.types';
+import { createFlowsService } from '../../../server/flows/store/flows.service';
+import { registryValidationContext } from '../../../server/flows/store/flow-validation-context';
+import { HttpEchoFake } from '../../fakes/http-echo-fake';
 import { expectFlowFailure, flowDocument, runFlow } from '../../support/flow-runs';
 import { uniqueId } from '../../support/order-fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness';
@@ -175,6 +178,73 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
       expect(failure.error).to.include({ type: DslErrorType.communication, title: ConnectorErrorCode.PaymentDeclined });
       expect(run.progress.status).to.equal('FAILED');
       expect(run.progress.compensations).to.deep.equal([{ step: 'cancelSalesOrder', outcome: 'done' }]);
+    });
+  });
+
+  describe('call: http', () => {
+    it('calls the http instance its endpoint names, with path variables, evaluated body and headers, and the task key', async () => {
+      const api = await new HttpEchoFake().start();
+      harness.registry.defineInstance('http.billing', {
+        kind: 'http',
+        vendor: 'http',
+        settings: { baseUrl: `${api.url}/api`, auth: { type: 'none' } },
+      });
+      try {
+        api.respondNext(
+          { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":"INV-7"}' },
+          { status: 422, headers: { 'content-type': 'application/json' }, body: '{"message":"closed"}' },
+        );
+        const document = flowDocument('http-call', {
+          do: [
+            {
+              invoice: {
+                call: 'http',
+                with: {
+                  method: 'post',
+                  endpoint: 'connector://http.billing/customers/{customerId}/invoices',
+                  headers: { 'X-Tenant': '${ .tenant }' },
+                  query: { expand: 'lines' },
+                  body: '${ { amount: .amount } }',
+                },
+                export: { as: '${ { invoiceId: .id } }' },
+              },
+            },
+            {
+              close: {
+                try: [
+                  {
+                    closeInvoice: {
+                      call: 'http',
+                      with: { method: 'post', endpoint: 'connector://http.billing/close', output: 'response' },
+                    },
+                  },
+                ],
+                catch: {
+                  errors: { with: { title: 'INVALID_REQUEST' } },
+                  as: 'refusal',
+                  do: [{ note: { set: { refused: '${ $refusal.status }' } } }],
+                },
+              },
+            },
+          ],
+          output: { as: '${ . + $context }' },
+        });
+        const run = await runFlow(harness, document, { customerId: 'C 1', tenant: 'eu', amount: 42 });
+        expect(await run.outcome).to.deep.equal({ refused: 422, invoiceId: 'INV-7' });
+        const [created] = api.received;
+        expect(created).to.deep.include({
+          method: 'POST',
+          path: '/api/customers/C%201/invoices',
+          query: { expand: 'lines' },
+        });
+        expect(JSON.parse(created?.body ?? '')).to.deep.equal({ amount: 42 });
+        expect(created?.headers).to.include({
+          'x-tenant': 'eu',
+          'idempotency-key': `${run.handle.workflowId}:/do/0/invoice`,
+        });
+      } finally {
+        await api.close();
+      }
     });
   });
 
@@ -480,6 +550,40 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
       const result = (await run.outcome) as { salesOrderId: string; total: unknown };
       expect(result.salesOrderId).to.be.a('string').and.not.empty;
       expect(result.total).to.deep.equal({ amount: 900, currency: 'EUR' });
+    });
+  });
+
+  describe('run: workflow of a published flow', () => {
+    it('runs the published sub-flow as a child pinned to the named version, and refuses an unpublished one', async () => {
+      const flows = createFlowsService({
+        flowVersions: harness.db.models.FlowVersion,
+        validationContext: registryValidationContext(harness.registry),
+      });
+      const subName = uniqueId('greeter').toLowerCase();
+      await flows.publish({
+        text: JSON.stringify(
+          flowDocument(subName, { do: [{ greet: { set: { greeting: '${ "Hello, \\(.name)" }' } } }] }),
+        ),
+        mediaType: 'application/json',
+        actor: 'test',
+      });
+      const parent = (version: string) =>
+        flowDocument('parent', {
+          do: [
+            {
+              child: {
+                run: { workflow: { namespace: 'test', name: subName, version, input: '${ { name: .who } }' } },
+                output: { as: '${ .greeting }' },
+              },
+            },
+          ],
+        });
+      const models = { models: harness.db.models };
+      const run = await runFlow(harness, parent('1.0.0'), { who: 'Ada' }, undefined, models);
+      expect(await run.outcome).to.equal('Hello, Ada');
+      const unpublished = await runFlow(harness, parent('9.9.9'), { who: 'Ada' }, undefined, models);
+      const failure = await expectFlowFailure(unpublished.outcome);
+      expect(failure.message).to.include(`run.workflow names flow ${subName}@9.9.9, which is not published`);
     });
   });
 

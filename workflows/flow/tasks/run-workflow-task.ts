@@ -1,16 +1,25 @@
-import { ApplicationFailure, executeChild } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../../../activities';
 import type { FlowScope } from '../../../activities/flow/flow-activity.types';
 import { FLOW_ARGUMENTS_ERROR } from '../flow-failure-types';
 import type { FlowRunState } from '../flow-run-state';
+import { flowWorkflowType, type FlowRunInput } from '../flow-run.types';
 import { isJsonObject, type RunningTask, type TaskResult } from '../task-types';
+
+const flows = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [FLOW_ARGUMENTS_ERROR] },
+});
 
 /** `run.workflow.namespace` naming Junction's code processes (workflows/catalog.ts). */
 export const CATALOG_NAMESPACE = 'junction';
 
 /**
- * `run: workflow` with namespace `junction`: a catalog process (orderToCash …) as a child workflow
- * whose id is `<workflowId>:<task path>`, so a replayed or retried parent never starts it twice.
- * Its input is `run.workflow.input` (default: the task's input); its output is the child's result.
+ * `run: workflow`: a child workflow whose id is `<workflowId>:<task path>`, so a replayed or
+ * retried parent never starts it twice. With namespace `junction`, `name` is a catalog process
+ * type (orderToCash …); with any other, `name@version` is a published flow, which the child runs
+ * pinned to (its document is read once and recorded in this run's history). The input is
+ * `run.workflow.input` (default: the task's input); the output is the child's result.
  */
 export async function runWorkflowTask(
   state: FlowRunState,
@@ -20,16 +29,18 @@ export async function runWorkflowTask(
 ): Promise<TaskResult> {
   const spec =
     isJsonObject(running.task.run) && isJsonObject(running.task.run.workflow) ? running.task.run.workflow : {};
-  if (spec.namespace !== CATALOG_NAMESPACE || typeof spec.name !== 'string') {
+  if (typeof spec.name !== 'string' || typeof spec.version !== 'string') {
     throw ApplicationFailure.nonRetryable(
-      `Task ${running.path}: run.workflow runs a catalog process: namespace ${CATALOG_NAMESPACE} and its type as name`,
+      `Task ${running.path}: run.workflow needs a name and a version`,
       FLOW_ARGUMENTS_ERROR,
     );
   }
   const childInput = spec.input === undefined ? input : await state.evaluateOne(running.path, spec.input, scope);
-  const result = await executeChild(spec.name, {
-    args: [childInput],
-    workflowId: state.idempotencyKey(running.runtimePath),
-  });
-  return { raw: result };
+  const workflowId = state.idempotencyKey(running.runtimePath);
+  if (spec.namespace === CATALOG_NAMESPACE) {
+    return { raw: await executeChild(spec.name, { args: [childInput], workflowId }) };
+  }
+  const flow = await flows.resolveFlowVersion({ task: running.path, name: spec.name, version: spec.version });
+  const args: [FlowRunInput] = [{ flow, input: childInput }];
+  return { raw: await executeChild(flowWorkflowType(flow.name), { args, workflowId }) };
 }
