@@ -112,18 +112,20 @@ describe('orderToCash as a flow end to end: config/flows/order-to-cash.yaml → 
     const run = await waitForClose(reply.body.workflowId);
     expect(run.status, JSON.stringify(run)).to.equal('FAILED');
     expect(run.searchAttributes).to.include({ ProcessStatus: 'FAILED' });
-    // Readable failure: the task path that failed and the vendor's reason, in the run view and in progress.
-    // Readable failure: the task the run failed at (the catch re-raises), the vendor's reason, and the task it came from.
+    // Readable failure: the task the error came from (the catch re-raised it), and the vendor's reason.
     expect(run.failure?.message).to.equal(
-      'Flow order-to-cash@1.0.0 failed at /do/0/order/catch/do/1/orderFailed: payment.main: payment declined: Your card was declined.',
+      'Flow order-to-cash@1.0.0 failed at /do/0/order/try/6/authorizePayment: payment.main: payment declined: Your card was declined.',
     );
-    expect(run.failure?.details).to.deep.include({ task: '/do/0/order/catch/do/1/orderFailed' });
+    expect(run.failure?.details).to.deep.include({
+      task: '/do/0/order/try/6/authorizePayment',
+      raisedAt: '/do/0/order/catch/do/1/orderFailed',
+    });
     expect((run.failure?.details as { error: Record<string, unknown> }).error).to.include({
       title: ConnectorErrorCode.PaymentDeclined,
       instance: '/do/0/order/try/6/authorizePayment',
     });
     expect(run.progress?.failure).to.include({
-      step: '/do/0/order/catch/do/1/orderFailed',
+      step: '/do/0/order/try/6/authorizePayment',
       message: 'payment.main: payment declined: Your card was declined.',
     });
     expect(run.progress?.compensations).to.deep.equal([{ step: 'cancelSalesOrder', outcome: 'done' }]);

@@ -66,6 +66,6 @@ export async function expectFlowFailure(
   const failure = (error as WorkflowFailedError).cause;
   expect(failure).to.be.instanceOf(ApplicationFailure);
   expect((failure as ApplicationFailure).type).to.equal(FLOW_FAILED);
-  const [details] = (failure as ApplicationFailure).details as [{ task: string; error: DslError }];
+  const [details] = (failure as ApplicationFailure).details as [{ task: string; raisedAt?: string; error: DslError }];
   return { message: (failure as ApplicationFailure).message, ...details };
 }

@@ -67,7 +67,12 @@ export async function flowRun({ flow, input }: FlowRunInput): Promise<unknown> {
   } catch (error) {
     const cancelled = isCancellation(error);
     const failure = describeFailure(error);
-    const failedTask = state.progress.failedStep;
+    // A catch that re-raises the error it took (as order-to-cash.yaml does after telling the
+    // customer) fails the run at its raise task; the error's instance names where it came from.
+    const raisedAt = state.progress.failedStep ?? undefined;
+    const dslError = toDslError(error, state.failedTaskOf(error) ?? raisedAt ?? '/');
+    const failedTask = dslError.instance ?? raisedAt ?? null;
+    if (failedTask) state.progress.relocateFailure(failedTask);
     log.warn('flow failed, compensating', { flow: flow.name, task: failedTask, type: failure.type, cancelled });
     state.progress.setStatus('COMPENSATING');
     // Compensation must finish even when the run itself was cancelled.
@@ -78,7 +83,7 @@ export async function flowRun({ flow, input }: FlowRunInput): Promise<unknown> {
       type: FLOW_FAILED,
       message: `Flow ${flow.name}@${flow.version} failed at ${failedTask ?? 'its start'}: ${failure.message}`,
       nonRetryable: true,
-      details: [{ task: failedTask, error: toDslError(error, state.failedTaskOf(error) ?? failedTask ?? '/') }],
+      details: [{ task: failedTask, ...(raisedAt && raisedAt !== failedTask ? { raisedAt } : {}), error: dslError }],
       cause: error instanceof Error ? error : undefined,
     });
   }

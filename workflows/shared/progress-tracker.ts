@@ -69,6 +69,11 @@ export class ProgressTracker {
     );
   }
 
+  /** Names another step as where the run failed (a flow whose catch raised the error again names its origin). */
+  relocateFailure(step: string): void {
+    if (this.state.failure) this.state.failure.step = step;
+  }
+
   get failedStep(): string | null {
     return this.state.failure?.step ?? null;
   }

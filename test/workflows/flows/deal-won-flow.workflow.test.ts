@@ -40,7 +40,7 @@ describe('The deal-won flow on the time-skipping server: the approval timeout an
     // No event is ever sent: waiting for the result skips time past the listen task's 3-day timeout.
     const run = await runFlow(harness, flow, input);
     const failure = await expectFlowFailure(run.outcome);
-    expect(failure.task).to.equal('/do/0/deal/catch/do/1/dealFailed');
+    expect(failure.task).to.equal('/do/0/deal/try/4/awaitApproval');
     expect(failure.error).to.include({
       type: DslErrorType.timeout,
       status: 408,

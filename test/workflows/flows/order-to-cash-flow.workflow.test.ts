@@ -51,8 +51,8 @@ describe('orderToCash as a flow: the code version’s scenarios (time-skipping s
     const input = newOrderInput({ payment: { token: 'tok_declined_insufficient_funds' } });
     const run = await runFlow(harness, flow, input);
     const failure = await expectFlowFailure(run.outcome);
-    // The catch told the customer, then raised the error again: the run fails there, the error names its origin.
-    expect(failure.task).to.equal('/do/0/order/catch/do/1/orderFailed');
+    // The catch told the customer, then raised the error again: the failure names where it came from.
+    expect(failure.task).to.equal('/do/0/order/try/6/authorizePayment');
     expect(failure.error).to.include({
       title: ConnectorErrorCode.PaymentDeclined,
       instance: '/do/0/order/try/6/authorizePayment',
