@@ -2,20 +2,34 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Models } from '../../server/db/models';
 import { FLOW_ARGUMENTS_ERROR } from '../../workflows/flow/flow-failure-types';
 import type { PinnedFlow } from '../../workflows/flow/flow-run.types';
+import { checkFlowInput, checkProcessInput } from './child-run-input';
 
 export interface ResolveFlowVersionRequest {
   task: string;
   name: string;
   version: string;
+  /** The child's input, checked against the sub-flow's input.schema. */
+  input: unknown;
+}
+
+export interface CheckProcessInputRequest {
+  task: string;
+  type: string;
+  input: unknown;
 }
 
 /**
- * Finds the published flow a `run: workflow` task names, so the sub-flow runs pinned to it like
- * any flow run. A local activity: the document it returns is recorded in the parent's history.
+ * What a `run: workflow` task needs before it starts its child, as local activities: the
+ * published flow it names (the child runs pinned to it; the document is recorded in the parent's
+ * history), and the check of the child's input against the child's schema.
  */
 export function createFlowResolveActivities(models: Models | undefined) {
   return {
-    async resolveFlowVersion({ task, name, version }: ResolveFlowVersionRequest): Promise<PinnedFlow> {
+    async checkCatalogProcessInput({ task, type, input }: CheckProcessInputRequest): Promise<void> {
+      checkProcessInput(task, type, input);
+    },
+
+    async resolveFlowVersion({ task, name, version, input }: ResolveFlowVersionRequest): Promise<PinnedFlow> {
       if (!models) throw new Error('This worker has no database to read published flows from');
       const found = await models.FlowVersion.findOne({ where: { name, version } });
       if (!found) {
@@ -30,6 +44,7 @@ export function createFlowResolveActivities(models: Models | undefined) {
           FLOW_ARGUMENTS_ERROR,
         );
       }
+      checkFlowInput(task, `flow ${name}@${version}`, found.document, input);
       return { name, version, document: found.document };
     },
   };

@@ -12,6 +12,8 @@ export const FLOW_ISSUE_RULES = [
   'unsupported',
   /** `call: <kind>.<operation>` names no function of the connector catalog. */
   'unknown-function',
+  /** `run.workflow` with namespace `junction` names no process of the catalog. */
+  'unknown-process',
   /** `with.connector` (or an http endpoint) is missing or names no configured instance of the function's kind. */
   'unknown-connector',
   /** `with` lacks an argument the function needs, or has one it does not take. */

@@ -8,6 +8,7 @@ import { documentSizeIssues, taskLimitIssues } from './limit-issues';
 import { schemaIssues } from './schema-issues';
 import { unsupportedIssues } from './supported-subset';
 import { enclosingTask, flowTasks, type JsonObject } from './task-tree';
+import { runWorkflowIssues } from './run-workflow-calls';
 import { thenTargetIssues } from './then-targets';
 
 export interface FlowValidationContext {
@@ -41,6 +42,7 @@ export function validateFlow(document: JsonObject, context: FlowValidationContex
     ...connectorCallIssues(tasks, context.connectorInstances),
     ...httpCallIssues(tasks, context.connectorInstances),
     ...flowAuthenticationIssues(document),
+    ...runWorkflowIssues(tasks),
     ...thenTargetIssues(tasks),
     ...extensionIssues(document, tasks),
     ...expressionIssues(document, context.checkExpression),

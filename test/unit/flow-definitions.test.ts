@@ -370,6 +370,21 @@ describe('Flow definitions: valid DSL the interpreter would ignore is refused', 
   });
 });
 
+describe('Flow definitions: run: workflow', () => {
+  it('refuses a catalog process (namespace junction) that does not exist, and leaves sub-flows to run time', () => {
+    const flow = orderFlow();
+    const run = (name: string, namespace: string): JsonObject => ({
+      [`run_${name}`]: { run: { workflow: { namespace, name, version: '1.0.0', input: {} } } },
+    });
+    (flow.do as unknown[]).push(run('orderToCash', 'junction'), run('some-flow', 'shop'));
+    expect(validateFlow(structuredClone(flow), CONTEXT).ok, 'known process and a sub-flow').to.equal(true);
+    (flow.do as unknown[]).push(run('orderToKash', 'junction'));
+    const issue = onlyIssue(flow);
+    expect(issue).to.include({ rule: 'unknown-process', path: '/do/12/run_orderToKash/run/workflow/name' });
+    expect(issue.message).to.include("'orderToKash' is no process of the catalog");
+  });
+});
+
 describe('Flow definitions: limits', () => {
   it(`refuses more than ${MAX_FLOW_TASKS} tasks`, () => {
     const flow = orderFlow();

@@ -24,6 +24,9 @@ export function flowWorkflowId(name: string, businessKeyOrGeneratedId: string): 
   return `${FLOW_TYPE_PREFIX}${name}:${businessKeyOrGeneratedId}`;
 }
 
+/** `run.workflow.namespace` naming Junction's code processes (workflows/catalog.ts); any other names a flow. */
+export const CATALOG_NAMESPACE = 'junction';
+
 /** A published flow version as it travels with a run: the run is pinned to it. */
 export interface PinnedFlow {
   name: string;

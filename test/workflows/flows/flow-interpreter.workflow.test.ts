@@ -607,6 +607,35 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
     });
   });
 
+  describe('run: workflow input checks', () => {
+    it('fails the task before starting a catalog process whose input does not fit its schema', async () => {
+      const document = flowDocument('child-bad-input', {
+        do: [
+          {
+            order: {
+              run: {
+                workflow: {
+                  namespace: 'junction',
+                  name: 'orderToCash',
+                  version: '1.0.0',
+                  input: { orderId: '${ .id }' },
+                },
+              },
+            },
+          },
+        ],
+      });
+      const run = await runFlow(harness, document, { id: uniqueId('BAD') });
+      const failure = await expectFlowFailure(run.outcome);
+      expect(failure.error.type).to.equal(DslErrorType.validation);
+      expect(failure.message).to.include('Task /do/0/order: the input does not fit orderToCash: customer:');
+      const history = await run.handle.fetchHistory();
+      expect(
+        (history.events ?? []).some((event) => event.startChildWorkflowExecutionInitiatedEventAttributes),
+      ).to.equal(false);
+    });
+  });
+
   describe('run: workflow of a published flow', () => {
     it('runs the published sub-flow as a child pinned to the named version, and refuses an unpublished one', async () => {
       const flows = createFlowsService({
