@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { loadConfig } from '../config';
@@ -26,7 +25,7 @@ import { getDevServer, stopDevServer } from '../test/support/temporal-test-serve
 import { createTestDatabase } from '../test/support/test-database';
 import { flowWorkflowId, flowWorkflowType, type FlowRunInput } from '../workflows/flow/flow-run.types';
 import { orderWorkflowId } from '../workflows/order-to-cash/order-to-cash.types';
-import { runConcurrently, summarize, type RunStats } from './latency-stats';
+import { parseRunOptions, runConcurrently, summarize, type RunStats } from './latency-stats';
 
 const ROUNDS = 2;
 
@@ -40,14 +39,7 @@ function orderToCashFlow(): FlowRunInput['flow'] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' } },
-  });
-  const runs = Number(values.runs);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(runs) || runs < ROUNDS || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error('--runs must be an integer ≥ 2 and --concurrency ≥ 1');
-  }
+  const { runs, concurrency } = parseRunOptions(ROUNDS);
   configureLogger({ level: 'error', format: 'json' });
   installTemporalRuntime('error');
 

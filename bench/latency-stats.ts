@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 export interface RunStats {
   runs: number;
   seconds: number;
@@ -42,4 +44,17 @@ export async function runConcurrently(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
   return { latenciesMs, wallMs: performance.now() - started };
+}
+
+/** `--runs N --concurrency C` of the run benches (defaults 200 and 20); runs at least `rounds`. */
+export function parseRunOptions(rounds: number): { runs: number; concurrency: number } {
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' } },
+  });
+  const runs = Number(values.runs);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(runs) || runs < rounds || !Number.isInteger(concurrency) || concurrency < 1) {
+    throw new Error(`--runs must be an integer ≥ ${rounds} and --concurrency ≥ 1`);
+  }
+  return { runs, concurrency };
 }

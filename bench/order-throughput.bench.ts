@@ -6,7 +6,6 @@
  * no-op activities (8) as orderToCash's happy path — same dev server, same run, interleaved in
  * rounds so that machine noise hits both. Latency is start request → workflow completed.
  */
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -24,21 +23,14 @@ import { startSmtpSink } from '../test/support/smtp-sink';
 import { getDevServer, stopDevServer } from '../test/support/temporal-test-servers';
 import { createTestDatabase } from '../test/support/test-database';
 import { baselineActivities } from './baseline/baseline.activities';
-import { runConcurrently, summarize, type RunStats } from './latency-stats';
+import { parseRunOptions, runConcurrently, summarize, type RunStats } from './latency-stats';
 import { registryDeps } from '../server/connectors/registry-deps';
 
 const ORDER_TO_CASH_ACTIVITIES = 8;
 const ROUNDS = 2;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '20' } },
-  });
-  const runs = Number(values.runs);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(runs) || runs < ROUNDS || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error('--runs must be an integer ≥ 2 and --concurrency ≥ 1');
-  }
+  const { runs, concurrency } = parseRunOptions(ROUNDS);
   configureLogger({ level: 'error', format: 'json' });
   installTemporalRuntime('error');
 

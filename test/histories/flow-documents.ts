@@ -3,39 +3,7 @@
  * document travels in its run's input, so a recorded history keeps the version it ran.
  */
 import { flowDocument } from '../support/flow-runs';
-
-/** The customer and sales order of a saga: the order is cancelled when a later task fails or the run is cancelled. */
-const customerAndSalesOrder = [
-  {
-    customer: {
-      call: 'erp.upsertCustomer',
-      with: {
-        connector: 'erp.main',
-        customer: '${ { email: "\\(.id | ascii_downcase)@customer.example", name: "Ada" } }',
-      },
-      export: { as: '${ { customerId: .id } }' },
-    },
-  },
-  {
-    createSalesOrder: {
-      call: 'erp.createSalesOrder',
-      with: {
-        connector: 'erp.main',
-        order:
-          '${ { externalReference: $workflow.input.id, customerId: $context.customerId, currency: "EUR", lines: [{ sku: "SKU-1", quantity: 1, unitAmount: 500 }] } }',
-      },
-      export: { as: '${ $context + { salesOrder: . } }' },
-      metadata: { compensate: 'cancelSalesOrder' },
-    },
-  },
-];
-
-const cancelSalesOrder = {
-  cancelSalesOrder: {
-    call: 'erp.cancelSalesOrder',
-    with: { connector: 'erp.main', salesOrderId: '${ $context.salesOrder.id }' },
-  },
-};
+import { cancelSalesOrder, customerAndSalesOrder } from '../support/flow-saga-tasks';
 
 /** set, switch, a concurrent for of connector calls, fork, try/catch and export.as: every value with jq. */
 export const pickListDocument = flowDocument('pick-list', {

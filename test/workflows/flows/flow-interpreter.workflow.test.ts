@@ -8,6 +8,7 @@ import { createFlowsService } from '../../../server/flows/store/flows.service';
 import { registryValidationContext } from '../../../server/flows/store/flow-validation-context';
 import { HttpEchoFake } from '../../fakes/http-echo-fake';
 import { expectFlowFailure, flowDocument, runFlow } from '../../support/flow-runs';
+import { cancelSalesOrder, customerAndSalesOrder } from '../../support/flow-saga-tasks';
 import { uniqueId } from '../../support/order-fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../../support/workflow-harness';
 
@@ -124,28 +125,7 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
     it('when a later call fails for good, then the completed calls are compensated newest first and the run fails', async () => {
       const document = flowDocument('saga', {
         do: [
-          {
-            customer: {
-              call: 'erp.upsertCustomer',
-              with: {
-                connector: 'erp.main',
-                customer: '${ { email: "\\(.id | ascii_downcase)@customer.example", name: "Ada" } }',
-              },
-              export: { as: '${ { customerId: .id } }' },
-            },
-          },
-          {
-            createSalesOrder: {
-              call: 'erp.createSalesOrder',
-              with: {
-                connector: 'erp.main',
-                order:
-                  '${ { externalReference: $workflow.input.id, customerId: $context.customerId, currency: "EUR", lines: [{ sku: "SKU-1", quantity: 1, unitAmount: 500 }] } }',
-              },
-              export: { as: '${ $context + { salesOrder: . } }' },
-              metadata: { compensate: 'cancelSalesOrder' },
-            },
-          },
+          ...customerAndSalesOrder,
           {
             authorize: {
               call: 'payment.authorize',
@@ -158,12 +138,7 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
             },
           },
           { done: { set: { ok: true }, then: 'end' } },
-          {
-            cancelSalesOrder: {
-              call: 'erp.cancelSalesOrder',
-              with: { connector: 'erp.main', salesOrderId: '${ $context.salesOrder.id }' },
-            },
-          },
+          cancelSalesOrder,
           {
             voidAuthorization: {
               call: 'payment.voidAuthorization',
@@ -683,36 +658,10 @@ describe('Flow interpreter (time-skipping server, sandbox connectors, real jq)',
     it('when cancelled while waiting, then the completed calls are compensated and the run ends cancelled', async () => {
       const document = flowDocument('cancelled', {
         do: [
-          {
-            customer: {
-              call: 'erp.upsertCustomer',
-              with: {
-                connector: 'erp.main',
-                customer: '${ { email: "\\(.id | ascii_downcase)@customer.example", name: "Ada" } }',
-              },
-              export: { as: '${ { customerId: .id } }' },
-            },
-          },
-          {
-            createSalesOrder: {
-              call: 'erp.createSalesOrder',
-              with: {
-                connector: 'erp.main',
-                order:
-                  '${ { externalReference: $workflow.input.id, customerId: $context.customerId, currency: "EUR", lines: [{ sku: "SKU-1", quantity: 1, unitAmount: 500 }] } }',
-              },
-              export: { as: '${ $context + { salesOrder: . } }' },
-              metadata: { compensate: 'cancelSalesOrder' },
-            },
-          },
+          ...customerAndSalesOrder,
           { approval: { listen: { to: { one: { with: { type: 'never' } } } } } },
           { done: { set: { done: true }, then: 'end' } },
-          {
-            cancelSalesOrder: {
-              call: 'erp.cancelSalesOrder',
-              with: { connector: 'erp.main', salesOrderId: '${ $context.salesOrder.id }' },
-            },
-          },
+          cancelSalesOrder,
         ],
       });
       const run = await runFlow(harness, document, { id: uniqueId('CX') }, async (handle) => {
