@@ -19,7 +19,7 @@ import { describeFlow } from '../describe-flow';
 import type { JqRuntime } from '../jq/jq-runtime';
 import type { JsonObject } from '../task-tree';
 import type { ValidatedFlow } from '../validate-flow';
-import { flowBusinessKey } from './flow-business-key';
+import { flowBusinessKey, type BusinessKeyResult } from './flow-business-key';
 import { compileInputSchema, type InputSchemaCheck } from './flow-input-schema';
 
 /** What the resolver knows of one flow version when it makes a process of it. */
@@ -76,8 +76,20 @@ function inputCheckOf(flow: StartableFlow, schema: Record<string, unknown>): Inp
 export function flowProcess(flow: StartableFlow, jq: JqRuntime): ProcessDefinition {
   const description = describeFlow(flow.document as unknown as ValidatedFlow);
   const check = inputCheckOf(flow, description.inputSchema);
+  // One start asks for the key four times (schema, workflow id, business key, search attributes):
+  // each jq run costs ~2 ms, so the key of an input object is evaluated once.
+  const keys = new WeakMap<object, BusinessKeyResult>();
+  const resultOf = (input: unknown): BusinessKeyResult => {
+    if (typeof input !== 'object' || input === null) return flowBusinessKey(jq, flow.document, input);
+    let result = keys.get(input);
+    if (!result) {
+      result = flowBusinessKey(jq, flow.document, input);
+      keys.set(input, result);
+    }
+    return result;
+  };
   const keyOf = (input: unknown): string | null => {
-    const result = flowBusinessKey(jq, flow.document, input);
+    const result = resultOf(input);
     // The input schema ran the same evaluation first, so a failure here is a caller that skipped it.
     if (!result.ok) throw new Error(result.message);
     return result.key;
@@ -86,7 +98,7 @@ export function flowProcess(flow: StartableFlow, jq: JqRuntime): ProcessDefiniti
     const errors = check(input);
     for (const error of errors) ctx.addIssue({ code: 'custom', path: error.path, message: error.message });
     if (errors.length > 0) return;
-    const key = flowBusinessKey(jq, flow.document, input);
+    const key = resultOf(input);
     if (!key.ok) ctx.addIssue({ code: 'custom', path: [], message: key.message });
   });
   const documentPart = flow.document.document as { title?: unknown; summary?: unknown } | undefined;
