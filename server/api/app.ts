@@ -26,7 +26,7 @@ import { createRunRequestStore } from './runs/run-requests';
 import { workflowsRouter } from './workflows/workflows.routes';
 import { flowsRouter } from './flows/flows.routes';
 import { createProcesses, type Processes } from '../processes/processes';
-import { API_SECTIONS, API_VERSION } from './openapi/api-sections';
+import { apiSections, API_VERSION } from './openapi/api-sections';
 import { buildApiDocument } from './openapi/api-document';
 import { openApiRouter } from './openapi/openapi.routes';
 import { responseCheck, type ResponseCheckMode } from './openapi/response-check';
@@ -170,7 +170,10 @@ export function createApp(deps: AppDeps): Express {
   if (deps.intake) v1.use(importsRouter({ models, keys, sources: deps.intake.sources }));
   v1.use(authorize(keys, null), notFound());
 
-  const document = buildApiDocument({ version: API_VERSION, sections: API_SECTIONS });
+  const document = buildApiDocument({
+    version: API_VERSION,
+    sections: apiSections({ intake: deps.intake !== undefined, codec: config.temporal.payloadEncryption }),
+  });
   const metrics = createApiMetrics();
   const authenticator = createBearerAuthenticator({ keys, oidc: config.oidc ? createOidcVerifier(config.oidc) : null });
   // The address budget first, so a flood of made-up credentials never reaches the key lookup;

@@ -220,7 +220,19 @@ export function createSchedulesService(deps: SchedulesServiceDeps): SchedulesSer
       } catch (error) {
         writeFailed(error, spec);
       }
-      return get(spec.id);
+      try {
+        return await get(spec.id);
+      } catch (error) {
+        // Created, then deleted by another request before this one read it back: a create answers
+        // no 404, and the id was taken and released meanwhile, which is a conflict.
+        if (error instanceof AppError && error.status === 404) {
+          throw AppError.conflict(
+            `The schedule "${spec.id}" was deleted by another request right after it was created.`,
+            'schedule-deleted-concurrently',
+          );
+        }
+        throw error;
+      }
     },
 
     async replace(id, body, guards = {}) {

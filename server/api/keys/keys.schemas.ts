@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PROCESS_CATALOG } from '../../../workflows/catalog';
 import { KEY_STATUSES } from '../../auth/key-summary';
 import { SCOPE_GRAMMAR, scopeProblem } from '../../auth/scopes';
+import { NO_CONTROL_CHARACTERS } from '../no-control-characters';
 
 const MAX_LIFETIME_DAYS = 3650;
 /** Plain scopes plus a read and a write scope per process, with room for the catalog to grow. */
@@ -41,7 +42,7 @@ export const createKeyBodySchema = z
       .trim()
       .min(1, 'must not be empty')
       .max(100)
-      .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+      .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
     scopes: z.array(keyScopeSchema).min(1, 'at least one scope is required').max(MAX_SCOPES),
     expiresAt: z.iso
       .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2030-01-31T00:00:00Z' })

@@ -16,18 +16,30 @@ import { codecPaths } from '../codec/codec.openapi';
 
 export const API_VERSION = '1.0.0';
 
-export const API_SECTIONS: readonly ZodOpenApiPathsObject[] = [
-  healthPaths,
-  runsPaths,
-  workflowsPaths,
-  flowsPaths,
-  connectorsPaths,
-  schedulesPaths,
-  metricsPaths,
-  keysPaths,
-  auditPaths,
-  eventsPaths,
-  deadLettersPaths,
-  importsPaths,
-  codecPaths,
-];
+/** What this deployment mounts besides the routes every deployment has. */
+export interface MountedOptionalRoutes {
+  /** Webhook intake: /v1/events/{source}, /v1/dead-letters, /v1/imports. */
+  intake: boolean;
+  /** Payload encryption on: /codec/encode and /codec/decode. */
+  codec: boolean;
+}
+
+/**
+ * The sections of the routes this deployment mounts: a route that is absent answers 404, so a
+ * document that named it would promise what the API never answers.
+ */
+export function apiSections({ intake, codec }: MountedOptionalRoutes): ZodOpenApiPathsObject[] {
+  return [
+    healthPaths,
+    runsPaths,
+    workflowsPaths,
+    flowsPaths,
+    connectorsPaths,
+    schedulesPaths,
+    metricsPaths,
+    keysPaths,
+    auditPaths,
+    ...(intake ? [eventsPaths, deadLettersPaths, importsPaths] : []),
+    ...(codec ? [codecPaths] : []),
+  ];
+}

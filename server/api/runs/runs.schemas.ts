@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RUN_STATUS_NAMES } from '../../runs/run-views';
+import { NO_CONTROL_CHARACTERS } from '../no-control-characters';
 
 export const startRunBodySchema = z.object({
   type: z.string().min(1).max(100),
@@ -28,7 +29,7 @@ export const listRunsQuerySchema = z.object({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+    .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters')
     .optional(),
   startedAfter: z.iso
     .datetime({ offset: true })
