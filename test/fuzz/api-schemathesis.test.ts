@@ -3,6 +3,10 @@
  * reads /openapi.json and sends what the document allows and what it forbids, and checks that no
  * answer is a 5xx, that every status, content type and body is the one documented, and that data
  * the document forbids is refused. A failing check fails this test with Schemathesis's own report.
+ *
+ * Run by `npm run test:fuzz`, not yet by `npm test` (issue 13 in progress): the last run still
+ * found 3 failures and 1 error (a 431 for a very long query string, a 503 from a slow Temporal,
+ * and a crash inside Hypothesis on POST /v1/flows). It joins the suites in .mocharc.cjs once green.
  */
 import { spawn } from 'node:child_process';
 import { expect } from 'chai';
