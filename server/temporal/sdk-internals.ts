@@ -38,3 +38,6 @@ export {
   type History,
   type JSONPayload,
 } from '@temporalio/common/lib/proto-utils';
+
+/** Decodes an activity's input payloads in a raw history (the reset service finds steps by them). */
+export { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
