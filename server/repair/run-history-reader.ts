@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { LoadedDataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { decodeArrayFromPayloads } from '../temporal/sdk-internals';
 import { withinDeadline } from '../temporal/temporal-errors';
@@ -53,7 +54,14 @@ export async function readRunHistoryFacts(
     nextPageToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : null;
   } while (nextPageToken);
 
-  const converter = client.options.loadedDataConverter;
+  return historyFactsOf(events, client.options.loadedDataConverter);
+}
+
+/** What a reset needs of a history's events, decoding activity inputs with the converter. */
+export async function historyFactsOf(
+  events: readonly HistoryEvent[],
+  converter: LoadedDataConverter,
+): Promise<RunHistoryFacts> {
   const facts: RunHistoryFacts = {
     firstWorkflowTaskCompletedEventId: null,
     scheduled: [],

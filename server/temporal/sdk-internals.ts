@@ -32,6 +32,7 @@ export { msToNumber, optionalDateToTs, tsToDate } from '@temporalio/common/lib/t
  * are exported for replay tests in it.
  */
 export {
+  historyFromJSON,
   historyToJSON,
   JSONToPayload,
   payloadToJSON,
