@@ -4,6 +4,7 @@ import { clearSandboxFaults, countSandboxRecords, injectSandboxFault } from '../
 import { ConnectorErrorCode } from '../../connectors/connector-error-codes';
 import type { OrderToCashInput } from '../../workflows/order-to-cash/order-to-cash.types';
 import { expectProblem, keyedCall, waitForRun } from '../support/api-client';
+import { runJunction } from '../support/cli-runner';
 import { startApiStack, type ApiStack } from '../support/api-stack';
 import type { History } from '../support/history-inspection';
 import { newOrderInput } from '../support/order-fixtures';
@@ -198,5 +199,19 @@ describe('Reset one failed run to a step (e2e): POST /v1/runs/{id}/reset on the 
     expectProblem(await reset(failed.workflowId, { to: 'start', reason: 'try' }, shopKey), 403);
     expectProblem(await reset(failed.workflowId, { reason: 'try' }), 400);
     expectProblem(await reset(failed.workflowId, { to: 'start', toStep: 'checkStock', reason: 'try' }), 400);
+  });
+
+  it('when ops run `junction runs reset --to-last-failure`, then the new run id is printed and the order completes; a second reset of the completed run exits 5', async () => {
+    const { run: failed } = await orderFailingAt('createSalesOrder', 'erp.main');
+    const junction = (args: string[]) => runJunction(args, { url: stack.api.url, key: opsKey });
+    expect((await junction(['runs', 'reset', failed.workflowId, '--reason', 'x'])).code).to.equal(2);
+    const result = await junction(['runs', 'reset', failed.workflowId, '--to-last-failure', '--reason', 'ERP back']);
+    expect(result.code, result.stderr).to.equal(0);
+    const newRunId = result.stdout.trim();
+    expect(result.stderr).to.contain(`Reset ${failed.workflowId} to createSalesOrder`);
+    expect((await waitForRun<RunView>(shop, failed.workflowId, newRunClosed(newRunId))).status).to.equal('COMPLETED');
+    const again = await junction(['runs', 'reset', failed.workflowId, '--to-start', '--reason', 'again']);
+    expect(again.code).to.equal(5);
+    expect(again.stderr).to.contain('COMPLETED');
   });
 });
