@@ -4,6 +4,7 @@
  */
 export type { RunFailure, RunSummary, RunView } from '../server/runs/run-views';
 export type { RunsPage } from '../server/api/runs/runs.service';
+export type { ResetOutcome } from '../server/repair/run-reset.service';
 export type { CatalogEntry, CatalogMessage } from '../server/api/workflows/workflows.routes';
 export type { ConnectorView } from '../server/api/connectors/connector-views';
 export type { HealthCheckResult } from '../server/api/connectors/connector-health-check';

@@ -5,6 +5,7 @@
  */
 import type { SearchAttributePair } from '@temporalio/common';
 import type { z } from 'zod';
+import type { ResetPolicy } from './reset-policy';
 
 /** A signal, update or query the process answers, with the schema of its one argument. */
 export interface MessageDefinition {
@@ -54,6 +55,8 @@ export interface ProcessDefinition<Schema extends z.ZodType = z.ZodType> {
    * event). By default a business key that has run is never started twice: a repeated order stays one order.
    */
   rerunnable?: boolean;
+  /** Which steps a failed run may be reset to and how they are found in its history; absent: its runs cannot be reset. */
+  resetPolicy?: ResetPolicy;
   /**
    * Fills in what the input leaves to the deployment, before validation (after the connector
    * defaults), so the run's history records the choice it was started with.

@@ -7,6 +7,7 @@ import { parseMilliseconds, parseSeconds } from '../option-parsers';
 import { runDetails, runsTable } from '../output/run-render';
 import { fetchPages, withPagingOptions, type PagingOptions } from './pages';
 import { waitForRun, type WaitOptions } from './run-wait';
+import { registerRunResetCommand } from './run-reset';
 
 function waitOptions(command: Command): Command {
   return command
@@ -180,6 +181,8 @@ export function registerRunsCommands(program: Command, define: Define): void {
         );
       }),
     );
+
+  registerRunResetCommand(runs, define);
 
   runs
     .command('cancel')

@@ -22,6 +22,8 @@ import { createRunMessagesService } from './runs/run-messages.service';
 import { createRunHistoryService } from './runs/run-history.service';
 import { createRunsService, type RunsTimeouts } from './runs/runs.service';
 import { runsRouter } from './runs/runs.routes';
+import { runResetRouter } from './runs/run-reset.routes';
+import { createRunResetService } from '../repair/run-reset.service';
 import { createRunRequestStore } from './runs/run-requests';
 import { workflowsRouter } from './workflows/workflows.routes';
 import { flowsRouter } from './flows/flows.routes';
@@ -136,6 +138,16 @@ export function createApp(deps: AppDeps): Express {
       }),
       keys,
       processes: processes.resolver,
+    }),
+  );
+  v1.use(
+    runResetRouter({
+      reset: createRunResetService({
+        client: temporal,
+        catalog,
+        ...(deps.timeouts?.rpcMs ? { rpcMs: deps.timeouts.rpcMs } : {}),
+      }),
+      keys,
     }),
   );
   v1.use(

@@ -4,6 +4,7 @@
  *   runs:read:<type> | runs:write:<type>   one process of the catalog (`runs:write:orderToCash`)
  *   runs:read:* | runs:write:*             the same as runs:read / runs:write
  *   runs:infrastructure                    a run's input may choose infrastructure (connector instances, invoicing path)
+ *   runs:reset                             reset a failed run to a step (POST /v1/runs/{id}/reset)
  *   schedules:write | connectors:write
  *   flows:read                             read published flows (/v1/flows) and validate one (dryRun)
  *   flows:write                            publish, deprecate and retire flows; implies flows:read
@@ -19,6 +20,7 @@ export const SCOPES = [
   'runs:read',
   'runs:write',
   'runs:infrastructure',
+  'runs:reset',
   'schedules:write',
   'connectors:write',
   'flows:read',

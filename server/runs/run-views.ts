@@ -1,6 +1,7 @@
 import { ApplicationFailure, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import type { Progress } from '../../workflows/shared/progress';
+import type { RunLineage } from '../repair/run-lineage';
 
 /** Statuses a run can be filtered by, with their names in Temporal's visibility query language. */
 export const RUN_STATUSES = {
@@ -41,6 +42,8 @@ export interface RunView extends RunSummary {
   progress: Progress | null;
   result?: unknown;
   failure?: RunFailure;
+  /** How resets link this run to others of its workflow id; null when Temporal could not be asked. */
+  resets?: RunLineage | null;
 }
 
 export function runLink(workflowId: string): string {

@@ -32,9 +32,13 @@ export { msToNumber, optionalDateToTs, tsToDate } from '@temporalio/common/lib/t
  * are exported for replay tests in it.
  */
 export {
+  historyFromJSON,
   historyToJSON,
   JSONToPayload,
   payloadToJSON,
   type History,
   type JSONPayload,
 } from '@temporalio/common/lib/proto-utils';
+
+/** Decodes an activity's input payloads in a raw history (the reset service finds steps by them). */
+export { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';

@@ -1,6 +1,7 @@
 import { defineProcess, PROGRESS_QUERY, type DeploymentFacts } from '../process-definition';
 import { BusinessKey, CustomerEmail, OrderTotal, ProcessStatus } from '../shared/search-attributes';
 import { orderToCashInputSchema } from './order-to-cash.input';
+import { orderToCashResetPolicy } from './order-to-cash.reset-policy';
 import { orderTotal, orderWorkflowId } from './order-to-cash.types';
 
 export const orderToCashProcess = defineProcess({
@@ -22,6 +23,7 @@ export const orderToCashProcess = defineProcess({
   choosesConnectors: true,
   infrastructureFields: ['connectors', 'invoicing'],
   completeInput: (input, deployment) => withInvoicingMode(input, deployment),
+  resetPolicy: orderToCashResetPolicy,
 });
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,7 @@ import {
   listRunsQuerySchema,
   messageNameSchema,
   startRunBodySchema,
+  resetBodySchema,
   terminateBodySchema,
   workflowIdSchema,
 } from './runs.schemas';
@@ -82,8 +83,32 @@ const runViewSchema = runSummarySchema
     progress: progressSchema.nullable().meta({ description: 'null when no worker answered the query in time.' }),
     result: z.unknown().optional(),
     failure: runFailureSchema.optional(),
+    resets: z
+      .object({
+        firstRunId: z.string().nullable(),
+        resetFrom: z
+          .object({ runId: z.string(), eventId: z.number().int() })
+          .nullable()
+          .meta({ description: "The run this one was reset from; eventId is this run's reset event." }),
+        resetTo: z.string().nullable().meta({ description: 'The run this one was last reset to.' }),
+      })
+      .nullable()
+      .meta({ description: 'How resets link the runs of this workflow id; null when Temporal could not tell.' }),
   })
   .meta({ id: 'Run' });
+
+const resetRunSchema = z
+  .object({
+    workflowId: z.string(),
+    runId: z.string().meta({ description: 'The new run, continuing the old one from the reset point.' }),
+    resetFrom: z.object({
+      runId: z.string(),
+      eventId: z.number().int().meta({ description: 'The WorkflowTaskCompleted event of the old run reset to.' }),
+      step: z.string().meta({ description: 'The step run again first; `start` for the whole run.' }),
+    }),
+    links,
+  })
+  .meta({ id: 'ResetRun' });
 
 const startedRunSchema = z
   .object({
@@ -231,6 +256,32 @@ export const runsPaths: ZodOpenApiPathsObject = {
           },
         ),
         ...errorResponses(400, 404),
+      },
+    }),
+  },
+  '/v1/runs/{workflowId}/reset': {
+    post: authenticated('runs:reset', {
+      operationId: 'resetRun',
+      tags: ['runs'],
+      summary: 'Reset a failed run to a step: the steps before it are not run again',
+      description:
+        "Temporal's reset to the workflow task before the step's first activity; the steps from it run again under their " +
+        'idempotency keys. Only a FAILED, TERMINATED, TIMED_OUT or CANCELLED run; 409 names why a reset is refused: a step ' +
+        'the process does not declare resettable, a step the run never reached, a run whose saga undid an effect (it needs ' +
+        'a rerun as a new generation), a run still running or completed.',
+      requestParams: { path: workflowIdParams },
+      requestBody: jsonBody(resetBodySchema, {
+        toStep: 'createSalesOrder',
+        reason: 'ERP was down 10:00-11:00 (INC-7)',
+      }),
+      responses: {
+        '202': jsonResponse('Reset: the new run is started.', resetRunSchema, {
+          workflowId: 'order-1001',
+          runId: '5f0c9a8e-3b5e-4a53-9a1e-6a3c1f0e2b7d',
+          resetFrom: { runId: '0b1e8c9f-2d1a-4e55-8f0e-1c2d3e4f5a6b', eventId: 17, step: 'createSalesOrder' },
+          links: { self: '/v1/runs/order-1001' },
+        }),
+        ...errorResponses(400, 404, 409, 413, 415),
       },
     }),
   },

@@ -66,3 +66,26 @@ export const historyQuerySchema = z.object({
 export const terminateBodySchema = z.strictObject({
   reason: z.string().min(1).max(500).meta({ description: "Recorded in the run's history and the audit trail." }),
 });
+
+/** Body of POST /v1/runs/:workflowId/reset: exactly one of toStep and to. */
+export const resetBodySchema = z
+  .strictObject({
+    toStep: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9_./-]+$/, 'must be a step name or a flow task path')
+      .optional()
+      .meta({
+        description: 'A step of the process (`createSalesOrder`) or a flow task path (`/do/2/createSalesOrder`).',
+      }),
+    to: z
+      .enum(['lastFailure', 'start'])
+      .optional()
+      .meta({ description: '`lastFailure`: the step the run failed at; `start`: the whole run again.' }),
+    reason: z.string().min(1).max(500).meta({ description: "Recorded in the new run's history and the audit trail." }),
+  })
+  .refine((body) => (body.toStep === undefined) !== (body.to === undefined), {
+    message: 'give exactly one of toStep and to',
+    path: ['toStep'],
+  });

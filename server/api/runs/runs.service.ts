@@ -31,6 +31,7 @@ import { withDefaultConnectors, type StepConnectors } from '../../../connectors/
 import { infrastructureChosen, refuseInfrastructure } from '../../runs/infrastructure-fields';
 import type { RunTypeGuard, StartGuards } from '../../runs/run-guard';
 import { checkInitiator } from '../../runs/message-actor';
+import { lineageOf, type RunLineage } from '../../repair/run-lineage';
 
 export interface RunsTimeouts {
   /** Bound on each start/describe/list/cancel call (default 10 s). */
@@ -116,6 +117,19 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
     }
   }
 
+  async function resetsOf(description: Awaited<ReturnType<typeof describe>>): Promise<RunLineage | null> {
+    try {
+      return await lineageOf(client, description, timeouts.rpcMs);
+    } catch (error) {
+      // The links are a convenience: the run is still worth showing without them.
+      getLogger().warn('could not read run resets', {
+        workflowId: description.workflowId,
+        error: (error as Error).message,
+      });
+      return null;
+    }
+  }
+
   async function outcomeOf(
     workflowId: string,
     runId: string,
@@ -196,11 +210,12 @@ export function createRunsService(deps: RunsServiceDeps): RunsService {
       const description = await describe(workflowId);
       guard?.(description.type);
       const status = description.status.name;
-      const [progress, outcome] = await Promise.all([
+      const [progress, outcome, resets] = await Promise.all([
         progressOf(workflowId, description.runId),
         outcomeOf(workflowId, description.runId, status),
+        resetsOf(description),
       ]);
-      return { ...toRunSummary(description), taskQueue: description.taskQueue, progress, ...outcome };
+      return { ...toRunSummary(description), taskQueue: description.taskQueue, progress, ...outcome, resets };
     },
 
     async listRuns(request) {
