@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { countSandboxRecords } from '../../connectors/sandbox/sandbox-admin';
-import { createApp } from '../../server/api/app';
-import { startApiServer, type RunningApiServer } from '../../server/api/server';
+import type { RunningApiServer } from '../../server/api/server';
 import { openEventIntake, type EventIntake } from '../../server/intake/event-intake';
 import { loadEventSources } from '../../server/intake/event-sources-file';
-import { startIntakeConsumer, type IntakeConsumer } from '../../server/intake/intake-consumer';
+import type { IntakeConsumer } from '../../server/intake/intake-consumer';
 import { PROCESS_CATALOG } from '../../workflows/catalog';
 import { expectProblem, keyedCall, replyOf, waitForRun, type Reply } from '../support/api-client';
 import { startApiStack, type ApiStack } from '../support/api-stack';
+import { startIntakeApi } from '../support/intake-api';
 import { uniqueId } from '../support/order-fixtures';
 import {
   changedShopifyOrderBody,
@@ -55,26 +55,7 @@ describe('Shopify orders/create end to end: signed webhook → jq mapping → in
       sources,
       queueName,
     });
-    api = await startApiServer(
-      createApp({
-        config: stack.config,
-        temporal: stack.temporal,
-        models: stack.db.models,
-        connectors: stack.registry,
-        intake,
-      }),
-      0,
-    );
-    consumer = startIntakeConsumer({
-      redisUrl: REDIS_URL,
-      client: stack.temporal,
-      taskQueue: stack.config.temporal.taskQueue,
-      inbox: intake.inbox,
-      maxAttempts: stack.config.intake.maxAttempts,
-      backoff: { baseMs: 200, maxMs: 2_000 },
-      concurrency: 2,
-      queueName,
-    });
+    ({ api, consumer } = await startIntakeApi(stack, intake, { redisUrl: REDIS_URL, queueName }));
     readerKey = await stack.createKey('ops', ['runs:read']);
   });
 
